@@ -1,0 +1,3 @@
+from pipl_lint.cli import main
+
+main()

@@ -1,0 +1,106 @@
+"""Command-line entry point. Parses arguments only; every command is a function returning an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipl_lint import __version__, exitcodes
+
+app = typer.Typer(
+    name="pipl-lint",
+    help="Find personal-information-protection problems in Android apps (PIPL, MIIT, Google Play) "
+         "before they are committed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"pipl-lint {__version__}\n")
+        raise typer.Exit(exitcodes.OK)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """pipl-lint: a static linter and pre-commit hook for personal-information protection in Android apps."""
+
+
+def _run(fn: object, *args: object, **kwargs: object) -> None:
+    from pipl_lint.errors import UsageError
+
+    try:
+        code = fn(*args, **kwargs)  # type: ignore[operator]
+    except UsageError as exc:
+        sys.stderr.write(f"pipl-lint: error: {exc}\n")
+        code = exitcodes.ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("pipl-lint: interrupted\n")
+        code = exitcodes.ERROR
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a crash into exit code 2
+        if os.environ.get("PIPL_LINT_DEBUG"):
+            raise
+        sys.stderr.write(f"pipl-lint: internal error: {type(exc).__name__}: {exc} "
+                         "(set PIPL_LINT_DEBUG=1 for the traceback)\n")
+        code = exitcodes.ERROR
+    raise typer.Exit(code)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the current folder).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules/categories.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules/categories.")] = None,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="error, warning or info (default error).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Use this pipl-lint.toml.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the findings.")] = False,
+) -> None:
+    """Check the Android projects under PATHS."""
+    from pipl_lint.commands.check import CheckOptions, run_check
+
+    opts = CheckOptions(tuple(paths or ()), format, output, tuple(select or ()), tuple(ignore or ()), fail_on,
+                        config, no_cache, quiet)
+    _run(run_check, opts)
+
+
+@app.command()
+def rules(format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text") -> None:
+    """List every rule."""
+    from pipl_lint.commands.rules import run_rules
+
+    _run(run_rules, format)
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="Rule id or name.")]) -> None:
+    """Explain a rule: what it detects, why, how to fix it, and what it cannot see."""
+    from pipl_lint.commands.explain import run_explain
+
+    _run(run_explain, rule)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if isinstance(code, int) and code not in (0, 1, 2):
+            raise SystemExit(exitcodes.ERROR) from None
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""`pipl-lint.toml` (or `.pipl-lint.toml`, or `[tool.pipl-lint]` in pyproject.toml): found at the project
+root automatically, validated strictly (unknown keys and wrong types are errors with file and line).
+Every option is declared once in OPTIONS with its type, default and documentation; the README table and
+the language server read the same declarations.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pipl_lint.findings import Severity
+
+CONFIG_NAMES = ("pipl-lint.toml", ".pipl-lint.toml")
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file (and line when known)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    key: str  # dotted: "consent.predicates"
+    kind: type | tuple[type, ...]
+    doc: str
+    example: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("select", list, "Only run these rules (ids, names or categories).", 'select = ["early-collection"]'),
+    Option("ignore", list, "Never run these rules (ids, names or categories).", 'ignore = ["EP210"]'),
+    Option("fail-on", str, "Lowest severity that makes the exit code 1: error, warning or info.",
+           'fail-on = "warning"'),
+    Option("exclude", list, "Glob patterns (relative to the scan root) of files and folders to skip.",
+           'exclude = ["**/generated/**", "legacy/**"]'),
+    Option("app-category", (str, int), "The app's type among the 39 of 《常见类型移动互联网应用程序必要个人信息范围规定》"
+           " (number, English key or Chinese name); enables the necessary-PI checks.", 'app-category = "news"'),
+    Option("max-file-size", int, "Files larger than this many bytes are skipped with a diagnostic.",
+           "max-file-size = 5000000"),
+    Option("parse-timeout", (int, float), "Seconds tree-sitter may spend on one file before it is skipped.",
+           "parse-timeout = 5"),
+    Option("severity", dict, "Per-rule severity overrides.", '[severity]\n"EP210" = "warning"'),
+    Option("consent.predicates", list, "The project's own consent-check functions or fields "
+           "(`Class.method` or `method`); code they guard counts as after consent.",
+           'predicates = ["PrivacyStore.isAgreed"]'),
+    Option("permissions.rerequest-interval-hours", (int, float), "Minimum hours before a refused permission "
+           "may be asked for again (store practice, often 48).", "rerequest-interval-hours = 48"),
+    Option("permissions.require-rationale", bool, "Report permission requests with no purpose shown first.",
+           "require-rationale = true"),
+    Option("permissions.wrappers", list, "The project's own permission-request helpers (`Class.method`); "
+           "their first string/array argument is the permission list.", 'wrappers = ["PermissionHelper.ask"]'),
+    Option("suppressions.require-reason", bool, "Report `pipl-lint: ignore[...]` comments that give no reason.",
+           "require-reason = true"),
+    Option("policy.paths", list, "Privacy-policy files to compare with the SDKs and PI found in code.",
+           'paths = ["app/src/main/assets/privacy.html"]'),
+)
+_BY_KEY = {o.key: o for o in OPTIONS}
+_TABLES = {"severity", "consent", "permissions", "suppressions", "policy"}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    exclude: tuple[str, ...] = ()
+    app_category: str | None = None
+    max_file_size: int = 5 * 1024 * 1024
+    parse_timeout: float = 5.0
+    severity: dict[str, Severity] = field(default_factory=dict)
+    consent_predicates: tuple[str, ...] = ()
+    rerequest_interval_hours: float = 48.0
+    require_rationale: bool = True
+    permission_wrappers: tuple[str, ...] = ()
+    require_reason: bool = True
+    policy_paths: tuple[str, ...] = ()
+
+    def with_overrides(self, **kw: Any) -> Config:
+        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+    def fingerprint(self) -> str:
+        return repr((self.exclude, self.consent_predicates, self.permission_wrappers, self.max_file_size))
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file in `start` or its parents (stopping at a repository root)."""
+    for d in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            if (d / name).is_file():
+                return d / name
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "tool" in tomllib.loads(pyproject.read_text("utf-8")) and \
+                        "pipl-lint" in tomllib.loads(pyproject.read_text("utf-8"))["tool"]:
+                    return pyproject
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                pass
+        if (d / ".git").exists():
+            break
+    return None
+
+
+def _line_of(text: str, key: str) -> int:
+    leaf = key.rsplit(".", 1)[-1]
+    for i, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        for candidate in (leaf, f'"{leaf}"'):
+            if stripped.startswith(candidate) and stripped[len(candidate):].lstrip().startswith("="):
+                return i
+    return 0
+
+
+def _where(path: Path, text: str, key: str) -> str:
+    line = _line_of(text, key)
+    return f"{path}:{line}" if line else str(path)
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw_bytes.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("pipl-lint", {})
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _TABLES and key != "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a table")
+            for sub, v in value.items():
+                flat[f"{key}.{sub}"] = v
+        else:
+            flat[key] = value
+    for key, value in flat.items():
+        opt = _BY_KEY.get(key)
+        if opt is None:
+            known = ", ".join(o.key for o in OPTIONS)
+            raise ConfigError(f"{_where(path, text, key)}: unknown option `{key}` (known: {known})")
+        kinds = opt.kind if isinstance(opt.kind, tuple) else (opt.kind,)
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            want = " or ".join(k.__name__ for k in kinds)
+            raise ConfigError(f"{_where(path, text, key)}: `{key}` must be {want}, not {type(value).__name__}")
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a list of strings")
+    try:
+        severity = {str(k): Severity.parse(str(v)) for k, v in flat.get("severity", {}).items()}
+        fail_on = Severity.parse(flat["fail-on"]) if "fail-on" in flat else Severity.ERROR
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    for key in ("max-file-size", "parse-timeout", "permissions.rerequest-interval-hours"):
+        if key in flat and flat[key] <= 0:
+            raise ConfigError(f"{_where(path, text, key)}: `{key}` must be positive")
+    category = flat.get("app-category")
+    return Config(
+        path=path,
+        select=tuple(flat.get("select", ())),
+        ignore=tuple(flat.get("ignore", ())),
+        fail_on=fail_on,
+        exclude=tuple(flat.get("exclude", ())),
+        app_category=str(category) if category is not None else None,
+        max_file_size=int(flat.get("max-file-size", Config.max_file_size)),
+        parse_timeout=float(flat.get("parse-timeout", Config.parse_timeout)),
+        severity=severity,
+        consent_predicates=tuple(flat.get("consent.predicates", ())),
+        rerequest_interval_hours=float(flat.get("permissions.rerequest-interval-hours", 48.0)),
+        require_rationale=bool(flat.get("permissions.require-rationale", True)),
+        permission_wrappers=tuple(flat.get("permissions.wrappers", ())),
+        require_reason=bool(flat.get("suppressions.require-reason", True)),
+        policy_paths=tuple(flat.get("policy.paths", ())),
+    )

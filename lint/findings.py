@@ -1,0 +1,116 @@
+"""Immutable values every layer shares: severities, categories, findings, trace steps and diagnostics."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so that `>=` compares against the failing threshold."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Category(enum.StrEnum):
+    """Every rule belongs to exactly one category (see docs/architecture.md)."""
+
+    EARLY_COLLECTION = "early-collection"
+    EXCESSIVE_PERMISSION = "excessive-permission"
+    CONSENT_FLOW = "consent-flow"
+    DISCLOSURE = "disclosure"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A 1-based, end-inclusive-line / end-exclusive-column region of a file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One hop of the path that reaches a finding, entry point first."""
+
+    path: str
+    line: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one place. `path` is relative to the scan root with `/` separators."""
+
+    rule: str
+    name: str
+    category: Category
+    severity: Severity
+    path: str
+    span: Span
+    message: str
+    fix: str
+    references: tuple[str, ...]
+    trace: tuple[TraceStep, ...] = ()
+    # Text that identifies the finding without line numbers (enclosing declaration, call text ...);
+    # feeds the fingerprint so baselines survive line shifts.
+    anchor: str = ""
+    # Machine-applicable edits, if the rule can fix the problem safely (see lint/fixes.py).
+    edits: tuple[Edit, ...] = field(default=(), compare=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.rule, self.message)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable id: rule + path + anchor (or message), never a line number."""
+        basis = "\x1f".join((self.rule, self.path, self.anchor or self.message))
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+    def touches(self, paths: frozenset[str]) -> bool:
+        """True when the finding sits in, or its trace passes through, one of `paths`."""
+        return self.path in paths or any(step.path in paths for step in self.trace)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace bytes [start, end) of `path` (relative to the scan root) with `text`."""
+
+    path: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A file the tool could not read fully (or a configuration problem). Never stops the run."""
+
+    path: str
+    message: str
+    line: int = 0
+    column: int = 0
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.message)

@@ -1,0 +1,127 @@
+"""What runs before the user can see, let alone answer, a privacy dialog.
+
+From the manifests and the code: the Application (attachBaseContext, onCreate, its initialisers and
+companion/static initialisers) — also when the manifest cannot be read; every ContentProvider's
+onCreate (providers start before Application.onCreate); androidx.startup initializers registered
+through InitializationProvider meta-data in any module's manifest; the launcher activity's
+onCreate/onStart/onResume; receivers for boot and other system broadcasts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipl_lint.model.index import FnId, ProgramIndex
+from pipl_lint.model.manifest import Manifest
+from pipl_lint.model.reach import Entry
+
+APPLICATION = "android.app.Application"
+PROVIDER = "android.content.ContentProvider"
+INITIALIZER = "androidx.startup.Initializer"
+STARTUP_PROVIDER = "androidx.startup.InitializationProvider"
+SYSTEM_BROADCASTS = frozenset({
+    "android.intent.action.BOOT_COMPLETED", "android.intent.action.LOCKED_BOOT_COMPLETED",
+    "android.intent.action.QUICKBOOT_POWERON", "android.intent.action.MY_PACKAGE_REPLACED",
+    "android.intent.action.PACKAGE_ADDED", "android.intent.action.PACKAGE_REPLACED",
+    "android.intent.action.PACKAGE_REMOVED", "android.net.conn.CONNECTIVITY_CHANGE",
+    "android.intent.action.USER_PRESENT", "android.intent.action.SCREEN_ON", "android.intent.action.SCREEN_OFF",
+    "android.intent.action.ACTION_POWER_CONNECTED", "android.intent.action.ACTION_POWER_DISCONNECTED",
+    "android.intent.action.TIME_SET", "android.intent.action.TIMEZONE_CHANGED", "android.intent.action.DATE_CHANGED",
+    "android.net.wifi.STATE_CHANGE", "android.net.wifi.WIFI_STATE_CHANGED", "android.intent.action.PHONE_STATE",
+    "android.provider.Telephony.SMS_RECEIVED", "android.intent.action.NEW_OUTGOING_CALL",
+    "android.intent.action.MEDIA_MOUNTED", "android.intent.action.BATTERY_CHANGED",
+})
+APP_METHODS = ("<init>", "<clinit>", "attachBaseContext", "onCreate")
+LAUNCHER_METHODS = ("<init>", "<clinit>", "onCreate", "onPostCreate", "onStart", "onResume")
+
+
+def _short(fqn: str) -> str:
+    return fqn.rsplit(".", 1)[-1]
+
+
+def _class_location(index: ProgramIndex, fqn: str) -> tuple[str, int]:
+    entry = index.classes.get(fqn)
+    if entry is None:
+        return "", 0
+    decl, fi = entry
+    return index.files[fi].path, decl.line
+
+
+def _methods(index: ProgramIndex, cls: str, names: Iterable[str]) -> list[tuple[str, FnId]]:
+    out: list[tuple[str, FnId]] = []
+    for name in names:
+        if name in ("<init>", "<clinit>"):
+            found = index.members.get((cls, name), [])
+            if name == "<clinit>":
+                comp = index.companion(cls)
+                if comp:
+                    found = [*found, *index.members.get((comp, "<clinit>"), []),
+                             *index.members.get((comp, "<init>"), [])]
+        else:
+            found = index.find_member(cls, name)
+        out += [(name, f) for f in found]
+    return out
+
+
+def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Entry]:
+    entries: list[Entry] = []
+    seen: set[tuple[FnId, str]] = set()
+
+    def add(fid: FnId, kind: str, note: str, path: str, line: int) -> None:
+        if (fid, kind) not in seen:
+            seen.add((fid, kind))
+            entries.append(Entry(fid, kind, note, path, line))
+
+    def add_class(cls: str, kind: str, methods: Iterable[str], what: str, path: str, line: int) -> None:
+        for name, fid in _methods(index, cls, methods):
+            label = index.describe(fid) if name.startswith("<") else f"{_short(index.function(fid).owner)}.{name}"
+            add(fid, kind, f"{what} `{label}`", path, line)
+
+    apps: set[str] = set()
+    manifests = list(manifests)
+    for m in manifests:
+        if m.application is not None and m.application.cls and m.application.cls in index.classes:
+            apps.add(m.application.cls)
+            el = m.application.element
+            add_class(m.application.cls, "application", APP_METHODS,
+                      "Application (runs at process start, before any UI)", m.path, el.line)
+    for fqn in list(index.classes):
+        if fqn not in apps and index.is_subtype(fqn, APPLICATION):
+            apps.add(fqn)
+            path, line = _class_location(index, fqn)
+            add_class(fqn, "application", APP_METHODS, "Application subclass (runs at process start)", path, line)
+
+    providers: set[str] = set()
+    for m in manifests:
+        for c in m.components:
+            if c.removed or not c.enabled:
+                continue
+            el = c.element
+            if c.kind == "provider" and c.cls == STARTUP_PROVIDER:
+                for md in c.meta_data:
+                    if md.value == "androidx.startup" and md.tools_node != "remove":
+                        cls = md.name
+                        if cls in index.classes:
+                            add_class(cls, "startup", ("<init>", "create"),
+                                      "androidx.startup initializer (runs before Application.onCreate)",
+                                      m.path, md.element.line)
+            elif c.kind == "provider" and c.cls in index.classes:
+                providers.add(c.cls)
+                add_class(c.cls, "provider", ("<init>", "onCreate"),
+                          "ContentProvider (created before Application.onCreate)", m.path, el.line)
+            elif c.kind in ("activity", "activity-alias") and c.is_launcher:
+                target = c.target_activity if c.kind == "activity-alias" else c.cls
+                if target and target in index.classes:
+                    add_class(target, "launcher", LAUNCHER_METHODS, "launcher activity", m.path, el.line)
+            elif c.kind == "receiver" and c.cls in index.classes and c.actions & SYSTEM_BROADCASTS:
+                action = sorted(c.actions & SYSTEM_BROADCASTS)[0].rsplit(".", 1)[-1]
+                add_class(c.cls, "receiver", ("<init>", "onReceive"),
+                          f"receiver for {action} (runs without the app being opened)", m.path, el.line)
+    readable = [m for m in manifests if m.root is not None and m.root.tag == "manifest"]
+    for fqn in list(index.classes) if not readable else ():
+        # Without a readable manifest, assume every ContentProvider subclass is declared.
+        if fqn not in providers and index.is_subtype(fqn, PROVIDER):
+            path, line = _class_location(index, fqn)
+            add_class(fqn, "provider", ("<init>", "onCreate"),
+                      "ContentProvider subclass (created before Application.onCreate)", path, line)
+    return entries

@@ -1,0 +1,329 @@
+"""What the Kotlin and Java extractors share: the walk state and the builders of a FileSummary.
+
+An extractor walks the tree once, depth first, keeping stacks of the enclosing class, function, guards
+(conditions that must hold), deferred contexts (lambdas, anonymous classes) and loops. Every call,
+object creation, property/field read and function reference becomes a `Site` that remembers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipl_lint.model.summary import (
+    Arg,
+    Atom,
+    ClassDecl,
+    Constant,
+    Deferred,
+    FileSummary,
+    Function,
+    Guard,
+    Import,
+    Site,
+    StringLit,
+)
+from tree_sitter import Node
+
+MAX_DEPTH = 400
+MAX_TEXT = 200
+MAX_ARG_ITEMS = 24
+MAX_ERRORS = 20
+
+# Factories whose result has the receiver's type: X.getInstance(), X.from(ctx), X.with(...)
+FACTORY_NAMES = frozenset({
+    "getInstance", "instance", "get", "getDefault", "getDefaultAdapter", "from", "with", "newInstance",
+    "getClient", "create", "builder", "getService", "obtain", "shared", "sharedInstance",
+})
+# Well-known Android getters (Kotlin property or Java method form) and the type they return.
+KNOWN_GETTERS: dict[str, str] = {
+    "packageManager": "PackageManager", "getPackageManager": "PackageManager",
+    "contentResolver": "ContentResolver", "getContentResolver": "ContentResolver",
+    "connectionInfo": "WifiInfo", "getConnectionInfo": "WifiInfo",
+    "defaultAdapter": "BluetoothAdapter", "getDefaultAdapter": "BluetoothAdapter",
+    "adapter": "BluetoothAdapter",
+    "bluetoothLeScanner": "BluetoothLeScanner", "getBluetoothLeScanner": "BluetoothLeScanner",
+    "getFusedLocationProviderClient": "FusedLocationProviderClient",
+    "primaryClip": "ClipData", "getPrimaryClip": "ClipData",
+    "applicationContext": "Context", "getApplicationContext": "Context",
+    "resources": "Resources", "getResources": "Resources",
+}
+# Context.XXX_SERVICE constants and the manager they return from getSystemService.
+SERVICE_TYPES: dict[str, str] = {
+    "TELEPHONY_SERVICE": "TelephonyManager", "WIFI_SERVICE": "WifiManager",
+    "CLIPBOARD_SERVICE": "ClipboardManager", "LOCATION_SERVICE": "LocationManager",
+    "ACTIVITY_SERVICE": "ActivityManager", "USAGE_STATS_SERVICE": "UsageStatsManager",
+    "SENSOR_SERVICE": "SensorManager", "ACCOUNT_SERVICE": "AccountManager",
+    "BLUETOOTH_SERVICE": "BluetoothManager", "CAMERA_SERVICE": "CameraManager",
+    "CONNECTIVITY_SERVICE": "ConnectivityManager", "TELEPHONY_SUBSCRIPTION_SERVICE": "SubscriptionManager",
+    "VIBRATOR_SERVICE": "Vibrator", "POWER_SERVICE": "PowerManager", "ALARM_SERVICE": "AlarmManager",
+    "NOTIFICATION_SERVICE": "NotificationManager", "AUDIO_SERVICE": "AudioManager",
+    "TELECOM_SERVICE": "TelecomManager", "KEYGUARD_SERVICE": "KeyguardManager",
+}
+EXIT_CALLS = frozenset({"finish", "finishAffinity", "finishAndRemoveTask", "exitProcess", "exit", "killProcess"})
+
+
+@dataclass(slots=True)
+class ClassBuilder:
+    fqn: str
+    name: str
+    kind: str
+    supertypes: list[str]
+    outer: str | None
+    line: int
+    column: int
+    modifiers: tuple[str, ...]
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Collector:
+    """Gathers what an argument or a condition reads while the walk passes through it."""
+
+    strings: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PendingSite:
+    kind: str
+    name: str
+    receiver: str | None
+    rtype: str | None
+    static: bool
+    receiver_ident: str | None  # simple identifier receiver whose type may be a field of the class
+    args: list[Arg]
+    node: Node
+    function: int
+    guards: tuple[Guard, ...]
+    deferred: tuple[Deferred, ...]
+    in_loop: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CallContext:
+    name: str
+    receiver: str
+    label: str | None
+    sam: str  # a SAM-constructor or anonymous type written at the call ("Runnable", "OnClickListener")
+
+
+class Extractor:
+    """Language-neutral walk state; subclasses implement `visit`."""
+
+    language = ""
+
+    def __init__(self, path: str, src: bytes) -> None:
+        self.path = path
+        self.src = src
+        self.package = ""
+        self.imports: list[Import] = []
+        self.classes: list[ClassBuilder] = []
+        self.class_stack: list[ClassBuilder] = []
+        self.functions: list[Function] = []
+        self.function_keys: dict[tuple[str, str], int] = {}
+        self.locals: list[dict[str, str]] = []
+        self.refs: list[dict[str, int]] = []
+        self.current = -1
+        self.guards: list[Guard] = []
+        self.deferred: list[Deferred] = []
+        self.ctx: list[CallContext | None] = []
+        self.collectors: list[Collector] = []
+        self.loops = 0
+        self.pending: list[PendingSite] = []
+        self.constants: list[Constant] = []
+        self.strings: list[StringLit] = []
+        self.suppressions: list[tuple[int, int, str]] = []
+        self.errors: list[tuple[int, int]] = []
+        self.too_deep = False
+        self.facade = ""
+
+    # --- text and positions ------------------------------------------------------------------------
+    def text(self, node: Node | None, limit: int = MAX_TEXT) -> str:
+        if node is None:
+            return ""
+        end = min(node.end_byte, node.start_byte + limit * 4)
+        raw = self.src[node.start_byte : end].decode("utf-8", "replace")
+        raw = " ".join(raw.split())
+        return raw[:limit]
+
+    def column(self, node: Node) -> int:
+        row_start = node.start_byte - node.start_point[1]
+        seg = self.src[row_start : node.start_byte]
+        return (len(seg) if seg.isascii() else len(seg.decode("utf-8", "replace"))) + 1
+
+    def end_column(self, node: Node) -> int:
+        row_start = node.end_byte - node.end_point[1]
+        seg = self.src[row_start : node.end_byte]
+        return (len(seg) if seg.isascii() else len(seg.decode("utf-8", "replace"))) + 1
+
+    # --- scopes ------------------------------------------------------------------------------------
+    @property
+    def owner(self) -> str:
+        return self.class_stack[-1].fqn if self.class_stack else self.facade
+
+    def qualify(self, name: str) -> str:
+        if self.class_stack:
+            return f"{self.class_stack[-1].fqn}.{name}"
+        return f"{self.package}.{name}" if self.package else name
+
+    def push_class(self, name: str, kind: str, supertypes: Iterable[str], node: Node,
+                   modifiers: tuple[str, ...] = ()) -> ClassBuilder:
+        outer = self.class_stack[-1].fqn if self.class_stack else None
+        cb = ClassBuilder(self.qualify(name), name, kind, [s for s in supertypes if s], outer,
+                          node.start_point[0] + 1, self.column(node), modifiers)
+        self.classes.append(cb)
+        self.class_stack.append(cb)
+        return cb
+
+    def pop_class(self) -> None:
+        self.class_stack.pop()
+
+    def function_index(self, name: str, node: Node, params: tuple[str, ...] = (),
+                       param_types: tuple[str, ...] = (), extension: str | None = None,
+                       modifiers: tuple[str, ...] = (), owner: str | None = None,
+                       merge: bool = False) -> int:
+        """Create a function (or reuse the merged pseudo-function `<init>`/`<clinit>` of the owner)."""
+        owner = owner or self.owner
+        key = (owner, name)
+        if merge and key in self.function_keys:
+            return self.function_keys[key]
+        self.functions.append(Function(name, owner, params, param_types, extension,
+                                       node.start_point[0] + 1, self.column(node), node.end_point[0] + 1,
+                                       modifiers))
+        self.locals.append(dict(zip(params, param_types, strict=False)))
+        self.refs.append({})
+        idx = len(self.functions) - 1
+        if merge:
+            self.function_keys[key] = idx
+        return idx
+
+    def enter_function(self, idx: int) -> tuple[int, list[Guard], list[Deferred], list[CallContext | None], int]:
+        saved = (self.current, self.guards, self.deferred, self.ctx, self.loops)
+        self.current, self.guards, self.deferred, self.ctx, self.loops = idx, [], [], [], 0
+        return saved
+
+    def leave_function(self, saved: tuple[int, list[Guard], list[Deferred], list[CallContext | None], int]) -> None:
+        self.current, self.guards, self.deferred, self.ctx, self.loops = saved
+
+    def declare_local(self, name: str, type_text: str | None) -> None:
+        if type_text and 0 <= self.current < len(self.locals):
+            self.locals[self.current][name] = type_text
+
+    def local_type(self, name: str) -> str | None:
+        if 0 <= self.current < len(self.locals):
+            return self.locals[self.current].get(name)
+        return None
+
+    # --- collectors ----------------------------------------------------------------------------------
+    def collect_string(self, value: str) -> None:
+        for c in self.collectors:
+            if len(c.strings) < MAX_ARG_ITEMS:
+                c.strings.append(value)
+
+    def collect_ref(self, ref: str) -> None:
+        for c in self.collectors:
+            if len(c.refs) < MAX_ARG_ITEMS:
+                c.refs.append(ref)
+
+    def collect_call(self, call: str) -> None:
+        for c in self.collectors:
+            if len(c.calls) < MAX_ARG_ITEMS:
+                c.calls.append(call)
+
+    def add_ref(self, name: str, node: Node) -> None:
+        if 0 <= self.current < len(self.refs):
+            self.refs[self.current].setdefault(name, node.start_point[0] + 1)
+        if self.collectors:
+            self.collect_ref(name)
+
+    def add_string(self, value: str, node: Node) -> None:
+        value = value[:300]
+        self.strings.append(StringLit(value, node.start_point[0] + 1, self.column(node), self.current))
+        self.collect_string(value)
+
+    # --- sites ---------------------------------------------------------------------------------------
+    def add_site(self, kind: str, name: str, receiver: str | None, rtype: str | None, static: bool,
+                 receiver_ident: str | None, args: list[Arg], node: Node) -> None:
+        self.pending.append(PendingSite(kind, name, receiver, rtype, static, receiver_ident, args, node,
+                                        self.current, tuple(self.guards), tuple(self.deferred),
+                                        self.loops > 0))
+
+    def make_atoms(self, positive: bool, parts: list[tuple[str, bool, Collector]]) -> tuple[Atom, ...]:
+        return tuple(
+            Atom(text, pos == positive, tuple(c.calls), tuple(c.refs), tuple(c.strings))
+            for text, pos, c in parts
+        )
+
+    def context_deferred(self, kind: str, label: str | None = None, supertype: str = "",
+                         line: int = 0) -> Deferred:
+        ctx = self.ctx[-1] if self.ctx else None
+        if ctx is None:
+            return Deferred(kind, "", "", label or "", supertype, line)
+        sam = supertype or ctx.sam
+        if ctx.sam and len(self.ctx) > 1 and self.ctx[-2] is not None:
+            outer = self.ctx[-2]
+            assert outer is not None
+            return Deferred(kind, outer.name, outer.receiver, label or outer.label or "", sam, line)
+        return Deferred(kind, ctx.name, ctx.receiver, label or ctx.label or "", sam, line)
+
+    def record_error(self, node: Node) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append((node.start_point[0] + 1, self.column(node)))
+
+    # --- result --------------------------------------------------------------------------------------
+    def field_type(self, function: int, ident: str) -> str | None:
+        if function < 0 or function >= len(self.functions):
+            return None
+        owner: str | None = self.functions[function].owner
+        by_fqn = {c.fqn: c for c in self.classes}
+        while owner and owner in by_fqn:
+            cb = by_fqn[owner]
+            if ident in cb.fields:
+                return cb.fields[ident]
+            owner = cb.outer
+        return None
+
+    def finish(self) -> FileSummary:
+        sites = []
+        for p in self.pending:
+            rtype = p.rtype
+            if rtype is None and p.receiver_ident:
+                rtype = self.field_type(p.function, p.receiver_ident)
+            n = p.node
+            sites.append(Site(
+                p.kind, p.name, p.receiver, rtype, p.static and rtype is None, tuple(p.args),
+                n.start_point[0] + 1, self.column(n), n.end_point[0] + 1, self.end_column(n),
+                p.function, p.guards, p.deferred, p.in_loop, n.start_byte, n.end_byte,
+            ))
+        classes = tuple(
+            ClassDecl(c.fqn, c.name, c.kind, tuple(c.supertypes), c.outer, c.line, c.column,
+                      tuple(sorted(c.fields.items())), c.modifiers)
+            for c in self.classes
+        )
+        return FileSummary(
+            self.path, self.language, self.package, tuple(self.imports), classes, tuple(self.functions),
+            tuple(sites), tuple(self.constants), tuple(self.strings),
+            tuple(sorted(set(self.suppressions))), tuple(self.errors), self.facade,
+            tuple(tuple(r.items()) for r in self.refs),
+        )
+
+
+def strip_type(text: str) -> str:
+    """`Map<String, Int>?` → `Map`; `com.x.Foo.Bar<T>` → `com.x.Foo.Bar`; `Foo[]` → `Foo`."""
+    text = text.strip()
+    cut = len(text)
+    for ch in "<?[( ":
+        i = text.find(ch)
+        if 0 <= i < cut:
+            cut = i
+    return text[:cut].strip().lstrip("@")
+
+
+def is_type_name(text: str) -> bool:
+    """A dotted path whose last or first segment looks like a type (`Settings.Secure`, `Foo`)."""
+    if not text or not all(p.isidentifier() for p in text.split(".")):
+        return False
+    parts = text.split(".")
+    return any(p[:1].isupper() for p in parts)

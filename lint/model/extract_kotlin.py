@@ -1,0 +1,738 @@
+"""Kotlin → FileSummary (tree-sitter-kotlin).
+
+Known grammar quirks handled here: `!x.f()` parses as `(!x).f()` (the negation is lifted back to the
+whole expression), and a call with a trailing lambda is a call_expression wrapping the inner call.
+"""
+
+from __future__ import annotations
+
+from pipl_lint.model.extract_base import (
+    EXIT_CALLS,
+    FACTORY_NAMES,
+    KNOWN_GETTERS,
+    MAX_DEPTH,
+    SERVICE_TYPES,
+    CallContext,
+    Collector,
+    Extractor,
+    is_type_name,
+    strip_type,
+)
+from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import
+from tree_sitter import Node
+
+STATEMENT_HOLDERS = frozenset({"block", "lambda_literal", "source_file", "statements", "class_body",
+                               "control_structure_body", "when_entry", "anonymous_function"})
+TYPE_NODES = frozenset({"user_type", "nullable_type", "function_type", "parenthesized_type"})
+EQUALITY_OPS = frozenset({"==", "!=", "===", "!=="})
+
+
+def _children(node: Node) -> list[Node]:
+    return node.children
+
+
+def _first(node: Node, *types: str) -> Node | None:
+    for c in node.children:
+        if c.type in types:
+            return c
+    return None
+
+
+def unwrap_not(node: Node) -> tuple[Node, bool]:
+    """Peel `!`: returns the node without a leading negation and whether one was removed."""
+    negated = False
+    while True:
+        if node.type == "unary_expression" and node.child_count == 2 and node.children[0].type == "!":
+            node = node.children[1]
+            negated = not negated
+        elif node.type == "parenthesized_expression" and node.named_child_count == 1:
+            node = node.named_children[0]
+        else:
+            return node, negated
+
+
+def leftmost_not(node: Node) -> bool:
+    """True for `!a.b()` style trees where the grammar attached `!` to the leftmost operand."""
+    while node.type in ("call_expression", "navigation_expression") and node.child_count:
+        node = node.children[0]
+        if node.type == "unary_expression" and node.child_count == 2 and node.children[0].type == "!":
+            return True
+    return False
+
+
+class KotlinExtractor(Extractor):
+    language = "kotlin"
+
+    def run(self, root: Node) -> None:
+        stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        facade_name = (stem[:1].upper() + stem[1:] + "Kt") if stem else "Kt"
+        pkg = _first(root, "package_header")
+        if pkg is not None:
+            ident = _first(pkg, "qualified_identifier", "identifier")
+            self.package = self.text(ident, 500)
+        self.facade = f"{self.package}.{facade_name}" if self.package else facade_name
+        self.visit_statements(root, 0)
+
+    # --- dispatch ------------------------------------------------------------------------------------
+    def visit(self, node: Node, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            self.too_deep = True
+            return
+        t = node.type
+        handler = _HANDLERS.get(t)
+        if handler is not None:
+            handler(self, node, depth)
+            return
+        if t == "ERROR" or node.is_missing:
+            self.record_error(node)
+        if node.child_count:
+            if t in STATEMENT_HOLDERS:
+                self.visit_statements(node, depth)
+            else:
+                for c in node.children:
+                    self.visit(c, depth + 1)
+
+    def visit_statements(self, node: Node, depth: int) -> None:
+        """Walk statements in order; `if (cond) return` guards the statements after it."""
+        pushed = 0
+        for c in node.children:
+            self.visit(c, depth + 1)
+            if c.type == "if_expression":
+                guard = self.early_return_guard(c)
+                if guard is not None:
+                    self.guards.append(guard)
+                    pushed += 1
+        if pushed:
+            del self.guards[len(self.guards) - pushed :]
+
+    # --- declarations --------------------------------------------------------------------------------
+    def v_import(self, node: Node, depth: int) -> None:
+        path = self.text(_first(node, "qualified_identifier", "identifier"), 500)
+        alias = None
+        saw_as = False
+        wildcard = False
+        for c in node.children:
+            if c.type == "as":
+                saw_as = True
+            elif saw_as and c.type == "identifier":
+                alias = self.text(c)
+            elif c.type == "*":
+                wildcard = True
+        if path:
+            self.imports.append(Import(path, alias, False, wildcard))
+
+    def modifiers(self, node: Node) -> tuple[str, ...]:
+        mods = _first(node, "modifiers")
+        out: list[str] = []
+        if mods is None:
+            return ()
+        for m in mods.children:
+            if m.type == "annotation":
+                self.annotation(m, node)
+            else:
+                out.append(self.text(m))
+        return tuple(out)
+
+    def annotation(self, ann: Node, target: Node) -> None:
+        text = self.text(ann, 300)
+        if "Suppress" in text:
+            self.suppressions.append((target.start_point[0] + 1, target.end_point[0] + 1, text))
+
+    def supertypes(self, node: Node) -> list[str]:
+        out = []
+        spec = _first(node, "delegation_specifiers")
+        if spec is None:
+            return out
+        for d in spec.children:
+            if d.type != "delegation_specifier":
+                continue
+            ty = _first(d, "user_type")
+            if ty is None:
+                inv = _first(d, "constructor_invocation", "explicit_delegation")
+                ty = _first(inv, "user_type") if inv is not None else None
+            if ty is not None:
+                out.append(strip_type(self.text(ty)))
+        return out
+
+    def v_class(self, node: Node, depth: int) -> None:
+        name_node = node.child_by_field_name("name") or _first(node, "identifier")
+        name = self.text(name_node) or "<anonymous>"
+        mods = self.modifiers(node)
+        kind = "class"
+        tokens = {c.type for c in node.children}
+        if "interface" in tokens:
+            kind = "interface"
+        elif "enum" in mods or _first(node, "enum_class_body") is not None:
+            kind = "enum"
+        elif "annotation" in mods:
+            kind = "annotation"
+        cb = self.push_class(name, kind, self.supertypes(node), node, mods)
+        ctor = _first(node, "primary_constructor")
+        if ctor is not None:
+            params = _first(ctor, "class_parameters")
+            for p in params.children if params is not None else ():
+                if p.type != "class_parameter":
+                    continue
+                pname = self.text(_first(p, "identifier"))
+                ptype = _first(p, *TYPE_NODES)
+                if pname and ptype is not None:
+                    cb.fields[pname] = strip_type(self.text(ptype))
+        self.visit_class_body(node, depth)
+        self.pop_class()
+
+    def v_object(self, node: Node, depth: int) -> None:
+        name = self.text(node.child_by_field_name("name") or _first(node, "identifier")) or "<object>"
+        self.push_class(name, "object", self.supertypes(node), node, self.modifiers(node))
+        self.visit_class_body(node, depth)
+        self.pop_class()
+
+    def v_companion(self, node: Node, depth: int) -> None:
+        name = self.text(_first(node, "identifier")) or "Companion"
+        self.push_class(name, "companion", self.supertypes(node), node, self.modifiers(node))
+        self.visit_class_body(node, depth)
+        self.pop_class()
+
+    def visit_class_body(self, node: Node, depth: int) -> None:
+        body = _first(node, "class_body", "enum_class_body")
+        if body is None:
+            return
+        for c in body.children:
+            if c.type == "enum_entry":
+                idx = self.function_index("<clinit>", c, merge=True)
+                saved = self.enter_function(idx)
+                self.visit(c, depth + 1)
+                self.leave_function(saved)
+            else:
+                self.visit(c, depth + 1)
+
+    def v_function(self, node: Node, depth: int) -> None:
+        if self.current >= 0 and not self.class_body_parent(node):
+            # A local function: its body runs where it is called; walk it inline (over-approximation).
+            self.visit_children_of_body(node, depth)
+            return
+        mods = self.modifiers(node)
+        name = self.text(node.child_by_field_name("name") or _first(node, "identifier"))
+        params, types = self.parameters(_first(node, "function_value_parameters"))
+        extension = None
+        for c in node.children:
+            if c.type == "identifier":
+                break
+            if c.type in TYPE_NODES:
+                extension = strip_type(self.text(c))
+        idx = self.function_index(name, node, params, types, extension, mods)
+        saved = self.enter_function(idx)
+        self.visit_children_of_body(node, depth)
+        self.leave_function(saved)
+
+    def visit_children_of_body(self, node: Node, depth: int) -> None:
+        for c in node.children:
+            if c.type in ("function_body", "block"):
+                self.visit(c, depth + 1)
+            elif c.type == "function_value_parameters":
+                for p in c.children:  # default values may call things
+                    if p.type == "parameter_with_default" or p.child_count > 3:
+                        self.visit(p, depth + 1)
+
+    def class_body_parent(self, node: Node) -> bool:
+        p = node.parent
+        return p is not None and p.type in ("class_body", "enum_class_body")
+
+    def parameters(self, node: Node | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        names: list[str] = []
+        types: list[str] = []
+        if node is None:
+            return (), ()
+        for p in node.children:
+            if p.type != "parameter":
+                continue
+            names.append(self.text(_first(p, "identifier")))
+            ty = _first(p, *TYPE_NODES)
+            types.append(strip_type(self.text(ty)) if ty is not None else "")
+        return tuple(names), tuple(types)
+
+    def v_secondary_ctor(self, node: Node, depth: int) -> None:
+        idx = self.function_index("<init>", node, merge=True)
+        saved = self.enter_function(idx)
+        params, types = self.parameters(_first(node, "function_value_parameters"))
+        for n, t in zip(params, types, strict=False):
+            self.declare_local(n, t)
+        for c in node.children:
+            if c.type in ("block", "constructor_delegation_call"):
+                self.visit(c, depth + 1)
+        self.leave_function(saved)
+
+    def v_initializer(self, node: Node, depth: int) -> None:
+        idx = self.function_index("<init>", node, merge=True)
+        saved = self.enter_function(idx)
+        for c in node.children:
+            self.visit(c, depth + 1)
+        self.leave_function(saved)
+
+    def v_property(self, node: Node, depth: int) -> None:
+        var = _first(node, "variable_declaration", "multi_variable_declaration")
+        name = self.text(_first(var, "identifier")) if var is not None else ""
+        declared = _first(var, *TYPE_NODES) if var is not None else None
+        getter = _first(node, "getter")
+        delegate = _first(node, "property_delegate")
+        value = None
+        seen_eq = False
+        for c in node.children:
+            if c.type == "=":
+                seen_eq = True
+            elif seen_eq and c.is_named:
+                value = c
+                break
+        type_text = strip_type(self.text(declared)) if declared is not None else None
+        if type_text is None and value is not None:
+            type_text = self.guess_type(value)
+        if self.current >= 0 and not self.class_body_parent(node) and node.parent is not None \
+                and node.parent.type != "source_file":
+            # A local variable.
+            if name:
+                self.declare_local(name, type_text)
+                if value is not None:
+                    self.record_constant(f"{self.functions[self.current].owner}#"
+                                         f"{self.functions[self.current].name}", name, value)
+            for c in node.children:
+                if c.type not in ("variable_declaration", "modifiers"):
+                    self.visit(c, depth + 1)
+            return
+        # A class member or top-level property.
+        self.modifiers(node)
+        if self.class_stack and name and type_text:
+            self.class_stack[-1].fields[name] = type_text
+        if value is not None and name:
+            self.record_constant(self.owner, name, value)
+        if getter is not None or delegate is not None:
+            idx = self.function_index(f"get:{name}", node, extension=None)
+            saved = self.enter_function(idx)
+            for c in (getter, delegate):
+                if c is not None:
+                    self.visit(c, depth + 1)
+            self.leave_function(saved)
+            rest = [c for c in node.children if c not in (getter, delegate)]
+        else:
+            rest = list(node.children)
+        if value is not None and value in rest:
+            pseudo = "<clinit>" if not self.class_stack or self.class_stack[-1].kind in ("object", "companion") \
+                else "<init>"
+            idx = self.function_index(pseudo, node, merge=True)
+            saved = self.enter_function(idx)
+            self.visit(value, depth + 1)
+            self.leave_function(saved)
+
+    def record_constant(self, owner: str, name: str, value: Node) -> None:
+        strings: list[str] = []
+        refs: list[str] = []
+        self.constant_values(value, strings, refs, 0)
+        values = tuple(strings + refs)
+        if values and (value.type in ("string_literal", "navigation_expression", "identifier")
+                       or value.type == "call_expression"):
+            self.constants.append(Constant(owner, name, values, value.start_point[0] + 1))
+
+    def constant_values(self, node: Node, strings: list[str], refs: list[str], depth: int) -> None:
+        if depth > 6 or len(strings) + len(refs) > 40:
+            return
+        t = node.type
+        if t == "string_literal":
+            if _first(node, "interpolation") is None:
+                strings.append(self.string_value(node))
+        elif t == "navigation_expression" or t == "identifier":
+            refs.append(self.text(node))
+        elif t == "call_expression":
+            callee = node.children[0] if node.child_count else None
+            if callee is not None and self.text(callee) in ("arrayOf", "listOf", "setOf", "mutableListOf",
+                                                             "arrayListOf", "mutableSetOf"):
+                args = _first(node, "value_arguments")
+                for a in args.children if args is not None else ():
+                    if a.type == "value_argument":
+                        for v in a.children:
+                            self.constant_values(v, strings, refs, depth + 1)
+
+    # --- expressions ---------------------------------------------------------------------------------
+    def string_value(self, node: Node) -> str:
+        parts = [self.src[c.start_byte:c.end_byte].decode("utf-8", "replace")
+                 for c in node.children if c.type == "string_content"]
+        return "".join(parts)
+
+    def v_string(self, node: Node, depth: int) -> None:
+        self.add_string(self.string_value(node), node)
+        for c in node.children:
+            if c.type == "interpolation":
+                self.visit(c, depth + 1)
+
+    def v_comment(self, node: Node, depth: int) -> None:
+        text = self.text(node, 400)
+        if "pipl-lint" in text:
+            line = node.start_point[0] + 1
+            self.suppressions.append((line, node.end_point[0] + 1, text))
+
+    def guess_type(self, node: Node) -> str | None:
+        node, _ = unwrap_not(node)
+        t = node.type
+        if t == "as_expression":
+            ty = node.child_by_field_name("right") or _first(node, *TYPE_NODES)
+            return strip_type(self.text(ty)) if ty is not None else None
+        if t == "identifier":
+            return self.local_type(self.text(node))
+        if t == "navigation_expression":
+            name = self.text(node.children[-1])
+            return KNOWN_GETTERS.get(name)
+        if t == "call_expression":
+            callee, args, _lambdas = self.call_parts(node)
+            if callee is None:
+                return None
+            callee, _ = unwrap_not(callee)
+            if callee.type == "identifier":
+                name = self.text(callee)
+                if name == "getSystemService":
+                    return self.service_type(node, args)
+                if name[:1].isupper():
+                    return name
+                return KNOWN_GETTERS.get(name)
+            if callee.type == "navigation_expression" and callee.child_count >= 2:
+                name = self.text(callee.children[-1])
+                recv = callee.children[0]
+                if name == "getSystemService":
+                    return self.service_type(node, args)
+                if name in FACTORY_NAMES and recv.type in ("identifier", "navigation_expression"):
+                    rt = self.text(recv)
+                    if is_type_name(rt):
+                        return rt
+                if name in ("apply", "also"):
+                    return self.guess_type(recv)
+                return KNOWN_GETTERS.get(name)
+        return None
+
+    def service_type(self, call: Node, args: Node | None) -> str | None:
+        targs = _first(call, "type_arguments")
+        if targs is not None:
+            return strip_type(self.text(targs).strip("<>"))
+        if args is None:
+            return None
+        for a in args.children:
+            if a.type != "value_argument":
+                continue
+            txt = self.text(a)
+            if "::class" in txt:
+                return strip_type(txt.split("::class")[0].split(".")[-1])
+            const = txt.rsplit(".", 1)[-1]
+            if const in SERVICE_TYPES:
+                return SERVICE_TYPES[const]
+        return None
+
+    def call_parts(self, node: Node) -> tuple[Node | None, Node | None, list[Node]]:
+        """(callee, value_arguments, trailing lambdas), merging `f(x) { ... }` into one call."""
+        lambdas = [c for c in node.children if c.type == "annotated_lambda"]
+        first = node.children[0] if node.child_count else None
+        if first is not None and first.type == "call_expression" and lambdas:
+            callee, args, inner = self.call_parts(first)
+            return callee, args, inner + lambdas
+        args = _first(node, "value_arguments")
+        return first, args, lambdas
+
+    def receiver_info(self, recv: Node) -> tuple[str, str | None, bool, str | None]:
+        """(text, guessed type, is static (type/object name), simple identifier for field lookup)."""
+        recv, _ = unwrap_not(recv)
+        text = self.text(recv)
+        t = recv.type
+        if t == "this_expression":
+            return text, None, False, None
+        if t == "super_expression":
+            return text, None, False, None
+        if t == "identifier":
+            lt = self.local_type(text)
+            if lt:
+                return text, lt, False, None
+            if text[:1].isupper():
+                return text, None, True, None
+            if text in KNOWN_GETTERS:
+                return text, KNOWN_GETTERS[text], False, None
+            return text, None, False, text
+        if t == "navigation_expression" and is_type_name(text) and "?" not in text:
+            last = text.rsplit(".", 1)[-1]
+            if last in KNOWN_GETTERS:
+                return text, KNOWN_GETTERS[last], False, None
+            if last[:1].isupper() or last == "INSTANCE" or last == "Companion":
+                return text, None, True, None
+        return text, self.guess_type(recv), False, None
+
+    def v_call(self, node: Node, depth: int) -> None:
+        callee, args, lambdas = self.call_parts(node)
+        if callee is None:
+            return
+        negated_call = False
+        callee, neg = unwrap_not(callee)
+        negated_call = negated_call or neg
+        name = ""
+        receiver: str | None = None
+        rtype: str | None = None
+        static = False
+        ident: str | None = None
+        recv_node: Node | None = None
+        if callee.type == "identifier":
+            name = self.text(callee)
+        elif callee.type == "navigation_expression" and callee.child_count >= 2:
+            name = self.text(callee.children[-1])
+            recv_node = callee.children[0]
+            receiver, rtype, static, ident = self.receiver_info(recv_node)
+        else:
+            self.visit(callee, depth + 1)
+        if recv_node is not None:
+            self.visit(recv_node, depth + 1)
+        arg_nodes: list[tuple[Node, str | None]] = []
+        if args is not None:
+            for a in args.children:
+                if a.type == "value_argument":
+                    label = None
+                    if a.child_count >= 3 and a.children[1].type == "=":
+                        label = self.text(a.children[0])
+                    arg_nodes.append((a, label))
+        for lam in lambdas:
+            arg_nodes.append((lam, None))
+        sam = name if name[:1].isupper() and (receiver is None or static) else ""
+        built: list[Arg] = []
+        if name:
+            self.collect_call(f"{receiver}.{name}" if receiver else name)
+        for a, label in arg_nodes:
+            col = Collector()
+            self.collectors.append(col)
+            self.ctx.append(CallContext(name, receiver or "", label, sam))
+            if label is not None:
+                for c in a.children[2:]:
+                    self.visit(c, depth + 1)
+            else:
+                self.visit(a, depth + 1)
+            self.ctx.pop()
+            self.collectors.pop()
+            built.append(Arg(self.text(a), label, tuple(col.strings), tuple(col.refs)))
+        if name:
+            self.add_site("call", name, receiver, rtype, static, ident, built, node)
+
+    def v_navigation(self, node: Node, depth: int) -> None:
+        if node.child_count < 2:
+            return
+        name_node = node.children[-1]
+        name = self.text(name_node)
+        recv = node.children[0]
+        text = self.text(node)
+        if name in ("class", "java", "kotlin") or "::" in text:
+            self.collect_ref(text)
+            return
+        self.collect_ref(text.lstrip("!"))
+        receiver, rtype, static, ident = self.receiver_info(recv)
+        self.visit(recv, depth + 1)
+        self.add_site("field", name, receiver, rtype, static, ident, [], node)
+
+    def v_identifier(self, node: Node, depth: int) -> None:
+        self.add_ref(self.text(node), node)
+
+    def v_reference(self, node: Node, depth: int) -> None:
+        idents = [c for c in node.children if c.type == "identifier"]
+        if not idents:
+            return
+        name = self.text(idents[-1])
+        receiver = None
+        colon = self.text(node).find("::")
+        if colon > 0:
+            receiver = self.text(node)[:colon]
+        self.deferred.append(self.context_deferred("reference", line=node.start_point[0] + 1))
+        self.add_site("reference", name, receiver, None, bool(receiver and receiver[:1].isupper()), None, [],
+                      node)
+        self.deferred.pop()
+
+    def v_lambda(self, node: Node, depth: int) -> None:
+        self.deferred.append(self.context_deferred("lambda", line=node.start_point[0] + 1))
+        self.ctx.append(None)
+        self.visit_statements(node, depth)
+        self.ctx.pop()
+        self.deferred.pop()
+
+    def v_object_literal(self, node: Node, depth: int) -> None:
+        sup = self.supertypes(node)
+        base = self.context_deferred("anonymous", "", sup[0] if sup else "", node.start_point[0] + 1)
+        body = _first(node, "class_body")
+        for c in body.children if body is not None else ():
+            label = ""
+            if c.type == "function_declaration":
+                label = self.text(c.child_by_field_name("name") or _first(c, "identifier"))
+            self.deferred.append(Deferred(base.kind, base.call, base.receiver, label or base.label,
+                                          base.supertype, c.start_point[0] + 1))
+            self.ctx.append(None)
+            if c.type == "function_declaration":
+                self.visit_children_of_body(c, depth + 1)
+            else:
+                self.visit(c, depth + 1)
+            self.ctx.pop()
+            self.deferred.pop()
+
+    # --- control flow ----------------------------------------------------------------------------------
+    def atoms_of(self, cond: Node, positive: bool) -> list[tuple[str, bool, Collector]]:
+        """Split a condition into atoms that all hold where the branch runs."""
+        inner, neg = unwrap_not(cond)
+        if neg:
+            return self.atoms_of(inner, not positive)
+        if leftmost_not(inner):
+            return [self.atom(inner, not positive, strip_not=True)]
+        if inner.type in ("binary_expression", "conjunction_expression", "disjunction_expression") \
+                and inner.child_count == 3:
+            op = inner.children[1].type
+            left, right = inner.children[0], inner.children[2]
+            if (op == "&&" and positive) or (op == "||" and not positive):
+                return self.atoms_of(left, positive) + self.atoms_of(right, positive)
+            if op in EQUALITY_OPS:
+                lit = self.text(right)
+                if lit in ("true", "false"):
+                    flip = (lit == "false") != (op in ("!=", "!=="))
+                    return self.atoms_of(left, positive != flip)
+        return [self.atom(inner, positive)]
+
+    def atom(self, node: Node, positive: bool, strip_not: bool = False) -> tuple[str, bool, Collector]:
+        col = Collector()
+        self.gather(node, col, 0)
+        text = self.text(node)
+        if strip_not:
+            text = text.replace("!", "", 1)
+        return text, positive, col
+
+    def gather(self, node: Node, col: Collector, depth: int) -> None:
+        """What a condition reads: calls, names, strings (a small separate walk; conditions are short)."""
+        if depth > 40:
+            return
+        t = node.type
+        if t == "identifier":
+            col.refs.append(self.text(node))
+        elif t in ("string_literal", "multiline_string_literal"):
+            col.strings.append(self.string_value(node))
+            return
+        elif t == "call_expression":
+            callee, _args, _l = self.call_parts(node)
+            if callee is not None:
+                callee, _ = unwrap_not(callee)
+                col.calls.append(self.text(callee))
+        for c in node.children:
+            self.gather(c, col, depth + 1)
+
+    def branches(self, node: Node) -> tuple[Node | None, Node | None, Node | None]:
+        cond = node.child_by_field_name("condition")
+        then = other = None
+        seen_else = False
+        seen_cond = False
+        for c in node.children:
+            if c == cond:
+                seen_cond = True
+                continue
+            if c.type == "else":
+                seen_else = True
+            elif c.is_named and seen_cond:
+                if seen_else:
+                    other = other or c
+                else:
+                    then = then or c
+        return cond, then, other
+
+    def v_if(self, node: Node, depth: int) -> None:
+        cond, then, other = self.branches(node)
+        if cond is not None:
+            self.visit(cond, depth + 1)
+        line = node.start_point[0] + 1
+        if then is not None:
+            atoms = self.make_atoms(True, self.atoms_of(cond, True)) if cond is not None else ()
+            self.guards.append(Guard("if", atoms, line))
+            self.visit(then, depth + 1)
+            self.guards.pop()
+        if other is not None:
+            atoms = self.make_atoms(True, self.atoms_of(cond, False)) if cond is not None else ()
+            self.guards.append(Guard("else", atoms, line))
+            self.visit(other, depth + 1)
+            self.guards.pop()
+
+    def is_exit(self, node: Node | None) -> bool:
+        if node is None:
+            return False
+        if node.type in ("return_expression", "throw_expression", "jump_expression"):
+            return True
+        if node.type in ("block", "control_structure_body"):
+            named = [c for c in node.children if c.is_named and c.type not in ("line_comment", "block_comment")]
+            return bool(named) and self.is_exit(named[-1])
+        if node.type == "call_expression":
+            callee, _a, _l = self.call_parts(node)
+            if callee is not None:
+                last = self.text(callee).rsplit(".", 1)[-1]
+                return last in EXIT_CALLS
+        return False
+
+    def early_return_guard(self, node: Node) -> Guard | None:
+        cond, then, other = self.branches(node)
+        if cond is None or other is not None or not self.is_exit(then):
+            return None
+        return Guard("early-return", self.make_atoms(True, self.atoms_of(cond, False)), node.start_point[0] + 1)
+
+    def v_when(self, node: Node, depth: int) -> None:
+        subject = _first(node, "when_subject")
+        if subject is not None:
+            self.visit(subject, depth + 1)
+        entries = [c for c in node.children if c.type == "when_entry"]
+        conds = [e.child_by_field_name("condition") for e in entries]
+        for entry, cond in zip(entries, conds, strict=True):
+            atoms: tuple = ()
+            if subject is None and cond is not None:
+                atoms = self.make_atoms(True, self.atoms_of(cond, True))
+            elif subject is None and cond is None and len(entries) == 2:
+                other = next((c for c in conds if c is not None), None)
+                if other is not None:
+                    atoms = self.make_atoms(True, self.atoms_of(other, False))
+            for c in entry.children:
+                if c == cond:
+                    self.visit(c, depth + 1)
+            self.guards.append(Guard("when", atoms, entry.start_point[0] + 1))
+            for c in entry.children:
+                if c != cond:
+                    self.visit(c, depth + 1)
+            self.guards.pop()
+
+    def v_loop(self, node: Node, depth: int) -> None:
+        self.loops += 1
+        for c in node.children:
+            self.visit(c, depth + 1)
+        self.loops -= 1
+
+    def v_annotated(self, node: Node, depth: int) -> None:
+        for c in node.children:
+            if c.type == "annotation":
+                self.annotation(c, node)
+            else:
+                self.visit(c, depth + 1)
+
+
+_HANDLERS = {
+    "import": KotlinExtractor.v_import,
+    "import_header": KotlinExtractor.v_import,
+    "package_header": lambda self, node, depth: None,
+    "class_declaration": KotlinExtractor.v_class,
+    "object_declaration": KotlinExtractor.v_object,
+    "companion_object": KotlinExtractor.v_companion,
+    "function_declaration": KotlinExtractor.v_function,
+    "secondary_constructor": KotlinExtractor.v_secondary_ctor,
+    "anonymous_initializer": KotlinExtractor.v_initializer,
+    "property_declaration": KotlinExtractor.v_property,
+    "call_expression": KotlinExtractor.v_call,
+    "navigation_expression": KotlinExtractor.v_navigation,
+    "callable_reference": KotlinExtractor.v_reference,
+    "lambda_literal": KotlinExtractor.v_lambda,
+    "anonymous_function": KotlinExtractor.v_lambda,
+    "object_literal": KotlinExtractor.v_object_literal,
+    "if_expression": KotlinExtractor.v_if,
+    "when_expression": KotlinExtractor.v_when,
+    "for_statement": KotlinExtractor.v_loop,
+    "while_statement": KotlinExtractor.v_loop,
+    "do_while_statement": KotlinExtractor.v_loop,
+    "string_literal": KotlinExtractor.v_string,
+    "multiline_string_literal": KotlinExtractor.v_string,
+    "line_comment": KotlinExtractor.v_comment,
+    "block_comment": KotlinExtractor.v_comment,
+    "multiline_comment": KotlinExtractor.v_comment,
+    "identifier": KotlinExtractor.v_identifier,
+    "annotated_expression": KotlinExtractor.v_annotated,
+    "annotation": lambda self, node, depth: self.annotation(node, node.parent or node),
+}

@@ -1,0 +1,407 @@
+"""The whole-project index: classes, functions and a call graph resolved across files, modules and the
+Java/Kotlin boundary.
+
+Resolution goes through imports, the same package, nested classes, `this`/`super`, supertypes, Kotlin
+objects and companions, file facades (`UtilKt`), top-level and extension functions, property getters and
+`by lazy`, and the receiver types the extractor guessed. Where it cannot be sure (a receiver of unknown
+type, an interface call) it over-approximates and says so in the edge note.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from pipl_lint.model.summary import ClassDecl, FileSummary, Function, Site
+
+COMMON_NAMES = frozenset({
+    "init", "start", "stop", "get", "set", "run", "invoke", "apply", "let", "also", "with", "build", "create",
+    "show", "dismiss", "equals", "hashCode", "toString", "onCreate", "onStart", "onResume", "onPause",
+    "onStop", "onDestroy", "close", "execute", "submit", "post", "launch", "add", "remove", "put", "clear",
+    "update", "load", "save", "open", "read", "write", "send", "call", "accept", "map", "filter",
+    "forEach", "check", "setup", "onClick", "handle", "process", "register", "unregister", "enable",
+    "disable", "reset", "release", "refresh", "bind", "unbind", "subscribe", "notify", "report", "track",
+    "log", "d", "e", "i", "w", "v",
+})
+IMPLICIT_IMPORTS = ("java.lang", "kotlin", "kotlin.collections", "kotlin.io", "kotlin.text")
+# Calls that start (or prepare to start) a component named by a class literal argument.
+COMPONENT_STARTERS = frozenset({
+    "startService", "startForegroundService", "bindService", "startActivity", "startActivityForResult",
+    "startActivities", "enqueueWork", "Intent", "ComponentName", "setClass", "setComponent", "setClassName",
+    "OneTimeWorkRequest", "PeriodicWorkRequest", "Builder", "from", "JobInfo",
+})
+LIFECYCLE = ("<init>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand", "onHandleIntent",
+             "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
+
+
+@dataclass(frozen=True, slots=True)
+class FnId:
+    file: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    target: FnId
+    file: int  # file of the call
+    line: int
+    how: str  # exact | virtual | by-name | extension | property | component
+    site: Site | None  # None for property reads by bare name
+
+
+class ProgramIndex:
+    def __init__(self, files: Iterable[FileSummary]) -> None:
+        self.files: list[FileSummary] = list(files)
+        self.classes: dict[str, tuple[ClassDecl, int]] = {}
+        self.by_simple: dict[str, list[str]] = defaultdict(list)
+        self.members: dict[tuple[str, str], list[FnId]] = defaultdict(list)
+        self.toplevel: dict[tuple[str, str], list[FnId]] = defaultdict(list)
+        self.extensions: dict[str, list[FnId]] = defaultdict(list)
+        self.by_name: dict[str, list[FnId]] = defaultdict(list)
+        self.facades: dict[str, int] = {}
+        self.subclasses: dict[str, list[str]] = defaultdict(list)
+        self._edges: dict[FnId, list[Edge]] = {}
+        self._supers: dict[str, tuple[str, ...]] = {}
+        self._imports: list[dict[str, str]] = []
+        self._wildcards: list[tuple[str, ...]] = []
+        for fi, fs in enumerate(self.files):
+            simple: dict[str, str] = {}
+            wild: list[str] = []
+            for imp in fs.imports:
+                if imp.wildcard:
+                    wild.append(imp.path)
+                else:
+                    simple[imp.simple] = imp.path
+            self._imports.append(simple)
+            self._wildcards.append(tuple(wild))
+            self.facades.setdefault(fs.facade, fi)
+            for c in fs.classes:
+                self.classes.setdefault(c.fqn, (c, fi))
+                self.by_simple[c.name].append(c.fqn)
+            for i, fn in enumerate(fs.functions):
+                fid = FnId(fi, i)
+                self.members[(fn.owner, fn.name)].append(fid)
+                if fn.owner == fs.facade and fs.language == "kotlin":
+                    self.toplevel[(fs.package, fn.name)].append(fid)
+                if fn.extension:
+                    self.extensions[fn.name].append(fid)
+                if not fn.name.startswith(("<", "get:")):
+                    self.by_name[fn.name].append(fid)
+        for fqn, (c, fi) in self.classes.items():
+            for s in self.supertypes(fqn):
+                self.subclasses[s].append(fqn)
+
+    # --- lookups -----------------------------------------------------------------------------------------
+    def function(self, fid: FnId) -> Function:
+        return self.files[fid.file].functions[fid.index]
+
+    def file_of(self, fid: FnId) -> FileSummary:
+        return self.files[fid.file]
+
+    def all_functions(self) -> Iterator[FnId]:
+        for fi, fs in enumerate(self.files):
+            for i in range(len(fs.functions)):
+                yield FnId(fi, i)
+
+    def class_of(self, fqn: str) -> ClassDecl | None:
+        entry = self.classes.get(fqn)
+        return entry[0] if entry else None
+
+    def describe(self, fid: FnId) -> str:
+        fn = self.function(fid)
+        owner = fn.owner.rsplit(".", 1)[-1]
+        if fn.name == "<init>":
+            return f"{owner} (constructor and initialisers)"
+        if fn.name == "<clinit>":
+            return f"{owner} (static / companion initialisers)"
+        if fn.name.startswith("get:"):
+            return f"{owner}.{fn.name[4:]} (property initialiser)"
+        return f"{owner}.{fn.name}"
+
+    # --- types -----------------------------------------------------------------------------------------
+    def resolve_type(self, text: str, file: int, context: str | None = None) -> str:
+        """Resolve a type name as written in `file` to a FQN (a project class when one matches)."""
+        if not text:
+            return text
+        head, _, rest = text.partition(".")
+        # Nested classes visible from the context class and its outer classes.
+        ctx = context
+        while ctx:
+            cand = f"{ctx}.{text}"
+            if cand in self.classes:
+                return cand
+            decl = self.class_of(ctx)
+            ctx = decl.outer if decl else None
+        if text in self.classes or text in self.facades:
+            return text
+        imports = self._imports[file] if 0 <= file < len(self._imports) else {}
+        if head in imports:
+            full = imports[head] + (f".{rest}" if rest else "")
+            return full
+        fs = self.files[file] if 0 <= file < len(self.files) else None
+        if fs is not None:
+            cand = f"{fs.package}.{text}" if fs.package else text
+            if cand in self.classes or cand in self.facades:
+                return cand
+            for w in self._wildcards[file]:
+                cand = f"{w}.{text}"
+                if cand in self.classes:
+                    return cand
+        for fqn in self.by_simple.get(head, ()):
+            if not rest and fqn.rsplit(".", 1)[-1] == head and len(self.by_simple[head]) == 1:
+                # A unique project class of that name in a package the file imports with a wildcard or
+                # not at all (Java same-module default) — only when nothing else could match.
+                if fs is not None and (fqn.rsplit(".", 1)[0] in self._wildcards[file]):
+                    return fqn
+        if fs is not None and self._wildcards[file]:
+            return f"{self._wildcards[file][0]}.{text}" if not self._is_builtin(text) else text
+        return text
+
+    @staticmethod
+    def _is_builtin(text: str) -> bool:
+        return text in ("String", "Int", "Long", "Boolean", "Object", "Any", "Unit", "Void", "Integer")
+
+    def supertypes(self, fqn: str) -> tuple[str, ...]:
+        if fqn in self._supers:
+            return self._supers[fqn]
+        entry = self.classes.get(fqn)
+        if entry is None:
+            return ()
+        decl, fi = entry
+        out = tuple(self.resolve_type(s, fi, decl.outer or None) for s in decl.supertypes)
+        self._supers[fqn] = out
+        return out
+
+    def ancestors(self, fqn: str) -> Iterator[str]:
+        """Every supertype (project or external FQN as resolved), nearest first, each once."""
+        seen = {fqn}
+        todo = list(self.supertypes(fqn))
+        while todo:
+            s = todo.pop(0)
+            if s in seen:
+                continue
+            seen.add(s)
+            yield s
+            todo.extend(self.supertypes(s))
+
+    def is_subtype(self, fqn: str, *bases: str) -> bool:
+        """True when `fqn` extends one of `bases` (FQNs; an unresolved simple name also matches)."""
+        simple = {b.rsplit(".", 1)[-1] for b in bases}
+        for a in self.ancestors(fqn):
+            if a in bases or (a.rsplit(".", 1)[-1] in simple and a not in self.classes):
+                return True
+        return False
+
+    def subtypes(self, fqn: str) -> Iterator[str]:
+        seen = {fqn}
+        todo = list(self.subclasses.get(fqn, ()))
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            yield s
+            todo.extend(self.subclasses.get(s, ()))
+
+    def find_member(self, cls: str, name: str, *, up: bool = True) -> list[FnId]:
+        """Functions named `name` declared in `cls` or (with `up`) its nearest project ancestor."""
+        found = list(self.members.get((cls, name), ()))
+        if found or not up:
+            return found
+        for a in self.ancestors(cls):
+            found = list(self.members.get((a, name), ()))
+            if found:
+                return found
+        return []
+
+    def companion(self, cls: str) -> str | None:
+        for fqn in (f"{cls}.Companion",):
+            if fqn in self.classes:
+                return fqn
+        for fqn, (decl, _fi) in self.classes.items():
+            if decl.kind == "companion" and decl.outer == cls:
+                return fqn
+        return None
+
+    def initialisers(self, cls: str) -> list[FnId]:
+        out = list(self.members.get((cls, "<init>"), ())) + list(self.members.get((cls, "<clinit>"), ()))
+        comp = self.companion(cls)
+        if comp:
+            out += list(self.members.get((comp, "<clinit>"), ())) + list(self.members.get((comp, "<init>"), ()))
+        return out
+
+    # --- the call graph --------------------------------------------------------------------------------
+    def edges(self, fid: FnId) -> list[Edge]:
+        cached = self._edges.get(fid)
+        if cached is not None:
+            return cached
+        fs = self.files[fid.file]
+        fn = fs.functions[fid.index]
+        out: list[Edge] = []
+        for site in fs.sites:
+            if site.function != fid.index:
+                continue
+            for target, how in self.resolve(fid, site):
+                out.append(Edge(target, fid.file, site.line, how, site))
+        refs = fs.refs[fid.index] if fid.index < len(fs.refs) else ()
+        for name, line in refs:
+            for target in self.find_member(fn.owner, f"get:{name}"):
+                if target != fid:
+                    out.append(Edge(target, fid.file, line, "property", None))
+        self._edges[fid] = out
+        return out
+
+    def sites_of(self, fid: FnId) -> Iterator[Site]:
+        fs = self.files[fid.file]
+        for site in fs.sites:
+            if site.function == fid.index:
+                yield site
+
+    def receiver_class(self, fid: FnId, site: Site) -> tuple[str | None, bool]:
+        """(FQN of the receiver's type/object, is-static) for a site, when it can be told."""
+        fs = self.files[fid.file]
+        fn = fs.functions[fid.index]
+        recv = site.receiver
+        if recv is None or recv in ("this",) or recv.startswith("this@"):
+            return fn.owner, False
+        if recv == "super" or recv.startswith("super@") or recv.startswith("super<"):
+            return fn.owner, False
+        if site.rtype:
+            return self.resolve_type(site.rtype, fid.file, fn.owner), False
+        if site.static:
+            text = recv
+            for suffix in (".INSTANCE", ".Companion"):
+                if text.endswith(suffix):
+                    text = text[: -len(suffix)]
+            return self.resolve_type(text, fid.file, fn.owner), True
+        return None, False
+
+    def component_targets(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """Lifecycle methods of a component started through an Intent/WorkRequest naming its class."""
+        out: list[tuple[FnId, str]] = []
+        owner = self.files[fid.file].functions[fid.index].owner
+        for arg in site.args:
+            for ref in arg.refs:
+                if ref.endswith(("::class.java", "::class")):
+                    name = ref.split("::", 1)[0]
+                elif ref.endswith(".class"):
+                    name = ref[: -len(".class")]
+                else:
+                    continue
+                cls = self.resolve_type(name, fid.file, owner)
+                if cls in self.classes:
+                    for method in LIFECYCLE:
+                        out += [(t, "component") for t in self.find_member(cls, method)]
+        return out
+
+    def resolve(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        fs = self.files[fid.file]
+        fn = fs.functions[fid.index]
+        name = site.name
+        if name in COMPONENT_STARTERS and site.args:
+            started = self.component_targets(fid, site)
+            if started:
+                return started
+        if site.kind == "new" or (site.kind == "call" and site.receiver is None and name[:1].isupper()):
+            cls = self.resolve_type(name, fid.file, fn.owner)
+            if cls in self.classes:
+                return [(t, "exact") for t in self.initialisers(cls)]
+            if site.kind == "new":
+                return []
+        if site.kind == "field":
+            cls, _static = self.receiver_class(fid, site)
+            if cls and cls in self.classes:
+                out = [(t, "property") for t in self.find_member(cls, f"get:{name}")]
+                comp = self.companion(cls)
+                if comp:
+                    out += [(t, "property") for t in self.find_member(comp, f"get:{name}")]
+                return out
+            return []
+        recv = site.receiver
+        if recv is None or recv == "this" or recv.startswith("this@"):
+            return self._resolve_unqualified(fid, fs, fn, name)
+        if recv == "super" or recv.startswith("super"):
+            out = []
+            for a in self.ancestors(fn.owner):
+                found = self.members.get((a, name))
+                if found:
+                    out = [(t, "exact") for t in found]
+                    break
+            return out
+        cls, static = self.receiver_class(fid, site)
+        if cls and (cls in self.classes or cls in self.facades):
+            return self._resolve_in_class(cls, name, static)
+        if cls:
+            # A known external type: only extension functions declared for it can be ours.
+            simple = cls.rsplit(".", 1)[-1]
+            return [(t, "extension") for t in self.extensions.get(name, ())
+                    if (self.function(t).extension or "").rsplit(".", 1)[-1] == simple]
+        # Unknown receiver: extension functions of that name, or a unique project method.
+        ext = [(t, "extension") for t in self.extensions.get(name, ())]
+        if ext:
+            return ext
+        if name not in COMMON_NAMES:
+            cands = self.by_name.get(name, [])
+            owners = {self.function(t).owner for t in cands}
+            if len(owners) == 1:
+                return [(t, "by-name") for t in cands]
+        return []
+
+    def _resolve_in_class(self, cls: str, name: str, static: bool) -> list[tuple[FnId, str]]:
+        if cls in self.facades and cls not in self.classes:
+            fs = self.files[self.facades[cls]]
+            return [(t, "exact") for t in self.toplevel.get((fs.package, name), ())]
+        found = self.find_member(cls, name)
+        if static:
+            comp = self.companion(cls)
+            if comp:
+                found += self.find_member(comp, name)
+        out = [(t, "exact") for t in found]
+        decl = self.class_of(cls)
+        if decl is not None and (decl.kind == "interface" or "abstract" in decl.modifiers or "open" in
+                                 decl.modifiers or not found):
+            for sub in self.subtypes(cls):
+                out += [(t, "virtual") for t in self.members.get((sub, name), ())]
+        if static or (decl is not None and decl.kind in ("object", "companion")):
+            out += [(t, "exact") for t in self.members.get((cls, "<clinit>"), ())]
+        return out
+
+    def _resolve_unqualified(self, fid: FnId, fs: FileSummary, fn: Function,
+                             name: str) -> list[tuple[FnId, str]]:
+        owner: str | None = fn.owner
+        while owner and owner in self.classes:
+            found = self.find_member(owner, name)
+            if found:
+                out = [(t, "exact") for t in found]
+                for sub in self.subtypes(owner):
+                    out += [(t, "virtual") for t in self.members.get((sub, name), ())]
+                return out
+            comp = self.companion(owner)
+            if comp:
+                found = self.find_member(comp, name)
+                if found:
+                    return [(t, "exact") for t in found]
+            decl = self.class_of(owner)
+            owner = decl.outer if decl else None
+        top = self.toplevel.get((fs.package, name))
+        if top:
+            return [(t, "exact") for t in top]
+        imported = self._imports[fid.file].get(name)
+        if imported:
+            pkg, _, member = imported.rpartition(".")
+            top = self.toplevel.get((pkg, member))
+            if top:
+                return [(t, "exact") for t in top]
+            cls, _, member = imported.rpartition(".")
+            if cls in self.classes:  # Java static import
+                return [(t, "exact") for t in self.find_member(cls, member)]
+        for w in self._wildcards[fid.file]:
+            top = self.toplevel.get((w, name))
+            if top:
+                return [(t, "exact") for t in top]
+        ext = self.extensions.get(name)
+        if ext:
+            return [(t, "extension") for t in ext]
+        return []
+

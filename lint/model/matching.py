@@ -1,0 +1,143 @@
+"""Match code sites against the catalogs: Android PI/permission APIs and SDK calls.
+
+A cheap name filter first (the catalog is indexed by member name), then the owner is confirmed from
+what the index knows about the receiver (its guessed type, a static type/object name, the imports), the
+way Android Lint confirms `isMemberInClass` after `getApplicableMethodNames`.
+"""
+
+from __future__ import annotations
+
+from pipl_lint.catalogs import ApiEntry, Catalog, Sdk, SdkCall
+from pipl_lint.model.index import FnId, ProgramIndex
+from pipl_lint.model.summary import Site
+
+
+def kotlin_property(getter: str) -> str | None:
+    """`getDeviceId` → `deviceId`, `getSSID` → `ssid`, `isWifiEnabled` → `isWifiEnabled`."""
+    if getter.startswith("is") and getter[2:3].isupper():
+        return getter
+    if not (getter.startswith("get") and getter[3:4].isupper()):
+        return None
+    rest = getter[3:]
+    run = 0
+    while run < len(rest) and rest[run].isupper():
+        run += 1
+    if run == len(rest):
+        return rest.lower()
+    if run > 1:
+        run -= 1  # "URLPath" → "urlPath"
+    return rest[:run].lower() + rest[run:]
+
+
+def suffix_match(written: str, qualified: str) -> bool:
+    """`Settings.Secure` matches `android.provider.Settings.Secure`; `Secure` does too."""
+    w = written.split(".")
+    q = qualified.split(".")
+    return len(w) <= len(q) and q[-len(w):] == w
+
+
+class ApiMatcher:
+    def __init__(self, index: ProgramIndex, catalog: Catalog) -> None:
+        self.index = index
+        self.catalog = catalog
+        self.by_name: dict[str, list[ApiEntry]] = {}
+        for api in catalog.apis:
+            if api.kind in ("method", "constructor"):
+                names = [api.member if api.kind == "method" else api.owner_simple]
+                prop = kotlin_property(api.member) if api.kind == "method" else None
+                if prop:
+                    names.append(prop)
+            elif api.kind in ("field", "intent-action"):
+                names = [api.member]
+            elif api.kind == "uri":
+                names = [api.member.rsplit(".", 1)[-1]]
+            else:
+                continue
+            for n in names:
+                self.by_name.setdefault(n, []).append(api)
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self.by_name)
+
+    def _owner_ok(self, fid: FnId, site: Site, api: ApiEntry) -> bool | None:
+        """True: the receiver is the API's owner; False: it is something else; None: unknown."""
+        if site.receiver is None:
+            return None
+        cls, _static = self.index.receiver_class(fid, site)
+        if cls is None:
+            return None
+        if cls in self.index.classes:
+            # A project class: its own methods are not the platform API, unless it extends the owner.
+            return self.index.is_subtype(cls, api.owner)
+        owner = api.owner
+        if api.kind == "uri":
+            owner = api.member.rsplit(".", 1)[0]
+        return suffix_match(cls.split("<")[0], owner) or suffix_match(owner.rsplit(".", 1)[-1], cls)
+
+    def match(self, fid: FnId, site: Site) -> ApiEntry | None:
+        for api in self.by_name.get(site.name, ()):
+            if api.kind == "method" and site.kind not in ("call", "reference", "field"):
+                continue
+            if api.kind == "method" and site.kind == "field" and site.name == api.member:
+                continue  # a field that happens to share the method's name
+            if api.kind == "constructor" and site.kind not in ("new", "call"):
+                continue
+            if api.kind in ("field", "uri", "intent-action") and site.kind != "field":
+                continue
+            if api.args_contain and not any(any(a in arg.text for a in api.args_contain) for arg in site.args):
+                continue
+            if api.kind == "constructor":
+                resolved = self.index.resolve_type(site.name, fid.file, self.index.function(fid).owner)
+                if resolved in self.index.classes or not suffix_match(site.name, api.owner):
+                    continue
+                return api
+            ok = self._owner_ok(fid, site, api)
+            if ok is False:
+                continue
+            if ok is None and api.match != "name":
+                continue
+            return api
+        return None
+
+    def strings(self) -> list[ApiEntry]:
+        return [a for a in self.catalog.apis if a.kind == "string"]
+
+
+class SdkMatcher:
+    """Which SDK call (init / preinit / agree / disable / wakeup) a site is, if any."""
+
+    def __init__(self, index: ProgramIndex, catalog: Catalog) -> None:
+        self.index = index
+        self.catalog = catalog
+
+    def match(self, fid: FnId, site: Site, roles: tuple[str, ...] = ()) -> tuple[Sdk, str, SdkCall] | None:
+        if site.kind not in ("call", "field", "new", "reference"):
+            return None
+        candidates = self.catalog.sdk_calls_by_method.get(site.name, ())
+        if not candidates and site.kind == "field":
+            getter = "get" + site.name[:1].upper() + site.name[1:]
+            candidates = self.catalog.sdk_calls_by_method.get(getter, ())
+        for sdk, role, call in candidates:
+            if roles and role not in roles:
+                continue
+            if self._receiver_is(fid, site, call):
+                return sdk, role, call
+        return None
+
+    def _receiver_is(self, fid: FnId, site: Site, call: SdkCall) -> bool:
+        owner = call.owner
+        if site.kind == "new":
+            return suffix_match(site.name, owner) and \
+                self.index.resolve_type(site.name, fid.file, None) not in self.index.classes
+        if site.receiver is None:
+            # An unqualified call: only through a static import of the owner's member.
+            fs = self.index.files[fid.file]
+            return any(i.path == f"{owner}.{site.name}" or (i.wildcard and i.path == owner) for i in fs.imports)
+        cls, _static = self.index.receiver_class(fid, site)
+        if cls is None:
+            # Chains such as `PushManager.getInstance().initialize(ctx)` or `Firebase.analytics.x()`.
+            head = site.receiver.split("(", 1)[0].split(".")
+            return owner.rsplit(".", 1)[-1] in head
+        if cls in self.index.classes:
+            return False
+        return suffix_match(cls.split("<")[0], owner) or suffix_match(owner.rsplit(".", 1)[-1], cls)

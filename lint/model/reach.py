@@ -1,0 +1,108 @@
+"""Entry points that run before consent, and what they reach.
+
+`PreConsent` walks the call graph breadth first from every entry point, following only calls that are
+neither gated by consent nor deferred to a user action, and keeps the first (shortest) path to each
+function so that every finding can show the hops from the entry point to the collecting call.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipl_lint.findings import TraceStep
+from pipl_lint.model.consent import ConsentModel, SiteState
+from pipl_lint.model.index import Edge, FnId, ProgramIndex
+from pipl_lint.model.summary import Site
+
+HOW_NOTES = {
+    "virtual": " (interface/open call: every project implementation assumed)",
+    "by-name": " (receiver type unknown: resolved by name)",
+    "extension": " (extension function)",
+    "property": " (property read)",
+    "component": "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry point: `fid` runs before the user can consent."""
+
+    fid: FnId
+    kind: str  # application | provider | startup | launcher | receiver | service
+    note: str  # "Application `DailyNewsApp.onCreate` (runs at process start)"
+    path: str  # where it is declared (manifest element or class)
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    fid: FnId
+    entry: Entry
+    via: Edge | None  # the edge that first reached fid (None for the entry itself)
+    prev: FnId | None
+    notes: tuple[str, ...]  # open-guard notes accumulated along the path
+
+
+class PreConsent:
+    def __init__(self, index: ProgramIndex, consent: ConsentModel, entries: list[Entry],
+                 stop_at_consent: bool = True) -> None:
+        self.index = index
+        self.consent = consent
+        self.entries = entries
+        self.stop_at_consent = stop_at_consent
+        self.reached: dict[FnId, Reached] = {}
+        self._walk()
+
+    def _walk(self) -> None:
+        queue: deque[FnId] = deque()
+        for e in self.entries:
+            if e.fid not in self.reached:
+                self.reached[e.fid] = Reached(e.fid, e, None, None, ())
+                queue.append(e.fid)
+        while queue:
+            fid = queue.popleft()
+            here = self.reached[fid]
+            for edge in self.index.edges(fid):
+                if edge.target in self.reached:
+                    continue
+                notes = here.notes
+                if edge.site is not None:
+                    st = self.consent.state(edge.site)
+                    if st.user_action or (st.gated and self.stop_at_consent):
+                        continue
+                    notes = notes + st.notes
+                self.reached[edge.target] = Reached(edge.target, here.entry, edge, fid, notes)
+                queue.append(edge.target)
+
+    def functions(self) -> Iterator[Reached]:
+        yield from self.reached.values()
+
+    def open_sites(self) -> Iterator[tuple[Reached, Site, SiteState]]:
+        """Every site in a pre-consent function that itself runs before consent."""
+        for r in self.reached.values():
+            for site in self.index.sites_of(r.fid):
+                st = self.consent.state(site)
+                if st.user_action or (st.gated and self.stop_at_consent):
+                    continue
+                yield r, site, st
+
+    def trace(self, r: Reached, site: Site | None = None, site_note: str = "") -> tuple[TraceStep, ...]:
+        """Entry point first; one step per call hop; the collecting site last."""
+        hops: list[Reached] = []
+        cur: Reached | None = r
+        while cur is not None:
+            hops.append(cur)
+            cur = self.reached.get(cur.prev) if cur.prev is not None else None
+        hops.reverse()
+        steps = [TraceStep(r.entry.path, r.entry.line, r.entry.note)]
+        for h in hops[1:]:
+            assert h.via is not None
+            fs = self.index.files[h.via.file]
+            steps.append(TraceStep(fs.path, h.via.line,
+                                   f"calls `{self.index.describe(h.fid)}`{HOW_NOTES.get(h.via.how, '')}"))
+        if site is not None:
+            fs = self.index.files[r.fid.file]
+            steps.append(TraceStep(fs.path, site.line, site_note or f"`{site.qualified}`"))
+        return tuple(steps)

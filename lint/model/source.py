@@ -1,0 +1,88 @@
+"""Parse one Kotlin or Java file with tree-sitter (time-bounded) and summarise it."""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+
+from pipl_lint.model.summary import FileSummary
+from pipl_lint.parse.decode import BinaryFile, decode
+from tree_sitter import Language, Parser, Tree
+
+LANGUAGE_OF_SUFFIX = {".kt": "kotlin", ".java": "java"}
+CHUNK = 1 << 20
+
+
+class ParseTimeout(Exception):
+    pass
+
+
+@functools.cache
+def language(name: str) -> Language:
+    if name == "kotlin":
+        import tree_sitter_kotlin
+
+        return Language(tree_sitter_kotlin.language())
+    import tree_sitter_java
+
+    return Language(tree_sitter_java.language())
+
+
+@functools.cache
+def parser(name: str) -> Parser:
+    return Parser(language(name))
+
+
+def parse(data: bytes, lang: str, timeout: float) -> Tree:
+    """Parse UTF-8 `data`; raise ParseTimeout when tree-sitter needs longer than `timeout` seconds."""
+    start = time.perf_counter()
+
+    def read(offset: int, _point: object) -> bytes:
+        return data[offset : offset + CHUNK]
+
+    def progress(*_state: object) -> bool:
+        return time.perf_counter() - start > timeout
+
+    try:
+        return parser(lang).parse(read, progress_callback=progress)
+    except ValueError as exc:  # tree-sitter reports a cancelled parse as "Parsing failed"
+        raise ParseTimeout(f"parsing took longer than {timeout:g} s and was stopped") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    summary: FileSummary | None
+    problems: tuple[str, ...]  # for diagnostics; empty when the file was read cleanly
+
+
+def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> SourceResult:
+    """Decode, parse and summarise; never raises for bad input."""
+    try:
+        decoded = decode(data)
+    except BinaryFile as exc:
+        return SourceResult(None, (str(exc),))
+    problems: list[str] = []
+    if decoded.warning:
+        problems.append(decoded.warning)
+    utf8 = data[len(decoded.bom):] if decoded.encoding == "utf-8" and not decoded.warning else decoded.utf8
+    try:
+        tree = parse(utf8, lang, timeout)
+    except ParseTimeout as exc:
+        return SourceResult(None, (*problems, str(exc)))
+    if lang == "kotlin":
+        from pipl_lint.model.extract_kotlin import KotlinExtractor as Ex
+    else:
+        from pipl_lint.model.extract_java import JavaExtractor as Ex  # type: ignore[assignment]
+    ex = Ex(rel_path, utf8)
+    try:
+        ex.run(tree.root_node)
+    except RecursionError:
+        return SourceResult(None, (*problems, "expressions nested too deeply to analyse"))
+    summary = ex.finish()
+    if ex.too_deep:
+        problems.append("expressions nested more than 400 levels deep were skipped")
+    if summary.syntax_errors:
+        line, col = summary.syntax_errors[0]
+        problems.append(f"syntax errors (first at {line}:{col}); the rest of the file was analysed")
+    return SourceResult(summary, tuple(problems))

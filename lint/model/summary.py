@@ -1,0 +1,189 @@
+"""Per-file summaries of Kotlin and Java sources: what the whole-project analysis needs, nothing more.
+
+A summary depends only on the file's bytes (and the extractor version), so it can be cached by content
+hash. Everything is made of tuples, strings, ints and bools so that it serialises to JSON losslessly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, get_args, get_origin, get_type_hints
+
+SUMMARY_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    path: str  # com.x.Foo, com.x.Foo.bar (static / top-level function), com.x (wildcard)
+    alias: str | None
+    static: bool
+    wildcard: bool
+
+    @property
+    def simple(self) -> str:
+        return self.alias or self.path.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """One conjunct of a guard condition, with what it reads."""
+
+    text: str
+    positive: bool  # the guarded code runs when the atom is true (False: when it is false)
+    calls: tuple[str, ...]  # callee names (with receiver text: "Prefs.isAgreed") called inside
+    names: tuple[str, ...]  # identifiers read inside
+    strings: tuple[str, ...]  # string literals inside
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    kind: str  # if | else | when | early-return | loop-condition
+    atoms: tuple[Atom, ...]  # all hold where the guard applies
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """Code that does not run where it is written: a lambda, anonymous class or function reference."""
+
+    kind: str  # lambda | anonymous | reference
+    call: str  # name of the call it is handed to ("setOnClickListener", "post", "launch"); "" if none
+    receiver: str  # receiver text of that call
+    label: str  # named-argument label, or the anonymous class's method name ("onClick")
+    supertype: str  # anonymous class supertype / SAM-constructor name
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    text: str
+    label: str | None
+    strings: tuple[str, ...]  # string literals inside
+    refs: tuple[str, ...]  # identifiers and dotted paths inside (Manifest.permission.CAMERA, PERMS)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A call, object creation, field/property read or function reference."""
+
+    kind: str  # call | new | field | reference
+    name: str  # simple member name; for `new`, the class name as written
+    receiver: str | None  # receiver text, None when implicit
+    rtype: str | None  # type of the receiver guessed from local declarations, casts and factories
+    static: bool  # the receiver is a type or object name (static / object / companion access)
+    args: tuple[Arg, ...]
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    function: int  # index into FileSummary.functions; -1 at file level
+    guards: tuple[Guard, ...]
+    deferred: tuple[Deferred, ...]  # enclosing deferred contexts, outermost first
+    in_loop: bool
+    start: int  # byte offsets in the UTF-8 text (for fixes)
+    end: int
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.receiver}.{self.name}" if self.receiver else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    name: str  # onCreate, <init> (constructors + initialisers), <clinit> (static/companion), get:prop
+    owner: str  # FQN of the declaring class, or the file facade (com.x.UtilKt) for top-level functions
+    params: tuple[str, ...]
+    param_types: tuple[str, ...]
+    extension: str | None  # receiver type of an extension function/property
+    line: int
+    column: int
+    end_line: int
+    modifiers: tuple[str, ...]  # override, static, private, suspend ...
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDecl:
+    fqn: str
+    name: str
+    kind: str  # class | interface | object | companion | enum | annotation | record
+    supertypes: tuple[str, ...]  # as written, generics stripped
+    outer: str | None
+    line: int
+    column: int
+    fields: tuple[tuple[str, str], ...]  # (name, type text) of properties/fields with a known type
+    modifiers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """A property or field initialised with strings / constant references (or an array of them)."""
+
+    owner: str
+    name: str
+    values: tuple[str, ...]  # string literal contents and dotted references, in order
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class StringLit:
+    value: str
+    line: int
+    column: int
+    function: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileSummary:
+    path: str  # relative to the scan root
+    language: str  # kotlin | java
+    package: str
+    imports: tuple[Import, ...]
+    classes: tuple[ClassDecl, ...]
+    functions: tuple[Function, ...]
+    sites: tuple[Site, ...]
+    constants: tuple[Constant, ...]
+    strings: tuple[StringLit, ...]
+    suppressions: tuple[tuple[int, int, str], ...]  # (first line, last line, text) of pipl-lint comments / @Suppress
+    syntax_errors: tuple[tuple[int, int], ...]  # (line, column) of the first ERROR/MISSING nodes
+    facade: str  # the class that holds top-level declarations (com.x.UtilKt / the Java class)
+    refs: tuple[tuple[tuple[str, int], ...], ...]  # per function: bare names read, with the first line
+
+
+# --- JSON round trip (used by the cache) -------------------------------------------------------------
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def to_plain(obj: Any) -> Any:
+    """Dataclasses → lists (field order), tuples → lists; for json.dumps."""
+    if is_dataclass(obj):
+        return [to_plain(getattr(obj, f.name)) for f in fields(obj)]
+    if isinstance(obj, tuple | list):
+        return [to_plain(x) for x in obj]
+    return obj
+
+
+def _from(tp: Any, value: Any) -> Any:
+    origin = get_origin(tp)
+    if isinstance(tp, type) and is_dataclass(tp):
+        hints = _hints(tp)
+        return tp(*(_from(hints[f.name], v) for f, v in zip(fields(tp), value, strict=True)))
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_from(args[0], v) for v in value)
+        return tuple(_from(a, v) for a, v in zip(args, value, strict=True))
+    if origin is not None and type(None) in get_args(tp):  # Optional
+        inner = next(a for a in get_args(tp) if a is not type(None))
+        return None if value is None else _from(inner, value)
+    return value
+
+
+def summary_from_plain(value: Any) -> FileSummary:
+    return _from(FileSummary, value)

@@ -1,0 +1,320 @@
+"""Find the Android projects under the given paths and lay out their modules, without running Gradle.
+
+A Gradle project is a folder with `settings.gradle[.kts]`; its modules come from `include`. A module
+without a settings file (a build file alone) is a one-module project; so is a folder with an
+`AndroidManifest.xml` and Java/Kotlin sources but no Gradle files (Eclipse/Ant layout, samples).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipl_lint.findings import Diagnostic
+from pipl_lint.project.files import FileReader
+from pipl_lint.project.gradle import BuildScript, Settings, read_build_script, read_settings
+from pipl_lint.project.version_catalog import VersionCatalog, read_version_catalog
+
+SETTINGS_FILES = ("settings.gradle.kts", "settings.gradle")
+BUILD_FILES = ("build.gradle.kts", "build.gradle")
+SOURCE_SUFFIXES = (".kt", ".java")
+SKIP_DIRS = frozenset({".git", ".gradle", ".idea", "build", "node_modules", ".pipl-lint-cache", "out",
+                       ".cxx", ".externalNativeBuild", "__pycache__", ".venv", "venv", "captures"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSet:
+    name: str  # main, debug, release, a flavour, test, androidTest ...
+    manifest: Path | None
+    sources: tuple[Path, ...]
+    strings: tuple[Path, ...]  # res/values*/strings.xml
+    layouts: tuple[Path, ...]  # res/layout*/*.xml
+    assets: tuple[Path, ...]  # files under assets/ (policy texts)
+
+    @property
+    def is_test(self) -> bool:
+        return self.name.startswith(("test", "androidTest")) or self.name in ("testFixtures",)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    name: str  # ":app"; ":" for a root or manifest-only module
+    dir: Path
+    build: BuildScript | None
+    source_sets: tuple[SourceSet, ...]
+    merged_manifests: tuple[Path, ...]  # build output, when present
+    jars: tuple[Path, ...]  # libs/*.jar|aar
+
+    @property
+    def is_application(self) -> bool:
+        if self.build is not None:
+            return self.build.is_application
+        return True  # manifest-only layouts are apps
+
+    @property
+    def namespace(self) -> str | None:
+        if self.build is None:
+            return None
+        return self.build.namespace or self.build.application_id
+
+    def manifests(self) -> Iterator[tuple[SourceSet, Path]]:
+        for ss in self.source_sets:
+            if ss.manifest is not None and not ss.is_test:
+                yield ss, ss.manifest
+
+    def sources(self) -> Iterator[Path]:
+        for ss in self.source_sets:
+            if not ss.is_test:
+                yield from ss.sources
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path
+    kind: str  # gradle | module | manifest-only
+    settings: Settings | None
+    catalog: VersionCatalog | None
+    modules: tuple[Module, ...]
+    gradle_files: tuple[Path, ...]  # settings, build scripts and catalogs read
+
+    def files(self) -> Iterator[Path]:
+        yield from self.gradle_files
+        for m in self.modules:
+            for ss in m.source_sets:
+                if ss.manifest is not None:
+                    yield ss.manifest
+                yield from ss.sources
+                yield from ss.strings
+                yield from ss.layouts
+
+
+@dataclass
+class Discovery:
+    projects: list[Project] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class Walker:
+    """os.walk over a tree that skips build output, VCS folders, excluded globs and outside links."""
+
+    def __init__(self, scan_root: Path, excludes: Iterable[str] = ()) -> None:
+        self.scan_root = scan_root
+        self.excludes = tuple(excludes)
+
+    def excluded(self, path: Path) -> bool:
+        try:
+            rel = path.relative_to(self.scan_root).as_posix()
+        except ValueError:
+            return False
+        return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel + "/", pat) for pat in self.excludes)
+
+    def walk(self, top: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=False, onerror=None):
+            d = Path(dirpath)
+            dirnames[:] = sorted(n for n in dirnames if n not in SKIP_DIRS and not self.excluded(d / n))
+            yield d, dirnames, sorted(n for n in filenames if not self.excluded(d / n))
+
+
+def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
+    manifest = ss_dir / "AndroidManifest.xml"
+    sources: list[Path] = []
+    strings: list[Path] = []
+    layouts: list[Path] = []
+    assets: list[Path] = []
+    for sub in ("java", "kotlin"):
+        base = ss_dir / sub
+        if base.is_dir():
+            for d, _dirs, files in walker.walk(base):
+                sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
+    res = ss_dir / "res"
+    if res.is_dir():
+        for d in sorted(res.iterdir()):
+            if d.name.startswith("values") and (d / "strings.xml").is_file():
+                strings.append(d / "strings.xml")
+            elif d.name.startswith("layout") and d.is_dir():
+                layouts += sorted(p for p in d.iterdir() if p.suffix == ".xml" and not walker.excluded(p))
+    asset_dir = ss_dir / "assets"
+    if asset_dir.is_dir():
+        for d, _dirs, files in walker.walk(asset_dir):
+            assets += [d / f for f in files]
+    return SourceSet(ss_dir.name, manifest if manifest.is_file() and not walker.excluded(manifest) else None,
+                     tuple(sources), tuple(strings), tuple(layouts), tuple(assets))
+
+
+def _merged_manifests(module_dir: Path) -> tuple[Path, ...]:
+    inter = module_dir / "build" / "intermediates"
+    found: list[Path] = []
+    for name in ("merged_manifests", "merged_manifest", "packaged_manifests"):
+        base = inter / name
+        if base.is_dir():
+            found += sorted(p for p in base.rglob("AndroidManifest.xml") if p.is_file())
+    return tuple(found)
+
+
+def _jars(module_dir: Path) -> tuple[Path, ...]:
+    libs = module_dir / "libs"
+    if not libs.is_dir():
+        return ()
+    return tuple(sorted(p for p in libs.iterdir() if p.suffix in (".jar", ".aar") and p.is_file()))
+
+
+def _module(name: str, module_dir: Path, build: BuildScript | None, walker: Walker) -> Module:
+    sets: list[SourceSet] = []
+    src = module_dir / "src"
+    if src.is_dir():
+        for ss_dir in sorted(src.iterdir()):
+            if ss_dir.is_dir() and not ss_dir.is_symlink() and not walker.excluded(ss_dir):
+                sets.append(_source_set(ss_dir, walker))
+    return Module(name, module_dir, build, tuple(sets), _merged_manifests(module_dir), _jars(module_dir))
+
+
+def _manifest_only_module(root: Path, walker: Walker) -> Module:
+    sources: list[Path] = []
+    strings: list[Path] = []
+    layouts: list[Path] = []
+    for d, _dirs, files in walker.walk(root):
+        sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
+        if d.parent.name == "res" and d.name.startswith("values") and "strings.xml" in files:
+            strings.append(d / "strings.xml")
+        if d.parent.name == "res" and d.name.startswith("layout"):
+            layouts += [d / f for f in files if f.endswith(".xml")]
+    ss = SourceSet("main", root / "AndroidManifest.xml", tuple(sources), tuple(strings), tuple(layouts), ())
+    return Module(":", root, None, (ss,), _merged_manifests(root), _jars(root))
+
+
+def discover(paths: Iterable[Path], scan_root: Path, reader: FileReader,
+             excludes: Iterable[str] = ()) -> Discovery:
+    """Find every project under `paths` (folders) or containing them (files)."""
+    walker = Walker(scan_root, excludes)
+    result = Discovery()
+    roots: dict[Path, str] = {}  # project root -> kind
+    for p in paths:
+        p = p.resolve()
+        if p.is_file():
+            root, kind = find_root(p.parent, scan_root)
+            if root is not None:
+                roots.setdefault(root, kind)
+            continue
+        for root, kind in _roots_below(p, walker):
+            roots.setdefault(root, kind)
+    # A root inside another Gradle project's module tree belongs to that project (no nested duplicates),
+    # unless it has its own settings file (an included/independent build).
+    ordered = sorted(roots.items(), key=lambda kv: len(kv[0].parts))
+    kept: list[tuple[Path, str]] = []
+    for root, kind in ordered:
+        if kind != "gradle" and any(_inside(root, r) for r, _k in kept):
+            continue
+        kept.append((root, kind))
+    for root, kind in kept:
+        result.projects.append(_load(root, kind, reader, walker, result.diagnostics))
+    return result
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    return child != parent and parent in child.parents
+
+
+def find_root(start: Path, scan_root: Path) -> tuple[Path | None, str]:
+    """Walk up from `start` to the nearest settings file, else the nearest module or manifest folder."""
+    module: Path | None = None
+    manifest_dir: Path | None = None
+    top = scan_root.resolve()
+    for d in (start, *start.parents):
+        if any((d / s).is_file() for s in SETTINGS_FILES):
+            return d, "gradle"
+        if module is None and any((d / b).is_file() for b in BUILD_FILES):
+            module = d
+        if manifest_dir is None and (d / "AndroidManifest.xml").is_file() and d.name not in ("main",):
+            manifest_dir = d
+        if d == top or (d / ".git").exists():
+            break
+    if module is not None:
+        return module, "module"
+    if manifest_dir is not None:
+        return manifest_dir, "manifest-only"
+    return None, ""
+
+
+def _roots_below(top: Path, walker: Walker) -> Iterator[tuple[Path, str]]:
+    gradle_roots: list[Path] = []
+    module_roots: list[Path] = []
+    for d, dirnames, files in walker.walk(top):
+        names = set(files)
+        if names & set(SETTINGS_FILES):
+            gradle_roots.append(d)
+            yield d, "gradle"
+        elif names & set(BUILD_FILES):
+            module_roots.append(d)
+        elif "AndroidManifest.xml" in names and d.name != "main" and d.parent.name != "src":
+            if not any(_inside(d, r) or d == r for r in gradle_roots + module_roots):
+                yield d, "manifest-only"
+        if d.name == "src":
+            dirnames[:] = []  # sources are collected per module
+    for m in module_roots:
+        if not any(_inside(m, r) or m == r for r in gradle_roots):
+            if not any(_inside(m, o) for o in module_roots):
+                yield m, "module"
+
+
+def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
+          diags: list[Diagnostic]) -> Project:
+    gradle_files: list[Path] = []
+    if kind == "manifest-only":
+        return Project(root, kind, None, None, (_manifest_only_module(root, walker),), ())
+    settings = None
+    if kind == "gradle":
+        spath = next(root / s for s in SETTINGS_FILES if (root / s).is_file())
+        text = reader.read_text(spath, diags)
+        if text is not None:
+            settings = read_settings(spath, text)
+            _report(settings.errors, spath, reader, diags)
+            gradle_files.append(spath)
+    catalog = None
+    catalog_paths = [root / "gradle" / "libs.versions.toml"]
+    if settings is not None:
+        catalog_paths += [root / c for c in settings.catalog_files]
+    for cpath in catalog_paths:
+        if cpath.is_file() and catalog is None:
+            text = reader.read_text(cpath, diags)
+            if text is not None:
+                catalog = read_version_catalog(cpath, text)
+                _report(catalog.errors, cpath, reader, diags)
+                gradle_files.append(cpath)
+    module_dirs: list[tuple[str, Path]] = []
+    if settings is not None:
+        for inc in settings.includes:
+            rel = settings.project_dirs.get(inc) or inc.strip(":").replace(":", "/")
+            module_dirs.append((inc, (root / rel).resolve()))
+    if any((root / b).is_file() for b in BUILD_FILES):
+        module_dirs.insert(0, (":", root))
+    modules: list[Module] = []
+    for name, mdir in module_dirs:
+        if not mdir.is_dir():
+            continue
+        build = None
+        bpath = next((mdir / b for b in BUILD_FILES if (mdir / b).is_file()), None)
+        if bpath is not None:
+            text = reader.read_text(bpath, diags)
+            if text is not None:
+                build = read_build_script(bpath, text, catalog)
+                _report(build.errors, bpath, reader, diags)
+                gradle_files.append(bpath)
+        module = _module(name, mdir, build, walker)
+        if name == ":" and not module.source_sets and len(module_dirs) > 1:
+            continue  # the usual root build file with no sources of its own
+        modules.append(module)
+    return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files))
+
+
+def _report(errors: Iterable[object], path: Path, reader: FileReader, diags: list[Diagnostic]) -> None:
+    errs = list(errors)
+    if errs:
+        first = errs[0]
+        line = getattr(first, "line", 0)
+        col = getattr(first, "column", 0)
+        msg = getattr(first, "message", str(first))
+        more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
+        diags.append(Diagnostic(reader.rel(path), f"could not fully parse: {msg}{more}", line, col))

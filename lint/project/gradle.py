@@ -1,0 +1,824 @@
+"""Facts from Gradle build and settings scripts, read statically (Gradle is never run).
+
+Both DSLs are parsed into the shared AST (:mod:`pipl_lint.parse.gradle_ast`) and interpreted here:
+
+* :func:`read_build_script` → plugins, application/library kind, namespace, application id, SDK levels,
+  product flavours, build types and declared dependencies (resolved through the version catalog);
+* :func:`read_settings` → included projects, remapped project directories, root project name and the
+  version-catalog files the settings script names.
+
+Every statement is addressed by its *key*: the names of the enclosing configuration blocks plus its
+own (dotted) name, e.g. ``("android", "defaultConfig", "minSdk")`` for ``android { defaultConfig {
+minSdk = 24 } }``, ``android.defaultConfig.minSdk = 24`` and ``android.defaultConfig { minSdkVersion 24
+}`` alike.  Named-container calls (``getByName("release")``, ``create("free")``, ``register(...)``,
+``named(...)``, ``maybeCreate(...)``) contribute their name argument, and scope functions (``.apply
+{ }``, ``.run { }``) contribute nothing.
+
+Values are resolved through simple ``val``/``def`` variables and ``ext``/``extra`` properties defined in
+the same script, the ``properties`` passed in (``gradle.properties`` or the root project's ``ext``), and
+``libs.versions.*`` of the version catalog; anything else is left unresolved (``None`` for SDK levels).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipl_lint.parse.gradle_ast import (
+    Arg,
+    Assign,
+    Call,
+    ListValue,
+    MapValue,
+    ParseError,
+    Ref,
+    Script,
+    Statement,
+    Unknown,
+    Value,
+)
+from pipl_lint.parse.gradle_kts import parse_kts
+from pipl_lint.parse.groovy import parse_expression, parse_groovy
+from pipl_lint.project.version_catalog import CatalogLibrary, VersionCatalog, normalize_alias
+
+__all__ = [
+    "BuildScript",
+    "Dependency",
+    "Settings",
+    "parse_gradle_script",
+    "read_build_script",
+    "read_settings",
+]
+
+APPLICATION_PLUGINS = frozenset({"com.android.application", "android"})
+LIBRARY_PLUGINS = frozenset(
+    {
+        "com.android.library",
+        "android-library",
+        "com.android.dynamic-feature",
+        "com.android.kotlin.multiplatform.library",
+    }
+)
+KOTLIN_MULTIPLATFORM = "org.jetbrains.kotlin.multiplatform"
+DEFAULT_CATALOG = "gradle/libs.versions.toml"
+
+# Used only when a `libs.plugins.*` alias cannot be resolved through a catalog (none given, or the alias
+# is missing from it): the aliases Android Studio's templates generate.
+_WELL_KNOWN_PLUGIN_ALIASES = {
+    "android.application": "com.android.application",
+    "android.library": "com.android.library",
+    "android.dynamic.feature": "com.android.dynamic-feature",
+    "android.test": "com.android.test",
+    "kotlin.android": "org.jetbrains.kotlin.android",
+    "jetbrains.kotlin.android": "org.jetbrains.kotlin.android",
+    "kotlin.jvm": "org.jetbrains.kotlin.jvm",
+    "jetbrains.kotlin.jvm": "org.jetbrains.kotlin.jvm",
+    "kotlin.multiplatform": KOTLIN_MULTIPLATFORM,
+    "kotlin.compose": "org.jetbrains.kotlin.plugin.compose",
+    "compose.compiler": "org.jetbrains.kotlin.plugin.compose",
+    "kotlin.kapt": "org.jetbrains.kotlin.kapt",
+    "kotlin.serialization": "org.jetbrains.kotlin.plugin.serialization",
+    "kotlin.parcelize": "org.jetbrains.kotlin.plugin.parcelize",
+}
+
+_CONTAINER_METHODS = frozenset({"getByName", "create", "register", "named", "maybeCreate", "findByName"})
+_SCOPE_FUNCTIONS = frozenset({"apply", "run", "also", "with", "invoke", "let", "configure"})
+_NOT_CONTAINER_ELEMENTS = frozenset(
+    {"all", "configureEach", "each", "forEach", "whenObjectAdded", "matching", "withType", "configure",
+     "names", "getNames", "findAll", "?"}
+)
+_CREATING_DELEGATES = frozenset({"creating", "getting", "registering", "existing"})
+_NOT_DEPENDENCIES = frozenset(
+    {"constraints", "components", "modules", "attributesSchema", "artifactTypes", "registerTransform",
+     "ext", "extra", "plusAssign"}
+)
+_VALUE_ACCESSORS = frozenset(
+    {"get", "getOrNull", "orNull", "toInt", "toInteger", "toString", "toLong", "trim", "toIntOrNull",
+     "intValue", "getOrElse", "requiredVersion"}
+)
+_PROPERTY_LOOKUPS = frozenset({"findProperty", "property", "gradleProperty", "getProperty"})
+_PROPERTY_DELEGATES = frozenset({"project", "settings", "rootProject"})
+_REF_PREFIXES = ("this.", "rootProject.", "project.", "settings.", "gradle.", "ext.", "extra.",
+                 "properties.", "extensions.extraProperties.", "extraProperties.")
+_MAX_RESOLVE_DEPTH = 16
+_INTERPOLATION = re.compile(r"(?<!\\)\$(?:\{([^{}]*)\}|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))")
+_IDENTIFIER_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    configuration: str
+    group: str | None
+    name: str | None
+    version: str | None
+    project: str | None
+    catalog_alias: str | None
+    files: str | None
+    platform: bool
+    line: int
+    column: int
+
+    @property
+    def coordinate(self) -> str | None:
+        """``group:name[:version]`` when group and name are known."""
+        if not (self.group and self.name):
+            return None
+        return f"{self.group}:{self.name}" + (f":{self.version}" if self.version else "")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildScript:
+    path: Path
+    plugins: tuple[str, ...]
+    is_application: bool
+    is_library: bool
+    namespace: str | None
+    application_id: str | None
+    min_sdk: int | None
+    target_sdk: int | None
+    compile_sdk: int | None
+    flavors: tuple[str, ...]
+    build_types: tuple[str, ...]
+    dependencies: tuple[Dependency, ...]
+    errors: tuple[ParseError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    path: Path
+    includes: tuple[str, ...]
+    project_dirs: dict[str, str]
+    root_name: str | None
+    catalog_files: tuple[str, ...]
+    errors: tuple[ParseError, ...]
+
+
+def parse_gradle_script(path: Path, text: str | bytes) -> Script:
+    """Parse with the Kotlin front end for ``*.kts``, the Groovy one otherwise."""
+    return parse_kts(text) if path.name.endswith(".kts") else parse_groovy(text)
+
+
+# -- statement keys -------------------------------------------------------------------------------
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split an expression's text at '.' outside brackets and quotes: ``a(x.y).b`` → ``["a(x.y)", "b"]``."""
+    parts: list[str] = []
+    depth, quote, start = 0, "", 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "." and depth == 0:
+            parts.append(text[start:i].lstrip("?").rstrip("?!"))
+            start = i + 1
+        i += 1
+    parts.append(text[start:].rstrip("?!"))
+    return parts
+
+
+def _first_string(args: tuple[Arg, ...]) -> str | None:
+    for arg in args:
+        if arg.name is None:
+            return arg.value if isinstance(arg.value, str) else None
+    return None
+
+
+def _call_segments(name: str, args: tuple[Arg, ...]) -> tuple[str, ...]:
+    if name in _CONTAINER_METHODS:
+        element = _first_string(args)
+        return (element,) if element is not None else ("?",)
+    if name in _SCOPE_FUNCTIONS and not args:
+        return ()
+    if name in ("project", "findProject"):
+        path = _first_string(args)
+        return (f"project({path})",) if path is not None else ("?",)
+    return (name,)
+
+
+@lru_cache(maxsize=4096)
+def _text_segments(text: str) -> tuple[str, ...]:
+    """Key segments of a receiver / assignment-target text such as ``buildTypes.getByName("x")``."""
+    if _IDENTIFIER_PATH.fullmatch(text):
+        segments = tuple(text.split("."))
+    else:
+        out: list[str] = []
+        for part in _split_top_level(text):
+            value = parse_expression(part) if part else Unknown(part)
+            if isinstance(value, Ref) and _IDENTIFIER_PATH.fullmatch(value.path):
+                out.extend(value.path.split("."))
+            elif isinstance(value, Call) and value.receiver is None:
+                out.extend(_call_segments(value.name, value.args))
+            else:
+                out.append("?")
+        segments = tuple(out)
+    while segments and segments[0] in ("this", "project"):
+        segments = segments[1:]
+    return segments
+
+
+def _statement_key(stmt: Statement) -> tuple[str, ...]:
+    if isinstance(stmt, Assign):
+        return _text_segments(stmt.target)
+    receiver = _text_segments(stmt.receiver) if stmt.receiver else ()
+    return receiver + _call_segments(stmt.name, stmt.args)
+
+
+def _walk(statements: tuple[Statement, ...]) -> Iterator[tuple[tuple[str, ...], tuple[str, ...], Statement]]:
+    """(context key, statement key, statement) for every statement, depth first in source order."""
+    stack: list[tuple[tuple[str, ...], Statement]] = [((), s) for s in reversed(statements)]
+    while stack:
+        context, stmt = stack.pop()
+        key = context + _statement_key(stmt)
+        yield context, key, stmt
+        if isinstance(stmt, Call) and stmt.closure:
+            stack.extend((key, s) for s in reversed(stmt.closure))
+
+
+def _single_value(stmt: Statement) -> tuple[bool, Value]:
+    """``x = v`` / ``x v`` / ``x(v)`` → (True, v); anything else → (False, None)."""
+    if isinstance(stmt, Assign):
+        return True, stmt.value
+    if stmt.closure is None and len(stmt.args) == 1 and stmt.args[0].name is None:
+        return True, stmt.args[0].value
+    return False, None
+
+
+# -- value resolution -----------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Resolves values through script variables, ``ext``/``extra`` properties, properties, the catalog."""
+
+    def __init__(self, catalog: VersionCatalog | None, properties: Mapping[str, str] | None) -> None:
+        self.catalog = catalog
+        self.properties: Mapping[str, str] = properties or {}
+        self.env: dict[str, Value] = {}
+
+    def define(self, context: tuple[str, ...], stmt: Statement) -> None:
+        """Record ``val x = ...``, ``def x = ...``, ``ext.x = ...``, ``ext { x = ... }``, ``extra["x"] = ...``,
+        ``ext.set("x", ...)`` and ``val x by extra(...)``/``by project``."""
+        if isinstance(stmt, Assign):
+            target = _text_segments(stmt.target)
+            if not target or "?" in target:
+                return
+            scope = context + target[:-1]
+            if len(target) == 1 and (not context or context in (("buildscript",), ("ext",), ("buildscript", "ext"))):
+                self.assign(target[0], stmt.value)
+            elif scope and scope[-1] in ("ext", "extra", "extraProperties"):
+                self.assign(target[-1], stmt.value)
+        elif stmt.name == "set" and stmt.receiver and len(stmt.args) == 2:
+            receiver = _text_segments(stmt.receiver)
+            name = stmt.args[0].value
+            if receiver and receiver[-1] in ("ext", "extra", "extraProperties") and isinstance(name, str):
+                self.assign(name, stmt.args[1].value)
+
+    def assign(self, name: str, value: Value) -> None:
+        if isinstance(value, Ref) and value.path in _PROPERTY_DELEGATES:  # `val x: String by project`
+            if name in self.properties:
+                self.env[name] = self.properties[name]
+            return
+        if isinstance(value, Call) and value.name == "extra" and value.receiver is None and value.args:
+            value = value.args[0].value  # `val x by extra("v")`
+        self.env[name] = value
+
+    def resolve(self, value: Value, depth: int = 0) -> Value:
+        if depth > _MAX_RESOLVE_DEPTH:
+            return Unknown("<too deep>")
+        if isinstance(value, str):
+            return self.interpolate(value, depth)
+        if isinstance(value, Ref):
+            return self.resolve_path(value.path, depth)
+        if isinstance(value, Call):
+            return self.resolve_call(value, depth)
+        return value
+
+    def resolve_call(self, call: Call, depth: int) -> Value:
+        positional = call.positional
+        if call.name in _VALUE_ACCESSORS and call.receiver and not positional:
+            inner = self.resolve(parse_expression(call.receiver), depth + 1)
+            if call.name in ("toInt", "toInteger", "toLong", "intValue", "toIntOrNull") and isinstance(inner, str):
+                return int(inner.strip()) if inner.strip().isdigit() else inner
+            if call.name == "toString" and isinstance(inner, int | float) and not isinstance(inner, bool):
+                return str(inner)
+            return inner
+        if call.name in _PROPERTY_LOOKUPS and len(positional) == 1 and isinstance(positional[0], str):
+            return self.resolve_path(positional[0], depth + 1, allow_unresolved=False)
+        if call.name in ("parseInt", "valueOf") and call.receiver in ("Integer", "java.lang.Integer"):
+            inner = self.resolve(positional[0], depth + 1) if positional else None
+            return int(inner) if isinstance(inner, str) and inner.strip().isdigit() else inner
+        if call.name in ("get", "getAt", "getProperty") and call.receiver and len(positional) == 1:
+            key = self.resolve(positional[0], depth + 1)
+            if isinstance(key, str):
+                return self.resolve_path(f"{call.receiver}.{key}", depth + 1)
+        if call.name in ("release", "preview") and call.receiver is None and len(positional) == 1:
+            return self.resolve(positional[0], depth + 1)  # compileSdk { version = release(36) }
+        return call
+
+    def resolve_path(self, path: str, depth: int, allow_unresolved: bool = True) -> Value:
+        if path.startswith("libs.versions.") and self.catalog is not None:
+            version = self.catalog.version(path)
+            if version is not None:
+                return version
+        stripped = path
+        changed = True
+        while changed:
+            changed = False
+            for prefix in _REF_PREFIXES:
+                if stripped.startswith(prefix):
+                    stripped = stripped[len(prefix) :]
+                    changed = True
+        parts = stripped.split(".")
+        for end in range(len(parts), 0, -1):
+            head = ".".join(parts[:end])
+            if head in self.env:
+                value = self.resolve(self.env[head], depth + 1)
+                for key in parts[end:]:
+                    if not isinstance(value, MapValue):
+                        return Ref(path) if allow_unresolved else None
+                    value = self.resolve(value.get(key), depth + 1)
+                return value
+        if stripped in self.properties:
+            return self.properties[stripped]
+        return Ref(path) if allow_unresolved else None
+
+    def interpolate(self, text: str, depth: int) -> str:
+        if "$" not in text:
+            return text
+        return _INTERPOLATION.sub(lambda m: self.substitute(m, depth), text)
+
+    def substitute(self, match: re.Match[str], depth: int) -> str:
+        braced, bare = match.group(1), match.group(2)
+        if braced is not None:
+            value = self.resolve(parse_expression(braced.strip()), depth + 1)
+            return self.scalar_text(value) or match.group(0)
+        parts = bare.split(".")
+        for end in range(len(parts), 0, -1):  # Groovy `$a.b` reads a.b, Kotlin `$a.b` only a
+            text = self.scalar_text(self.resolve_path(".".join(parts[:end]), depth + 1))
+            if text is not None:
+                rest = ".".join(parts[end:])
+                return text + (f".{rest}" if rest else "")
+        return match.group(0)
+
+    @staticmethod
+    def scalar_text(value: Value) -> str | None:
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, str | int | float):
+            return str(value)
+        return None
+
+    def string(self, value: Value) -> str | None:
+        resolved = self.resolve(value)
+        return resolved if isinstance(resolved, str) else None
+
+    def sdk(self, value: Value) -> int | None:
+        resolved = self.resolve(value)
+        if isinstance(resolved, bool):
+            return None
+        if isinstance(resolved, int):
+            return resolved
+        if isinstance(resolved, float) and resolved.is_integer():
+            return int(resolved)
+        if isinstance(resolved, str):
+            text = resolved.strip()
+            text = text.removeprefix("android-")
+            if ":" in text:  # 'Google Inc.:Google APIs:23'
+                text = text.rsplit(":", 1)[1]
+            if text.isdigit():
+                return int(text)
+        return None
+
+
+# -- build scripts ---------------------------------------------------------------------------------
+
+
+def _coordinates(notation: str) -> tuple[str | None, str | None, str | None]:
+    base = notation.strip().split("@", 1)[0]
+    parts = base.split(":")
+    if len(parts) == 1:
+        return None, parts[0] or None, None
+    group, name = parts[0] or None, parts[1] or None
+    version = parts[2] if len(parts) > 2 and parts[2] else None
+    return group, name, version
+
+
+def _project_path(path: str) -> str:
+    path = path.strip()
+    return path if path.startswith(":") else f":{path}"
+
+
+class _BuildInterpreter:
+    def __init__(self, resolver: _Resolver) -> None:
+        self.r = resolver
+        self.plugins: list[str] = []
+        self.namespace: str | None = None
+        self.application_id: str | None = None
+        self.min_sdk: int | None = None
+        self.target_sdk: int | None = None
+        self.compile_sdk: int | None = None
+        self.flavors: list[str] = []
+        self.build_types: list[str] = []
+        self.dependencies: list[Dependency] = []
+        self.android_target = False
+
+    # plugins
+
+    def plugin_request(self, stmt: Call) -> None:
+        if stmt.named("apply") is False:
+            return  # declared for sub-projects, not applied here
+        positional = stmt.positional
+        if stmt.name == "id" and positional:
+            plugin = self.r.string(positional[0])
+        elif stmt.name == "kotlin" and positional:
+            suffix = self.r.string(positional[0])
+            plugin = f"org.jetbrains.kotlin.{suffix}" if suffix else None
+        elif stmt.name == "alias" and positional:
+            plugin = self.plugin_alias(positional[0])
+        elif not stmt.args and stmt.closure is None and stmt.receiver is None:
+            plugin = stmt.name  # `java`, `application`, `` `kotlin-android` ``
+        else:
+            plugin = None
+        self.add_plugin(plugin)
+
+    def plugin_alias(self, value: Value) -> str | None:
+        if isinstance(value, Call) and value.name == "get" and value.receiver:
+            value = parse_expression(value.receiver)
+        if not isinstance(value, Ref):
+            return None
+        if self.r.catalog is not None:
+            resolved = self.r.catalog.resolve_plugin(value.path)
+            if resolved is not None:
+                return resolved
+        alias = normalize_alias(value.path)
+        for prefix in ("libs.plugins.", "plugins."):
+            alias = alias.removeprefix(prefix)
+        return _WELL_KNOWN_PLUGIN_ALIASES.get(alias)
+
+    def applied_plugin(self, stmt: Call) -> None:
+        """``apply plugin: 'x'`` / ``apply(plugin = "x")`` / ``plugins.apply("x")``."""
+        if stmt.has_named("plugin"):
+            self.add_plugin(self.r.string(stmt.named("plugin")))
+        elif stmt.positional:
+            value = stmt.positional[0]
+            if isinstance(value, MapValue):  # apply(mapOf("plugin" to "x"))
+                self.add_plugin(self.r.string(value.get("plugin")))
+            else:
+                self.add_plugin(self.r.string(value))
+
+    def add_plugin(self, plugin: str | None) -> None:
+        if plugin and plugin not in self.plugins:
+            self.plugins.append(plugin)
+
+    # android block
+
+    def android_property(self, key: tuple[str, ...], stmt: Statement) -> None:
+        ok, value = _single_value(stmt)
+        if not ok:
+            return
+        if key == ("android", "namespace"):
+            self.namespace = self.r.string(value) or self.namespace
+        elif key in (("android", "compileSdk"), ("android", "compileSdkVersion"), ("android", "compileSdk", "version")):
+            self.compile_sdk = self.r.sdk(value) or self.compile_sdk
+        elif key[:2] == ("android", "defaultConfig") and len(key) == 3:
+            name = key[2]
+            if name == "applicationId":
+                self.application_id = self.r.string(value) or self.application_id
+            elif name in ("minSdk", "minSdkVersion"):
+                self.min_sdk = self.r.sdk(value) or self.min_sdk
+            elif name in ("targetSdk", "targetSdkVersion"):
+                self.target_sdk = self.r.sdk(value) or self.target_sdk
+
+    def container_element(self, key: tuple[str, ...], stmt: Statement) -> None:
+        """Elements of ``android.buildTypes`` / ``android.productFlavors``."""
+        if len(key) != 3 or key[0] != "android" or key[1] not in ("buildTypes", "productFlavors"):
+            return
+        target = self.build_types if key[1] == "buildTypes" else self.flavors
+        if isinstance(stmt, Assign):  # `val staging by creating { }`
+            value = stmt.value
+            if not (isinstance(value, Call) and value.name in _CREATING_DELEGATES):
+                return
+            name = key[2]
+        else:
+            if stmt.closure is None and stmt.name not in _CONTAINER_METHODS:
+                return
+            name = key[2]
+        if name not in _NOT_CONTAINER_ELEMENTS and name not in target:
+            target.append(name)
+
+    # dependencies
+
+    def dependency_configuration(self, key: tuple[str, ...], stmt: Call) -> str | None:
+        if stmt.name in _NOT_DEPENDENCIES or not stmt.args or key[-1] != stmt.name:
+            return None
+        scope = key[:-1]
+        if scope in (("dependencies",), ("buildscript", "dependencies")):
+            return stmt.name
+        if len(scope) == 4 and scope[:2] == ("kotlin", "sourceSets") and scope[3] == "dependencies":
+            source_set = scope[2]
+            return source_set + stmt.name[:1].upper() + stmt.name[1:]  # androidMainImplementation
+        return None
+
+    def declare(self, configuration: str, stmt: Call) -> None:
+        args = stmt.args
+        if stmt.name == "add" and args and isinstance(self.r.resolve(args[0].value), str):
+            configuration = str(self.r.resolve(args[0].value))
+            args = args[1:]
+        named = {a.name: a.value for a in args if a.name is not None}
+        if "name" in named or "group" in named or "module" in named:
+            self.add_map_notation(configuration, MapValue(tuple(named.items())), stmt, False)
+        for arg in args:
+            closure_argument = isinstance(arg.value, Unknown) and arg.value.text.startswith("{")
+            if arg.name is None and not closure_argument:  # `implementation('g:n:v', { exclude ... })`
+                self.add_notation(configuration, arg.value, stmt, False, 0)
+
+    def new(self, configuration: str, stmt: Call, platform: bool, **fields: str | None) -> None:
+        dependency = Dependency(
+            configuration=configuration,
+            group=fields.get("group"),
+            name=fields.get("name"),
+            version=fields.get("version"),
+            project=fields.get("project"),
+            catalog_alias=fields.get("catalog_alias"),
+            files=fields.get("files"),
+            platform=platform,
+            line=stmt.line,
+            column=stmt.column,
+        )
+        self.dependencies.append(dependency)
+
+    def add_library(
+        self, configuration: str, library: CatalogLibrary, stmt: Call, platform: bool
+    ) -> None:
+        self.new(configuration, stmt, platform, group=library.group, name=library.name,
+                 version=library.version, catalog_alias=library.alias)
+
+    def add_map_notation(self, configuration: str, value: MapValue, stmt: Call, platform: bool) -> None:
+        group = self.r.string(value.get("group"))
+        name = self.r.string(value.get("name"))
+        module = self.r.string(value.get("module"))
+        if module and not name:
+            group, name, _ = _coordinates(module)
+        if value.get("path") is not None and not name:  # project(path: ':x') spelled as a map
+            path = self.r.string(value.get("path"))
+            self.new(configuration, stmt, platform, project=_project_path(path) if path else None)
+            return
+        self.new(configuration, stmt, platform, group=group, name=name,
+                 version=self.r.string(value.get("version")))
+
+    def add_notation(self, configuration: str, value: Value, stmt: Call, platform: bool, depth: int) -> None:
+        if depth > 8:
+            self.new(configuration, stmt, platform)
+            return
+        if isinstance(value, Ref):
+            if self.add_accessor(configuration, value.path, stmt, platform):
+                return
+            resolved = self.r.resolve(value)
+            if resolved != value:
+                self.add_notation(configuration, resolved, stmt, platform, depth + 1)
+            else:
+                self.new(configuration, stmt, platform)
+        elif isinstance(value, str):
+            group, name, version = _coordinates(self.r.resolve(value) or value)  # type: ignore[arg-type]
+            self.new(configuration, stmt, platform, group=group, name=name, version=version)
+        elif isinstance(value, MapValue):
+            self.add_map_notation(configuration, value, stmt, platform)
+        elif isinstance(value, ListValue):
+            for item in value.items:
+                self.add_notation(configuration, item, stmt, platform, depth + 1)
+        elif isinstance(value, Call):
+            self.add_call_notation(configuration, value, stmt, platform, depth)
+        else:
+            self.new(configuration, stmt, platform)
+
+    def add_accessor(self, configuration: str, path: str, stmt: Call, platform: bool) -> bool:
+        """``libs.x.y`` / ``libs.bundles.x`` / ``projects.feature.login``; True when handled."""
+        if path.startswith("projects."):
+            self.new(configuration, stmt, platform, project=":" + path[len("projects.") :].replace(".", ":"))
+            return True
+        if not path.startswith("libs.") or path.startswith("libs.versions."):
+            return False
+        catalog = self.r.catalog
+        if path.startswith("libs.bundles."):
+            bundle = catalog.bundle(path) if catalog is not None else None
+            if bundle is None:
+                self.new(configuration, stmt, platform, catalog_alias=normalize_alias(path[len("libs.") :]))
+            for library in bundle or ():
+                self.add_library(configuration, library, stmt, platform)
+            return True
+        library = catalog.library(path) if catalog is not None else None
+        if library is not None:
+            self.add_library(configuration, library, stmt, platform)
+        else:
+            self.new(configuration, stmt, platform, catalog_alias=normalize_alias(path[len("libs.") :]))
+        return True
+
+    def add_call_notation(self, configuration: str, call: Call, stmt: Call, platform: bool, depth: int) -> None:
+        positional = call.positional
+        name = call.name
+        if name in ("project", "findProject") and call.receiver is None:
+            path = self.r.string(positional[0] if positional else call.named("path"))
+            self.new(configuration, stmt, platform, project=_project_path(path) if path else None)
+        elif name in ("platform", "enforcedPlatform") and positional:
+            self.add_notation(configuration, positional[0], stmt, True, depth + 1)
+        elif name == "fileTree":
+            source = positional[0] if positional else None
+            directory = source.get("dir") if isinstance(source, MapValue) else source
+            if call.has_named("dir"):
+                directory = call.named("dir")
+            self.new(configuration, stmt, platform, files=self.r.string(directory))
+        elif name in ("files", "file") and call.receiver is None:
+            paths = [self.r.string(p) for p in positional] or [None]
+            for path in paths:
+                self.new(configuration, stmt, platform, files=path)
+        elif name == "kotlin" and call.receiver is None and positional:
+            module = self.r.string(positional[0])
+            version = self.r.string(positional[1]) if len(positional) > 1 else None
+            self.new(configuration, stmt, platform, group="org.jetbrains.kotlin",
+                     name=f"kotlin-{module}" if module else None, version=version)
+        elif name in ("testFixtures", "variantOf") and positional:
+            self.add_notation(configuration, positional[0], stmt, platform, depth + 1)
+        elif name in ("get", "toString") and call.receiver and not positional:
+            self.add_notation(configuration, parse_expression(call.receiver), stmt, platform, depth + 1)
+        elif name == "findLibrary" and call.receiver == "libs" and positional and self.r.catalog is not None:
+            alias = self.r.string(positional[0])
+            library = self.r.catalog.library(alias) if alias else None
+            if library is not None:
+                self.add_library(configuration, library, stmt, platform)
+            else:
+                self.new(configuration, stmt, platform, catalog_alias=normalize_alias(alias) if alias else None)
+        else:
+            resolved = self.r.resolve(call)
+            if resolved != call and not isinstance(resolved, Call):
+                self.add_notation(configuration, resolved, stmt, platform, depth + 1)
+            else:
+                self.new(configuration, stmt, platform)
+
+    # driver
+
+    def run(self, script: Script) -> None:
+        entries = list(_walk(script.statements))
+        for context, _key, stmt in entries:
+            self.r.define(context, stmt)
+        for context, key, stmt in entries:
+            if isinstance(stmt, Call):
+                self.call(context, key, stmt)
+            self.android_property(key, stmt)
+            self.container_element(key, stmt)
+
+    def call(self, context: tuple[str, ...], key: tuple[str, ...], stmt: Call) -> None:
+        if context == ("plugins",) and not stmt.receiver:
+            self.plugin_request(stmt)
+        elif key in (("apply",), ("plugins", "apply"), ("pluginManager", "apply")) and context in ((), ("plugins",)):
+            if context == () or stmt.receiver:
+                self.applied_plugin(stmt)
+        elif key[:1] == ("kotlin",) and key[-1] in ("androidTarget", "android", "androidLibrary"):
+            self.android_target = True
+        configuration = self.dependency_configuration(key, stmt)
+        if configuration is not None:
+            self.declare(configuration, stmt)
+
+    def is_library(self) -> bool:
+        plugins = set(self.plugins)
+        if plugins & LIBRARY_PLUGINS:
+            return True
+        return KOTLIN_MULTIPLATFORM in plugins and self.android_target and not plugins & APPLICATION_PLUGINS
+
+
+def read_build_script(
+    path: Path,
+    text: str,
+    catalog: VersionCatalog | None = None,
+    properties: Mapping[str, str] | None = None,
+) -> BuildScript:
+    """Facts of one module (or root) build script; never raises."""
+    script = parse_gradle_script(path, text)
+    interpreter = _BuildInterpreter(_Resolver(catalog, properties))
+    errors = list(script.errors)
+    try:
+        interpreter.run(script)
+    except Exception as exc:  # defensive: partial facts beat a crash
+        errors.append(ParseError(1, 1, f"internal interpreter error: {exc!r}"))
+    plugins = tuple(interpreter.plugins)
+    return BuildScript(
+        path=path,
+        plugins=plugins,
+        is_application=bool(set(plugins) & APPLICATION_PLUGINS),
+        is_library=interpreter.is_library(),
+        namespace=interpreter.namespace,
+        application_id=interpreter.application_id,
+        min_sdk=interpreter.min_sdk,
+        target_sdk=interpreter.target_sdk,
+        compile_sdk=interpreter.compile_sdk,
+        flavors=tuple(interpreter.flavors),
+        build_types=tuple(interpreter.build_types),
+        dependencies=tuple(interpreter.dependencies),
+        errors=tuple(errors),
+    )
+
+
+# -- settings -------------------------------------------------------------------------------------
+
+
+def _strip_root_prefix(path: str) -> str:
+    for prefix in ("$rootDir/", "${rootDir}/", "${rootProject.projectDir}/", "$settingsDir/", "${settingsDir}/",
+                   "${rootDir.path}/", "${rootDir.absolutePath}/"):
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return path
+
+
+class _SettingsInterpreter:
+    def __init__(self, resolver: _Resolver) -> None:
+        self.r = resolver
+        self.includes: list[str] = []
+        self.project_dirs: dict[str, str] = {}
+        self.root_name: str | None = None
+        self.catalog_files: list[str] = []
+
+    def run(self, script: Script) -> None:
+        entries = list(_walk(script.statements))
+        for context, _key, stmt in entries:
+            self.r.define(context, stmt)
+        for context, key, stmt in entries:
+            if isinstance(stmt, Assign):
+                self.assignment(key, stmt)
+            elif key in (("include",), ("settings", "include")):
+                for arg in stmt.args:
+                    self.include(arg.value)
+            elif stmt.name == "from" and "versionCatalogs" in context and stmt.positional:
+                self.catalog(stmt.positional[0])
+
+    def include(self, value: Value) -> None:
+        if isinstance(value, ListValue):
+            for item in value.items:
+                self.include(item)
+            return
+        path = self.r.string(value)
+        if path:
+            for part in path.split(","):  # include 'a,b' is not Gradle, but cheap to tolerate
+                part = part.strip()
+                if part and _project_path(part) not in self.includes:
+                    self.includes.append(_project_path(part))
+
+    def assignment(self, key: tuple[str, ...], stmt: Assign) -> None:
+        if key == ("rootProject", "name"):
+            self.root_name = self.r.string(stmt.value) or self.root_name
+        elif len(key) == 2 and key[0].startswith("project(") and key[1] == "projectDir":
+            directory = self.directory(stmt.value)
+            if directory is not None:
+                self.project_dirs[_project_path(key[0][len("project(") : -1])] = directory
+
+    def directory(self, value: Value) -> str | None:
+        if isinstance(value, Call) and value.name in ("file", "File", "files") and value.positional:
+            strings = [self.r.string(v) for v in value.positional]
+            last = strings[-1]
+            return _strip_root_prefix(last) if last else None
+        if isinstance(value, Call) and value.name == "resolve" and value.positional:  # rootDir.resolve("x")
+            path = self.r.string(value.positional[0])
+            return _strip_root_prefix(path) if path else None
+        text = self.r.string(value)
+        return _strip_root_prefix(text) if text else None
+
+    def catalog(self, value: Value) -> None:
+        if isinstance(value, Call) and value.name in ("files", "file"):
+            for item in value.positional:
+                path = self.r.string(item)
+                if not path:
+                    continue
+                path = _strip_root_prefix(path)
+                normalised = path.removeprefix("./")
+                if normalised != DEFAULT_CATALOG and normalised not in self.catalog_files:
+                    self.catalog_files.append(normalised)
+
+
+def read_settings(path: Path, text: str) -> Settings:
+    """Facts of a ``settings.gradle`` / ``settings.gradle.kts``; never raises."""
+    script = parse_gradle_script(path, text)
+    interpreter = _SettingsInterpreter(_Resolver(None, None))
+    errors = list(script.errors)
+    try:
+        interpreter.run(script)
+    except Exception as exc:  # defensive
+        errors.append(ParseError(1, 1, f"internal interpreter error: {exc!r}"))
+    return Settings(
+        path=path,
+        includes=tuple(interpreter.includes),
+        project_dirs=dict(interpreter.project_dirs),
+        root_name=interpreter.root_name,
+        catalog_files=tuple(interpreter.catalog_files),
+        errors=tuple(errors),
+    )

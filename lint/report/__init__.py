@@ -1,0 +1,46 @@
+"""Formatters: pure functions from a Report to text. No analysis, no filtering, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipl_lint.findings import Diagnostic, Finding, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a formatter may use: the findings, the diagnostics and a few facts about the run."""
+
+    version: str
+    root: str
+    findings: tuple[Finding, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    files: int = 0
+    projects: int = 0
+    suppressed: int = 0
+    baselined: int = 0
+    baseline_gone: int = 0
+    fail_on: Severity = Severity.ERROR
+    source_line: Callable[[str, int], str | None] = field(default=lambda _p, _l: None)
+    color: bool = False
+
+    def counts(self) -> dict[str, int]:
+        out = {str(s): 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+        for f in self.findings:
+            out[str(f.severity)] += 1
+        return out
+
+
+def formatter(name: str) -> Callable[[Report], str]:
+    """The formatter for `--format name` (imported on demand to keep start-up fast)."""
+    import importlib
+
+    module = importlib.import_module(f"pipl_lint.report.{FORMATS[name]}")
+    return module.render  # type: ignore[no-any-return]
+
+
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_format",
+}

@@ -1,0 +1,64 @@
+"""`--format text`: `path:line:col: severity rule message`, the line with a caret, the trace, the fix."""
+
+from __future__ import annotations
+
+from pipl_lint.findings import Finding, Severity
+from pipl_lint.report import Report
+
+COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
+BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _paint(text: str, code: str, on: bool) -> str:
+    return f"{code}{text}{RESET}" if on else text
+
+
+def render_finding(f: Finding, report: Report) -> list[str]:
+    c = report.color
+    head = (f"{_paint(f'{f.path}:{f.span.line}:{f.span.column}:', BOLD, c)} "
+            f"{_paint(str(f.severity), COLORS[f.severity], c)} {_paint(f.rule, BOLD, c)} [{f.name}] {f.message}")
+    out = [head]
+    src = report.source_line(f.path, f.span.line)
+    if src is not None:
+        gutter = f"{f.span.line:>5} | "
+        text = src.rstrip("\n").expandtabs(4)
+        out.append(gutter + text)
+        width = max(1, (f.span.end_column - f.span.column) if f.span.end_line == f.span.line else
+                    len(text) - f.span.column + 1)
+        out.append(" " * (len(gutter) - 2) + "| " + " " * (f.span.column - 1) + _paint("^" * min(width, 80),
+                                                                                       COLORS[f.severity], c))
+    if f.trace:
+        out.append("      path:")
+        for i, step in enumerate(f.trace):
+            out.append(f"        {i + 1}. {step.path}:{step.line}  {step.note}")
+    out.append(f"      {_paint('fix:', BOLD, c)} {f.fix}")
+    if f.references:
+        out.append(f"      {_paint('see:', DIM, c)} {'; '.join(f.references)}")
+    return out
+
+
+def render(report: Report) -> str:
+    lines: list[str] = []
+    for f in report.findings:
+        lines += render_finding(f, report)
+        lines.append("")
+    for d in report.diagnostics:
+        where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
+        lines.append(f"{where}: {_paint('note', DIM, report.color)} could not analyse fully: {d.message}")
+    counts = report.counts()
+    total = len(report.findings)
+    parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info")]
+    summary = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})" if total else "No problems found"
+    extra = []
+    if report.files:
+        extra.append(f"{report.files} source files")
+    if report.suppressed:
+        extra.append(f"{report.suppressed} suppressed")
+    if report.baselined or report.baseline_gone:
+        extra.append(f"{report.baselined} in the baseline, {report.baseline_gone} baseline entries gone")
+    if report.diagnostics:
+        extra.append(f"{len(report.diagnostics)} files not fully analysed")
+    if extra:
+        summary += " — " + ", ".join(extra)
+    lines.append(summary + ".")
+    return "\n".join(lines) + "\n"

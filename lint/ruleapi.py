@@ -1,0 +1,210 @@
+"""What a rule needs: its metadata type, the analysis context it checks, and a finding builder.
+
+A rule is one module under `rules/<category>/` holding a docstring in fixed sections (What it does /
+Why is this bad? / Example / Use instead / Fix safety / Limitations / References), a `META` and a
+`check(ctx)` generator. Rules import this module, the model and the catalogs — never the engine.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipl_lint.catalogs import Catalog
+from pipl_lint.config import Config
+from pipl_lint.findings import Category, Edit, Finding, Severity, Span, TraceStep
+from pipl_lint.model.consent import ConsentModel
+from pipl_lint.model.entrypoints import find_entries
+from pipl_lint.model.index import FnId, ProgramIndex
+from pipl_lint.model.manifest import Manifest
+from pipl_lint.model.matching import ApiMatcher, SdkMatcher
+from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.resources import Resources
+from pipl_lint.model.summary import Site
+from pipl_lint.project.discover import Module, Project
+from pipl_lint.project.gradle import Dependency
+
+RULE_ID = re.compile(r"^[A-Z]{2}\d{3}$")
+RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Limitations",
+            "References")
+REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Use instead", "Limitations")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    id: str  # EC101: category letters + number; never reused
+    name: str  # kebab-case, names the bad pattern: "pi-api-before-consent"
+    category: Category
+    severity: Severity
+    summary: str  # one line
+    fix: str  # the generic fix; findings usually carry a specific one
+    references: tuple[str, ...]  # regulation / policy citations ("PIPL Art. 13", "191号文 三.1")
+    since: str = "0.1.0"
+    fixable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    meta: RuleMeta
+    doc: str
+    check: Callable[[Context], Iterator[Finding]]
+    module: str
+
+    @functools.cached_property
+    def sections(self) -> dict[str, str]:
+        return parse_sections(self.doc)
+
+    @property
+    def explanation(self) -> str:
+        return self.doc.strip()
+
+
+def parse_sections(doc: str) -> dict[str, str]:
+    """`## Heading` → text, in the order written."""
+    out: dict[str, str] = {}
+    current = ""
+    lines: list[str] = []
+    for line in doc.strip().splitlines():
+        if line.startswith("## "):
+            if current:
+                out[current] = "\n".join(lines).strip()
+            current, lines = line[3:].strip(), []
+        else:
+            lines.append(line)
+    if current:
+        out[current] = "\n".join(lines).strip()
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSdk:
+    """A catalogued SDK found among a module's dependencies."""
+
+    sdk_id: str
+    module: Module
+    dependency: Dependency | None  # None when found as a jar/aar in libs/
+    path: str  # the build file (or jar) relative to the scan root
+    line: int
+    column: int
+    coordinate: str
+
+
+class Context:
+    """Everything rules may read about one project, computed lazily and shared between rules."""
+
+    def __init__(self, project: Project, scan_root: Path, config: Config, catalog: Catalog,
+                 index: ProgramIndex, manifests: list[tuple[Module, Manifest]], resources: Resources,
+                 rel: Callable[[Path], str]) -> None:
+        self.project = project
+        self.scan_root = scan_root
+        self.config = config
+        self.catalog = catalog
+        self.index = index
+        self.module_manifests = manifests
+        self.resources = resources
+        self.rel = rel
+        self.apis = ApiMatcher(index, catalog)
+        self.sdk_calls = SdkMatcher(index, catalog)
+        self.merged: list[tuple[Module, Manifest]] = []  # build-output merged manifests, when present
+
+    # --- manifests and modules -------------------------------------------------------------------------
+    @property
+    def manifests(self) -> list[Manifest]:
+        return [m for _mod, m in self.module_manifests]
+
+    def app_manifests(self) -> list[Manifest]:
+        """Manifests of application modules (and of manifest-only projects)."""
+        return [m for mod, m in self.module_manifests if mod.is_application]
+
+    def app_modules(self) -> list[Module]:
+        return [m for m in self.project.modules if m.is_application]
+
+    def target_sdk(self) -> int | None:
+        values = [m.build.target_sdk for m in self.app_modules() if m.build and m.build.target_sdk]
+        values += [m.target_sdk for m in self.app_manifests() if m.target_sdk]
+        return max(values) if values else None
+
+    def min_sdk(self) -> int | None:
+        values = [m.build.min_sdk for m in self.app_modules() if m.build and m.build.min_sdk]
+        values += [m.min_sdk for m in self.app_manifests() if m.min_sdk]
+        return min(values) if values else None
+
+    @functools.cached_property
+    def sdks(self) -> list[ModuleSdk]:
+        """Catalogued SDKs among the Gradle dependencies and libs/ jars of every module."""
+        out: list[ModuleSdk] = []
+        for mod in self.project.modules:
+            if mod.build is not None:
+                path = self.rel(mod.build.path)
+                for dep in mod.build.dependencies:
+                    if not dep.group or dep.configuration.lower().startswith(("test", "androidtest", "classpath",
+                                                                             "kapt", "ksp", "annotation")):
+                        continue
+                    sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
+                    if sdk is not None:
+                        coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
+                        out.append(ModuleSdk(sdk.id, mod, dep, path, dep.line, dep.column, coord))
+            for jar in mod.jars:
+                sdk = self.catalog.sdk_for_jar(jar.name)
+                if sdk is not None:
+                    out.append(ModuleSdk(sdk.id, mod, None, self.rel(jar), 1, 1, jar.name))
+        return out
+
+    def sdk_present(self, sdk_id: str) -> ModuleSdk | None:
+        return next((s for s in self.sdks if s.sdk_id == sdk_id), None)
+
+    # --- code ------------------------------------------------------------------------------------------
+    @functools.cached_property
+    def consent(self) -> ConsentModel:
+        return ConsentModel(self.index, self.config.consent_predicates)
+
+    @functools.cached_property
+    def entries(self) -> list[Entry]:
+        return find_entries(self.index, self.manifests)
+
+    @functools.cached_property
+    def pre_consent(self) -> PreConsent:
+        return PreConsent(self.index, self.consent, self.entries)
+
+    @functools.cached_property
+    def _sites_by_name(self) -> dict[str, list[tuple[FnId, Site]]]:
+        table: dict[str, list[tuple[FnId, Site]]] = {}
+        for fi, fs in enumerate(self.index.files):
+            for site in fs.sites:
+                if site.function >= 0:
+                    table.setdefault(site.name, []).append((FnId(fi, site.function), site))
+        return table
+
+    def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]:
+        """Every site whose simple name is one of `names` (the engine indexes them once)."""
+        for name in names:
+            yield from self._sites_by_name.get(name, ())
+
+    def path_of(self, fid: FnId) -> str:
+        return self.index.files[fid.file].path
+
+    # --- findings --------------------------------------------------------------------------------------
+    def finding(self, meta: RuleMeta, path: str, span: Span, message: str, *, fix: str | None = None,
+                trace: tuple[TraceStep, ...] = (), anchor: str = "", references: tuple[str, ...] = (),
+                edits: tuple[Edit, ...] = ()) -> Finding:
+        severity = self.config.severity.get(meta.id) or self.config.severity.get(meta.name) or meta.severity
+        return Finding(meta.id, meta.name, meta.category, severity, path, span, message, fix or meta.fix,
+                       references or meta.references, trace, anchor, edits)
+
+    def site_finding(self, meta: RuleMeta, fid: FnId, site: Site, message: str, **kw: object) -> Finding:
+        fn = self.index.function(fid)
+        anchor = f"{fn.owner}.{fn.name}|{site.qualified}"
+        span = Span(site.line, site.column, site.end_line, site.end_column)
+        return self.finding(meta, self.path_of(fid), span, message, anchor=str(kw.pop("anchor", anchor)),
+                            **kw)  # type: ignore[arg-type]
+
+    def element_span(self, element: object) -> Span:
+        line = getattr(element, "line", 1)
+        col = getattr(element, "column", 1)
+        end_line = getattr(element, "end_line", line)
+        end_col = getattr(element, "end_column", col + 1)
+        return Span(line, col, end_line, end_col)

@@ -1,0 +1,84 @@
+"""The clipboard is read automatically in a lifecycle callback instead of on a user action.
+
+## What it does
+Finds reads of the clipboard (`ClipboardManager.getPrimaryClip`, `primaryClip`, `getText`,
+`hasPrimaryClip`, `getPrimaryClipDescription`) reached from an Activity's or Fragment's lifecycle
+(`onCreate`, `onStart`, `onResume`, `onWindowFocusChanged`, `onViewCreated` …) or from the Application,
+rather than from a click, paste or other user action — before or after consent.
+
+## Why is this bad?
+Reading the clipboard when a screen opens (typically to detect shared links or tokens) collects whatever
+the user copied elsewhere, possibly passwords or messages, without a user action. Regulators have named
+apps for it, and Android 12+ shows a "pasted from your clipboard" toast that users notice (191号文 三.1,
+四.1; PIPL Art. 6).
+
+## Example
+```kotlin
+override fun onResume() {
+    super.onResume()
+    val link = clipboard.primaryClip?.getItemAt(0)?.text   // every time the screen shows
+}
+```
+
+## Use instead
+```kotlin
+binding.pasteLink.setOnClickListener {
+    val link = clipboard.primaryClip?.getItemAt(0)?.text   // only when the user taps "Paste link"
+}
+```
+
+## Fix safety
+No automatic fix.
+
+## Limitations
+A read in a helper that is called both from a lifecycle method and from a click handler is reported for
+the lifecycle path. Reads through `ClipboardManager` fields whose type cannot be inferred are matched by
+method name.
+
+## References
+- 191号文 三.1, 四.1
+- PIPL Art. 6
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.ruleapi import Context, RuleMeta
+
+META = RuleMeta(
+    id="EC106",
+    name="clipboard-read-in-lifecycle",
+    category=Category.EARLY_COLLECTION,
+    severity=Severity.WARNING,
+    summary="The clipboard is read in a lifecycle callback instead of on a user action",
+    fix="Read the clipboard only when the user pastes (a click on a Paste button or the paste menu)",
+    references=("191号文 三.1", "191号文 四.1", "PIPL Art. 6"),
+)
+
+SCREENS = ("android.app.Activity", "androidx.appcompat.app.AppCompatActivity", "androidx.fragment.app.Fragment",
+           "androidx.activity.ComponentActivity", "androidx.fragment.app.FragmentActivity", "android.app.Application",
+           "android.app.Fragment")
+LIFECYCLE = ("onCreate", "onStart", "onResume", "onPostResume", "onWindowFocusChanged", "onViewCreated",
+             "onCreateView", "onActivityCreated", "onAttach", "onRestart", "onNewIntent")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    index = ctx.index
+    entries: list[Entry] = []
+    for fqn, (decl, fi) in index.classes.items():
+        if decl.kind != "class" or not index.is_subtype(fqn, *SCREENS):
+            continue
+        for name in LIFECYCLE:
+            for fid in index.members.get((fqn, name), ()):
+                entries.append(Entry(fid, "lifecycle", f"`{decl.name}.{name}` (runs when the screen shows)",
+                                     index.files[fi].path, index.function(fid).line))
+    reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
+    for reached, site, _state in reach.open_sites():
+        api = ctx.apis.match(reached.fid, site)
+        if api is None or api.pi_kind != "clipboard":
+            continue
+        message = f"`{site.qualified}` reads the clipboard from {reached.entry.note}, not on a user action"
+        yield ctx.site_finding(META, reached.fid, site, message, trace=reach.trace(reached, site))

@@ -1,0 +1,89 @@
+"""Personal information read before the user consents.
+
+## What it does
+Finds calls to Android APIs that read personal information — device identifiers, Android ID, advertising
+IDs, installed or running apps, location, Wi-Fi/cell data, contacts, call log, SMS, calendar, accounts,
+phone number, camera, microphone, sensors, media — that run before the user has agreed to the privacy
+policy: in the Application, a ContentProvider, an androidx.startup initializer, the launcher activity's
+lifecycle, a boot receiver, or anything they call (across files, modules, Kotlin and Java) without first
+checking the stored consent.
+
+## Why is this bad?
+Collecting personal information before consent is the finding MIIT and app-store reviewers report most
+often (191号文 三.1 "在征得用户同意前就开始收集个人信息或打开可收集个人信息的权限"; 337号 category 1; 164号
+(一)). PIPL Art. 13 makes consent the legal basis; test agencies record every such read at first launch
+(IMEI, IMSI, MAC, app list, location, contacts …) before the dialog is even shown.
+
+## Example
+```kotlin
+class App : Application() {
+    override fun onCreate() {
+        super.onCreate()
+        val tm = getSystemService(TELEPHONY_SERVICE) as TelephonyManager
+        Analytics.deviceId = tm.imei          // runs before any dialog
+    }
+}
+```
+
+## Use instead
+```kotlin
+class App : Application() {
+    override fun onCreate() {
+        super.onCreate()
+        if (PrivacyStore.isAgreed(this)) onConsent()   // later launches
+    }
+    fun onConsent() { Analytics.deviceId = AppIds.installationId(this) }   // random UUID, no IMEI
+}
+// and call onConsent() from the privacy dialog's agree button
+```
+
+## Fix safety
+No automatic fix: moving code behind consent changes behaviour.
+
+## Limitations
+Sees only source code in the project: not reflection, code loaded at run time, native code, or what an SDK
+binary does inside (SDK initialisation is covered by `sdk-init-before-consent`). A consent check is
+recognised by configuration (`consent.predicates`), by the stored key it reads (`privacy`, `agree`,
+`consent`, `隐私`, `协议`…) or by its name; a check it does not recognise is reported as not a consent check
+— configure it. Clipboard reads are reported by `clipboard-read-in-lifecycle`.
+
+## References
+- 191号文 三.1; 337号 (1) 私自收集个人信息; 164号 (一)1 违规收集个人信息
+- PIPL Art. 13, Art. 14
+- GB/T 41391-2022 6.4
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.early_collection._common import fix_for_kind, path_notes
+
+# Reported by the inventory, not as a violation: device model/OS and carrier name identify no one alone.
+LOW_SENSITIVITY = ("device-model", "carrier")
+
+META = RuleMeta(
+    id="EC101",
+    name="pi-api-before-consent",
+    category=Category.EARLY_COLLECTION,
+    severity=Severity.ERROR,
+    summary="A personal-information API runs before the user consents to the privacy policy",
+    fix="Move the call after consent (agree callback or stored-consent check)",
+    references=("191号文 三.1", "337号 (1)", "164号 (一)1", "PIPL Art. 13"),
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    pc = ctx.pre_consent
+    for reached, site, state in pc.open_sites():
+        api = ctx.apis.match(reached.fid, site)
+        if api is None or api.pi_kind in (None, "clipboard", *LOW_SENSITIVITY):
+            continue
+        kind = ctx.catalog.pi_kinds[api.pi_kind]
+        call = f"{api.owner_simple}.{api.member}" if api.kind != "uri" else api.member
+        message = (f"`{call}` reads {kind.label_en} before the user consents "
+                   f"(reached from {reached.entry.note}){path_notes(reached, state)}")
+        trace = pc.trace(reached, site, f"`{site.qualified}` reads {kind.label_en}")
+        yield ctx.site_finding(META, reached.fid, site, message, fix=fix_for_kind(api.pi_kind), trace=trace)

@@ -1,0 +1,104 @@
+"""A dependency SDK collects from first launch because its manifest switch is missing or on.
+
+## What it does
+For every catalogued SDK among the Gradle dependencies whose data collection is controlled by
+`<meta-data>` switches under `<application>` — Firebase Analytics (`firebase_analytics_collection_enabled`),
+Crashlytics (`firebase_crashlytics_collection_enabled`), Performance, Cloud Messaging
+(`firebase_messaging_auto_init_enabled`), Facebook (`com.facebook.sdk.AutoInitEnabled`,
+`AutoLogAppEventsEnabled`, `AdvertiserIDCollectionEnabled`), Sentry (`io.sentry.auto-init`,
+`io.sentry.send-default-pii`), HMS Push (`push_kit_auto_init_enabled`) … — reports when the app's
+manifests leave the SDK collecting from the first launch: the switch is absent and defaults to on, or it
+is set to the collecting value.
+
+## Why is this bad?
+These SDKs start themselves through merged ContentProviders; without the switch they collect and upload
+identifiers before the app can show its privacy dialog (191号文 三.1, 五.1; PIPL Art. 13; Google Play User
+Data policy).
+
+## Example
+```xml
+<application android:name=".App">   <!-- firebase-analytics is a dependency; no switch -->
+```
+
+## Use instead
+```xml
+<application android:name=".App">
+    <meta-data android:name="firebase_analytics_collection_enabled" android:value="false" />
+</application>
+```
+and after consent: `FirebaseAnalytics.getInstance(ctx).setAnalyticsCollectionEnabled(true)`.
+
+## Fix safety
+`--fix` inserts the missing `<meta-data>` with its safe value as the first child of `<application>`; this
+is safe (it only disables collection until the app enables it after consent) but the app must then enable
+collection after consent, or the SDK stays off.
+
+## Limitations
+Only SDKs found in Gradle dependencies (or `libs/` jars) and listed with manifest switches in
+`rules/data/sdks.toml` are checked. Debug-only manifests are ignored; flavour manifests count.
+
+## References
+- 191号文 三.1, 五.1
+- PIPL Art. 13
+- Google Play User Data policy
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Edit, Finding, Severity
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.early_collection._common import app_meta_data, main_application
+
+META = RuleMeta(
+    id="EC104",
+    name="sdk-collection-enabled-by-manifest",
+    category=Category.EARLY_COLLECTION,
+    severity=Severity.ERROR,
+    summary="An SDK dependency collects from first launch: its manifest switch is missing or on",
+    fix="Add the SDK's collection switch with its safe value under <application>, and enable collection after consent",
+    references=("191号文 三.1", "191号文 五.1", "PIPL Art. 13", "Google Play User Data policy"),
+    fixable=True,
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    meta = app_meta_data(ctx)
+    app = main_application(ctx)
+    seen: set[str] = set()
+    for found in ctx.sdks:
+        if found.sdk_id in seen or not found.module.is_application and not ctx.app_modules():
+            continue
+        seen.add(found.sdk_id)
+        sdk = ctx.catalog.sdk(found.sdk_id)
+        gating = [f for f in sdk.manifest_flags if f.default_enabled]
+        if gating and any(meta.get(f.name, (None,))[0] == f.safe for f in gating):
+            gating = []  # collection is off at launch
+        unsafe = [(f, meta[f.name]) for f in sdk.manifest_flags
+                  if f.name in meta and meta[f.name][0] is not None and meta[f.name][0] != f.safe
+                  and not f.default_enabled]
+        for flag, (value, element) in unsafe:
+            manifest = next(m for m in ctx.app_manifests() if element in list(m.root.iter()))
+            yield ctx.finding(
+                META, manifest.path, ctx.element_span(element),
+                f"{sdk.name}: `{flag.name}` is `{value}`; set it to `{flag.safe}`",
+                fix=f"Set `{flag.name}` to `{flag.safe}`. {flag.note}".strip(),
+                anchor=f"{sdk.id}|{flag.name}")
+        if not gating or app is None:
+            continue
+        manifest, app_el = app
+        names = ", ".join(f"`{f.name}`=`{f.safe}`" for f in gating)
+        missing = [f for f in gating if f.name not in meta]
+        edits: tuple[Edit, ...] = ()
+        if missing and not app_el.self_closing and app_el.end > 0:
+            indent = " " * (app_el.column - 1 + 4)
+            text = "".join(f'\n{indent}<meta-data android:name="{f.name}" android:value="{f.safe}" />'
+                           for f in missing)
+            edits = (Edit(manifest.path, app_el.end, app_el.end, text),)
+        where = f"{found.path}:{found.line}"
+        yield ctx.finding(
+            META, manifest.path, ctx.element_span(app_el),
+            f"{sdk.name} ({found.coordinate}, {where}) collects from first launch: none of {names} is set",
+            fix=f"Add {names} under <application>, then enable collection after consent. {sdk.fix}".strip(),
+            anchor=f"{sdk.id}|launch", edits=edits)

@@ -1,0 +1,79 @@
+"""A data-collecting SDK is initialised before the user consents.
+
+## What it does
+Finds the initialisation calls of catalogued SDKs (Umeng `UMConfigure.init`, `JPushInterface.init`, Bugly
+`CrashReport.initCrashReport`, AppsFlyer `start`, `FirebaseApp.initializeApp`, `SentryAndroid.init`,
+`MobileAds.initialize` …) that run before consent: in an entry point (Application, ContentProvider,
+androidx.startup initializer, launcher activity, boot receiver) or anything they call, without a consent
+check. The SDKs' "pre-init" calls that their vendors allow before consent (`UMConfigure.preInit`) are
+not reported.
+
+## Why is this bad?
+An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
+for what its SDKs collect (191号文 五.1 "通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息"; 164号 targets
+SDKs explicitly; PIPL Art. 13, Art. 23). Vendors' own compliance guides require initialisation after the
+user agrees.
+
+## Example
+```kotlin
+override fun onCreate() {
+    super.onCreate()
+    UMConfigure.init(this, KEY, "official", UMConfigure.DEVICE_TYPE_PHONE, "")
+}
+```
+
+## Use instead
+```kotlin
+override fun onCreate() {
+    super.onCreate()
+    UMConfigure.preInit(this, KEY, "official")          // allowed before consent
+    if (PrivacyStore.isAgreed(this)) SdkBootstrap.initAll(this)
+}
+// the privacy dialog's agree button: PrivacyStore.setAgreed(ctx, true); SdkBootstrap.initAll(ctx)
+```
+
+## Fix safety
+No automatic fix.
+
+## Limitations
+Only SDK calls listed in the catalog (`rules/data/sdks.toml`) are known; an SDK started from a binary, by
+reflection or by its own ContentProvider is reported by `sdk-autoinit-provider-active` and
+`sdk-collection-enabled-by-manifest` instead. Consent checks are recognised as described for
+`pi-api-before-consent`.
+
+## References
+- 191号文 三.1, 五.1; 164号 (一)1
+- PIPL Art. 13, Art. 23
+- GB/T 41391-2022 6.6; GB/T 43435-2023
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.early_collection._common import path_notes
+
+META = RuleMeta(
+    id="EC102",
+    name="sdk-init-before-consent",
+    category=Category.EARLY_COLLECTION,
+    severity=Severity.ERROR,
+    summary="A data-collecting SDK is initialised before the user consents",
+    fix="Initialise the SDK in the agree callback and, on later launches, only when the stored consent is true",
+    references=("191号文 三.1", "191号文 五.1", "164号 (一)1", "PIPL Art. 13", "PIPL Art. 23"),
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    pc = ctx.pre_consent
+    for reached, site, state in pc.open_sites():
+        hit = ctx.sdk_calls.match(reached.fid, site, roles=("init",))
+        if hit is None:
+            continue
+        sdk, _role, call = hit
+        message = (f"{sdk.name}: `{call.owner_simple}.{call.method}` starts the SDK before the user consents "
+                   f"(reached from {reached.entry.note}){path_notes(reached, state)}")
+        trace = pc.trace(reached, site, f"`{site.qualified}` initialises {sdk.name}")
+        yield ctx.site_finding(META, reached.fid, site, message, fix=sdk.fix or META.fix, trace=trace)
