@@ -22,6 +22,7 @@ from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Manifest
 from pipl_lint.model.matching import ApiMatcher, SdkMatcher
 from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.requests import PermissionRequest, RequestFinder
 from pipl_lint.model.resources import Resources
 from pipl_lint.model.summary import Site
 from pipl_lint.project.discover import Module, Project
@@ -169,6 +170,15 @@ class Context:
     @functools.cached_property
     def pre_consent(self) -> PreConsent:
         return PreConsent(self.index, self.consent, self.entries)
+
+    @functools.cached_property
+    def request_finder(self) -> RequestFinder:
+        return RequestFinder(self.index, self.config.permission_wrappers)
+
+    @functools.cached_property
+    def permission_requests(self) -> list[PermissionRequest]:
+        """Every runtime permission request in the project's code, with its resolved permissions."""
+        return list(self.request_finder.requests())
 
     @functools.cached_property
     def _sites_by_name(self) -> dict[str, list[tuple[FnId, Site]]]:

@@ -117,9 +117,18 @@ class ConsentModel:
 
     # --- sites ------------------------------------------------------------------------------------------
     def state(self, site: Site) -> SiteState:
+        notes: list[str] = []
+        user = False
+        for d in site.deferred:
+            if is_agree_deferred(d):
+                # Runs when the user agrees, whatever held where the callback was registered.
+                return SiteState(True, False, (), False)
+            if is_user_deferred(d):
+                user = True
+            elif d.call:
+                notes.append(_continuation_note(d))
         gated = False
         refused = False
-        notes: list[str] = []
         for g in site.guards:
             s = self.guard_state(g)
             if s > 0:
@@ -127,15 +136,7 @@ class ConsentModel:
             elif s < 0:
                 refused = True
             elif g.atoms and any(_meaningful(a) for a in g.atoms):
-                notes.append(f"`{_short(g)}` (line {g.line}) is not a consent check")
-        user = False
-        for d in site.deferred:
-            if is_agree_deferred(d):
-                gated = True
-            elif is_user_deferred(d):
-                user = True
-            elif d.call:
-                notes.append(_continuation_note(d))
+                notes.insert(0, f"`{_short(g)}` (line {g.line}) is not a consent check")
         return SiteState(gated and not refused, user, tuple(notes), refused)
 
 

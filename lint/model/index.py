@@ -274,7 +274,17 @@ class ProgramIndex:
             for suffix in (".INSTANCE", ".Companion"):
                 if text.endswith(suffix):
                     text = text[: -len(suffix)]
-            return self.resolve_type(text, fid.file, fn.owner), True
+            resolved = self.resolve_type(text, fid.file, fn.owner)
+            if resolved not in self.classes and "." in text:
+                # `Holder.FIELD.call()`: a static field of a project class, typed in its declaration.
+                prefix, _, member = text.rpartition(".")
+                owner = self.resolve_type(prefix, fid.file, fn.owner)
+                decl = self.class_of(owner)
+                if decl is not None:
+                    ftype = dict(decl.fields).get(member)
+                    if ftype:
+                        return self.resolve_type(ftype, self.classes[owner][1], owner), False
+            return resolved, True
         return None, False
 
     def component_targets(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
