@@ -162,6 +162,7 @@ def load_config(path: Path) -> Config:
         if key in flat and flat[key] <= 0:
             raise ConfigError(f"{_where(path, text, key)}: `{key}` must be positive")
     category = flat.get("app-category")
+    defaults = Config()
     return Config(
         path=path,
         select=tuple(flat.get("select", ())),
@@ -169,8 +170,8 @@ def load_config(path: Path) -> Config:
         fail_on=fail_on,
         exclude=tuple(flat.get("exclude", ())),
         app_category=str(category) if category is not None else None,
-        max_file_size=int(flat.get("max-file-size", Config.max_file_size)),
-        parse_timeout=float(flat.get("parse-timeout", Config.parse_timeout)),
+        max_file_size=int(flat.get("max-file-size", defaults.max_file_size)),
+        parse_timeout=float(flat.get("parse-timeout", defaults.parse_timeout)),
         severity=severity,
         consent_predicates=tuple(flat.get("consent.predicates", ())),
         rerequest_interval_hours=float(flat.get("permissions.rerequest-interval-hours", 48.0)),

@@ -1,0 +1,132 @@
+"""The command line as users run it: a real subprocess, exit codes, JSON contract, usage errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT
+
+PIPL_LINT = str(Path(sys.executable).parent / "pipl-lint")
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PIPL_LINT, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_version() -> None:
+    out = cli("--version")
+    assert out.returncode == 0
+    assert out.stdout.startswith("pipl-lint ")
+
+
+def test_leaky_app_fails_with_every_category() -> None:
+    out = cli("check", "examples/leaky-app", "--format", "json")
+    assert out.returncode == 1, out.stderr
+    doc = json.loads(out.stdout)
+    assert set(doc) == {"version", "root", "findings", "errors", "summary"}
+    categories = {f["category"] for f in doc["findings"]}
+    assert {"early-collection", "excessive-permission", "consent-flow"} <= categories
+    for f in doc["findings"]:
+        assert {"rule", "name", "category", "severity", "path", "line", "column", "end_line", "end_column",
+                "message", "fix", "references", "trace"} <= set(f)
+        assert f["severity"] in ("error", "warning", "info")
+        assert not f["path"].startswith("/") and "\\" not in f["path"]
+        assert f["line"] >= 1 and f["column"] >= 1 and f["fix"] and f["references"]
+        for step in f["trace"]:
+            assert set(step) == {"path", "line", "note"}
+
+
+def test_compliant_app_is_clean() -> None:
+    out = cli("check", "examples/compliant-app")
+    assert out.returncode == 0, out.stdout
+
+
+def test_text_output_shows_caret_fix_and_reference() -> None:
+    out = cli("check", "examples/leaky-app", "--select", "EC102")
+    assert out.returncode == 1
+    assert "error EC102 [sdk-init-before-consent]" in out.stdout
+    assert "^^^" in out.stdout and "fix: " in out.stdout and "see: " in out.stdout and "path:" in out.stdout
+
+
+def test_fail_on_controls_exit_code() -> None:
+    # EC106 (clipboard) is a warning: it fails only with --fail-on warning.
+    assert cli("check", "examples/leaky-app", "--select", "EC106").returncode == 0
+    assert cli("check", "examples/leaky-app", "--select", "EC106", "--fail-on", "warning").returncode == 1
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    out = cli("check", "examples/leaky-app", "-f", "json", "-o", str(target))
+    assert out.returncode == 1 and out.stdout == ""
+    assert json.loads(target.read_text())["summary"]["findings"] > 0
+
+
+def test_rules_json_lists_every_rule_with_category() -> None:
+    out = cli("rules", "--format", "json")
+    assert out.returncode == 0
+    rules = json.loads(out.stdout)
+    assert len({r["id"] for r in rules}) == len(rules) >= 6
+    for r in rules:
+        assert r["category"] in ("early-collection", "excessive-permission", "consent-flow", "disclosure",
+                                 "suppression")
+        assert r["summary"] and r["explanation"] and r["references"]
+
+
+def test_explain() -> None:
+    out = cli("explain", "pi-api-before-consent")
+    assert out.returncode == 0
+    assert "## Why is this bad?" in out.stdout and "191号文" in out.stdout and "## Limitations" in out.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("check", "--format", "yaml", "examples/leaky-app"), "unknown format"),
+    (("check", "--select", "NO999", "examples/leaky-app"), "unknown rule"),
+    (("check", "--fail-on", "fatal", "examples/leaky-app"), "unknown severity"),
+    (("check", "does/not/exist"), "no such file"),
+    (("explain", "nope"), "unknown rule"),
+    (("check", "--bogus-flag"), "No such option"),
+])
+def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...], message: str) -> None:
+    out = cli(*args)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+@pytest.mark.parametrize("content, message", [
+    ('selekt = ["EC101"]\n', "unknown option `selekt`"),
+    ('fail-on = 3\n', "`fail-on` must be str"),
+    ('[consent]\npredicates = "isAgreed"\n', "`consent.predicates` must be list"),
+    ('select = [\n', "invalid TOML"),
+    ('max-file-size = -1\n', "must be positive"),
+    ('[severity]\nEC101 = "fatal"\n', "unknown severity"),
+])
+def test_config_errors_name_the_file(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / "pipl-lint.toml").write_text(content)
+    (tmp_path / "AndroidManifest.xml").write_text('<manifest package="a"/>')
+    out = cli("check", str(tmp_path))
+    assert out.returncode == 2, out.stdout
+    assert message in out.stderr and "pipl-lint.toml" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_config_error_reports_line(tmp_path: Path) -> None:
+    (tmp_path / "pipl-lint.toml").write_text('fail-on = "error"\n\nexclud = ["x"]\n')
+    out = cli("check", str(tmp_path))
+    assert out.returncode == 2 and "pipl-lint.toml:3" in out.stderr
+
+
+def test_config_is_found_and_applied(tmp_path: Path) -> None:
+    import shutil
+
+    app = tmp_path / "app"
+    shutil.copytree(EXAMPLES / "leaky-app", app)
+    (app / "pipl-lint.toml").write_text('select = ["EC106"]\n')
+    out = cli("check", str(app), "-f", "json")
+    rules = {f["rule"] for f in json.loads(out.stdout)["findings"]}
+    assert rules == {"EC106"}

@@ -1,0 +1,154 @@
+"""Project discovery on the layouts developers have: Groovy, KTS + version catalog, flavours,
+manifest-only (Eclipse/Ant), several apps under one root, and a single file walking up to its project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipl_lint.project.discover import discover, find_root
+from pipl_lint.project.files import FileReader
+from tests.conftest import EXAMPLES
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+
+
+MANIFEST = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application/></manifest>'
+
+
+def run(root: Path, *paths: Path):
+    return discover(paths or (root,), root, FileReader(root))
+
+
+def test_groovy_project_with_flavours(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "settings.gradle": "include ':app', ':lib'\ninclude ':feature:news'\n",
+        "app/build.gradle": """
+apply plugin: 'com.android.application'
+android {
+    namespace 'com.acme'
+    compileSdkVersion 34
+    defaultConfig { applicationId "com.acme.app"; minSdkVersion 21; targetSdkVersion 33 }
+    flavorDimensions 'market'
+    productFlavors { cn { dimension 'market' } global { dimension 'market' } }
+}
+dependencies {
+    implementation 'com.umeng.umsdk:common:9.6.8'
+    implementation project(':lib')
+    implementation group: 'cn.jiguang.sdk', name: 'jpush', version: '5.0.0'
+}
+""",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/cn/AndroidManifest.xml": MANIFEST,
+        "app/src/debug/AndroidManifest.xml": MANIFEST,
+        "app/src/main/java/com/acme/App.java": "package com.acme; class App {}",
+        "app/src/cn/kotlin/com/acme/Push.kt": "package com.acme\nobject Push",
+        "app/src/main/res/values/strings.xml": "<resources/>",
+        "app/src/main/res/values-zh-rCN/strings.xml": "<resources/>",
+        "lib/build.gradle": "plugins { id 'com.android.library' }\nandroid { namespace 'com.acme.lib' }",
+        "lib/src/main/AndroidManifest.xml": MANIFEST,
+        "feature/news/build.gradle": "plugins { id 'com.android.library' }",
+    })
+    found = run(tmp_path)
+    assert len(found.projects) == 1
+    project = found.projects[0]
+    assert project.kind == "gradle"
+    mods = {m.name: m for m in project.modules}
+    assert set(mods) == {":app", ":lib", ":feature:news"}
+    app = mods[":app"]
+    assert app.is_application and not mods[":lib"].is_application
+    assert app.build is not None
+    assert (app.build.min_sdk, app.build.target_sdk, app.build.compile_sdk) == (21, 33, 34)
+    assert app.namespace == "com.acme"
+    assert {ss.name for ss in app.source_sets} == {"main", "cn", "debug"}
+    assert {ss.name for ss in app.source_sets if ss.manifest} == {"main", "cn", "debug"}
+    assert sorted(p.name for p in app.sources()) == ["App.java", "Push.kt"]
+    main = next(ss for ss in app.source_sets if ss.name == "main")
+    assert len(main.strings) == 2
+    coords = {(d.group, d.name) for d in app.build.dependencies if d.group}
+    assert {("com.umeng.umsdk", "common"), ("cn.jiguang.sdk", "jpush")} <= coords
+    assert any(d.project == ":lib" for d in app.build.dependencies)
+
+
+def test_kts_with_version_catalog(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "settings.gradle.kts": 'rootProject.name = "acme"\ninclude(":app", ":core")\n',
+        "gradle/libs.versions.toml": """
+[versions]
+umeng = "9.6.8"
+[libraries]
+umeng-common = { module = "com.umeng.umsdk:common", version.ref = "umeng" }
+bugly = { group = "com.tencent.bugly", name = "crashreport", version = "4.1.9" }
+appsflyer = "com.appsflyer:af-android-sdk:6.14.0"
+[plugins]
+android-application = { id = "com.android.application", version = "8.5.0" }
+""",
+        "app/build.gradle.kts": """
+plugins { alias(libs.plugins.android.application) }
+android {
+    namespace = "com.acme"
+    compileSdk = 34
+    defaultConfig { minSdk = 24; targetSdk = 34 }
+}
+dependencies {
+    implementation(libs.umeng.common)
+    implementation(libs.bugly)
+    implementation(libs.appsflyer)
+    implementation(project(":core"))
+}
+""",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "core/build.gradle.kts": 'plugins { id("com.android.library") }',
+        "core/src/main/kotlin/com/acme/core/Ids.kt": "package com.acme.core\nobject Ids",
+    })
+    project = run(tmp_path).projects[0]
+    app = next(m for m in project.modules if m.name == ":app")
+    assert app.is_application and app.build is not None and app.build.target_sdk == 34
+    coords = {(d.group, d.name, d.version) for d in app.build.dependencies if d.group}
+    assert ("com.umeng.umsdk", "common", "9.6.8") in coords
+    assert ("com.tencent.bugly", "crashreport", "4.1.9") in coords
+    assert ("com.appsflyer", "af-android-sdk", "6.14.0") in coords
+    core = next(m for m in project.modules if m.name == ":core")
+    assert [p.name for p in core.sources()] == ["Ids.kt"]
+
+
+def test_manifest_only_layout(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "legacy/AndroidManifest.xml": MANIFEST,
+        "legacy/src/com/acme/Main.java": "package com.acme; class Main {}",
+        "legacy/res/values/strings.xml": "<resources/>",
+    })
+    project = run(tmp_path).projects[0]
+    assert project.kind == "manifest-only"
+    (module,) = project.modules
+    assert module.is_application
+    assert [p.name for p in module.sources()] == ["Main.java"]
+
+
+def test_several_apps_under_one_root(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        write(tmp_path / name, {
+            "settings.gradle": "include ':app'",
+            "app/build.gradle": "apply plugin: 'com.android.application'",
+            "app/src/main/AndroidManifest.xml": MANIFEST,
+        })
+    write(tmp_path, {"sample/AndroidManifest.xml": MANIFEST, "sample/src/A.java": "class A {}"})
+    roots = sorted(p.root.name for p in run(tmp_path).projects)
+    assert roots == ["one", "sample", "two"]
+
+
+def test_file_walks_up_to_its_project() -> None:
+    src = next((EXAMPLES / "leaky-app").rglob("DailyNewsApp.kt"))
+    root, kind = find_root(src.parent, EXAMPLES.parent)
+    assert (root, kind) == ((EXAMPLES / "leaky-app").resolve(), "gradle")
+
+
+def test_examples_are_discovered_with_their_modules() -> None:
+    project = run(EXAMPLES / "leaky-app").projects[0]
+    assert {m.name for m in project.modules} == {":app", ":core", ":analytics"}
+    analytics = next(m for m in project.modules if m.name == ":analytics")
+    assert analytics.build is not None and analytics.build.path.name == "build.gradle"  # Groovy module
