@@ -43,7 +43,7 @@ class ApiMatcher:
         self.by_name: dict[str, list[ApiEntry]] = {}
         for api in catalog.apis:
             if api.kind in ("method", "constructor"):
-                names = [api.member if api.kind == "method" else api.owner_simple]
+                names = [api.member]  # constructors: the class's simple name
                 prop = kotlin_property(api.member) if api.kind == "method" else None
                 if prop:
                     names.append(prop)
