@@ -7,17 +7,21 @@ other rules found.
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
+
+from pipl_lint.cache import Cache
 from pipl_lint.catalogs import load_catalog
 from pipl_lint.config import Config
 from pipl_lint.findings import Diagnostic, Finding
 from pipl_lint.model.index import ProgramIndex
 from pipl_lint.model.manifest import Manifest, build_manifest
-from pipl_lint.model.resources import Layout, Resources
+from pipl_lint.model.resources import Resources
 from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.parse.xml import parse_xml
@@ -27,8 +31,6 @@ from pipl_lint.ruleapi import Context, Rule
 from pipl_lint.summaries import SummaryStore
 from pipl_lint.suppress import apply_suppressions
 
-ASSET_SUFFIXES = (".html", ".htm", ".txt", ".md")
-MAX_ASSET_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -56,33 +58,14 @@ def read_manifest(reader: FileReader, path: Path, namespace: str | None,
 
 
 def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) -> Resources:
-    res = Resources()
-    for mod in project.modules:
-        for ss in mod.source_sets:
-            if ss.is_test:
-                continue
-            for path in ss.strings:
-                text = reader.read_text(path, diags)
-                if text is not None:
-                    doc = parse_xml(text)
-                    res.add_strings(reader.rel(path), doc.root)
-            for path in ss.layouts:
-                text = reader.read_text(path, diags)
-                if text is not None:
-                    doc = parse_xml(text)
-                    if doc.root is not None:
-                        res.layouts.append(Layout(path.stem, reader.rel(path), doc.root))
-            for path in ss.assets:
-                if path.suffix.lower() in ASSET_SUFFIXES:
-                    try:
-                        if path.stat().st_size > MAX_ASSET_BYTES:
-                            continue
-                    except OSError:
-                        continue
-                    text = reader.read_text(path, diags)
-                    if text is not None:
-                        res.assets.append((reader.rel(path), text))
-    return res
+    sets = [ss for mod in project.modules for ss in mod.source_sets if not ss.is_test]
+    return Resources(
+        strings=[p for ss in sets for p in ss.strings],
+        layouts=[p for ss in sets for p in ss.layouts],
+        assets=[p for ss in sets for p in ss.assets],
+        read_text=lambda path: reader.read_text(path, diags),
+        rel=reader.rel,
+    )
 
 
 def build_context(project: Project, scan_root: Path, config: Config, reader: FileReader,
@@ -104,16 +87,64 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     return ctx
 
 
+class _RunPayload(msgspec.Struct, array_like=True):
+    findings: list[Finding]
+    diagnostics: list[Diagnostic]
+    suppressed: list[Finding]
+    files_read: int
+    projects: int
+
+
+def _inputs(projects: Iterable[Project], config: Config) -> list[Path]:
+    paths: list[Path] = [config.path] if config.path else []
+    for project in projects:
+        paths += project.files()
+        for mod in project.modules:
+            paths += mod.merged_manifests
+            paths += mod.jars
+            for ss in mod.source_sets:
+                paths += ss.assets
+    return sorted(set(paths))
+
+
+def _run_key(scan_root: Path, config: Config, rules: list[Rule], only_files: frozenset[str] | None,
+             projects: list[Project]) -> str:
+    from pipl_lint import __version__
+    from pipl_lint.cache import stat_signature
+
+    basis = repr((__version__, load_catalog().fingerprint(), repr(config), [r.meta.id for r in rules],
+                  sorted(only_files) if only_files is not None else None, str(scan_root),
+                  stat_signature(_inputs(projects, config))))
+    return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
 def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[Rule],
-        only_files: frozenset[str] | None = None, store: SummaryStore | None = None) -> RunResult:
+        only_files: frozenset[str] | None = None, store: SummaryStore | None = None,
+        cache: Cache | None = None, keep_contexts: bool = False) -> RunResult:
+    """Analyse the projects under `paths`. With a `cache`, unchanged files are not re-parsed and an
+    unchanged project (same inputs, configuration, rules and tool version) is not re-analysed."""
     scan_root = scan_root.resolve()
     reader = FileReader(scan_root, config.max_file_size)
     result = RunResult(scan_root)
-    store = store or SummaryStore(reader, config.parse_timeout)
+    store = store or SummaryStore(reader, config.parse_timeout, cache)
     found = discover(paths, scan_root, reader, config.exclude)
+    rules = list(rules)
+    run_key = None
+    if cache is not None and not keep_contexts:
+        run_key = _run_key(scan_root, config, rules, only_files, found.projects)
+        cached = cache.get_run(run_key)
+        if cached is not None:
+            try:
+                payload = msgspec.msgpack.decode(cached, type=_RunPayload)
+            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+                payload = None
+            if payload is not None:
+                result.findings, result.diagnostics = payload.findings, payload.diagnostics
+                result.suppressed, result.files_read = payload.suppressed, payload.files_read
+                result.projects = found.projects
+                return result
     result.diagnostics += found.diagnostics
     result.projects = found.projects
-    rules = list(rules)
     for project in found.projects:
         ctx = build_context(project, scan_root, config, reader, store, result.diagnostics)
         result.contexts.append(ctx)
@@ -132,9 +163,15 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         result.findings += kept
         result.suppressed += suppressed
         result.diagnostics += notes
+        if not keep_contexts:
+            result.contexts.clear()
     result.files_read = store.files_summarized
     if only_files is not None:
         result.findings = [f for f in result.findings if f.touches(only_files)]
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
+    if run_key is not None and cache is not None and not result.internal_error:
+        payload = _RunPayload(result.findings, result.diagnostics, result.suppressed, result.files_read,
+                              len(result.projects))
+        cache.put_run(run_key, msgspec.msgpack.encode(payload))
     return result

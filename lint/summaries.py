@@ -1,10 +1,9 @@
-"""Turn source files into summaries: read, parse, extract — one file at a time, never raising.
-
-This is the seam where caching and parallel parsing plug in (see `pipl_lint.cache`).
-"""
+"""Turn source files into summaries: read, look up the cache, parse the misses (in parallel when there
+are many), store them back. Never raises for bad input; output order is the input order."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,24 +12,81 @@ from pipl_lint.model.source import summarize
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.project.files import FileReader
 
+PARALLEL_MIN_FILES = 48
+
+
+def _work(job: tuple[str, bytes, str, float]) -> bytes:
+    """Worker: one file → its cache entry (problems, summary), MessagePack-encoded."""
+    from pipl_lint.cache import encode_entry
+
+    rel, data, lang, timeout = job
+    result = summarize(rel, data, lang, timeout)
+    return encode_entry(result.problems, result.summary)
+
+
+def _workers() -> int:
+    try:
+        return max(1, min(len(os.sched_getaffinity(0)), 8))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, min(os.cpu_count() or 1, 8))
+
 
 class SummaryStore:
-    def __init__(self, reader: FileReader, timeout: float) -> None:
+    def __init__(self, reader: FileReader, timeout: float, cache: object | None = None,
+                 jobs: int | None = None) -> None:
         self.reader = reader
         self.timeout = timeout
+        self.cache = cache  # a pipl_lint.cache.Cache, or None
+        self.jobs = jobs if jobs is not None else _workers()
         self.files_summarized = 0
+        self.files_parsed = 0
 
     def summarize(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> list[FileSummary]:
         """`files` are (relative path, path, language); the result keeps their order."""
-        out: list[FileSummary] = []
+        from pipl_lint.cache import content_key, decode_entry
+
+        jobs: list[tuple[str, bytes, str, str]] = []  # rel, data, lang, key
         for rel, path, lang in files:
             data = self.reader.read_bytes(path, diags)
-            if data is None:
-                continue
-            result = summarize(rel, data, lang, self.timeout)
+            if data is not None:
+                jobs.append((rel, data, lang, content_key(data, path.name, lang)))
+        hits = self.cache.get_summaries([k for *_r, k in jobs]) if self.cache is not None else {}
+        misses = [(rel, data, lang, self.timeout) for rel, data, lang, key in jobs if key not in hits]
+        results = self._parse(misses)
+        new: list[tuple[str, bytes]] = []
+        out: list[FileSummary] = []
+        fresh = iter(results)
+        for rel, _data, _lang, key in jobs:
             self.files_summarized += 1
-            for problem in result.problems:
-                diags.append(Diagnostic(rel, problem))
-            if result.summary is not None:
-                out.append(result.summary)
+            if key in hits:
+                problems, summary = hits[key]
+            else:
+                encoded = next(fresh)
+                new.append((key, encoded))
+                problems, summary = decode_entry(encoded)
+            diags.extend(Diagnostic(rel, problem) for problem in problems)
+            if summary is not None:
+                out.append(summary if summary.path == rel else _with_path(summary, rel))
+        if self.cache is not None:
+            self.cache.put_summaries(new)
+            self.cache.touch([k for *_r, k in jobs if k in hits])
         return out
+
+    def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[bytes]:
+        self.files_parsed += len(misses)
+        if self.jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
+            import multiprocessing
+
+            try:
+                ctx = multiprocessing.get_context("fork")
+            except ValueError:  # pragma: no cover - platforms without fork
+                ctx = multiprocessing.get_context()
+            with ctx.Pool(processes=self.jobs) as pool:
+                return pool.map(_work, misses, chunksize=max(1, len(misses) // (self.jobs * 8)))
+        return [_work(m) for m in misses]
+
+
+def _with_path(summary: FileSummary, rel: str) -> FileSummary:
+    from dataclasses import replace
+
+    return replace(summary, path=rel)

@@ -103,8 +103,17 @@ def run_check(opts: CheckOptions) -> int:
         raise UsageError(str(exc)) from None
     files = [p for p in paths if p.is_file()]
     only = frozenset(Path(os.path.relpath(p.resolve(), scan_root)).as_posix() for p in files) if files else None
-    store = None
-    result = run(list(paths), scan_root, config, rules, only, store)
+    cache = None
+    if not opts.no_cache:
+        from pipl_lint.cache import Cache
+        from pipl_lint.catalogs import load_catalog
+
+        cache = Cache(scan_root, f"{__version__}|{load_catalog().fingerprint()}|{config.fingerprint()}")
+    try:
+        result = run(list(paths), scan_root, config, rules, only, cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
     report = Report(
         version=__version__, root=str(scan_root), findings=tuple(result.findings),
         diagnostics=tuple(result.diagnostics), files=result.files_read, projects=len(result.projects),

@@ -141,12 +141,16 @@ class Extractor:
 
     # --- text and positions ------------------------------------------------------------------------
     def text(self, node: Node | None, limit: int = MAX_TEXT) -> str:
+        """The node's source text with whitespace runs collapsed, capped at `limit` characters."""
         if node is None:
             return ""
-        end = min(node.end_byte, node.start_byte + limit * 4)
-        raw = self.src[node.start_byte : end].decode("utf-8", "replace")
-        raw = " ".join(raw.split())
-        return raw[:limit]
+        start = node.start_byte
+        end = min(node.end_byte, start + limit * 4)
+        raw = self.src[start:end]
+        text = raw.decode("ascii") if raw.isascii() else raw.decode("utf-8", "replace")
+        if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+            text = " ".join(text.split())
+        return text if len(text) <= limit else text[:limit]
 
     def column(self, node: Node) -> int:
         row_start = node.start_byte - node.start_point[1]

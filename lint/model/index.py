@@ -62,6 +62,7 @@ class ProgramIndex:
         self.facades: dict[str, int] = {}
         self.subclasses: dict[str, list[str]] = defaultdict(list)
         self._edges: dict[FnId, list[Edge]] = {}
+        self._sites: list[list[list[Site]]] = []  # per file, per function index
         self._supers: dict[str, tuple[str, ...]] = {}
         self._imports: list[dict[str, str]] = []
         self._wildcards: list[tuple[str, ...]] = []
@@ -79,6 +80,11 @@ class ProgramIndex:
             for c in fs.classes:
                 self.classes.setdefault(c.fqn, (c, fi))
                 self.by_simple[c.name].append(c.fqn)
+            per_fn: list[list[Site]] = [[] for _ in fs.functions]
+            for site in fs.sites:
+                if 0 <= site.function < len(per_fn):
+                    per_fn[site.function].append(site)
+            self._sites.append(per_fn)
             for i, fn in enumerate(fs.functions):
                 fid = FnId(fi, i)
                 self.members[(fn.owner, fn.name)].append(fid)
@@ -88,9 +94,12 @@ class ProgramIndex:
                     self.extensions[fn.name].append(fid)
                 if not fn.name.startswith(("<", "get:")):
                     self.by_name[fn.name].append(fid)
-        for fqn, (c, fi) in self.classes.items():
+        self._companions: dict[str, str] = {}
+        for fqn, (decl, _fi) in self.classes.items():
             for s in self.supertypes(fqn):
                 self.subclasses[s].append(fqn)
+            if decl.kind == "companion" and decl.outer:
+                self._companions.setdefault(decl.outer, fqn)
 
     # --- lookups -----------------------------------------------------------------------------------------
     def function(self, fid: FnId) -> Function:
@@ -216,13 +225,7 @@ class ProgramIndex:
         return []
 
     def companion(self, cls: str) -> str | None:
-        for fqn in (f"{cls}.Companion",):
-            if fqn in self.classes:
-                return fqn
-        for fqn, (decl, _fi) in self.classes.items():
-            if decl.kind == "companion" and decl.outer == cls:
-                return fqn
-        return None
+        return self._companions.get(cls)
 
     def initialisers(self, cls: str) -> list[FnId]:
         out = list(self.members.get((cls, "<init>"), ())) + list(self.members.get((cls, "<clinit>"), ()))
@@ -239,9 +242,7 @@ class ProgramIndex:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
         out: list[Edge] = []
-        for site in fs.sites:
-            if site.function != fid.index:
-                continue
+        for site in self._sites[fid.file][fid.index]:
             for target, how in self.resolve(fid, site):
                 out.append(Edge(target, fid.file, site.line, how, site))
         refs = fs.refs[fid.index] if fid.index < len(fs.refs) else ()
@@ -252,11 +253,8 @@ class ProgramIndex:
         self._edges[fid] = out
         return out
 
-    def sites_of(self, fid: FnId) -> Iterator[Site]:
-        fs = self.files[fid.file]
-        for site in fs.sites:
-            if site.function == fid.index:
-                yield site
+    def sites_of(self, fid: FnId) -> list[Site]:
+        return self._sites[fid.file][fid.index]
 
     def receiver_class(self, fid: FnId, site: Site) -> tuple[str | None, bool]:
         """(FQN of the receiver's type/object, is-static) for a site, when it can be told."""

@@ -1,10 +1,16 @@
-"""String resources and layouts, read with the same hardened XML parser as manifests."""
+"""String resources, layouts and text assets, read with the hardened XML parser when a rule first asks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-from pipl_lint.parse.xml import XmlElement
+from pipl_lint.parse.xml import XmlElement, parse_xml
+
+ASSET_SUFFIXES = (".html", ".htm", ".txt", ".md")
+MAX_ASSET_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,20 +28,60 @@ class Layout:
     root: XmlElement
 
 
-@dataclass
 class Resources:
-    strings: dict[str, list[StringRes]] = field(default_factory=dict)  # name -> every translation
-    layouts: list[Layout] = field(default_factory=list)
-    assets: list[tuple[str, str]] = field(default_factory=list)  # (path, text) of small text assets
+    """Lazily loaded resources of one project. `read_text(path)` returns None (and records a diagnostic)
+    for files that cannot be read; `rel(path)` gives the path relative to the scan root."""
 
-    def add_strings(self, path: str, root: XmlElement | None) -> None:
-        if root is None:
-            return
-        for el in root.children:
-            if el.tag == "string":
-                name = el.get("name") or ""
-                text = el.text
-                self.strings.setdefault(name, []).append(StringRes(name, text, path, el.line))
+    def __init__(self, strings: list[Path] | None = None, layouts: list[Path] | None = None,
+                 assets: list[Path] | None = None, read_text: Callable[[Path], str | None] | None = None,
+                 rel: Callable[[Path], str] | None = None) -> None:
+        self._string_files = strings or []
+        self._layout_files = layouts or []
+        self._asset_files = assets or []
+        self._read = read_text or (lambda _p: None)
+        self._rel = rel or (lambda p: p.as_posix())
+
+    @functools.cached_property
+    def strings(self) -> dict[str, list[StringRes]]:
+        """name → every translation."""
+        out: dict[str, list[StringRes]] = {}
+        for path in self._string_files:
+            text = self._read(path)
+            doc = parse_xml(text) if text is not None else None
+            if doc is None or doc.root is None:
+                continue
+            for el in doc.root.children:
+                if el.tag == "string":
+                    name = el.get("name") or ""
+                    out.setdefault(name, []).append(StringRes(name, el.text, self._rel(path), el.line))
+        return out
+
+    @functools.cached_property
+    def layouts(self) -> list[Layout]:
+        out: list[Layout] = []
+        for path in self._layout_files:
+            text = self._read(path)
+            doc = parse_xml(text) if text is not None else None
+            if doc is not None and doc.root is not None:
+                out.append(Layout(path.stem, self._rel(path), doc.root))
+        return out
+
+    @functools.cached_property
+    def assets(self) -> list[tuple[str, str]]:
+        """(path, text) of small text assets (privacy policies and the like)."""
+        out: list[tuple[str, str]] = []
+        for path in self._asset_files:
+            if path.suffix.lower() not in ASSET_SUFFIXES:
+                continue
+            try:
+                if path.stat().st_size > MAX_ASSET_BYTES:
+                    continue
+            except OSError:
+                continue
+            text = self._read(path)
+            if text is not None:
+                out.append((self._rel(path), text))
+        return out
 
     def text(self, ref: str) -> str:
         """All translations of `@string/x` / `R.string.x` / `x`, joined."""
@@ -44,4 +90,3 @@ class Resources:
 
     def all_text(self) -> str:
         return " ".join(s.text for group in self.strings.values() for s in group)
-

@@ -56,11 +56,14 @@ def _nul_pattern(sample: bytes) -> str | None:
     return None
 
 
+_CONTROL = bytes(b for b in range(32) if b < 0x09 or 0x0E <= b < 0x20)
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 0x09 or 0x0E <= b < 0x20)
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
     return len(sample) > 0 and controls > 0.05 * len(sample)
 
 

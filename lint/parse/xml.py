@@ -9,6 +9,7 @@ in document order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -78,94 +79,55 @@ class XmlDocument:
     text: str
 
 
-def _skip_to(text: str, i: int, marker: str) -> int:
-    j = text.find(marker, i)
-    return len(text) if j < 0 else j + len(marker)
-
-
-def _skip_doctype(text: str, i: int) -> int:
-    depth = 0
-    quote = ""
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-        elif c == ">" and depth <= 0:
-            return i + 1
-        i += 1
-    return n
+# XML tokens that are not element start tags are matched first so that their content is skipped.
+_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<![^>]*>|</[^>]*>"
+    r"|<([^\s/>!?<]+)",
+    re.S,
+)
+_ATTR = re.compile(r"""\s*(?:([^\s=/><]+)\s*=\s*(?:"([^"]*)"|'([^']*)')|(/?>))""")
 
 
 def scan_start_tags(text: str) -> list[StartTag]:
-    """Every start tag in document order, with the spans of its attribute values."""
+    """Every start tag in document order, with the spans of its attribute values.
+
+    A tokenizer over the XML text (not source code): comments, CDATA, processing instructions, the
+    DOCTYPE and end tags are skipped; a broken tag ends where the next `<` begins.
+    """
     tags: list[StartTag] = []
+    pos = 0
     n = len(text)
-    i = text.find("<")
-    while 0 <= i < n:
-        if text.startswith("<!--", i):
-            i = _skip_to(text, i + 4, "-->")
-        elif text.startswith("<![CDATA[", i):
-            i = _skip_to(text, i + 9, "]]>")
-        elif text.startswith("<!", i):
-            i = _skip_doctype(text, i + 2)
-        elif text.startswith("<?", i):
-            i = _skip_to(text, i + 2, "?>")
-        elif text.startswith("</", i):
-            i = _skip_to(text, i + 2, ">")
-        else:
-            i = _scan_tag(text, i, tags)
-        i = text.find("<", i)
-    return tags
-
-
-def _scan_tag(text: str, start: int, out: list[StartTag]) -> int:
-    n = len(text)
-    j = start + 1
-    while j < n and not text[j].isspace() and text[j] not in "/>":
-        j += 1
-    name = text[start + 1 : j]
-    attrs: dict[str, tuple[int, int]] = {}
-    while j < n:
-        while j < n and text[j].isspace():
-            j += 1
-        if j >= n:
+    while True:
+        m = _TOKEN.search(text, pos)
+        if m is None:
             break
-        if text[j] == ">":
-            out.append(StartTag(name, start, j + 1, attrs, False))
-            return j + 1
-        if text.startswith("/>", j):
-            out.append(StartTag(name, start, j + 2, attrs, True))
-            return j + 2
-        if text[j] == "<":  # broken tag: let the next tag start here
-            out.append(StartTag(name, start, j, attrs, False))
-            return j
-        k = j
-        while k < n and not text[k].isspace() and text[k] not in "=/><":
-            k += 1
-        attr = text[j:k]
-        while k < n and text[k].isspace():
-            k += 1
-        if k < n and text[k] == "=":
-            k += 1
-            while k < n and text[k].isspace():
-                k += 1
-            if k < n and text[k] in "\"'":
-                q = text[k]
-                end = text.find(q, k + 1)
-                end = n if end < 0 else end
-                attrs[attr] = (k + 1, end)
-                k = end + 1
-        j = max(k, j + 1)
-    out.append(StartTag(name, start, n, attrs, False))
-    return n
+        name = m.group(1)
+        if name is None:
+            pos = m.end()
+            continue
+        start = m.start()
+        j = m.end()
+        attrs: dict[str, tuple[int, int]] = {}
+        closed = False
+        self_closing = False
+        while j < n:
+            a = _ATTR.match(text, j)
+            if a is None:
+                break
+            if a.group(4) is not None:
+                closed = True
+                self_closing = a.group(4) == "/>"
+                j = a.end()
+                break
+            group = 2 if a.group(2) is not None else 3
+            attrs[a.group(1)] = (a.start(group), a.end(group))
+            j = a.end()
+        if not closed:
+            nxt = text.find("<", j)
+            j = n if nxt < 0 else nxt
+        tags.append(StartTag(name, start, j, attrs, self_closing))
+        pos = max(j, m.end())
+    return tags
 
 
 class _Lines:
@@ -187,6 +149,13 @@ class _Lines:
             else:
                 hi = mid - 1
         return lo + 1, offset - self.starts[lo] + 1
+
+
+def _text(el: etree._Element) -> str:
+    """The element's text content (entities stay unexpanded), capped; cheap for leaf elements."""
+    if len(el) == 0:
+        return (el.text or "")[:4000]
+    return "".join(t for t in el.itertext() if isinstance(t, str))[:4000]
 
 
 def _qname(name: str) -> str:
@@ -240,7 +209,7 @@ def parse_xml(text: str) -> XmlDocument:
                 break
         attrs = {_qname(k): v for k, v in el.attrib.items()}
         kids = tuple(c for c in (build(child) for child in el) if c is not None)
-        text = "".join(t for t in el.itertext() if isinstance(t, str))[:4000]
+        text = _text(el)
         if found is None:
             line = el.sourceline or 1
             return XmlElement(tag, attrs, line, 1, line, 1, -1, -1, {}, False, kids, text)
