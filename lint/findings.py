@@ -32,6 +32,7 @@ class Category(enum.StrEnum):
     EXCESSIVE_PERMISSION = "excessive-permission"
     CONSENT_FLOW = "consent-flow"
     DISCLOSURE = "disclosure"
+    SUPPRESSION = "suppression"  # meta rules about the suppression comments themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +93,24 @@ class Finding:
         return self.path in paths or any(step.path in paths for step in self.trace)
 
 
+class Applicability(enum.StrEnum):
+    """Whether `--fix` may apply an edit on its own (`safe`) or only with `--unsafe-fixes` (`unsafe`:
+    it changes behaviour, so the developer must finish the change by hand)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace bytes [start, end) of `path` (relative to the scan root) with `text`."""
+    """Replace characters [start, end) of the decoded text of `path` (relative to the scan root) with
+    `text`. The edits of one finding form one fix and are applied together or not at all."""
 
     path: str
     start: int
     end: int
     text: str
+    applicability: Applicability = Applicability.SAFE
 
 
 @dataclass(frozen=True, slots=True)

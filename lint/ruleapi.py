@@ -15,12 +15,13 @@ from pathlib import Path
 
 from pipl_lint.catalogs import Catalog
 from pipl_lint.config import Config
-from pipl_lint.findings import Category, Edit, Finding, Severity, Span, TraceStep
+from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep
 from pipl_lint.model.consent import ConsentModel
 from pipl_lint.model.entrypoints import find_entries
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Manifest
 from pipl_lint.model.matching import ApiMatcher, SdkMatcher
+from pipl_lint.model.permission_usage import PermissionUsage
 from pipl_lint.model.reach import Entry, PreConsent
 from pipl_lint.model.requests import PermissionRequest, RequestFinder
 from pipl_lint.model.resources import Resources
@@ -181,6 +182,11 @@ class Context:
         return list(self.request_finder.requests())
 
     @functools.cached_property
+    def permission_usage(self) -> PermissionUsage:
+        """Declared permissions and what uses each (code, manifests, requests, SDKs); see model/permission_usage.py."""
+        return PermissionUsage.build(self)
+
+    @functools.cached_property
     def _sites_by_name(self) -> dict[str, list[tuple[FnId, Site]]]:
         table: dict[str, list[tuple[FnId, Site]]] = {}
         for fi, fs in enumerate(self.index.files):
@@ -218,3 +224,42 @@ class Context:
         end_line = getattr(element, "end_line", line)
         end_col = getattr(element, "end_column", col + 1)
         return Span(line, col, end_line, end_col)
+
+    # --- edits for --fix -------------------------------------------------------------------------------
+    @functools.cached_property
+    def _source_texts(self) -> dict[str, tuple[str, bytes] | None]:
+        return {}
+
+    def _source(self, path: str) -> tuple[str, bytes] | None:
+        """(decoded text, its UTF-8 bytes) of a file under the scan root, read once per run."""
+        if path not in self._source_texts:
+            from pipl_lint.parse.decode import BinaryFile, decode
+
+            try:
+                decoded = decode((self.scan_root / path).read_bytes())
+                self._source_texts[path] = (decoded.text, decoded.utf8)
+            except (OSError, BinaryFile):
+                self._source_texts[path] = None
+        return self._source_texts[path]
+
+    def site_code(self, fid: FnId, site: Site) -> str | None:
+        """The source text of a site (for rules that build edits); None when the file cannot be read
+        or no longer matches the parsed summary."""
+        src = self._source(self.path_of(fid))
+        if src is None or site.end > len(src[1]) or site.start > site.end:
+            return None
+        return src[1][site.start : site.end].decode("utf-8", "surrogatepass")
+
+    def site_edit(self, fid: FnId, site: Site, text: str, *, start: int = 0, end: int | None = None,
+                  applicability: Applicability = Applicability.SAFE) -> Edit | None:
+        """An edit replacing characters [start, end) of the site's own code (default: all of it) with
+        `text`. Sites know UTF-8 byte offsets; edits use character offsets of the decoded file."""
+        code = self.site_code(fid, site)
+        src = self._source(self.path_of(fid))
+        if code is None or src is None:
+            return None
+        end = len(code) if end is None else end
+        if not 0 <= start <= end <= len(code):
+            return None
+        base = len(src[1][: site.start].decode("utf-8", "surrogatepass"))
+        return Edit(self.path_of(fid), base + start, base + end, text, applicability)

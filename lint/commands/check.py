@@ -39,6 +39,11 @@ def scan_root_for(paths: tuple[Path, ...]) -> Path:
     return common
 
 
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--select EC101,EC102 --select consent-flow` → each key once."""
+    return tuple(dict.fromkeys(v.strip() for value in values for v in value.split(",") if v.strip()))
+
+
 def resolve_config(opts: CheckOptions, scan_root: Path) -> Config:
     if opts.config is not None:
         if not opts.config.is_file():
@@ -50,9 +55,9 @@ def resolve_config(opts: CheckOptions, scan_root: Path) -> Config:
         config = load_config(found) if found else Config()
     overrides: dict[str, object] = {}
     if opts.select:
-        overrides["select"] = opts.select
+        overrides["select"] = _split(opts.select)
     if opts.ignore:
-        overrides["ignore"] = tuple(config.ignore) + opts.ignore
+        overrides["ignore"] = tuple(config.ignore) + _split(opts.ignore)
     if opts.fail_on:
         try:
             overrides["fail_on"] = Severity.parse(opts.fail_on)

@@ -366,7 +366,7 @@ class JavaExtractor(Extractor):
             self.visit(a, depth + 1)
             self.ctx.pop()
             self.collectors.pop()
-            built.append(Arg(self.text(a), None, tuple(col.strings), tuple(col.refs)))
+            built.append(Arg(self.text(a), None, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
         return built
 
     def v_invocation(self, node: Node, depth: int) -> None:

@@ -505,7 +505,7 @@ class KotlinExtractor(Extractor):
                 self.visit(a, depth + 1)
             self.ctx.pop()
             self.collectors.pop()
-            built.append(Arg(self.text(a), label, tuple(col.strings), tuple(col.refs)))
+            built.append(Arg(self.text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
         if name:
             self.add_site("call", name, receiver, rtype, static, ident, built, node)
 

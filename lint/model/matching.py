@@ -36,6 +36,12 @@ def suffix_match(written: str, qualified: str) -> bool:
     return len(w) <= len(q) and q[-len(w):] == w
 
 
+def _qualified_member(api: ApiEntry) -> str:
+    """`android.provider.ContactsContract.Contacts` + `ContactsContract.Contacts.CONTENT_URI` → the full path."""
+    package = api.owner[: len(api.owner) - len(api.owner_simple)].rstrip(".")
+    return f"{package}.{api.member}" if package else api.member
+
+
 class ApiMatcher:
     def __init__(self, index: ProgramIndex, catalog: Catalog) -> None:
         self.index = index
@@ -97,6 +103,16 @@ class ApiMatcher:
             if ok is None and api.match != "name":
                 continue
             return api
+        return None
+
+    def uri_api(self, ref: str) -> ApiEntry | None:
+        """The content-URI entry a reference such as `ContactsContract.Contacts.CONTENT_URI` names."""
+        ref = ref.strip().lstrip("!")
+        for api in self.by_name.get(ref.rsplit(".", 1)[-1], ()):
+            if api.kind == "uri" and "." in ref and suffix_match(ref, api.owner.rsplit(".", 1)[0] + "." + api.member
+                                                                   if "." not in api.member else
+                                                                   _qualified_member(api)):
+                return api
         return None
 
     def strings(self) -> list[ApiEntry]:

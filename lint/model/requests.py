@@ -1,33 +1,99 @@
-"""Runtime permission requests in every common form, and the permissions each one asks for.
+"""Runtime permission requests in every common form, the permissions each one asks for, and the code that
+receives the user's answer.
 
 Forms: `requestPermissions` (Activity/Fragment/`ActivityCompat`), ActivityResult launchers
 (`registerForActivityResult(RequestPermission()/RequestMultiplePermissions())` or Compose
-`rememberLauncherForActivityResult` + `launch(...)`), PermissionX, XXPermissions, EasyPermissions,
-RxPermissions, Dexter, and the project's own wrappers from configuration. Permission arguments are
-resolved through `Manifest.permission.X`, string literals, wrapper constants (`Permission.CAMERA`) and
-constants or arrays declared in the project (`val PERMS = arrayOf(...)`).
+`rememberLauncherForActivityResult` + `launch(...)`), PermissionX, XXPermissions, AndPermission, utilcode
+`PermissionUtils`, EasyPermissions, RxPermissions, Dexter, the project's own wrappers from configuration, and
+project functions that pass a parameter on to one of these (found without configuration). Permission
+arguments are resolved through `Manifest.permission.X`, string literals, wrapper constants (`Permission.CAMERA`)
+and constants or arrays declared in the project (`val PERMS = arrayOf(...)`).
+
+Each request knows its result callbacks: the registration's lambda, anonymous `ActivityResultCallback` or
+function reference for launchers, `onRequestPermissionsResult` (and EasyPermissions' `onPermissionsDenied`)
+for `requestPermissions`, and the lambdas or anonymous listeners handed to a wrapper chain (`request { }`,
+`subscribe { }`, `withListener(...)`, `onDenied { }`). `refusal_branch` tells whether a site in a callback
+runs only when the user refused.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.summary import Arg, Site
+from pipl_lint.model.summary import Arg, Atom, Deferred, Site
 
 ANDROID = "android.permission."
-LAUNCHER_CONTRACTS = ("RequestPermission", "RequestMultiplePermissions")
-# (receiver head, call name) of wrapper-library calls whose arguments are permissions.
+REGISTER_CALLS = frozenset({"registerForActivityResult", "rememberLauncherForActivityResult"})
+PERMISSION_CONTRACTS = ("RequestMultiplePermissions", "RequestPermission")  # checked in this order
+LAUNCHER_TYPES = ("ActivityResultLauncher", "ManagedActivityResultLauncher")
+# (receiver head, call name, form) of wrapper-library calls whose arguments are permissions.
 WRAPPER_CALLS: tuple[tuple[str, str, str], ...] = (
     ("PermissionX", "permissions", "PermissionX"),
     ("XXPermissions", "permission", "XXPermissions"),
     ("XXPermissions", "permissions", "XXPermissions"),
+    ("AndPermission", "permission", "AndPermission"),
+    ("PermissionUtils", "permission", "PermissionUtils"),
+    ("PermissionUtils", "permissionGroup", "PermissionUtils"),
     ("EasyPermissions", "requestPermissions", "EasyPermissions"),
     ("Dexter", "withPermission", "Dexter"),
     ("Dexter", "withPermissions", "Dexter"),
 )
 RX_CALLS = ("request", "requestEach", "requestEachCombined", "ensure", "ensureEach", "ensureEachCombined")
+RESULT_OVERRIDES = ("onRequestPermissionsResult", "onPermissionsGranted", "onPermissionsDenied", "onRationaleDenied")
+# Callbacks (overrides, anonymous methods, chain calls) that run only when the user refused.
+REFUSAL_CALLBACKS = frozenset({
+    "onDenied", "onPermissionDenied", "onPermissionsDenied", "onRationaleDenied", "onNeverAskAgain",
+    "onForwardToSettings", "onPermanentlyDenied", "onDeniedForever",
+})
+# Chain calls that only prepare or explain the request: not where the answer arrives.
+CHAIN_SETUP = frozenset({"permission", "permissions", "permissionGroup", "with", "init", "withContext",
+                         "withActivity", "runtime", "explainReasonBeforeRequest", "onExplainRequestReason",
+                         "interceptor", "description", "rationale", "check", "start"})
+REFUSAL_WORDS = ("denied", "deny", "refus", "reject", "declin")
+
+
+@dataclass(frozen=True, slots=True)
+class ResultCallback:
+    """Code that runs with the user's answer: the sites of `fid` inside `deferred` (the whole function when
+    `deferred` is None)."""
+
+    fid: FnId
+    deferred: Deferred | None
+    label: str  # onRequestPermissionsResult, onDenied, registerForActivityResult, subscribe ...
+    params: tuple[str, ...]  # names that carry the answer (`granted`, `result`, `grantResults`, `it`)
+    refusal_only: bool  # runs only when the user refused (onDenied, onPermissionsDenied)
+    request_code: str = ""  # the request's code, to skip `if (requestCode == OTHER)` branches
+
+    def contains(self, site: Site) -> bool:
+        if site.function != self.fid.index:
+            return False
+        if self.deferred is not None and self.deferred not in site.deferred:
+            return False
+        return not self.request_code or not _other_request_code(site, self.request_code)
+
+    def inner(self, site: Site) -> tuple[Deferred, ...]:
+        """The deferred contexts inside the callback that enclose `site` (nested listeners, dialogs)."""
+        if self.deferred is None:
+            return site.deferred
+        return site.deferred[site.deferred.index(self.deferred) + 1:]
+
+    def sites(self, index: ProgramIndex) -> Iterator[Site]:
+        for site in index.sites_of(self.fid):
+            if self.contains(site):
+                yield site
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """`registerForActivityResult(RequestPermission())` / Compose `rememberLauncherForActivityResult(...)`."""
+
+    fid: FnId
+    site: Site
+    contract: str  # RequestPermission | RequestMultiplePermissions
+    callbacks: tuple[ResultCallback, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +101,18 @@ class PermissionRequest:
     fid: FnId
     site: Site
     permissions: tuple[str, ...]  # fully qualified names, in order, without duplicates
-    form: str  # requestPermissions | launcher | PermissionX | XXPermissions | EasyPermissions | RxPermissions | Dexter | wrapper
+    # requestPermissions | launcher | PermissionX | XXPermissions | AndPermission | PermissionUtils |
+    # EasyPermissions | RxPermissions | Dexter | wrapper
+    form: str
     rationale_in_call: bool  # the call itself carries an explanation (EasyPermissions' rationale text)
+    contract: str = ""  # launchers: RequestPermission | RequestMultiplePermissions
+    registration: Registration | None = None  # launchers: where the launcher was registered
+    callbacks: tuple[ResultCallback, ...] = ()  # where the answer arrives (empty when not found)
+    wrapper: FnId | None = None  # a project function that was called to make the request
+
+    @property
+    def key(self) -> tuple[FnId, int]:
+        return self.fid, self.site.start
 
 
 def normalise(ref: str) -> str | None:
@@ -55,11 +131,92 @@ def normalise(ref: str) -> str | None:
     return None
 
 
+# --- the user's answer ----------------------------------------------------------------------------------
+
+def grant_sense(atom: Atom, params: Iterable[str] = ()) -> bool | None:
+    """What the atom being true says about the answer: True = granted, False = refused, None = unrelated."""
+    low = atom.text.lower()
+    negated = "!=" in atom.text
+    if any(w in low for w in REFUSAL_WORDS):
+        return negated
+    names = set(params)
+    if "granted" in low or "allowed" in low or atom.text in names or names.intersection(atom.names):
+        return not negated
+    return None
+
+
+def refusal_branch(site: Site, callback: ResultCallback) -> bool:
+    """The site runs only when the user refused (a denial callback, or the `!granted` branch of one)."""
+    if callback.refusal_only:
+        return True
+    for guard in site.guards:
+        for atom in guard.atoms:
+            sense = grant_sense(atom, callback.params)
+            if sense is not None and sense != atom.positive:
+                return True
+    return False
+
+
+def _other_request_code(site: Site, code: str) -> bool:
+    """The site sits in a branch for another request code (`if (requestCode == REQ_OTHER)`)."""
+    for guard in site.guards:
+        for atom in guard.atoms:
+            if "requestCode" not in atom.text:
+                continue
+            equal = ("==" in atom.text and atom.positive) or ("!=" in atom.text and not atom.positive)
+            if equal and code not in atom.text:
+                return True
+    return False
+
+
+def lambda_params(arg: Arg) -> tuple[str, ...]:
+    """`{ granted -> ... }` → ("granted",); `(a, b) -> ...` → ("a", "b"); `{ ... }` → ("it",)."""
+    text = arg.text.strip()
+    head, arrow, _ = text.partition("->")
+    if not arrow:
+        return ("it",) if text.startswith("{") else ()
+    head = head.strip().lstrip("{").strip().strip("()")
+    names = []
+    for part in head.split(","):
+        name = part.split(":")[0].strip().split(" ")[-1]
+        if name.isidentifier():
+            names.append(name)
+    return tuple(names)
+
+
+def _is_lambda(arg: Arg) -> bool:
+    text = arg.text.lstrip()
+    if text.startswith("new ") and "{" in text:
+        return "[]" not in text.split("{", 1)[0]  # an anonymous class, not `new String[]{...}`
+    return text.startswith(("{", "object")) or "->" in text
+
+
+def _contract(site: Site) -> str:
+    for arg in site.args:
+        if _is_lambda(arg):
+            continue
+        for contract in PERMISSION_CONTRACTS:
+            if contract in arg.text:
+                return contract
+    return ""
+
+
+def _list_like(type_text: str) -> bool:
+    """A parameter that can carry permission names: String, arrays, lists, sets, or untyped."""
+    return type_text in ("", "String", "Array", "List", "MutableList", "ArrayList", "Collection", "Set",
+                         "Iterable", "CharSequence")
+
+
+def _head(site: Site) -> str:
+    return (site.receiver or "").split("(", 1)[0].split(".")[0].strip()
+
+
 class RequestFinder:
     def __init__(self, index: ProgramIndex, wrappers: Iterable[str] = ()) -> None:
         self.index = index
         self.wrappers = {w.rsplit(".", 1)[-1]: w for w in wrappers}
         self._constants: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._scope_cache: dict[str, list[str]] = {}
         for fs in index.files:
             for c in fs.constants:
                 self._constants.setdefault(c.name, []).append((c.owner, c.values))
@@ -75,12 +232,30 @@ class RequestFinder:
             if owner == local:
                 return values
         owner_cls = name.rsplit(".", 1)[0] if "." in name else None
+        scopes = self._scopes(fn.owner)
         for owner, values in cands:
-            if owner == fn.owner or (owner_cls and owner.endswith(owner_cls)):
+            if owner in scopes or (owner_cls and owner.endswith(owner_cls)):
                 return values
         if len(cands) == 1:
             return cands[0][1]
         return None
+
+    def _scopes(self, owner: str) -> list[str]:
+        """The class, its companion, its outer classes (and theirs), nearest first."""
+        cached = self._scope_cache.get(owner)
+        if cached is not None:
+            return cached
+        out: list[str] = []
+        cls: str | None = owner
+        while cls and cls in self.index.classes:
+            out.append(cls)
+            comp = self.index.companion(cls)
+            if comp:
+                out.append(comp)
+            decl = self.index.class_of(cls)
+            cls = decl.outer if decl else None
+        self._scope_cache[owner] = out or [owner]
+        return self._scope_cache[owner]
 
     def permissions_in(self, fid: FnId, args: Iterable[Arg], depth: int = 0) -> list[str]:
         out: list[str] = []
@@ -111,41 +286,263 @@ class RequestFinder:
                 out += self.resolve_ref(fid, v, depth + 1)
         return out
 
-    # --- requests --------------------------------------------------------------------------------------------
-    def classify(self, fid: FnId, site: Site) -> PermissionRequest | None:
+    # --- forms -----------------------------------------------------------------------------------------------
+    def form_of(self, fid: FnId, site: Site) -> str:
+        """The request form of a call site, or "" when it is not a permission request."""
         if site.kind != "call" or not site.args:
-            return None
-        head = (site.receiver or "").split("(", 1)[0].split(".")[0]
+            return ""
+        head = _head(site)
         name = site.name
-        form = ""
-        rationale = False
-        args = site.args
-        if name == "requestPermissions" and head == "EasyPermissions":
-            form, rationale = "EasyPermissions", True
-        elif name == "requestPermissions":
-            form = "requestPermissions"
-        elif name == "launch":
-            form = "launcher"
-        elif any(head == h and name == n for h, n, _f in WRAPPER_CALLS):
-            form = next(f for h, n, f in WRAPPER_CALLS if head == h and name == n)
-        elif name in RX_CALLS and (site.rtype or "").endswith("RxPermissions"):
-            form = "RxPermissions"
-        elif name in RX_CALLS and "rxPermission" in (site.receiver or "").replace("R", "r", 1):
-            form = "RxPermissions"
-        elif name in self.wrappers:
-            form = "wrapper"
+        if name == "requestPermissions":
+            return "EasyPermissions" if head == "EasyPermissions" else "requestPermissions"
+        if name == "launch":
+            return "launcher" if self._is_launcher(fid, site) else ""
+        for h, n, form in WRAPPER_CALLS:
+            if head == h and name == n:
+                return form
+        if name in RX_CALLS and ((site.rtype or "").endswith("RxPermissions") or head == "RxPermissions"
+                                 or "rxpermission" in (site.receiver or "").lower()):
+            return "RxPermissions"
+        if name in self.wrappers:
+            return "wrapper"
+        return ""
+
+    def _is_launcher(self, fid: FnId, site: Site) -> bool:
+        if all(_is_lambda(a) for a in site.args):
+            return False  # a coroutine `scope.launch { }`
+        if self.registrations_for(fid, site):
+            return True
+        if (site.rtype or "").endswith(LAUNCHER_TYPES):
+            return True
+        return "permission" in (site.receiver or "").lower()
+
+    def classify(self, fid: FnId, site: Site) -> PermissionRequest | None:
+        form = self.form_of(fid, site)
         if not form:
             return None
+        args = [a for a in site.args if not _is_lambda(a)] if form == "launcher" else list(site.args)
         perms = self.permissions_in(fid, args)
         if not perms:
             return None
-        return PermissionRequest(fid, site, tuple(perms), form, rationale)
+        contract = ""
+        registration = None
+        if form == "launcher":
+            regs = self.registrations_for(fid, site)
+            registration = regs[0] if len(regs) == 1 else None
+            contract = regs[0].contract if regs else ""
+            callbacks = tuple(cb for r in regs for cb in r.callbacks)
+        else:
+            callbacks = self.callbacks_of(fid, site, form)
+        return PermissionRequest(fid, site, tuple(perms), form, form == "EasyPermissions", contract,
+                                 registration, callbacks)
 
     def requests(self) -> Iterator[PermissionRequest]:
+        yield from self._requests
+
+    @functools.cached_property
+    def _requests(self) -> list[PermissionRequest]:
         names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers}
+        out: list[PermissionRequest] = []
         for fi, fs in enumerate(self.index.files):
             for site in fs.sites:
                 if site.name in names and site.function >= 0:
                     req = self.classify(FnId(fi, site.function), site)
                     if req is not None:
-                        yield req
+                        out.append(req)
+        out += self._wrapper_requests()
+        return out
+
+    # --- launchers -------------------------------------------------------------------------------------------
+    @functools.cached_property
+    def registrations(self) -> list[Registration]:
+        out: list[Registration] = []
+        for fi, fs in enumerate(self.index.files):
+            for site in fs.sites:
+                if site.name in REGISTER_CALLS and site.function >= 0 and site.kind == "call":
+                    contract = _contract(site)
+                    if contract:
+                        fid = FnId(fi, site.function)
+                        out.append(Registration(fid, site, contract, self._registration_callbacks(fid, site)))
+        return out
+
+    @functools.cached_property
+    def _registrations_by_owner(self) -> dict[str, list[Registration]]:
+        table: dict[str, list[Registration]] = {}
+        for r in self.registrations:
+            table.setdefault(self.index.function(r.fid).owner, []).append(r)
+        return table
+
+    def registrations_for(self, fid: FnId, site: Site) -> list[Registration]:
+        """The registrations a `launch` call most likely uses: the same composable first, then the class (and its
+        outer classes); narrowed by whether one or several permissions are launched."""
+        if site.name != "launch" or not self.registrations:
+            return []
+        cands = [r for r in self.registrations if r.fid == fid]
+        if not cands:
+            for scope in self._scopes(self.index.function(fid).owner):
+                cands = self._registrations_by_owner.get(scope, [])
+                if cands:
+                    break
+        if len(cands) > 1:
+            args = [a for a in site.args if not _is_lambda(a)]
+            multi = any(a.text.startswith(("arrayOf", "new String[", "listOf", "mutableListOf", "{"))
+                        for a in args) or len(self.permissions_in(fid, args)) > 1
+            wanted = "RequestMultiplePermissions" if multi else "RequestPermission"
+            narrowed = [r for r in cands if r.contract == wanted]
+            cands = narrowed or cands
+        return cands
+
+    def _registration_callbacks(self, fid: FnId, site: Site) -> tuple[ResultCallback, ...]:
+        params: tuple[str, ...] = ()
+        for arg in site.args:
+            if _is_lambda(arg):
+                params = lambda_params(arg) or tuple(arg.refs[:1])
+        out = list(self._handed_callbacks(fid, site, site.name, params))
+        for ref in self.index.sites_of(fid):
+            if ref.kind == "reference" and ref.deferred and ref.deferred[-1].call == site.name and \
+                    site.line <= ref.line <= site.end_line:
+                for target, _how in self.index.resolve(fid, ref):
+                    fn = self.index.function(target)
+                    out.append(ResultCallback(target, None, fn.name, fn.params[:1], False))
+        return tuple(out)
+
+    def _handed_callbacks(self, fid: FnId, site: Site, call: str, params: tuple[str, ...],
+                          receiver: str | None = None) -> Iterator[ResultCallback]:
+        """Lambdas and anonymous classes handed to the call `site` (one callback per anonymous method)."""
+        seen: set[Deferred] = set()
+        for inner in self.index.sites_of(fid):
+            for d in inner.deferred:
+                if d in seen or d.call != call or not site.line <= d.line <= site.end_line or d.kind == "reference":
+                    continue
+                if receiver is not None and d.receiver != receiver:
+                    continue
+                seen.add(d)
+                label = d.label or call
+                yield ResultCallback(fid, d, label, params, label in REFUSAL_CALLBACKS or call in REFUSAL_CALLBACKS)
+                break
+
+    # --- callbacks of the other forms -------------------------------------------------------------------------
+    def callbacks_of(self, fid: FnId, site: Site, form: str) -> tuple[ResultCallback, ...]:
+        if form in ("requestPermissions", "EasyPermissions"):
+            code = self._request_code(fid, site, form)
+            owner = self.index.function(fid).owner
+            out: list[ResultCallback] = []
+            for scope in self._scopes(owner):
+                for name in RESULT_OVERRIDES:
+                    for target in self.index.find_member(scope, name):
+                        fn = self.index.function(target)
+                        params = fn.params[2:3] if name == "onRequestPermissionsResult" else fn.params[1:2]
+                        out.append(ResultCallback(target, None, name, params, name in REFUSAL_CALLBACKS,
+                                                  code if name == "onRequestPermissionsResult" else ""))
+                if out:
+                    break
+            return tuple(out)
+        if form == "wrapper":
+            return tuple(self._lambda_args(fid, site))
+        # Chains: PermissionX / XXPermissions / AndPermission / PermissionUtils / RxPermissions / Dexter.
+        prefix = f"{site.receiver}.{site.name}" if site.receiver else site.name
+        out = []
+        for later in self.index.sites_of(fid):
+            if later.kind != "call" or later.name in CHAIN_SETUP or later is site:
+                continue
+            if not (later.receiver or "").startswith(prefix):
+                continue
+            params = next((lambda_params(a) for a in later.args if _is_lambda(a)), ())
+            out += self._handed_callbacks(fid, later, later.name, params, later.receiver)
+        return tuple(out)
+
+    def _lambda_args(self, fid: FnId, site: Site) -> Iterator[ResultCallback]:
+        params = next((lambda_params(a) for a in site.args if _is_lambda(a)), ())
+        yield from self._handed_callbacks(fid, site, site.name, params, site.receiver or "")
+
+    def _request_code(self, fid: FnId, site: Site, form: str) -> str:
+        args = list(site.args)
+        if form == "EasyPermissions" and len(args) > 2:
+            return args[2].text.strip()
+        rest = [a for a in args if not self.permissions_in(fid, [a]) and a.text.strip() not in ("this", "activity")]
+        if not rest:
+            return ""
+        text = rest[-1].text.strip()
+        simple = text.rsplit(".", 1)[-1]
+        return simple if simple.isdigit() or simple.replace("_", "").isupper() else ""
+
+    def result_overrides(self) -> Iterator[ResultCallback]:
+        """Every `onRequestPermissionsResult` / `onPermissionsDenied` in the project, linked to a request or not."""
+        for name in RESULT_OVERRIDES:
+            for target in self.index.by_name.get(name, ()):
+                fn = self.index.function(target)
+                params = fn.params[2:3] if name == "onRequestPermissionsResult" else fn.params[1:2]
+                yield ResultCallback(target, None, name, params, name in REFUSAL_CALLBACKS)
+
+    # --- the project's own wrappers -----------------------------------------------------------------------
+    @functools.cached_property
+    def wrapper_functions(self) -> dict[FnId, tuple[int, ...]]:
+        """Project functions that pass one of their parameters on as the permissions of a request they cannot
+        resolve themselves: function → indexes of those parameters. Wrappers of wrappers are found too."""
+        found: dict[FnId, tuple[int, ...]] = {}
+        names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers}
+        for _ in range(3):
+            added = False
+            wrapper_names = {self.index.function(w).name for w in found}
+            for fi, fs in enumerate(self.index.files):
+                for site in fs.sites:
+                    if site.function < 0 or site.kind != "call":
+                        continue
+                    fid = FnId(fi, site.function)
+                    if fid in found:
+                        continue
+                    inner = site.name in names and bool(self.form_of(fid, site))
+                    if not inner and site.name in wrapper_names:
+                        inner = any(t in found for t, _how in self.index.resolve(fid, site))
+                    if not inner or self.permissions_in(fid, [a for a in site.args if not _is_lambda(a)]):
+                        continue
+                    fn = self.index.function(fid)
+                    used = tuple(i for i, p in enumerate(fn.params)
+                                 if _list_like(fn.param_types[i] if i < len(fn.param_types) else "")
+                                 and any(p in a.refs for a in site.args if not _is_lambda(a)))
+                    if used:
+                        found[fid] = used
+                        added = True
+            if not added:
+                break
+        return found
+
+    def _wrapper_targets(self, fid: FnId, site: Site, names: set[str],
+                         wrappers: dict[FnId, tuple[int, ...]]) -> list[tuple[FnId, str]]:
+        if site.name not in names:
+            return []
+        return [(t, how) for t, how in self.index.resolve(fid, site) if t in wrappers]
+
+    def _wrapper_requests(self) -> list[PermissionRequest]:
+        wrappers = self.wrapper_functions
+        if not wrappers:
+            return []
+        names = {self.index.function(w).name for w in wrappers}
+        out: list[PermissionRequest] = []
+        for fi, fs in enumerate(self.index.files):
+            for site in fs.sites:
+                if site.function < 0 or site.kind != "call":
+                    continue
+                fid = FnId(fi, site.function)
+                for target, _how in self._wrapper_targets(fid, site, names, wrappers):
+                    if fid in wrappers:
+                        break  # a wrapper calling a wrapper: the outer call is the request
+                    positional = [a for a in site.args if not _is_lambda(a)]
+                    chosen = [positional[i] for i in wrappers[target] if i < len(positional)] or positional
+                    perms = self.permissions_in(fid, chosen)
+                    if perms:
+                        callbacks = tuple(self._lambda_args(fid, site)) + self._inner_callbacks(target)
+                        out.append(PermissionRequest(fid, site, tuple(perms), "wrapper", False, "", None,
+                                                     callbacks, target))
+                        break
+        return out
+
+    def _inner_callbacks(self, wrapper: FnId) -> tuple[ResultCallback, ...]:
+        out: list[ResultCallback] = []
+        for site in self.index.sites_of(wrapper):
+            form = self.form_of(wrapper, site) if site.kind == "call" else ""
+            if form == "launcher":
+                out += [cb for r in self.registrations_for(wrapper, site) for cb in r.callbacks]
+            elif form:
+                out += self.callbacks_of(wrapper, site, form)
+        return tuple(out)

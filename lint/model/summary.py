@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, get_args, get_origin, get_type_hints
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,7 @@ class Arg:
     label: str | None
     strings: tuple[str, ...]  # string literals inside
     refs: tuple[str, ...]  # identifiers and dotted paths inside (Manifest.permission.CAMERA, PERMS)
+    calls: tuple[str, ...] = ()  # calls made inside the argument ("Intent().setPackage")
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,8 @@ __all__ = [
     "Statement",
     "Unknown",
     "Value",
+    "collection_literal",
+    "compact",
     "walk_calls",
 ]
 

@@ -11,6 +11,7 @@ the Kotlin-tolerant Groovy-DSL parser over its text, so a broken file still yiel
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import tree_sitter_kotlin
@@ -28,13 +29,14 @@ from pipl_lint.parse.gradle_ast import (
     collection_literal,
     compact,
 )
-from pipl_lint.parse.groovy import MAX_DEPTH, parse_groovy, parse_number, recursion_headroom
-from tree_sitter import Language, Node, Parser
+from pipl_lint.parse.groovy import MAX_DEPTH, MAX_ERRORS, parse_groovy, parse_number, recursion_headroom
+from tree_sitter import Language, Node, Parser, Tree
 
-__all__ = ["parse_kts"]
+__all__ = ["PARSE_BUDGET_SECONDS", "parse_kts"]
 
 KOTLIN = Language(tree_sitter_kotlin.language())
 
+PARSE_BUDGET_SECONDS = 0.5
 _UNKNOWN_TEXT_LIMIT = 200
 _LITERALS: dict[str, Value] = {"true": True, "false": False, "null": None}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "'": "'", '"': '"', "\\": "\\"}
@@ -46,7 +48,7 @@ _PLUGIN_MODIFIERS = frozenset({"version", "apply"})
 _CONTROL_FLOW = frozenset(
     {"if_expression", "for_statement", "while_statement", "do_while_statement", "try_expression"}
 )
-_BODIES = frozenset({"block", "control_structure_body", "catch_block", "finally_block"})
+_BODIES = frozenset({"block", "control_structure_body"})
 
 
 def _unbacktick(name: str) -> str:
@@ -89,7 +91,7 @@ class _Converter:
         if not root.has_error:
             return
         stack = [root]
-        while stack:
+        while stack and len(self.errors) < MAX_ERRORS:
             node = stack.pop()
             if node.is_missing:
                 self.errors.append(ParseError(*self.position(node), f"missing {node.type!r}"))
@@ -105,14 +107,16 @@ class _Converter:
 
     # -- statements -------------------------------------------------------------------------------
 
-    def statements(self, container: Node) -> list[Statement]:
+    def statements(self, container: Node, counted: bool = False) -> list[Statement]:
+        """Statements of a block; ``counted`` when the caller already entered a nesting level."""
         out: list[Statement] = []
-        if not self.enter(container):
+        if not counted and not self.enter(container):
             self.depth -= 1
             return out
         for child in container.named_children:
             self.statement(child, out)
-        self.depth -= 1
+        if not counted:
+            self.depth -= 1
         return out
 
     def statement(self, node: Node, out: list[Statement]) -> None:
@@ -142,12 +146,12 @@ class _Converter:
                 if child.type == ")":
                     in_condition = False
                 continue
-            if child.type in _BODIES:
+            if child.type in ("catch_block", "finally_block"):
                 for grandchild in child.named_children:
-                    if grandchild.type in _BODIES:
+                    if grandchild.type == "block":
                         out.extend(self.statements(grandchild))
-                    else:
-                        self.statement(grandchild, out)
+            elif child.type in _BODIES:
+                out.extend(self.statements(child))
             elif child.is_named:
                 self.statement(child, out)
 
@@ -360,7 +364,7 @@ class _Converter:
         lambda_literal = next((c for c in node.named_children if c.type == "lambda_literal"), None)
         if lambda_literal is None:
             return ()
-        return tuple(self.statements(lambda_literal))
+        return tuple(self.statements(lambda_literal, counted=True))  # value() counted the call
 
     def infix(self, node: Node) -> Value:
         named = node.named_children
@@ -374,12 +378,43 @@ class _Converter:
         return Call(op, None, (Arg(None, left), Arg(None, right)), None, *self.position(node))
 
 
+def _parse_tree(data: bytes) -> Tree | None:
+    """tree-sitter parse with a time budget; None when it was cancelled.
+
+    tree-sitter-kotlin's error recovery can go exponential on some inputs (a stray backtick in a block
+    followed by a few dozen lines takes minutes), so parsing is cancelled after
+    :data:`PARSE_BUDGET_SECONDS` (plus a second per megabyte).
+    """
+    deadline = time.monotonic() + PARSE_BUDGET_SECONDS + len(data) / 1_000_000
+    view = memoryview(data)
+
+    def read(offset: int, _point: object) -> memoryview:
+        return view[offset:]
+
+    def cancel(_offset: int, _has_error: bool) -> bool:
+        return time.monotonic() > deadline
+
+    try:
+        return Parser(KOTLIN).parse(read, progress_callback=cancel)
+    except ValueError:  # "Parsing failed": cancelled
+        return None
+
+
 def parse_kts(text: str | bytes) -> Script:
-    """Parse a Kotlin-DSL Gradle script; never raises."""
+    """Parse a Kotlin-DSL Gradle script; never raises.
+
+    If tree-sitter runs out of its time budget the whole script is read by the Kotlin-tolerant Groovy-DSL
+    parser instead, and an error says so.
+    """
     data = text if isinstance(text, bytes) else text.encode("utf-8", errors="surrogatepass")
     converter = _Converter(data)
     try:
-        tree = Parser(KOTLIN).parse(data)
+        tree = _parse_tree(data)
+        if tree is None:
+            fallback = parse_groovy(data.decode("utf-8", errors="replace"))
+            note = ParseError(1, 1, "the Kotlin parser gave up on this file (too many syntax errors); "
+                                    "it was read with a tolerant fallback parser")
+            return Script(fallback.statements, (note, *fallback.errors))
         root = tree.root_node
         converter.collect_syntax_errors(root)
         with recursion_headroom():

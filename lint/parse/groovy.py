@@ -48,9 +48,12 @@ from pipl_lint.parse.gradle_ast import (
     compact,
 )
 
-__all__ = ["MAX_DEPTH", "parse_expression", "parse_groovy", "parse_number", "recursion_headroom"]
+__all__ = ["MAX_DEPTH", "MAX_ERRORS", "parse_expression", "parse_groovy", "parse_number", "recursion_headroom"]
 
-MAX_DEPTH = 200
+# Nesting (brackets, closures, unary operators) deeper than this is reported and skipped.  It also bounds
+# the depth of the AST, so that recursive dataclass repr/eq/hash on it stay far from the recursion limit.
+MAX_DEPTH = 100
+MAX_ERRORS = 100  # per file; one more error says the rest were dropped
 _UNKNOWN_TEXT_LIMIT = 200
 
 _ID, _STR, _NUM, _OP, _NL, _EOF = range(6)
@@ -118,6 +121,7 @@ _NOT_AN_ARGUMENT = frozenset(
     {"in", "as", "instanceof", "else", "catch", "finally", "by", "is", "to", "until", "step", "downTo"}
 )
 _CONTROL_EXPRESSIONS = frozenset({"if", "when", "try", "switch"})
+_PLUGIN_REQUESTS = frozenset({"id", "kotlin", "alias"})
 
 
 class _Seg:
@@ -157,9 +161,23 @@ class _Chain:
             return ".".join(s.name for s in self.segs)
         return compact(text[self.start : self.end])[:_UNKNOWN_TEXT_LIMIT]
 
+    def plugin_request(self, position: Callable[[int], tuple[int, int]]) -> Call | None:
+        """``id("x").version("1.0").apply(false)`` → ``Call("id", ("x", version="1.0", apply=False))``."""
+        head, rest = self.segs[0], self.segs[1:]
+        if self.base is not None or not rest or head.name not in _PLUGIN_REQUESTS or head.args is None:
+            return None
+        for seg in rest:
+            if seg.name not in ("version", "apply") or seg.closure is not None or len(seg.args or ()) != 1:
+                return None
+        args = head.args + tuple(Arg(seg.name, seg.args[0].value) for seg in rest if seg.args) + tuple(self.extra)
+        return Call(head.name, None, args, None, *position(self.start))
+
     def value(self, text: str, position: Callable[[int], tuple[int, int]]) -> Value:
         if not self.segs:
             return self.base
+        request = self.plugin_request(position)
+        if request is not None:
+            return request
         last = self.segs[-1]
         if last.args is None and last.closure is None:
             return Ref(self.path_text(text))
@@ -420,6 +438,7 @@ class _Parser:
         for offset, message in lexer.errors:
             self.error_at(offset, message)
         self.top: list[Statement] = []
+        self.eof_unclosed_reported = False
 
     # -- positions and errors -------------------------------------------------------------------
 
@@ -431,7 +450,11 @@ class _Parser:
         return idx + 1 + self.line_offset, column
 
     def error_at(self, offset: int, message: str) -> None:
+        if len(self.errors) > MAX_ERRORS:
+            return
         line, column = self.position(offset)
+        if len(self.errors) == MAX_ERRORS:
+            message = f"too many syntax errors; the rest are not reported (from here: {message})"
         self.errors.append(ParseError(line, column, message))
 
     def error(self, tok: int, message: str) -> None:
@@ -455,6 +478,14 @@ class _Parser:
         if kind in (_NL, _EOF):
             return True
         return kind == _OP and self.v[self.i] in (";", "}")
+
+    def unclosed(self, open_tok: int) -> None:
+        """Report an unclosed bracket; at end of file only the innermost one (no cascade of errors)."""
+        if self.k[self.i] == _EOF:
+            if self.eof_unclosed_reported:
+                return
+            self.eof_unclosed_reported = True
+        self.error(open_tok, f"unclosed {self.v[open_tok]!r}")
 
     def enter(self) -> bool:
         self.depth += 1
@@ -485,7 +516,7 @@ class _Parser:
                         return
             i += 1
         self.i = i
-        self.error(open_tok, f"unclosed {v[open_tok]!r}")
+        self.unclosed(open_tok)
 
     def skip_statement(self) -> None:
         """Skip to the end of the current statement (newline or ';' at this level, or the block's '}')."""
@@ -507,6 +538,27 @@ class _Parser:
                     break
             i += 1
         if i == self.i and k[i] != _EOF and not (k[i] == _OP and v[i] == "}"):
+            i += 1
+        self.i = i
+
+    def skip_expression(self) -> None:
+        """Skip to the next ',', closer, ';' or newline at this level (iteratively)."""
+        k, v = self.k, self.v
+        i, level = self.i, 0
+        while k[i] != _EOF:
+            kind = k[i]
+            if kind == _NL and level == 0:
+                break
+            if kind == _OP:
+                val = v[i]
+                if val in ("(", "[", "{"):
+                    level += 1
+                elif val in _CLOSERS:
+                    if level == 0:
+                        break
+                    level -= 1
+                elif level == 0 and val in (",", ";"):
+                    break
             i += 1
         self.i = i
 
@@ -580,7 +632,7 @@ class _Parser:
         if self.is_op(self.i, "}"):
             self.i += 1
         else:
-            self.error(open_tok, "unclosed '{'")
+            self.unclosed(open_tok)
         self.depth -= 1
         return tuple(out)
 
@@ -615,7 +667,13 @@ class _Parser:
             self.skip_balanced()
 
     def statement(self, out: list[Statement]) -> None:
-        k, v, i = self.k, self.v, self.i
+        k, v = self.k, self.v
+        while k[self.i] == _OP and v[self.i] == "@":  # annotations: `@Field int x = 1`
+            self.skip_annotation()
+            self.skip_newlines()
+        i = self.i
+        if self.at_terminator():
+            return
         if k[i] == _ID:
             word = v[i]
             if word in _KEYWORD_HANDLERS:
@@ -624,17 +682,15 @@ class _Parser:
             if word in _MODIFIERS or self.looks_like_typed_declaration():
                 self.declaration(out)
                 return
-        elif k[i] == _OP:
-            if v[i] == "@":
-                self.skip_annotation()
-                return
-            if v[i] == "{":
-                out.extend(self.closure())
-                return
+        elif k[i] == _OP and v[i] == "{":
+            out.extend(self.closure())
+            return
         self.expression_statement(out)
 
     def skip_annotation(self) -> None:
         self.i += 1
+        if self.k[self.i] == _ID and self.v[self.i] == "interface":
+            return  # `@interface X { }`: left to the type-declaration handler
         while self.k[self.i] == _ID:
             self.i += 1
             if not self.is_op(self.i, "."):
@@ -756,7 +812,7 @@ class _Parser:
 
     def looks_like_typed_declaration(self) -> bool:
         word = self.v[self.i]
-        if not (word[0].isupper() or word in _PRIMITIVES):
+        if not (word[:1].isupper() or word in _PRIMITIVES):
             return False
         j = self.skip_type(self.i)
         if j is None or self.k[j] != _ID or self.v[j] in _NOT_AN_ARGUMENT:
@@ -911,10 +967,7 @@ class _Parser:
     def expression(self, infix: bool) -> Value:
         if not self.enter():
             start = self.i
-            if self.k[self.i] == _OP and self.v[self.i] in ("(", "[", "{"):
-                self.skip_balanced()
-            elif self.k[self.i] != _EOF:
-                self.i += 1
+            self.skip_expression()
             self.depth -= 1
             return self.unknown(start)
         start = self.i
@@ -1043,7 +1096,7 @@ class _Parser:
             if self.is_op(self.i, ")"):
                 self.i += 1
             else:
-                self.error(tok, "unclosed '('")
+                self.unclosed(tok)
         elif kind == _OP and val == "[":
             chain.base = self.list_literal()
         elif kind == _OP and val == "{":
@@ -1108,7 +1161,7 @@ class _Parser:
         if self.is_op(self.i, "]"):
             self.i += 1
         else:
-            self.error(open_tok, "unclosed '['")
+            self.unclosed(open_tok)
         return value
 
     def new_expression(self) -> Value:
@@ -1154,11 +1207,6 @@ class _Parser:
     def paren_args(self) -> tuple[Arg, ...]:
         open_tok = self.i
         self.i += 1
-        if not self.enter():
-            self.i = open_tok
-            self.skip_balanced()
-            self.depth -= 1
-            return ()
         args: list[Arg] = []
         k, v = self.k, self.v
         while True:
@@ -1167,7 +1215,7 @@ class _Parser:
                 self.i += 1
                 break
             if kind == _EOF or (kind == _OP and val == "}"):
-                self.error(open_tok, "unclosed '('")
+                self.unclosed(open_tok)
                 break
             if kind == _OP and val == ",":
                 self.i += 1
@@ -1179,7 +1227,6 @@ class _Parser:
             self.error(self.i, f"expected ',' or ')', found {self.describe(self.i)}")
             if self.i == start or not self.skip_to_closer(")"):
                 self.i = max(self.i, start + 1)
-        self.depth -= 1
         return tuple(args)
 
     def skip_to_closer(self, closer: str) -> bool:
@@ -1195,7 +1242,7 @@ class _Parser:
                 if val in ("(", "[", "{"):
                     level += 1
                 elif val in _CLOSERS:
-                    level -= 1
+                    level = max(level - 1, 0)  # a stray closer is ignored
             i += 1
         self.i = i
         return False
@@ -1216,11 +1263,6 @@ class _Parser:
         if self.is_op(self.i, ":") and self.is_op(self.i + 1, "]"):
             self.i += 2
             return MapValue(())
-        if not self.enter():
-            self.i = open_tok
-            self.skip_balanced()
-            self.depth -= 1
-            return self.unknown(open_tok)
         items: list[Value] = []
         entries: list[tuple[str, Value]] = []
         while True:
@@ -1229,7 +1271,7 @@ class _Parser:
                 self.i += 1
                 break
             if kind == _EOF or (kind == _OP and val == "}"):
-                self.error(open_tok, "unclosed '['")
+                self.unclosed(open_tok)
                 break
             if kind == _OP and val == ",":
                 self.i += 1
@@ -1245,7 +1287,6 @@ class _Parser:
             self.error(self.i, f"expected ',' or ']', found {self.describe(self.i)}")
             if self.i == start or not self.skip_to_closer("]"):
                 self.i = max(self.i, start + 1)
-        self.depth -= 1
         if entries:
             return MapValue(tuple(entries))
         return ListValue(tuple(items))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -58,6 +58,9 @@ class XmlElement:
     self_closing: bool
     children: tuple[XmlElement, ...] = ()
     text: str = ""  # all text inside, entities left unexpanded (capped)
+    # On the root element only: `pipl-lint` comments of the document as (first line, last line, text),
+    # the same shape as FileSummary.suppressions (see lint/suppress.py).
+    suppressions: tuple[tuple[int, int, str], ...] = ()
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.attrs.get(key, default)
@@ -88,7 +91,7 @@ _TOKEN = re.compile(
 _ATTR = re.compile(r"""\s*(?:([^\s=/><]+)\s*=\s*(?:"([^"]*)"|'([^']*)')|(/?>))""")
 
 
-def scan_start_tags(text: str) -> list[StartTag]:
+def scan_start_tags(text: str, comments: list[tuple[int, int]] | None = None) -> list[StartTag]:
     """Every start tag in document order, with the spans of its attribute values.
 
     A tokenizer over the XML text (not source code): comments, CDATA, processing instructions, the
@@ -103,6 +106,8 @@ def scan_start_tags(text: str) -> list[StartTag]:
             break
         name = m.group(1)
         if name is None:
+            if comments is not None and text.startswith("<!--", m.start()):
+                comments.append((m.start(), m.end()))
             pos = m.end()
             continue
         start = m.start()
@@ -192,7 +197,8 @@ def parse_xml(text: str) -> XmlDocument:
         if not errors:
             errors.append("no XML root element")
         return XmlDocument(None, tuple(errors), text)
-    tags = scan_start_tags(text)
+    comments: list[tuple[int, int]] = []
+    tags = scan_start_tags(text, comments)
     lines = _Lines(text)
     cursor = [0]
 
@@ -223,6 +229,10 @@ def parse_xml(text: str) -> XmlDocument:
         built = build(root)
     except RecursionError:
         return XmlDocument(None, (*errors, "elements nested too deeply"), text)
+    marked = tuple((lines.position(a)[0], lines.position(b - 1)[0], text[a:b]) for a, b in comments
+                   if "pipl-lint" in text[a:b])
+    if built is not None and marked:
+        built = replace(built, suppressions=marked)
     return XmlDocument(built, tuple(errors), text)
 
 

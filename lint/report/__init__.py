@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipl_lint.findings import Diagnostic, Finding, Severity
+
+if TYPE_CHECKING:
+    from pipl_lint.ruleapi import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,12 @@ class Report:
     fail_on: Severity = Severity.ERROR
     source_line: Callable[[str, int], str | None] = field(default=lambda _p, _l: None)
     color: bool = False
+    # For formats that describe the whole run (SARIF): every known rule, the findings hidden by an
+    # in-source suppression or by the baseline (kept as suppressed results), and whether the run completed.
+    rules: tuple[Rule, ...] = ()
+    suppressed_findings: tuple[Finding, ...] = ()
+    baselined_findings: tuple[Finding, ...] = ()
+    successful: bool = True
 
     def counts(self) -> dict[str, int]:
         out = {str(s): 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
@@ -36,11 +46,18 @@ def formatter(name: str) -> Callable[[Report], str]:
     """The formatter for `--format name` (imported on demand to keep start-up fast)."""
     import importlib
 
-    module = importlib.import_module(f"pipl_lint.report.{FORMATS[name]}")
-    return module.render  # type: ignore[no-any-return]
+    module_name, _, function = FORMATS[name].partition(":")
+    module = importlib.import_module(f"pipl_lint.report.{module_name}")
+    return getattr(module, function or "render")  # type: ignore[no-any-return]
 
 
 FORMATS: dict[str, str] = {
     "text": "text",
     "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "checkstyle": "checkstyle",
+    "grouped": "grouped",
+    "concise": "grouped:render_concise",
 }

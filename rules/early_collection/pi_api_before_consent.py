@@ -57,7 +57,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipl_lint.catalogs import ApiEntry
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.index import FnId
+from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import fix_for_kind, path_notes
 
@@ -75,14 +78,42 @@ META = RuleMeta(
 )
 
 
+# Calls that read a content provider: a content URI counts as collection only when it is queried.
+QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader", "ContentResolverCompat.query"})
+
+
+def _targets_one_package(site: Site) -> bool:
+    """`queryIntentActivities(Intent().setPackage(pkg), …)` asks about one app, not the app list."""
+    explicit = ("setPackage", "setComponent", "setClassName", "setClass")
+    return any(call.rsplit(".", 1)[-1] in explicit for arg in site.args for call in arg.calls) or \
+        any(ref.endswith(("::class.java", ".class")) for arg in site.args for ref in arg.refs)
+
+
+def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
+    """The PI API a site reads, with how to name it; None for SDK calls (reported by EC102)."""
+    if ctx.sdk_calls.match(fid, site) is not None:
+        return None
+    api = ctx.apis.match(fid, site)
+    if api is not None and api.kind in ("method", "field", "constructor"):
+        if api.pi_kind == "installed-apps" and _targets_one_package(site):
+            return None
+        return api, f"{api.owner_simple}.{api.member}"
+    if site.name in QUERY_CALLS and site.args:
+        for ref in site.args[0].refs:
+            uri = ctx.apis.uri_api(ref)
+            if uri is not None:
+                return uri, f"query({uri.member})"
+    return None
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     for reached, site, state in pc.open_sites():
-        api = ctx.apis.match(reached.fid, site)
-        if api is None or api.pi_kind in (None, "clipboard", *LOW_SENSITIVITY):
+        hit = _api_at(ctx, reached.fid, site)
+        if hit is None or hit[0].pi_kind in (None, "clipboard", *LOW_SENSITIVITY):
             continue
-        kind = ctx.catalog.pi_kinds[api.pi_kind]
-        call = f"{api.owner_simple}.{api.member}" if api.kind != "uri" else api.member
+        api, call = hit
+        kind = ctx.catalog.pi_kinds[api.pi_kind or ""]
         message = (f"`{call}` reads {kind.label_en} before the user consents "
                    f"(reached from {reached.entry.note}){path_notes(reached, state)}")
         trace = pc.trace(reached, site, f"`{site.qualified}` reads {kind.label_en}")

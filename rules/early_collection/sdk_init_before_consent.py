@@ -33,7 +33,11 @@ override fun onCreate() {
 ```
 
 ## Fix safety
-No automatic fix.
+For Umeng, `--unsafe-fixes` rewrites `UMConfigure.init(ctx, key, channel, type, secret)` to the
+vendor-sanctioned `UMConfigure.preInit(ctx, key, channel)`. The fix is **unsafe**: it changes behaviour,
+as the SDK no longer starts until you call `UMConfigure.submitPolicyGrantResult(ctx, true)` and
+`UMConfigure.init(...)` from the agree callback (and at launch when the stored consent is true) — add
+that call yourself. Plain `--fix` never applies it. Other SDKs have no automatic fix.
 
 ## Limitations
 Only SDK calls listed in the catalog (`rules/data/sdks.toml`) are known; an SDK started from a binary, by
@@ -51,7 +55,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.catalogs import SdkCall
+from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity
+from pipl_lint.model.index import FnId
+from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import path_notes
 
@@ -63,7 +70,35 @@ META = RuleMeta(
     summary="A data-collecting SDK is initialised before the user consents",
     fix="Initialise the SDK in the agree callback and, on later launches, only when the stored consent is true",
     references=("191号文 三.1", "191号文 五.1", "164号 (一)1", "PIPL Art. 13", "PIPL Art. 23"),
+    fixable=True,
 )
+
+# Init calls with a vendor "pre-init" that may run before consent: (owner, method) → (pre-init method,
+# how many leading arguments it takes, how many the init call has).
+PRE_INIT = {("com.umeng.commonsdk.UMConfigure", "init"): ("preInit", 3, 5)}
+
+
+def pre_init_edits(ctx: Context, fid: FnId, site: Site, call: SdkCall) -> tuple[Edit, ...]:
+    """Rename the call to its pre-init and drop the arguments the pre-init does not take (unsafe)."""
+    spec = PRE_INIT.get((call.owner, call.method))
+    code = ctx.site_code(fid, site)
+    if spec is None or code is None or len(site.args) != spec[2]:
+        return ()
+    name_at = code.find(f".{site.name}", len(site.receiver or "")) + 1
+    pos = code.find("(", name_at)
+    if name_at <= 0 or pos < 0:
+        return ()
+    ends: list[int] = []
+    for arg in site.args:  # the parsed arguments, located in order inside the call's own text
+        at = code.find(arg.text, pos)
+        if at < 0:
+            return ()
+        pos = at + len(arg.text)
+        ends.append(pos)
+    unsafe = Applicability.UNSAFE
+    edits = (ctx.site_edit(fid, site, spec[0], start=name_at, end=name_at + len(site.name), applicability=unsafe),
+             ctx.site_edit(fid, site, "", start=ends[spec[1] - 1], end=ends[-1], applicability=unsafe))
+    return tuple(e for e in edits if e is not None) if all(edits) else ()
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -73,7 +108,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if hit is None:
             continue
         sdk, _role, call = hit
-        message = (f"{sdk.name}: `{call.owner_simple}.{call.method}` starts the SDK before the user consents "
+        shown = f"{call.owner_simple}(…)" if call.method == call.owner_simple.rsplit(".", 1)[-1] else \
+            f"{call.owner_simple}.{call.method}"
+        message = (f"{sdk.name}: `{shown}` starts the SDK before the user consents "
                    f"(reached from {reached.entry.note}){path_notes(reached, state)}")
         trace = pc.trace(reached, site, f"`{site.qualified}` initialises {sdk.name}")
-        yield ctx.site_finding(META, reached.fid, site, message, fix=sdk.fix or META.fix, trace=trace)
+        yield ctx.site_finding(META, reached.fid, site, message, fix=sdk.fix or META.fix, trace=trace,
+                               edits=pre_init_edits(ctx, reached.fid, site, call))

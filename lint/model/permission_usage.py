@@ -1,0 +1,357 @@
+"""Which permissions the project declares, and what in the project uses each one.
+
+A *use* is evidence that a permission is needed: a call, field or constructor from `apis.toml` that needs
+it (Kotlin property syntax included), a content URI constant or a `content://…` string literal, an
+intent action (`Intent.ACTION_CALL`, `"android.intent.action.CALL"`), a manifest component that only
+works with it (a receiver for `SMS_RECEIVED`, a `foregroundServiceType`), a runtime request or check
+(`requestPermissions`, ActivityResult launchers, PermissionX … and `checkSelfPermission`), or a
+catalogued SDK among the dependencies that is known to need it. Uses are project-wide: every module's
+code merges into the app, Kotlin and Java alike.
+
+Android rules the analysis follows:
+- an API that accepts several permissions (`getLastKnownLocation`: fine *or* coarse; a MediaStore query:
+  `READ_EXTERNAL_STORAGE` up to API 32, `READ_MEDIA_*` from 33) is a use of each of them, so a location
+  API keeps both location permissions "used" (`fine-location-for-coarse-use` asks which one is needed);
+- a content URI handed to a picker or editor intent (`Intent(ACTION_PICK, Contacts.CONTENT_URI)`) needs
+  no permission: the other app reads the data, so it is recorded as an intent, not as a use;
+- a `tools:node="remove"` in an application module's main manifest removes the permission from every
+  manifest that merges into it; a `<uses-permission>` whose `maxSdkVersion` is below `minSdk` is dead.
+
+`PermissionUsage.build(ctx)` works on anything that looks like `pipl_lint.ruleapi.Context`; rules reach
+it as `ctx.permission_usage`, the compliance report reads the same object for its "used by" column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from pipl_lint.catalogs import ApiEntry, Catalog
+from pipl_lint.model.index import FnId, ProgramIndex
+from pipl_lint.model.manifest import Component, Manifest, UsesPermission
+from pipl_lint.model.matching import ApiMatcher
+from pipl_lint.model.requests import PermissionRequest, RequestFinder
+from pipl_lint.model.summary import Site
+from pipl_lint.project.discover import Module
+
+CODE_KINDS = frozenset({"api", "uri", "string", "intent", "manifest"})
+REQUEST_KINDS = frozenset({"request", "check"})
+# Calls that test a permission without asking for it.
+CHECK_CALLS = frozenset({"checkSelfPermission", "checkPermission", "checkCallingOrSelfPermission",
+                         "shouldShowRequestPermissionRationale", "hasPermissions", "isGranted",
+                         "checkSelfPermissions", "hasSelfPermissions"})
+# Intent actions whose target app does the reading or writing: a data URI handed to them needs no permission.
+DELEGATING_ACTIONS = frozenset({"ACTION_PICK", "ACTION_INSERT", "ACTION_EDIT", "ACTION_VIEW", "ACTION_GET_CONTENT",
+                                "ACTION_INSERT_OR_EDIT", "ACTION_SEND", "ACTION_SENDTO", "ACTION_DIAL",
+                                "ACTION_OPEN_DOCUMENT"})
+DELEGATING_STRINGS = frozenset({f"android.intent.action.{a[7:]}" for a in DELEGATING_ACTIONS})
+MERGED_DIRS = ("merged_manifests", "merged_manifest", "packaged_manifests")
+ANDROID = "android.permission."
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """One piece of evidence that a permission is needed, with where it is."""
+
+    kind: str  # api | uri | string | intent | manifest | request | check | sdk
+    path: str  # relative to the scan root
+    line: int
+    detail: str  # what uses it, ready for a message: "`TelephonyManager.getImei`", "Umeng (com.umeng…)"
+    column: int = 1
+    permissions: tuple[str, ...] = ()  # every permission that satisfies this use (any one of them, or all)
+    mode: str = "any"  # any | all, as in apis.toml
+    api: ApiEntry | None = None  # the catalog entry (api, uri, string, intent, manifest uses)
+    sdk: str | None = None  # the catalogued SDK id (sdk uses)
+    fid: FnId | None = field(default=None, compare=False)  # the function holding the site (code uses)
+    site: Site | None = field(default=None, compare=False)
+
+    @property
+    def is_code(self) -> bool:
+        return self.kind in CODE_KINDS
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A `<uses-permission>` in one of the project's manifests (or in a build-output merged manifest)."""
+
+    module: Module
+    manifest: Manifest
+    entry: UsesPermission
+    source_set: str  # main, debug, a flavour …; for build output, the variant ("cnRelease")
+    merged: bool = False  # from build output
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def path(self) -> str:
+        return self.manifest.path
+
+    @property
+    def line(self) -> int:
+        return self.entry.element.line
+
+    @property
+    def is_debug(self) -> bool:
+        """Declared only for debug builds (`src/debug/`, `src/cnDebug/`, a `…Debug` variant)."""
+        return "debug" in self.source_set.lower()
+
+
+class SdkDependency(Protocol):
+    """A catalogued SDK found among the dependencies (`pipl_lint.ruleapi.ModuleSdk`)."""
+
+    @property
+    def sdk_id(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def coordinate(self) -> str: ...
+
+
+class UsageSources(Protocol):
+    """What the analysis reads from the rule context."""
+
+    index: ProgramIndex
+    catalog: Catalog
+    apis: ApiMatcher
+    module_manifests: list[tuple[Module, Manifest]]
+    merged: list[tuple[Module, Manifest]]
+    rel: Callable[[Path], str]
+
+    @property
+    def sdks(self) -> Sequence[SdkDependency]: ...
+    @property
+    def permission_requests(self) -> list[PermissionRequest]: ...
+    @property
+    def request_finder(self) -> RequestFinder: ...
+    def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]: ...
+    def min_sdk(self) -> int | None: ...
+
+
+class PermissionUsage:
+    """Declarations and uses of every permission in one project."""
+
+    def __init__(self, uses: Iterable[Use], declarations: Iterable[Declaration], removed: Iterable[str],
+                 merges: dict[str, list[SdkDependency]], min_sdk: int | None) -> None:
+        self.all_uses: list[Use] = sorted(set(uses), key=lambda u: (u.path, u.line, u.column, u.kind, u.detail))
+        self.declarations: list[Declaration] = list(declarations)
+        self.removed_names: frozenset[str] = frozenset(removed)
+        self.min_sdk = min_sdk
+        self._merges = merges
+        self._by_name: dict[str, list[Use]] = {}
+        for use in self.all_uses:
+            for name in use.permissions:
+                self._by_name.setdefault(name, []).append(use)
+
+    # --- building --------------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, src: UsageSources) -> PermissionUsage:
+        uses: list[Use] = []
+        uses += _code_uses(src)
+        uses += _string_uses(src)
+        uses += _manifest_uses(src)
+        uses += _request_uses(src)
+        uses += _check_uses(src)
+        uses += _sdk_uses(src)
+        declarations = list(_declarations(src))
+        removed = {d.name for d in declarations if d.entry.removed and d.module.is_application
+                   and d.source_set == "main" and not d.merged}
+        merges: dict[str, list[SdkDependency]] = {}
+        for found in src.sdks:
+            for name in src.catalog.sdk(found.sdk_id).merged_permissions:
+                merges.setdefault(name, []).append(found)
+        return cls(uses, declarations, removed, merges, src.min_sdk())
+
+    # --- questions -------------------------------------------------------------------------------------
+    def uses(self, name: str) -> list[Use]:
+        """Every use of `name`, in file order."""
+        return list(self._by_name.get(name, ()))
+
+    def code_uses(self, name: str) -> list[Use]:
+        """Uses by the project's own code and manifests (no requests, no SDKs)."""
+        return [u for u in self._by_name.get(name, ()) if u.is_code]
+
+    def requests(self, name: str) -> list[Use]:
+        """Runtime requests and permission checks naming `name`."""
+        return [u for u in self._by_name.get(name, ()) if u.kind in REQUEST_KINDS]
+
+    def sdk_uses(self, name: str) -> list[Use]:
+        """Catalogued SDK dependencies known to need `name`."""
+        return [u for u in self._by_name.get(name, ()) if u.kind == "sdk"]
+
+    def is_used(self, name: str) -> bool:
+        return bool(self._by_name.get(name))
+
+    def catalog_uses(self) -> list[Use]:
+        """Every code use that matched the catalog, including APIs that need no permission (capture intents,
+        pickers) — for rules that ask *how* a feature is built."""
+        return [u for u in self.all_uses if u.api is not None]
+
+    def merged_by(self, name: str) -> list[SdkDependency]:
+        """Catalogued SDK dependencies whose AAR manifest merges `name` into the app."""
+        return list(self._merges.get(name, ()))
+
+    def removed(self, name: str) -> bool:
+        """The app removes `name` from the merged manifest (`tools:node="remove"` in its main manifest)."""
+        return name in self.removed_names
+
+    def dead(self, decl: Declaration) -> bool:
+        """`maxSdkVersion` below `minSdk`: the permission is never requested on any supported device."""
+        max_sdk = decl.entry.max_sdk
+        return max_sdk is not None and self.min_sdk is not None and max_sdk < self.min_sdk
+
+    def live(self, *, merged: bool = False) -> list[Declaration]:
+        """Declarations that reach the app: not `tools:node="remove"`, not removed by the app, not dead."""
+        return [d for d in self.declarations if d.merged == merged and not d.entry.removed
+                and not self.removed(d.name) and not self.dead(d)]
+
+    def declared(self, name: str) -> list[Declaration]:
+        """Live source declarations of `name`."""
+        return [d for d in self.live() if d.name == name]
+
+    def used_names(self) -> list[str]:
+        return sorted(self._by_name)
+
+
+# --- evidence ------------------------------------------------------------------------------------------------
+
+
+def _code_uses(src: UsageSources) -> Iterator[Use]:
+    index = src.index
+    for fid, site in src.sites(*src.apis.names()):
+        api = src.apis.match(fid, site)
+        if api is None or api.kind == "string":
+            continue
+        path = index.files[fid.file].path
+        kind = {"uri": "uri", "intent-action": "intent"}.get(api.kind, "api")
+        perms = api.permissions
+        if api.kind == "uri" and _handed_to_delegate(index, fid, site):
+            kind, perms = "intent", ()
+        name = {"uri": api.member, "constructor": api.owner_simple}.get(api.kind, f"{api.owner_simple}.{api.member}")
+        yield Use(kind, path, site.line, f"`{name}`", site.column, perms, api.permission_mode, api, None, fid, site)
+
+
+def _handed_to_delegate(index: ProgramIndex, fid: FnId, site: Site) -> bool:
+    """The URI is an argument of `Intent(ACTION_PICK, uri)` (or another delegating action)."""
+    for other in index.sites_of(fid):
+        if other.name != "Intent" or other.kind not in ("new", "call") or not (other.start <= site.start
+                                                                             and site.end <= other.end):
+            continue
+        for arg in other.args:
+            if any(r.rsplit(".", 1)[-1] in DELEGATING_ACTIONS for r in arg.refs) or \
+                    any(s in DELEGATING_STRINGS for s in arg.strings):
+                return True
+    return False
+
+
+def _string_matches(entry: ApiEntry, value: str) -> bool:
+    """`content://…` and path entries match as prefixes, action and MIME strings exactly."""
+    if entry.member.startswith(("content://", "/")):
+        return value.startswith(entry.member)
+    return value == entry.member
+
+
+def _string_uses(src: UsageSources) -> Iterator[Use]:
+    entries = src.apis.strings()
+    for fi, fs in enumerate(src.index.files):
+        for lit in fs.strings:
+            for entry in entries:
+                if _string_matches(entry, lit.value):
+                    fid = FnId(fi, lit.function) if lit.function >= 0 else None
+                    yield Use("string", fs.path, lit.line, f'`"{lit.value}"`', lit.column, entry.permissions,
+                              entry.permission_mode, entry, None, fid, None)
+                    break
+
+
+def _foreground_permissions(component: Component) -> list[str]:
+    types = component.element.get("android:foregroundServiceType") or ""
+    out: list[str] = []
+    for t in (x.strip() for x in types.split("|") if x.strip()):
+        snake = "".join("_" + c if c.isupper() else c.upper() for c in t)
+        out.append(f"{ANDROID}FOREGROUND_SERVICE_{snake}")
+    return [ANDROID + "FOREGROUND_SERVICE", *out] if out else []
+
+
+def _manifest_uses(src: UsageSources) -> Iterator[Use]:
+    """Components that only work with a permission: broadcast actions that need one, foreground services."""
+    by_action = {e.member: e for e in src.apis.strings() if e.permissions and "." in e.member
+                 and not e.member.startswith(("content://", "/"))}
+    for _mod, manifest in src.module_manifests:
+        for comp in manifest.components:
+            if comp.removed:
+                continue
+            for action in sorted(comp.actions):
+                entry = by_action.get(action)
+                if entry is not None:
+                    yield Use("manifest", manifest.path, comp.element.line,
+                              f"`<{comp.kind}>` for `{action.rsplit('.', 1)[-1]}`", comp.element.column,
+                              entry.permissions, entry.permission_mode, entry)
+            perms = tuple(p for p in _foreground_permissions(comp) if p in src.catalog.permissions)
+            if perms:
+                yield Use("manifest", manifest.path, comp.element.line,
+                          f"`<service>` `{comp.name}` (foregroundServiceType)", comp.element.column, perms, "all")
+
+
+def _request_uses(src: UsageSources) -> Iterator[Use]:
+    for req in src.permission_requests:
+        yield _site_use("request", src, req.fid, req.site, req.permissions, f"`{req.site.qualified}`")
+
+
+def _check_uses(src: UsageSources) -> Iterator[Use]:
+    finder = src.request_finder
+    for fid, site in src.sites(*CHECK_CALLS):
+        if site.kind != "call":
+            continue
+        perms = finder.permissions_in(fid, site.args)
+        if perms:
+            yield _site_use("check", src, fid, site, tuple(perms), f"`{site.qualified}`")
+
+
+def _site_use(kind: str, src: UsageSources, fid: FnId, site: Site, perms: tuple[str, ...], detail: str) -> Use:
+    path = src.index.files[fid.file].path
+    return Use(kind, path, site.line, detail, site.column, perms, "any", None, None, fid, site)
+
+
+def _sdk_uses(src: UsageSources) -> Iterator[Use]:
+    for found in src.sdks:
+        sdk = src.catalog.sdk(found.sdk_id)
+        if sdk.permissions:
+            yield Use("sdk", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
+                      sdk.permissions, "any", None, sdk.id)
+
+
+def _declarations(src: UsageSources) -> Iterator[Declaration]:
+    for mod, manifest in src.module_manifests:
+        ss = _source_set_of(src, mod, manifest)
+        for entry in manifest.permissions:
+            yield Declaration(mod, manifest, entry, ss)
+    for mod, manifest in src.merged:
+        variant = _variant_of(manifest.path)
+        for entry in manifest.permissions:
+            yield Declaration(mod, manifest, entry, variant, merged=True)
+
+
+def _source_set_of(src: UsageSources, mod: Module, manifest: Manifest) -> str:
+    for ss in mod.source_sets:
+        if ss.manifest is not None and src.rel(ss.manifest) == manifest.path:
+            return ss.name
+    return "main"
+
+
+def _variant_of(path: str) -> str:
+    parts = path.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part in MERGED_DIRS and i + 1 < len(parts) - 1:
+            return parts[i + 1]
+    return "merged"

@@ -1,0 +1,54 @@
+"""`--format grouped` (findings under their file, one line each) and `--format concise` (one
+`path:line:col: severity RULE [name] message` line per finding, for editors' error parsers and grep)."""
+
+from __future__ import annotations
+
+from pipl_lint.report import Report
+from pipl_lint.report.text import BOLD, COLORS, DIM, _paint
+
+
+def _summary(report: Report) -> str:
+    counts = report.counts()
+    total = len(report.findings)
+    if not total:
+        line = "No problems found"
+    else:
+        line = (f"Found {total} problem{'s' if total != 1 else ''} ({counts['error']} errors, "
+                f"{counts['warning']} warnings, {counts['info']} info)")
+    extra = []
+    if report.suppressed:
+        extra.append(f"{report.suppressed} suppressed")
+    if report.baselined or report.baseline_gone:
+        extra.append(f"{report.baselined} in the baseline, {report.baseline_gone} baseline entries gone")
+    if report.diagnostics:
+        extra.append(f"{len(report.diagnostics)} files not fully analysed")
+    return line + (" — " + ", ".join(extra) if extra else "") + "."
+
+
+def render(report: Report) -> str:
+    c = report.color
+    by_file: dict[str, list[str]] = {}
+    for f in report.findings:
+        where = f"{f.span.line}:{f.span.column}"
+        by_file.setdefault(f.path, []).append(
+            f"  {where:<9} {_paint(f'{f.severity!s:<7}', COLORS[f.severity], c)} {_paint(f.rule, BOLD, c)}  "
+            f"{f.message}")
+    for d in report.diagnostics:
+        by_file.setdefault(d.path, []).append(
+            f"  {f'{d.line}:{d.column}' if d.line else '-':<9} {_paint('note   ', DIM, c)} could not analyse fully: "
+            f"{d.message}")
+    lines: list[str] = []
+    for path, items in by_file.items():
+        lines.append(_paint(path, BOLD, c))
+        lines += items
+        lines.append("")
+    lines.append(_summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def render_concise(report: Report) -> str:
+    lines = [f"{f.path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}"
+             for f in report.findings]
+    lines += [f"{d.path}:{d.line}:{d.column}: note could not analyse fully: {d.message}" for d in report.diagnostics]
+    lines.append(_summary(report))
+    return "\n".join(lines) + "\n"

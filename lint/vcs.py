@@ -1,0 +1,88 @@
+"""Git, for `check --diff-base REV`: which files changed since a revision, and that revision's tree.
+
+Only used when asked for (a subprocess per call, no shell). Paths from git are turned into paths relative
+to the scan root, the form findings use.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+from pathlib import Path
+
+TIMEOUT = 120
+
+
+class VcsError(Exception):
+    """git is missing, the folder is not in a repository, or the revision is unknown."""
+
+
+def git(cwd: Path, *args: str, binary: bool = False) -> str | bytes:
+    try:
+        done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=cwd, capture_output=True,
+                              timeout=TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise VcsError("git is not installed or not on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise VcsError(f"git {args[0]} took longer than {TIMEOUT} s") from None
+    if done.returncode != 0:
+        msg = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise VcsError(f"git {' '.join(args[:2])}: {msg[-1] if msg else f'exit code {done.returncode}'}")
+    return done.stdout if binary else done.stdout.decode("utf-8", "surrogateescape")
+
+
+def repo_root(path: Path) -> Path:
+    return Path(str(git(path, "rev-parse", "--show-toplevel")).strip()).resolve()
+
+
+def merge_base(root: Path, rev: str) -> str:
+    """The commit where the current branch left `rev` (`rev` itself when HEAD is on it)."""
+    git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    return str(git(root, "merge-base", rev, "HEAD")).strip()
+
+
+def _lines(text: str | bytes) -> list[str]:
+    return [line for line in str(text).split("\0") if line]
+
+
+def changed_files(root: Path, base: str) -> list[str]:
+    """Files (relative to the repository root) added, changed or renamed since `base` in the work tree,
+    plus untracked files that are not ignored."""
+    changed = _lines(git(root, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT", base))
+    untracked = _lines(git(root, "ls-files", "-z", "--others", "--exclude-standard"))
+    return sorted(set(changed) | set(untracked))
+
+
+def relative_to_scan_root(root: Path, files: list[str], scan_root: Path) -> frozenset[str]:
+    out = set()
+    for f in files:
+        full = root / f
+        try:
+            out.add(full.relative_to(scan_root).as_posix())
+        except ValueError:
+            continue  # outside the scanned folder
+    return frozenset(out)
+
+
+def export_tree(root: Path, rev: str, subdir: str, dest: Path) -> Path:
+    """Write the files of `rev` under `subdir` (relative to the repository root) into `dest`; returns
+    the folder in `dest` that corresponds to `root / subdir`."""
+    args = ["archive", "--format=tar", rev]
+    if subdir and subdir != ".":
+        args += ["--", subdir]
+    data = git(root, *args, binary=True)
+    assert isinstance(data, bytes)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+    out = dest / subdir if subdir and subdir != "." else dest
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def subdir_of(root: Path, path: Path) -> str:
+    rel = os.path.relpath(path.resolve(), root)
+    if rel.startswith(".."):
+        raise VcsError(f"{path} is not inside the repository at {root}")
+    return Path(rel).as_posix()
