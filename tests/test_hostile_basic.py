@@ -43,8 +43,9 @@ def app(tmp_path: Path) -> Path:
     return app
 
 
-def check(path: Path) -> tuple[int, dict[str, object], str]:
-    out = subprocess.run([PIPL_LINT, "check", str(path), "-f", "json"], capture_output=True, text=True, timeout=120)
+def check(path: Path, *extra: str) -> tuple[int, dict[str, object], str]:
+    out = subprocess.run([PIPL_LINT, "check", str(path), "-f", "json", *extra], capture_output=True, text=True,
+                         timeout=120)
     assert "Traceback" not in out.stderr
     return out.returncode, json.loads(out.stdout), out.stdout + out.stderr
 
@@ -83,6 +84,6 @@ def test_utf16_source_is_read(tmp_path: Path) -> None:
     code = ("package com.acme\nclass App : android.app.Application() {\n  override fun onCreate() {\n"
             "    android.os.Build.getSerial()\n  }\n}\n")
     (root / "App.kt").write_bytes(code.encode("utf-16"))
-    rc, doc, _raw = check(root)
+    rc, doc, _raw = check(root, "--select", "EC101")
     assert rc == 1
     assert [(f["path"], f["line"]) for f in doc["findings"]] == [("App.kt", 4)]  # type: ignore[index]
