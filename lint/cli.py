@@ -77,7 +77,7 @@ def check(
 
 
 @app.command()
-def rules(format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text") -> None:
+def rules(format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown")] = "text") -> None:
     """List every rule."""
     from pipl_lint.commands.rules import run_rules
 

@@ -6,6 +6,7 @@ from pipl_lint.findings import Finding, Severity
 from pipl_lint.report import Report
 
 COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
+MAX_NOTES = 20
 BOLD, DIM, RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
@@ -42,9 +43,19 @@ def render(report: Report) -> str:
     for f in report.findings:
         lines += render_finding(f, report)
         lines.append("")
-    for d in report.diagnostics:
+    syntax = [d for d in report.diagnostics if d.message.startswith("syntax errors")]
+    others = [d for d in report.diagnostics if d not in syntax]
+    for d in others[:MAX_NOTES]:
         where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
         lines.append(f"{where}: {_paint('note', DIM, report.color)} could not analyse fully: {d.message}")
+    if len(others) > MAX_NOTES:
+        lines.append(f"… and {len(others) - MAX_NOTES} more notes (`--format json` lists them all)")
+    if syntax:
+        shown = ", ".join(f"{d.path}:{d.message.split('first at ')[-1].split(')')[0]}" for d in syntax[:3])
+        more = f" and {len(syntax) - 3} more" if len(syntax) > 3 else ""
+        lines.append(f"{_paint('note', DIM, report.color)} {len(syntax)} file{'s' if len(syntax) != 1 else ''} "
+                     f"contain syntax the grammar could not parse; the rest of each file was analysed: "
+                     f"{shown}{more}")
     counts = report.counts()
     total = len(report.findings)
     parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info")]
