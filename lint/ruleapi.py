@@ -186,19 +186,10 @@ class Context:
         """Declared permissions and what uses each (code, manifests, requests, SDKs); see model/permission_usage.py."""
         return PermissionUsage.build(self)
 
-    @functools.cached_property
-    def _sites_by_name(self) -> dict[str, list[tuple[FnId, Site]]]:
-        table: dict[str, list[tuple[FnId, Site]]] = {}
-        for fi, fs in enumerate(self.index.files):
-            for site in fs.sites:
-                if site.function >= 0:
-                    table.setdefault(site.name, []).append((FnId(fi, site.function), site))
-        return table
-
     def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]:
         """Every site whose simple name is one of `names` (the engine indexes them once)."""
         for name in names:
-            yield from self._sites_by_name.get(name, ())
+            yield from self.index.by_site_name.get(name, ())
 
     def path_of(self, fid: FnId) -> str:
         return self.index.files[fid.file].path

@@ -117,6 +117,8 @@ class Extractor:
     def __init__(self, path: str, src: bytes) -> None:
         self.path = path
         self.src = src
+        # For ASCII files (most code) byte offsets are character offsets: slice a str, decode nothing.
+        self.ascii: str | None = src.decode("ascii") if src.isascii() else None
         self.package = ""
         self.imports: list[Import] = []
         self.classes: list[ClassBuilder] = []
@@ -145,10 +147,14 @@ class Extractor:
         if node is None:
             return ""
         start = node.start_byte
-        end = min(node.end_byte, start + limit * 4)
-        raw = self.src[start:end]
-        text = raw.decode("ascii") if raw.isascii() else raw.decode("utf-8", "replace")
-        if "\n" in text or "  " in text or "\t" in text or "\r" in text:
+        end = node.end_byte
+        if end - start > limit * 4:
+            end = start + limit * 4
+        if self.ascii is not None:
+            text = self.ascii[start:end]
+        else:
+            text = self.src[start:end].decode("utf-8", "replace")
+        if len(text) > 8 and ("\n" in text or "  " in text or "\t" in text or "\r" in text):
             text = " ".join(text.split())
         return text if len(text) <= limit else text[:limit]
 

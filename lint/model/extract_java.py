@@ -78,21 +78,19 @@ class JavaExtractor(Extractor):
             return
         if t in LOOPS:
             self.loops += 1
-            for c in node.children:
+            for c in node.named_children:
                 self.visit(c, depth + 1)
             self.loops -= 1
             return
-        if t == "ERROR" or node.is_missing:
-            self.record_error(node)
         if t in STATEMENT_HOLDERS:
             self.visit_statements(node, depth)
         else:
-            for c in node.children:
+            for c in node.named_children:
                 self.visit(c, depth + 1)
 
     def visit_statements(self, node: Node, depth: int) -> None:
         pushed = 0
-        for c in node.children:
+        for c in node.named_children:
             self.visit(c, depth + 1)
             if c.type == "if_statement":
                 guard = self.early_return_guard(c)

@@ -83,19 +83,17 @@ class KotlinExtractor(Extractor):
         if handler is not None:
             handler(self, node, depth)
             return
-        if t == "ERROR" or node.is_missing:
-            self.record_error(node)
-        if node.child_count:
+        if node.named_child_count:
             if t in STATEMENT_HOLDERS:
                 self.visit_statements(node, depth)
             else:
-                for c in node.children:
+                for c in node.named_children:
                     self.visit(c, depth + 1)
 
     def visit_statements(self, node: Node, depth: int) -> None:
         """Walk statements in order; `if (cond) return` guards the statements after it."""
         pushed = 0
-        for c in node.children:
+        for c in node.named_children:
             self.visit(c, depth + 1)
             if c.type == "if_expression":
                 guard = self.early_return_guard(c)

@@ -63,6 +63,7 @@ class ProgramIndex:
         self.subclasses: dict[str, list[str]] = defaultdict(list)
         self._edges: dict[FnId, list[Edge]] = {}
         self._sites: list[list[list[Site]]] = []  # per file, per function index
+        self.by_site_name: dict[str, list[tuple[FnId, Site]]] = {}
         self._supers: dict[str, tuple[str, ...]] = {}
         self._imports: list[dict[str, str]] = []
         self._wildcards: list[tuple[str, ...]] = []
@@ -81,9 +82,15 @@ class ProgramIndex:
                 self.classes.setdefault(c.fqn, (c, fi))
                 self.by_simple[c.name].append(c.fqn)
             per_fn: list[list[Site]] = [[] for _ in fs.functions]
+            named = self.by_site_name
             for site in fs.sites:
                 if 0 <= site.function < len(per_fn):
                     per_fn[site.function].append(site)
+                    entry = named.get(site.name)
+                    if entry is None:
+                        named[site.name] = [(FnId(fi, site.function), site)]
+                    else:
+                        entry.append((FnId(fi, site.function), site))
             self._sites.append(per_fn)
             for i, fn in enumerate(fs.functions):
                 fid = FnId(fi, i)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.parse.decode import BinaryFile, decode
-from tree_sitter import Language, Parser, Tree
+from tree_sitter import Language, Node, Parser, Tree
 
 LANGUAGE_OF_SUFFIX = {".kt": "kotlin", ".java": "java"}
 CHUNK = 1 << 20
@@ -50,6 +50,19 @@ def parse(data: bytes, lang: str, timeout: float) -> Tree:
         raise ParseTimeout(f"parsing took longer than {timeout:g} s and was stopped") from exc
 
 
+def first_errors(root: Node, limit: int = 20) -> list[tuple[int, int]]:
+    """(line, byte column + 1) of the first ERROR/MISSING nodes, descending only into broken subtrees."""
+    found: list[tuple[int, int]] = []
+    stack = [root]
+    while stack and len(found) < limit:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            found.append((node.start_point[0] + 1, node.start_point[1] + 1))
+            continue
+        stack.extend(c for c in reversed(node.children) if c.has_error or c.is_missing)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class SourceResult:
     summary: FileSummary | None
@@ -75,6 +88,8 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
     else:
         from pipl_lint.model.extract_java import JavaExtractor as Ex  # type: ignore[assignment]
     ex = Ex(rel_path, utf8)
+    if tree.root_node.has_error:
+        ex.errors = first_errors(tree.root_node)
     try:
         ex.run(tree.root_node)
     except RecursionError:
