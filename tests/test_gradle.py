@@ -8,8 +8,8 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-
-from pipl_lint.parse.gradle_ast import Arg, Assign, Call, ListValue, MapValue, Ref, Script, Unknown
+from pipl_lint.parse import gradle_kts
+from pipl_lint.parse.gradle_ast import Arg, Assign, Call, ListValue, MapValue, Ref, Script, Unknown, walk_calls
 from pipl_lint.parse.gradle_kts import parse_kts
 from pipl_lint.parse.groovy import parse_expression, parse_groovy
 from pipl_lint.project.gradle import BuildScript, Dependency, read_build_script, read_settings
@@ -41,6 +41,12 @@ android-library = "com.android.library:8.2.0"
 """
 
 
+@pytest.fixture(autouse=True)
+def _short_tree_sitter_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some degenerate inputs make tree-sitter-kotlin give up only at its time budget: keep it short here."""
+    monkeypatch.setattr(gradle_kts, "PARSE_BUDGET_SECONDS", 0.03)
+
+
 @pytest.fixture(scope="module")
 def catalog() -> VersionCatalog:
     result = read_version_catalog(Path("gradle/libs.versions.toml"), CATALOG_TOML)
@@ -58,7 +64,7 @@ def first(script: Script) -> Call | Assign:
     return script.statements[0]
 
 
-def args(*values: object, **named: object) -> tuple[Arg, ...]:  # noqa: D103
+def args(*values: object, **named: object) -> tuple[Arg, ...]:
     return tuple(Arg(None, v) for v in values) + tuple(Arg(k, v) for k, v in named.items())  # type: ignore[arg-type]
 
 
@@ -104,7 +110,10 @@ GROOVY_STATEMENTS = [
         "implementation fileTree(dir: 'libs', include: ['*.jar'])",
         call("implementation", call("fileTree", dir="libs", include=ListValue(("*.jar",)))),
     ),
-    ("x = [dir: 'libs', n: [1, 2.5, -3]]", ("assign", "x", MapValue((("dir", "libs"), ("n", ListValue((1, 2.5, -3))))))),
+    (
+        "x = [dir: 'libs', n: [1, 2.5, -3]]",
+        ("assign", "x", MapValue((("dir", "libs"), ("n", ListValue((1, 2.5, -3)))))),
+    ),
     ("x = [:]", ("assign", "x", MapValue(()))),
     ("minSdkVersion = 21", ("assign", "minSdkVersion", 21)),
     ("targetSdk 34", call("targetSdk", 34)),
@@ -121,10 +130,14 @@ GROOVY_STATEMENTS = [
     ("buildTypes.release { }", call("release", receiver="buildTypes", closure=())),
     ('create("x") { }', call("create", "x", closure=())),
     ("google()", call("google")),
+    ("'freeImplementation'('a:b:c')", call("freeImplementation", "a:b:c")),
     ("java", call("java")),
     ("task clean(type: Delete) { delete rootProject.buildDir }",
      call("task", call("clean", type=Ref("Delete"), closure=(call("delete", Ref("rootProject.buildDir")),)))),
-    ("tasks.register('x', Copy) { from 'a' }", call("register", "x", Ref("Copy"), receiver="tasks", closure=(call("from", "a"),))),
+    (
+        "tasks.register('x', Copy) { from 'a' }",
+        call("register", "x", Ref("Copy"), receiver="tasks", closure=(call("from", "a"),)),
+    ),
     ("flavorDimensions += 'tier'", call("plusAssign", "tier", receiver="flavorDimensions")),
     ("foo(\n  'a',\n  'b'\n)", call("foo", "a", "b")),
     ("foo 'a',\n    'b'", call("foo", "a", "b")),
@@ -188,6 +201,17 @@ def test_groovy_positions_are_one_based() -> None:
     assert (implementation.line, implementation.column) == (2, 5)
 
 
+def test_walk_calls_visits_closures_depth_first() -> None:
+    script = parse_groovy("a { b { c() }\n d() }\ne()")
+    assert [c.name for c in walk_calls(script.statements)] == ["a", "b", "c", "d", "e"]
+
+
+def test_kotlin_file_annotations_and_declarations_are_tolerated_by_the_groovy_parser() -> None:
+    script = parse_groovy('@file:Suppress("x")\nimport a.b.C\nfun f(): Int = 1\nval x: String by project\nfoo()')
+    assert script.errors == ()
+    assert [strip_positions(s) for s in script.statements] == [("assign", "x", Ref("project")), call("foo")]
+
+
 def test_parse_expression_for_receiver_texts() -> None:
     assert parse_expression('buildTypes.getByName("debug")') == Call(
         "getByName", "buildTypes", (Arg(None, "debug"),), None, 1, 1
@@ -218,7 +242,10 @@ KTS_STATEMENTS = [
     ('implementation("g:n:${v.x}")', call("implementation", "g:n:${v.x}")),
     ('implementation(project(":core"))', call("implementation", call("project", ":core"))),
     ("implementation(platform(libs.firebase.bom))", call("implementation", call("platform", Ref("libs.firebase.bom")))),
-    ('implementation(group = "g", name = "n", version = "v")', call("implementation", group="g", name="n", version="v")),
+    (
+        'implementation(group = "g", name = "n", version = "v")',
+        call("implementation", group="g", name="n", version="v"),
+    ),
     (
         'implementation(fileTree(mapOf("dir" to "libs", "include" to listOf("*.jar"))))',
         call("implementation", call("fileTree", MapValue((("dir", "libs"), ("include", ListValue(("*.jar",))))))),
@@ -317,7 +344,8 @@ def test_plugin_alias_without_catalog_falls_back_to_template_aliases() -> None:
 # -- android { } properties -------------------------------------------------------------------------
 
 SDK_CASES = [
-    (GROOVY, "android { compileSdkVersion 34\n defaultConfig { minSdkVersion 21\n targetSdkVersion 33 } }", {}, (21, 33, 34)),
+    (GROOVY, "android { compileSdkVersion 34\n defaultConfig { minSdkVersion 21\n targetSdkVersion 33 } }", {},
+     (21, 33, 34)),
     (GROOVY, "android { compileSdk 34\n defaultConfig { minSdk 21\n targetSdk 33 } }", {}, (21, 33, 34)),
     (GROOVY, "android { compileSdk = 34\n defaultConfig { minSdk = 21; targetSdk = 33 } }", {}, (21, 33, 34)),
     (GROOVY, "android { compileSdkVersion(34)\n defaultConfig { minSdkVersion(21) } }", {}, (21, None, 34)),
@@ -388,11 +416,14 @@ def test_namespace_and_application_id(path: Path, source: str, expected: tuple) 
 CONTAINER_CASES = [
     (GROOVY, "android { productFlavors { free { } paid { } }\n buildTypes { release { } debug { } } }",
      ("free", "paid"), ("release", "debug")),
-    (GROOVY, "android {\n productFlavors {\n  free {\n   dimension 'tier'\n  }\n  paid {}\n }\n}", ("free", "paid"), ()),
+    (GROOVY, "android {\n productFlavors {\n  free {\n   dimension 'tier'\n  }\n  paid {}\n }\n}",
+     ("free", "paid"), ()),
     (GROOVY, "android { buildTypes { create('staging') { }\n maybeCreate('qa')\n all { } } }", (), ("staging", "qa")),
     (GROOVY, "android { buildTypes.release { minifyEnabled true } }", (), ("release",)),
-    (KTS, 'android { productFlavors { create("free") { dimension = "tier" }; register("paid") } }', ("free", "paid"), ()),
-    (KTS, 'android { buildTypes { getByName("release") { }\n release { }\n named("debug") { } } }', (), ("release", "debug")),
+    (KTS, 'android { productFlavors { create("free") { dimension = "tier" }; register("paid") } }',
+     ("free", "paid"), ()),
+    (KTS, 'android { buildTypes { getByName("release") { }\n release { }\n named("debug") { } } }',
+     (), ("release", "debug")),
     (KTS, 'android { buildTypes.getByName("debug").apply { isDebuggable = true } }', (), ("debug",)),
     (KTS, "android { buildTypes { val staging by creating { } } }", (), ("staging",)),
     (KTS, "android { buildTypes { configureEach { } } }", (), ()),
@@ -441,8 +472,10 @@ DEPENDENCY_CASES = [
     ("platform(libs.firebase.bom)", "platform(libs.firebase.bom)",
      [dep("implementation", "com.google.firebase", "firebase-bom", "32.7.0", alias="firebase.bom", platform=True)]),
     ("platform('g:bom:1')", 'platform("g:bom:1")', [dep("implementation", "g", "bom", "1", platform=True)]),
-    ("enforcedPlatform('g:bom:1')", 'enforcedPlatform("g:bom:1")', [dep("implementation", "g", "bom", "1", platform=True)]),
-    ("group: 'g', name: 'n', version: 'v'", 'group = "g", name = "n", version = "v"', [dep("implementation", "g", "n", "v")]),
+    ("enforcedPlatform('g:bom:1')", 'enforcedPlatform("g:bom:1")',
+     [dep("implementation", "g", "bom", "1", platform=True)]),
+    ("group: 'g', name: 'n', version: 'v'", 'group = "g", name = "n", version = "v"',
+     [dep("implementation", "g", "n", "v")]),
     ("fileTree(dir: 'libs', include: ['*.jar'])", 'fileTree(mapOf("dir" to "libs", "include" to listOf("*.jar")))',
      [dep(files="libs")]),
     ("fileTree('libs')", 'fileTree("libs")', [dep(files="libs")]),
@@ -450,7 +483,8 @@ DEPENDENCY_CASES = [
      [dep(files="libs/a.jar"), dep(files="libs/b.jar")]),
     ("lib", "lib", [dep("implementation", "x", "lib", "2")]),
     ("kotlin('stdlib')", 'kotlin("stdlib")', [dep("implementation", "org.jetbrains.kotlin", "kotlin-stdlib")]),
-    ("'a:b:1', 'c:d:2'", '"a:b:1", "c:d:2"', [dep("implementation", "a", "b", "1"), dep("implementation", "c", "d", "2")]),
+    ("'a:b:1', 'c:d:2'", '"a:b:1", "c:d:2"',
+     [dep("implementation", "a", "b", "1"), dep("implementation", "c", "d", "2")]),
     ("gradleApi()", "gradleApi()", [dep()]),
 ]
 
@@ -482,7 +516,8 @@ CONFIGURATION_CASES = [
     (KTS, 'dependencies { add("ksp", "a:b:1") }', ["ksp"]),
     (KTS, 'dependencies { implementation("a:b:1") { isTransitive = false } }', ["implementation"]),
     (KTS, 'buildscript { dependencies { classpath("a:b:1") } }', ["classpath"]),
-    (KTS, 'kotlin { sourceSets { androidMain.dependencies { implementation("a:b:1") } } }', ["androidMainImplementation"]),
+    (KTS, 'kotlin { sourceSets { androidMain.dependencies { implementation("a:b:1") } } }',
+     ["androidMainImplementation"]),
     (KTS, 'kotlin { sourceSets { commonMain { dependencies { api("a:b:1") } } } }', ["commonMainApi"]),
     (KTS, 'subprojects { dependencies { implementation("a:b:1") } }', []),
 ]
@@ -492,7 +527,25 @@ CONFIGURATION_CASES = [
 def test_dependency_configurations(path: Path, source: str, expected: list[str]) -> None:
     script = build(source, path)
     assert [d.configuration for d in script.dependencies] == expected
-    assert all((d.group, d.name, d.version) == ("a", "b", "1") for d in script.dependencies if d.configuration != "classpath")
+    coordinates = {(d.group, d.name, d.version) for d in script.dependencies if d.configuration != "classpath"}
+    assert coordinates <= {("a", "b", "1")}
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        (GROOVY, "dependencies {\n  def lifecycle = '2.6.1'\n  implementation \"a:b:$lifecycle\"\n}"),
+        (KTS, 'dependencies {\n  val lifecycle = "2.6.1"\n  implementation("a:b:$lifecycle")\n}'),
+        (KTS, 'dependencies {\n  val bom = platform("a:b:2.6.1")\n  implementation(bom)\n}'),
+        (GROOVY, "ext.deps = [b: 'a:b:2.6.1']\ndependencies { implementation deps.b }"),
+        (GROOVY, "buildscript { ext { v = '2.6.1' } }\ndependencies { implementation \"a:b:${v}\" }"),
+        (KTS, 'val v by extra("2.6.1")\ndependencies { implementation("a:b:$v") }'),
+        (KTS, 'extra.set("v", "2.6.1")\ndependencies { implementation("a:b:${extra["v"]}") }'),
+    ],
+)
+def test_dependency_versions_through_variables(path: Path, source: str) -> None:
+    (dependency,) = build(source, path).dependencies
+    assert dependency.coordinate == "a:b:2.6.1"
 
 
 def test_dependency_positions() -> None:
@@ -571,7 +624,8 @@ def test_kts_fixture_build_script() -> None:
 
 SETTINGS_CASES = [
     ("settings.gradle", "include ':app', ':core'", (":app", ":core")),
-    ("settings.gradle", "include ':app'\ninclude ':core'\ninclude ':feature:login'", (":app", ":core", ":feature:login")),
+    ("settings.gradle", "include ':app'\ninclude ':core'\ninclude ':feature:login'",
+     (":app", ":core", ":feature:login")),
     ("settings.gradle", "include 'app'", (":app",)),
     ("settings.gradle", "include('app', 'lib')", (":app", ":lib")),
     ("settings.gradle", "include(['a', 'b'])", (":a", ":b")),
@@ -657,7 +711,9 @@ def test_version_catalog_library_forms() -> None:
     path = FIXTURES / "libs.versions.toml"
     result = read_version_catalog(path, path.read_text())
     assert result.errors == ()
-    assert result.libraries["androidx.core.ktx"] == CatalogLibrary("androidx.core.ktx", "androidx.core", "core-ktx", "1.12.0")
+    assert result.libraries["androidx.core.ktx"] == CatalogLibrary(
+        "androidx.core.ktx", "androidx.core", "core-ktx", "1.12.0"
+    )
     assert result.libraries["compose.bom"].version == "2024.02.00"  # version.ref
     assert result.libraries["compose.ui"] == CatalogLibrary("compose.ui", "androidx.compose.ui", "ui", None)
     assert result.libraries["firebase.bom"].version == "32.7.0"  # ref to a rich version
@@ -812,23 +868,45 @@ def test_broken_build_script_gives_partial_facts_and_errors(path: Path, source: 
         "new",
         "class",
         "\\\n",
+        "@a " * 3000,
+        "a." * 3000,
+        "a.b().c" * 1000,
+        "x = 1 + " * 3000,
+        "x = a to " * 3000,
+        "else " * 100,
     ],
 )
-@pytest.mark.parametrize("path", [GROOVY, KTS, Path("settings.gradle"), Path("settings.gradle.kts")])
+@pytest.mark.parametrize("path", [GROOVY, KTS])
 def test_degenerate_inputs_never_raise(path: Path, source: str) -> None:
-    if path.name.startswith("settings"):
-        result: object = read_settings(path, source)
-    else:
-        result = read_build_script(path, source)
-    assert not any("internal" in e.message for e in result.errors)  # type: ignore[attr-defined]
+    script = read_build_script(path, source)
+    settings = read_settings(path, source)
+    assert not any("internal" in e.message for e in script.errors + settings.errors)
 
 
-@pytest.mark.parametrize("opener", ["{", "(", "[", "foo {", "a(", "[[", "x = ("])
+@pytest.mark.parametrize(
+    "opener", ["{", "(", "[", "foo {", "a(", "[[", "x = (", "if (a) ", "for (x) ", "-", "!", "x = a ? "]
+)
 @pytest.mark.parametrize("parse", [parse_groovy, parse_kts])
 def test_deep_nesting_is_bounded(opener: str, parse) -> None:  # type: ignore[no-untyped-def]
     script = parse(opener * 5000)
     assert script.errors
     assert not any("internal" in e.message for e in script.errors)
+
+
+@pytest.mark.parametrize("parse", [parse_groovy, parse_kts])
+def test_nesting_limit_is_reported_and_the_ast_stays_shallow(parse) -> None:  # type: ignore[no-untyped-def]
+    assert parse("x = " + "a(" * 60 + ")" * 60).errors == ()
+    assert parse("a {\n" * 60 + "}\n" * 60).errors == ()
+    for source in ("x = " + "a(" * 150 + ")" * 150, "a {\n" * 150 + "}\n" * 150, "x = " + "[" * 150 + "]" * 150):
+        script = parse(source)
+        assert any("nesting deeper" in e.message for e in script.errors)
+        assert repr(script) and script == parse(source) and hash(script)  # recursive dataclass methods are safe
+
+
+def test_error_count_is_capped() -> None:
+    script = parse_groovy("a {\n" * 2000)
+    assert 1 < len(script.errors) <= 101
+    assert "too many" in script.errors[-1].message
 
 
 def _mutations(source: str, count: int, seed: int) -> list[str]:
@@ -857,11 +935,22 @@ def _mutations(source: str, count: int, seed: int) -> list[str]:
 )
 def test_random_mutations_never_raise(path: Path, fixture: str, catalog: VersionCatalog) -> None:
     source = (FIXTURES / fixture).read_text()
-    for mutated in _mutations(source, 150, seed=20240611):
+    for mutated in _mutations(source, 100, seed=20240611):
         script = read_build_script(path, mutated, catalog)
         assert not any("internal" in e.message for e in script.errors), mutated
         settings = read_settings(path, mutated)
         assert not any("internal" in e.message for e in settings.errors), mutated
+
+
+def test_tree_sitter_time_budget_falls_back_to_the_tolerant_parser() -> None:
+    """A stray backtick makes tree-sitter-kotlin's error recovery run for ~30 s on this small file."""
+    path = FIXTURES / "pathological.gradle.kts"
+    started = time.perf_counter()
+    script = read_build_script(path, path.read_text())
+    assert time.perf_counter() - started < 5
+    assert "fallback" in script.errors[0].message
+    assert script.plugins == ("com.android.application",)
+    assert [d.configuration for d in script.dependencies][-3:] == ["googleImplementation", "kapt", "testImplementation"]
 
 
 def test_bytes_that_are_not_utf8_are_tolerated() -> None:
@@ -876,7 +965,6 @@ def test_large_build_script_is_fast(path: Path, fixture: str) -> None:
     big = "\n".join([source] * (5000 // source.count("\n") + 1))
     assert big.count("\n") >= 5000
     parse = parse_kts if path.suffix == ".kts" else parse_groovy
-    parse(big)  # warm-up (imports, regex compilation)
     started = time.perf_counter()
     script = parse(big)
     elapsed = time.perf_counter() - started

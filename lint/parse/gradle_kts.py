@@ -134,7 +134,9 @@ class _Converter:
         elif kind == "identifier":
             out.append(Call(_unbacktick(self.text(node)), None, (), None, *self.position(node)))
         elif kind in _CONTROL_FLOW:
-            self.control_flow(node, out)
+            if self.enter(node):  # `if (a) if (b) ...` nests without blocks
+                self.control_flow(node, out)
+            self.depth -= 1
         elif kind == "ERROR":
             self.salvage(node, out)
 

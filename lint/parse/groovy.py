@@ -408,22 +408,25 @@ def recursion_headroom(frames: int = MAX_DEPTH * 12 + 200) -> Iterator[None]:
     try:
         yield
     finally:
-        if needed > old:
+        if needed > old and sys.getrecursionlimit() == needed:  # unless someone else changed it meanwhile
             sys.setrecursionlimit(old)
 
 
 class _Parser:
+    """Recursive descent over the token arrays; ``self.i`` is the current token index."""
+
     def __init__(self, text: str, line_offset: int = 0, column_offset: int = 0) -> None:
         self.text = text
         lexer = _Lexer(text)
         lexer.run()
+        # token kinds, values, start and end offsets (parallel lists: cheaper than token objects)
         self.k = lexer.kinds
         self.v = lexer.values
+        self.s = lexer.starts
+        self.e = lexer.ends
         # With unbalanced braces, a statement that starts a line at or left of the indentation of an
         # unclosed block's opening line is taken to be outside that block (error recovery only).
         self.indent_recovery = "{" in lexer.stack
-        self.s = lexer.starts
-        self.e = lexer.ends
         self.i = 0
         self.depth = 0
         self.line_offset = line_offset
@@ -658,7 +661,9 @@ class _Parser:
             out.extend(self.closure())
         elif not self.at_terminator():
             start = self.i
-            self.statement(out)
+            if self.enter():  # `if (a) if (b) if (c) ...` nests without braces
+                self.statement(out)
+            self.depth -= 1
             if self.i == start:
                 self.skip_statement()
 
@@ -691,6 +696,8 @@ class _Parser:
         self.i += 1
         if self.k[self.i] == _ID and self.v[self.i] == "interface":
             return  # `@interface X { }`: left to the type-declaration handler
+        if self.k[self.i] == _ID and self.is_op(self.i + 1, ":"):  # Kotlin use-site target: `@file:Suppress`
+            self.i += 2
         while self.k[self.i] == _ID:
             self.i += 1
             if not self.is_op(self.i, "."):

@@ -103,6 +103,13 @@ _PROPERTY_LOOKUPS = frozenset({"findProperty", "property", "gradleProperty", "ge
 _PROPERTY_DELEGATES = frozenset({"project", "settings", "rootProject"})
 _REF_PREFIXES = ("this.", "rootProject.", "project.", "settings.", "gradle.", "ext.", "extra.",
                  "properties.", "extensions.extraProperties.", "extraProperties.")
+_COMPILE_SDK_KEYS = frozenset(
+    {("android", "compileSdk"), ("android", "compileSdkVersion"), ("android", "compileSdk", "version")}
+)
+# Blocks whose `x = ...` / `def x = ...` / `val x = ...` are taken as variables (besides the top level).
+_VARIABLE_SCOPES = frozenset(
+    {("buildscript",), ("ext",), ("buildscript", "ext"), ("dependencies",), ("buildscript", "dependencies")}
+)
 _MAX_RESOLVE_DEPTH = 16
 _INTERPOLATION = re.compile(r"(?<!\\)\$(?:\{([^{}]*)\}|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
@@ -267,6 +274,7 @@ class _Resolver:
         self.catalog = catalog
         self.properties: Mapping[str, str] = properties or {}
         self.env: dict[str, Value] = {}
+        self.memo: dict[tuple[str, bool], Value] = {}
 
     def define(self, context: tuple[str, ...], stmt: Statement) -> None:
         """Record ``val x = ...``, ``def x = ...``, ``ext.x = ...``, ``ext { x = ... }``, ``extra["x"] = ...``,
@@ -276,7 +284,7 @@ class _Resolver:
             if not target or "?" in target:
                 return
             scope = context + target[:-1]
-            if len(target) == 1 and (not context or context in (("buildscript",), ("ext",), ("buildscript", "ext"))):
+            if len(target) == 1 and (not context or context in _VARIABLE_SCOPES):
                 self.assign(target[0], stmt.value)
             elif scope and scope[-1] in ("ext", "extra", "extraProperties"):
                 self.assign(target[-1], stmt.value)
@@ -311,7 +319,7 @@ class _Resolver:
         if call.name in _VALUE_ACCESSORS and call.receiver and not positional:
             inner = self.resolve(parse_expression(call.receiver), depth + 1)
             if call.name in ("toInt", "toInteger", "toLong", "intValue", "toIntOrNull") and isinstance(inner, str):
-                return int(inner.strip()) if inner.strip().isdigit() else inner
+                return int(inner.strip()) if inner.strip().isdecimal() else inner
             if call.name == "toString" and isinstance(inner, int | float) and not isinstance(inner, bool):
                 return str(inner)
             return inner
@@ -319,7 +327,7 @@ class _Resolver:
             return self.resolve_path(positional[0], depth + 1, allow_unresolved=False)
         if call.name in ("parseInt", "valueOf") and call.receiver in ("Integer", "java.lang.Integer"):
             inner = self.resolve(positional[0], depth + 1) if positional else None
-            return int(inner) if isinstance(inner, str) and inner.strip().isdigit() else inner
+            return int(inner) if isinstance(inner, str) and inner.strip().isdecimal() else inner
         if call.name in ("get", "getAt", "getProperty") and call.receiver and len(positional) == 1:
             key = self.resolve(positional[0], depth + 1)
             if isinstance(key, str):
@@ -329,6 +337,16 @@ class _Resolver:
         return call
 
     def resolve_path(self, path: str, depth: int, allow_unresolved: bool = True) -> Value:
+        """Memoised (linear time on adversarial chains of variables; a cycle resolves to Unknown)."""
+        key = (path, allow_unresolved)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = Unknown(f"<cycle: {path}>")
+        result = self.lookup(path, depth, allow_unresolved)
+        self.memo[key] = result
+        return result
+
+    def lookup(self, path: str, depth: int, allow_unresolved: bool) -> Value:
         if path.startswith("libs.versions.") and self.catalog is not None:
             version = self.catalog.version(path)
             if version is not None:
@@ -398,7 +416,7 @@ class _Resolver:
             text = text.removeprefix("android-")
             if ":" in text:  # 'Google Inc.:Google APIs:23'
                 text = text.rsplit(":", 1)[1]
-            if text.isdigit():
+            if text.isdecimal():
                 return int(text)
         return None
 
@@ -491,7 +509,7 @@ class _BuildInterpreter:
             return
         if key == ("android", "namespace"):
             self.namespace = self.r.string(value) or self.namespace
-        elif key in (("android", "compileSdk"), ("android", "compileSdkVersion"), ("android", "compileSdk", "version")):
+        elif key in _COMPILE_SDK_KEYS:
             self.compile_sdk = self.r.sdk(value) or self.compile_sdk
         elif key[:2] == ("android", "defaultConfig") and len(key) == 3:
             name = key[2]
@@ -506,17 +524,13 @@ class _BuildInterpreter:
         """Elements of ``android.buildTypes`` / ``android.productFlavors``."""
         if len(key) != 3 or key[0] != "android" or key[1] not in ("buildTypes", "productFlavors"):
             return
-        target = self.build_types if key[1] == "buildTypes" else self.flavors
         if isinstance(stmt, Assign):  # `val staging by creating { }`
-            value = stmt.value
-            if not (isinstance(value, Call) and value.name in _CREATING_DELEGATES):
-                return
-            name = key[2]
-        else:
-            if stmt.closure is None and stmt.name not in _CONTAINER_METHODS:
-                return
-            name = key[2]
-        if name not in _NOT_CONTAINER_ELEMENTS and name not in target:
+            declared = isinstance(stmt.value, Call) and stmt.value.name in _CREATING_DELEGATES
+        else:  # `release { }`, `create("x") { }`, `register("x")`, `getByName("x").apply { }`
+            declared = stmt.closure is not None or stmt.name in _CONTAINER_METHODS
+        target = self.build_types if key[1] == "buildTypes" else self.flavors
+        name = key[2]
+        if declared and name not in _NOT_CONTAINER_ELEMENTS and name not in target:
             target.append(name)
 
     # dependencies
