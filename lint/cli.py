@@ -22,6 +22,9 @@ app = typer.Typer(
 )
 
 
+FORMAT_HELP = "text, json, sarif, github, gitlab, checkstyle, grouped or concise"
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"pipl-lint {__version__}\n")
@@ -59,7 +62,7 @@ def _run(fn: object, *args: object, **kwargs: object) -> None:
 @app.command()
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the current folder).")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="text, json")] = "text",
+    format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules/categories.")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules/categories.")] = None,
@@ -67,13 +70,54 @@ def check(
     config: Annotated[Path | None, typer.Option("--config", help="Use this pipl-lint.toml.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the findings.")] = False,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not in this baseline "
+                                                  "file (see `pipl-lint baseline`).")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes, then report what is left.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: also the fixes "
+                                               "that change behaviour.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show the fixes as a unified diff; change nothing "
+                                       "(exit 1 when there are fixes).")] = False,
+    diff_base: Annotated[str | None, typer.Option("--diff-base", metavar="REV", help="Only findings new since "
+                                                  "the merge base with git revision REV (for pull requests).")] = None,
+    show_unused_suppressions: Annotated[bool, typer.Option(
+        "--show-unused-suppressions", help="List suppressions that hid nothing (on stderr).")] = False,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress on stderr "
+                                                  "(default: when stderr is a terminal).")] = None,
 ) -> None:
     """Check the Android projects under PATHS."""
     from pipl_lint.commands.check import CheckOptions, run_check
 
     opts = CheckOptions(tuple(paths or ()), format, output, tuple(select or ()), tuple(ignore or ()), fail_on,
-                        config, no_cache, quiet)
+                        config, no_cache, quiet, baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+                        diff_base=diff_base, show_unused_suppressions=show_unused_suppressions, progress=progress)
     _run(run_check, opts)
+
+
+@app.command("baseline")
+def baseline_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Folders (default: the current folder).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")] = Path(
+        "pipl-lint-baseline.json"),
+    select: Annotated[list[str] | None, typer.Option("--select", help="Only these rules/categories.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Skip these rules/categories.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Use this pipl-lint.toml.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+) -> None:
+    """Write the current findings to a baseline file, so that `check --baseline FILE` reports only new ones."""
+    from pipl_lint.commands.baseline import run_baseline
+    from pipl_lint.commands.check import CheckOptions
+
+    opts = CheckOptions(tuple(paths or ()), "text", None, tuple(select or ()), tuple(ignore or ()), None, config,
+                        no_cache, False)
+    _run(run_baseline, opts, output)
+
+
+@app.command()
+def server() -> None:
+    """Run the language server on stdin/stdout (for editors; needs `pip install 'pipl-lint[lsp]'`)."""
+    from pipl_lint.server import run_server
+
+    _run(run_server)
 
 
 @app.command()

@@ -56,7 +56,7 @@ class Rule:
     check: Callable[[Context], Iterator[Finding]]
     module: str
 
-    @functools.cached_property
+    @property
     def sections(self) -> dict[str, str]:
         return parse_sections(self.doc)
 

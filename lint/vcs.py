@@ -69,14 +69,16 @@ def relative_to_scan_root(root: Path, files: list[str], scan_root: Path) -> froz
 def export_tree(root: Path, rev: str, subdir: str, dest: Path) -> Path:
     """Write the files of `rev` under `subdir` (relative to the repository root) into `dest`; returns
     the folder in `dest` that corresponds to `root / subdir`."""
-    args = ["archive", "--format=tar", rev]
-    if subdir and subdir != ".":
-        args += ["--", subdir]
-    data = git(root, *args, binary=True)
+    sub = subdir if subdir and subdir != "." else ""
+    if sub and not str(git(root, "ls-tree", "--name-only", rev, "--", sub)).strip():
+        data = b""  # the folder did not exist at `rev`: nothing was there
+    else:
+        data = git(root, "archive", "--format=tar", rev, *(["--", sub] if sub else []), binary=True)
     assert isinstance(data, bytes)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(dest, filter="data")
-    out = dest / subdir if subdir and subdir != "." else dest
+    if data:
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(dest, filter="data")
+    out = dest / sub if sub else dest
     out.mkdir(parents=True, exist_ok=True)
     return out
 

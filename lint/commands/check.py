@@ -5,16 +5,29 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass, replace
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipl_lint import __version__, exitcodes
+from pipl_lint.baseline import Baseline, BaselineError
+from pipl_lint.baseline import apply as apply_baseline
+from pipl_lint.baseline import load as load_baseline
 from pipl_lint.config import Config, ConfigError, find_config, load_config
 from pipl_lint.errors import UsageError
 from pipl_lint.findings import Severity
 from pipl_lint.io import atomic_write_text
+from pipl_lint.progress import Progress, ProgressStore
 from pipl_lint.registry import RegistryError, select
 from pipl_lint.report import FORMATS, Report, formatter
+
+if TYPE_CHECKING:
+    from pipl_lint.engine import RunResult
+    from pipl_lint.findings import Finding
+    from pipl_lint.ruleapi import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +41,13 @@ class CheckOptions:
     config: Path | None = None
     no_cache: bool = False
     quiet: bool = False
+    baseline: Path | None = None  # report only findings not in this baseline file
+    fix: bool = False  # apply safe fixes (and unsafe ones with unsafe_fixes)
+    unsafe_fixes: bool = False
+    diff: bool = False  # show the fixes as a unified diff; write nothing
+    diff_base: str | None = None  # report only findings new since the merge base with this git revision
+    show_unused_suppressions: bool = False
+    progress: bool | None = None  # None: on when stderr is a terminal
 
 
 def scan_root_for(paths: tuple[Path, ...]) -> Path:
@@ -91,9 +111,30 @@ class SourceLines:
         return lines[line - 1]
 
 
-def run_check(opts: CheckOptions) -> int:
-    from pipl_lint.engine import run
+MAX_FIX_PASSES = 5
 
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What every analysis of one `check` needs, resolved once."""
+
+    paths: tuple[Path, ...]
+    scan_root: Path
+    config: Config
+    rules: tuple[Rule, ...]
+    only: frozenset[str] | None
+
+
+@dataclass
+class Outcome:
+    result: RunResult
+    findings: list[Finding]  # what is reported
+    baselined: list[Finding] = field(default_factory=list)
+    baseline_gone: int = 0
+    preexisting: int = 0  # hidden by --diff-base: already there at the base revision
+
+
+def prepare(opts: CheckOptions) -> Setup:
     if opts.format not in FORMATS:
         raise UsageError(f"unknown format {opts.format!r} (choose from {', '.join(FORMATS)})")
     paths = opts.paths or (Path("."),)
@@ -108,22 +149,178 @@ def run_check(opts: CheckOptions) -> int:
         raise UsageError(str(exc)) from None
     files = [p for p in paths if p.is_file()]
     only = frozenset(Path(os.path.relpath(p.resolve(), scan_root)).as_posix() for p in files) if files else None
+    return Setup(tuple(paths), scan_root, config, tuple(rules), only)
+
+
+def run_engine(setup: Setup, opts: CheckOptions, progress: Progress | None = None, *,
+               paths: tuple[Path, ...] | None = None, scan_root: Path | None = None,
+               keep_contexts: bool = False, use_cache: bool = True) -> RunResult:
+    from pipl_lint.engine import run
+    from pipl_lint.project.files import FileReader
+
+    scan_root = scan_root or setup.scan_root
+    config = setup.config
     cache = None
-    if not opts.no_cache:
+    if use_cache and not opts.no_cache:
         from pipl_lint.cache import Cache
         from pipl_lint.catalogs import load_catalog
 
         cache = Cache(scan_root, f"{__version__}|{load_catalog().fingerprint()}|{config.fingerprint()}")
+    store = None
+    if progress is not None and progress.enabled:
+        store = ProgressStore(progress, FileReader(scan_root, config.max_file_size), config.parse_timeout, cache)
     try:
-        result = run(list(paths), scan_root, config, rules, only, cache=cache)
+        return run(list(paths or setup.paths), scan_root, config, setup.rules, setup.only, store, cache=cache,
+                   keep_contexts=keep_contexts)
     finally:
         if cache is not None:
             cache.close()
+        if progress is not None:
+            progress.clear()
+
+
+def diff_base_scope(setup: Setup, opts: CheckOptions, progress: Progress) -> tuple[Setup, Counter[str]]:
+    """Narrow the run to files changed since the merge base with `--diff-base`, and the fingerprints of
+    the findings that were already there at the merge base (analysed from a temporary export)."""
+    from pipl_lint import vcs
+
+    assert opts.diff_base
+    try:
+        root = vcs.repo_root(setup.scan_root)
+        base = vcs.merge_base(root, opts.diff_base)
+        changed = vcs.relative_to_scan_root(root, vcs.changed_files(root, base), setup.scan_root)
+        sub = vcs.subdir_of(root, setup.scan_root)
+    except vcs.VcsError as exc:
+        raise UsageError(f"--diff-base {opts.diff_base}: {exc}") from None
+    only = changed if setup.only is None else setup.only & changed
+    setup = replace(setup, only=only)
+    old: Counter[str] = Counter()
+    if not only:
+        return setup, old
+    with tempfile.TemporaryDirectory(prefix="pipl-lint-base-") as tmp:
+        try:
+            old_root = vcs.export_tree(root, base, sub, Path(tmp)).resolve()
+        except vcs.VcsError as exc:
+            raise UsageError(f"--diff-base {opts.diff_base}: {exc}") from None
+        old_paths = tuple(old_root / os.path.relpath(p.resolve(), setup.scan_root) for p in setup.paths)
+        old_paths = tuple(p for p in old_paths if p.exists())
+        if old_paths:
+            progress.label = f"{opts.diff_base}: "
+            result = run_engine(setup, opts, progress, paths=old_paths, scan_root=old_root, use_cache=False)
+            progress.label = ""
+            old.update(f.fingerprint for f in result.findings)
+    return setup, old
+
+
+def analyse(setup: Setup, opts: CheckOptions, progress: Progress, old: Counter[str] | None,
+            baseline: Baseline | None, keep_contexts: bool = False) -> Outcome:
+    result = run_engine(setup, opts, progress, keep_contexts=keep_contexts)
+    outcome = Outcome(result, list(result.findings))
+    if old is not None:
+        left = Counter(old)
+        kept = []
+        for f in outcome.findings:
+            if left[f.fingerprint] > 0:
+                left[f.fingerprint] -= 1
+                outcome.preexisting += 1
+            else:
+                kept.append(f)
+        outcome.findings = kept
+    if baseline is not None:
+        filtered = apply_baseline(outcome.findings, baseline, setup.only)
+        outcome.findings, outcome.baselined, outcome.baseline_gone = \
+            filtered.new, filtered.baselined, len(filtered.gone)
+    return outcome
+
+
+def apply_fixes(setup: Setup, opts: CheckOptions, progress: Progress, outcome: Outcome,
+                redo: Callable[[], Outcome]) -> tuple[Outcome, int | None]:
+    """`--fix` (re-analysing after each pass) or `--diff` (one pass, shown, nothing written: returns the
+    exit code)."""
+    from pipl_lint import fixes
+
+    fixed = files = 0
+    for _ in range(MAX_FIX_PASSES):
+        chosen = fixes.plan(outcome.findings, opts.unsafe_fixes)
+        changes, problems = fixes.changes(setup.scan_root, chosen)
+        for problem in problems:
+            sys.stderr.write(f"pipl-lint: {problem}\n")
+        if opts.diff:
+            sys.stdout.write(fixes.unified_diff(changes))
+            _fix_note(f"{len(chosen.fixed)} fixable", chosen.skipped_unsafe, opts)
+            return outcome, exitcodes.FINDINGS if changes else exitcodes.OK
+        if not changes:
+            break
+        files += fixes.write(setup.scan_root, changes)
+        fixed += len(chosen.fixed)
+        outcome = redo()
+    _fix_note(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}",
+              fixes.plan(outcome.findings, False).skipped_unsafe if not opts.unsafe_fixes else 0, opts)
+    return outcome, None
+
+
+def _fix_note(head: str, unsafe: int, opts: CheckOptions) -> None:
+    if opts.quiet and not unsafe:
+        return
+    more = f"; {unsafe} more with --unsafe-fixes (they change behaviour: review them)" if unsafe else ""
+    sys.stderr.write(f"pipl-lint: {head}{more}.\n")
+
+
+def report_unused_suppressions(setup: Setup, result: RunResult) -> None:
+    from pipl_lint import suppress
+    from pipl_lint.registry import all_rules
+
+    found = [s for ctx in result.contexts for s in suppress.collect(ctx, setup.only)]
+    for s, why in suppress.unused(found, result.suppressed, setup.rules, all_rules()):
+        sys.stderr.write(f"{s.path}:{s.line}: unused suppression `{s.label}` ({why})\n")
+
+
+def run_check(opts: CheckOptions) -> int:
+    setup = prepare(opts)
+    if opts.diff and opts.fix:
+        raise UsageError("--fix writes the fixes and --diff only shows them: choose one")
+    progress = Progress(enabled=False if opts.quiet or opts.progress is False else None)
+    baseline = None
+    if opts.baseline is not None:
+        try:
+            baseline = load_baseline(opts.baseline)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+    old = None
+    if opts.diff_base:
+        setup, old = diff_base_scope(setup, opts, progress)
+    keep = opts.show_unused_suppressions
+
+    def redo() -> Outcome:
+        return analyse(setup, opts, progress, old, baseline, keep)
+
+    outcome = redo()
+    if opts.fix or opts.diff:
+        outcome, code = apply_fixes(setup, opts, progress, outcome, redo)
+        if code is not None:
+            return code
+    result = outcome.result
+    if keep:
+        report_unused_suppressions(setup, result)
+    if outcome.preexisting and not opts.quiet:
+        sys.stderr.write(f"pipl-lint: {outcome.preexisting} findings already present at the merge base with "
+                         f"{opts.diff_base} are not shown.\n")
+    return emit(setup, opts, outcome)
+
+
+def emit(setup: Setup, opts: CheckOptions, outcome: Outcome) -> int:
+    from pipl_lint.registry import all_rules
+
+    result, config, scan_root = outcome.result, setup.config, setup.scan_root
+    suppressed = [f for f in result.suppressed if setup.only is None or f.touches(setup.only)]
     report = Report(
-        version=__version__, root=str(scan_root), findings=tuple(result.findings),
+        version=__version__, root=str(scan_root), findings=tuple(outcome.findings),
         diagnostics=tuple(result.diagnostics), files=result.files_read, projects=len(result.projects),
-        suppressed=len(result.suppressed), fail_on=config.fail_on, source_line=SourceLines(scan_root),
+        suppressed=len(suppressed), baselined=len(outcome.baselined), baseline_gone=outcome.baseline_gone,
+        fail_on=config.fail_on, source_line=SourceLines(scan_root),
         color=opts.output is None and opts.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        rules=all_rules() if opts.format == "sarif" else (), suppressed_findings=tuple(suppressed),
+        baselined_findings=tuple(outcome.baselined), successful=not result.internal_error,
     )
     text = formatter(opts.format)(report)
     if opts.quiet and opts.format == "text":
@@ -134,5 +331,5 @@ def run_check(opts: CheckOptions) -> int:
         sys.stdout.write(text)
     if result.internal_error:
         return exitcodes.ERROR
-    failing = [f for f in result.findings if f.severity >= config.fail_on]
+    failing = [f for f in outcome.findings if f.severity >= config.fail_on]
     return exitcodes.FINDINGS if failing else exitcodes.OK

@@ -13,15 +13,17 @@ def _summary(report: Report) -> str:
     if not total:
         line = "No problems found"
     else:
-        line = (f"Found {total} problem{'s' if total != 1 else ''} ({counts['error']} errors, "
-                f"{counts['warning']} warnings, {counts['info']} info)")
+        parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}"
+                 for k in ("error", "warning", "info")]
+        line = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})"
     extra = []
     if report.suppressed:
         extra.append(f"{report.suppressed} suppressed")
     if report.baselined or report.baseline_gone:
         extra.append(f"{report.baselined} in the baseline, {report.baseline_gone} baseline entries gone")
     if report.diagnostics:
-        extra.append(f"{len(report.diagnostics)} files not fully analysed")
+        n = len(report.diagnostics)
+        extra.append(f"{n} file{'s' if n != 1 else ''} not fully analysed")
     return line + (" — " + ", ".join(extra) if extra else "") + "."
 
 

@@ -59,8 +59,10 @@ def _root_uri(root: str) -> str:
 
 def rule_descriptor(rule: Any) -> dict[str, Any]:
     """A `reportingDescriptor` from a registered rule: the same text as `pipl-lint explain`."""
+    from pipl_lint.ruleapi import parse_sections
+
     m = rule.meta
-    sections = rule.sections
+    sections = parse_sections(rule.doc)
     what = sections.get("What it does", m.summary)
     return {
         "id": m.id,

@@ -1,0 +1,89 @@
+"""Diagnostics: analyse the project when a document is first opened and on every save (debounced: a
+burst of saves gives one analysis), then publish the findings of every open document."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+from pipl_lint.lsp.convert import finding_to_diagnostic
+from pipl_lint.lsp.settings import parse_settings
+from pipl_lint.lsp.state import PiplServer
+
+
+def publish(ls: PiplServer) -> None:
+    analysis = ls.analysis
+    if analysis is None:
+        return
+    open_uris = set(ls.workspace.text_documents)
+    for uri in sorted(open_uris | ls.published):
+        rel = analysis.rel(uri)
+        if uri in open_uris and rel is not None:
+            doc = ls.workspace.get_text_document(uri)
+            diags = [finding_to_diagnostic(f, doc.lines, analysis.root, ls.units) for f in analysis.findings(rel)]
+            version = doc.version
+        else:
+            diags, version = [], None
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diags,
+                                                                           version=version))
+        (ls.published.add if diags else ls.published.discard)(uri)
+
+
+async def analyse(ls: PiplServer, uri: str) -> None:
+    if ls.busy:
+        ls.again = True
+        return
+    analysis = ls.analysis_for(uri)
+    if analysis is None:
+        return
+    ls.busy = True
+    try:
+        while True:
+            ls.again = False
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, analysis.run)
+            except Exception as exc:
+                ls.show(f"pipl-lint: analysis failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+                return
+            publish(ls)
+            if not ls.again:
+                break
+    finally:
+        ls.busy = False
+
+
+def schedule(ls: PiplServer, uri: str) -> None:
+    loop = asyncio.get_running_loop()
+    if ls.timer is not None:
+        ls.timer.cancel()
+    ls.timer = loop.call_later(ls.settings.debounce, lambda: loop.create_task(analyse(ls, uri)))
+
+
+def register(server: PiplServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: PiplServer, params: types.InitializeParams) -> None:
+        ls.settings, ls.messages = parse_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: PiplServer, _params: types.InitializedParams) -> None:
+        for message in ls.messages:
+            ls.show(message)
+        ls.messages = []
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: PiplServer, params: types.DidOpenTextDocumentParams) -> None:
+        if ls.analysis is not None and ls.analysis.runs:
+            publish(ls)  # already analysed: show what is known; a save re-analyses
+        else:
+            schedule(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: PiplServer, params: types.DidSaveTextDocumentParams) -> None:
+        schedule(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: PiplServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if uri in ls.published:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            ls.published.discard(uri)

@@ -1,0 +1,133 @@
+"""The server object and the project-wide analysis it keeps.
+
+One analysis per workspace root: the whole project is analysed (the same engine and configuration as
+`pipl-lint check`), in a worker thread so the server keeps answering, and the findings are kept per file
+for diagnostics, code actions and hovers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from lsprotocol import types
+from pipl_lint import __version__
+from pipl_lint.config import Config, ConfigError, find_config, load_config
+from pipl_lint.findings import Diagnostic, Finding
+from pipl_lint.lsp.settings import ServerSettings
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+
+class Analysis:
+    """The last result for one root. `run()` is blocking (call it from a worker thread)."""
+
+    def __init__(self, root: Path, config: Config, use_cache: bool) -> None:
+        self.root = root
+        self.config = config
+        self.use_cache = use_cache
+        self.by_path: dict[str, list[Finding]] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.runs = 0
+        self._lock = threading.Lock()
+
+    def run(self) -> None:
+        from pipl_lint.engine import run
+        from pipl_lint.registry import select
+
+        cache = None
+        if self.use_cache:
+            from pipl_lint.cache import Cache
+            from pipl_lint.catalogs import load_catalog
+
+            cache = Cache(self.root, f"{__version__}|{load_catalog().fingerprint()}|{self.config.fingerprint()}")
+        try:
+            result = run([self.root], self.root, self.config, select(self.config.select, self.config.ignore),
+                         cache=cache)
+        finally:
+            if cache is not None:
+                cache.close()
+        by_path: dict[str, list[Finding]] = {}
+        for f in result.findings:
+            by_path.setdefault(f.path, []).append(f)
+        with self._lock:
+            self.by_path, self.diagnostics = by_path, result.diagnostics
+            self.runs += 1
+
+    def findings(self, rel: str) -> list[Finding]:
+        with self._lock:
+            return list(self.by_path.get(rel, ()))
+
+    def disk_text(self, rel: str) -> str | None:
+        from pipl_lint.parse.decode import BinaryFile, decode
+
+        try:
+            return decode((self.root / rel).read_bytes()).text
+        except (OSError, BinaryFile):
+            return None
+
+    def rel(self, uri: str) -> str | None:
+        path = to_fs_path(uri)
+        if path is None:
+            return None
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+
+class PiplServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("pipl-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        self.settings = ServerSettings()
+        self.messages: list[str] = []  # shown once the client is ready
+        self.analysis: Analysis | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.busy = False
+        self.again = False
+        self.published: set[str] = set()
+
+    def root_for(self, uri: str | None = None) -> Path | None:
+        ws = self.workspace
+        if ws.root_path:
+            return Path(ws.root_path).resolve()
+        for folder in ws.folders.values():
+            path = to_fs_path(folder.uri)
+            if path:
+                return Path(path).resolve()
+        path = to_fs_path(uri) if uri else None
+        return Path(path).resolve().parent if path else None
+
+    def load_config(self, root: Path) -> Config:
+        try:
+            path = Path(self.settings.config) if self.settings.config else find_config(root)
+            config = load_config(path) if path else Config()
+        except ConfigError as exc:
+            self.show(f"pipl-lint: {exc}; using the default configuration", types.MessageType.Warning)
+            config = Config()
+        return self.settings.apply(config)
+
+    def analysis_for(self, uri: str | None = None) -> Analysis | None:
+        if self.analysis is None:
+            root = self.root_for(uri)
+            if root is None:
+                return None
+            self.analysis = Analysis(root, self.load_config(root), self.settings.cache)
+        return self.analysis
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(kind, message))
+
+    def units(self, text: str) -> int:
+        return self.workspace.position_codec.client_num_units(text)
+
+
+def create_server() -> PiplServer:
+    from pipl_lint.lsp import actions, diagnostics, hover
+
+    server = PiplServer()
+    diagnostics.register(server)
+    actions.register(server)
+    hover.register(server)
+    return server

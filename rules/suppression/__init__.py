@@ -1,0 +1,1 @@
+"""Meta rules about the suppressions themselves (`pipl-lint: ignore[...]` comments)."""

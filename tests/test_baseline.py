@@ -1,0 +1,108 @@
+"""The baseline: file format, matching by fingerprint (never by line), counts, gone entries, manual
+entries kept on regeneration, and a round trip on a copy of examples/leaky-app."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pipl_lint import baseline
+from pipl_lint.commands.baseline import run_baseline
+from pipl_lint.commands.check import CheckOptions, run_check
+from pipl_lint.errors import UsageError
+from pipl_lint.findings import Category, Finding, Severity, Span
+
+from tests.conftest import EXAMPLES
+
+APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
+PROVIDER = "app/src/main/java/com/example/dailynews/tracking/TrackingProvider.java"
+
+
+def _f(line: int, anchor: str = "A.onCreate|x", path: str = "A.kt") -> Finding:
+    return Finding("EC101", "pi-api-before-consent", Category.EARLY_COLLECTION, Severity.ERROR, path,
+                   Span(line, 1, line, 2), "`x` reads PI", "fix", (), anchor=anchor)
+
+
+def test_entries_have_no_line_numbers_and_count_duplicates() -> None:
+    b = baseline.from_findings([_f(3), _f(9), _f(4, "B.run|y")])
+    assert len(b.current) == 2
+    doc = json.loads(baseline.dumps(b))
+    assert doc["version"] == 1 and set(doc) == {"version", "tool", "current", "manually_suppressed"}
+    for entry in doc["current"].values():
+        assert set(entry) <= {"rule", "name", "path", "message", "count"} and "line" not in json.dumps(entry)
+    assert doc["current"][_f(3).fingerprint]["count"] == 2
+
+
+def test_apply_matches_by_fingerprint_up_to_the_count() -> None:
+    b = baseline.from_findings([_f(3), _f(4, "gone|z")])
+    out = baseline.apply([_f(30), _f(31), _f(7, "new|n")], b)
+    assert [f.span.line for f in out.baselined] == [30]
+    assert sorted(f.span.line for f in out.new) == [7, 31]  # a second identical finding is new
+    assert out.gone == [_f(4, "gone|z").fingerprint]
+    partial = baseline.apply([], b, scope=frozenset({"other.kt"}))
+    assert partial.gone == []  # a partial run cannot tell that entries for other files are gone
+
+
+def test_manual_entries_survive_regeneration(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    manual = {_f(1, "manual|m").fingerprint: {"rule": "EC101", "name": "n", "path": "A.kt", "message": "m",
+                                               "reason": "reviewed: runs after consent"}}
+    baseline.write(path, baseline.Baseline({}, manual))
+    again = baseline.from_findings([_f(1, "manual|m"), _f(2)], keep=baseline.load(path))
+    assert again.manually_suppressed == manual and list(again.current) == [_f(2).fingerprint]
+    assert baseline.apply([_f(5, "manual|m")], again).baselined  # manual entries hide findings too
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "not found"), ("{", "not JSON"), ('{"version": 7}', "not a version-1"),
+    ('{"version": 1, "current": []}', "`current` must be an object"),
+])
+def test_bad_baseline_files(tmp_path: Path, content: str | None, message: str) -> None:
+    path = tmp_path / "b.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(baseline.BaselineError, match=message):
+        baseline.load(path)
+
+
+def test_round_trip_on_the_leaky_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "leaky-app"
+    shutil.copytree(EXAMPLES / "leaky-app", root)
+    monkeypatch.chdir(root)
+    bl = tmp_path / "pipl-lint-baseline.json"
+    assert run_baseline(CheckOptions(no_cache=True), bl) == 0
+    assert "wrote " in capsys.readouterr().err
+    entries = json.loads(bl.read_text("utf-8"))["current"]
+    assert len(entries) > 20
+
+    # Nothing new: exit 0, everything baselined.
+    assert run_check(CheckOptions(baseline=bl, no_cache=True, format="json")) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["findings"] == 0 and summary["baselined"] >= len(entries) and summary["baseline_gone"] == 0
+
+    # Lines shift, one problem is added, one file's problems are removed.
+    kt = root / APP_KT
+    text = kt.read_text("utf-8").replace(
+        "        DeviceInfoCollector.collect(this)\n",
+        "        DeviceInfoCollector.collect(this)\n"
+        "        val again = Settings.Secure.getString(contentResolver, Settings.Secure.ANDROID_ID)\n")
+    kt.write_text("// moved down\n\n" + text, "utf-8")
+    removed = sum(1 for e in entries.values() if e["path"] == PROVIDER)
+    (root / PROVIDER).unlink()
+    assert run_check(CheckOptions(baseline=bl, no_cache=True, format="json")) == 1
+    doc = json.loads(capsys.readouterr().out)
+    (new,) = doc["findings"]
+    assert new["rule"] == "EC101" and new["path"] == APP_KT and new["line"] == 60
+    assert doc["summary"]["baseline_gone"] >= removed >= 1
+
+    # The text summary says both numbers.
+    run_check(CheckOptions(baseline=bl, no_cache=True))
+    assert f"in the baseline, {doc['summary']['baseline_gone']} baseline entries gone" in capsys.readouterr().out
+
+
+def test_missing_baseline_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="pipl-lint baseline"):
+        run_check(CheckOptions(paths=(EXAMPLES / "compliant-app",), baseline=tmp_path / "none.json", no_cache=True))
