@@ -103,7 +103,7 @@ def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...], message: s
     ('fail-on = 3\n', "`fail-on` must be str"),
     ('[consent]\npredicates = "isAgreed"\n', "`consent.predicates` must be list"),
     ('select = [\n', "invalid TOML"),
-    ('max-file-size = -1\n', "must be positive"),
+    ('max-file-size = -1\n', "positive"),
     ('[severity]\nEC101 = "fatal"\n', "unknown severity"),
 ])
 def test_config_errors_name_the_file(tmp_path: Path, content: str, message: str) -> None:

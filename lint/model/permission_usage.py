@@ -14,8 +14,10 @@ Android rules the analysis follows:
   API keeps both location permissions "used" (`fine-location-for-coarse-use` asks which one is needed);
 - a content URI handed to a picker or editor intent (`Intent(ACTION_PICK, Contacts.CONTENT_URI)`) needs
   no permission: the other app reads the data, so it is recorded as an intent, not as a use;
-- a `tools:node="remove"` in an application module's main manifest removes the permission from every
-  manifest that merges into it; a `<uses-permission>` whose `maxSdkVersion` is below `minSdk` is dead.
+- a `tools:node="remove"` in an application module's manifest (main or a flavour; not a debug-only one,
+  release builds still get the permission) removes it from every manifest that merges into the app — a
+  flavour's removal is taken as intended for the whole app; a `<uses-permission>` whose `maxSdkVersion` is
+  below `minSdk` is dead.
 
 `PermissionUsage.build(ctx)` works on anything that looks like `pipl_lint.ruleapi.Context`; rules reach
 it as `ctx.permission_usage`, the compliance report reads the same object for its "used by" column.
@@ -166,7 +168,7 @@ class PermissionUsage:
         uses += _sdk_uses(src)
         declarations = list(_declarations(src))
         removed = {d.name for d in declarations if d.entry.removed and d.module.is_application
-                   and d.source_set == "main" and not d.merged}
+                   and not d.merged and not d.is_debug}
         merges: dict[str, list[SdkDependency]] = {}
         for found in src.sdks:
             for name in src.catalog.sdk(found.sdk_id).merged_permissions:
@@ -203,7 +205,7 @@ class PermissionUsage:
         return list(self._merges.get(name, ()))
 
     def removed(self, name: str) -> bool:
-        """The app removes `name` from the merged manifest (`tools:node="remove"` in its main manifest)."""
+        """The app removes `name` from the merged manifest (`tools:node="remove"` in one of its manifests)."""
         return name in self.removed_names
 
     def dead(self, decl: Declaration) -> bool:

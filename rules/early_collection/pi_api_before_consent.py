@@ -94,7 +94,9 @@ def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     if ctx.sdk_calls.match(fid, site) is not None:
         return None
     api = ctx.apis.match(fid, site)
-    if api is not None and api.kind in ("method", "field", "constructor"):
+    # Constructors (ActivityResult contracts such as TakePicture/PickContact, AudioRecord) collect nothing
+    # until launched or started by the user or a later call.
+    if api is not None and api.kind in ("method", "field"):
         if api.pi_kind == "installed-apps" and _targets_one_package(site):
             return None
         return api, f"{api.owner_simple}.{api.member}"

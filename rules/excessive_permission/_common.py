@@ -1,0 +1,373 @@
+"""What the excessive-permission rules share: placing a finding on a `<uses-permission>` line, wording,
+store restrictions and legacy bounds (so that one declaration gets one finding), default-handler
+components, what runs at startup, and `tools:node="remove"` edits.
+
+Division of work between the rules, so that a declaration is reported once for one problem:
+- the declaration itself is the problem: `permission-never-grantable`, `permission-name-unknown`,
+  `permission-store-restricted`, `legacy-permission-unbounded` — these also say when nothing uses it;
+- nothing uses it: `permission-declared-unused` (no code, no request, at most an SDK),
+  `permission-requested-unused` (only requested or checked);
+- it is used, but more than the use needs: `read-phone-state-for-identifiers`,
+  `camera-for-capture-intent-only`, `fine-location-for-coarse-use`, `permission-not-necessary-for-category`;
+- it only arrives from libraries: `merged-permission-unused` (build output), `sdk-merged-dangerous-permission`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from pipl_lint.catalogs import Permission
+from pipl_lint.findings import Edit, Finding, Severity
+from pipl_lint.model.manifest import Manifest
+from pipl_lint.model.permission_usage import Declaration, PermissionUsage, Use
+from pipl_lint.model.reach import PreConsent
+from pipl_lint.ruleapi import Context, RuleMeta
+
+T = TypeVar("T")
+_MEMO: weakref.WeakKeyDictionary[Context, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+ANDROID = "android.permission."
+FINE = ANDROID + "ACCESS_FINE_LOCATION"
+COARSE = ANDROID + "ACCESS_COARSE_LOCATION"
+BACKGROUND = ANDROID + "ACCESS_BACKGROUND_LOCATION"
+CAMERA = ANDROID + "CAMERA"
+TOOLS_NS = "http://schemas.android.com/tools"
+# apis.toml entries that hand the capture to another app (no permission unless CAMERA is declared).
+CAPTURE_DELEGATES = frozenset({
+    "intent-action-image-capture", "intent-action-video-capture", "string-action-image-capture",
+    "string-action-video-capture", "activity-result-take-picture", "activity-result-take-picture-preview",
+    "activity-result-capture-video", "gms-code-scanner-get-client",
+})
+# PI kinds whose normal-level permissions still matter when a library merges them in.
+IDENTIFIER_KINDS = frozenset({"advertising-id", "device-id"})
+
+# Components that make an app a default handler (Google Play's SMS / Call Log exceptions).
+SMS_HANDLER_ACTIONS = frozenset({"android.provider.Telephony.SMS_DELIVER",
+                                 "android.provider.Telephony.WAP_PUSH_DELIVER",
+                                 "android.intent.action.RESPOND_VIA_MESSAGE"})
+PHONE_HANDLER_ACTIONS = frozenset({"android.intent.action.DIAL", "android.telecom.InCallService",
+                                   "android.telecom.CallScreeningService"})
+ASSISTANT_ACTIONS = frozenset({"android.service.voice.VoiceInteractionService"})
+ACCESSIBILITY = ("android.permission.BIND_ACCESSIBILITY_SERVICE", "android.accessibilityservice.AccessibilityService")
+NOTIFICATION_LISTENER = ("android.permission.BIND_NOTIFICATION_LISTENER_SERVICE",
+                         "android.service.notification.NotificationListenerService")
+
+
+def memo(ctx: Context, key: str, build: Callable[[], T]) -> T:
+    """A value computed once per Context and shared by the rules of this category."""
+    table = _MEMO.setdefault(ctx, {})
+    if key not in table:
+        table[key] = build()
+    return table[key]  # type: ignore[no-any-return]
+
+
+# --- wording -------------------------------------------------------------------------------------------------
+
+
+def short(name: str) -> str:
+    """`android.permission.CAMERA` → `CAMERA`; other namespaces keep their full name."""
+    return name[len(ANDROID):] if name.startswith(ANDROID) else name
+
+
+def code(name: str) -> str:
+    return f"`{short(name)}`"
+
+
+def listing(items: Iterable[str], limit: int = 2) -> str:
+    items = list(dict.fromkeys(items))
+    shown = items[:limit]
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    if len(shown) > 1 and not more:
+        return ", ".join(shown[:-1]) + " and " + shown[-1]
+    return ", ".join(shown) + more
+
+
+def where(uses: Iterable[Use], limit: int = 2) -> str:
+    """`TelephonyManager.getImei` (DeviceIdProvider.java:38) and 1 more — one entry per line of code."""
+    first: dict[tuple[str, int], Use] = {}
+    for u in uses:
+        first.setdefault((u.path, u.line), u)
+    return listing((f"{u.detail} ({u.path.rsplit('/', 1)[-1]}:{u.line})" for u in first.values()), limit)
+
+
+def sdk_names(uses: Iterable[Use]) -> str:
+    return listing((u.detail.split(" (", 1)[0] for u in uses), 2)
+
+
+def is_debug_path(path: str) -> bool:
+    """`app/src/debug/AndroidManifest.xml`, `app/src/cnDebug/…`: a debug-only source set."""
+    parts = path.split("/")
+    return "src" in parts[:-1] and "debug" in parts[parts.index("src") + 1].lower()
+
+
+def remove_line(name: str) -> str:
+    return f'`<uses-permission android:name="{name}" tools:node="remove" />`'
+
+
+def artifact(coordinate: str) -> str:
+    """`com.umeng.umsdk:common:9.8.5` → `com.umeng.umsdk:common`."""
+    return ":".join(coordinate.split(":")[:2])
+
+
+def merged_note(usage: PermissionUsage, name: str) -> str:
+    """` com.umeng.umsdk:common also merges it: …` when deleting the line is not enough."""
+    sdks = list(dict.fromkeys(f"`{artifact(s.coordinate)}`" for s in usage.merged_by(name)))
+    if not sdks:
+        return ""
+    verb = "merges" if len(sdks) == 1 else "merge"
+    return (f" {listing(sdks)} also {verb} it from the library manifest: declare {remove_line(name)} in the app "
+            f"manifest instead of deleting the line.")
+
+
+# --- findings on declarations --------------------------------------------------------------------------------
+
+
+def with_severity(ctx: Context, meta: RuleMeta, finding: Finding, severity: Severity | None) -> Finding:
+    """A finding with its own severity, unless the configuration sets one for the rule."""
+    if severity is None or meta.id in ctx.config.severity or meta.name in ctx.config.severity:
+        return finding
+    return replace(finding, severity=severity)
+
+
+def declaration_finding(ctx: Context, meta: RuleMeta, decl: Declaration, message: str, *, fix: str,
+                        severity: Severity | None = None, edits: tuple[Edit, ...] = (),
+                        references: tuple[str, ...] = ()) -> Finding:
+    span = ctx.element_span(decl.entry.element)
+    finding = ctx.finding(meta, decl.path, span, message, fix=fix, anchor=decl.name, edits=edits,
+                          references=references)
+    return with_severity(ctx, meta, finding, severity)
+
+
+def permission(ctx: Context, name: str) -> Permission | None:
+    return ctx.catalog.permissions.get(name)
+
+
+def covered(ctx: Context, name: str) -> bool:
+    """The catalog knows how code uses `name`: some API, URI, string or intent action in apis.toml needs it."""
+    def build() -> frozenset[str]:
+        return frozenset(p for api in ctx.catalog.apis for p in api.permissions)
+    return name in memo(ctx, "covered", build)
+
+
+def capture_only(ctx: Context) -> list[Use]:
+    """The capture intents / delegated scanners that are the project's only camera use (empty otherwise)."""
+    usage = ctx.permission_usage
+    if any(u.kind not in ("request", "check") for u in usage.uses(CAMERA)):
+        return []
+    return [u for u in usage.catalog_uses() if u.api is not None and u.api.id in CAPTURE_DELEGATES]
+
+
+def requested_unused(ctx: Context, name: str) -> bool:
+    """Only runtime requests and checks name it, although the catalog knows what would use it."""
+    uses = ctx.permission_usage.uses(name)
+    if not uses or any(u.kind not in ("request", "check") for u in uses) or not covered(ctx, name):
+        return False
+    perm = permission(ctx, name)
+    if perm is None or perm.protection != "dangerous":
+        return False
+    return not (name == CAMERA and capture_only(ctx))
+
+
+def unused_note(usage: PermissionUsage, name: str) -> str:
+    return "" if usage.is_used(name) else "; nothing in the project uses it"
+
+
+def merge_relevant(perm: Permission | None) -> bool:
+    """A permission worth removing when only a library brings it: dangerous, special or store-restricted, or a
+    normal one that unlocks a persistent identifier (`AD_ID`)."""
+    if perm is None:
+        return False
+    return perm.protection in ("dangerous", "special") or bool(perm.restricted) or perm.pi_kind in IDENTIFIER_KINDS
+
+
+def app_uses(usage: PermissionUsage, name: str) -> list[Use]:
+    """Uses by the project itself: code, manifests, requests and checks (not SDKs)."""
+    return [u for u in usage.uses(name) if u.kind != "sdk"]
+
+
+def source_declared(usage: PermissionUsage, name: str) -> bool:
+    """Declared (or removed) in one of the project's own manifests."""
+    return any(d.name == name and not d.merged for d in usage.declarations)
+
+
+# --- store restrictions (permission-store-restricted owns these declarations) -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    severity: Severity
+    why: str  # "restricted by Google Play to …"
+    alternative: str
+    references: tuple[str, ...]
+
+
+PLAY_SMS = ("Google Play SMS and Call Log permissions policy", "191号文 四.1")
+PLAY_FILES = ("Google Play All files access policy", "191号文 四.1")
+PLAY_PACKAGES = ("Google Play package visibility (QUERY_ALL_PACKAGES) policy", "337号 (3)", "T/TAF 077.6",
+                 "191号文 四.1")
+CN_APP_LIST = ("337号 (3)", "T/TAF 108-2022", "191号文 四.1")
+PLAY_INSTALL = ("Google Play REQUEST_INSTALL_PACKAGES policy", "26号", "191号文 四.1")
+PLAY_BACKGROUND = ("Google Play background location policy", "191号文 四.1")
+PLAY_MEDIA = ("Google Play photo and video permissions policy", "191号文 四.1")
+PLAY_ALARM = ("Google Play exact alarm permission policy",)
+OVERLAY = ("191号文 四.1", "TC260-PG-20204A Annex B")
+
+
+def _actions(ctx: Context) -> frozenset[str]:
+    def build() -> frozenset[str]:
+        return frozenset(a for m in ctx.manifests for c in m.components if not c.removed for a in c.actions)
+    return memo(ctx, "actions", build)
+
+
+def default_handler(ctx: Context, group: str) -> bool:
+    """The project declares the component of a default SMS (`SMS`) or Phone/caller-ID (`CALL_LOG`) handler,
+    or of an assistant — the roles Google Play accepts for these permissions."""
+    actions = _actions(ctx)
+    wanted = SMS_HANDLER_ACTIONS if group == "SMS" else PHONE_HANDLER_ACTIONS
+    return bool(actions & (wanted | ASSISTANT_ACTIONS))
+
+
+def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
+    """Why Google Play (or Chinese app-list rules) restrict this declaration, if they do. Debug-only
+    declarations never reach a store."""
+    perm = permission(ctx, decl.name)
+    if perm is None or decl.is_debug:
+        return None
+    alt = perm.alternative
+    tags = set(perm.restricted)
+    if "play-sms-calllog" in tags:
+        group = "SMS" if perm.group == "SMS" else "CALL_LOG"
+        if default_handler(ctx, group):
+            return None
+        role = "SMS or Assistant" if group == "SMS" else "Phone, caller-ID or Assistant"
+        return Restriction(Severity.ERROR, f"restricted by Google Play to the default {role} app, "
+                                           f"and the project declares no such handler", alt, PLAY_SMS)
+    if "play-all-files" in tags:
+        return Restriction(Severity.ERROR, "restricted by Google Play to file managers, backup and antivirus apps "
+                                           "(All files access)", alt, PLAY_FILES)
+    if "play-package-visibility" in tags:
+        return Restriction(Severity.WARNING, "restricted by Google Play (package visibility) and reveals the "
+                                             "installed-app list, which Chinese regulators treat as personal "
+                                             "information (337号 (3))", alt, PLAY_PACKAGES)
+    if "cn-app-list" in tags:
+        return Restriction(Severity.WARNING, "a permission to read other apps' data (the app list or usage "
+                                             "history), which Chinese regulators treat as personal information "
+                                             "(337号 (3), T/TAF 108)", alt,
+                           CN_APP_LIST)
+    if "play-install-packages" in tags:
+        return Restriction(Severity.WARNING, "restricted by Google Play to apps whose core function is installing "
+                                             "packages", alt, PLAY_INSTALL)
+    if "play-background-location" in tags:
+        return Restriction(Severity.WARNING, "restricted by Google Play (background location needs a declaration "
+                                             "and a prominent disclosure)", alt, PLAY_BACKGROUND)
+    if "play-photo-video" in tags:
+        return Restriction(Severity.WARNING, "restricted by Google Play to apps that need broad photo and video "
+                                             "access; one-off picks must use the photo picker", alt, PLAY_MEDIA)
+    if "play-exact-alarm" in tags and perm.short == "USE_EXACT_ALARM":
+        return Restriction(Severity.WARNING, "restricted by Google Play to alarm-clock and calendar apps", alt,
+                           PLAY_ALARM)
+    if perm.short in ("SYSTEM_ALERT_WINDOW", "WRITE_SETTINGS"):
+        return Restriction(Severity.INFO, "a special access (drawing over other apps, changing system "
+                                          "settings) that the user must grant on a settings page", alt, OVERLAY)
+    return None
+
+
+# --- legacy bounds (legacy-permission-unbounded owns these declarations) -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    max_sdk: int  # the android:maxSdkVersion to declare
+    reason: str  # why newer releases do not need the permission
+
+
+def legacy_bound(ctx: Context, decl: Declaration) -> Bound | None:
+    """The `android:maxSdkVersion` the project's targetSdk makes possible, when the declaration lacks it."""
+    perm = permission(ctx, decl.name)
+    target = ctx.target_sdk()
+    if perm is None or not perm.legacy_max_sdk or target is None:
+        return None
+    bound = perm.legacy_max_sdk
+    if perm.short == "WRITE_EXTERNAL_STORAGE":
+        if target < 29:
+            return None
+        bound = 29 if _legacy_storage(ctx) else 28
+        reason = (f"with scoped storage the app does not need it from Android {11 if bound == 29 else 10} "
+                  f"(API {bound + 1}) on")
+    elif perm.short == "READ_EXTERNAL_STORAGE":
+        if target < 33:
+            return None
+        reason = "apps targeting Android 13 get media through `READ_MEDIA_*` or the photo picker there"
+    elif perm.short in ("BLUETOOTH", "BLUETOOTH_ADMIN"):
+        if target < 31:
+            return None
+        reason = "apps targeting Android 12 use `BLUETOOTH_SCAN`/`BLUETOOTH_CONNECT` from API 31 on"
+    else:
+        return None
+    current = decl.entry.max_sdk
+    if current is not None and current <= bound:
+        return None
+    return Bound(bound, reason)
+
+
+def _legacy_storage(ctx: Context) -> bool:
+    return any(m.application is not None and m.application.attrs.get("android:requestLegacyExternalStorage") == "true"
+               for m in ctx.app_manifests())
+
+
+# --- startup ---------------------------------------------------------------------------------------------------
+
+
+def startup_reach(ctx: Context) -> PreConsent:
+    """What runs at startup without a user action (after consent too: a launcher that asks right after the
+    privacy dialog still asks at startup)."""
+    return memo(ctx, "startup", lambda: PreConsent(ctx.index, ctx.consent, ctx.entries, stop_at_consent=False))
+
+
+def at_startup(ctx: Context, use: Use) -> bool:
+    if use.fid is None or use.site is None:
+        return False
+    if use.fid not in startup_reach(ctx).reached:
+        return False
+    return not ctx.consent.state(use.site).user_action
+
+
+# --- edits -------------------------------------------------------------------------------------------------------
+
+
+def main_manifest(ctx: Context) -> Manifest | None:
+    """The app's main manifest (where `tools:node="remove"` lines go)."""
+    for module, manifest in ctx.module_manifests:
+        if module.is_application and manifest.path.endswith("src/main/AndroidManifest.xml"):
+            return manifest
+    apps = ctx.app_manifests()
+    return apps[0] if len(apps) == 1 else None
+
+
+def remove_edit(manifest: Manifest | None, name: str) -> tuple[Edit, ...]:
+    """Insert the `tools:node="remove"` line right after `<manifest …>` when the tools namespace is declared."""
+    root = manifest.root if manifest is not None else None
+    if manifest is None or root is None or root.self_closing or not _declares_tools(root.attr_spans, root.attrs):
+        return ()
+    indent = " " * 4
+    text = f'\n{indent}<uses-permission android:name="{name}" tools:node="remove" />'
+    return (Edit(manifest.path, root.end, root.end, text),)
+
+
+def _declares_tools(spans: dict[str, tuple[int, int]], attrs: dict[str, str]) -> bool:
+    return "xmlns:tools" in spans or attrs.get("xmlns:tools") == TOOLS_NS
+
+
+def attribute_edit(decl: Declaration, attribute: str, value: str) -> tuple[Edit, ...]:
+    """Set `attribute` on the declaration: replace its value, or add it after the last attribute."""
+    el = decl.entry.element
+    if attribute in el.attr_spans:
+        start, end = el.attr_spans[attribute]
+        return (Edit(decl.path, start, end, value),)
+    if not el.attr_spans:
+        return ()
+    last = max(end for _start, end in el.attr_spans.values())  # the closing quote of the last value
+    return (Edit(decl.path, last + 1, last + 1, f' {attribute}="{value}"'),)

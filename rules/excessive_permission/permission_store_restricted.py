@@ -1,0 +1,159 @@
+"""A permission or service that app stores restrict is declared: its declaration alone gets reviewed.
+
+## What it does
+Reports declarations that Google Play restricts, or that Chinese regulators read as app-list collection:
+- SMS and Call Log permissions (`READ_SMS`, `RECEIVE_SMS`, `SEND_SMS`, `READ_CALL_LOG` …) when no manifest
+  component makes the app a default SMS, Phone, caller-ID or Assistant handler (error);
+- `MANAGE_EXTERNAL_STORAGE` (error);
+- `QUERY_ALL_PACKAGES`, `com.android.permission.GET_INSTALLED_APPS`, `PACKAGE_USAGE_STATS`,
+  `REQUEST_INSTALL_PACKAGES`, `ACCESS_BACKGROUND_LOCATION`, `READ_MEDIA_IMAGES`/`READ_MEDIA_VIDEO`,
+  `USE_EXACT_ALARM` (warning);
+- `SYSTEM_ALERT_WINDOW` and `WRITE_SETTINGS` (info);
+- services bound as an accessibility service or a notification listener (warning), on the `<service>` line.
+The message says when nothing in the project uses the permission, and the fix names the alternative API.
+
+## Why is this bad?
+Google Play rejects or removes apps that declare these permissions without an approved core use and a
+Permissions Declaration Form (SMS/Call Log, All files access, package visibility, background location,
+`REQUEST_INSTALL_PACKAGES`, photo and video, exact alarms, AccessibilityService). The installed-app list is a
+top MIIT finding (337号 (3) 常用软件应用列表; T/TAF 077.6 and 108). The store reads the manifest, so an unused
+declaration is enough to be rejected.
+
+## Example
+```xml
+<uses-permission android:name="android.permission.READ_SMS" />   <!-- for OTP auto-fill -->
+<uses-permission android:name="android.permission.QUERY_ALL_PACKAGES" />
+```
+
+## Use instead
+```kotlin
+SmsRetriever.getClient(context).startSmsUserConsent(null)   // one-time codes, no SMS permission
+```
+```xml
+<queries><package android:name="com.tencent.mm" /></queries>   <!-- only the apps you need -->
+```
+Use SAF (`ACTION_OPEN_DOCUMENT`) or MediaStore instead of all-files access, the photo picker
+(`PickVisualMedia`) instead of `READ_MEDIA_IMAGES`, foreground location instead of background location,
+the app store instead of a self-updater, inexact alarms or WorkManager instead of exact alarms.
+
+## Fix safety
+No automatic fix: dropping the permission removes the feature built on it.
+
+## Limitations
+Whether the app qualifies for a Play exception (a real default SMS app, a file manager, a launcher that
+needs every package) cannot be seen from source; suppress the finding with the reason when it does.
+Debug-only manifests are skipped: stores never see debug builds. Default-handler detection looks for the
+role's intent filter (`SMS_DELIVER`, `RESPOND_VIA_MESSAGE`, `DIAL`, `InCallService`, `CallScreeningService`,
+`VoiceInteractionService`), not for the role being granted.
+
+## References
+- Google Play: SMS and Call Log permissions; All files access; Package visibility (QUERY_ALL_PACKAGES);
+  REQUEST_INSTALL_PACKAGES; Background location; Photo and video permissions; Exact alarm; AccessibilityService API
+- 337号 (3) 常用软件应用列表; T/TAF 077.6, T/TAF 108-2022
+- 191号文 四.1
+- TC260-PG-20204A Annex B (Android special sensitive permissions)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.manifest import Component
+from pipl_lint.model.permission_usage import Use
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.excessive_permission._common import (
+    ACCESSIBILITY,
+    BACKGROUND,
+    COARSE,
+    FINE,
+    NOTIFICATION_LISTENER,
+    code,
+    declaration_finding,
+    is_debug_path,
+    merged_note,
+    sdk_names,
+    store_restriction,
+    where,
+    with_severity,
+)
+
+META = RuleMeta(
+    id="EP204",
+    name="permission-store-restricted",
+    category=Category.EXCESSIVE_PERMISSION,
+    severity=Severity.ERROR,
+    summary="A permission or service that Google Play or Chinese app-list rules restrict is declared",
+    fix="Remove it, or use the alternative API; keep it only for an approved core use",
+    references=("Google Play restricted permissions", "337号 (3)", "T/TAF 108-2022", "191号文 四.1",
+                "TC260-PG-20204A Annex B"),
+)
+
+SERVICE_FIX = {
+    "accessibility": ("an accessibility service, which reads the screen content of every app; Google Play "
+                      "allows it only for genuine accessibility tools, with a prominent disclosure",
+                      "Remove the service unless the app is an accessibility tool; disclose what it reads and get "
+                      "consent before enabling it",
+                      ("Google Play AccessibilityService API policy", "191号文 四.1")),
+    "notification-listener": ("a notification listener, which reads every notification (messages, codes, names)",
+                              "Remove the listener unless it is a core companion or wearable feature; disclose it "
+                              "and get consent before asking the user to enable it",
+                              ("191号文 四.1", "PIPL Art. 6")),
+}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    usage = ctx.permission_usage
+    for decl in usage.live():
+        restriction = store_restriction(ctx, decl)
+        if restriction is None:
+            continue
+        note, unused = _usage_note(usage.uses(decl.name))
+        if unused:
+            fix = f"Remove the {code(decl.name)} declaration. {restriction.alternative}"
+        else:
+            fix = f"{restriction.alternative} Keep it only for an approved core use, and declare that use."
+        yield declaration_finding(ctx, META, decl, f"{code(decl.name)} is {restriction.why}{note}",
+                                  fix=(fix + merged_note(usage, decl.name)).strip(), severity=restriction.severity,
+                                  references=restriction.references)
+    for manifest in ctx.manifests:
+        if is_debug_path(manifest.path):
+            continue
+        for comp in manifest.components:
+            kind = _service_kind(comp)
+            if kind is None:
+                continue
+            why, fix, refs = SERVICE_FIX[kind]
+            finding = ctx.finding(META, manifest.path, ctx.element_span(comp.element),
+                                  f"`{comp.name}` is {why}", fix=fix, anchor=f"{kind}|{comp.cls}", references=refs)
+            yield with_severity(ctx, META, finding, Severity.WARNING)
+
+
+def _usage_note(uses: list[Use]) -> tuple[str, bool]:
+    """(`; used by …` / `; requested by …` / `; only <SDK> …` / `; nothing … uses it`, whether nothing uses it)."""
+    in_code = [u for u in uses if u.is_code]
+    requests = [u for u in uses if u.kind in ("request", "check")]
+    sdks = [u for u in uses if u.kind == "sdk"]
+    if in_code:
+        return f"; used by {where(in_code)}", False
+    if requests:
+        together = [u for u in requests if u.kind == "request" and BACKGROUND in u.permissions
+                    and {FINE, COARSE} & set(u.permissions)]
+        if together:
+            return (f"; {where(together, 1)} requests it together with foreground location, which Android 11 and "
+                    f"later ignore"), False
+        return f"; requested by {where(requests)}", False
+    if sdks:
+        return f"; nothing in the project's code uses it (only {sdk_names(sdks)} lists it)", True
+    return "; nothing in the project uses it", True
+
+
+def _service_kind(comp: Component) -> str | None:
+    if comp.kind != "service" or comp.removed:
+        return None
+    marks = {comp.permission or "", *comp.actions}
+    if marks & set(ACCESSIBILITY):
+        return "accessibility"
+    if marks & set(NOTIFICATION_LISTENER):
+        return "notification-listener"
+    return None
