@@ -50,7 +50,7 @@ def _run(fn: object, *args: object, **kwargs: object) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("pipl-lint: interrupted\n")
         code = exitcodes.ERROR
-    except Exception as exc:  # noqa: BLE001 - the one place that turns a crash into exit code 2
+    except Exception as exc:
         if os.environ.get("PIPL_LINT_DEBUG"):
             raise
         sys.stderr.write(f"pipl-lint: internal error: {type(exc).__name__}: {exc} "

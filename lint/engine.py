@@ -32,7 +32,6 @@ from pipl_lint.summaries import SummaryStore
 from pipl_lint.suppress import apply_suppressions
 
 
-
 @dataclass
 class RunResult:
     scan_root: Path

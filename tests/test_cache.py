@@ -83,7 +83,7 @@ def test_crafted_entries_are_rejected_not_trusted(app: Path) -> None:
     key = content_key(src.read_bytes(), src.name, "kotlin")
     cache.put_summaries([(key, b"\x93garbage"), ("other", msgspec.msgpack.encode({"__reduce__": "os.system"}))])
     cache.close()
-    code, out = check(app)
+    _code, out = check(app)
     assert findings(out) == findings(expected)
 
 

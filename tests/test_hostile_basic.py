@@ -16,8 +16,8 @@ from tests.conftest import EXAMPLES
 PIPL_LINT = str(Path(sys.executable).parent / "pipl-lint")
 SECRET = "TOP-SECRET-CONTENT-4242"
 
-XXE = f"""<?xml version="1.0"?>
-<!DOCTYPE manifest [<!ENTITY leak SYSTEM "file://{{secret}}"> <!ENTITY remote SYSTEM "http://127.0.0.1:9/x">]>
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE manifest [<!ENTITY leak SYSTEM "file://{secret}"> <!ENTITY remote SYSTEM "http://127.0.0.1:9/x">]>
 <manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.evil">
     <application android:label="&leak;&remote;" />
 </manifest>

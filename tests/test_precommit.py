@@ -14,7 +14,8 @@ from tests.conftest import EXAMPLES, ROOT
 PIPL_LINT = Path(sys.executable).parent / "pipl-lint"
 LEAK = """
     fun collectEarly() {
-        val id = android.provider.Settings.Secure.getString(contentResolver, android.provider.Settings.Secure.ANDROID_ID)
+        val id = android.provider.Settings.Secure.getString(
+            contentResolver, android.provider.Settings.Secure.ANDROID_ID)
     }
 """
 
@@ -70,9 +71,9 @@ def test_hook_blocks_a_leak_and_passes_the_fix(repo: Path) -> None:
 def test_commit_is_refused_through_installed_hook(repo: Path) -> None:
     installed = pre_commit(repo, "install")
     assert installed.returncode == 0, installed.stderr
-    manifest = next(p for p in repo.rglob("AndroidManifest.xml") if "/src/main/" in p.as_posix() and "/app/" in p.as_posix())
-    text = manifest.read_text()
-    manifest.write_text(text.replace("<application", '<uses-permission android:name="android.permission.READ_PRIVILEGED_PHONE_STATE" />\n    <application', 1))
+    manifest = repo / "app" / "src" / "main" / "AndroidManifest.xml"
+    privileged = '<uses-permission android:name="android.permission.READ_PRIVILEGED_PHONE_STATE" />'
+    manifest.write_text(manifest.read_text().replace("<application", f"{privileged}\n    <application", 1))
     git(repo, "add", "-A")
     commit = subprocess.run(["git", "commit", "-m", "permission"], cwd=repo, capture_output=True, text=True)
     assert commit.returncode != 0
@@ -80,6 +81,7 @@ def test_commit_is_refused_through_installed_hook(repo: Path) -> None:
 
 
 def test_hook_manifest_is_valid() -> None:
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+    hooks = str(ROOT / ".pre-commit-hooks.yaml")
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", hooks],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -62,7 +62,7 @@ def run_rules(fmt: str = "text") -> int:
             if r.meta.category != current:
                 current = r.meta.category
                 sys.stdout.write(f"\n{current.value}\n")
-            sys.stdout.write(f"  {r.meta.id}  {r.meta.name:<{width}}  {str(r.meta.severity):<7}  {r.meta.summary}\n")
+            sys.stdout.write(f"  {r.meta.id}  {r.meta.name:<{width}}  {r.meta.severity!s:<7}  {r.meta.summary}\n")
     elif fmt == "markdown":
         sys.stdout.write(rules_markdown())
     else:

@@ -7,8 +7,12 @@ object creation, property/field read and function reference becomes a `Site` tha
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from tree_sitter import Node
 
 from pipl_lint.model.summary import (
     Arg,
@@ -23,12 +27,12 @@ from pipl_lint.model.summary import (
     Site,
     StringLit,
 )
-from tree_sitter import Node
 
 MAX_DEPTH = 400
 MAX_TEXT = 200
 MAX_ARG_ITEMS = 24
 MAX_ERRORS = 20
+CLOCK_EVERY = 1024  # visits between two looks at the clock
 
 # Factories whose result has the receiver's type: X.getInstance(), X.from(ctx), X.with(...)
 FACTORY_NAMES = frozenset({
@@ -140,6 +144,18 @@ class Extractor:
         self.errors: list[tuple[int, int]] = []
         self.too_deep = False
         self.facade = ""
+        self.deadline = math.inf  # time.perf_counter() value after which the walk stops
+        self.timed_out = False
+        self.visits = 0
+        self._by_fqn: dict[str, ClassBuilder] | None = None
+
+    def out_of_time(self) -> bool:
+        """True once the deadline has passed (checked every CLOCK_EVERY visits); the walk then unwinds and
+        the summary holds what was seen so far."""
+        self.visits += 1
+        if not self.timed_out and self.visits % CLOCK_EVERY == 0 and time.perf_counter() > self.deadline:
+            self.timed_out = True
+        return self.timed_out
 
     # --- text and positions ------------------------------------------------------------------------
     def text(self, node: Node | None, limit: int = MAX_TEXT) -> str:
@@ -287,7 +303,9 @@ class Extractor:
         if function < 0 or function >= len(self.functions):
             return None
         owner: str | None = self.functions[function].owner
-        by_fqn = {c.fqn: c for c in self.classes}
+        if self._by_fqn is None or len(self._by_fqn) != len(self.classes):
+            self._by_fqn = {c.fqn: c for c in self.classes}
+        by_fqn = self._by_fqn
         while owner and owner in by_fqn:
             cb = by_fqn[owner]
             if ident in cb.fields:

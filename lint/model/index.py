@@ -165,11 +165,10 @@ class ProgramIndex:
                 if cand in self.classes:
                     return cand
         for fqn in self.by_simple.get(head, ()):
-            if not rest and fqn.rsplit(".", 1)[-1] == head and len(self.by_simple[head]) == 1:
-                # A unique project class of that name in a package the file imports with a wildcard or
-                # not at all (Java same-module default) — only when nothing else could match.
-                if fs is not None and (fqn.rsplit(".", 1)[0] in self._wildcards[file]):
-                    return fqn
+            # A unique project class of that name in a package the file imports with a wildcard.
+            if not rest and len(self.by_simple[head]) == 1 and fs is not None and \
+                    fqn.rsplit(".", 1)[0] in self._wildcards[file]:
+                return fqn
         if fs is not None and self._wildcards[file]:
             return f"{self._wildcards[file][0]}.{text}" if not self._is_builtin(text) else text
         return text
@@ -204,10 +203,8 @@ class ProgramIndex:
     def is_subtype(self, fqn: str, *bases: str) -> bool:
         """True when `fqn` extends one of `bases` (FQNs; an unresolved simple name also matches)."""
         simple = {b.rsplit(".", 1)[-1] for b in bases}
-        for a in self.ancestors(fqn):
-            if a in bases or (a.rsplit(".", 1)[-1] in simple and a not in self.classes):
-                return True
-        return False
+        return any(a in bases or (a.rsplit(".", 1)[-1] in simple and a not in self.classes)
+                   for a in self.ancestors(fqn))
 
     def subtypes(self, fqn: str) -> Iterator[str]:
         seen = {fqn}

@@ -104,7 +104,8 @@ class Manifest:
     def launcher_activities(self) -> tuple[Component, ...]:
         found = []
         for c in self.components:
-            if (c.kind == "activity-alias" and c.is_launcher and c.target_activity) or (c.kind == "activity" and c.is_launcher):
+            alias = c.kind == "activity-alias" and c.target_activity
+            if c.is_launcher and (alias or c.kind == "activity"):
                 found.append(c)
         return tuple(found)
 

@@ -41,7 +41,7 @@ def app_meta_data(ctx: object) -> dict[str, tuple[str | None, object]]:
     """`<meta-data>` under `<application>` in the app modules' manifests, except debug/test variants:
     name -> (value, element). The main manifest wins over flavour manifests."""
     out: dict[str, tuple[str | None, object]] = {}
-    for m in sorted(getattr(ctx, "app_manifests")(), key=lambda m: "/src/main/" not in f"/{m.path}"):
+    for m in sorted(ctx.app_manifests(), key=lambda m: "/src/main/" not in f"/{m.path}"):
         if "/src/debug/" in f"/{m.path}" or "/src/test" in f"/{m.path}":
             continue
         for md in m.meta_data():
@@ -54,7 +54,7 @@ def app_meta_data(ctx: object) -> dict[str, tuple[str | None, object]]:
 def removed_components(ctx: object) -> set[str]:
     """Components the app removes from the merged manifest with `tools:node="remove"`."""
     out: set[str] = set()
-    for m in getattr(ctx, "app_manifests")():
+    for m in ctx.app_manifests():
         for c in m.components:
             if c.removed:
                 out.add(c.cls)
@@ -63,7 +63,7 @@ def removed_components(ctx: object) -> set[str]:
 
 def main_application(ctx: object) -> tuple[object, object] | None:
     """(manifest, <application> element) of the first app module's main manifest."""
-    manifests = sorted(getattr(ctx, "app_manifests")(), key=lambda m: "/src/main/" not in f"/{m.path}")
+    manifests = sorted(ctx.app_manifests(), key=lambda m: "/src/main/" not in f"/{m.path}")
     for m in manifests:
         if m.application is not None and "/src/debug/" not in f"/{m.path}":
             return m, m.application.element

@@ -51,7 +51,8 @@ META = RuleMeta(
     category=Category.EARLY_COLLECTION,
     severity=Severity.WARNING,
     summary="An SDK's auto-initialising ContentProvider is left active",
-    fix='Disable the SDK\'s auto-init switch or remove its provider with tools:node="remove", then initialise after consent',
+    fix=('Disable the SDK\'s auto-init switch or remove its provider with tools:node="remove", then initialise '
+         "after consent"),
     references=("191号文 三.1", "191号文 五.1", "PIPL Art. 13"),
 )
 

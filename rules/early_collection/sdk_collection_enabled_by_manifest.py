@@ -68,7 +68,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     app = main_application(ctx)
     seen: set[str] = set()
     for found in ctx.sdks:
-        if found.sdk_id in seen or not found.module.is_application and not ctx.app_modules():
+        if found.sdk_id in seen or (not found.module.is_application and not ctx.app_modules()):
             continue
         seen.add(found.sdk_id)
         sdk = ctx.catalog.sdk(found.sdk_id)
