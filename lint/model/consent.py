@@ -28,7 +28,7 @@ USER_CALL = re.compile(
     r"^((set|add)On\w*Listener|set(Positive|Negative|Neutral)Button|clickable|combinedClickable|"
     r"onClick|registerForActivityResult|rememberLauncherForActivityResult|setOnClickListener|"
     r"doOn\w*(Click|Text)\w*|setOnPreferenceClickListener|IconButton|TextButton|Button|OutlinedButton|"
-    r"setItems|setSingleChoiceItems|setMultiChoiceItems)$")
+    r"setItems|setSingleChoiceItems|setMultiChoiceItems|setAction)$")
 USER_LABEL = re.compile(
     r"^on(Click|LongClick|DoubleClick|Agree|Accept|Confirm|Consent|Positive|Negative|Dismiss\w*|"
     r"Checked\w*|Check\w*|Select\w*|Item\w*Click|Value\w*|Tap|Press\w*|Allow|Deny|Disagree|Reject|"
@@ -85,7 +85,7 @@ class ConsentModel:
                 for arg in site.args:
                     if any(CONSENT_WORD.search(s) for s in arg.strings):
                         return True
-                    if any(CONSENT_WORD.search(r) and r[:1].isupper() for r in arg.refs):
+                    if any(CONSENT_WORD.search(r) and r[:1].isupper() and not _resource_id(r) for r in arg.refs):
                         return True  # a key constant such as KEY_PRIVACY_AGREED
         return False
 
@@ -138,6 +138,11 @@ class ConsentModel:
             elif g.atoms and any(_meaningful(a) for a in g.atoms):
                 notes.insert(0, f"`{_short(g)}` (line {g.line}) is not a consent check")
         return SiteState(gated and not refused, user, tuple(notes), refused)
+
+
+def _resource_id(ref: str) -> bool:
+    """`R.string.privacy_policy_url`, `android.R.id.x`: a resource id, not a stored key."""
+    return ref.startswith("R.") or ".R." in ref
 
 
 def _looks_boolean(name: str) -> bool:

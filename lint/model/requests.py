@@ -4,7 +4,8 @@ receives the user's answer.
 Forms: `requestPermissions` (Activity/Fragment/`ActivityCompat`), ActivityResult launchers
 (`registerForActivityResult(RequestPermission()/RequestMultiplePermissions())` or Compose
 `rememberLauncherForActivityResult` + `launch(...)`), PermissionX, XXPermissions, AndPermission, utilcode
-`PermissionUtils`, EasyPermissions, RxPermissions, Dexter, the project's own wrappers from configuration, and
+`PermissionUtils`, EasyPermissions, RxPermissions, Dexter, Accompanist (`rememberPermissionState` +
+`launchPermissionRequest()`), the project's own wrappers from configuration, and
 project functions that pass a parameter on to one of these (found without configuration). Permission
 arguments are resolved through `Manifest.permission.X`, string literals, wrapper constants (`Permission.CAMERA`)
 and constants or arrays declared in the project (`val PERMS = arrayOf(...)`).
@@ -14,6 +15,11 @@ function reference for launchers, `onRequestPermissionsResult` (and EasyPermissi
 for `requestPermissions`, and the lambdas or anonymous listeners handed to a wrapper chain (`request { }`,
 `subscribe { }`, `withListener(...)`, `onDenied { }`). `refusal_branch` tells whether a site in a callback
 runs only when the user refused.
+
+Limits: the summary does not record which property a `registerForActivityResult(...)` initialises, so a
+`launch` is linked to the registrations of its composable or class, narrowed by contract (one permission or
+several); a class with two launchers of the same contract links each `launch` to both callbacks. Permission
+names built at run time (`if (SDK_INT >= 33) A else B`, loop variables) are not resolved.
 """
 
 from __future__ import annotations
@@ -41,6 +47,10 @@ WRAPPER_CALLS: tuple[tuple[str, str, str], ...] = (
     ("Dexter", "withPermission", "Dexter"),
     ("Dexter", "withPermissions", "Dexter"),
 )
+# Accompanist (Compose): the launch call → the state that names the permissions.
+ACCOMPANIST_LAUNCHES = {"launchPermissionRequest": "rememberPermissionState",
+                        "launchMultiplePermissionRequest": "rememberMultiplePermissionsState"}
+WRAPPER_CONSTANT_OWNERS = ("Permission", "Permissions", "PermissionConstants")
 RX_CALLS = ("request", "requestEach", "requestEachCombined", "ensure", "ensureEach", "ensureEachCombined")
 RESULT_OVERRIDES = ("onRequestPermissionsResult", "onPermissionsGranted", "onPermissionsDenied", "onRationaleDenied")
 # Callbacks (overrides, anonymous methods, chain calls) that run only when the user refused.
@@ -53,6 +63,7 @@ CHAIN_SETUP = frozenset({"permission", "permissions", "permissionGroup", "with",
                          "withActivity", "runtime", "explainReasonBeforeRequest", "onExplainRequestReason",
                          "interceptor", "description", "rationale", "check", "start"})
 REFUSAL_WORDS = ("denied", "deny", "refus", "reject", "declin")
+GRANT_WORDS = ("granted", "allowed", "haspermission", "hasselfpermission")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +111,9 @@ class Registration:
 class PermissionRequest:
     fid: FnId
     site: Site
-    permissions: tuple[str, ...]  # fully qualified names, in order, without duplicates
+    permissions: tuple[str, ...]  # fully qualified names, without duplicates (literals before constants)
     # requestPermissions | launcher | PermissionX | XXPermissions | AndPermission | PermissionUtils |
-    # EasyPermissions | RxPermissions | Dexter | wrapper
+    # EasyPermissions | RxPermissions | Dexter | Accompanist | wrapper
     form: str
     rationale_in_call: bool  # the call itself carries an explanation (EasyPermissions' rationale text)
     contract: str = ""  # launchers: RequestPermission | RequestMultiplePermissions
@@ -140,7 +151,7 @@ def grant_sense(atom: Atom, params: Iterable[str] = ()) -> bool | None:
     if any(w in low for w in REFUSAL_WORDS):
         return negated
     names = set(params)
-    if "granted" in low or "allowed" in low or atom.text in names or names.intersection(atom.names):
+    if any(w in low for w in GRANT_WORDS) or atom.text in names or names.intersection(atom.names):
         return not negated
     return None
 
@@ -201,6 +212,11 @@ def _contract(site: Site) -> str:
     return ""
 
 
+def chain_text(text: str) -> str:
+    """A call chain's text without the line breaks and indentation between its calls."""
+    return "".join(text.split())
+
+
 def _list_like(type_text: str) -> bool:
     """A parameter that can carry permission names: String, arrays, lists, sets, or untyped."""
     return type_text in ("", "String", "Array", "List", "MutableList", "ArrayList", "Collection", "Set",
@@ -257,6 +273,11 @@ class RequestFinder:
         self._scope_cache[owner] = out or [owner]
         return self._scope_cache[owner]
 
+    def _declared_in(self, owner: str, member: str) -> bool:
+        """A project class named like `owner` declares the constant `member`."""
+        simple = owner.rsplit(".", 1)[-1]
+        return any(o.rsplit(".", 1)[-1] == simple for o, _values in self._constants.get(member, ()))
+
     def permissions_in(self, fid: FnId, args: Iterable[Arg], depth: int = 0) -> list[str]:
         out: list[str] = []
         for arg in args:
@@ -269,26 +290,31 @@ class RequestFinder:
         return list(dict.fromkeys(out))
 
     def resolve_ref(self, fid: FnId, ref: str, depth: int = 0) -> list[str]:
+        if depth > 3:
+            return []
+        owner, _, member = ref.rpartition(".")
+        if owner.rsplit(".", 1)[-1] in WRAPPER_CONSTANT_OWNERS and self._declared_in(owner, member):
+            return self._resolve_values(fid, ref, self.constant(fid, ref) or (), depth)  # the project's own
         n = normalise(ref)
         if n:
             return [n]
-        if depth > 3 or not ref.replace(".", "").replace("_", "").isalnum():
+        if not ref.replace(".", "").replace("_", "").isalnum():
             return []
         values = self.constant(fid, ref)
-        if values is None:
-            return []
+        return self._resolve_values(fid, ref, values, depth) if values is not None else []
+
+    def _resolve_values(self, fid: FnId, ref: str, values: Iterable[str], depth: int) -> list[str]:
         out: list[str] = []
         for v in values:
-            n = normalise(v)
-            if n:
-                out.append(n)
-            elif v != ref:
+            if v != ref:
                 out += self.resolve_ref(fid, v, depth + 1)
         return out
 
     # --- forms -----------------------------------------------------------------------------------------------
     def form_of(self, fid: FnId, site: Site) -> str:
         """The request form of a call site, or "" when it is not a permission request."""
+        if site.kind == "call" and site.name in ACCOMPANIST_LAUNCHES:
+            return "Accompanist" if self._accompanist_states(fid, site) else ""
         if site.kind != "call" or not site.args:
             return ""
         head = _head(site)
@@ -307,6 +333,12 @@ class RequestFinder:
             return "wrapper"
         return ""
 
+    def _accompanist_states(self, fid: FnId, site: Site) -> list[Site]:
+        """Accompanist `rememberPermissionState(...)` / `rememberMultiplePermissionsState(...)` in the same
+        composable that a `launchPermissionRequest()` / `launchMultiplePermissionRequest()` call launches."""
+        wanted = ACCOMPANIST_LAUNCHES[site.name]
+        return [s for s in self.index.sites_of(fid) if s.kind == "call" and s.name == wanted]
+
     def _is_launcher(self, fid: FnId, site: Site) -> bool:
         if all(_is_lambda(a) for a in site.args):
             return False  # a coroutine `scope.launch { }`
@@ -321,12 +353,17 @@ class RequestFinder:
         if not form:
             return None
         args = [a for a in site.args if not _is_lambda(a)] if form == "launcher" else list(site.args)
+        states = self._accompanist_states(fid, site) if form == "Accompanist" else []
+        if states:
+            args = [a for state in states for a in state.args if not _is_lambda(a)]
         perms = self.permissions_in(fid, args)
         if not perms:
             return None
         contract = ""
         registration = None
-        if form == "launcher":
+        if states:
+            callbacks = tuple(cb for state in states for cb in self._lambda_args(fid, state))
+        elif form == "launcher":
             regs = self.registrations_for(fid, site)
             registration = regs[0] if len(regs) == 1 else None
             contract = regs[0].contract if regs else ""
@@ -341,7 +378,8 @@ class RequestFinder:
 
     @functools.cached_property
     def _requests(self) -> list[PermissionRequest]:
-        names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers}
+        names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers,
+                 *ACCOMPANIST_LAUNCHES}
         out: list[PermissionRequest] = []
         for fi, fs in enumerate(self.index.files):
             for site in fs.sites:
@@ -440,12 +478,12 @@ class RequestFinder:
         if form == "wrapper":
             return tuple(self._lambda_args(fid, site))
         # Chains: PermissionX / XXPermissions / AndPermission / PermissionUtils / RxPermissions / Dexter.
-        prefix = f"{site.receiver}.{site.name}" if site.receiver else site.name
+        prefix = chain_text(f"{site.receiver}.{site.name}" if site.receiver else site.name)
         out = []
         for later in self.index.sites_of(fid):
             if later.kind != "call" or later.name in CHAIN_SETUP or later is site:
                 continue
-            if not (later.receiver or "").startswith(prefix):
+            if not chain_text(later.receiver or "").startswith(prefix):
                 continue
             params = next((lambda_params(a) for a in later.args if _is_lambda(a)), ())
             out += self._handed_callbacks(fid, later, later.name, params, later.receiver)

@@ -1,0 +1,148 @@
+"""A broadcast receiver starts the app by itself on boot, network changes, unlock or package events.
+
+## What it does
+Finds `<receiver>` elements in the app's manifests (not removed, not disabled) whose intent filters listen for
+broadcasts that fire without the user opening the app — boot (`BOOT_COMPLETED`, `LOCKED_BOOT_COMPLETED`,
+`QUICKBOOT_POWERON`), connectivity (`CONNECTIVITY_CHANGE`, Wi-Fi state), unlock (`USER_PRESENT`,
+`USER_UNLOCKED`), package events (`PACKAGE_ADDED`/`REPLACED`/`REMOVED`/`CHANGED`) and power
+(`ACTION_POWER_CONNECTED`) — and that start work: their `onReceive` (or what it calls) starts a service or
+activity, enqueues WorkManager/JobScheduler work, sets an alarm, initialises an SDK or reads personal
+information. Receivers whose class is not in the project (an SDK's) are reported too, since their code
+cannot be checked. `android:exported="false"` does not prevent system broadcasts from being delivered.
+
+## Why is this bad?
+Frequent self-start (自启动) and chained start (关联启动) is item 6 of MIIT 164号 ("APP频繁自启动和关联启动"), and MIIT
+26号 forbids self-start and chained start, wake-up, calling or updating other apps without need. Test agencies
+check it (T/TAF 078.10). A receiver that starts services on boot also runs code — and often SDKs — before
+the user opens the app, let alone consents.
+
+## Example
+```xml
+<receiver android:name=".sync.BootReceiver" android:exported="true">
+    <intent-filter>
+        <action android:name="android.intent.action.BOOT_COMPLETED" />
+    </intent-filter>
+</receiver>
+```
+
+## Use instead
+Remove the receiver (and `RECEIVE_BOOT_COMPLETED`); schedule the work while the app runs, after consent —
+WorkManager keeps its own schedule across reboots:
+```kotlin
+fun onConsentGiven(context: Context) {
+    val sync = PeriodicWorkRequestBuilder<FeedSyncWorker>(12, TimeUnit.HOURS).build()
+    WorkManager.getInstance(context).enqueueUniquePeriodicWork("feed-sync", ExistingPeriodicWorkPolicy.KEEP, sync)
+}
+```
+Keep a boot receiver only for features that truly need one (alarms the user set, a VPN the user turned on).
+
+## Fix safety
+No automatic fix.
+
+## Limitations
+Receivers registered in code (`registerReceiver`) run only while the app runs and are not reported.
+Receivers merged from SDK manifests are seen only when a merged manifest is present in the build output.
+"Starts work" is judged from the project's own code; a receiver that only logs is not reported.
+
+## References
+- 164号 (二)6 APP频繁自启动和关联启动
+- MIIT 26号 (no self-start or chained start)
+- T/TAF 078.10
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.index import COMPONENT_STARTERS, FnId
+from pipl_lint.model.manifest import Component
+from pipl_lint.model.summary import Site
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.consent_flow._common import short
+
+META = RuleMeta(
+    id="CF313",
+    name="autostart-receiver",
+    category=Category.CONSENT_FLOW,
+    severity=Severity.WARNING,
+    summary="A broadcast receiver starts the app's work on boot, network change, unlock or package events",
+    fix="Remove the receiver (and RECEIVE_BOOT_COMPLETED), or do the work when the user opens the app",
+    references=("164号 (二)6", "MIIT 26号", "T/TAF 078.10"),
+)
+
+AUTOSTART: dict[str, str] = {
+    "android.intent.action.BOOT_COMPLETED": "boot", "android.intent.action.LOCKED_BOOT_COMPLETED": "boot",
+    "android.intent.action.QUICKBOOT_POWERON": "boot", "com.htc.intent.action.QUICKBOOT_POWERON": "boot",
+    "android.intent.action.REBOOT": "boot",
+    "android.net.conn.CONNECTIVITY_CHANGE": "network change", "android.net.wifi.STATE_CHANGE": "network change",
+    "android.net.wifi.WIFI_STATE_CHANGED": "network change",
+    "android.intent.action.USER_PRESENT": "unlock", "android.intent.action.USER_UNLOCKED": "unlock",
+    "android.intent.action.SCREEN_ON": "screen on",
+    "android.intent.action.PACKAGE_ADDED": "package event", "android.intent.action.PACKAGE_REPLACED": "package event",
+    "android.intent.action.PACKAGE_REMOVED": "package event", "android.intent.action.PACKAGE_CHANGED": "package event",
+    "android.intent.action.PACKAGE_FULLY_REMOVED": "package event",
+    "android.intent.action.ACTION_POWER_CONNECTED": "power connected",
+    "android.intent.action.ACTION_POWER_DISCONNECTED": "power disconnected",
+}
+WORK_CALLS = frozenset({"startService", "startForegroundService", "bindService", "startActivity", "startActivities",
+                        "enqueue", "enqueueUniqueWork", "enqueueUniquePeriodicWork", "schedule", "setExact",
+                        "setExactAndAllowWhileIdle", "setRepeating", "setInexactRepeating", "setAndAllowWhileIdle",
+                        "setAlarmClock", "enqueueWork", "sendBroadcast"})
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for manifest in ctx.manifests:  # library modules' receivers are merged into the app too
+        if "/src/debug/" in f"/{manifest.path}":
+            continue
+        for comp in manifest.components:
+            if comp.kind != "receiver" or comp.removed or not comp.enabled or comp.cls in seen:
+                continue
+            events = sorted({AUTOSTART[a] for a in comp.actions if a in AUTOSTART})
+            if not events:
+                continue
+            work = _work(ctx, comp)
+            if work is None:
+                continue
+            seen.add(comp.cls)
+            kind = "Exported receiver" if comp.effectively_exported else "Receiver"
+            message = f"{kind} `{short(comp.cls)}` runs on {' / '.join(events)} {work}"
+            yield ctx.finding(META, manifest.path, ctx.element_span(comp.element), message, anchor=comp.cls)
+
+
+def _work(ctx: Context, comp: Component) -> str | None:
+    """How the receiver starts work ("and starts `SyncService`"), or None when its code does nothing of the kind."""
+    index = ctx.index
+    if comp.cls not in index.classes:
+        return "(its code is not in the project)"
+    todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(comp.cls, "onReceive")]
+    seen: set[FnId] = set()
+    while todo:
+        fid, depth = todo.pop()
+        if fid in seen:
+            continue
+        seen.add(fid)
+        for site in index.sites_of(fid):
+            found = _work_site(ctx, fid, site)
+            if found:
+                return found
+            if depth < 3 and site.kind in ("call", "new"):
+                todo += [(t, depth + 1) for t, _how in index.resolve(fid, site)]
+    return None
+
+
+def _work_site(ctx: Context, fid: FnId, site: Site) -> str:
+    if site.kind in ("call", "new") and site.name in COMPONENT_STARTERS and site.args:
+        started = [short(ctx.index.function(t).owner) for t, _how in ctx.index.component_targets(fid, site)]
+        if started:
+            return f"and starts `{started[0]}`"
+    if site.kind == "call" and site.name in WORK_CALLS:
+        return f"and calls `{site.qualified}`"
+    sdk = ctx.sdk_calls.match(fid, site, roles=("init",))
+    if sdk is not None:
+        return f"and initialises {sdk[0].name.split(' (', 1)[0]}"
+    api = ctx.apis.match(fid, site)
+    if api is not None and api.pi_kind:
+        return f"and reads {ctx.catalog.pi_kinds[api.pi_kind].label_en.lower()}"
+    return ""

@@ -1,0 +1,135 @@
+"""The app collects personal information but has no first-run consent gate.
+
+## What it does
+Looks for the two halves of a consent gate in an app that collects personal information (catalogued data
+SDKs among its dependencies, personal-information APIs in its code, or runtime permission requests):
+
+- a **consent UI**: a dialog, activity or composable that shows privacy-policy text (a string resource,
+  literal or layout text naming 隐私政策 / 隐私协议 / the Privacy Policy) with an agree action (an
+  `agree`/`同意` button listener, an `onAgree =` callback, a positive dialog button labelled 同意/Agree) and a
+  disagree action;
+- a **stored agreement read at startup**: a consent check (a SharedPreferences / MMKV / DataStore read of a
+  `privacy`/`agree`/`consent`/`隐私`/`协议` key, a function that does one, or a configured
+  `consent.predicates` function) in a condition that runs from the Application or the launcher activity.
+
+It reports once per project, at the Application class (or the launcher activity), naming what collects and
+which half is missing.
+
+## Why is this bad?
+191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
+the privacy policy; app stores reject such apps (OPPO's rejection text: "您的应用在首次运行时未通过弹窗等明显方式提醒
+用户阅读隐私政策") and expect a 不同意 path in the pop-up. Without a stored answer that is checked at every
+start, nothing keeps SDKs and personal-information reads from running before the user agrees (PIPL
+Art. 13, Art. 14, Art. 17).
+
+## Example
+```kotlin
+class App : Application() {
+    override fun onCreate() {
+        super.onCreate()
+        UMConfigure.init(this, KEY, CHANNEL, UMConfigure.DEVICE_TYPE_PHONE, "")  // no dialog anywhere
+    }
+}
+```
+
+## Use instead
+```kotlin
+class SplashActivity : AppCompatActivity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        if (PrivacyStore.isAgreed(this)) return openMain()
+        AlertDialog.Builder(this)
+            .setTitle(R.string.privacy_title)                 // 隐私政策
+            .setMessage(policySummaryWithLinks())             // links to the full policy
+            .setPositiveButton(R.string.agree) { _, _ ->      // 同意
+                PrivacyStore.setAgreed(this, true)
+                SdkBootstrap.initAll(this)
+                openMain()
+            }
+            .setNegativeButton(R.string.disagree) { _, _ -> showBasicModeOffer() }  // 不同意
+            .setCancelable(false)
+            .show()
+    }
+}
+```
+
+## Fix safety
+No automatic fix: the dialog, its texts and the stored flag are the app's own.
+
+## Limitations
+A consent UI is recognised from its texts and button handlers; a dialog built by a server-driven UI, a
+WebView page or a custom view whose buttons are named unlike agree/同意 is not seen (configure the stored
+check with `consent.predicates` so at least that half is found). Whether the dialog is really shown first,
+and shown modally, cannot be proven statically. Apps whose only collection happens inside SDK binaries
+that are not catalogued are not considered collecting.
+
+## References
+- 191号文 一.2, 一.1
+- PIPL Art. 13, Art. 14, Art. 17
+- GB/T 41391-2022 6.4
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity, TraceStep
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.consent_flow._common import app_anchor, consent_uis, memo, startup, what_collects
+
+META = RuleMeta(
+    id="CF301",
+    name="consent-gate-missing",
+    category=Category.CONSENT_FLOW,
+    severity=Severity.ERROR,
+    summary="The app collects personal information but has no first-run privacy dialog backed by a stored agreement",
+    fix="Show a first-run privacy dialog (policy summary, link to the full policy, 同意 and 不同意), store the "
+        "answer, and check it at every start before any SDK or personal-information API runs",
+    references=("191号文 一.2", "191号文 一.1", "PIPL Art. 13", "PIPL Art. 14", "PIPL Art. 17"),
+)
+
+WRITES = ("set", "save", "put", "update", "store", "mark", "record", "clear", "reset", "remove")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    what, evidence = what_collects(ctx)
+    if not what:
+        return
+    anchor = app_anchor(ctx)
+    if anchor is None:
+        return
+    uis = [ui for ui in consent_uis(ctx) if ui.refuse]
+    partial = [ui for ui in consent_uis(ctx) if not ui.refuse]
+    read = startup_consent_read(ctx)
+    if uis and read:
+        return
+    if not uis and not read:
+        problem = "no first-run privacy dialog and no stored agreement read at startup"
+    elif not uis:
+        ui = partial[0] if partial else None
+        problem = (f"the privacy UI `{ui.name}` has no disagree action" if ui else
+                   "no dialog shows the privacy policy with agree and disagree actions") + \
+            " (a stored agreement is read at startup)"
+    else:
+        problem = f"the privacy dialog `{uis[0].name}` exists but no stored agreement is read at startup"
+    trace = list(evidence)
+    for ui in (uis or partial)[:1]:
+        trace.append(TraceStep(ui.path, ui.line, f"`{ui.name}` shows the privacy policy"))
+    message = f"{what} collect personal information, but {problem}"
+    yield ctx.finding(META, anchor.path, anchor.span, message, trace=tuple(trace), anchor="consent-gate")
+
+
+def startup_consent_read(ctx: Context) -> bool:
+    """A stored agreement is checked in code that runs at startup (Application, launcher and what they call)."""
+    def build() -> bool:
+        consent = ctx.consent
+        predicates = consent.predicate_functions() | consent.configured_simple
+        for reached in startup(ctx).functions():
+            for site in ctx.index.sites_of(reached.fid):
+                if any(consent.guard_state(g) != 0 for g in site.guards):
+                    return True
+                if site.kind == "call" and site.name in predicates and not site.name.startswith(WRITES):
+                    return True
+        return False
+
+    return memo(ctx, "startup_consent_read", build)

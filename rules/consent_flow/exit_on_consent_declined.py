@@ -1,0 +1,115 @@
+"""The privacy dialog's disagree button closes the app with no second chance and no basic mode.
+
+## What it does
+Finds the first-run privacy UI (a dialog, activity or composable showing privacy-policy text with agree and
+disagree actions) and its disagree handlers: a listener on a `disagree`/`refuse`/`reject`/`不同意`/`拒绝`
+button, an `onDisagree =`/`onReject =` callback, a dialog's negative button or a Compose button labelled
+不同意/拒绝/退出/Disagree. Reports an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
+`System.exit`, `exitProcess`, `Process.killProcess`, `moveTaskToBack(true)`) that the handler runs directly
+or through project functions, rather than from a second dialog the user confirms.
+
+## Why is this bad?
+Closing the app at once is acceptable to reviewers only when the basic function really needs personal
+information. For the many app types whose basic function needs none (news, video, tools … — 13 of the 39
+types in 《常见类型移动互联网应用程序必要个人信息范围规定》), refusing the policy must not cost the basic function
+(第四条; 191号文 四.2 for non-necessary information). Stores accept a second explanation before exiting, and
+expect a basic or guest mode where the app can work without personal information.
+
+## Example
+```kotlin
+binding.disagree.setOnClickListener { finishAffinity() }
+```
+
+## Use instead
+```kotlin
+binding.disagree.setOnClickListener {
+    MaterialAlertDialogBuilder(this)
+        .setMessage(R.string.privacy_second_chance)          // what the user loses, and basic mode
+        .setPositiveButton(R.string.read_again, null)
+        .setNegativeButton(R.string.basic_mode) { _, _ -> PrivacyStore.setBasicMode(this, true); openMain() }
+        .show()
+}
+```
+
+## Fix safety
+No automatic fix.
+
+## Limitations
+The disagree action is recognised by its name or label text; a button named unlike any of them is not
+seen. Whether the basic function of the app needs personal information is not judged: apps of the app
+types that need some may legitimately exit after a second explanation, which this rule accepts.
+
+## References
+- 《常见类型移动互联网应用程序必要个人信息范围规定》 第四条
+- 191号文 四.2
+- PIPL Art. 16
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.index import FnId
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.consent_flow._common import Handler, consent_uis, exits_in
+
+META = RuleMeta(
+    id="CF307",
+    name="exit-on-consent-declined",
+    category=Category.CONSENT_FLOW,
+    severity=Severity.WARNING,
+    summary="Disagreeing with the privacy policy closes the app with no second chance or basic mode",
+    fix="On disagree, explain once more what the app does without consent and offer a basic mode; exit only if "
+        "the user confirms and the basic function really needs personal information",
+    references=("必要个人信息范围规定 第四条", "191号文 四.2", "PIPL Art. 16"),
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    seen: set[tuple[str, int]] = set()
+    for ui in consent_uis(ctx):
+        second = _second_chances(ctx, ui.refuse)
+        for handler in ui.refuse:
+            if handler.fid in second or _nested(handler, ui.refuse, ctx):
+                continue  # a button of the second explanation that a disagree button opened
+            sites = [s for s in ctx.index.sites_of(handler.fid) if handler.contains(s)]
+            exits, opens = exits_in(ctx, handler.fid, sites, own=handler.inner)
+            for ex in exits:
+                if ex.site.name == "finish" and opens:
+                    continue
+                site, fid = (ex.via, handler.fid) if ex.via is not None else (ex.site, ex.fid)
+                key = (ctx.path_of(fid), site.line)
+                if key in seen:
+                    continue
+                seen.add(key)
+                how = f"`{ex.how}`" if ex.via is None else f"`{site.qualified}()` (which reaches `{ex.how}`)"
+                message = (f"{handler.what} of the privacy UI `{ui.name}` closes the app with {how}: no second "
+                           "explanation and no basic mode")
+                yield ctx.site_finding(META, fid, site, message)
+
+
+def _second_chances(ctx: Context, handlers: list[Handler]) -> set[FnId]:
+    """Functions that a disagree handler calls (two levels): dialogs they show are second explanations."""
+    out: set[FnId] = set()
+    todo = [(h.fid, site, 0) for h in handlers for site in ctx.index.sites_of(h.fid) if h.contains(site)]
+    while todo:
+        fid, site, depth = todo.pop()
+        if site.kind not in ("call", "new"):
+            continue
+        for target, _how in ctx.index.resolve(fid, site):
+            if target in out or target == fid:
+                continue
+            out.add(target)
+            if depth < 1:
+                todo += [(target, s, depth + 1) for s in ctx.index.sites_of(target)]
+    return out
+
+
+def _nested(handler: Handler, handlers: list[Handler], ctx: Context) -> bool:
+    """The handler belongs to a dialog shown inside another disagree handler."""
+    for site in ctx.index.sites_of(handler.fid):
+        if handler.contains(site):
+            outer = site.deferred[: site.deferred.index(handler.deferred)]
+            return any(h is not handler and h.fid == handler.fid and h.deferred in outer for h in handlers)
+    return False

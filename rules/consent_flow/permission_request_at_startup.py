@@ -1,0 +1,103 @@
+"""A runtime permission is requested at startup instead of when the user uses the feature that needs it.
+
+## What it does
+Finds runtime permission requests in every form (`requestPermissions`, `ActivityCompat.requestPermissions`,
+ActivityResult launchers from `registerForActivityResult` / Compose `rememberLauncherForActivityResult`,
+PermissionX, XXPermissions, AndPermission, utilcode `PermissionUtils`, EasyPermissions, RxPermissions, Dexter,
+`permissions.wrappers` and the project's own wrapper functions) that run by themselves when the app
+starts: in the Application, a ContentProvider or initializer, the launcher activity's lifecycle and its
+permission/activity-result callbacks, the screens the launcher opens without a user action and the
+fragments those screens add (`onCreate`, `onStart`, `onResume`, `onViewCreated` …), and anything they
+call — rather than from a click or another user action. Requests that also run before the user has
+consented say so.
+
+## Why is this bad?
+A permission dialog at launch asks before the user has seen the feature, so the purpose cannot be clear.
+Before consent it is a violation of its own: 191号文 三.1 names turning on PI-capable permissions before the
+user agrees. At launch it is the 过度索取权限 category of the MIIT campaign (337号 (7): permissions unrelated to
+the current scenario, such as contacts, location or SMS asked for at first launch). MIIT 26号 requires
+permissions to be requested dynamically, when the function that needs them starts, and Huawei AppGallery's
+review FAQ §5.5 rejects requests made before the user starts using the function.
+
+## Example
+```kotlin
+class SplashActivity : AppCompatActivity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        ActivityCompat.requestPermissions(this, arrayOf(Manifest.permission.ACCESS_FINE_LOCATION), REQ)
+    }
+}
+```
+
+## Use instead
+```kotlin
+class WeatherFragment : Fragment() {
+    private val locate = registerForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+        if (granted) showLocalWeather() else showCityPicker()
+    }
+
+    override fun onViewCreated(view: View, savedInstanceState: Bundle?) {
+        binding.useMyLocation.setOnClickListener {            // the user asks for the feature
+            explainThen { locate.launch(Manifest.permission.ACCESS_COARSE_LOCATION) }
+        }
+    }
+}
+```
+
+## Fix safety
+No automatic fix: the request must move into the feature's own flow.
+
+## Limitations
+A screen counts as opened at startup when the launcher (or a screen it opens) starts it through an
+`Intent` naming its class, or adds it as a fragment by constructing it, outside a click handler; screens
+reached through navigation graphs, reflection or a router library are not followed, and an activity the
+user opened on purpose (a scanner started from a button) is not reported. Requests whose permissions
+cannot be resolved to names are not recognised (configure `permissions.wrappers`).
+
+## References
+- 191号文 三.1
+- 337号 (7) 过度索取权限
+- MIIT 26号 (request dynamically when the function is used)
+- Huawei AppGallery review FAQ §5.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.consent_flow._common import (
+    before_consent,
+    dangerous,
+    names,
+    perm_short,
+    requests_at_startup,
+    startup,
+)
+
+META = RuleMeta(
+    id="CF302",
+    name="permission-request-at-startup",
+    category=Category.CONSENT_FLOW,
+    severity=Severity.ERROR,
+    summary="A runtime permission is requested at startup rather than when the user uses the feature",
+    fix="Request the permission from the user action that starts the feature needing it, after consent",
+    references=("191号文 三.1", "337号 (7)", "MIIT 26号", "Huawei AppGallery review FAQ §5.5"),
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    reach = startup(ctx)
+    for req, reached in requests_at_startup(ctx):
+        perms = dangerous(ctx, req.permissions)
+        if not perms:
+            continue
+        asked = names([perm_short(p) for p in perms], code=True)
+        when = "before the user consents" if before_consent(ctx, req) else "at startup"
+        message = (f"`{req.site.qualified}` asks for {asked} {when} (reached from {reached.entry.note}), "
+                   "not on a user action")
+        trace = reach.trace(reached, req.site, f"`{req.site.qualified}` asks for {asked}")
+        fix = (f"Ask for {asked} only when the user opens the feature that needs it (a click handler), after "
+               "consent and after explaining why")
+        yield ctx.site_finding(META, req.fid, req.site, message, fix=fix, trace=trace)

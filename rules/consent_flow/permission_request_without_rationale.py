@@ -1,0 +1,180 @@
+"""A runtime permission is requested without first telling the user what it is for.
+
+## What it does
+For every runtime permission request, looks for a purpose shown before the system dialog, in the request's
+own context or in its callers (two levels up):
+
+- the request runs from a confirmation of an explanation: a dialog's positive button, a Compose
+  `confirmButton`, a "continue"/"allow" button;
+- a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
+  `explain…` / `…Purpose…` function;
+- a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
+  `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
+  shown earlier in the same context;
+- the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
+  `explainReasonBeforeRequest()` / `onExplainRequestReason`, XXPermissions' `interceptor`/`description`.
+
+Configuration: `permissions.require-rationale = false` turns the rule off (for apps whose explanation is
+shown by a platform or framework the linter cannot see).
+
+## Why is this bad?
+191号文 二.3 makes it a violation not to state the purpose when asking for a permission that can collect
+personal information; MIIT 26号 requires apps to tell users why at the same time as they call album,
+contacts, location and similar permissions ("同步告知用户申请该权限的目的"). The system dialog itself only names the
+permission group, never the app's reason.
+
+## Example
+```kotlin
+binding.scan.setOnClickListener {
+    cameraPermission.launch(Manifest.permission.CAMERA)   // straight to the system dialog
+}
+```
+
+## Use instead
+```kotlin
+binding.scan.setOnClickListener {
+    MaterialAlertDialogBuilder(this)
+        .setTitle(R.string.camera_rationale_title)
+        .setMessage(R.string.camera_rationale)              // "用于扫描二维码，不会保存图像"
+        .setPositiveButton(R.string.action_continue) { _, _ -> cameraPermission.launch(Manifest.permission.CAMERA) }
+        .setNegativeButton(R.string.not_now, null)
+        .show()
+}
+```
+
+## Fix safety
+No automatic fix: the purpose text is the app's own.
+
+## Limitations
+The linter sees that something is shown, not what it says: a dialog about something else in the same
+function counts as an explanation. Purpose banners drawn by a shared base class or a custom view outside
+the caller chain are not seen; configure `permissions.require-rationale = false` or suppress the finding
+where that is the case. A T/TAF 076 `<meta-data>` purpose in the manifest is not shown to the user at the
+time of the request and does not count.
+
+## References
+- 191号文 二.3
+- MIIT 26号 (同步告知用户申请该权限的目的)
+- TC260-PG-20204A (state the purpose when requesting)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.consent import is_user_deferred
+from pipl_lint.model.index import FnId
+from pipl_lint.model.requests import PermissionRequest, chain_text
+from pipl_lint.model.summary import Deferred, Site
+from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.consent_flow._common import (
+    POSITIVE_CALLS,
+    callers,
+    dangerous,
+    names,
+    perm_short,
+    string_refs,
+)
+
+META = RuleMeta(
+    id="CF304",
+    name="permission-request-without-rationale",
+    category=Category.CONSENT_FLOW,
+    severity=Severity.WARNING,
+    summary="A runtime permission is requested without first showing the user what it is for",
+    fix="Show why the permission is needed (a dialog or banner naming the feature) before the system dialog",
+    references=("191号文 二.3", "MIIT 26号", "TC260-PG-20204A"),
+)
+
+RATIONALE_CALLS = frozenset({"shouldShowRequestPermissionRationale", "shouldShowRationale",
+                             "explainReasonBeforeRequest", "onExplainRequestReason", "showRequestReasonDialog",
+                             "interceptor", "description", "rationale", "setRationale"})
+DIALOG_CALLS = frozenset({"AlertDialog", "Builder", "MaterialAlertDialogBuilder", "BottomSheetDialog",
+                          "ModalBottomSheet", "BasicAlertDialog", "PopupWindow", "showAtLocation", "showAsDropDown",
+                          "setMessage", "Dialog", "AppCompatDialog"})
+CONFIRM_LABELS = frozenset({"confirmButton", "onConfirm", "onConfirmed", "onPositive", "onContinue", "onAllow",
+                            "onOk", "onAccept", "onGrant", "onProceed", "onNext", "positiveButton"})
+CONFIRM_WORDS = ("positive", "confirm", "continue", "allow", "proceed", "grant", "understand", "gotit", "go_on",
+                 "btnok", "okbutton", "ok_button", "next")
+PURPOSE_WORDS = ("rationale", "purpose", "reason", "explain", "explanation", "why", "tip", "notice", "usage",
+                 "说明", "用途", "目的")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    if not ctx.config.require_rationale:
+        return
+    for req in ctx.permission_requests:
+        perms = dangerous(ctx, req.permissions)
+        if not perms or _explained(ctx, req):
+            continue
+        asked = names([perm_short(p) for p in perms], code=True)
+        message = (f"`{req.site.qualified}` asks for {asked} without first showing why (no rationale dialog, "
+                   "`shouldShowRequestPermissionRationale` branch or purpose text before it)")
+        fix = (f"Before asking for {asked}, show what the feature needs it for (a dialog whose positive button "
+               "makes the request, or a purpose banner while the system dialog shows)")
+        yield ctx.site_finding(META, req.fid, req.site, message, fix=fix)
+
+
+def _explained(ctx: Context, req: PermissionRequest) -> bool:
+    if req.rationale_in_call or _chain_explains(ctx, req):
+        return True
+    return _context_explains(ctx, req.fid, req.site, depth=0, seen=set())
+
+
+def _chain_explains(ctx: Context, req: PermissionRequest) -> bool:
+    """PermissionX `.explainReasonBeforeRequest()` / `.onExplainRequestReason { }` and the like, chained to
+    the request."""
+    prefix = chain_text(f"{req.site.receiver}.{req.site.name}" if req.site.receiver else req.site.name)
+    for site in ctx.index.sites_of(req.fid):
+        if site.name in RATIONALE_CALLS and (chain_text(site.receiver or "").startswith(prefix) or
+                                             site.name in (req.site.receiver or "")):
+            return True
+    return False
+
+
+def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[FnId]) -> bool:
+    """`at` (a request, or a call leading to one) runs after an explanation: from a confirmation button, behind a
+    rationale check, after a dialog or purpose text in the same context — here or in a caller."""
+    if any(_confirms(d) for d in at.deferred):
+        return True
+    if any("shouldShow" in a.text and "Rationale" in a.text for g in at.guards for a in g.atoms):
+        return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch
+    for site in ctx.index.sites_of(fid):
+        if site.line > at.line or not _encloses(site.deferred, at.deferred):
+            continue
+        if _explains(site):
+            return True
+    if depth >= 2 or fid in seen:
+        return False
+    seen.add(fid)
+    return any(_context_explains(ctx, caller, call, depth + 1, seen) for caller, call in callers(ctx, fid))
+
+
+def _confirms(d: Deferred) -> bool:
+    if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS:
+        return True
+    receiver = d.receiver.replace(".", "").lower()
+    return is_user_deferred(d) and any(w in receiver for w in CONFIRM_WORDS)
+
+
+def _encloses(outer: tuple[Deferred, ...], inner: tuple[Deferred, ...]) -> bool:
+    """Code in context `outer` runs before (or as part of) the code in context `inner`."""
+    return inner[: len(outer)] == outer
+
+
+def _explains(site: Site) -> bool:
+    if site.kind not in ("call", "new", "field"):
+        return False
+    name = site.name.rsplit(".", 1)[-1]
+    if name in RATIONALE_CALLS:
+        return True
+    if site.kind in ("call", "new") and name in DIALOG_CALLS:
+        return name != "Builder" or "Dialog" in f"{site.receiver}.{site.name}"
+    if name == "make" and (site.receiver or "").endswith("Snackbar"):
+        return True
+    if any(any(w in ref.lower() for w in PURPOSE_WORDS) for ref in string_refs(site)):
+        return True
+    low = name.lower()
+    return site.kind == "call" and site.receiver is None and low.startswith(("show", "explain", "display")) and \
+        any(w in low for w in PURPOSE_WORDS)
