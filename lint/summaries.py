@@ -87,6 +87,6 @@ class SummaryStore:
 
 
 def _with_path(summary: FileSummary, rel: str) -> FileSummary:
-    from dataclasses import replace
+    import msgspec
 
-    return replace(summary, path=rel)
+    return msgspec.structs.replace(summary, path=rel)

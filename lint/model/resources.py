@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipl_lint.parse.xml import XmlElement, parse_xml
+from pipl_lint.parse.xml import XmlElement, parse_xml, parse_xml_root
 
 ASSET_SUFFIXES = (".html", ".htm", ".txt", ".md")
 MAX_ASSET_BYTES = 2 * 1024 * 1024
@@ -28,6 +28,31 @@ class Layout:
     root: XmlElement
 
 
+def _wanted_locale(folder: str) -> bool:
+    """`values`, `values-zh-rCN`, `values-b+zh+Hans`, `values-en-rGB`, `values-night` … but not `values-fr`."""
+    parts = folder.split("-")[1:]
+    if not parts:
+        return True
+    lang = parts[0]
+    if lang.startswith("b+"):
+        lang = lang[2:].split("+")[0]
+    return len(lang) != 2 or lang in ("zh", "en")
+
+
+def string_elements(text: str) -> list[tuple[str, str, int]]:
+    """(name, text, line) of every `<string>` in a strings.xml, with the hardened parser but without
+    the position tokenizer (string files can be large and only lines are needed)."""
+    root = parse_xml_root(text)
+    if root is None:
+        return []
+    out = []
+    for el in root.iter("string"):
+        name = el.get("name") or ""
+        value = "".join(t for t in el.itertext() if isinstance(t, str))[:4000]
+        out.append((name, value, el.sourceline or 1))
+    return out
+
+
 class Resources:
     """Lazily loaded resources of one project. `read_text(path)` returns None (and records a diagnostic)
     for files that cannot be read; `rel(path)` gives the path relative to the scan root."""
@@ -43,17 +68,17 @@ class Resources:
 
     @functools.cached_property
     def strings(self) -> dict[str, list[StringRes]]:
-        """name → every translation."""
+        """name → its default, Chinese and English texts (other locales say nothing new to a rule)."""
         out: dict[str, list[StringRes]] = {}
         for path in self._string_files:
-            text = self._read(path)
-            doc = parse_xml(text) if text is not None else None
-            if doc is None or doc.root is None:
+            if not _wanted_locale(path.parent.name):
                 continue
-            for el in doc.root.children:
-                if el.tag == "string":
-                    name = el.get("name") or ""
-                    out.setdefault(name, []).append(StringRes(name, el.text, self._rel(path), el.line))
+            text = self._read(path)
+            if text is None:
+                continue
+            rel = self._rel(path)
+            for name, value, line in string_elements(text):
+                out.setdefault(name, []).append(StringRes(name, value, rel, line))
         return out
 
     @functools.cached_property

@@ -1,19 +1,18 @@
 """Per-file summaries of Kotlin and Java sources: what the whole-project analysis needs, nothing more.
 
 A summary depends only on the file's bytes (and the extractor version), so it can be cached by content
-hash. Everything is made of tuples, strings, ints and bools so that it serialises to JSON losslessly.
+hash. The types are frozen msgspec Structs encoded as arrays: the cache decodes them against these exact
+types (fast, and a crafted cache entry can only fail validation, never run code).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any, get_args, get_origin, get_type_hints
+import msgspec
 
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Import:
+class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):
     path: str  # com.x.Foo, com.x.Foo.bar (static / top-level function), com.x (wildcard)
     alias: str | None
     static: bool
@@ -24,8 +23,7 @@ class Import:
         return self.alias or self.path.rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Atom:
+class Atom(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """One conjunct of a guard condition, with what it reads."""
 
     text: str
@@ -35,15 +33,13 @@ class Atom:
     strings: tuple[str, ...]  # string literals inside
 
 
-@dataclass(frozen=True, slots=True)
-class Guard:
+class Guard(msgspec.Struct, frozen=True, array_like=True, gc=False):
     kind: str  # if | else | when | early-return | loop-condition
     atoms: tuple[Atom, ...]  # all hold where the guard applies
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Deferred:
+class Deferred(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """Code that does not run where it is written: a lambda, anonymous class or function reference."""
 
     kind: str  # lambda | anonymous | reference
@@ -54,8 +50,7 @@ class Deferred:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Arg:
+class Arg(msgspec.Struct, frozen=True, array_like=True, gc=False):
     text: str
     label: str | None
     strings: tuple[str, ...]  # string literals inside
@@ -63,8 +58,7 @@ class Arg:
     calls: tuple[str, ...] = ()  # calls made inside the argument ("Intent().setPackage")
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """A call, object creation, field/property read or function reference."""
 
     kind: str  # call | new | field | reference
@@ -89,8 +83,7 @@ class Site:
         return f"{self.receiver}.{self.name}" if self.receiver else self.name
 
 
-@dataclass(frozen=True, slots=True)
-class Function:
+class Function(msgspec.Struct, frozen=True, array_like=True, gc=False):
     name: str  # onCreate, <init> (constructors + initialisers), <clinit> (static/companion), get:prop
     owner: str  # FQN of the declaring class, or the file facade (com.x.UtilKt) for top-level functions
     params: tuple[str, ...]
@@ -102,8 +95,7 @@ class Function:
     modifiers: tuple[str, ...]  # override, static, private, suspend ...
 
 
-@dataclass(frozen=True, slots=True)
-class ClassDecl:
+class ClassDecl(msgspec.Struct, frozen=True, array_like=True, gc=False):
     fqn: str
     name: str
     kind: str  # class | interface | object | companion | enum | annotation | record
@@ -115,8 +107,7 @@ class ClassDecl:
     modifiers: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Constant:
+class Constant(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """A property or field initialised with strings / constant references (or an array of them)."""
 
     owner: str
@@ -125,16 +116,14 @@ class Constant:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class StringLit:
+class StringLit(msgspec.Struct, frozen=True, array_like=True, gc=False):
     value: str
     line: int
     column: int
     function: int
 
 
-@dataclass(frozen=True, slots=True)
-class FileSummary:
+class FileSummary(msgspec.Struct, frozen=True, array_like=True, gc=False):
     path: str  # relative to the scan root
     language: str  # kotlin | java
     package: str
@@ -148,43 +137,3 @@ class FileSummary:
     syntax_errors: tuple[tuple[int, int], ...]  # (line, column) of the first ERROR/MISSING nodes
     facade: str  # the class that holds top-level declarations (com.x.UtilKt / the Java class)
     refs: tuple[tuple[tuple[str, int], ...], ...]  # per function: bare names read, with the first line
-
-
-# --- JSON round trip (used by the cache) -------------------------------------------------------------
-
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def to_plain(obj: Any) -> Any:
-    """Dataclasses → lists (field order), tuples → lists; for json.dumps."""
-    if is_dataclass(obj):
-        return [to_plain(getattr(obj, f.name)) for f in fields(obj)]
-    if isinstance(obj, tuple | list):
-        return [to_plain(x) for x in obj]
-    return obj
-
-
-def _from(tp: Any, value: Any) -> Any:
-    origin = get_origin(tp)
-    if isinstance(tp, type) and is_dataclass(tp):
-        hints = _hints(tp)
-        return tp(*(_from(hints[f.name], v) for f, v in zip(fields(tp), value, strict=True)))
-    if origin is tuple:
-        args = get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_from(args[0], v) for v in value)
-        return tuple(_from(a, v) for a, v in zip(args, value, strict=True))
-    if origin is not None and type(None) in get_args(tp):  # Optional
-        inner = next(a for a in get_args(tp) if a is not type(None))
-        return None if value is None else _from(inner, value)
-    return value
-
-
-def summary_from_plain(value: Any) -> FileSummary:
-    return _from(FileSummary, value)

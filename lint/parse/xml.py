@@ -19,6 +19,11 @@ ANDROID_NS = "http://schemas.android.com/apk/res/android"
 TOOLS_NS = "http://schemas.android.com/tools"
 _PREFIXES = {ANDROID_NS: "android", TOOLS_NS: "tools"}
 MAX_ERRORS = 5
+# Bounds for hostile documents (lxml's own: depth 256, text nodes 10 MB, no entity expansion).
+MAX_ELEMENTS = 100_000  # elements kept; the rest of a bigger document is dropped with an error
+MAX_ATTRIBUTES = 256  # attributes read per element (lxml reads attribute values in quadratic time)
+TAG_WINDOW = 256  # how far ahead of the last matched start tag an element's tag is looked for
+MAX_TEXT = 4000
 
 
 def _parser() -> etree.XMLParser:
@@ -82,34 +87,37 @@ class XmlDocument:
     text: str
 
 
-# XML tokens that are not element start tags are matched first so that their content is skipped.
-_TOKEN = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>|<![^>]*>|</[^>]*>"
-    r"|<([^\s/>!?<]+)",
-    re.S,
-)
+# Start-tag names; everything else that begins with `<` is skipped by `_skip_token` with str.find, so that
+# unterminated comments, CDATA sections or processing instructions cost one linear scan, not one per `<`.
+_NAME = re.compile(r"<([^\s/>!?<]+)")
+# (opening, closing) of the tokens whose content is skipped; an unterminated one runs to the end.
+_SKIPPED = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
 _ATTR = re.compile(r"""\s*(?:([^\s=/><]+)\s*=\s*(?:"([^"]*)"|'([^']*)')|(/?>))""")
 
 
-def scan_start_tags(text: str, comments: list[tuple[int, int]] | None = None) -> list[StartTag]:
+def scan_start_tags(text: str, comments: list[tuple[int, int]] | None = None,
+                    limit: int | None = None) -> list[StartTag]:
     """Every start tag in document order, with the spans of its attribute values.
 
     A tokenizer over the XML text (not source code): comments, CDATA, processing instructions, the
-    DOCTYPE and end tags are skipped; a broken tag ends where the next `<` begins.
+    DOCTYPE and end tags are skipped; a broken tag ends where the next `<` begins. Linear time; stops
+    after `limit` tags.
     """
     tags: list[StartTag] = []
     pos = 0
     n = len(text)
-    while True:
-        m = _TOKEN.search(text, pos)
-        if m is None:
+    while limit is None or len(tags) < limit:
+        pos = text.find("<", pos)
+        if pos < 0:
             break
-        name = m.group(1)
-        if name is None:
-            if comments is not None and text.startswith("<!--", m.start()):
-                comments.append((m.start(), m.end()))
-            pos = m.end()
+        m = _NAME.match(text, pos)
+        if m is None:
+            end = _skip_token(text, pos)
+            if comments is not None and text.startswith("<!--", pos):
+                comments.append((pos, end))
+            pos = end
             continue
+        name = m.group(1)
         start = m.start()
         j = m.end()
         attrs: dict[str, tuple[int, int]] = {}
@@ -133,6 +141,28 @@ def scan_start_tags(text: str, comments: list[tuple[int, int]] | None = None) ->
         tags.append(StartTag(name, start, j, attrs, self_closing))
         pos = max(j, m.end())
     return tags
+
+
+def _skip_token(text: str, pos: int) -> int:
+    """End of the comment, CDATA, PI, DOCTYPE, declaration or end tag at `pos` (not a start tag)."""
+    n = len(text)
+    for opening, closing in _SKIPPED:
+        if text.startswith(opening, pos):
+            end = text.find(closing, pos + len(opening))
+            return n if end < 0 else end + len(closing)
+    if text.startswith("<!DOCTYPE", pos):
+        gt = text.find(">", pos)
+        bracket = text.find("[", pos, gt if gt >= 0 else n)
+        if bracket >= 0:  # an internal subset: up to its `]`, then the `>`
+            close = text.find("]", bracket)
+            gt = text.find(">", close) if close >= 0 else -1
+        return n if gt < 0 else gt + 1
+    # `</x>`, `<!ELEMENT ...>` or a stray `<`: up to the `>`, or to the next `<` when it is broken.
+    lt = text.find("<", pos + 1)
+    gt = text.find(">", pos + 1, n if lt < 0 else lt)
+    if gt >= 0:
+        return gt + 1
+    return n if lt < 0 else lt
 
 
 class _Lines:
@@ -159,8 +189,26 @@ class _Lines:
 def _text(el: etree._Element) -> str:
     """The element's text content (entities stay unexpanded), capped; cheap for leaf elements."""
     if len(el) == 0:
-        return (el.text or "")[:4000]
-    return "".join(t for t in el.itertext() if isinstance(t, str))[:4000]
+        return (el.text or "")[:MAX_TEXT]
+    parts: list[str] = []
+    size = 0
+    for t in el.itertext():
+        if isinstance(t, str):
+            parts.append(t)
+            size += len(t)
+            if size >= MAX_TEXT:
+                break
+    return "".join(parts)[:MAX_TEXT]
+
+
+def _attributes(el: etree._Element, errors: list[str]) -> dict[str, str]:
+    keys = el.keys()
+    if len(keys) <= MAX_ATTRIBUTES:
+        return {_qname(k): v for k, v in el.attrib.items()}
+    if len(errors) < MAX_ERRORS:
+        errors.append(f"line {el.sourceline}: <{_qname(el.tag)}> has {len(keys):,} attributes; only the first "
+                      f"{MAX_ATTRIBUTES} were read")
+    return {_qname(k): el.get(k, "") for k in keys[:MAX_ATTRIBUTES]}
 
 
 def _qname(name: str) -> str:
@@ -169,6 +217,24 @@ def _qname(name: str) -> str:
         prefix = _PREFIXES.get(ns)
         return f"{prefix}:{local}" if prefix else local
     return name
+
+
+def parse_xml_root(text: str, errors: list[str] | None = None) -> etree._Element | None:
+    """The hardened lxml root of `text` (None when nothing could be recovered); never raises.
+    For callers that need neither positions nor the XmlElement tree (e.g. big strings.xml files)."""
+    errors = [] if errors is None else errors
+    parser = _parser()
+    data = text.encode("utf-8", "surrogatepass")
+    if data.lstrip().startswith(b"<?xml"):
+        end = data.find(b"?>")
+        data = b'<?xml version="1.0" encoding="UTF-8"?>' + data[end + 2 :] if end > 0 else data
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        errors.append(str(exc))
+    except (ValueError, MemoryError) as exc:  # pragma: no cover - defensive
+        errors.append(f"unreadable XML: {exc}")
+    return None
 
 
 def parse_xml(text: str) -> XmlDocument:
@@ -198,22 +264,28 @@ def parse_xml(text: str) -> XmlDocument:
             errors.append("no XML root element")
         return XmlDocument(None, tuple(errors), text)
     comments: list[tuple[int, int]] = []
-    tags = scan_start_tags(text, comments)
+    tags = scan_start_tags(text, comments, MAX_ELEMENTS + TAG_WINDOW)
     lines = _Lines(text)
     cursor = [0]
+    count = [0]
 
     def build(el: etree._Element) -> XmlElement | None:
         if not isinstance(el.tag, str):
             return None
+        count[0] += 1
+        if count[0] > MAX_ELEMENTS:
+            if count[0] == MAX_ELEMENTS + 1:
+                errors.append(f"more than {MAX_ELEMENTS:,} elements; the rest of the document was not read")
+            return None
         tag = _qname(el.tag)
         local = tag.split(":")[-1]
         found: StartTag | None = None
-        for idx in range(cursor[0], len(tags)):
+        for idx in range(cursor[0], min(len(tags), cursor[0] + TAG_WINDOW)):
             if tags[idx].name.split(":")[-1] == local:
                 found = tags[idx]
                 cursor[0] = idx + 1
                 break
-        attrs = {_qname(k): v for k, v in el.attrib.items()}
+        attrs = _attributes(el, errors)
         kids = tuple(c for c in (build(child) for child in el) if c is not None)
         text = _text(el)
         if found is None:
