@@ -109,6 +109,7 @@ class PiKind:
     label_zh: str
     sensitive: bool
     description_en: str
+    aliases: tuple[str, ...] = ()  # other names a privacy policy may use (matched by the disclosure rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,8 @@ class Sdk:
     fix: str
     source: str
     confidence: str
+    fix_zh: str = ""  # the fix in Simplified Chinese (optional; English is shown when empty)
+    aliases: tuple[str, ...] = ()  # product names a privacy policy may use (matched by the disclosure rules)
 
     def coordinate_score(self, group: str, artifact: str | None) -> tuple[int, int] | None:
         """Best specificity with which one of :attr:`coordinates` matches, or ``None``."""
@@ -497,7 +500,7 @@ def _parse_pi_kinds(problems: _Problems, doc: Mapping[str, Any]) -> list[PiKind]
         kind = PiKind(
             id=e.text("id", pattern=_KEBAB), label_en=e.text("label_en", nonempty=True),
             label_zh=e.text("label_zh", nonempty=True), sensitive=e.flag("sensitive"),
-            description_en=e.text("description_en", nonempty=True),
+            description_en=e.text("description_en", nonempty=True), aliases=e.texts("aliases"),
         )
         e.provenance()
         e.finish()
@@ -599,6 +602,7 @@ def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, 
             merged_permissions=e.texts("merged_permissions", pattern=_PERMISSION),
             personalized_ads=e.flag("personalized_ads", False), manifest_flags=tuple(flags),
             autoinit_providers=tuple(providers), fix=e.text("fix", nonempty=True), source=source,
+            fix_zh=e.text("fix_zh", ""), aliases=e.texts("aliases"),
             confidence=confidence, **calls,
         )
         if not (sdk.coordinates or sdk.jar_patterns or sdk.packages):

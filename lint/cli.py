@@ -81,6 +81,8 @@ def check(
                                                   "the merge base with git revision REV (for pull requests).")] = None,
     show_unused_suppressions: Annotated[bool, typer.Option(
         "--show-unused-suppressions", help="List suppressions that hid nothing (on stderr).")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Message language: zh or en (default: the locale).")]
+    = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress on stderr "
                                                   "(default: when stderr is a terminal).")] = None,
 ) -> None:
@@ -89,7 +91,8 @@ def check(
 
     opts = CheckOptions(tuple(paths or ()), format, output, tuple(select or ()), tuple(ignore or ()), fail_on,
                         config, no_cache, quiet, baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
-                        diff_base=diff_base, show_unused_suppressions=show_unused_suppressions, progress=progress)
+                        diff_base=diff_base, show_unused_suppressions=show_unused_suppressions, progress=progress,
+                        lang=lang)
     _run(run_check, opts)
 
 
@@ -121,19 +124,25 @@ def server() -> None:
 
 
 @app.command()
-def rules(format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown")] = "text") -> None:
+def rules(
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown")] = "text",
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
+) -> None:
     """List every rule."""
     from pipl_lint.commands.rules import run_rules
 
-    _run(run_rules, format)
+    _run(run_rules, format, lang)
 
 
 @app.command()
-def explain(rule: Annotated[str, typer.Argument(help="Rule id or name.")]) -> None:
+def explain(
+    rule: Annotated[str, typer.Argument(help="Rule id or name.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
+) -> None:
     """Explain a rule: what it detects, why, how to fix it, and what it cannot see."""
     from pipl_lint.commands.explain import run_explain
 
-    _run(run_explain, rule)
+    _run(run_explain, rule, lang)
 
 
 def main() -> None:

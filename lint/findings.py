@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.IntEnum):
@@ -59,6 +59,13 @@ class TraceStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    lang: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem in one place. `path` is relative to the scan root with `/` separators."""
 
@@ -77,6 +84,15 @@ class Finding:
     anchor: str = ""
     # Machine-applicable edits, if the rule can fix the problem safely (see lint/fixes.py).
     edits: tuple[Edit, ...] = field(default=(), compare=False)
+    # The message and fix in other languages (English is canonical: fingerprints never change with it).
+    translations: tuple[Translation, ...] = field(default=(), compare=False)
+
+    def localized(self, lang: str) -> Finding:
+        """This finding with its message and fix in `lang` (same fingerprint)."""
+        for t in self.translations:
+            if t.lang == lang:
+                return replace(self, message=t.message, fix=t.fix, anchor=self.anchor or self.message)
+        return self
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

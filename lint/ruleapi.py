@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipl_lint import i18n
 from pipl_lint.catalogs import Catalog
 from pipl_lint.config import Config
-from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep
+from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep, Translation
 from pipl_lint.model.consent import ConsentModel
 from pipl_lint.model.entrypoints import find_entries
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -47,6 +48,10 @@ class RuleMeta:
     references: tuple[str, ...]  # regulation / policy citations ("PIPL Art. 13", "191号文 三.1")
     since: str = "0.1.0"
     fixable: bool = False
+    # Named English templates of the rule's messages and specific fixes (`ctx.say`, `ctx.fix_text`); their
+    # Chinese renderings live in rules/data/i18n/zh.toml under the rule id.
+    messages: Mapping[str, str] = field(default_factory=dict, compare=False)
+    fixes: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,15 @@ class Rule:
     @property
     def explanation(self) -> str:
         return self.doc.strip()
+
+    def explanation_in(self, lang: str) -> str:
+        return i18n.rule_text(self.meta.id, "explanation", lang, self.explanation)
+
+    def summary_in(self, lang: str) -> str:
+        return i18n.rule_text(self.meta.id, "summary", lang, self.meta.summary)
+
+    def fix_in(self, lang: str) -> str:
+        return i18n.rule_text(self.meta.id, "fix", lang, self.meta.fix)
 
 
 def parse_sections(doc: str) -> dict[str, str]:
@@ -195,14 +209,30 @@ class Context:
         return self.index.files[fid.file].path
 
     # --- findings --------------------------------------------------------------------------------------
-    def finding(self, meta: RuleMeta, path: str, span: Span, message: str, *, fix: str | None = None,
-                trace: tuple[TraceStep, ...] = (), anchor: str = "", references: tuple[str, ...] = (),
-                edits: tuple[Edit, ...] = ()) -> Finding:
-        severity = self.config.severity.get(meta.id) or self.config.severity.get(meta.name) or meta.severity
-        return Finding(meta.id, meta.name, meta.category, severity, path, span, message, fix or meta.fix,
-                       references or meta.references, trace, anchor, edits)
+    def say(self, meta: RuleMeta, key: str, **params: object) -> i18n.Msg:
+        """The rule's message `key` (a template in `META.messages`) in English and Chinese."""
+        return i18n.say(meta.id, "messages", key, meta.messages[key], params)
 
-    def site_finding(self, meta: RuleMeta, fid: FnId, site: Site, message: str, **kw: object) -> Finding:
+    def fix_text(self, meta: RuleMeta, key: str, **params: object) -> i18n.Msg:
+        """The rule's specific fix `key` (a template in `META.fixes`) in English and Chinese."""
+        return i18n.say(meta.id, "fixes", key, meta.fixes[key], params)
+
+    def finding(self, meta: RuleMeta, path: str, span: Span, message: str | i18n.Msg, *,
+                fix: str | i18n.Msg | None = None, trace: tuple[TraceStep, ...] = (), anchor: str = "",
+                references: tuple[str, ...] = (), edits: tuple[Edit, ...] = ()) -> Finding:
+        severity = self.config.severity.get(meta.id) or self.config.severity.get(meta.name) or meta.severity
+        if fix is None:
+            fix = i18n.Msg(meta.fix, i18n.rule_text(meta.id, "fix", "zh", "") or None)
+        msg = message if isinstance(message, i18n.Msg) else i18n.Msg(message)
+        fx = fix if isinstance(fix, i18n.Msg) else i18n.Msg(fix)
+        translations: tuple[Translation, ...] = ()
+        if msg.zh or fx.zh:
+            translations = (Translation("zh", msg.get("zh"), fx.get("zh")),)
+        return Finding(meta.id, meta.name, meta.category, severity, path, span, msg.en, fx.en,
+                       references or meta.references, trace, anchor, edits, translations)
+
+    def site_finding(self, meta: RuleMeta, fid: FnId, site: Site, message: str | i18n.Msg,
+                     **kw: object) -> Finding:
         fn = self.index.function(fid)
         anchor = f"{fn.owner}.{fn.name}|{site.qualified}"
         span = Span(site.line, site.column, site.end_line, site.end_column)

@@ -19,6 +19,7 @@ from pipl_lint.baseline import load as load_baseline
 from pipl_lint.config import Config, ConfigError, find_config, load_config
 from pipl_lint.errors import UsageError
 from pipl_lint.findings import Severity
+from pipl_lint.i18n import parse_language
 from pipl_lint.io import atomic_write_text
 from pipl_lint.progress import Progress, ProgressStore
 from pipl_lint.registry import RegistryError, select
@@ -48,6 +49,7 @@ class CheckOptions:
     diff_base: str | None = None  # report only findings new since the merge base with this git revision
     show_unused_suppressions: bool = False
     progress: bool | None = None  # None: on when stderr is a terminal
+    lang: str | None = None  # zh | en; None: from the locale
 
 
 def scan_root_for(paths: tuple[Path, ...]) -> Path:
@@ -312,15 +314,20 @@ def emit(setup: Setup, opts: CheckOptions, outcome: Outcome) -> int:
     from pipl_lint.registry import all_rules
 
     result, config, scan_root = outcome.result, setup.config, setup.scan_root
-    suppressed = [f for f in result.suppressed if setup.only is None or f.touches(setup.only)]
+    try:
+        lang = parse_language(opts.lang)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    suppressed = [f.localized(lang) for f in result.suppressed if setup.only is None or f.touches(setup.only)]
     report = Report(
-        version=__version__, root=str(scan_root), findings=tuple(outcome.findings),
+        version=__version__, root=str(scan_root), findings=tuple(f.localized(lang) for f in outcome.findings),
         diagnostics=tuple(result.diagnostics), files=result.files_read, projects=len(result.projects),
         suppressed=len(suppressed), baselined=len(outcome.baselined), baseline_gone=outcome.baseline_gone,
         fail_on=config.fail_on, source_line=SourceLines(scan_root),
         color=opts.output is None and opts.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         rules=all_rules() if opts.format == "sarif" else (), suppressed_findings=tuple(suppressed),
-        baselined_findings=tuple(outcome.baselined), successful=not result.internal_error,
+        baselined_findings=tuple(f.localized(lang) for f in outcome.baselined), successful=not result.internal_error,
+        lang=lang,
     )
     text = formatter(opts.format)(report)
     if opts.quiet and opts.format == "text":

@@ -7,23 +7,24 @@ import sys
 
 from pipl_lint import exitcodes
 from pipl_lint.errors import UsageError
+from pipl_lint.i18n import parse_language
 from pipl_lint.registry import all_rules
 from pipl_lint.ruleapi import Rule
 
 
-def rule_dict(rule: Rule) -> dict[str, object]:
+def rule_dict(rule: Rule, lang: str = "en") -> dict[str, object]:
     m = rule.meta
     return {
         "id": m.id,
         "name": m.name,
         "category": m.category.value,
         "severity": str(m.severity),
-        "summary": m.summary,
-        "fix": m.fix,
+        "summary": rule.summary_in(lang),
+        "fix": rule.fix_in(lang),
         "references": list(m.references),
         "fixable": m.fixable,
         "since": m.since,
-        "explanation": rule.explanation,
+        "explanation": rule.explanation_in(lang),
     }
 
 
@@ -51,10 +52,14 @@ def rules_markdown() -> str:
     return "\n".join(out) + "\n"
 
 
-def run_rules(fmt: str = "text") -> int:
+def run_rules(fmt: str = "text", lang: str | None = None) -> int:
+    try:
+        language = parse_language(lang)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     rules = all_rules()
     if fmt == "json":
-        sys.stdout.write(json.dumps([rule_dict(r) for r in rules], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps([rule_dict(r, language) for r in rules], ensure_ascii=False, indent=2) + "\n")
     elif fmt == "text":
         width = max(len(r.meta.name) for r in rules)
         current = None
@@ -62,7 +67,8 @@ def run_rules(fmt: str = "text") -> int:
             if r.meta.category != current:
                 current = r.meta.category
                 sys.stdout.write(f"\n{current.value}\n")
-            sys.stdout.write(f"  {r.meta.id}  {r.meta.name:<{width}}  {r.meta.severity!s:<7}  {r.meta.summary}\n")
+            line = f"  {r.meta.id}  {r.meta.name:<{width}}  {r.meta.severity!s:<7}  {r.summary_in(language)}"
+            sys.stdout.write(line + "\n")
     elif fmt == "markdown":
         sys.stdout.write(rules_markdown())
     else:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.summary import Atom, Deferred, Guard, Site
 
@@ -53,7 +54,7 @@ class SiteState:
 
     gated: bool  # dominated by a true consent predicate, or inside an agree callback
     user_action: bool  # inside a click/selection callback: runs on a user action, not by itself
-    notes: tuple[str, ...]  # why it is still open: non-consent guards, delays, threads ...
+    notes: tuple[Msg, ...]  # why it is still open: non-consent guards, delays, threads ...
     refused_branch: bool  # inside a branch where consent is known to be false
 
 
@@ -117,7 +118,7 @@ class ConsentModel:
 
     # --- sites ------------------------------------------------------------------------------------------
     def state(self, site: Site) -> SiteState:
-        notes: list[str] = []
+        notes: list[Msg] = []
         user = False
         for d in site.deferred:
             if is_agree_deferred(d):
@@ -136,7 +137,8 @@ class ConsentModel:
             elif s < 0:
                 refused = True
             elif g.atoms and any(_meaningful(a) for a in g.atoms):
-                notes.insert(0, f"`{_short(g)}` (line {g.line}) is not a consent check")
+                notes.insert(0, Msg(f"`{_short(g)}` (line {g.line}) is not a consent check",
+                                    f"`{_short(g)}`（第 {g.line} 行）不是同意检查"))
         return SiteState(gated and not refused, user, tuple(notes), refused)
 
 
@@ -165,8 +167,8 @@ def _short(g: Guard) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _continuation_note(d: Deferred) -> str:
+def _continuation_note(d: Deferred) -> Msg:
     target = f"{d.receiver}.{d.call}" if d.receiver else d.call
     if d.call in ("postDelayed", "sendEmptyMessageDelayed", "schedule", "delay", "postAtTime"):
-        return f"runs later through `{target}` (a delay is not consent)"
-    return f"runs through `{target}`"
+        return Msg(f"runs later through `{target}` (a delay is not consent)", f"经 `{target}` 延后运行（延迟不等于同意）")
+    return Msg(f"runs through `{target}`", f"经 `{target}` 运行")

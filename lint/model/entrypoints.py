@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Manifest
 from pipl_lint.model.reach import Entry
@@ -32,6 +33,20 @@ SYSTEM_BROADCASTS = frozenset({
     "android.intent.action.MEDIA_MOUNTED", "android.intent.action.BATTERY_CHANGED",
 })
 APP_METHODS = ("<init>", "<clinit>", "attachBaseContext", "onCreate")
+# How each kind of entry point is named in messages: (English, Chinese).
+WHAT: dict[str, tuple[str, str]] = {
+    "application": ("Application (runs at process start, before any UI)", "Application（进程启动时运行，早于任何界面）"),
+    "application-subclass": ("Application subclass (runs at process start)", "Application 子类（进程启动时运行）"),
+    "startup": ("androidx.startup initializer (runs before Application.onCreate)",
+                "androidx.startup 初始化器（早于 Application.onCreate 运行）"),
+    "provider": ("ContentProvider (created before Application.onCreate)",
+                 "ContentProvider（早于 Application.onCreate 创建）"),
+    "provider-subclass": ("ContentProvider subclass (created before Application.onCreate)",
+                          "ContentProvider 子类（早于 Application.onCreate 创建）"),
+    "launcher": ("launcher activity", "启动页 Activity"),
+    "receiver": ("receiver for {action} (runs without the app being opened)",
+                 "{action} 广播接收器（无需打开应用即运行）"),
+}
 LAUNCHER_METHODS = ("<init>", "<clinit>", "onCreate", "onPostCreate", "onStart", "onResume")
 
 
@@ -67,15 +82,18 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
     entries: list[Entry] = []
     seen: set[tuple[FnId, str]] = set()
 
-    def add(fid: FnId, kind: str, note: str, path: str, line: int) -> None:
+    def add(fid: FnId, kind: str, note: Msg, path: str, line: int) -> None:
         if (fid, kind) not in seen:
             seen.add((fid, kind))
             entries.append(Entry(fid, kind, note, path, line))
 
-    def add_class(cls: str, kind: str, methods: Iterable[str], what: str, path: str, line: int) -> None:
+    def add_class(cls: str, kind: str, methods: Iterable[str], what: str, path: str, line: int,
+                  **params: str) -> None:
         for name, fid in _methods(index, cls, methods):
             label = index.describe(fid) if name.startswith("<") else f"{_short(index.function(fid).owner)}.{name}"
-            add(fid, kind, f"{what} `{label}`", path, line)
+            en = WHAT[what][0].format(**params) + f" `{label}`"
+            zh = WHAT[what][1].format(**params) + f" `{label}`"
+            add(fid, kind, Msg(en, zh), path, line)
 
     apps: set[str] = set()
     manifests = list(manifests)
@@ -83,13 +101,12 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
         if m.application is not None and m.application.cls and m.application.cls in index.classes:
             apps.add(m.application.cls)
             el = m.application.element
-            add_class(m.application.cls, "application", APP_METHODS,
-                      "Application (runs at process start, before any UI)", m.path, el.line)
+            add_class(m.application.cls, "application", APP_METHODS, "application", m.path, el.line)
     for fqn in list(index.classes):
         if fqn not in apps and index.is_subtype(fqn, APPLICATION):
             apps.add(fqn)
             path, line = _class_location(index, fqn)
-            add_class(fqn, "application", APP_METHODS, "Application subclass (runs at process start)", path, line)
+            add_class(fqn, "application", APP_METHODS, "application-subclass", path, line)
 
     providers: set[str] = set()
     for m in manifests:
@@ -102,26 +119,21 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
                     if md.value == "androidx.startup" and md.tools_node != "remove":
                         cls = md.name
                         if cls in index.classes:
-                            add_class(cls, "startup", ("<init>", "create"),
-                                      "androidx.startup initializer (runs before Application.onCreate)",
-                                      m.path, md.element.line)
+                            add_class(cls, "startup", ("<init>", "create"), "startup", m.path, md.element.line)
             elif c.kind == "provider" and c.cls in index.classes:
                 providers.add(c.cls)
-                add_class(c.cls, "provider", ("<init>", "onCreate"),
-                          "ContentProvider (created before Application.onCreate)", m.path, el.line)
+                add_class(c.cls, "provider", ("<init>", "onCreate"), "provider", m.path, el.line)
             elif c.kind in ("activity", "activity-alias") and c.is_launcher:
                 target = c.target_activity if c.kind == "activity-alias" else c.cls
                 if target and target in index.classes:
-                    add_class(target, "launcher", LAUNCHER_METHODS, "launcher activity", m.path, el.line)
+                    add_class(target, "launcher", LAUNCHER_METHODS, "launcher", m.path, el.line)
             elif c.kind == "receiver" and c.cls in index.classes and c.actions & SYSTEM_BROADCASTS:
                 action = sorted(c.actions & SYSTEM_BROADCASTS)[0].rsplit(".", 1)[-1]
-                add_class(c.cls, "receiver", ("<init>", "onReceive"),
-                          f"receiver for {action} (runs without the app being opened)", m.path, el.line)
+                add_class(c.cls, "receiver", ("<init>", "onReceive"), "receiver", m.path, el.line, action=action)
     readable = [m for m in manifests if m.root is not None and m.root.tag == "manifest"]
     for fqn in list(index.classes) if not readable else ():
         # Without a readable manifest, assume every ContentProvider subclass is declared.
         if fqn not in providers and index.is_subtype(fqn, PROVIDER):
             path, line = _class_location(index, fqn)
-            add_class(fqn, "provider", ("<init>", "onCreate"),
-                      "ContentProvider subclass (created before Application.onCreate)", path, line)
+            add_class(fqn, "provider", ("<init>", "onCreate"), "provider-subclass", path, line)
     return entries

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipl_lint.findings import TraceStep
+from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import ConsentModel, SiteState
 from pipl_lint.model.index import Edge, FnId, ProgramIndex
 from pipl_lint.model.summary import Site
@@ -31,7 +32,7 @@ class Entry:
 
     fid: FnId
     kind: str  # application | provider | startup | launcher | receiver | service
-    note: str  # "Application `DailyNewsApp.onCreate` (runs at process start)"
+    note: Msg | str  # "Application (runs at process start, before any UI) `DailyNewsApp.onCreate`"
     path: str  # where it is declared (manifest element or class)
     line: int
 
@@ -42,7 +43,7 @@ class Reached:
     entry: Entry
     via: Edge | None  # the edge that first reached fid (None for the entry itself)
     prev: FnId | None
-    notes: tuple[str, ...]  # open-guard notes accumulated along the path
+    notes: tuple[Msg, ...]  # open-guard notes accumulated along the path
 
 
 class PreConsent:
@@ -96,7 +97,7 @@ class PreConsent:
             hops.append(cur)
             cur = self.reached.get(cur.prev) if cur.prev is not None else None
         hops.reverse()
-        steps = [TraceStep(r.entry.path, r.entry.line, r.entry.note)]
+        steps = [TraceStep(r.entry.path, r.entry.line, str(r.entry.note))]
         for h in hops[1:]:
             assert h.via is not None
             fs = self.index.files[h.via.file]

@@ -34,6 +34,7 @@ class Report:
     suppressed_findings: tuple[Finding, ...] = ()
     baselined_findings: tuple[Finding, ...] = ()
     successful: bool = True
+    lang: str = "en"  # findings arrive already localised; formatters use it for rule texts (SARIF help)
 
     def counts(self) -> dict[str, int]:
         out = {str(s): 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}

@@ -57,19 +57,21 @@ def _root_uri(root: str) -> str:
     return "file://" + quote(text.rstrip("/") + "/")
 
 
-def rule_descriptor(rule: Any) -> dict[str, Any]:
+def rule_descriptor(rule: Any, lang: str = "en") -> dict[str, Any]:
     """A `reportingDescriptor` from a registered rule: the same text as `pipl-lint explain`."""
     from pipl_lint.ruleapi import parse_sections
 
     m = rule.meta
-    sections = parse_sections(rule.doc)
-    what = sections.get("What it does", m.summary)
+    explanation = rule.explanation_in(lang)
+    summary = rule.summary_in(lang)
+    sections = parse_sections(explanation)
+    what = sections.get("What it does", summary)
     return {
         "id": m.id,
         "name": m.name,
-        "shortDescription": {"text": m.summary},
+        "shortDescription": {"text": summary},
         "fullDescription": {"text": what},
-        "help": {"text": rule.explanation, "markdown": rule.explanation},
+        "help": {"text": explanation, "markdown": explanation},
         "defaultConfiguration": {"level": LEVELS[m.severity]},
         "properties": {
             "category": m.category.value,
@@ -145,7 +147,7 @@ def build(report: Report) -> dict[str, Any]:
             "name": "pipl-lint",
             "version": report.version,
             "semanticVersion": report.version,
-            "rules": [rule_descriptor(r) for r in rules],
+            "rules": [rule_descriptor(r, report.lang) for r in rules],
         }},
         "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(report.root)}},
         "columnKind": "unicodeCodePoints",

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.reach import Entry, PreConsent
 from pipl_lint.ruleapi import Context, RuleMeta
 
@@ -56,6 +57,7 @@ META = RuleMeta(
     summary="The clipboard is read in a lifecycle callback instead of on a user action",
     fix="Read the clipboard only when the user pastes (a click on a Paste button or the paste menu)",
     references=("191号文 三.1", "191号文 四.1", "PIPL Art. 6"),
+    messages={"reads": "`{call}` reads the clipboard from {entry}, not on a user action"},
 )
 
 SCREENS = ("android.app.Activity", "androidx.appcompat.app.AppCompatActivity", "androidx.fragment.app.Fragment",
@@ -73,12 +75,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         for name in LIFECYCLE:
             for fid in index.members.get((fqn, name), ()):
-                entries.append(Entry(fid, "lifecycle", f"`{decl.name}.{name}` (runs when the screen shows)",
+                where = f"`{decl.name}.{name}`"
+                note = Msg(f"{where} (runs when the screen shows)", f"{where}（页面显示时运行）")
+                entries.append(Entry(fid, "lifecycle", note,
                                      index.files[fi].path, index.function(fid).line))
     reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
     for reached, site, _state in reach.open_sites():
         api = ctx.apis.match(reached.fid, site)
         if api is None or api.pi_kind != "clipboard":
             continue
-        message = f"`{site.qualified}` reads the clipboard from {reached.entry.note}, not on a user action"
+        message = ctx.say(META, "reads", call=site.qualified, entry=reached.entry.note)
         yield ctx.site_finding(META, reached.fid, site, message, trace=reach.trace(reached, site))

@@ -59,10 +59,11 @@ from collections.abc import Iterator
 
 from pipl_lint.catalogs import ApiEntry
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg, join
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import fix_for_kind, path_notes
+from pipl_lint.rules.early_collection._common import path_notes
 
 # Reported by the inventory, not as a violation: device model/OS and carrier name identify no one alone.
 LOW_SENSITIVITY = ("device-model", "carrier")
@@ -75,6 +76,24 @@ META = RuleMeta(
     summary="A personal-information API runs before the user consents to the privacy policy",
     fix="Move the call after consent (agree callback or stored-consent check)",
     references=("191号文 三.1", "337号 (1)", "164号 (一)1", "PIPL Art. 13"),
+    messages={
+        "reads": "`{call}` reads {kind} before the user consents (reached from {entry}){notes}",
+    },
+    fixes={
+        "generic": "Run it only after consent: in the privacy dialog's agree callback, behind your stored-consent "
+                   "check (`if (PrivacyStore.isAgreed(ctx))`), or when the user opens the feature that needs it.",
+        "device-id": "Do not read hardware identifiers (IMEI/MEID/IMSI/ICCID/serial): they are unavailable to "
+                     "normal apps from Android 10 and regulators treat any attempt as collection. Use an "
+                     "app-scoped random UUID, or OAID after consent.",
+        "mac-address": "Do not read MAC addresses; use an app-scoped random UUID.",
+        "android-id": "Read ANDROID_ID only after consent, or replace it with an app-scoped random UUID.",
+        "advertising-id": "Read the advertising ID / OAID only after consent and respect the user's opt-out.",
+        "installed-apps": "Do not enumerate installed apps; query only the package you need (declared in "
+                          "<queries>) and only after consent.",
+        "running-apps": "Do not list running apps or tasks; normal apps do not need them.",
+        "location": "Request and read location only after consent, when the user opens the feature that needs it.",
+        "phone-number": "Do not read the phone number; ask the user to type it and verify it by SMS code.",
+    },
 )
 
 
@@ -116,7 +135,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         api, call = hit
         kind = ctx.catalog.pi_kinds[api.pi_kind or ""]
-        message = (f"`{call}` reads {kind.label_en} before the user consents "
-                   f"(reached from {reached.entry.note}){path_notes(reached, state)}")
+        label = Msg(kind.label_en, kind.label_zh)
+        message = ctx.say(META, "reads", call=call, kind=label, entry=reached.entry.note,
+                          notes=path_notes(reached, state))
+        fix = ctx.fix_text(META, "generic")
+        if api.pi_kind in META.fixes:
+            fix = join(ctx.fix_text(META, api.pi_kind or ""), fix, sep_zh="")
         trace = pc.trace(reached, site, f"`{site.qualified}` reads {kind.label_en}")
-        yield ctx.site_finding(META, reached.fid, site, message, fix=fix_for_kind(api.pi_kind), trace=trace)
+        yield ctx.site_finding(META, reached.fid, site, message, fix=fix, trace=trace)

@@ -54,6 +54,12 @@ META = RuleMeta(
     fix=('Disable the SDK\'s auto-init switch or remove its provider with tools:node="remove", then initialise '
          "after consent"),
     references=("191号文 三.1", "191号文 五.1", "PIPL Art. 13"),
+    messages={"self-start": "{sdk} ({coordinate}) starts itself through `{provider}` before the app runs"},
+    fixes={
+        "switch-or-remove": "Set {switch} or remove `{provider}` with `tools:node=\"remove\"` and initialise {sdk} "
+                            "after consent",
+        "remove": "Remove `{provider}` with `tools:node=\"remove\"` and initialise {sdk} after consent",
+    },
 )
 
 
@@ -75,11 +81,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             if any(name in flags and meta.get(name, (None,))[0] == flags[name].safe for name in provider.disabled_by):
                 continue
             switch = ", ".join(f"`{n}`=`{flags[n].safe}`" for n in provider.disabled_by if n in flags)
-            how = f"set {switch} or " if switch else ""
-            short = provider.name.rsplit(".", 1)[-1]
+            fix = ctx.fix_text(META, "switch-or-remove" if switch else "remove", switch=switch,
+                               provider=provider.name, sdk=sdk.name)
             yield ctx.finding(
                 META, manifest.path, ctx.element_span(app_el),
-                f"{sdk.name} ({found.coordinate}) starts itself through `{short}` before the app runs",
-                fix=(f"{how.capitalize() if how else ''}remove `{provider.name}` with "
-                     f'`tools:node="remove"` and initialise {sdk.name} after consent').strip(),
+                ctx.say(META, "self-start", sdk=sdk.name, coordinate=found.coordinate,
+                        provider=provider.name.rsplit(".", 1)[-1]),
+                fix=fix,
                 anchor=provider.name)

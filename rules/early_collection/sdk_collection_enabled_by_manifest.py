@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Edit, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import app_meta_data, main_application
 
@@ -60,6 +61,14 @@ META = RuleMeta(
     fix="Add the SDK's collection switch with its safe value under <application>, and enable collection after consent",
     references=("191号文 三.1", "191号文 五.1", "PIPL Art. 13", "Google Play User Data policy"),
     fixable=True,
+    messages={
+        "unsafe-value": "{sdk}: `{flag}` is `{value}`; set it to `{safe}`",
+        "on-at-launch": "{sdk} ({coordinate}, {where}) collects from first launch: none of {names} is set",
+    },
+    fixes={
+        "set-value": "Set `{flag}` to `{safe}`. {note}",
+        "add-switches": "Add {names} under <application>, then enable collection after consent. {sdk_fix}",
+    },
 )
 
 
@@ -82,13 +91,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             manifest = next(m for m in ctx.app_manifests() if element in list(m.root.iter()))
             yield ctx.finding(
                 META, manifest.path, ctx.element_span(element),
-                f"{sdk.name}: `{flag.name}` is `{value}`; set it to `{flag.safe}`",
-                fix=f"Set `{flag.name}` to `{flag.safe}`. {flag.note}".strip(),
+                ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
+                fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
                 anchor=f"{sdk.id}|{flag.name}")
         if not gating or app is None:
             continue
         manifest, app_el = app
-        names = ", ".join(f"`{f.name}`=`{f.safe}`" for f in gating)
+        shown = [f"`{f.name}`=`{f.safe}`" for f in gating]
+        names = ", ".join(shown[:2]) + (f" (+{len(shown) - 2} more)" if len(shown) > 2 else "")
         missing = [f for f in gating if f.name not in meta]
         edits: tuple[Edit, ...] = ()
         if missing and not app_el.self_closing and app_el.end > 0:
@@ -99,6 +109,6 @@ def check(ctx: Context) -> Iterator[Finding]:
         where = f"{found.path}:{found.line}"
         yield ctx.finding(
             META, manifest.path, ctx.element_span(app_el),
-            f"{sdk.name} ({found.coordinate}, {where}) collects from first launch: none of {names} is set",
-            fix=f"Add {names} under <application>, then enable collection after consent. {sdk.fix}".strip(),
+            ctx.say(META, "on-at-launch", sdk=sdk.name, coordinate=found.coordinate, where=where, names=names),
+            fix=ctx.fix_text(META, "add-switches", names=", ".join(shown), sdk_fix=Msg(sdk.fix, sdk.fix_zh or None)),
             anchor=f"{sdk.id}|launch", edits=edits)

@@ -57,6 +57,7 @@ from collections.abc import Iterator
 
 from pipl_lint.catalogs import SdkCall
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -71,6 +72,7 @@ META = RuleMeta(
     fix="Initialise the SDK in the agree callback and, on later launches, only when the stored consent is true",
     references=("191号文 三.1", "191号文 五.1", "164号 (一)1", "PIPL Art. 13", "PIPL Art. 23"),
     fixable=True,
+    messages={"starts": "{sdk}: `{call}` starts the SDK before the user consents (reached from {entry}){notes}"},
 )
 
 # Init calls with a vendor "pre-init" that may run before consent: (owner, method) → (pre-init method,
@@ -110,8 +112,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         sdk, _role, call = hit
         shown = f"{call.owner_simple}(…)" if call.method == call.owner_simple.rsplit(".", 1)[-1] else \
             f"{call.owner_simple}.{call.method}"
-        message = (f"{sdk.name}: `{shown}` starts the SDK before the user consents "
-                   f"(reached from {reached.entry.note}){path_notes(reached, state)}")
+        message = ctx.say(META, "starts", sdk=sdk.name, call=shown, entry=reached.entry.note,
+                          notes=path_notes(reached, state))
         trace = pc.trace(reached, site, f"`{site.qualified}` initialises {sdk.name}")
-        yield ctx.site_finding(META, reached.fid, site, message, fix=sdk.fix or META.fix, trace=trace,
+        fix = Msg(sdk.fix, sdk.fix_zh or None) if sdk.fix else None
+        yield ctx.site_finding(META, reached.fid, site, message, fix=fix, trace=trace,
                                edits=pre_init_edits(ctx, reached.fid, site, call))

@@ -52,6 +52,8 @@ META = RuleMeta(
     summary="An SDK's privacy-consent switch is hard-coded to `true` before the user consents",
     fix="Pass the stored consent (`PrivacyStore.isAgreed(ctx)`), or call it with `true` only from the agree callback",
     references=("191号文 三.1", "191号文 三.4", "191号文 三.7", "PIPL Art. 14"),
+    messages={"hardcoded": "{sdk}: `{call}` tells the SDK the user agreed (`true`) before the user has consented "
+                           "(reached from {entry})"},
 )
 
 
@@ -70,7 +72,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if arg.text.strip() != "true":
             continue
-        message = (f"{sdk.name}: `{call.owner_simple}.{call.method}` tells the SDK the user agreed (`true`) "
-                   f"before the user has consented (reached from {reached.entry.note})")
+        message = ctx.say(META, "hardcoded", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}",
+                          entry=reached.entry.note)
         trace = pc.trace(reached, site, f"`{site.qualified}(…, true)`")
         yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
