@@ -116,6 +116,24 @@ def baseline_command(
 
 
 @app.command()
+def report(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Folders (default: the current folder).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="json, markdown, html or csv")] = "markdown",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
+    app_category: Annotated[str | None, typer.Option("--app-category", help="The app's type among the 39 "
+                                                     "(number, key or Chinese name); overrides the config.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Use this pipl-lint.toml.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+) -> None:
+    """Compliance report: personal information collected, third-party SDKs and permissions, from the code."""
+    from pipl_lint.commands.report import ReportOptions, run_report
+
+    opts = ReportOptions(tuple(paths or ()), format, output, lang, config, app_category, no_cache)
+    _run(run_report, opts)
+
+
+@app.command()
 def server() -> None:
     """Run the language server on stdin/stdout (for editors; needs `pip install 'pipl-lint[lsp]'`)."""
     from pipl_lint.server import run_server

@@ -146,6 +146,14 @@ class SdkMatcher:
             return suffix_match(site.name, owner) and \
                 self.index.resolve_type(site.name, fid.file, None) not in self.index.classes
         if site.receiver is None:
+            if site.kind == "call" and site.name == call.method == owner.rsplit(".", 1)[-1]:
+                # A Kotlin constructor call (`AMapLocationClient(ctx)`): the class must not be a project class.
+                return self.index.resolve_type(site.name, fid.file, None) not in self.index.classes
+            scope = site.deferred[-1] if site.deferred else None
+            if scope is not None and scope.call in ("apply", "run") and scope.receiver and \
+                    owner.rsplit(".", 1)[-1] in scope.receiver.split("(", 1)[0].split("."):
+                # `AppsFlyerLib.getInstance().apply { start(ctx) }`: the scope function's receiver is `this`.
+                return True
             # An unqualified call: only through a static import of the owner's member.
             fs = self.index.files[fid.file]
             return any(i.path == f"{owner}.{site.name}" or (i.wildcard and i.path == owner) for i in fs.imports)

@@ -1,0 +1,85 @@
+"""`pipl-lint report`: the compliance inventory of the projects under PATHS — personal information collected,
+third-party SDKs, permissions — as JSON, Markdown, HTML or CSV (see docs/reports.md).
+
+Exit codes: 0 when the report was written, 2 on a usage or internal error. Findings never change the exit code:
+`pipl-lint check` is the gate, this is documentation.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipl_lint import exitcodes, i18n
+from pipl_lint.errors import UsageError
+from pipl_lint.inventory import Inventory, build_inventory, merge, with_disclosure
+from pipl_lint.inventory_report import FORMATS, renderer
+from pipl_lint.io import atomic_write_text
+from pipl_lint.ruleapi import Context
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    paths: tuple[Path, ...] = ()
+    format: str = "markdown"
+    output: Path | None = None
+    lang: str | None = None  # None: from the locale
+    config: Path | None = None
+    app_category: str | None = None  # overrides `app-category` of the configuration
+    no_cache: bool = False
+
+
+def inventory_of(ctx: Context) -> Inventory:
+    """One project's inventory, with the `disclosed` columns filled in when a privacy policy is found."""
+    from pipl_lint.rules.disclosure._common import kind_mention, policy, sdk_mentioned
+
+    pol = policy(ctx)
+    inv = build_inventory(ctx, pol.paths if pol else ())
+    if pol is None:
+        return inv
+    present = [ctx.catalog.sdk(i) for i in inv.sdk_ids()]
+    project = inv.projects[0]
+    sdks = {(project, sdk.id): sdk_mentioned(pol, sdk, present) for sdk in present}
+    kinds = {(project, k): kind_mention(pol, ctx.catalog.pi_kinds[k]) == "yes" for k in inv.pi_kinds()}
+    return with_disclosure(inv, sdks, kinds)
+
+
+def build(opts: ReportOptions) -> Inventory:
+    from pipl_lint.commands.check import CheckOptions, prepare, run_engine
+
+    check_opts = CheckOptions(paths=opts.paths, format="json", config=opts.config, no_cache=opts.no_cache)
+    setup = prepare(check_opts)
+    config = setup.config
+    if opts.app_category is not None:
+        config = config.with_overrides(app_category=opts.app_category)
+    setup = replace(setup, config=config, rules=(), only=None)
+    result = run_engine(setup, check_opts, keep_contexts=True)
+    if not result.projects:
+        sys.stderr.write("pipl-lint: no Android project found under the given paths\n")
+    unread = {d.path for d in result.diagnostics}
+    if unread:
+        sys.stderr.write(f"pipl-lint: {len(unread)} file(s) could not be read or parsed completely; the report may "
+                         "miss what they contain (`pipl-lint check` lists them)\n")
+    return merge(inventory_of(ctx) for ctx in result.contexts)
+
+
+def run_report(opts: ReportOptions) -> int:
+    if opts.format not in FORMATS:
+        raise UsageError(f"unknown report format {opts.format!r} (choose from {', '.join(FORMATS)})")
+    try:
+        lang = i18n.parse_language(opts.lang)  # None: from the locale (LC_ALL, LC_MESSAGES, LANG, LANGUAGE)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if opts.app_category is not None:
+        from pipl_lint.catalogs import load_catalog
+
+        if load_catalog().app_type(opts.app_category) is None:
+            raise UsageError(f"unknown app category {opts.app_category!r} (a number 1-39, an English key or a "
+                             "Chinese name from 《常见类型移动互联网应用程序必要个人信息范围规定》)")
+    text = renderer(opts.format)(build(opts), lang)
+    if opts.output is not None:
+        atomic_write_text(opts.output, text)
+    else:
+        sys.stdout.write(text)
+    return exitcodes.OK
