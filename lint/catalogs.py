@@ -275,6 +275,7 @@ class Permission:
     alternative: str
     source: str
     confidence: str
+    alternative_zh: str = ""  # the alternative in Simplified Chinese (optional; English is shown when empty)
 
     @property
     def dangerous(self) -> bool:
@@ -520,7 +521,7 @@ def _parse_permissions(problems: _Problems, doc: Mapping[str, Any]) -> list[tupl
             pi_kind=e.optional_text("pi_kind"), added_api=e.integer("added_api", low=1),
             restricted=e.texts("restricted", choices=RESTRICTED_TAGS), never_grantable=e.flag("never_grantable", False),
             legacy_max_sdk=e.integer("legacy_max_sdk", 0, low=0) or 0, alternative=e.text("alternative", ""),
-            source=source, confidence=confidence,
+            source=source, confidence=confidence, alternative_zh=e.text("alternative_zh", ""),
         )
         if permission.never_grantable and protection not in ("signature", "privileged"):
             e.fail("never_grantable = true needs protection 'signature' or 'privileged'")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -92,7 +93,7 @@ def say(rule_id: str, kind: str, key: str, english: str, params: Mapping[str, An
     en = render(english, params, "en")
     zh_template = catalog("zh").get(rule_id, {}).get(kind, {}).get(key)
     zh = render(zh_template, params, "zh") if isinstance(zh_template, str) else None
-    return Msg(en, zh)
+    return tidy(Msg(en, zh))
 
 
 def rule_text(rule_id: str, field: str, lang: str, english: str) -> str:
@@ -112,3 +113,31 @@ def label(kind: str, key: str, english: str) -> Msg:
 def template_fields(template: str) -> set[str]:
     """Placeholders of a template (used by the completeness tests)."""
     return _fields(template)
+
+
+# Chinese text: ideographs, and with them CJK and full-width punctuation and curly quotes.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_CJK = _HAN + "\u2e80-\u2fff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])(?<!\\d号)(?<!号文) +(?=[{_CJK}])")  # keeps `191号文 三.1`, `164号 自启动`
+_HAN_LATIN = re.compile(f"(?<=[{_HAN}])(?=[A-Za-z])|(?<=[A-Za-z])(?=[{_HAN}])")
+_HAN_START = re.compile(f"^[{_HAN}]")
+_HAN_END = re.compile(f"[{_HAN}]$")
+
+
+def tidy(msg: Msg) -> Msg:
+    """The Chinese text spaced the usual way: no space between two Chinese characters (`1 项 的` → `1 项的`), one
+    between Chinese and Latin words or code (`读取Android ID的` → `读取 Android ID 的`). Code spans keep their
+    text; digits stay joined (`191号文`). Rules opt in (templates leave spaces around placeholders)."""
+    if not msg.zh:
+        return msg
+    parts = msg.zh.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code spans to respect
+        return Msg(msg.en, _HAN_LATIN.sub(" ", _CJK_GAP.sub("", msg.zh)))
+    for i in range(0, len(parts), 2):  # the text between code spans
+        text = _HAN_LATIN.sub(" ", _CJK_GAP.sub("", parts[i]))
+        if i > 0 and _HAN_START.match(text):
+            text = " " + text
+        if i < len(parts) - 1 and _HAN_END.search(text):
+            text += " "
+        parts[i] = text
+    return Msg(msg.en, "`".join(parts))

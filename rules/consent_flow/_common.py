@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pipl_lint.findings import Span, TraceStep
+from pipl_lint.i18n import Msg, tidy
 from pipl_lint.model.consent import PREFS_READS, REFUSE_WORD, is_agree_deferred, is_user_deferred
 from pipl_lint.model.index import FnId
 from pipl_lint.model.reach import Entry, PreConsent, Reached
 from pipl_lint.model.requests import PermissionRequest, ResultCallback
 from pipl_lint.model.summary import Arg, Deferred, Site
 from pipl_lint.parse.xml import XmlElement
-from pipl_lint.ruleapi import Context
+from pipl_lint.ruleapi import Context, RuleMeta
 
 T = TypeVar("T")
 _MEMO: weakref.WeakKeyDictionary[Context, dict[str, Any]] = weakref.WeakKeyDictionary()
@@ -63,15 +64,28 @@ def short(fqn: str) -> str:
     return fqn.rsplit(".", 1)[-1]
 
 
-def names(items: Iterable[str], limit: int = 3, code: bool = False) -> str:
-    """A, B and C / A, B, C and 2 more (in backticks with `code`)."""
-    items = list(dict.fromkeys(items))
-    shown = [f"`{i}`" if code else i for i in items[:limit]]
-    if len(items) > limit:
-        return ", ".join(shown) + f" and {len(items) - limit} more"
+def say(ctx: Context, meta: RuleMeta, key: str, **params: object) -> Msg:
+    """`ctx.say`, tidied."""
+    return tidy(ctx.say(meta, key, **params))
+
+
+def fix_text(ctx: Context, meta: RuleMeta, key: str, **params: object) -> Msg:
+    """`ctx.fix_text`, tidied."""
+    return tidy(ctx.fix_text(meta, key, **params))
+
+
+def names(items: Iterable[str | Msg], limit: int = 3, code: bool = False) -> Msg:
+    """A, B and C / A, B, C and 2 more (in backticks with `code`); in Chinese A、B 和 C / A、B、C 及另外 2 项."""
+    msgs = [i if isinstance(i, Msg) else Msg(i) for i in dict.fromkeys(items)]
+    shown = [Msg(f"`{m.en}`", f"`{m.get('zh')}`") if code else m for m in msgs[:limit]]
+    en = [m.en for m in shown]
+    zh = [m.get("zh") for m in shown]
+    if len(msgs) > limit:
+        more = len(msgs) - limit
+        return Msg(", ".join(en) + f" and {more} more", "、".join(zh) + f" 及另外 {more} 项")
     if len(shown) > 1:
-        return ", ".join(shown[:-1]) + " and " + shown[-1]
-    return shown[0] if shown else ""
+        return Msg(", ".join(en[:-1]) + " and " + en[-1], "、".join(zh[:-1]) + " 和 " + zh[-1])
+    return shown[0] if shown else Msg("")
 
 
 def value(arg: Arg) -> str:
@@ -139,8 +153,9 @@ def startup(ctx: Context) -> PreConsent:
             owner = index.function(e.fid).owner
             for name in LAUNCHER_CALLBACKS:
                 for fid in index.find_member(owner, name):
-                    entries.append(Entry(fid, "launcher", f"launcher activity `{short(owner)}.{name}`", e.path,
-                                         e.line))
+                    label = f"`{short(owner)}.{name}`"
+                    entries.append(Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
+                                         e.path, e.line))
         seen_fragments: set[str] = set()
         reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
         for _ in range(4):
@@ -156,8 +171,10 @@ def startup(ctx: Context) -> PreConsent:
                 path, line = _class_location(ctx, cls)
                 for name in FRAGMENT_LIFECYCLE:
                     for fid in index.find_member(cls, name):
-                        entries.append(Entry(fid, "screen", f"fragment `{short(cls)}.{name}`, added by "
-                                             f"`{index.describe(r.fid)}` at startup", path, line))
+                        frag, by = f"`{short(cls)}.{name}`", f"`{index.describe(r.fid)}`"
+                        note = Msg(f"fragment {frag}, added by {by} at startup",
+                                   f"启动时由 {by} 添加的 Fragment {frag}")
+                        entries.append(Entry(fid, "screen", note, path, line))
                         added = True
             if not added:
                 break
@@ -240,9 +257,10 @@ def necessary(ctx: Context, permission: str) -> bool | None:
     return perm.pi_kind in app_type.necessary_pi_kinds
 
 
-def category_note(ctx: Context) -> str:
+def category_name(ctx: Context) -> str:
+    """The configured app category's Chinese name (新闻资讯类), or "" without one."""
     app_type = ctx.catalog.app_type(ctx.config.app_category) if ctx.config.app_category else None
-    return f" for a {app_type.name_zh} app" if app_type is not None else ""
+    return app_type.name_zh if app_type is not None else ""
 
 
 # --- what collects --------------------------------------------------------------------------------------------
@@ -251,17 +269,19 @@ LOW_SENSITIVITY = ("device-model", "carrier")
 PROPER = frozenset({"Android", "Bluetooth", "Wi-Fi", "Google"})
 
 
-def what_collects(ctx: Context, brief: bool = False) -> tuple[str, list[TraceStep]]:
+def what_collects(ctx: Context, brief: bool = False) -> tuple[Msg, list[TraceStep]]:
     """What collects personal information in the app ("5 data SDKs (Umeng, JPush, Bugly …), code that reads
     the IMEI …"; only the first part with `brief`), with where each was found; ("", []) when nothing does."""
     parts, trace = memo(ctx, "what_collects", lambda: _what_collects(ctx))
     if brief:
         parts = parts[:1]
-    what = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else ""
-    return what[:1].upper() + what[1:], trace
+    if not parts:
+        return Msg(""), trace
+    what = names(parts, limit=len(parts))
+    return Msg(what.en[:1].upper() + what.en[1:], what.zh), trace
 
 
-def _what_collects(ctx: Context) -> tuple[list[str], list[TraceStep]]:
+def _what_collects(ctx: Context) -> tuple[list[Msg], list[TraceStep]]:
     sdks: list[str] = []
     trace: list[TraceStep] = []
     for found in ctx.sdks:
@@ -276,31 +296,36 @@ def _what_collects(ctx: Context) -> tuple[list[str], list[TraceStep]]:
         if api is None or api.pi_kind in (None, "clipboard", *LOW_SENSITIVITY) or api.pi_kind in found_kinds:
             continue
         label = _label(ctx, api.pi_kind)
-        found_kinds[api.pi_kind] = TraceStep(ctx.path_of(fid), site.line, f"`{site.qualified}` reads {label}")
+        found_kinds[api.pi_kind] = TraceStep(ctx.path_of(fid), site.line, f"`{site.qualified}` reads {label.en}")
     order = list(ctx.catalog.pi_kinds)
     kinds = [_label(ctx, k) for k in sorted(found_kinds, key=order.index)]
     trace += [found_kinds[k] for k in sorted(found_kinds, key=order.index)][:3]
-    asks = ""
+    asks = False
     for req in ctx.permission_requests:
         if dangerous(ctx, req.permissions):
-            asks = "runtime permission requests"
+            asks = True
             trace.append(TraceStep(ctx.path_of(req.fid), req.site.line,
                                    f"`{req.site.qualified}` asks for runtime permissions"))
             break
-    parts = []
+    parts: list[Msg] = []
     if sdks:
-        parts.append(f"{len(sdks)} data SDK{'s' if len(sdks) > 1 else ''} ({names([_plain(n) for n in sdks])})")
+        listed = names([_plain(n) for n in sdks])
+        parts.append(Msg(f"{len(sdks)} data SDK{'s' if len(sdks) > 1 else ''} ({listed.en})",
+                         f"{len(sdks)} 个数据 SDK（{listed.get('zh')}）"))
     if kinds:
-        parts.append(f"code that reads {names(kinds)}")
+        listed = names(kinds)
+        parts.append(Msg(f"code that reads {listed.en}", f"读取{listed.get('zh')}的代码"))
     if asks:
-        parts.append(asks)
+        parts.append(Msg("runtime permission requests", "运行时权限申请"))
     return parts, trace[:8]
 
 
-def _label(ctx: Context, kind: str) -> str:
-    label = ctx.catalog.pi_kinds[kind].label_en
+def _label(ctx: Context, kind: str) -> Msg:
+    found = ctx.catalog.pi_kinds[kind]
+    label = found.label_en
     first = label.split(" ", 1)[0]
-    return label if first in PROPER or not label[1:2].islower() else label[:1].lower() + label[1:]
+    en = label if first in PROPER or not label[1:2].islower() else label[:1].lower() + label[1:]
+    return Msg(en, found.label_zh)
 
 
 def _plain(name: str) -> str:
@@ -562,7 +587,7 @@ def arg_texts(ctx: Context, args: Iterable[Arg], skip_lambdas: bool = False) -> 
 class Handler:
     fid: FnId
     deferred: Deferred
-    what: str  # "`binding.disagreeButton` click", "the dialog's negative button"
+    what: Msg  # "`binding.disagreeButton` click", "the dialog's negative button"
 
     def contains(self, site: Site) -> bool:
         return site.function == self.fid.index and self.deferred in site.deferred
@@ -708,16 +733,18 @@ def _call_of(d: Deferred, sites: Iterable[Site]) -> Site | None:
     return None
 
 
-def _describe(d: Deferred) -> str:
+def _describe(d: Deferred) -> Msg:
     if d.call in NEGATIVE_CALLS:
-        return "the dialog's negative button"
+        return Msg("the dialog's negative button", "对话框的否定按钮")
     if d.call in POSITIVE_CALLS:
-        return "the dialog's positive button"
+        return Msg("the dialog's positive button", "对话框的肯定按钮")
     if d.receiver and d.call:
-        return f"`{d.receiver}` {d.label or 'click'}"
+        if d.label:
+            return Msg(f"`{d.receiver}` {d.label}", f"`{d.receiver}` 的 {d.label} 回调")
+        return Msg(f"`{d.receiver}` click", f"`{d.receiver}` 的点击事件")
     if d.label:
-        return f"`{d.label}`"
-    return f"`{d.call}`"
+        return Msg(f"`{d.label}`", f"`{d.label}` 回调")
+    return Msg(f"`{d.call}`", f"`{d.call}` 回调")
 
 
 def _policy_text(ctx: Context, fids: list[FnId]) -> str:

@@ -49,7 +49,7 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, short
+from pipl_lint.rules.consent_flow._common import app_anchor, say, short
 
 META = RuleMeta(
     id="CF312",
@@ -59,6 +59,7 @@ META = RuleMeta(
     summary="The app has login or registration but no account deletion (注销账号)",
     fix="Add 注销账号 in Settings: delete the account and its data, with no conditions stricter than registering",
     references=("191号文 六.1", "191号文 六.2", "337号 (8)"),
+    messages={"no-deletion": "The app has accounts ({login}) but offers no way to delete them (注销账号)"},
 )
 
 # Over identifiers (function and class names).
@@ -80,7 +81,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     anchor = app_anchor(ctx)
     if anchor is None:
         return
-    message = f"The app has accounts ({logins[0][2]}) but offers no way to delete them (注销账号)"
+    message = say(ctx, META, "no-deletion", login=logins[0][2])
     trace = tuple(TraceStep(path, line, note) for path, line, note in logins[:3])
     yield ctx.finding(META, anchor.path, anchor.span, message, trace=trace, anchor="account-deletion")
 

@@ -55,11 +55,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.index import COMPONENT_STARTERS, FnId
 from pipl_lint.model.manifest import Component
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import short
+from pipl_lint.rules.consent_flow._common import say, short
 
 META = RuleMeta(
     id="CF313",
@@ -69,6 +70,18 @@ META = RuleMeta(
     summary="A broadcast receiver starts the app's work on boot, network change, unlock or package events",
     fix="Remove the receiver (and RECEIVE_BOOT_COMPLETED), or do the work when the user opens the app",
     references=("164号 (二)6", "MIIT 26号", "T/TAF 078.10"),
+    messages={
+        "runs-on": "{kind} `{receiver}` runs on {events} {work}",
+        # {kind}
+        "exported": "Exported receiver",
+        "receiver": "Receiver",
+        # {work}
+        "starts": "and starts `{component}`",
+        "calls": "and calls `{call}`",
+        "initialises": "and initialises {sdk}",
+        "reads": "and reads {kind}",
+        "not-in-project": "(its code is not in the project)",
+    },
 )
 
 AUTOSTART: dict[str, str] = {
@@ -85,6 +98,8 @@ AUTOSTART: dict[str, str] = {
     "android.intent.action.ACTION_POWER_CONNECTED": "power connected",
     "android.intent.action.ACTION_POWER_DISCONNECTED": "power disconnected",
 }
+EVENTS_ZH = {"boot": "开机", "network change": "网络变化", "unlock": "解锁", "screen on": "亮屏",
+             "package event": "应用安装或卸载", "power connected": "接通电源", "power disconnected": "断开电源"}
 WORK_CALLS = frozenset({"startService", "startForegroundService", "bindService", "startActivity", "startActivities",
                         "enqueue", "enqueueUniqueWork", "enqueueUniquePeriodicWork", "schedule", "setExact",
                         "setExactAndAllowWhileIdle", "setRepeating", "setInexactRepeating", "setAndAllowWhileIdle",
@@ -106,16 +121,17 @@ def check(ctx: Context) -> Iterator[Finding]:
             if work is None:
                 continue
             seen.add(comp.cls)
-            kind = "Exported receiver" if comp.effectively_exported else "Receiver"
-            message = f"{kind} `{short(comp.cls)}` runs on {' / '.join(events)} {work}"
+            kind = say(ctx, META, "exported" if comp.effectively_exported else "receiver")
+            on = Msg(" / ".join(events), "、".join(EVENTS_ZH[e] for e in events))
+            message = say(ctx, META, "runs-on", kind=kind, receiver=short(comp.cls), events=on, work=work)
             yield ctx.finding(META, manifest.path, ctx.element_span(comp.element), message, anchor=comp.cls)
 
 
-def _work(ctx: Context, comp: Component) -> str | None:
+def _work(ctx: Context, comp: Component) -> Msg | None:
     """How the receiver starts work ("and starts `SyncService`"), or None when its code does nothing of the kind."""
     index = ctx.index
     if comp.cls not in index.classes:
-        return "(its code is not in the project)"
+        return say(ctx, META, "not-in-project")
     todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(comp.cls, "onReceive")]
     seen: set[FnId] = set()
     while todo:
@@ -132,17 +148,18 @@ def _work(ctx: Context, comp: Component) -> str | None:
     return None
 
 
-def _work_site(ctx: Context, fid: FnId, site: Site) -> str:
+def _work_site(ctx: Context, fid: FnId, site: Site) -> Msg | None:
     if site.kind in ("call", "new") and site.name in COMPONENT_STARTERS and site.args:
         started = [short(ctx.index.function(t).owner) for t, _how in ctx.index.component_targets(fid, site)]
         if started:
-            return f"and starts `{started[0]}`"
+            return say(ctx, META, "starts", component=started[0])
     if site.kind == "call" and site.name in WORK_CALLS:
-        return f"and calls `{site.qualified}`"
+        return say(ctx, META, "calls", call=site.qualified)
     sdk = ctx.sdk_calls.match(fid, site, roles=("init",))
     if sdk is not None:
-        return f"and initialises {sdk[0].name.split(' (', 1)[0]}"
+        return say(ctx, META, "initialises", sdk=sdk[0].name.split(" (", 1)[0])
     api = ctx.apis.match(fid, site)
     if api is not None and api.pi_kind:
-        return f"and reads {ctx.catalog.pi_kinds[api.pi_kind].label_en.lower()}"
-    return ""
+        label = ctx.catalog.pi_kinds[api.pi_kind]
+        return say(ctx, META, "reads", kind=Msg(label.label_en.lower(), label.label_zh))
+    return None

@@ -48,14 +48,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
-    category_note,
+    category_name,
     dangerous,
     names,
     necessary,
     perm_short,
     requests_at_startup,
+    say,
     startup,
 )
 
@@ -67,6 +69,11 @@ META = RuleMeta(
     summary="Dangerous permissions of several groups are requested together at startup",
     fix="Split the request: ask for each permission from the feature that needs it, when the user starts it",
     references=("MIIT 26号", "337号 (7)", "T/TAF 078.4"),
+    messages={
+        "bulk": "`{call}` asks for {kind}permissions of {count} groups at once at startup{category}: {groups}",
+        "non-necessary": "non-necessary ",
+        "for-category": " for a {app_type} app",
+    },
 )
 
 
@@ -80,10 +87,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             groups.setdefault((perm.group if perm else "") or perm_short(p), []).append(perm_short(p))
         if len(groups) < 2:
             continue
-        kind = "non-necessary " if ctx.config.app_category else ""
-        listed = names([f"{g} ({', '.join(ps)})" for g, ps in groups.items()], limit=4)
-        message = (f"`{req.site.qualified}` asks for {kind}permissions of {len(groups)} groups at once at startup"
-                   f"{category_note(ctx)}: {listed}")
+        kind = say(ctx, META, "non-necessary") if ctx.config.app_category else ""
+        category = say(ctx, META, "for-category", app_type=category_name(ctx)) if category_name(ctx) else ""
+        listed = names([Msg(f"{g} ({', '.join(ps)})", f"{g}（{'、'.join(ps)}）") for g, ps in groups.items()], limit=4)
+        message = say(ctx, META, "bulk", call=req.site.qualified, kind=kind, count=len(groups), category=category,
+                          groups=listed)
         trace = reach.trace(reached, req.site, f"`{req.site.qualified}` asks for "
-                                               f"{names([perm_short(p) for p in perms], code=True)}")
+                                               f"{names([perm_short(p) for p in perms], code=True).en}")
         yield ctx.site_finding(META, req.fid, req.site, message, trace=trace)

@@ -45,11 +45,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import is_user_deferred
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import memo
+from pipl_lint.rules.consent_flow._common import memo, say
 
 META = RuleMeta(
     id="CF315",
@@ -59,12 +60,14 @@ META = RuleMeta(
     summary="The app starts another app's component by itself (chained start)",
     fix="Do not start other apps' services or receivers; open another app only on an explicit user action",
     references=("164号 (二)6", "MIIT 26号", "T/TAF 078.10"),
+    messages={"starts": "`{call}` starts a {kind} of another app (`{package}`) without a user action"},
 )
 
 TARGETS = frozenset({"ComponentName", "setClassName", "setPackage", "getLaunchIntentForPackage", "setComponent"})
-STARTS = {"startService": "service", "startForegroundService": "service", "bindService": "service",
-          "sendBroadcast": "receiver", "sendOrderedBroadcast": "receiver", "startActivity": "activity",
-          "startActivities": "activity"}
+SERVICE, RECEIVER, ACTIVITY = Msg("service", "服务"), Msg("receiver", "广播接收器"), Msg("activity", "Activity")
+STARTS = {"startService": SERVICE, "startForegroundService": SERVICE, "bindService": SERVICE,
+          "sendBroadcast": RECEIVER, "sendOrderedBroadcast": RECEIVER, "startActivity": ACTIVITY,
+          "startActivities": ACTIVITY}
 # Platform handlers that apps open on purpose (stores, settings, browsers) are not chained starts.
 PLATFORM = ("android", "com.android.", "com.google.android.", "com.android.vending")
 
@@ -82,7 +85,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             kind = STARTS.get(site.name)
             if kind is None or site.kind != "call" or any(is_user_deferred(d) for d in site.deferred):
                 continue
-            message = f"`{site.qualified}` starts a {kind} of another app (`{others[0]}`) without a user action"
+            message = say(ctx, META, "starts", call=site.qualified, kind=kind, package=others[0])
             yield ctx.site_finding(META, fid, site, message)
 
 

@@ -65,8 +65,10 @@ from pipl_lint.rules.consent_flow._common import (
     POLICY_TEXT,
     arg_texts,
     element_texts,
+    fix_text,
     functions_of,
     res_text,
+    say,
     value,
 )
 
@@ -78,6 +80,17 @@ META = RuleMeta(
     summary="The agreement checkbox for the privacy policy is checked by default",
     fix="Leave the agreement checkbox unchecked and require the user to tick it",
     references=("191号文 三.4", "MIIT 26号 一(三)9", "PIPL Art. 14"),
+    messages={
+        "layout": '`{tag}` next to "{text}" is checked by default (`android:checked="true"`)',
+        "code": "`{call}(true)` ticks the agreement checkbox for the user",
+        "compose-true": "`Checkbox(checked = true)` shows the agreement as accepted before the user ticks it",
+        "compose-state": "`Checkbox(checked = {state})` starts checked: `{state}` is `mutableStateOf(true)`",
+    },
+    fixes={
+        "layout": 'Set `android:checked="false"` and block the action until the user ticks the box',
+        "code": "Start the agreement checkbox unchecked; only the user may tick it",
+        "compose": "Start the agreement state as `mutableStateOf(false)`; only the user may tick it",
+    },
 )
 
 CHECKABLE = frozenset({"CheckBox", "AppCompatCheckBox", "MaterialCheckBox", "RadioButton", "AppCompatRadioButton",
@@ -103,8 +116,8 @@ def _layouts(ctx: Context) -> Iterator[Finding]:
                 if not text:
                     continue
                 tag = el.tag.rsplit(".", 1)[-1]
-                message = f'`{tag}` next to "{_clip(text)}" is checked by default (`android:checked="true"`)'
-                fix = 'Set `android:checked="false"` and block the action until the user ticks the box'
+                message = say(ctx, META, "layout", tag=tag, text=_clip(text))
+                fix = fix_text(ctx, META, "layout")
                 yield ctx.finding(META, layout.path, ctx.element_span(el), message, fix=fix,
                                   anchor=f"{layout.name}|{el.get('android:id') or tag}")
 
@@ -137,9 +150,8 @@ def _code(ctx: Context) -> Iterator[Finding]:
         receiver = site.receiver or ""
         if not AGREEMENT_NAME.search(receiver) and not _shows_policy(ctx, fid):
             continue
-        message = f"`{site.qualified}(true)` ticks the agreement checkbox for the user"
-        yield ctx.site_finding(META, fid, site, message,
-                               fix="Start the agreement checkbox unchecked; only the user may tick it")
+        message = say(ctx, META, "code", call=site.qualified)
+        yield ctx.site_finding(META, fid, site, message, fix=fix_text(ctx, META, "code"))
 
 
 def _by_user(site: Site) -> bool:
@@ -168,13 +180,12 @@ def _compose(ctx: Context) -> Iterator[Finding]:
             continue
         state = value(checked)
         if state == "true":
-            message = "`Checkbox(checked = true)` shows the agreement as accepted before the user ticks it"
+            message = say(ctx, META, "compose-true")
         elif state.isidentifier() and _starts_true(sites, state):
-            message = f"`Checkbox(checked = {state})` starts checked: `{state}` is `mutableStateOf(true)`"
+            message = say(ctx, META, "compose-state", state=state)
         else:
             continue
-        yield ctx.site_finding(META, fid, site, message,
-                               fix="Start the agreement state as `mutableStateOf(false)`; only the user may tick it")
+        yield ctx.site_finding(META, fid, site, message, fix=fix_text(ctx, META, "compose"))
 
 
 def _texts(ctx: Context, site: Site) -> list[str]:

@@ -75,7 +75,7 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, consent_uis, memo, startup, what_collects
+from pipl_lint.rules.consent_flow._common import app_anchor, consent_uis, memo, say, startup, what_collects
 
 META = RuleMeta(
     id="CF301",
@@ -86,6 +86,15 @@ META = RuleMeta(
     fix="Show a first-run privacy dialog (policy summary, link to the full policy, 同意 and 不同意), store the "
         "answer, and check it at every start before any SDK or personal-information API runs",
     references=("191号文 一.2", "191号文 一.1", "PIPL Art. 13", "PIPL Art. 14", "PIPL Art. 17"),
+    messages={
+        "collects": "{what} collect personal information, but {problem}",
+        # What is missing ({problem} above).
+        "no-gate": "no first-run privacy dialog and no stored agreement read at startup",
+        "no-disagree": "the privacy UI `{ui}` has no disagree action (a stored agreement is read at startup)",
+        "no-dialog": "no dialog shows the privacy policy with agree and disagree actions (a stored agreement is read "
+                     "at startup)",
+        "not-read": "the privacy dialog `{ui}` exists but no stored agreement is read at startup",
+    },
 )
 
 WRITES = ("set", "save", "put", "update", "store", "mark", "record", "clear", "reset", "remove")
@@ -93,7 +102,7 @@ WRITES = ("set", "save", "put", "update", "store", "mark", "record", "clear", "r
 
 def check(ctx: Context) -> Iterator[Finding]:
     what, evidence = what_collects(ctx)
-    if not what:
+    if not what.en:
         return
     anchor = app_anchor(ctx)
     if anchor is None:
@@ -104,18 +113,15 @@ def check(ctx: Context) -> Iterator[Finding]:
     if uis and read:
         return
     if not uis and not read:
-        problem = "no first-run privacy dialog and no stored agreement read at startup"
+        problem = say(ctx, META, "no-gate")
     elif not uis:
-        ui = partial[0] if partial else None
-        problem = (f"the privacy UI `{ui.name}` has no disagree action" if ui else
-                   "no dialog shows the privacy policy with agree and disagree actions") + \
-            " (a stored agreement is read at startup)"
+        problem = say(ctx, META, "no-disagree", ui=partial[0].name) if partial else say(ctx, META, "no-dialog")
     else:
-        problem = f"the privacy dialog `{uis[0].name}` exists but no stored agreement is read at startup"
+        problem = say(ctx, META, "not-read", ui=uis[0].name)
     trace = list(evidence)
     for ui in (uis or partial)[:1]:
         trace.append(TraceStep(ui.path, ui.line, f"`{ui.name}` shows the privacy policy"))
-    message = f"{what} collect personal information, but {problem}"
+    message = say(ctx, META, "collects", what=what, problem=problem)
     yield ctx.finding(META, anchor.path, anchor.span, message, trace=tuple(trace), anchor="consent-gate")
 
 

@@ -58,7 +58,7 @@ from pipl_lint.model.consent import CONSENT_WORD
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, memo, names, short, value, what_collects
+from pipl_lint.rules.consent_flow._common import app_anchor, fix_text, memo, names, say, short, value, what_collects
 
 META = RuleMeta(
     id="CF310",
@@ -69,6 +69,12 @@ META = RuleMeta(
     fix="Add 撤回同意 to Settings: set the stored agreement back, call the SDKs' disable APIs, delete local "
         "personal data and return to the consent screen",
     references=("PIPL Art. 15", "191号文 三.8"),
+    messages={
+        "no-reset": "{what} collect personal information, but nothing lets the user withdraw consent: no code sets the "
+                    "stored agreement back",
+        "sdks-on": "`{call}` withdraws consent but switches off none of the SDKs ({sdks}) that keep collecting",
+    },
+    fixes={"disable-sdks": "Call the SDKs' disable APIs next to the reset ({calls}), then restart the consent flow"},
 )
 
 WRITES = frozenset({"putBoolean", "putInt", "putString", "putLong", "encode", "remove", "removeValueForKey",
@@ -78,15 +84,14 @@ RESET_NAMES = ("revoke", "withdraw", "clear", "reset", "remove", "delete", "canc
 
 def check(ctx: Context) -> Iterator[Finding]:
     what, _evidence = what_collects(ctx, brief=True)
-    if not what:
+    if not what.en:
         return
     resets = _resets(ctx)
     if not resets:
         anchor = app_anchor(ctx)
         if anchor is None:
             return
-        message = (f"{what} collect personal information, but nothing lets the user withdraw consent: no code "
-                   "sets the stored agreement back")
+        message = say(ctx, META, "no-reset", what=what)
         yield ctx.finding(META, anchor.path, anchor.span, message, trace=_settings_trace(ctx),
                           anchor="consent-withdrawal")
         return
@@ -97,9 +102,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     fid, site = resets[0]
     calls = names([f"{c.owner_simple}.{c.method}" for _sdk, c in switchable], code=True)
-    message = (f"`{site.qualified}` withdraws consent but switches off none of the SDKs "
-               f"({names([_sdk_name(s) for s, _c in switchable])}) that keep collecting")
-    fix = f"Call the SDKs' disable APIs next to the reset ({calls}), then restart the consent flow"
+    message = say(ctx, META, "sdks-on", call=site.qualified, sdks=names([_sdk_name(s) for s, _c in switchable]))
+    fix = fix_text(ctx, META, "disable-sdks", calls=calls)
     yield ctx.site_finding(META, fid, site, message, fix=fix)
 
 

@@ -52,7 +52,7 @@ from collections.abc import Iterator
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.index import FnId
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import Handler, consent_uis, exits_in
+from pipl_lint.rules.consent_flow._common import Handler, consent_uis, exits_in, say
 
 META = RuleMeta(
     id="CF307",
@@ -63,6 +63,13 @@ META = RuleMeta(
     fix="On disagree, explain once more what the app does without consent and offer a basic mode; exit only if "
         "the user confirms and the basic function really needs personal information",
     references=("必要个人信息范围规定 第四条", "191号文 四.2", "PIPL Art. 16"),
+    messages={
+        "exits": "{handler} of the privacy UI `{ui}` closes the app with {how}: no second explanation and no basic "
+                 "mode",
+        # {how}
+        "exit-call": "`{exit}`",
+        "exit-via": "`{call}()` (which reaches `{exit}`)",
+    },
 )
 
 
@@ -83,9 +90,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                 if key in seen:
                     continue
                 seen.add(key)
-                how = f"`{ex.how}`" if ex.via is None else f"`{site.qualified}()` (which reaches `{ex.how}`)"
-                message = (f"{handler.what} of the privacy UI `{ui.name}` closes the app with {how}: no second "
-                           "explanation and no basic mode")
+                how = say(ctx, META, "exit-call", exit=ex.how) if ex.via is None else \
+                    say(ctx, META, "exit-via", call=site.qualified, exit=ex.how)
+                message = say(ctx, META, "exits", handler=handler.what, ui=ui.name, how=how)
                 yield ctx.site_finding(META, fid, site, message)
 
 

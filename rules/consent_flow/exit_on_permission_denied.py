@@ -56,16 +56,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.requests import ResultCallback, refusal_branch
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     Exit,
     all_callbacks,
-    category_note,
+    category_name,
     exits_in,
     names,
     necessary,
     perm_short,
+    say,
     short,
     startup_screens,
 )
@@ -79,6 +81,19 @@ META = RuleMeta(
     fix="Keep the app running: degrade only the feature that needs the permission and offer an alternative",
     references=("337号 (5)", "191号文 四.2", "PIPL Art. 16", "必要个人信息范围规定 第四条", "T/TAF 078.4",
                 "Huawei AppGallery review FAQ §5.1"),
+    messages={
+        "exits": "`{exit}` {effect} when the user refuses {what}{why}",
+        "exits-via": "`{call}()` reaches `{exit}`, which {effect}, when the user refuses {what}{why}",
+        # {effect}
+        "closes-screen": "closes `{screen}` (opened at startup)",
+        "ends-app": "ends the app",
+        # {what}
+        "any-of": "any of {permissions}",
+        "one": "{permissions}",
+        "a-permission": "a permission",
+        # {why}
+        "not-necessary": " (not necessary for a {app_type} app)",
+    },
 )
 
 
@@ -105,18 +120,20 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _finding(ctx: Context, cb: ResultCallback, perms: tuple[str, ...], ex: Exit, owner: str) -> Finding:
     listed = names([perm_short(p) for p in perms], code=True)
-    what = ("any of " if len(perms) > 1 else "") + listed if perms else "a permission"
-    effect = f"closes `{short(owner)}` (opened at startup)" if ex.site.name == "finish" else "ends the app"
+    what = say(ctx, META, "any-of" if len(perms) > 1 else "one", permissions=listed) if perms else \
+        say(ctx, META, "a-permission")
+    effect = say(ctx, META, "closes-screen", screen=short(owner)) if ex.site.name == "finish" else \
+        say(ctx, META, "ends-app")
     if ex.via is None:
-        message = f"`{ex.how}` {effect} when the user refuses {what}{_why(ctx, perms)}"
+        message = say(ctx, META, "exits", exit=ex.how, effect=effect, what=what, why=_why(ctx, perms))
         return ctx.site_finding(META, ex.fid, ex.site, message)
-    message = (f"`{ex.via.qualified}()` reaches `{ex.how}`, which {effect}, when the user refuses {what}"
-               f"{_why(ctx, perms)}")
+    message = say(ctx, META, "exits-via", call=ex.via.qualified, exit=ex.how, effect=effect, what=what,
+                      why=_why(ctx, perms))
     return ctx.site_finding(META, cb.fid, ex.via, message)
 
 
-def _why(ctx: Context, perms: tuple[str, ...]) -> str:
+def _why(ctx: Context, perms: tuple[str, ...]) -> Msg | str:
     if not perms or not ctx.config.app_category:
         return ""
     optional = [perm_short(p) for p in perms if necessary(ctx, p) is False]
-    return f" (not necessary{category_note(ctx)})" if optional else ""
+    return say(ctx, META, "not-necessary", app_type=category_name(ctx)) if optional else ""

@@ -54,6 +54,7 @@ from pipl_lint.rules.consent_flow._common import (
     memory_functions,
     names,
     perm_short,
+    say,
 )
 
 META = RuleMeta(
@@ -64,6 +65,12 @@ META = RuleMeta(
     summary="Refused runtime permissions are never remembered",
     fix="Store each refusal with a timestamp in the result callback and check it before asking again",
     references=("191号文 三.2", "337号 (6)"),
+    messages={
+        "not-stored": "The app asks for {permissions} ({count} requests) but never stores a refusal, so it cannot "
+                      "avoid asking again",
+        "not-stored-one": "The app asks for {permissions} ({count} request) but never stores a refusal, so it cannot "
+                          "avoid asking again",
+    },
 )
 
 STORE_CALLS = frozenset({"putLong", "putBoolean", "putInt", "putString", "putStringSet", "encode", "edit", "set",
@@ -79,8 +86,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     asked = names(sorted({perm_short(p) for r in requests for p in dangerous(ctx, r.permissions)}), limit=4,
                   code=True)
-    message = (f"The app asks for {asked} ({len(requests)} request{'s' if len(requests) > 1 else ''}) but never "
-               "stores a refusal, so it cannot avoid asking again")
+    message = say(ctx, META, "not-stored" if len(requests) > 1 else "not-stored-one", permissions=asked,
+                      count=len(requests))
     trace = tuple(TraceStep(ctx.path_of(r.fid), r.site.line, f"`{r.site.qualified}`") for r in requests[:4])
     yield ctx.finding(META, anchor.path, anchor.span, message, trace=trace, anchor="denial-memory")
 

@@ -70,9 +70,11 @@ from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     before_consent,
     dangerous,
+    fix_text,
     names,
     perm_short,
     requests_at_startup,
+    say,
     startup,
 )
 
@@ -84,6 +86,15 @@ META = RuleMeta(
     summary="A runtime permission is requested at startup rather than when the user uses the feature",
     fix="Request the permission from the user action that starts the feature needing it, after consent",
     references=("191号文 三.1", "337号 (7)", "MIIT 26号", "Huawei AppGallery review FAQ §5.5"),
+    messages={
+        "at-startup": "`{call}` asks for {permissions} {when} (reached from {entry}), not on a user action",
+        "when-before-consent": "before the user consents",
+        "when-startup": "at startup",
+    },
+    fixes={
+        "on-action": "Ask for {permissions} only when the user opens the feature that needs it (a click handler), "
+                     "after consent and after explaining why",
+    },
 )
 
 
@@ -94,10 +105,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not perms:
             continue
         asked = names([perm_short(p) for p in perms], code=True)
-        when = "before the user consents" if before_consent(ctx, req) else "at startup"
-        message = (f"`{req.site.qualified}` asks for {asked} {when} (reached from {reached.entry.note}), "
-                   "not on a user action")
-        trace = reach.trace(reached, req.site, f"`{req.site.qualified}` asks for {asked}")
-        fix = (f"Ask for {asked} only when the user opens the feature that needs it (a click handler), after "
-               "consent and after explaining why")
+        when = say(ctx, META, "when-before-consent" if before_consent(ctx, req) else "when-startup")
+        message = say(ctx, META, "at-startup", call=req.site.qualified, permissions=asked, when=when,
+                          entry=reached.entry.note)
+        trace = reach.trace(reached, req.site, f"`{req.site.qualified}` asks for {asked.en}")
+        fix = fix_text(ctx, META, "on-action", permissions=asked)
         yield ctx.site_finding(META, req.fid, req.site, message, fix=fix, trace=trace)

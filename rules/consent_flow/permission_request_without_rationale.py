@@ -72,8 +72,10 @@ from pipl_lint.rules.consent_flow._common import (
     POSITIVE_CALLS,
     callers,
     dangerous,
+    fix_text,
     names,
     perm_short,
+    say,
     string_refs,
 )
 
@@ -85,6 +87,14 @@ META = RuleMeta(
     summary="A runtime permission is requested without first showing the user what it is for",
     fix="Show why the permission is needed (a dialog or banner naming the feature) before the system dialog",
     references=("191号文 二.3", "MIIT 26号", "TC260-PG-20204A"),
+    messages={
+        "no-rationale": "`{call}` asks for {permissions} without first showing why (no rationale dialog, "
+                        "`shouldShowRequestPermissionRationale` branch or purpose text before it)",
+    },
+    fixes={
+        "explain-first": "Before asking for {permissions}, show what the feature needs it for (a dialog whose positive "
+                         "button makes the request, or a purpose banner while the system dialog shows)",
+    },
 )
 
 RATIONALE_CALLS = frozenset({"shouldShowRequestPermissionRationale", "shouldShowRationale",
@@ -109,10 +119,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not perms or _explained(ctx, req):
             continue
         asked = names([perm_short(p) for p in perms], code=True)
-        message = (f"`{req.site.qualified}` asks for {asked} without first showing why (no rationale dialog, "
-                   "`shouldShowRequestPermissionRationale` branch or purpose text before it)")
-        fix = (f"Before asking for {asked}, show what the feature needs it for (a dialog whose positive button "
-               "makes the request, or a purpose banner while the system dialog shows)")
+        message = say(ctx, META, "no-rationale", call=req.site.qualified, permissions=asked)
+        fix = fix_text(ctx, META, "explain-first", permissions=asked)
         yield ctx.site_finding(META, req.fid, req.site, message, fix=fix)
 
 

@@ -68,6 +68,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import is_user_deferred
 from pipl_lint.model.index import FnId
 from pipl_lint.model.reach import Entry, PreConsent
@@ -81,11 +82,13 @@ from pipl_lint.rules.consent_flow._common import (
     all_callbacks,
     callers,
     dangerous,
+    fix_text,
     memo,
     memory_functions,
     names,
     perm_short,
     requests_reached,
+    say,
     short,
     value,
 )
@@ -99,6 +102,24 @@ META = RuleMeta(
     fix="Remember the refusal with a timestamp; ask again only when the user starts the feature again, and not "
         "before the configured interval",
     references=("191号文 三.2", "337号 (6)", "164号 (二)5", "T/TAF 078.4", "Huawei AppGallery review FAQ §5.4"),
+    messages={
+        "on-refusal": "`{call}` asks for {permissions} again{later} in the refusal branch of {callback}",
+        "later": " after `{delay}`",
+        "result-callback": "the `{label}` result callback",
+        "to-settings": "`{call}` sends the user to the system settings as soon as they refuse ({callback})",
+        "on-resume": "`{call}` asks for {permissions} from {entry} with no check of an earlier refusal: a refused "
+                     "permission is asked again every time the screen shows",
+        "in-loop": "`{call}` asks for {permissions} inside a loop: one dialog after another",
+        "too-soon": "`{call}` asks for {permissions} again {hours} after a refusal; the configured minimum is "
+                    "{minimum}",
+        "hours": "{hours} h",
+    },
+    fixes={
+        "remember": "Store the refusal with a timestamp and ask again only when the user starts the feature again, at "
+                    "least {interval} later (`permissions.rerequest-interval-hours`)",
+        "accept-refusal": "Accept the refusal: degrade the feature, and offer the settings page only from a button the "
+                          "user taps",
+    },
 )
 
 RESUME = ("onResume", "onStart", "onRestart", "onPostResume")
@@ -118,7 +139,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield finding
 
 
-def _asked(ctx: Context, req: PermissionRequest) -> str:
+def _asked(ctx: Context, req: PermissionRequest) -> Msg:
     return names([perm_short(p) for p in dangerous(ctx, req.permissions) or req.permissions], code=True)
 
 
@@ -126,8 +147,9 @@ def _asked(ctx: Context, req: PermissionRequest) -> str:
 
 def _on_refusal(ctx: Context) -> Iterator[Finding]:
     for cb, _req in all_callbacks(ctx):
-        where = f"{short(ctx.index.function(cb.fid).owner)}.{ctx.index.function(cb.fid).name}" \
-            if cb.deferred is None else f"the `{cb.label}` result callback"
+        fn = ctx.index.function(cb.fid)
+        where = f"{short(fn.owner)}.{fn.name}" if cb.deferred is None else \
+            say(ctx, META, "result-callback", label=cb.label)
         for site in cb.sites(ctx.index):
             if not refusal_branch(site, cb):
                 continue
@@ -135,18 +157,16 @@ def _on_refusal(ctx: Context) -> Iterator[Finding]:
             if any(is_user_deferred(d) for d in inner):
                 continue  # a "try again" button the user taps
             delayed = next((d.call for d in inner if d.call in DELAYS), "")
-            later = f" after `{delayed}`" if delayed else ""
+            later = say(ctx, META, "later", delay=delayed) if delayed else ""
             for again, _via in requests_reached(ctx, cb.fid, site):
                 if any(_memory_atom(ctx, a) for g in again.site.guards for a in g.atoms):
                     continue  # asks only once the remembered refusal allows it
-                message = (f"`{site.qualified}` asks for {_asked(ctx, again)} again{later} in the refusal branch of "
-                           f"{where}")
+                message = say(ctx, META, "on-refusal", call=site.qualified, permissions=_asked(ctx, again),
+                                  later=later, callback=where)
                 yield ctx.site_finding(META, cb.fid, site, message, fix=_fix(ctx))
             if _opens_settings(site):
-                message = f"`{site.qualified}` sends the user to the system settings as soon as they refuse ({where})"
-                fix = ("Accept the refusal: degrade the feature, and offer the settings page only from a button the "
-                       "user taps")
-                yield ctx.site_finding(META, cb.fid, site, message, fix=fix)
+                message = say(ctx, META, "to-settings", call=site.qualified, callback=where)
+                yield ctx.site_finding(META, cb.fid, site, message, fix=fix_text(ctx, META, "accept-refusal"))
 
 
 def _opens_settings(site: Site) -> bool:
@@ -166,8 +186,8 @@ def _on_resume(ctx: Context) -> Iterator[Finding]:
             continue
         if any(_memory_atom(ctx, a) for a in _path_atoms(reach, reached, req.site)):
             continue
-        message = (f"`{req.site.qualified}` asks for {_asked(ctx, req)} from {reached.entry.note} with no check of "
-                   "an earlier refusal: a refused permission is asked again every time the screen shows")
+        message = say(ctx, META, "on-resume", call=req.site.qualified, permissions=_asked(ctx, req),
+                          entry=reached.entry.note)
         trace = reach.trace(reached, req.site, f"`{req.site.qualified}`")
         yield ctx.site_finding(META, req.fid, req.site, message, fix=_fix(ctx), trace=trace)
 
@@ -214,7 +234,7 @@ def _memory_atom(ctx: Context, atom: Atom) -> bool:
 def _in_loop(ctx: Context) -> Iterator[Finding]:
     for req in ctx.permission_requests:
         if req.site.in_loop:
-            message = f"`{req.site.qualified}` asks for {_asked(ctx, req)} inside a loop: one dialog after another"
+            message = say(ctx, META, "in-loop", call=req.site.qualified, permissions=_asked(ctx, req))
             yield ctx.site_finding(META, req.fid, req.site, message, fix=_fix(ctx))
 
 
@@ -226,8 +246,8 @@ def _too_soon(ctx: Context) -> Iterator[Finding]:
         for atom in _guard_atoms(ctx, req.fid, req.site, depth=0):
             hours = _interval(ctx, atom)
             if hours is not None and hours < minimum:
-                message = (f"`{req.site.qualified}` asks for {_asked(ctx, req)} again {_hours(hours)} after a "
-                           f"refusal; the configured minimum is {_hours(minimum)}")
+                message = say(ctx, META, "too-soon", call=req.site.qualified, permissions=_asked(ctx, req),
+                                  hours=_hours(ctx, hours), minimum=_hours(ctx, minimum))
                 yield ctx.site_finding(META, req.fid, req.site, message, fix=_fix(ctx))
                 break
 
@@ -270,10 +290,9 @@ def _duration(site: Site) -> float | None:
     return None
 
 
-def _hours(hours: float) -> str:
-    return f"{hours:g} h"
+def _hours(ctx: Context, hours: float) -> Msg:
+    return say(ctx, META, "hours", hours=f"{hours:g}")
 
 
-def _fix(ctx: Context) -> str:
-    return (f"Store the refusal with a timestamp and ask again only when the user starts the feature again, at "
-            f"least {_hours(ctx.config.rerequest_interval_hours)} later (`permissions.rerequest-interval-hours`)")
+def _fix(ctx: Context) -> Msg:
+    return fix_text(ctx, META, "remember", interval=_hours(ctx, ctx.config.rerequest_interval_hours))

@@ -50,11 +50,12 @@ import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
+from pipl_lint.i18n import Msg, join
 from pipl_lint.model.consent import is_user_deferred
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, short, value
+from pipl_lint.rules.consent_flow._common import app_anchor, say, short, value
 
 META = RuleMeta(
     id="CF311",
@@ -64,6 +65,13 @@ META = RuleMeta(
     summary="Personalised recommendations or ads have no user-facing opt-out",
     fix="Add a 个性化推荐 / personalised-ads switch in Settings that the feed and the ad SDKs honour",
     references=("PIPL Art. 24", "191号文 三.6", "337号 (4)", "164号 (一)"),
+    messages={
+        "no-switch": "Personalised content or ads ({evidence}) have no switch for the user to turn them off",
+        # {evidence}
+        "turned-on": "{setting} in `{function}`",
+        "sdk-ads": "{sdk} personalises ads",
+        "text": '"{text}"',
+    },
 )
 
 # Over resource texts and string literals only.
@@ -83,28 +91,29 @@ def check(ctx: Context) -> Iterator[Finding]:
     anchor = app_anchor(ctx)
     if anchor is None:
         return
-    what = "; ".join(note for _path, _line, note in evidence[:2])
-    message = f"Personalised content or ads ({what}) have no switch for the user to turn them off"
-    trace = tuple(TraceStep(path, line, note) for path, line, note in evidence[:4])
+    what = join(*(note for _path, _line, note in evidence[:2]), sep="; ", sep_zh="；")
+    message = say(ctx, META, "no-switch", evidence=what)
+    trace = tuple(TraceStep(path, line, note.en) for path, line, note in evidence[:4])
     yield ctx.finding(META, anchor.path, anchor.span, message, trace=trace, anchor="personalization-optout")
 
 
-def _evidence(ctx: Context) -> list[tuple[str, int, str]]:
-    out: list[tuple[str, int, str]] = []
+def _evidence(ctx: Context) -> list[tuple[str, int, Msg]]:
+    out: list[tuple[str, int, Msg]] = []
     for fid in ctx.index.all_functions():
         for site in ctx.index.sites_of(fid):
             note = _turns_on(site)
             if note:
                 fn = ctx.index.function(fid)
-                out.append((ctx.path_of(fid), site.line, f"{note} in `{short(fn.owner)}.{fn.name}`"))
+                out.append((ctx.path_of(fid), site.line,
+                            say(ctx, META, "turned-on", setting=note, function=f"{short(fn.owner)}.{fn.name}")))
     for found in ctx.sdks:
         sdk = ctx.catalog.sdk(found.sdk_id)
         if sdk.personalized_ads:
-            out.append((found.path, found.line, f"{sdk.name.split(' (', 1)[0]} personalises ads"))
+            out.append((found.path, found.line, say(ctx, META, "sdk-ads", sdk=sdk.name.split(" (", 1)[0])))
     for group in ctx.resources.strings.values():
         for res in group:
             if PERSONAL_TEXT.search(res.text):
-                out.append((res.path, res.line, f'"{_clip(res.text)}"'))
+                out.append((res.path, res.line, say(ctx, META, "text", text=_clip(res.text))))
                 break
     return out
 

@@ -63,6 +63,7 @@ from pipl_lint.rules.consent_flow._common import (
     consent_uis,
     layout_names,
     res_text,
+    say,
     string_refs,
 )
 
@@ -74,6 +75,7 @@ META = RuleMeta(
     summary="The privacy dialog has no link to the full privacy policy",
     fix="Link the full Privacy Policy (and user agreement) from the dialog text, e.g. a ClickableSpan opening it",
     references=("191号文 一.1", "191号文 一.3", "PIPL Art. 17"),
+    messages={"no-link": "The privacy UI `{ui}` shows no link to the full privacy policy"},
 )
 
 LINK_CALLS = frozenset({"ClickableSpan", "URLSpan", "addLinks", "setMovementMethod", "movementMethod",
@@ -88,7 +90,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if _links(ctx, ui):
             continue
         span = Span(ui.line, ui.column, ui.line, ui.column + 1)
-        message = f"The privacy UI `{ui.name}` shows no link to the full privacy policy"
+        message = say(ctx, META, "no-link", ui=ui.name)
         yield ctx.finding(META, ui.path, span, message, anchor=f"{ui.owner}|policy-link")
 
 

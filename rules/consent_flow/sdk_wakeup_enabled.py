@@ -44,10 +44,11 @@ from collections.abc import Iterator
 
 from pipl_lint.catalogs import Sdk, SdkCall
 from pipl_lint.findings import Category, Finding, Severity, Span
+from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, ModuleSdk, RuleMeta
-from pipl_lint.rules.consent_flow._common import value
+from pipl_lint.rules.consent_flow._common import fix_text, say, value
 
 META = RuleMeta(
     id="CF314",
@@ -58,6 +59,15 @@ META = RuleMeta(
     fix="Turn the SDK's wake-up off in code before initialising it (JPush: "
         "`JCollectionAuth.enableAutoWakeup(ctx, false)`)",
     references=("164号 (二)6", "MIIT 26号"),
+    messages={
+        "called-with": "`{call}` is called with `{value}`: mutual wake-up with other apps stays on ({sdks})",
+        "never-off": "{sdks} wake and can be woken by other apps: `{call}` is never called with `{value}`",
+        "never-off-one": "{sdks} wakes and can be woken by other apps: `{call}` is never called with `{value}`",
+    },
+    fixes={
+        "turn-off": "Call `{call}({args}{value})` before initialising the SDK, so it neither wakes other apps nor is "
+                    "woken by them",
+    },
 )
 
 
@@ -75,16 +85,16 @@ def check(ctx: Context) -> Iterator[Finding]:
         for fid, site in sites:
             written = _value(site, call)
             if call.value is not None and written is not None and written != call.value:
-                message = (f"`{call.owner_simple}.{call.method}` is called with `{written}`: mutual wake-up with "
-                           f"other apps stays on ({_names(users)})")
-                yield ctx.site_finding(META, fid, site, message, fix=_fix(call))
+                message = say(ctx, META, "called-with", call=f"{call.owner_simple}.{call.method}", value=written,
+                                  sdks=_names(users))
+                yield ctx.site_finding(META, fid, site, message, fix=_fix(ctx, call))
         if safe or (sites and call.value is None):
             continue
         sdk, found = users[0]
         span = Span(found.line, found.column, found.line, found.column + 1)
-        message = (f"{_names(users)} wake{'s' if len(users) == 1 else ''} and can be woken by other apps: "
-                   f"`{call.owner_simple}.{call.method}` is never called with `{call.value}`")
-        yield ctx.finding(META, found.path, span, message, fix=_fix(call), anchor=f"{sdk.id}|{call.method}")
+        message = say(ctx, META, "never-off-one" if len(users) == 1 else "never-off", sdks=_names(users),
+                          call=f"{call.owner_simple}.{call.method}", value=call.value)
+        yield ctx.finding(META, found.path, span, message, fix=_fix(ctx, call), anchor=f"{sdk.id}|{call.method}")
 
 
 def _wakeup_calls(ctx: Context) -> dict[tuple[str, str], list[tuple[FnId, Site]]]:
@@ -106,12 +116,13 @@ def _value(site: Site, call: SdkCall) -> str | None:
         return None
 
 
-def _names(users: list[tuple[Sdk, ModuleSdk]]) -> str:
+def _names(users: list[tuple[Sdk, ModuleSdk]]) -> Msg:
     out = list(dict.fromkeys(sdk.name.split(" (", 1)[0] for sdk, _found in users))
-    return " and ".join(out) if len(out) <= 2 else f"{out[0]}, {out[1]} and {len(out) - 2} more"
+    if len(out) <= 2:
+        return Msg(" and ".join(out), " 和 ".join(out))
+    return Msg(f"{out[0]}, {out[1]} and {len(out) - 2} more", f"{out[0]}、{out[1]} 及另外 {len(out) - 2} 项")
 
 
-def _fix(call: SdkCall) -> str:
-    args = "ctx, " * (call.arg or 0)
-    return (f"Call `{call.owner_simple}.{call.method}({args}{call.value})` before initialising the SDK, so it neither "
-            "wakes other apps nor is woken by them")
+def _fix(ctx: Context, call: SdkCall) -> Msg:
+    return fix_text(ctx, META, "turn-off", call=f"{call.owner_simple}.{call.method}", args="ctx, " * (call.arg or 0),
+                        value=call.value)

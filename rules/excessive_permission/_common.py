@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pipl_lint.catalogs import Permission
 from pipl_lint.findings import Edit, Finding, Severity
+from pipl_lint.i18n import Msg, tidy
 from pipl_lint.model.manifest import Manifest
 from pipl_lint.model.permission_usage import Declaration, PermissionUsage, Use
 from pipl_lint.model.reach import PreConsent
@@ -76,24 +77,40 @@ def code(name: str) -> str:
     return f"`{short(name)}`"
 
 
-def listing(items: Iterable[str], limit: int = 2) -> str:
-    items = list(dict.fromkeys(items))
-    shown = items[:limit]
-    more = f" and {len(items) - limit} more" if len(items) > limit else ""
-    if len(shown) > 1 and not more:
-        return ", ".join(shown[:-1]) + " and " + shown[-1]
-    return ", ".join(shown) + more
+def say(ctx: Context, meta: RuleMeta, key: str, **params: object) -> Msg:
+    """`ctx.say`, tidied."""
+    return tidy(ctx.say(meta, key, **params))
 
 
-def where(uses: Iterable[Use], limit: int = 2) -> str:
+def fix_text(ctx: Context, meta: RuleMeta, key: str, **params: object) -> Msg:
+    """`ctx.fix_text`, tidied."""
+    return tidy(ctx.fix_text(meta, key, **params))
+
+
+def listing(items: Iterable[str | Msg], limit: int = 2) -> Msg:
+    """`A and B`, `A, B and 3 more` (Chinese: `A 和 B`, `A、B 及另外 3 项`)."""
+    msgs = [i if isinstance(i, Msg) else Msg(i) for i in dict.fromkeys(items)]
+    shown = msgs[:limit]
+    more = len(msgs) - limit
+    en = [m.en for m in shown]
+    zh = [m.get("zh") for m in shown]
+    if more > 0:
+        return Msg(", ".join(en) + f" and {more} more", "、".join(zh) + f" 及另外 {more} 项")
+    if len(shown) > 1:
+        return Msg(", ".join(en[:-1]) + " and " + en[-1], "、".join(zh[:-1]) + " 和 " + zh[-1])
+    return Msg(", ".join(en), "、".join(zh))
+
+
+def where(uses: Iterable[Use], limit: int = 2) -> Msg:
     """`TelephonyManager.getImei` (DeviceIdProvider.java:38) and 1 more — one entry per line of code."""
     first: dict[tuple[str, int], Use] = {}
     for u in uses:
         first.setdefault((u.path, u.line), u)
-    return listing((f"{u.detail} ({u.path.rsplit('/', 1)[-1]}:{u.line})" for u in first.values()), limit)
+    return listing((Msg(f"{u.detail} ({u.path.rsplit('/', 1)[-1]}:{u.line})",
+                        f"{u.detail}（{u.path.rsplit('/', 1)[-1]}:{u.line}）") for u in first.values()), limit)
 
 
-def sdk_names(uses: Iterable[Use]) -> str:
+def sdk_names(uses: Iterable[Use]) -> Msg:
     return listing((u.detail.split(" (", 1)[0] for u in uses), 2)
 
 
@@ -112,14 +129,24 @@ def artifact(coordinate: str) -> str:
     return ":".join(coordinate.split(":")[:2])
 
 
-def merged_note(usage: PermissionUsage, name: str) -> str:
+def merged_note(usage: PermissionUsage, name: str) -> Msg:
     """` com.umeng.umsdk:common also merges it: …` when deleting the line is not enough."""
     sdks = list(dict.fromkeys(f"`{artifact(s.coordinate)}`" for s in usage.merged_by(name)))
     if not sdks:
-        return ""
+        return Msg("")
     verb = "merges" if len(sdks) == 1 else "merge"
-    return (f" {listing(sdks)} also {verb} it from the library manifest: declare {remove_line(name)} in the app "
-            f"manifest instead of deleting the line.")
+    shown = listing(sdks)
+    return Msg(f" {shown.en} also {verb} it from the library manifest: declare {remove_line(name)} in the app "
+               f"manifest instead of deleting the line.",
+               f"{shown.get('zh')} 也会从库清单中合并该权限：请在应用清单中声明 {remove_line(name)}，"
+               f"而不是删除这一行。")
+
+
+def alternative(perm: Permission | None) -> Msg:
+    """` <the catalog's alternative>` after a fix sentence (the Chinese one when permissions.toml has it)."""
+    if perm is None or not perm.alternative:
+        return Msg("")
+    return Msg(f" {perm.alternative}", perm.alternative_zh or None)
 
 
 # --- findings on declarations --------------------------------------------------------------------------------
@@ -132,7 +159,7 @@ def with_severity(ctx: Context, meta: RuleMeta, finding: Finding, severity: Seve
     return replace(finding, severity=severity)
 
 
-def declaration_finding(ctx: Context, meta: RuleMeta, decl: Declaration, message: str, *, fix: str,
+def declaration_finding(ctx: Context, meta: RuleMeta, decl: Declaration, message: str | Msg, *, fix: str | Msg,
                         severity: Severity | None = None, edits: tuple[Edit, ...] = (),
                         references: tuple[str, ...] = ()) -> Finding:
     span = ctx.element_span(decl.entry.element)
@@ -171,8 +198,8 @@ def requested_unused(ctx: Context, name: str) -> bool:
     return not (name == CAMERA and capture_only(ctx))
 
 
-def unused_note(usage: PermissionUsage, name: str) -> str:
-    return "" if usage.is_used(name) else "; nothing in the project uses it"
+def unused_note(usage: PermissionUsage, name: str) -> Msg:
+    return Msg("") if usage.is_used(name) else Msg("; nothing in the project uses it", "；项目中也没有任何代码使用它")
 
 
 def merge_relevant(perm: Permission | None) -> bool:
@@ -199,8 +226,8 @@ def source_declared(usage: PermissionUsage, name: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Restriction:
     severity: Severity
-    why: str  # "restricted by Google Play to …"
-    alternative: str
+    why: Msg  # "restricted by Google Play to …" (follows "`NAME` is")
+    alternative: Msg
     references: tuple[str, ...]
 
 
@@ -214,6 +241,44 @@ PLAY_BACKGROUND = ("Google Play background location policy", "191号文 四.1")
 PLAY_MEDIA = ("Google Play photo and video permissions policy", "191号文 四.1")
 PLAY_ALARM = ("Google Play exact alarm permission policy",)
 OVERLAY = ("191号文 四.1", "TC260-PG-20204A Annex B")
+
+# Why a store restricts a permission, by restriction tag: (English, Chinese, severity, references). The
+# English follows "`NAME` is"; the Chinese follows "`NAME` ".
+RESTRICTIONS: dict[str, tuple[str, str, Severity, tuple[str, ...]]] = {
+    "play-all-files": ("restricted by Google Play to file managers, backup and antivirus apps (All files access)",
+                       "受 Google Play 限制，仅限文件管理、备份和杀毒类应用使用（所有文件访问权限）",
+                       Severity.ERROR, PLAY_FILES),
+    "play-package-visibility": ("restricted by Google Play (package visibility) and reveals the installed-app list, "
+                                "which Chinese regulators treat as personal information (337号 (3))",
+                                "受 Google Play 限制（软件包可见性），且会暴露已安装应用列表，而国内监管部门将其视为"
+                                "个人信息（337号 (3)）",
+                                Severity.WARNING, PLAY_PACKAGES),
+    "cn-app-list": ("a permission to read other apps' data (the app list or usage history), which Chinese regulators "
+                    "treat as personal information (337号 (3), T/TAF 108)",
+                    "是读取其他应用数据（应用列表或使用记录）的权限，国内监管部门将这些数据视为个人信息"
+                    "（337号 (3)、T/TAF 108）",
+                    Severity.WARNING, CN_APP_LIST),
+    "play-install-packages": ("restricted by Google Play to apps whose core function is installing packages",
+                              "受 Google Play 限制，仅限以安装应用为核心功能的应用使用",
+                              Severity.WARNING, PLAY_INSTALL),
+    "play-background-location": ("restricted by Google Play (background location needs a declaration and a "
+                                 "prominent disclosure)",
+                                 "受 Google Play 限制（后台位置信息需要提交权限声明并进行显著披露）",
+                                 Severity.WARNING, PLAY_BACKGROUND),
+    "play-photo-video": ("restricted by Google Play to apps that need broad photo and video access; one-off picks "
+                         "must use the photo picker",
+                         "受 Google Play 限制，仅限需要广泛访问照片和视频的应用使用；一次性选取必须使用照片选择器",
+                         Severity.WARNING, PLAY_MEDIA),
+    "play-exact-alarm": ("restricted by Google Play to alarm-clock and calendar apps",
+                         "受 Google Play 限制，仅限闹钟和日历类应用使用",
+                         Severity.WARNING, PLAY_ALARM),
+    "special-access": ("a special access (drawing over other apps, changing system settings) that the user must "
+                       "grant on a settings page",
+                       "是一项特殊访问权限（在其他应用上层显示、修改系统设置），必须由用户在设置页面中手动授予",
+                       Severity.INFO, OVERLAY),
+}
+HANDLER_ROLES = {"SMS": ("SMS or Assistant", "短信或助理"),
+                 "CALL_LOG": ("Phone, caller-ID or Assistant", "电话、来电显示或助理")}
 
 
 def _actions(ctx: Context) -> frozenset[str]:
@@ -236,43 +301,25 @@ def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
     perm = permission(ctx, decl.name)
     if perm is None or decl.is_debug:
         return None
-    alt = perm.alternative
+    alt = Msg(perm.alternative, perm.alternative_zh or None)
     tags = set(perm.restricted)
     if "play-sms-calllog" in tags:
         group = "SMS" if perm.group == "SMS" else "CALL_LOG"
         if default_handler(ctx, group):
             return None
-        role = "SMS or Assistant" if group == "SMS" else "Phone, caller-ID or Assistant"
-        return Restriction(Severity.ERROR, f"restricted by Google Play to the default {role} app, "
-                                           f"and the project declares no such handler", alt, PLAY_SMS)
-    if "play-all-files" in tags:
-        return Restriction(Severity.ERROR, "restricted by Google Play to file managers, backup and antivirus apps "
-                                           "(All files access)", alt, PLAY_FILES)
-    if "play-package-visibility" in tags:
-        return Restriction(Severity.WARNING, "restricted by Google Play (package visibility) and reveals the "
-                                             "installed-app list, which Chinese regulators treat as personal "
-                                             "information (337号 (3))", alt, PLAY_PACKAGES)
-    if "cn-app-list" in tags:
-        return Restriction(Severity.WARNING, "a permission to read other apps' data (the app list or usage "
-                                             "history), which Chinese regulators treat as personal information "
-                                             "(337号 (3), T/TAF 108)", alt,
-                           CN_APP_LIST)
-    if "play-install-packages" in tags:
-        return Restriction(Severity.WARNING, "restricted by Google Play to apps whose core function is installing "
-                                             "packages", alt, PLAY_INSTALL)
-    if "play-background-location" in tags:
-        return Restriction(Severity.WARNING, "restricted by Google Play (background location needs a declaration "
-                                             "and a prominent disclosure)", alt, PLAY_BACKGROUND)
-    if "play-photo-video" in tags:
-        return Restriction(Severity.WARNING, "restricted by Google Play to apps that need broad photo and video "
-                                             "access; one-off picks must use the photo picker", alt, PLAY_MEDIA)
-    if "play-exact-alarm" in tags and perm.short == "USE_EXACT_ALARM":
-        return Restriction(Severity.WARNING, "restricted by Google Play to alarm-clock and calendar apps", alt,
-                           PLAY_ALARM)
-    if perm.short in ("SYSTEM_ALERT_WINDOW", "WRITE_SETTINGS"):
-        return Restriction(Severity.INFO, "a special access (drawing over other apps, changing system "
-                                          "settings) that the user must grant on a settings page", alt, OVERLAY)
-    return None
+        role, role_zh = HANDLER_ROLES[group]
+        why = Msg(f"restricted by Google Play to the default {role} app, and the project declares no such handler",
+                  f"受 Google Play 限制，仅限默认{role_zh}应用使用，而项目没有声明此类处理组件")
+        return Restriction(Severity.ERROR, why, alt, PLAY_SMS)
+    tag = next((t for t in RESTRICTIONS if t in tags), None)
+    if tag == "play-exact-alarm" and perm.short != "USE_EXACT_ALARM":
+        tag = None
+    if tag is None and perm.short in ("SYSTEM_ALERT_WINDOW", "WRITE_SETTINGS"):
+        tag = "special-access"
+    if tag is None:
+        return None
+    en, zh, severity, references = RESTRICTIONS[tag]
+    return Restriction(severity, Msg(en, zh), alt, references)
 
 
 # --- legacy bounds (legacy-permission-unbounded owns these declarations) -------------------------------------------
@@ -281,7 +328,7 @@ def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
 @dataclass(frozen=True, slots=True)
 class Bound:
     max_sdk: int  # the android:maxSdkVersion to declare
-    reason: str  # why newer releases do not need the permission
+    reason: Msg  # why newer releases do not need the permission
 
 
 def legacy_bound(ctx: Context, decl: Declaration) -> Bound | None:
@@ -295,16 +342,19 @@ def legacy_bound(ctx: Context, decl: Declaration) -> Bound | None:
         if target < 29:
             return None
         bound = 29 if _legacy_storage(ctx) else 28
-        reason = (f"with scoped storage the app does not need it from Android {11 if bound == 29 else 10} "
-                  f"(API {bound + 1}) on")
+        release = 11 if bound == 29 else 10
+        reason = Msg(f"with scoped storage the app does not need it from Android {release} (API {bound + 1}) on",
+                     f"使用分区存储后，应用从 Android {release}（API {bound + 1}）起不再需要它")
     elif perm.short == "READ_EXTERNAL_STORAGE":
         if target < 33:
             return None
-        reason = "apps targeting Android 13 get media through `READ_MEDIA_*` or the photo picker there"
+        reason = Msg("apps targeting Android 13 get media through `READ_MEDIA_*` or the photo picker there",
+                     "以 Android 13 为目标的应用在该版本上通过 `READ_MEDIA_*` 或照片选择器获取媒体文件")
     elif perm.short in ("BLUETOOTH", "BLUETOOTH_ADMIN"):
         if target < 31:
             return None
-        reason = "apps targeting Android 12 use `BLUETOOTH_SCAN`/`BLUETOOTH_CONNECT` from API 31 on"
+        reason = Msg("apps targeting Android 12 use `BLUETOOTH_SCAN`/`BLUETOOTH_CONNECT` from API 31 on",
+                     "以 Android 12 为目标的应用从 API 31 起改用 `BLUETOOTH_SCAN`/`BLUETOOTH_CONNECT`")
     else:
         return None
     current = decl.entry.max_sdk

@@ -50,7 +50,15 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.excessive_permission._common import CAMERA, capture_only, declaration_finding, merged_note, where
+from pipl_lint.rules.excessive_permission._common import (
+    CAMERA,
+    capture_only,
+    declaration_finding,
+    fix_text,
+    merged_note,
+    say,
+    where,
+)
 
 META = RuleMeta(
     id="EP207",
@@ -60,6 +68,14 @@ META = RuleMeta(
     summary="CAMERA is declared although the app only captures through the camera app's intent",
     fix="Remove CAMERA and its request; keep launching ACTION_IMAGE_CAPTURE (ActivityResultContracts.TakePicture)",
     references=("191号文 四.1", "337号 (7)", "MediaStore.ACTION_IMAGE_CAPTURE reference"),
+    messages={
+        "capture-only": "`CAMERA` is only used through {uses}, which needs no permission; declaring `CAMERA` makes it "
+                        "throw `SecurityException` until the user grants the camera",
+    },
+    fixes={
+        "remove": "Remove the `CAMERA` declaration and its runtime request; keep launching the capture intent "
+                  "(`ActivityResultContracts.TakePicture`).{merged}",
+    },
 )
 
 NAME = CAMERA
@@ -73,9 +89,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     delegates = capture_only(ctx)
     if not delegates:
         return  # the camera is opened in the app or by an SDK, or nothing uses it at all
-    message = (f"`CAMERA` is only used through {where(delegates)}, which needs no permission; declaring `CAMERA` "
-               f"makes it throw `SecurityException` until the user grants the camera")
-    fix = ("Remove the `CAMERA` declaration and its runtime request; keep launching the capture intent "
-           f"(`ActivityResultContracts.TakePicture`).{merged_note(usage, NAME)}")
+    message = say(ctx, META, "capture-only", uses=where(delegates))
+    fix = fix_text(ctx, META, "remove", merged=merged_note(usage, NAME))
     for decl in decls:
         yield declaration_finding(ctx, META, decl, message, fix=fix)

@@ -50,7 +50,15 @@ from collections.abc import Iterator
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.permission_usage import Use
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.excessive_permission._common import COARSE, FINE, declaration_finding, merged_note, where
+from pipl_lint.rules.excessive_permission._common import (
+    COARSE,
+    FINE,
+    declaration_finding,
+    fix_text,
+    merged_note,
+    say,
+    where,
+)
 
 META = RuleMeta(
     id="EP208",
@@ -60,6 +68,13 @@ META = RuleMeta(
     summary="ACCESS_FINE_LOCATION is declared although the code only asks for approximate location",
     fix="Declare and request ACCESS_COARSE_LOCATION only",
     references=("PIPL Art. 6", "PIPL Art. 28", "191号文 四.1"),
+    messages={
+        "coarse-only": "`ACCESS_FINE_LOCATION` is declared, but the code only asks for approximate location ({uses})",
+    },
+    fixes={
+        "coarse-only": "Declare and request only `ACCESS_COARSE_LOCATION`; on Android 12+ users may grant approximate "
+                       "location anyway.{merged}",
+    },
 )
 
 LOCATION = frozenset({FINE, COARSE})
@@ -76,10 +91,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     coarse = list(dict.fromkeys(u for u in code_uses if _asks_coarse(u)))
     if not coarse:
         return
-    message = (f"`ACCESS_FINE_LOCATION` is declared, but the code only asks for approximate location "
-               f"({where(coarse)})")
-    fix = ("Declare and request only `ACCESS_COARSE_LOCATION`; on Android 12+ users may grant approximate "
-           f"location anyway.{merged_note(usage, FINE)}")
+    message = say(ctx, META, "coarse-only", uses=where(coarse))
+    fix = fix_text(ctx, META, "coarse-only", merged=merged_note(usage, FINE))
     for decl in decls:
         yield declaration_finding(ctx, META, decl, message, fix=fix)
 

@@ -58,8 +58,11 @@ from pipl_lint.rules.excessive_permission._common import (
     attribute_edit,
     code,
     declaration_finding,
+    fix_text,
     legacy_bound,
     merged_note,
+    say,
+    unused_note,
 )
 
 META = RuleMeta(
@@ -71,6 +74,17 @@ META = RuleMeta(
     fix='Add android:maxSdkVersion (28 for WRITE_EXTERNAL_STORAGE, 32 for READ_EXTERNAL_STORAGE, 30 for BLUETOOTH)',
     references=("191号文 四.1", "PIPL Art. 6", "Android scoped storage / granular media / Bluetooth permissions"),
     fixable=True,
+    messages={
+        "never-needed": "{permission} is never needed with minSdk {min_sdk}: {reason}",
+        "unbounded": "{permission} {state}: targetSdk {target}, and {reason}{unused}",
+        "state-none": "has no `android:maxSdkVersion`",
+        "state-value": "has `android:maxSdkVersion=\"{current}\"`",
+    },
+    fixes={
+        "remove": "Remove the {permission} declaration.{merged}",
+        "remove-or-bound": "Remove the {permission} declaration, or bound it with {attr}{merged}",
+        "bound": "Add {attr} to the declaration{merged}",
+    },
 )
 
 
@@ -82,21 +96,20 @@ def check(ctx: Context) -> Iterator[Finding]:
         bound = legacy_bound(ctx, decl)
         if bound is None:
             continue
-        attr = f'`android:maxSdkVersion="{bound.max_sdk}"`'
-        current = decl.entry.max_sdk
-        state = "has no `android:maxSdkVersion`" if current is None else f"has `android:maxSdkVersion=\"{current}\"`"
-        unused = not usage.is_used(decl.name)
+        name = code(decl.name)
+        merged = merged_note(usage, decl.name)
         if min_sdk is not None and bound.max_sdk < min_sdk:
             yield declaration_finding(
-                ctx, META, decl,
-                f"{code(decl.name)} is never needed with minSdk {min_sdk}: {bound.reason}",
-                fix=f"Remove the {code(decl.name)} declaration.{merged_note(usage, decl.name)}")
+                ctx, META, decl, say(ctx, META, "never-needed", permission=name, min_sdk=min_sdk, reason=bound.reason),
+                fix=fix_text(ctx, META, "remove", permission=name, merged=merged))
             continue
-        tail = "; nothing in the project uses it" if unused else ""
-        fix = (f"Remove the {code(decl.name)} declaration, or bound it with {attr}" if unused
-               else f"Add {attr} to the declaration")
+        attr = f'`android:maxSdkVersion="{bound.max_sdk}"`'
+        current = decl.entry.max_sdk
+        state = say(ctx, META, "state-none") if current is None else say(ctx, META, "state-value", current=current)
+        unused = not usage.is_used(decl.name)
+        fix = fix_text(ctx, META, "remove-or-bound" if unused else "bound", permission=name, attr=attr, merged=merged)
         yield declaration_finding(
             ctx, META, decl,
-            f"{code(decl.name)} {state}: targetSdk {target}, and {bound.reason}{tail}",
-            fix=fix + merged_note(usage, decl.name),
-            edits=attribute_edit(decl, "android:maxSdkVersion", str(bound.max_sdk)))
+            say(ctx, META, "unbounded", permission=name, state=state, target=target, reason=bound.reason,
+                    unused=unused_note(usage, decl.name)),
+            fix=fix, edits=attribute_edit(decl, "android:maxSdkVersion", str(bound.max_sdk)))

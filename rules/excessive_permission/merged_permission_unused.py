@@ -58,12 +58,14 @@ from pipl_lint.rules.excessive_permission._common import (
     app_uses,
     artifact,
     code,
+    fix_text,
     listing,
     main_manifest,
     merge_relevant,
     permission,
     remove_edit,
     remove_line,
+    say,
     source_declared,
 )
 
@@ -76,6 +78,15 @@ META = RuleMeta(
     fix='Remove it from the merged manifest with <uses-permission android:name="…" tools:node="remove" />',
     references=("191号文 二.1", "191号文 四.1", "191号文 五.1", "164号 (一)", "GB/T 43435-2023", "PIPL Art. 6"),
     fixable=True,
+    messages={
+        "merged": "{permission} reaches the {variants} build from a library{likely} ({where}), and nothing in the "
+                  "project uses it",
+        "likely": ", likely {sdks}",
+    },
+    fixes={
+        "remove": "Add {line} to {manifest}; if a feature you use needs it, declare it yourself and list it in the "
+                  "privacy policy",
+    },
 )
 
 
@@ -94,14 +105,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not merge_relevant(permission(ctx, name)) or source_declared(usage, name) or app_uses(usage, name):
             continue
         first = decls[0]
-        sdks = listing(dict.fromkeys(f"`{artifact(s.coordinate)}`" for s in usage.merged_by(name)))
-        likely = f", likely {sdks}" if sdks else ""
+        sdks = list(dict.fromkeys(f"`{artifact(s.coordinate)}`" for s in usage.merged_by(name)))
+        likely = say(ctx, META, "likely", sdks=listing(sdks)) if sdks else ""
         variants = listing(dict.fromkeys(d.source_set for d in decls), 3)
         span = ctx.element_span(target.root) if target.root is not None else Span.point(1, 1)
         yield ctx.finding(
             META, target.path, span,
-            f"{code(name)} reaches the {variants} build from a library{likely} ({first.path}:{first.line}), and "
-            f"nothing in the project uses it",
-            fix=(f"Add {remove_line(name)} to {target.path}; if a feature you use needs it, declare it "
-                 f"yourself and list it in the privacy policy"),
+            say(ctx, META, "merged", permission=code(name), variants=variants, likely=likely,
+                    where=f"{first.path}:{first.line}"),
+            fix=fix_text(ctx, META, "remove", line=remove_line(name), manifest=target.path),
             anchor=f"merged|{name}", edits=remove_edit(target, name))

@@ -54,13 +54,16 @@ from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.excessive_permission._common import (
     CAMERA,
+    alternative,
     capture_only,
     code,
     covered,
     declaration_finding,
+    fix_text,
     legacy_bound,
     merged_note,
     permission,
+    say,
     sdk_names,
     store_restriction,
 )
@@ -73,6 +76,15 @@ META = RuleMeta(
     summary="A dangerous or special permission is declared but nothing in the project uses or requests it",
     fix="Remove the <uses-permission> (or remove it from the merged manifest with tools:node=\"remove\")",
     references=("191号文 四.1", "337号 (7)", "164号 (一)2", "PIPL Art. 6", "TC260-PG-20204A §3"),
+    messages={
+        "sdk-only": "Nothing in the project's code uses {permission}; only {sdks} is known to need it",
+        "unused": "{permission} is declared but nothing in the project uses or requests it",
+    },
+    fixes={
+        "sdk-only": "Keep {permission} only if you use the {sdks} feature that needs it, and disclose it with the SDK "
+                    "in the privacy policy; otherwise remove it.{alternative}{merged}",
+        "remove": "Remove the {permission} declaration.{alternative}{merged}",
+    },
 )
 
 
@@ -90,17 +102,12 @@ def check(ctx: Context) -> Iterator[Finding]:
         if any(u.kind != "sdk" for u in uses) or (decl.name == CAMERA and capture_only(ctx)):
             continue  # used, requested, or owned by camera-for-capture-intent-only
         sdks = [u for u in uses if u.kind == "sdk"]
-        alternative = f" {perm.alternative}" if perm.alternative else ""
+        params = {"permission": code(decl.name), "alternative": alternative(perm),
+                  "merged": merged_note(usage, decl.name)}
         if sdks:
             yield declaration_finding(
-                ctx, META, decl,
-                f"Nothing in the project's code uses {code(decl.name)}; only {sdk_names(sdks)} is known to need it",
-                fix=(f"Keep {code(decl.name)} only if you use the {sdk_names(sdks)} feature that needs it, and "
-                     f"disclose it with the SDK in the privacy policy; otherwise remove it.{alternative}"
-                     f"{merged_note(usage, decl.name)}"),
-                severity=Severity.INFO)
+                ctx, META, decl, say(ctx, META, "sdk-only", sdks=sdk_names(sdks), **params),
+                fix=fix_text(ctx, META, "sdk-only", sdks=sdk_names(sdks), **params), severity=Severity.INFO)
             continue
-        yield declaration_finding(
-            ctx, META, decl,
-            f"{code(decl.name)} is declared but nothing in the project uses or requests it",
-            fix=f"Remove the {code(decl.name)} declaration.{alternative}{merged_note(usage, decl.name)}")
+        yield declaration_finding(ctx, META, decl, say(ctx, META, "unused", **params),
+                                  fix=fix_text(ctx, META, "remove", **params))

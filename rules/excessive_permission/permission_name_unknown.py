@@ -43,9 +43,10 @@ import difflib
 from collections.abc import Iterator
 
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.permission_usage import Declaration
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.excessive_permission._common import ANDROID, declaration_finding, memo
+from pipl_lint.rules.excessive_permission._common import ANDROID, declaration_finding, fix_text, memo, say
 
 META = RuleMeta(
     id="EP203",
@@ -56,6 +57,14 @@ META = RuleMeta(
     fix="Use the real permission name, or remove the declaration",
     references=("191号文 二.1", "191号文 四.1", "26号"),
     fixable=True,
+    messages={
+        "did-you-mean": "`{name}` is not an Android permission (did you mean `{suggestion}`)",
+        "grants-nothing": "`{name}` is not an Android permission: it grants nothing",
+    },
+    fixes={
+        "replace": "Replace it with `{suggestion}`, or remove it if the feature does not need it",
+        "remove": "Remove it, or declare the permission the feature really needs",
+    },
 )
 
 CODE_PREFIXES = ("android.Manifest.permission.", "Manifest.permission.")
@@ -75,12 +84,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not platform and suggestion is None:
             continue
         if suggestion is not None:
-            yield _finding(ctx, decl, f"`{name}` is not an Android permission (did you mean `{suggestion}`)",
-                           f"Replace it with `{suggestion}`, or remove it if the feature does not need it",
-                           suggestion)
+            yield _finding(ctx, decl, say(ctx, META, "did-you-mean", name=name, suggestion=suggestion),
+                           fix_text(ctx, META, "replace", suggestion=suggestion), suggestion)
         else:
-            yield _finding(ctx, decl, f"`{name}` is not an Android permission: it grants nothing",
-                           "Remove it, or declare the permission the feature really needs", None)
+            yield _finding(ctx, decl, say(ctx, META, "grants-nothing", name=name), fix_text(ctx, META, "remove"), None)
 
 
 def _suggest(name: str, known: list[str], lowered: dict[str, str]) -> tuple[str | None, bool]:
@@ -108,7 +115,7 @@ def _suggest(name: str, known: list[str], lowered: dict[str, str]) -> tuple[str 
     return (close[0] if close else None), False
 
 
-def _finding(ctx: Context, decl: Declaration, message: str, fix: str, suggestion: str | None) -> Finding:
+def _finding(ctx: Context, decl: Declaration, message: Msg, fix: Msg, suggestion: str | None) -> Finding:
     edits: tuple[Edit, ...] = ()
     span = decl.entry.element.attr_spans.get("android:name")
     if suggestion is not None and span is not None:

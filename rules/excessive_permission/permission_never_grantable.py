@@ -42,8 +42,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.excessive_permission._common import code, declaration_finding, permission, unused_note
+from pipl_lint.rules.excessive_permission._common import (
+    alternative,
+    code,
+    declaration_finding,
+    fix_text,
+    permission,
+    say,
+    unused_note,
+)
 
 META = RuleMeta(
     id="EP202",
@@ -53,9 +62,15 @@ META = RuleMeta(
     summary="A signature or privileged permission that store apps can never hold is declared",
     fix="Remove the <uses-permission> and the code that needed it",
     references=("191号文 四.1", "26号", "AOSP permission protection levels"),
+    messages={
+        "never-granted": "{permission} is {kind}: Android never grants it to apps installed from a store{unused}",
+    },
+    fixes={"remove": "Remove the {permission} declaration.{alternative}"},
 )
 
-KIND = {"signature": "a signature permission", "privileged": "a privileged (system-app) permission"}
+KIND = {"signature": Msg("a signature permission", "签名级权限"),
+        "privileged": Msg("a privileged (system-app) permission", "特权级（系统应用）权限")}
+SYSTEM = Msg("a system permission", "系统权限")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -64,10 +79,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         perm = permission(ctx, decl.name)
         if perm is None or not perm.never_grantable:
             continue
-        kind = KIND.get(perm.protection, "a system permission")
-        alternative = f" {perm.alternative}" if perm.alternative else ""
+        kind = KIND.get(perm.protection, SYSTEM)
         yield declaration_finding(
             ctx, META, decl,
-            f"{code(decl.name)} is {kind}: Android never grants it to apps installed from a store"
-            f"{unused_note(usage, decl.name)}",
-            fix=f"Remove the {code(decl.name)} declaration.{alternative}")
+            say(ctx, META, "never-granted", permission=code(decl.name), kind=kind,
+                    unused=unused_note(usage, decl.name)),
+            fix=fix_text(ctx, META, "remove", permission=code(decl.name), alternative=alternative(perm)))

@@ -51,13 +51,16 @@ from collections.abc import Iterator
 
 from pipl_lint.catalogs import AppType
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.excessive_permission._common import (
     at_startup,
     code,
     declaration_finding,
+    fix_text,
     permission,
     requested_unused,
+    say,
     where,
 )
 
@@ -69,6 +72,15 @@ META = RuleMeta(
     summary="A dangerous permission collects PI outside the configured app category's necessary PI",
     fix="Keep it for an optional feature only: ask when that feature opens, explain why, degrade on refusal",
     references=("NPI Art. 3", "NPI Art. 4", "NPI Art. 5", "191号文 四.1", "191号文 四.2", "337号 (7)", "PIPL Art. 6"),
+    messages={
+        "not-necessary": "{permission} ({kind}) is not necessary personal information for {app_type}{startup}",
+        "at-startup": ", yet it is requested at startup ({uses})",
+    },
+    fixes={
+        "optional": "Keep {permission} for an optional feature only: request it when the user opens that feature, "
+                    "explain the purpose first, and keep the basic function ({basic_function}) working when it is "
+                    "refused",
+    },
 )
 
 
@@ -89,19 +101,20 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not any(u.kind in ("api", "uri", "string", "intent", "manifest", "request", "check") for u in uses) \
                 or requested_unused(ctx, decl.name):
             continue  # owned by permission-declared-unused / permission-requested-unused
-        kind = ctx.catalog.pi_kinds[perm.pi_kind].label_en.lower()
+        label = ctx.catalog.pi_kinds[perm.pi_kind]
+        kind = Msg(label.label_en.lower(), label.label_zh)
         startup = [u for u in usage.requests(decl.name) if u.kind == "request" and at_startup(ctx, u)]
-        message = f"{code(decl.name)} ({kind}) is not necessary personal information for {_type(app_type)}"
-        if startup:
-            message += f", yet it is requested at startup ({where(startup)})"
+        message = say(ctx, META, "not-necessary", permission=code(decl.name), kind=kind, app_type=_type(app_type),
+                          startup=say(ctx, META, "at-startup", uses=where(startup)) if startup else "")
         yield declaration_finding(
             ctx, META, decl, message,
-            fix=(f"Keep {code(decl.name)} for an optional feature only: request it when the user opens that "
-                 f"feature, explain the purpose first, and keep the basic function ({app_type.basic_function_zh}) "
-                 f"working when it is refused"),
+            fix=fix_text(ctx, META, "optional", permission=code(decl.name), basic_function=app_type.basic_function_zh),
             severity=Severity.ERROR if startup else None)
 
 
-def _type(app_type: AppType) -> str:
-    none = ", which needs none" if not app_type.necessary_pi_zh else ""
-    return f"{app_type.name_zh} ({app_type.name_en}){none}"
+def _type(app_type: AppType) -> Msg:
+    """`新闻资讯类 (News)` in English, `新闻资讯类 App` in Chinese."""
+    if app_type.necessary_pi_zh:
+        return Msg(f"{app_type.name_zh} ({app_type.name_en})", f"{app_type.name_zh} App")
+    return Msg(f"{app_type.name_zh} ({app_type.name_en}), which needs none",
+               f"{app_type.name_zh} App（无须个人信息即可使用其基本功能服务）")

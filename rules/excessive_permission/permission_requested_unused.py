@@ -43,13 +43,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.excessive_permission._common import (
+    alternative,
     code,
     declaration_finding,
+    fix_text,
     merged_note,
     permission,
     requested_unused,
+    say,
     where,
 )
 
@@ -61,6 +65,10 @@ META = RuleMeta(
     summary="A dangerous permission is requested at runtime but nothing in the project uses what it grants",
     fix="Remove the runtime request and the <uses-permission>",
     references=("191号文 三.1", "191号文 四.1", "337号 (7)", "PIPL Art. 6"),
+    messages={
+        "requested-unused": "{permission} is requested ({uses}) but no code in the project uses what it grants{kind}",
+    },
+    fixes={"remove": "Remove the {permission} request and declaration.{alternative}{merged}"},
 )
 
 
@@ -70,12 +78,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not requested_unused(ctx, decl.name):
             continue
         perm = permission(ctx, decl.name)
-        kind = f" ({ctx.catalog.pi_kinds[perm.pi_kind].label_en.lower()})" if perm and perm.pi_kind else ""
-        requests = usage.requests(decl.name)
-        alternative = f" {perm.alternative}" if perm and perm.alternative else ""
+        kind: Msg | str = ""
+        if perm and perm.pi_kind:
+            label = ctx.catalog.pi_kinds[perm.pi_kind]
+            kind = Msg(f" ({label.label_en.lower()})", f"（{label.label_zh}）")
         yield declaration_finding(
             ctx, META, decl,
-            f"{code(decl.name)} is requested ({where(requests)}) but no code in the project uses what it "
-            f"grants{kind}",
-            fix=(f"Remove the {code(decl.name)} request and declaration.{alternative}"
-                 f"{merged_note(usage, decl.name)}"))
+            say(ctx, META, "requested-unused", permission=code(decl.name), uses=where(usage.requests(decl.name)),
+                    kind=kind),
+            fix=fix_text(ctx, META, "remove", permission=code(decl.name), alternative=alternative(perm),
+                             merged=merged_note(usage, decl.name)))

@@ -59,6 +59,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.i18n import Msg
 from pipl_lint.model.manifest import Component
 from pipl_lint.model.permission_usage import Use
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -70,8 +71,10 @@ from pipl_lint.rules.excessive_permission._common import (
     NOTIFICATION_LISTENER,
     code,
     declaration_finding,
+    fix_text,
     is_debug_path,
     merged_note,
+    say,
     sdk_names,
     store_restriction,
     where,
@@ -87,18 +90,33 @@ META = RuleMeta(
     fix="Remove it, or use the alternative API; keep it only for an approved core use",
     references=("Google Play restricted permissions", "337号 (3)", "T/TAF 108-2022", "191号文 四.1",
                 "TC260-PG-20204A Annex B"),
+    messages={
+        "restricted": "{permission} is {why}{note}",
+        "accessibility": "`{component}` is an accessibility service, which reads the screen content of every app; "
+                         "Google Play allows it only for genuine accessibility tools, with a prominent disclosure",
+        "notification-listener": "`{component}` is a notification listener, which reads every notification "
+                                 "(messages, codes, names)",
+        # Notes after "restricted": what uses the permission.
+        "note-used": "; used by {uses}",
+        "note-with-foreground": "; {uses} requests it together with foreground location, which Android 11 and later "
+                                "ignore",
+        "note-requested": "; requested by {uses}",
+        "note-sdk-only": "; nothing in the project's code uses it (only {sdks} lists it)",
+        "note-unused": "; nothing in the project uses it",
+    },
+    fixes={
+        "remove": "Remove the {permission} declaration.{alternative}{merged}",
+        "keep-core": "{alternative}Keep it only for an approved core use, and declare that use.{merged}",
+        "accessibility": "Remove the service unless the app is an accessibility tool; disclose what it reads and get "
+                         "consent before enabling it",
+        "notification-listener": "Remove the listener unless it is a core companion or wearable feature; disclose it "
+                                 "and get consent before asking the user to enable it",
+    },
 )
 
-SERVICE_FIX = {
-    "accessibility": ("an accessibility service, which reads the screen content of every app; Google Play "
-                      "allows it only for genuine accessibility tools, with a prominent disclosure",
-                      "Remove the service unless the app is an accessibility tool; disclose what it reads and get "
-                      "consent before enabling it",
-                      ("Google Play AccessibilityService API policy", "191号文 四.1")),
-    "notification-listener": ("a notification listener, which reads every notification (messages, codes, names)",
-                              "Remove the listener unless it is a core companion or wearable feature; disclose it "
-                              "and get consent before asking the user to enable it",
-                              ("191号文 四.1", "PIPL Art. 6")),
+SERVICE_REFERENCES = {
+    "accessibility": ("Google Play AccessibilityService API policy", "191号文 四.1"),
+    "notification-listener": ("191号文 四.1", "PIPL Art. 6"),
 }
 
 
@@ -108,13 +126,17 @@ def check(ctx: Context) -> Iterator[Finding]:
         restriction = store_restriction(ctx, decl)
         if restriction is None:
             continue
-        note, unused = _usage_note(usage.uses(decl.name))
+        note, unused = _usage_note(ctx, usage.uses(decl.name))
+        alt = restriction.alternative
+        merged = merged_note(usage, decl.name)
         if unused:
-            fix = f"Remove the {code(decl.name)} declaration. {restriction.alternative}"
+            fix = fix_text(ctx, META, "remove", permission=code(decl.name), merged=merged,
+                               alternative=Msg(f" {alt.en}", alt.zh) if alt.en else Msg(""))
         else:
-            fix = f"{restriction.alternative} Keep it only for an approved core use, and declare that use."
-        yield declaration_finding(ctx, META, decl, f"{code(decl.name)} is {restriction.why}{note}",
-                                  fix=(fix + merged_note(usage, decl.name)).strip(), severity=restriction.severity,
+            fix = fix_text(ctx, META, "keep-core", merged=merged,
+                               alternative=Msg(f"{alt.en} ", alt.zh) if alt.en else Msg(""))
+        message = say(ctx, META, "restricted", permission=code(decl.name), why=restriction.why, note=note)
+        yield declaration_finding(ctx, META, decl, message, fix=fix, severity=restriction.severity,
                                   references=restriction.references)
     for manifest in ctx.manifests:
         if is_debug_path(manifest.path):
@@ -123,29 +145,28 @@ def check(ctx: Context) -> Iterator[Finding]:
             kind = _service_kind(comp)
             if kind is None:
                 continue
-            why, fix, refs = SERVICE_FIX[kind]
             finding = ctx.finding(META, manifest.path, ctx.element_span(comp.element),
-                                  f"`{comp.name}` is {why}", fix=fix, anchor=f"{kind}|{comp.cls}", references=refs)
+                                  say(ctx, META, kind, component=comp.name), fix=fix_text(ctx, META, kind),
+                                  anchor=f"{kind}|{comp.cls}", references=SERVICE_REFERENCES[kind])
             yield with_severity(ctx, META, finding, Severity.WARNING)
 
 
-def _usage_note(uses: list[Use]) -> tuple[str, bool]:
+def _usage_note(ctx: Context, uses: list[Use]) -> tuple[Msg, bool]:
     """(`; used by …` / `; requested by …` / `; only <SDK> …` / `; nothing … uses it`, whether nothing uses it)."""
     in_code = [u for u in uses if u.is_code]
     requests = [u for u in uses if u.kind in ("request", "check")]
     sdks = [u for u in uses if u.kind == "sdk"]
     if in_code:
-        return f"; used by {where(in_code)}", False
+        return say(ctx, META, "note-used", uses=where(in_code)), False
     if requests:
         together = [u for u in requests if u.kind == "request" and BACKGROUND in u.permissions
                     and {FINE, COARSE} & set(u.permissions)]
         if together:
-            return (f"; {where(together, 1)} requests it together with foreground location, which Android 11 and "
-                    f"later ignore"), False
-        return f"; requested by {where(requests)}", False
+            return say(ctx, META, "note-with-foreground", uses=where(together, 1)), False
+        return say(ctx, META, "note-requested", uses=where(requests)), False
     if sdks:
-        return f"; nothing in the project's code uses it (only {sdk_names(sdks)} lists it)", True
-    return "; nothing in the project uses it", True
+        return say(ctx, META, "note-sdk-only", sdks=sdk_names(sdks)), True
+    return say(ctx, META, "note-unused"), True
 
 
 def _service_kind(comp: Component) -> str | None:

@@ -55,7 +55,9 @@ from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.excessive_permission._common import (
     ANDROID,
     declaration_finding,
+    fix_text,
     merged_note,
+    say,
     where,
 )
 
@@ -68,6 +70,15 @@ META = RuleMeta(
     fix="Remove READ_PHONE_STATE and the identifier reads; use an app-scoped UUID (or OAID after consent)",
     references=("191号文 四.1", "PIPL Art. 6", "Android 10 device identifier restrictions",
                 "Google Play User Data policy"),
+    messages={
+        "ids-only": "`READ_PHONE_STATE` is only used to read device identifiers ({uses}), which Android 10+ withholds "
+                    "from apps (targetSdk {target})",
+    },
+    fixes={
+        "remove": "Remove `READ_PHONE_STATE` and the identifier reads; identify the installation with an app-scoped "
+                  "random UUID (or OAID after consent), and use `READ_BASIC_PHONE_STATE` if only network type or call "
+                  "state is needed.{merged}",
+    },
 )
 
 NAME = ANDROID + "READ_PHONE_STATE"
@@ -84,11 +95,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     code_ids, _sdk_ids, other = _classify(ctx, usage.uses(NAME), target)
     if other or not code_ids:
         return  # a legitimate use, or no code use at all (permission-declared-unused owns SDK-only cases)
-    message = (f"`READ_PHONE_STATE` is only used to read device identifiers ({where(code_ids)}), which "
-               f"Android 10+ withholds from apps (targetSdk {target})")
-    fix = ("Remove `READ_PHONE_STATE` and the identifier reads; identify the installation with an app-scoped "
-           "random UUID (or OAID after consent), and use `READ_BASIC_PHONE_STATE` if only network type or call "
-           f"state is needed.{merged_note(usage, NAME)}")
+    message = say(ctx, META, "ids-only", uses=where(code_ids), target=target)
+    fix = fix_text(ctx, META, "remove", merged=merged_note(usage, NAME))
     for decl in decls:
         yield declaration_finding(ctx, META, decl, message, fix=fix)
 

@@ -47,17 +47,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, Span
+from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.excessive_permission._common import (
     app_uses,
     artifact,
     code,
+    fix_text,
     listing,
     main_manifest,
     merge_relevant,
     permission,
     remove_edit,
     remove_line,
+    say,
     source_declared,
 )
 
@@ -71,7 +74,17 @@ META = RuleMeta(
     references=("191号文 二.1", "191号文 四.1", "191号文 五.1", "164号 (一)", "GB/T 43435-2023",
                 "Google Play advertising ID policy"),
     fixable=True,
+    messages={
+        "merges": "{sdk} (`{coordinate}`) merges {permission} into the app{also}, and nothing in the project uses it",
+        "also": " (so do {sdks})",
+    },
+    fixes={
+        "remove": "Add {line} to {manifest}; if a feature you use needs it, declare it yourself and list it with the "
+                  "SDK in the privacy policy",
+    },
 )
+
+MAIN_MANIFEST = Msg("the app's main manifest", "应用的主清单")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -87,13 +100,12 @@ def check(ctx: Context) -> Iterator[Finding]:
         first = sdks[0]
         others = [f"`{artifact(s.coordinate)}`" for s in sdks[1:]
                   if artifact(s.coordinate) != artifact(first.coordinate)]
-        also = f" (so do {listing(dict.fromkeys(others))})" if others else ""
+        also = say(ctx, META, "also", sdks=listing(dict.fromkeys(others))) if others else ""
         sdk = ctx.catalog.sdk(first.sdk_id)
-        where = f"{target.path}" if target is not None else "the app's main manifest"
         yield ctx.finding(
             META, first.path, Span.point(first.line, first.column),
-            f"{sdk.name.split(' (')[0]} (`{first.coordinate}`) merges {code(name)} into the app{also}, and nothing "
-            f"in the project uses it",
-            fix=(f"Add {remove_line(name)} to {where}; if a feature you use needs it, declare it yourself and "
-                 f"list it with the SDK in the privacy policy"),
+            say(ctx, META, "merges", sdk=sdk.name.split(" (")[0], coordinate=first.coordinate, permission=code(name),
+                    also=also),
+            fix=fix_text(ctx, META, "remove", line=remove_line(name),
+                             manifest=target.path if target is not None else MAIN_MANIFEST),
             anchor=f"sdk-merged|{name}", edits=remove_edit(target, name))

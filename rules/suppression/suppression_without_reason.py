@@ -50,6 +50,8 @@ META = RuleMeta(
     summary="A `pipl-lint: ignore[...]` comment gives no reason",
     fix="Write why the finding does not apply after the closing bracket",
     references=("PIPL Art. 51",),
+    messages={"no-reason": "`pipl-lint: ignore[{rules}]` gives no reason"},
+    fixes={"add-reason": "Add the reason after the bracket: `pipl-lint: ignore[{rules}] <why it does not apply>`"},
 )
 
 
@@ -62,6 +64,6 @@ def check(ctx: Context) -> Iterator[Finding]:
         rules = ", ".join(sorted(s.rules)) or "…"
         yield ctx.finding(
             META, s.path, Span(s.line, 1, s.line, 1 + max(1, len(s.text))),
-            f"`pipl-lint: ignore[{rules}]` gives no reason",
-            fix=f"Add the reason after the bracket: `pipl-lint: ignore[{rules}] <why it does not apply>`",
+            ctx.say(META, "no-reason", rules=rules),
+            fix=ctx.fix_text(META, "add-reason", rules=rules),
             anchor=f"ignore[{rules}]")
