@@ -54,9 +54,7 @@ class Cache:
             for name, text in ((".gitignore", "# created by pipl-lint\n*\n"),
                                ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
                                                 "# This folder is a cache of pipl-lint; see https://bford.info/cachedir/\n")):
-                marker = self.folder / name
-                if not marker.exists():
-                    marker.write_text(text)
+                _create(self.folder / name, text)
             self.db = self._connect()
         except (OSError, sqlite3.Error):
             self.db = None
@@ -65,6 +63,10 @@ class Cache:
         path = self.folder / DB_NAME
         if path.is_symlink():
             return None
+        for suffix in ("-wal", "-shm", "-journal"):  # SQLite would write through a planted link: remove it
+            side = Path(str(path) + suffix)
+            if side.is_symlink():
+                side.unlink()
         for attempt in (1, 2):
             try:
                 db = sqlite3.connect(path, timeout=5, isolation_level=None)
@@ -103,7 +105,18 @@ class Cache:
 
     # --- summaries ---------------------------------------------------------------------------------------
     def get_summaries(self, keys: Sequence[str]) -> dict[str, Entry]:
+        """key → decoded entry; entries that do not decode are misses."""
         out: dict[str, Entry] = {}
+        for k, raw in self.get_summary_raw(keys).items():
+            try:
+                out[k] = _DECODER.decode(raw)
+            except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError):
+                continue
+        return out
+
+    def get_summary_raw(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """key → stored (still encoded) entry; the caller decodes and treats a failure as a miss."""
+        out: dict[str, bytes] = {}
         if self.db is None or not keys:
             return out
         try:
@@ -111,10 +124,8 @@ class Cache:
                 chunk = keys[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 for k, v in self.db.execute(f"SELECT k, v FROM summaries WHERE k IN ({marks})", chunk):
-                    try:
-                        out[k] = _DECODER.decode(v)
-                    except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError):
-                        continue  # a bad entry is a miss
+                    if isinstance(v, bytes):
+                        out[k] = v
         except sqlite3.Error:
             return {}
         return out
@@ -159,6 +170,16 @@ class Cache:
                 self.db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?)", (key, value, time.time()))
         except sqlite3.Error:
             pass
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; never through a planted link (O_EXCL does not follow one), never over a file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def encode_entry(problems: tuple[str, ...], summary: FileSummary | None) -> bytes:

@@ -28,7 +28,7 @@ from pipl_lint.parse.xml import parse_xml
 from pipl_lint.project.discover import Module, Project, discover
 from pipl_lint.project.files import FileReader
 from pipl_lint.ruleapi import Context, Rule
-from pipl_lint.summaries import SummaryStore
+from pipl_lint.summaries import Loaded, SummaryStore
 from pipl_lint.suppress import apply_suppressions
 
 
@@ -67,17 +67,23 @@ def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) ->
     )
 
 
+def load_project_sources(project: Project, reader: FileReader, store: SummaryStore,
+                         diags: list[Diagnostic]) -> Loaded:
+    sources = [p for mod in project.modules for p in mod.sources()]
+    return store.load([(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags)
+
+
 def build_context(project: Project, scan_root: Path, config: Config, reader: FileReader,
-                  store: SummaryStore, diags: list[Diagnostic]) -> Context:
+                  store: SummaryStore, diags: list[Diagnostic],
+                  summaries: list[FileSummary] | None = None) -> Context:
     manifests: list[tuple[Module, Manifest]] = []
     for mod in project.modules:
         for _ss, path in mod.manifests():
             m = read_manifest(reader, path, mod.namespace, diags)
             if m is not None:
                 manifests.append((mod, m))
-    sources = [p for mod in project.modules for p in mod.sources()]
-    summaries: list[FileSummary] = store.summarize(
-        [(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags)
+    if summaries is None:
+        summaries = load_project_sources(project, reader, store, diags).decode(diags)
     index = ProgramIndex(summaries)
     ctx = Context(project, scan_root, config, load_catalog(), index, manifests,
                   _resources(project, reader, diags), reader.rel)
@@ -107,14 +113,34 @@ def _inputs(projects: Iterable[Project], config: Config) -> list[Path]:
 
 
 def _run_key(scan_root: Path, config: Config, rules: list[Rule], only_files: frozenset[str] | None,
-             projects: list[Project]) -> str:
+             projects: list[Project], summaries_digest: str | None = None) -> str:
+    """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
+    inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
+    analysis cannot see, such as comments or trailing whitespace)."""
     from pipl_lint import __version__
     from pipl_lint.cache import stat_signature
 
+    inputs = _inputs(projects, config)
+    if summaries_digest is not None:
+        inputs = [p for p in inputs if p.suffix not in LANGUAGE_OF_SUFFIX]
     basis = repr((__version__, load_catalog().fingerprint(), repr(config), [r.meta.id for r in rules],
                   sorted(only_files) if only_files is not None else None, str(scan_root),
-                  stat_signature(_inputs(projects, config))))
+                  stat_signature(inputs), summaries_digest))
     return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Project]) -> bool:
+    cached = cache.get_run(key)
+    if cached is None:
+        return False
+    try:
+        payload = msgspec.msgpack.decode(cached, type=_RunPayload)
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        return False
+    result.findings, result.diagnostics = payload.findings, payload.diagnostics
+    result.suppressed, result.files_read = payload.suppressed, payload.files_read
+    result.projects = projects
+    return True
 
 
 def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[Rule],
@@ -128,24 +154,23 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     store = store or SummaryStore(reader, config.parse_timeout, cache)
     found = discover(paths, scan_root, reader, config.exclude)
     rules = list(rules)
-    run_key = None
-    if cache is not None and not keep_contexts:
-        run_key = _run_key(scan_root, config, rules, only_files, found.projects)
-        cached = cache.get_run(run_key)
-        if cached is not None:
-            try:
-                payload = msgspec.msgpack.decode(cached, type=_RunPayload)
-            except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
-                payload = None
-            if payload is not None:
-                result.findings, result.diagnostics = payload.findings, payload.diagnostics
-                result.suppressed, result.files_read = payload.suppressed, payload.files_read
-                result.projects = found.projects
-                return result
+    run_keys: list[str] = []
+    reuse = cache is not None and not keep_contexts
+    if reuse and cache is not None:
+        run_keys.append(_run_key(scan_root, config, rules, only_files, found.projects))
+        if _cached_run(cache, run_keys[0], result, found.projects):
+            return result
     result.diagnostics += found.diagnostics
     result.projects = found.projects
-    for project in found.projects:
-        ctx = build_context(project, scan_root, config, reader, store, result.diagnostics)
+    loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
+    if reuse and cache is not None:
+        run_keys.append(_run_key(scan_root, config, rules, only_files, found.projects, store.digest.hexdigest()))
+        if _cached_run(cache, run_keys[1], result, found.projects):
+            cache.put_run(run_keys[0], cache.get_run(run_keys[1]) or b"")
+            return result
+    for project, sources in zip(found.projects, loaded, strict=True):
+        summaries = sources.decode(result.diagnostics)
+        ctx = build_context(project, scan_root, config, reader, store, result.diagnostics, summaries)
         result.contexts.append(ctx)
         produced: list[Finding] = []
         for rule in rules:
@@ -169,8 +194,9 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         result.findings = [f for f in result.findings if f.touches(only_files)]
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
-    if run_key is not None and cache is not None and not result.internal_error:
-        payload = _RunPayload(result.findings, result.diagnostics, result.suppressed, result.files_read,
-                              len(result.projects))
-        cache.put_run(run_key, msgspec.msgpack.encode(payload))
+    if run_keys and cache is not None and not result.internal_error:
+        payload = msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
+                                                     result.files_read, len(result.projects)))
+        for key in run_keys:
+            cache.put_run(key, payload)
     return result

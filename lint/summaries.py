@@ -3,6 +3,7 @@ are many), store them back. Never raises for bad input; output order is the inpu
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,37 +41,42 @@ class SummaryStore:
         self.jobs = jobs if jobs is not None else _workers()
         self.files_summarized = 0
         self.files_parsed = 0
+        # Digest of every summary produced, in order: equal digests mean equal analysis input even when file
+        # bytes changed (a comment or whitespace edit), so a previous run's results can be reused.
+        self.digest = hashlib.blake2b(digest_size=20)
 
     def summarize(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> list[FileSummary]:
         """`files` are (relative path, path, language); the result keeps their order."""
-        from pipl_lint.cache import content_key, decode_entry
+        return self.load(files, diags).decode(diags)
+
+    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> Loaded:
+        """Read, look up and parse the files; their summaries stay encoded until `Loaded.decode` (so that an
+        unchanged analysis input can be recognised from `self.digest` without decoding anything)."""
+        from pipl_lint.cache import content_key
 
         jobs: list[tuple[str, bytes, str, str]] = []  # rel, data, lang, key
         for rel, path, lang in files:
             data = self.reader.read_bytes(path, diags)
             if data is not None:
                 jobs.append((rel, data, lang, content_key(data, path.name, lang)))
-        hits = self.cache.get_summaries([k for *_r, k in jobs]) if self.cache is not None else {}
+        hits = self.cache.get_summary_raw([k for *_r, k in jobs]) if self.cache is not None else {}
         misses = [(rel, data, lang, self.timeout) for rel, data, lang, key in jobs if key not in hits]
-        results = self._parse(misses)
+        fresh = iter(self._parse(misses))
         new: list[tuple[str, bytes]] = []
-        out: list[FileSummary] = []
-        fresh = iter(results)
-        for rel, _data, _lang, key in jobs:
+        entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]] = []
+        for rel, data, lang, key in jobs:
             self.files_summarized += 1
             if key in hits:
-                problems, summary = hits[key]
+                encoded = hits[key]
             else:
                 encoded = next(fresh)
                 new.append((key, encoded))
-                problems, summary = decode_entry(encoded)
-            diags.extend(Diagnostic(rel, problem) for problem in problems)
-            if summary is not None:
-                out.append(summary if summary.path == rel else _with_path(summary, rel))
+            self.digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + encoded)
+            entries.append((rel, encoded, (rel, data, lang, self.timeout)))
         if self.cache is not None:
             self.cache.put_summaries(new)
             self.cache.touch([k for *_r, k in jobs if k in hits])
-        return out
+        return Loaded(entries)
 
     def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[bytes]:
         self.files_parsed += len(misses)
@@ -84,6 +90,27 @@ class SummaryStore:
             with ctx.Pool(processes=self.jobs) as pool:
                 return pool.map(_work, misses, chunksize=max(1, len(misses) // (self.jobs * 8)))
         return [_work(m) for m in misses]
+
+
+class Loaded:
+    """Encoded summaries of one project, decoded on demand."""
+
+    def __init__(self, entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]]) -> None:
+        self.entries = entries
+
+    def decode(self, diags: list[Diagnostic]) -> list[FileSummary]:
+        from pipl_lint.cache import decode_entry
+
+        out: list[FileSummary] = []
+        for rel, encoded, job in self.entries:
+            try:
+                problems, summary = decode_entry(encoded)
+            except (ValueError, TypeError):  # msgspec errors subclass these: a crafted or stale entry
+                problems, summary = decode_entry(_work(job))
+            diags.extend(Diagnostic(rel, problem) for problem in problems)
+            if summary is not None:
+                out.append(summary if summary.path == rel else _with_path(summary, rel))
+        return out
 
 
 def _with_path(summary: FileSummary, rel: str) -> FileSummary:

@@ -100,3 +100,17 @@ def test_overlapping_runs(app: Path) -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _i: check(app), range(4)))
     assert len({tuple(findings(out)) for _c, out in results}) == 1
+
+
+def test_comment_only_edit_reuses_results_and_real_edit_does_not(app: Path) -> None:
+    _c, cold = check(app)
+    src = next(app.rglob("DeviceIdProvider.java"))
+    src.write_text(src.read_text() + "\n// a trailing comment changes no summary\n")
+    _c, after_comment = check(app)
+    assert findings(after_comment) == findings(cold)
+    text = src.read_text()
+    src.write_text("// a new first line shifts every position\n" + text)
+    _c, after_shift = check(app)
+    shifted = [f for f in findings(after_shift) if f[0].endswith("DeviceIdProvider.java")]
+    original = [f for f in findings(cold) if f[0].endswith("DeviceIdProvider.java")]
+    assert shifted and [line for _p, line, _r in shifted] == [line + 1 for _p, line, _r in original]

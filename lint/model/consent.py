@@ -64,6 +64,7 @@ class ConsentModel:
         self.configured = {p.strip() for p in predicates if p.strip()}
         self.configured_simple = {p.rsplit(".", 1)[-1] for p in self.configured}
         self._predicate_functions: set[str] | None = None
+        self._states: dict[int, tuple[Site, SiteState]] = {}
 
     # --- predicates -------------------------------------------------------------------------------------
     def predicate_functions(self) -> set[str]:
@@ -118,6 +119,15 @@ class ConsentModel:
 
     # --- sites ------------------------------------------------------------------------------------------
     def state(self, site: Site) -> SiteState:
+        """How `site` relates to consent (memoised: every rule asks about the same sites)."""
+        key = id(site)
+        cached = self._states.get(key)
+        if cached is None or cached[0] is not site:
+            cached = (site, self._state(site))
+            self._states[key] = cached
+        return cached[1]
+
+    def _state(self, site: Site) -> SiteState:
         notes: list[Msg] = []
         user = False
         for d in site.deferred:

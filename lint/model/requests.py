@@ -381,12 +381,10 @@ class RequestFinder:
         names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers,
                  *ACCOMPANIST_LAUNCHES}
         out: list[PermissionRequest] = []
-        for fi, fs in enumerate(self.index.files):
-            for site in fs.sites:
-                if site.name in names and site.function >= 0:
-                    req = self.classify(FnId(fi, site.function), site)
-                    if req is not None:
-                        out.append(req)
+        for fid, site in self._sites_named(names):
+            req = self.classify(fid, site)
+            if req is not None:
+                out.append(req)
         out += self._wrapper_requests()
         return out
 
@@ -394,13 +392,11 @@ class RequestFinder:
     @functools.cached_property
     def registrations(self) -> list[Registration]:
         out: list[Registration] = []
-        for fi, fs in enumerate(self.index.files):
-            for site in fs.sites:
-                if site.name in REGISTER_CALLS and site.function >= 0 and site.kind == "call":
-                    contract = _contract(site)
-                    if contract:
-                        fid = FnId(fi, site.function)
-                        out.append(Registration(fid, site, contract, self._registration_callbacks(fid, site)))
+        for fid, site in self._sites_named(set(REGISTER_CALLS)):
+            if site.kind == "call":
+                contract = _contract(site)
+                if contract:
+                    out.append(Registration(fid, site, contract, self._registration_callbacks(fid, site)))
         return out
 
     @functools.cached_property
@@ -512,6 +508,12 @@ class RequestFinder:
                 params = fn.params[2:3] if name == "onRequestPermissionsResult" else fn.params[1:2]
                 yield ResultCallback(target, None, name, params, name in REFUSAL_CALLBACKS)
 
+    def _sites_named(self, names: set[str]) -> list[tuple[FnId, Site]]:
+        """Sites with one of `names`, in file and source order (from the index's name table)."""
+        found = [pair for name in names for pair in self.index.by_site_name.get(name, ())]
+        found.sort(key=lambda pair: (pair[0].file, pair[1].start, pair[1].end))
+        return found
+
     # --- the project's own wrappers -----------------------------------------------------------------------
     @functools.cached_property
     def wrapper_functions(self) -> dict[FnId, tuple[int, ...]]:
@@ -522,12 +524,8 @@ class RequestFinder:
         for _ in range(3):
             added = False
             wrapper_names = {self.index.function(w).name for w in found}
-            for fi, fs in enumerate(self.index.files):
-                for site in fs.sites:
-                    if site.function < 0 or site.kind != "call":
-                        continue
-                    fid = FnId(fi, site.function)
-                    if fid in found:
+            for fid, site in self._sites_named(names | wrapper_names):
+                    if site.kind != "call" or fid in found:
                         continue
                     inner = site.name in names and bool(self.form_of(fid, site))
                     if not inner and site.name in wrapper_names:
@@ -557,11 +555,9 @@ class RequestFinder:
             return []
         names = {self.index.function(w).name for w in wrappers}
         out: list[PermissionRequest] = []
-        for fi, fs in enumerate(self.index.files):
-            for site in fs.sites:
-                if site.function < 0 or site.kind != "call":
+        for fid, site in self._sites_named(names):
+                if site.kind != "call":
                     continue
-                fid = FnId(fi, site.function)
                 for target, _how in self._wrapper_targets(fid, site, names, wrappers):
                     if fid in wrappers:
                         break  # a wrapper calling a wrapper: the outer call is the request
