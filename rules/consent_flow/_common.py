@@ -302,7 +302,8 @@ def _what_collects(ctx: Context) -> tuple[list[Msg], list[TraceStep]]:
     trace += [found_kinds[k] for k in sorted(found_kinds, key=order.index)][:3]
     asks = False
     for req in ctx.permission_requests:
-        if dangerous(ctx, req.permissions):
+        # Only permissions that give access to personal information (not e.g. POST_NOTIFICATIONS).
+        if any(getattr(ctx.catalog.permission(p), "pi_kind", None) for p in dangerous(ctx, req.permissions)):
             asks = True
             trace.append(TraceStep(ctx.path_of(req.fid), req.site.line,
                                    f"`{req.site.qualified}` asks for runtime permissions"))
