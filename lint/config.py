@@ -6,6 +6,8 @@ the language server read the same declarations.
 
 from __future__ import annotations
 
+import math
+import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 from pipl_lint.findings import Severity
 
 CONFIG_NAMES = ("pipl-lint.toml", ".pipl-lint.toml")
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -35,11 +38,13 @@ OPTIONS: tuple[Option, ...] = (
            'fail-on = "warning"'),
     Option("exclude", list, "Glob patterns (relative to the scan root) of files and folders to skip.",
            'exclude = ["**/generated/**", "legacy/**"]'),
-    Option("app-category", (str, int), "The app's type among the 39 of 《常见类型移动互联网应用程序必要个人信息范围规定》"
-           " (number, English key or Chinese name); enables the necessary-PI checks.", 'app-category = "news"'),
+    Option("app-category", (str, int), "The app's type among the 39 of "
+           "《常见类型移动互联网应用程序必要个人信息范围规定》 (number, English key or Chinese name); enables the "
+           "necessary-PI checks.", 'app-category = "news"'),
     Option("max-file-size", int, "Files larger than this many bytes are skipped with a diagnostic.",
            "max-file-size = 5000000"),
-    Option("parse-timeout", (int, float), "Seconds tree-sitter may spend on one file before it is skipped.",
+    Option("parse-timeout", (int, float), "Seconds tree-sitter may spend parsing one Kotlin/Java file (it is "
+           "skipped when slower), and again summarising it (the rest is skipped when slower).",
            "parse-timeout = 5"),
     Option("severity", dict, "Per-rule severity overrides.", '[severity]\n"EP210" = "warning"'),
     Option("consent.predicates", list, "The project's own consent-check functions or fields "
@@ -90,18 +95,49 @@ def find_config(start: Path) -> Path | None:
     for d in (start, *start.parents):
         for name in CONFIG_NAMES:
             if (d / name).is_file():
-                return d / name
+                return _inside_folder(d / name)
         pyproject = d / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and _inside_folder(pyproject, raising=False) is not None:
             try:
-                if "tool" in tomllib.loads(pyproject.read_text("utf-8")) and \
-                        "pipl-lint" in tomllib.loads(pyproject.read_text("utf-8"))["tool"]:
-                    return pyproject
-            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-                pass
+                tool = _read_toml(pyproject)[1].get("tool")
+            except ConfigError:
+                tool = None
+            if isinstance(tool, dict) and "pipl-lint" in tool:
+                return pyproject
         if (d / ".git").exists():
             break
     return None
+
+
+def _inside_folder(path: Path, raising: bool = True) -> Path | None:
+    """`path`, unless it is a link to a file outside its own folder (a repository could otherwise make
+    the linter read, and quote keys of, any TOML file on the machine); pass `--config` to use such a file."""
+    real = os.path.realpath(path)
+    folder = os.path.realpath(path.parent)
+    if real.startswith(folder.rstrip(os.sep) + os.sep):
+        return path
+    if raising:
+        raise ConfigError(f"{path}: a link to a file outside its folder; not read (pass it with --config)")
+    return None
+
+
+def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text and table of a TOML file; every problem is a ConfigError naming the file."""
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: over {MAX_CONFIG_BYTES:,} bytes; not a configuration file")
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+        return text, tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
 
 
 def _line_of(text: str, key: str) -> int:
@@ -120,19 +156,12 @@ def _where(path: Path, text: str, key: str) -> str:
 
 
 def load_config(path: Path) -> Config:
-    try:
-        raw_bytes = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw_bytes.decode("utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    text, data = _read_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("pipl-lint", {})
+        tool = data.get("tool", {})
+        data = tool.get("pipl-lint", {}) if isinstance(tool, dict) else {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: `[tool.pipl-lint]` must be a table")
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if key in _TABLES and key != "severity":
@@ -146,9 +175,10 @@ def load_config(path: Path) -> Config:
         opt = _BY_KEY.get(key)
         if opt is None:
             known = ", ".join(o.key for o in OPTIONS)
-            raise ConfigError(f"{_where(path, text, key)}: unknown option `{key}` (known: {known})")
+            shown = key if len(key) <= 80 else key[:80] + "…"
+            raise ConfigError(f"{_where(path, text, key)}: unknown option `{shown}` (known: {known})")
         kinds = opt.kind if isinstance(opt.kind, tuple) else (opt.kind,)
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             want = " or ".join(k.__name__ for k in kinds)
             raise ConfigError(f"{_where(path, text, key)}: `{key}` must be {want}, not {type(value).__name__}")
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
@@ -159,8 +189,8 @@ def load_config(path: Path) -> Config:
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     for key in ("max-file-size", "parse-timeout", "permissions.rerequest-interval-hours"):
-        if key in flat and flat[key] <= 0:
-            raise ConfigError(f"{_where(path, text, key)}: `{key}` must be positive")
+        if key in flat and not (flat[key] > 0 and math.isfinite(flat[key])):
+            raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a positive finite number")
     category = flat.get("app-category")
     defaults = Config()
     return Config(

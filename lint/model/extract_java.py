@@ -68,6 +68,8 @@ class JavaExtractor(Extractor):
         if depth > MAX_DEPTH:
             self.too_deep = True
             return
+        if self.out_of_time():
+            return
         t = node.type
         handler = _HANDLERS.get(t)
         if handler is not None:

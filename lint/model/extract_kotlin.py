@@ -25,6 +25,7 @@ STATEMENT_HOLDERS = frozenset({"block", "lambda_literal", "source_file", "statem
                                "control_structure_body", "when_entry", "anonymous_function"})
 TYPE_NODES = frozenset({"user_type", "nullable_type", "function_type", "parenthesized_type"})
 EQUALITY_OPS = frozenset({"==", "!=", "===", "!=="})
+COMMENTS = frozenset({"line_comment", "block_comment", "multiline_comment"})
 
 
 def _children(node: Node) -> list[Node]:
@@ -36,6 +37,47 @@ def _first(node: Node, *types: str) -> Node | None:
         if c.type in types:
             return c
     return None
+
+
+def _swallowed_lambda(expr: Node) -> Node | None:
+    """The lambda_literal of `make() { ... }` (a call_expression wrapping a call and one trailing lambda)."""
+    kids = expr.children
+    if expr.type != "call_expression" or len(kids) != 2 or kids[0].type != "call_expression" \
+            or kids[1].type != "annotated_lambda":
+        return None
+    return _first(kids[1], "lambda_literal")
+
+
+def _closers(kids: list[Node]) -> dict[int, int]:
+    """Index of each loose `(` → index of its `)` among the same children (unclosed: their number)."""
+    out: dict[int, int] = {}
+    stack: list[int] = []
+    for k, c in enumerate(kids):
+        if c.type == "(":
+            stack.append(k)
+        elif c.type == ")" and stack:
+            out[stack.pop()] = k
+    for k in stack:
+        out[k] = len(kids)
+    return out
+
+
+def _loose_call_at(kids: list[Node], i: int) -> bool:
+    """`name (` or `recv.name (` among an ERROR node's children (the `(` possibly starting a nested ERROR)."""
+    if kids[i].type not in ("identifier", "navigation_expression") or i + 1 >= len(kids):
+        return False
+    if i > 0 and kids[i - 1].type in ("fun", "class", "object", "interface", "@"):
+        return False  # a declaration or an annotation
+    nxt = kids[i + 1]
+    return nxt.type == "(" or (nxt.type == "ERROR" and nxt.child_count > 0 and nxt.children[0].type == "(")
+
+
+def _members(body: Node) -> list[Node]:
+    """Children of a class body, or of a lambda standing in for one (members may sit in `statements`)."""
+    out: list[Node] = []
+    for c in body.children:
+        out += c.children if c.type == "statements" else [c]
+    return out
 
 
 def unwrap_not(node: Node) -> tuple[Node, bool]:
@@ -71,12 +113,17 @@ class KotlinExtractor(Extractor):
             ident = _first(pkg, "qualified_identifier", "identifier")
             self.package = self.text(ident, 500)
         self.facade = f"{self.package}.{facade_name}" if self.package else facade_name
-        self.visit_statements(root, 0)
+        if root.type == "ERROR":  # the whole file failed to parse: recover what can be
+            self.v_error(root, 0)
+        else:
+            self.visit_statements(root, 0)
 
     # --- dispatch ------------------------------------------------------------------------------------
     def visit(self, node: Node, depth: int) -> None:
         if depth > MAX_DEPTH:
             self.too_deep = True
+            return
+        if self.out_of_time():
             return
         t = node.type
         handler = _HANDLERS.get(t)
@@ -137,8 +184,10 @@ class KotlinExtractor(Extractor):
             self.suppressions.append((target.start_point[0] + 1, target.end_point[0] + 1, text))
 
     def supertypes(self, node: Node) -> list[str]:
-        out = []
-        spec = _first(node, "delegation_specifiers")
+        return self.supertypes_of(_first(node, "delegation_specifiers"))
+
+    def supertypes_of(self, spec: Node | None) -> list[str]:
+        out: list[str] = []
         if spec is None:
             return out
         for d in spec.children:
@@ -175,26 +224,71 @@ class KotlinExtractor(Extractor):
                 ptype = _first(p, *TYPE_NODES)
                 if pname and ptype is not None:
                     cb.fields[pname] = strip_type(self.text(ptype))
+        self.visit_construction(node, depth, "<init>")
         self.visit_class_body(node, depth)
         self.pop_class()
+
+    def visit_construction(self, node: Node, depth: int, pseudo: str) -> None:
+        """Primary-constructor default values, superclass constructor arguments (`: Base(x())`) and delegate
+        expressions (`: I by make()`) run when an instance (or the object) is created."""
+        parts: list[Node] = []
+        ctor = _first(node, "primary_constructor")
+        params = _first(ctor, "class_parameters") if ctor is not None else None
+        for p in params.children if params is not None else ():
+            if p.type == "class_parameter":
+                parts += self.default_values(p)
+        spec = _first(node, "delegation_specifiers")
+        for d in spec.children if spec is not None else ():
+            inv = _first(d, "constructor_invocation")
+            args = _first(inv, "value_arguments") if inv is not None else None
+            if args is not None:
+                parts.append(args)
+            deleg = _first(d, "explicit_delegation")
+            expr = deleg.named_children[-1] if deleg is not None and deleg.named_child_count > 1 else None
+            if expr is not None:
+                parts.append(expr.children[0] if _swallowed_lambda(expr) is not None else expr)
+        if not parts:
+            return
+        idx = self.function_index(pseudo, node, merge=True)
+        saved = self.enter_function(idx)
+        for part in parts:
+            self.visit(part, depth + 1)
+        self.leave_function(saved)
+
+    @staticmethod
+    def default_values(params: Node) -> list[Node]:
+        """The expressions after `=` among a parameter list's (or a class parameter's) children."""
+        out: list[Node] = []
+        seen_eq = False
+        for c in params.children:
+            if c.type == "=":
+                seen_eq = True
+            elif seen_eq and c.is_named:
+                out.append(c)
+                seen_eq = False
+            elif c.type == "parameter_with_default":
+                out.append(c)
+        return out
 
     def v_object(self, node: Node, depth: int) -> None:
         name = self.text(node.child_by_field_name("name") or _first(node, "identifier")) or "<object>"
         self.push_class(name, "object", self.supertypes(node), node, self.modifiers(node))
+        self.visit_construction(node, depth, "<clinit>")
         self.visit_class_body(node, depth)
         self.pop_class()
 
     def v_companion(self, node: Node, depth: int) -> None:
         name = self.text(_first(node, "identifier")) or "Companion"
         self.push_class(name, "companion", self.supertypes(node), node, self.modifiers(node))
+        self.visit_construction(node, depth, "<clinit>")
         self.visit_class_body(node, depth)
         self.pop_class()
 
     def visit_class_body(self, node: Node, depth: int) -> None:
-        body = _first(node, "class_body", "enum_class_body")
+        body = _first(node, "class_body", "enum_class_body") or self.swallowed_body(node)
         if body is None:
             return
-        for c in body.children:
+        for c in _members(body):
             if c.type == "enum_entry":
                 idx = self.function_index("<clinit>", c, merge=True)
                 saved = self.enter_function(idx)
@@ -202,6 +296,143 @@ class KotlinExtractor(Extractor):
                 self.leave_function(saved)
             else:
                 self.visit(c, depth + 1)
+
+    # --- recovery inside ERROR nodes -----------------------------------------------------------------
+    def v_error(self, node: Node, depth: int) -> None:
+        """tree-sitter's error recovery can leave a declaration as loose tokens in an ERROR node
+        (`class`, name, constructor, `:`, supertypes, `{`, members ...). Re-declare such classes, objects and
+        functions so that the members and calls that follow belong to them, up to the matching `}` or the
+        end of the node; everything else is walked as usual."""
+        kids = node.children
+        # per `{`: (kind, saved state, indentation of its line); kind is "class", "function" or "block"
+        opened: list[tuple[str, object, int]] = []
+        closers = _closers(kids)
+        i = 0
+        while i < len(kids):
+            t = kids[i].type
+            after_colons = i > 0 and kids[i - 1].type == "::"  # `X::class`
+            if t in ("class", "interface", "object") and not after_colons:
+                i = self.error_class(kids, i, opened)
+            elif t == "fun":
+                i = self.error_function(kids, i, opened, depth)
+            elif _loose_call_at(kids, i):
+                if kids[i + 1].type == "(":
+                    i = self.error_call(kids, i, depth, closers)
+                else:  # `name` then an ERROR holding `(args...`: the call, its arguments walked as they are
+                    name, receiver, rtype, static, ident = self.loose_callee(kids, i, depth)
+                    self.collect_call(f"{receiver}.{name}" if receiver else name)
+                    self.add_site("call", name, receiver, rtype, static, ident, [], kids[i])
+                    i += 1
+            elif t == "{":
+                opened.append(("block", None, self.indent(kids[i])))
+                i += 1
+            elif t == "}":
+                if opened:
+                    self.close_recovered(opened.pop())
+                i += 1
+            else:
+                if kids[i].is_named:
+                    self.visit(kids[i], depth + 1)
+                i += 1
+        while opened:
+            self.close_recovered(opened.pop())
+
+    def end_open_declarations(self, header: Node, opened: list[tuple[str, object, int]]) -> None:
+        """A declaration indented no deeper than open ones ends them (their `}` was lost to the error)."""
+        indent = self.indent(header)
+        while opened and opened[-1][2] >= indent:
+            self.close_recovered(opened.pop())
+
+    def indent(self, node: Node) -> int:
+        """Leading blanks of the line where `node` starts."""
+        start = node.start_byte - node.start_point[1]
+        line = self.src[start : node.start_byte]
+        return len(line) - len(line.lstrip(b" \t"))
+
+    def close_recovered(self, entry: tuple[str, object, int]) -> None:
+        kind, saved, _indent = entry
+        if kind == "class":
+            self.pop_class()
+        elif kind == "function":
+            self.leave_function(saved)  # type: ignore[arg-type]
+
+    def error_class(self, kids: list[Node], i: int, opened: list[tuple[str, object, int]]) -> int:
+        """`class Name<T>(params) : Super(), I {` as loose tokens from kids[i]: declare the class (members up
+        to the matching `}` belong to it); return the index after the header."""
+        j = i + 1
+        name = ""
+        if j < len(kids) and kids[j].type == "identifier":
+            name = self.text(kids[j])
+            j += 1
+        elif kids[i].type == "object" and i > 0 and kids[i - 1].type == "companion":
+            name = "Companion"
+        if not name:
+            return i + 1
+        self.end_open_declarations(kids[i], opened)
+        ctor = spec = None
+        while j < len(kids) and kids[j].type in ("type_parameters", "primary_constructor", ":",
+                                                  "delegation_specifiers", "type_constraints"):
+            ctor = kids[j] if kids[j].type == "primary_constructor" else ctor
+            spec = kids[j] if kids[j].type == "delegation_specifiers" else spec
+            j += 1
+        kind = "companion" if name == "Companion" else {"interface": "interface", "object": "object"}.get(
+            kids[i].type, "class")
+        cb = self.push_class(name, kind, self.supertypes_of(spec), kids[i])
+        params = _first(ctor, "class_parameters") if ctor is not None else None
+        for p in params.children if params is not None else ():
+            ptype = _first(p, *TYPE_NODES) if p.type == "class_parameter" else None
+            if ptype is not None:
+                cb.fields[self.text(_first(p, "identifier"))] = strip_type(self.text(ptype))
+        if j < len(kids) and kids[j].type == "{":
+            opened.append(("class", None, self.indent(kids[i])))
+            return j + 1
+        self.pop_class()  # a class without a body
+        return j
+
+    def error_function(self, kids: list[Node], i: int, opened: list[tuple[str, object, int]], depth: int) -> int:
+        """`fun <T> Receiver.name(params): Type {` (or `= expr`) as loose tokens: the statements up to the
+        matching `}` (or the expression) belong to the function; return the index after what was consumed."""
+        j = i + 1
+        extension = None
+        while j < len(kids) and kids[j].type in ("type_parameters", "user_type", "nullable_type", "."):
+            if kids[j].type != "." and kids[j].type != "type_parameters":
+                extension = strip_type(self.text(kids[j]))
+            j += 1
+        if j + 1 >= len(kids) or kids[j].type != "identifier" or kids[j + 1].type != "function_value_parameters":
+            return i + 1
+        self.end_open_declarations(kids[i], opened)
+        in_class = bool(opened) and opened[-1][0] == "class"
+        if self.current >= 0 and not in_class:
+            return i + 1  # a local function: its body is walked inline like any block
+        params_node = kids[j + 1]
+        params, types = self.parameters(params_node)
+        mods = tuple(self.text(m) for m in kids[i - 1].children if m.type != "annotation") \
+            if i > 0 and kids[i - 1].type == "modifiers" else ()
+        idx = self.function_index(self.text(kids[j]), kids[i], params, types, extension, mods)
+        saved = self.enter_function(idx)
+        for value in self.default_values(params_node):
+            self.visit(value, depth + 1)
+        j += 2
+        while j < len(kids) and kids[j].type in (":", *TYPE_NODES, "type_constraints"):
+            j += 1
+        if j < len(kids) and kids[j].type == "{":
+            opened.append(("function", saved, self.indent(kids[i])))
+            return j + 1
+        if j + 1 < len(kids) and kids[j].type == "=":
+            self.visit(kids[j + 1], depth + 1)
+            j += 2
+        self.leave_function(saved)
+        return j
+
+    @staticmethod
+    def swallowed_body(node: Node) -> Node | None:
+        """tree-sitter-kotlin sometimes reads `class A : I by make() { members }` as a call of `make` with a
+        trailing lambda: the lambda is the class body."""
+        spec = _first(node, "delegation_specifiers")
+        last = spec.named_children[-1] if spec is not None and spec.named_child_count else None
+        deleg = _first(last, "explicit_delegation") if last is not None else None
+        expr = deleg.named_children[-1] if deleg is not None and deleg.named_child_count > 1 else None
+        return _swallowed_lambda(expr) if expr is not None else None
 
     def v_function(self, node: Node, depth: int) -> None:
         if self.current >= 0 and not self.class_body_parent(node):
@@ -227,9 +458,8 @@ class KotlinExtractor(Extractor):
             if c.type in ("function_body", "block"):
                 self.visit(c, depth + 1)
             elif c.type == "function_value_parameters":
-                for p in c.children:  # default values may call things
-                    if p.type == "parameter_with_default" or p.child_count > 3:
-                        self.visit(p, depth + 1)
+                for value in self.default_values(c):  # run in the callee when the argument is left out
+                    self.visit(value, depth + 1)
 
     def class_body_parent(self, node: Node) -> bool:
         p = node.parent
@@ -251,9 +481,12 @@ class KotlinExtractor(Extractor):
     def v_secondary_ctor(self, node: Node, depth: int) -> None:
         idx = self.function_index("<init>", node, merge=True)
         saved = self.enter_function(idx)
-        params, types = self.parameters(_first(node, "function_value_parameters"))
+        params_node = _first(node, "function_value_parameters")
+        params, types = self.parameters(params_node)
         for n, t in zip(params, types, strict=False):
             self.declare_local(n, t)
+        for value in self.default_values(params_node) if params_node is not None else ():
+            self.visit(value, depth + 1)
         for c in node.children:
             if c.type in ("block", "constructor_delegation_call"):
                 self.visit(c, depth + 1)
@@ -271,6 +504,7 @@ class KotlinExtractor(Extractor):
         name = self.text(_first(var, "identifier")) if var is not None else ""
         declared = _first(var, *TYPE_NODES) if var is not None else None
         getter = _first(node, "getter")
+        setter = _first(node, "setter")
         delegate = _first(node, "property_delegate")
         value = None
         seen_eq = False
@@ -311,6 +545,11 @@ class KotlinExtractor(Extractor):
             rest = [c for c in node.children if c not in (getter, delegate)]
         else:
             rest = list(node.children)
+        if setter is not None:  # runs on assignment
+            idx = self.function_index(f"set:{name}", setter)
+            saved = self.enter_function(idx)
+            self.visit(setter, depth + 1)
+            self.leave_function(saved)
         if value is not None and value in rest:
             pseudo = "<clinit>" if not self.class_stack or self.class_stack[-1].kind in ("object", "companion") \
                 else "<init>"
@@ -489,9 +728,16 @@ class KotlinExtractor(Extractor):
         for lam in lambdas:
             arg_nodes.append((lam, None))
         sam = name if name[:1].isupper() and (receiver is None or static) else ""
-        built: list[Arg] = []
         if name:
             self.collect_call(f"{receiver}.{name}" if receiver else name)
+        built = self.build_args(name, receiver, sam, arg_nodes, depth)
+        if name:
+            self.add_site("call", name, receiver, rtype, static, ident, built, node)
+
+    def build_args(self, name: str, receiver: str | None, sam: str, arg_nodes: list[tuple[Node, str | None]],
+                   depth: int) -> list[Arg]:
+        """Walk each argument in the call's context and record what it holds."""
+        built: list[Arg] = []
         for a, label in arg_nodes:
             col = Collector()
             self.collectors.append(col)
@@ -504,8 +750,45 @@ class KotlinExtractor(Extractor):
             self.ctx.pop()
             self.collectors.pop()
             built.append(Arg(self.text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
-        if name:
-            self.add_site("call", name, receiver, rtype, static, ident, built, node)
+        return built
+
+    def loose_callee(self, kids: list[Node], i: int,
+                     depth: int) -> tuple[str, str | None, str | None, bool, str | None]:
+        """(name, receiver, receiver type, static, identifier) of `name`, `recv.name` or `recv` `.` `name`."""
+        callee = kids[i]
+        if callee.type == "navigation_expression" and callee.child_count >= 2:
+            self.visit(callee.children[0], depth + 1)
+            return (self.text(callee.children[-1]), *self.receiver_info(callee.children[0]))
+        if i >= 2 and kids[i - 1].type == "." and kids[i - 2].is_named:
+            return (self.text(callee), *self.receiver_info(kids[i - 2]))
+        return self.text(callee), None, None, False, None
+
+    def error_call(self, kids: list[Node], i: int, depth: int, closers: dict[int, int]) -> int:
+        """`name(arg, label = arg)` whose argument list the grammar left as loose tokens in an ERROR node
+        (`receiver.` before it when present): record the call; return the index after its `)`."""
+        if depth > MAX_DEPTH:
+            self.too_deep = True
+            return i + 1
+        k = closers.get(i + 1, len(kids))
+        name, receiver, rtype, static, ident = self.loose_callee(kids, i, depth)
+        arg_nodes: list[tuple[Node, str | None]] = []
+        j = i + 2
+        while j < k:
+            a = kids[j]
+            if a.type == "value_argument":
+                label = self.text(a.children[0]) if a.child_count >= 3 and a.children[1].type == "=" else None
+                arg_nodes.append((a, label))
+            elif a.type in ("identifier", "navigation_expression") and j + 1 < k and kids[j + 1].type == "(":
+                j = self.error_call(kids, j, depth + 1, closers)  # a call in the loose arguments
+                continue
+            elif a.is_named:
+                self.visit(a, depth + 1)
+            j += 1
+        self.collect_call(f"{receiver}.{name}" if receiver else name)
+        sam = name if name[:1].isupper() and (receiver is None or static) else ""
+        built = self.build_args(name, receiver, sam, arg_nodes, depth)
+        self.add_site("call", name, receiver, rtype, static, ident, built, kids[i])
+        return min(k + 1, len(kids))
 
     def v_navigation(self, node: Node, depth: int) -> None:
         if node.child_count < 2:
@@ -622,7 +905,7 @@ class KotlinExtractor(Extractor):
                 continue
             if c.type == "else":
                 seen_else = True
-            elif c.is_named and seen_cond:
+            elif c.is_named and seen_cond and c.type not in COMMENTS:  # `if (a // why\n) {`
                 if seen_else:
                     other = other or c
                 else:
@@ -733,4 +1016,5 @@ _HANDLERS = {
     "identifier": KotlinExtractor.v_identifier,
     "annotated_expression": KotlinExtractor.v_annotated,
     "annotation": lambda self, node, depth: self.annotation(node, node.parent or node),
+    "ERROR": KotlinExtractor.v_error,
 }

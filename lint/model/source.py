@@ -35,11 +35,21 @@ def parser(name: str) -> Parser:
 
 
 def parse(data: bytes, lang: str, timeout: float) -> Tree:
-    """Parse UTF-8 `data`; raise ParseTimeout when tree-sitter needs longer than `timeout` seconds."""
-    start = time.perf_counter()
+    """Parse UTF-8 `data`; raise ParseTimeout when tree-sitter needs longer than `timeout` seconds.
 
-    def read(offset: int, _point: object) -> bytes:
-        return data[offset : offset + CHUNK]
+    Only a read callback takes a progress callback (for the time limit), and py-tree-sitter 0.25/0.26 never
+    releases what the read callback returns: with slices of `data`, every file parsed would stay in memory
+    for the life of the process. So the callback hands out one bytearray holding the whole text, emptied
+    once the parse is over: what is kept is an empty bytearray per parse (other offsets are rare re-reads).
+    Never use `Node.text` on the returned tree (it would read the emptied buffer); slice `data` instead.
+    """
+    start = time.perf_counter()
+    buffer = bytearray(data)
+
+    def read(offset: int, _point: object) -> bytes | bytearray:
+        if offset == 0:
+            return buffer
+        return bytes(buffer[offset : offset + CHUNK]) if offset < len(buffer) else b""
 
     def progress(*_state: object) -> bool:
         return time.perf_counter() - start > timeout
@@ -48,6 +58,11 @@ def parse(data: bytes, lang: str, timeout: float) -> Tree:
         return parser(lang).parse(read, progress_callback=progress)
     except ValueError as exc:  # tree-sitter reports a cancelled parse as "Parsing failed"
         raise ParseTimeout(f"parsing took longer than {timeout:g} s and was stopped") from exc
+    finally:
+        try:
+            buffer.clear()
+        except BufferError:  # still exported (not in the versions above): leave it
+            pass
 
 
 def first_errors(root: Node, limit: int = 20) -> list[tuple[int, int]]:
@@ -88,6 +103,7 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
     else:
         from pipl_lint.model.extract_java import JavaExtractor as Ex  # type: ignore[assignment]
     ex = Ex(rel_path, utf8)
+    ex.deadline = time.perf_counter() + timeout  # summarising gets the same time budget as parsing
     if tree.root_node.has_error:
         ex.errors = first_errors(tree.root_node)
     try:
@@ -97,6 +113,9 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
     summary = ex.finish()
     if ex.too_deep:
         problems.append("expressions nested more than 400 levels deep were skipped")
+    if ex.timed_out:
+        problems.append(f"summarising took longer than {timeout:g} s and was stopped; the rest of the file "
+                        "was not analysed (set `parse-timeout` in pipl-lint.toml)")
     if summary.syntax_errors:
         line, col = summary.syntax_errors[0]
         problems.append(f"syntax errors (first at {line}:{col}); the rest of the file was analysed")

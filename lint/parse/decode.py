@@ -43,9 +43,12 @@ def _nul_pattern(sample: bytes) -> str | None:
     quads = [sample[i : i + 4] for i in range(0, n, 4)]
     if not quads:
         return None
-    if all(q[1:] == b"\x00\x00\x00" for q in quads[: min(len(quads), 64)] if q[0]):
+    head = quads[:64]
+    # Every quad a code point (at most U+10FFFF), most of them ASCII or Latin-1 and not NUL; UTF-16 text
+    # fails this (its second character sits where a UTF-32 code point has zero bytes).
+    if all(q[3] == 0 and q[2] <= 0x10 for q in head) and _mostly(head, 0, (1, 2)):
         return "utf-32-le"
-    if all(q[:3] == b"\x00\x00\x00" for q in quads[: min(len(quads), 64)] if q[3]):
+    if all(q[0] == 0 and q[1] <= 0x10 for q in head) and _mostly(head, 3, (1, 2)):
         return "utf-32-be"
     even = sample[0::2][:256]
     odd = sample[1::2][:256]
@@ -54,6 +57,12 @@ def _nul_pattern(sample: bytes) -> str | None:
     if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
         return "utf-16-be"
     return None
+
+
+def _mostly(quads: list[bytes], char: int, zeros: tuple[int, int]) -> bool:
+    """At least half of `quads` have a non-zero low byte and zero middle bytes (an ASCII/Latin-1 char)."""
+    hits = sum(1 for q in quads if q[char] and not q[zeros[0]] and not q[zeros[1]])
+    return 2 * hits >= len(quads)
 
 
 _CONTROL = bytes(b for b in range(32) if b < 0x09 or 0x0E <= b < 0x20)

@@ -388,10 +388,12 @@ def _parse_tree(data: bytes) -> Tree | None:
     :data:`PARSE_BUDGET_SECONDS` (plus a second per megabyte).
     """
     deadline = time.monotonic() + PARSE_BUDGET_SECONDS + len(data) / 1_000_000
-    view = memoryview(data)
+    # py-tree-sitter never releases what the read callback returns; hand out one bytearray and empty it
+    # afterwards, so that the script's text is not kept for the life of the process.
+    buffer = bytearray(data)
 
-    def read(offset: int, _point: object) -> memoryview:
-        return view[offset:]
+    def read(offset: int, _point: object) -> bytes | bytearray:
+        return buffer if offset == 0 else bytes(buffer[offset:])
 
     def cancel(_offset: int, _has_error: bool) -> bool:
         return time.monotonic() > deadline
@@ -400,6 +402,11 @@ def _parse_tree(data: bytes) -> Tree | None:
         return Parser(KOTLIN).parse(read, progress_callback=cancel)
     except ValueError:  # "Parsing failed": cancelled
         return None
+    finally:
+        try:
+            buffer.clear()
+        except BufferError:
+            pass
 
 
 def parse_kts(text: str | bytes) -> Script:

@@ -237,6 +237,20 @@ def parse_xml_root(text: str, errors: list[str] | None = None) -> etree._Element
     return None
 
 
+XINCLUDE_NS = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
+
+
+def _unsupported(root: etree._Element) -> list[str]:
+    """Notes for what a hostile document may try and we never do: load a DTD, expand entities, XInclude."""
+    notes = []
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        notes.append("a DOCTYPE was ignored: DTDs, external files and entities are never loaded or expanded")
+    if next(root.iter(*(f"{{{ns}}}*" for ns in XINCLUDE_NS)), None) is not None:
+        notes.append("XInclude elements were not processed: included files are never read")
+    return notes
+
+
 def parse_xml(text: str) -> XmlDocument:
     """Parse `text` safely; never raises. Broken documents give what could be recovered plus errors."""
     parser = _parser()
@@ -263,6 +277,7 @@ def parse_xml(text: str) -> XmlDocument:
         if not errors:
             errors.append("no XML root element")
         return XmlDocument(None, tuple(errors), text)
+    errors += _unsupported(root)
     comments: list[tuple[int, int]] = []
     tags = scan_start_tags(text, comments, MAX_ELEMENTS + TAG_WINDOW)
     lines = _Lines(text)

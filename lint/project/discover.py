@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipl_lint.findings import Diagnostic
-from pipl_lint.project.files import FileReader
+from pipl_lint.project.files import FileReader, printable
 from pipl_lint.project.gradle import BuildScript, Settings, read_build_script, read_settings
 from pipl_lint.project.version_catalog import VersionCatalog, read_version_catalog
 
@@ -103,6 +103,19 @@ class Walker:
     def __init__(self, scan_root: Path, excludes: Iterable[str] = ()) -> None:
         self.scan_root = scan_root
         self.excludes = tuple(excludes)
+        self.real_root = os.path.realpath(scan_root)
+
+    def inside(self, path: Path) -> bool:
+        """True when `path`, links resolved, is in the scan root (links leading out are not followed)."""
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError):
+            return False
+        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+
+    def is_dir(self, path: Path) -> bool:
+        """A folder inside the scan root."""
+        return path.is_dir() and self.inside(path)
 
     def excluded(self, path: Path) -> bool:
         try:
@@ -112,6 +125,8 @@ class Walker:
         return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel + "/", pat) for pat in self.excludes)
 
     def walk(self, top: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+        if not self.inside(top):
+            return
         for dirpath, dirnames, filenames in os.walk(top, followlinks=False, onerror=None):
             d = Path(dirpath)
             dirnames[:] = sorted(n for n in dirnames if n not in SKIP_DIRS and not self.excluded(d / n))
@@ -126,37 +141,37 @@ def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
     assets: list[Path] = []
     for sub in ("java", "kotlin"):
         base = ss_dir / sub
-        if base.is_dir():
+        if walker.is_dir(base):
             for d, _dirs, files in walker.walk(base):
                 sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
     res = ss_dir / "res"
-    if res.is_dir():
+    if walker.is_dir(res):
         for d in sorted(res.iterdir()):
             if d.name.startswith("values") and (d / "strings.xml").is_file():
                 strings.append(d / "strings.xml")
-            elif d.name.startswith("layout") and d.is_dir():
+            elif d.name.startswith("layout") and walker.is_dir(d):
                 layouts += sorted(p for p in d.iterdir() if p.suffix == ".xml" and not walker.excluded(p))
     asset_dir = ss_dir / "assets"
-    if asset_dir.is_dir():
+    if walker.is_dir(asset_dir):
         for d, _dirs, files in walker.walk(asset_dir):
             assets += [d / f for f in files]
     return SourceSet(ss_dir.name, manifest if manifest.is_file() and not walker.excluded(manifest) else None,
                      tuple(sources), tuple(strings), tuple(layouts), tuple(assets))
 
 
-def _merged_manifests(module_dir: Path) -> tuple[Path, ...]:
+def _merged_manifests(module_dir: Path, walker: Walker) -> tuple[Path, ...]:
     inter = module_dir / "build" / "intermediates"
     found: list[Path] = []
     for name in ("merged_manifests", "merged_manifest", "packaged_manifests"):
         base = inter / name
-        if base.is_dir():
+        if walker.is_dir(base):
             found += sorted(p for p in base.rglob("AndroidManifest.xml") if p.is_file())
     return tuple(found)
 
 
-def _jars(module_dir: Path) -> tuple[Path, ...]:
+def _jars(module_dir: Path, walker: Walker) -> tuple[Path, ...]:
     libs = module_dir / "libs"
-    if not libs.is_dir():
+    if not walker.is_dir(libs):
         return ()
     return tuple(sorted(p for p in libs.iterdir() if p.suffix in (".jar", ".aar") and p.is_file()))
 
@@ -164,11 +179,12 @@ def _jars(module_dir: Path) -> tuple[Path, ...]:
 def _module(name: str, module_dir: Path, build: BuildScript | None, walker: Walker) -> Module:
     sets: list[SourceSet] = []
     src = module_dir / "src"
-    if src.is_dir():
+    if walker.is_dir(src):
         for ss_dir in sorted(src.iterdir()):
             if ss_dir.is_dir() and not ss_dir.is_symlink() and not walker.excluded(ss_dir):
                 sets.append(_source_set(ss_dir, walker))
-    return Module(name, module_dir, build, tuple(sets), _merged_manifests(module_dir), _jars(module_dir))
+    return Module(name, module_dir, build, tuple(sets), _merged_manifests(module_dir, walker),
+                  _jars(module_dir, walker))
 
 
 def _manifest_only_module(root: Path, walker: Walker) -> Module:
@@ -182,7 +198,7 @@ def _manifest_only_module(root: Path, walker: Walker) -> Module:
         if d.parent.name == "res" and d.name.startswith("layout"):
             layouts += [d / f for f in files if f.endswith(".xml")]
     ss = SourceSet("main", root / "AndroidManifest.xml", tuple(sources), tuple(strings), tuple(layouts), ())
-    return Module(":", root, None, (ss,), _merged_manifests(root), _jars(root))
+    return Module(":", root, None, (ss,), _merged_manifests(root, walker), _jars(root, walker))
 
 
 def discover(paths: Iterable[Path], scan_root: Path, reader: FileReader,
@@ -287,7 +303,12 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
     if settings is not None:
         for inc in settings.includes:
             rel = settings.project_dirs.get(inc) or inc.strip(":").replace(":", "/")
-            module_dirs.append((inc, (root / rel).resolve()))
+            mdir = _module_dir(root, rel, walker)
+            if mdir is None:
+                diags.append(Diagnostic(reader.rel(spath), f"module `{printable(inc[:200])}` is outside the project "
+                                        "or not a usable folder; not read"))
+            else:
+                module_dirs.append((inc, mdir))
     if any((root / b).is_file() for b in BUILD_FILES):
         module_dirs.insert(0, (":", root))
     modules: list[Module] = []
@@ -307,6 +328,18 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
             continue  # the usual root build file with no sources of its own
         modules.append(module)
     return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files))
+
+
+def _module_dir(root: Path, rel: str, walker: Walker) -> Path | None:
+    """The folder of an included module, links resolved; None when it leads outside the scan root or
+    cannot be resolved (a NUL byte, a link loop)."""
+    try:
+        mdir = Path(os.path.realpath(root / rel))
+    except (OSError, ValueError):
+        return None
+    if not walker.inside(mdir):
+        return None
+    return mdir
 
 
 def _report(errors: Iterable[object], path: Path, reader: FileReader, diags: list[Diagnostic]) -> None:
