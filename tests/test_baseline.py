@@ -8,12 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from pipl_lint import baseline
 from pipl_lint.commands.baseline import run_baseline
 from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.errors import UsageError
 from pipl_lint.findings import Category, Finding, Severity, Span
-
 from tests.conftest import EXAMPLES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"

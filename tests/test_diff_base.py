@@ -10,11 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from pipl_lint import vcs
 from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.errors import UsageError
 from pipl_lint.progress import Progress
-
 from tests.conftest import EXAMPLES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"

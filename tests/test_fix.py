@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from pipl_lint import fixes
 from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.config import Config
@@ -16,7 +17,6 @@ from pipl_lint.engine import run
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span
 from pipl_lint.parse.xml import parse_xml
 from pipl_lint.registry import all_rules, lookup
-
 from tests.conftest import EXAMPLES, ROOT
 
 MANIFEST = "app/src/main/AndroidManifest.xml"

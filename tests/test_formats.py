@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.config import Config
 from pipl_lint.engine import run
@@ -19,7 +20,6 @@ from pipl_lint.findings import Diagnostic
 from pipl_lint.registry import all_rules
 from pipl_lint.report import FORMATS, Report, formatter
 from pipl_lint.report.github import escape_data, escape_property
-
 from tests.conftest import EXAMPLES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
@@ -197,8 +197,9 @@ def test_ci_examples_use_existing_options() -> None:
     import re
 
     import yaml
-    from pipl_lint.cli import app
     from typer.main import get_command
+
+    from pipl_lint.cli import app
 
     params = get_command(app).commands["check"].params  # type: ignore[attr-defined]
     options = {p for param in params for p in (*param.opts, *getattr(param, "secondary_opts", ()))}

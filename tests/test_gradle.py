@@ -8,6 +8,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+
 from pipl_lint.parse import gradle_kts
 from pipl_lint.parse.gradle_ast import Arg, Assign, Call, ListValue, MapValue, Ref, Script, Unknown, walk_calls
 from pipl_lint.parse.gradle_kts import parse_kts

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from pipl_lint.config import Config
 from pipl_lint.engine import build_context, run
 from pipl_lint.findings import Applicability, Finding, Severity
@@ -15,7 +16,6 @@ from pipl_lint.project.files import FileReader
 from pipl_lint.registry import all_rules, lookup
 from pipl_lint.ruleapi import Context
 from pipl_lint.summaries import SummaryStore
-
 from tests.conftest import EXAMPLES, FIXTURES
 
 A = "android.permission."

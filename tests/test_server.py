@@ -15,6 +15,8 @@ import pytest
 pytest.importorskip("pygls")
 
 from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep
 from pipl_lint.lsp.convert import (
     edit_to_text_edit,
@@ -24,8 +26,6 @@ from pipl_lint.lsp.convert import (
     suppress_action,
 )
 from pipl_lint.lsp.settings import parse_settings
-from pygls.lsp.client import LanguageClient
-
 from tests.conftest import EXAMPLES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"

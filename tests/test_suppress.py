@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.config import Config
 from pipl_lint.engine import run
 from pipl_lint.findings import Category, Finding, Severity, Span
 from pipl_lint.registry import all_rules, lookup
 from pipl_lint.suppress import Suppression, known_keys, parse_annotation, parse_comment, unused
-
 from tests.conftest import EXAMPLES, FIXTURES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"

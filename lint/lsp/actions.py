@@ -4,6 +4,7 @@ the document matches the file on disk, which the edits refer to), and a suppress
 from __future__ import annotations
 
 from lsprotocol import types
+
 from pipl_lint.lsp.convert import finding_to_diagnostic, fix_action, suppress_action
 from pipl_lint.lsp.state import PiplServer
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
+
 from pipl_lint.findings import Applicability, Edit, Finding, Severity
 
 SOURCE = "pipl-lint"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from lsprotocol import types
+
 from pipl_lint.lsp.convert import finding_to_diagnostic
 from pipl_lint.lsp.settings import parse_settings
 from pipl_lint.lsp.state import PiplServer
@@ -42,7 +43,7 @@ async def analyse(ls: PiplServer, uri: str) -> None:
             ls.again = False
             try:
                 await asyncio.get_running_loop().run_in_executor(None, analysis.run)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - the editor must get a message, not a dead server
                 ls.show(f"pipl-lint: analysis failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
                 return
             publish(ls)

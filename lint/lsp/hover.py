@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lsprotocol import types
+
 from pipl_lint.lsp.convert import finding_to_diagnostic, hover_markdown
 from pipl_lint.lsp.state import PiplServer
 

@@ -12,12 +12,13 @@ import threading
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
 from pipl_lint import __version__
 from pipl_lint.config import Config, ConfigError, find_config, load_config
 from pipl_lint.findings import Diagnostic, Finding
 from pipl_lint.lsp.settings import ServerSettings
-from pygls.lsp.server import LanguageServer
-from pygls.uris import to_fs_path
 
 
 class Analysis:

@@ -180,5 +180,6 @@ def _short(g: Guard) -> str:
 def _continuation_note(d: Deferred) -> Msg:
     target = f"{d.receiver}.{d.call}" if d.receiver else d.call
     if d.call in ("postDelayed", "sendEmptyMessageDelayed", "schedule", "delay", "postAtTime"):
-        return Msg(f"runs later through `{target}` (a delay is not consent)", f"经 `{target}` 延后运行（延迟不等于同意）")
+        return Msg(f"runs later through `{target}` (a delay is not consent)",
+                   f"经 `{target}` 延后运行（延迟不等于同意）")
     return Msg(f"runs through `{target}`", f"经 `{target}` 运行")

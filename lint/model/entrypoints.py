@@ -35,7 +35,8 @@ SYSTEM_BROADCASTS = frozenset({
 APP_METHODS = ("<init>", "<clinit>", "attachBaseContext", "onCreate")
 # How each kind of entry point is named in messages: (English, Chinese).
 WHAT: dict[str, tuple[str, str]] = {
-    "application": ("Application (runs at process start, before any UI)", "Application（进程启动时运行，早于任何界面）"),
+    "application": ("Application (runs at process start, before any UI)",
+                    "Application（进程启动时运行，早于任何界面）"),
     "application-subclass": ("Application subclass (runs at process start)", "Application 子类（进程启动时运行）"),
     "startup": ("androidx.startup initializer (runs before Application.onCreate)",
                 "androidx.startup 初始化器（早于 Application.onCreate 运行）"),

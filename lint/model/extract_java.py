@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from pipl_lint.model.extract_base import (
     EXIT_CALLS,
     FACTORY_NAMES,
@@ -15,7 +17,6 @@ from pipl_lint.model.extract_base import (
     strip_type,
 )
 from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import
-from tree_sitter import Node
 
 CLASS_KINDS = {
     "class_declaration": "class",

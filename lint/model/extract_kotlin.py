@@ -6,6 +6,8 @@ whole expression), and a call with a trailing lambda is a call_expression wrappi
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
 from pipl_lint.model.extract_base import (
     EXIT_CALLS,
     FACTORY_NAMES,
@@ -19,7 +21,6 @@ from pipl_lint.model.extract_base import (
     strip_type,
 )
 from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import
-from tree_sitter import Node
 
 STATEMENT_HOLDERS = frozenset({"block", "lambda_literal", "source_file", "statements", "class_body",
                                "control_structure_body", "when_entry", "anonymous_function"})

@@ -6,9 +6,10 @@ import functools
 import time
 from dataclasses import dataclass
 
+from tree_sitter import Language, Node, Parser, Tree
+
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.parse.decode import BinaryFile, decode
-from tree_sitter import Language, Node, Parser, Tree
 
 LANGUAGE_OF_SUFFIX = {".kt": "kotlin", ".java": "java"}
 CHUNK = 1 << 20

@@ -15,6 +15,8 @@ import time
 from dataclasses import replace
 
 import tree_sitter_kotlin
+from tree_sitter import Language, Node, Parser, Tree
+
 from pipl_lint.parse.gradle_ast import (
     Arg,
     Assign,
@@ -30,7 +32,6 @@ from pipl_lint.parse.gradle_ast import (
     compact,
 )
 from pipl_lint.parse.groovy import MAX_DEPTH, MAX_ERRORS, parse_groovy, parse_number, recursion_headroom
-from tree_sitter import Language, Node, Parser, Tree
 
 __all__ = ["PARSE_BUDGET_SECONDS", "parse_kts"]
 
@@ -428,7 +429,7 @@ def parse_kts(text: str | bytes) -> Script:
         converter.collect_syntax_errors(root)
         with recursion_headroom():
             statements = converter.statements(root)
-    except Exception as exc:  # defensive: report instead of crashing the linter
+    except Exception as exc:  # noqa: BLE001 - defensive: report instead of crashing the linter
         converter.errors.append(ParseError(1, 1, f"internal parser error: {exc!r}"))
         return Script((), tuple(converter.errors))
     return Script(tuple(statements), tuple(converter.errors))

@@ -1351,12 +1351,12 @@ def parse_groovy(text: str | bytes, *, line_offset: int = 0, column_offset: int 
     source = _decode(text)
     try:
         parser = _Parser(source, line_offset, column_offset)
-    except Exception as exc:  # pragma: no cover - defensive: the lexer has a catch-all rule
+    except Exception as exc:  # noqa: BLE001  # pragma: no cover - defensive: the lexer has a catch-all rule
         return Script((), (ParseError(1, 1, f"internal tokenizer error: {exc!r}"),))
     try:
         with recursion_headroom():
             return parser.parse_script()
-    except Exception as exc:  # defensive: report instead of crashing the linter
+    except Exception as exc:  # noqa: BLE001 - defensive: report instead of crashing the linter
         line, column = parser.position(parser.s[min(parser.i, len(parser.s) - 1)])
         errors = (*parser.errors, ParseError(line, column, f"internal parser error: {exc!r}"))
         return Script(tuple(parser.top), errors)
@@ -1372,5 +1372,5 @@ def parse_expression(text: str) -> Value:
         if parser.errors or parser.k[parser.i] != _EOF:
             return Unknown(text)
         return value
-    except Exception:  # defensive
+    except Exception:  # noqa: BLE001 - defensive
         return Unknown(text)

@@ -264,15 +264,14 @@ def _roots_below(top: Path, walker: Walker) -> Iterator[tuple[Path, str]]:
             yield d, "gradle"
         elif names & set(BUILD_FILES):
             module_roots.append(d)
-        elif "AndroidManifest.xml" in names and d.name != "main" and d.parent.name != "src":
-            if not any(_inside(d, r) or d == r for r in gradle_roots + module_roots):
-                yield d, "manifest-only"
+        elif "AndroidManifest.xml" in names and d.name != "main" and d.parent.name != "src" and \
+                not any(_inside(d, r) or d == r for r in gradle_roots + module_roots):
+            yield d, "manifest-only"
         if d.name == "src":
             dirnames[:] = []  # sources are collected per module
     for m in module_roots:
-        if not any(_inside(m, r) or m == r for r in gradle_roots):
-            if not any(_inside(m, o) for o in module_roots):
-                yield m, "module"
+        if not any(_inside(m, r) or m == r for r in gradle_roots) and not any(_inside(m, o) for o in module_roots):
+            yield m, "module"
 
 
 def _load(root: Path, kind: str, reader: FileReader, walker: Walker,

@@ -724,7 +724,7 @@ def read_build_script(
     errors = list(script.errors)
     try:
         interpreter.run(script)
-    except Exception as exc:  # defensive: partial facts beat a crash
+    except Exception as exc:  # noqa: BLE001 - defensive: partial facts beat a crash
         errors.append(ParseError(1, 1, f"internal interpreter error: {exc!r}"))
     plugins = tuple(interpreter.plugins)
     return BuildScript(
@@ -826,7 +826,7 @@ def read_settings(path: Path, text: str) -> Settings:
     errors = list(script.errors)
     try:
         interpreter.run(script)
-    except Exception as exc:  # defensive
+    except Exception as exc:  # noqa: BLE001 - defensive
         errors.append(ParseError(1, 1, f"internal interpreter error: {exc!r}"))
     return Settings(
         path=path,

@@ -215,7 +215,7 @@ def read_version_catalog(path: Path, text: str) -> VersionCatalog:
         else:
             line, column = max(text.count("\n"), 0) + 1, 1
         return VersionCatalog({}, {}, {}, (ParseError(line, column, f"invalid TOML: {exc}"),))
-    except Exception as exc:  # defensive (e.g. surrogates in the text)
+    except Exception as exc:  # noqa: BLE001 - defensive (e.g. surrogates in the text)
         return VersionCatalog({}, {}, {}, (ParseError(1, 1, f"invalid TOML: {exc}"),))
     reader = _Reader(text)
     versions = reader.versions(data)
