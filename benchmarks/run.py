@@ -7,7 +7,8 @@ Steps, all on the same generated tree:
   1. parse only     tree-sitter alone over every .kt/.java file, one core (read bytes + Parser.parse)
   2. cold scan      `pipl-lint check DIR --format json` after deleting DIR/.pipl-lint-cache
   3. warm scan      the same command again, nothing changed
-  4. warm + 1 edit  after appending a comment line to one Kotlin file of a feature module
+  4. warm + 1 edit  after appending a comment line to one Kotlin file of a feature module, and after
+                    appending a function to it (a code change: the analysis must run again)
   5. pre-commit     `pipl-lint check <staged file>` from the tree root, the whole process, as the hook runs it
   6. --version      `pipl-lint --version`, best of 5
   7. semgrep        `semgrep --config benchmarks/semgrep-rules.yml DIR --json --jobs 2`, if semgrep is on PATH
@@ -290,20 +291,22 @@ class Bench:
             self.check(step, root, [str(root)])
         return step
 
-    def warm_edit(self, root: Path, edited: Path, repeat: int) -> Step:
-        step = Step("warm, one file changed", note=edited.relative_to(root).as_posix())
+    def warm_edit(self, root: Path, edited: Path, repeat: int, code: bool = False) -> Step:
+        name = "warm, one file changed (code)" if code else "warm, one file changed (comment)"
+        step = Step(name, note=edited.relative_to(root).as_posix())
         for i in range(repeat):
-            append_edit(edited, f"warm {i}")
+            (append_code_edit if code else append_edit)(edited, f"warm {i}")
             self.log(f"warm scan after an edit {i + 1}/{repeat}")
             self.check(step, root, [str(root)])
         return step
 
-    def precommit(self, root: Path, edited: Path, repeat: int) -> Step:
+    def precommit(self, root: Path, edited: Path, repeat: int, code: bool = False) -> Step:
         rel = edited.relative_to(root).as_posix()
-        step = Step("pre-commit, one staged file", note=rel)
+        step = Step("pre-commit, one staged file (code)" if code else "pre-commit, one staged file (comment)",
+                    note=rel)
         git_init(root)
         for i in range(repeat):
-            append_edit(edited, f"commit {i}")
+            (append_code_edit if code else append_edit)(edited, f"commit {i}")
             git(root, "add", "--", rel)
             self.log(f"pre-commit path {i + 1}/{repeat}")
             # As the hook runs it: `entry` + the staged file names, from the repository root, text output.
@@ -482,6 +485,13 @@ def append_edit(path: Path, tag: str) -> None:
         fh.write(f"{EDIT_MARK} {tag} {time.time_ns()}\n")
 
 
+def append_code_edit(path: Path, tag: str) -> None:
+    """A real code change: a new top-level function (the file's summary changes)."""
+    name = "benchEdit" + "".join(ch for ch in tag.title() if ch.isalnum()) + str(time.time_ns() % 100000)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"\nfun {name}(): Int = {len(tag)}\n")
+
+
 def restore(path: Path, original: bytes) -> None:
     path.write_bytes(original)
 
@@ -576,14 +586,15 @@ def render(r: dict[str, object], steps: dict[str, Step]) -> str:
     lines.append(f"| cold full scan | {cold.seconds:.2f} | {cold.cpu:.2f} | {mb(cold.peak_mb)} | ≤ {bound:.2f} s "
                  f"({TARGET_COLD_X_PARSE} × parse) | {cold.seconds / p:.1f} × parse, "
                  f"{verdict(cold.seconds <= bound, cold)} |")
-    for key, target in (("warm", TARGET_WARM), ("edit", TARGET_WARM_EDIT), ("precommit", TARGET_PRECOMMIT)):
+    for key, target in (("warm", TARGET_WARM), ("edit", TARGET_WARM_EDIT), ("edit_code", TARGET_WARM_EDIT),
+                        ("precommit", TARGET_PRECOMMIT), ("precommit_code", TARGET_PRECOMMIT)):
         st = steps[key]
         lines.append(f"| {st.name} | {st.seconds:.2f} | {st.cpu:.2f} | {mb(st.peak_mb)} | ≤ {target} s | "
                      f"{st.seconds / cold.seconds:.2f} × cold, {verdict(st.seconds <= target, st)} |")
     v = steps["version"]
     lines.append(f"| `pipl-lint --version` | {v.best:.3f} | {v.cpu:.3f} | {mb(v.peak_mb)} | ≤ {TARGET_VERSION} s | "
                  f"{verdict(v.best <= TARGET_VERSION)} |")
-    scans = [st for k, st in steps.items() if k in ("cold", "warm", "edit", "precommit")]
+    scans = [st for k, st in steps.items() if k in ("cold", "warm", "edit", "edit_code", "precommit", "precommit_code")]
     peak = max(st.peak_mb for st in scans)
     lines.append(f"| peak memory (all scans above) | — | — | {mb(peak)} | ≤ {TARGET_RSS_MB:.0f} MB | "
                  f"{verdict(peak <= TARGET_RSS_MB, *scans)} |")
@@ -653,7 +664,9 @@ def main(argv: list[str] | None = None) -> int:
         steps["cold"] = bench.cold(root, args.repeat)
         steps["warm"] = bench.warm(root, args.repeat)
         steps["edit"] = bench.warm_edit(root, edited, args.repeat)
+        steps["edit_code"] = bench.warm_edit(root, edited, args.repeat, code=True)
         steps["precommit"] = bench.precommit(root, edited, args.repeat)
+        steps["precommit_code"] = bench.precommit(root, edited, args.repeat, code=True)
         restore(edited, original)
         git(root, "add", "--", edited.relative_to(root).as_posix())
         edited = None

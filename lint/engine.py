@@ -112,8 +112,8 @@ def _inputs(projects: Iterable[Project], config: Config) -> list[Path]:
     return sorted(set(paths))
 
 
-def _run_key(scan_root: Path, config: Config, rules: list[Rule], only_files: frozenset[str] | None,
-             projects: list[Project], summaries_digest: str | None = None) -> str:
+def _run_key(scan_root: Path, config: Config, rules: list[Rule], projects: list[Project],
+             summaries_digest: str | None = None) -> str:
     """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
     inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
     analysis cannot see, such as comments or trailing whitespace)."""
@@ -124,7 +124,7 @@ def _run_key(scan_root: Path, config: Config, rules: list[Rule], only_files: fro
     if summaries_digest is not None:
         inputs = [p for p in inputs if p.suffix not in LANGUAGE_OF_SUFFIX]
     basis = repr((__version__, load_catalog().fingerprint(), repr(config), [r.meta.id for r in rules],
-                  sorted(only_files) if only_files is not None else None, str(scan_root),
+                  sorted(str(p.root) for p in projects), str(scan_root),
                   stat_signature(inputs), summaries_digest))
     return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
@@ -157,17 +157,17 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     run_keys: list[str] = []
     reuse = cache is not None and not keep_contexts
     if reuse and cache is not None:
-        run_keys.append(_run_key(scan_root, config, rules, only_files, found.projects))
+        run_keys.append(_run_key(scan_root, config, rules, found.projects))
         if _cached_run(cache, run_keys[0], result, found.projects):
-            return result
+            return _only(result, only_files)
     result.diagnostics += found.diagnostics
     result.projects = found.projects
     loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
     if reuse and cache is not None:
-        run_keys.append(_run_key(scan_root, config, rules, only_files, found.projects, store.digest.hexdigest()))
+        run_keys.append(_run_key(scan_root, config, rules, found.projects, store.digest.hexdigest()))
         if _cached_run(cache, run_keys[1], result, found.projects):
             cache.put_run(run_keys[0], cache.get_run(run_keys[1]) or b"")
-            return result
+            return _only(result, only_files)
     for project, sources in zip(found.projects, loaded, strict=True):
         summaries = sources.decode(result.diagnostics)
         ctx = build_context(project, scan_root, config, reader, store, result.diagnostics, summaries)
@@ -190,8 +190,6 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         if not keep_contexts:
             result.contexts.clear()
     result.files_read = store.files_summarized
-    if only_files is not None:
-        result.findings = [f for f in result.findings if f.touches(only_files)]
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
     if run_keys and cache is not None and not result.internal_error:
@@ -199,4 +197,12 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
                                                      result.files_read, len(result.projects)))
         for key in run_keys:
             cache.put_run(key, payload)
+    return _only(result, only_files)
+
+
+def _only(result: RunResult, only_files: frozenset[str] | None) -> RunResult:
+    """Keep the findings located in, or whose trace passes through, the given files (pre-commit mode).
+    The whole project is always analysed (and cached) first: cross-file facts need it."""
+    if only_files is not None:
+        result.findings = [f for f in result.findings if f.touches(only_files)]
     return result

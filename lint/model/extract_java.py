@@ -300,7 +300,7 @@ class JavaExtractor(Extractor):
 
     def v_comment(self, node: Node, depth: int) -> None:
         text = self.text(node, 400)
-        if "pipl-lint" in text:
+        if "pipl-lint:" in text:  # only suppression directives matter to the analysis
             self.suppressions.append((node.start_point[0] + 1, node.end_point[0] + 1, text))
 
     def guess_type(self, node: Node | None) -> str | None:

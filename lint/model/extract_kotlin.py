@@ -601,7 +601,7 @@ class KotlinExtractor(Extractor):
 
     def v_comment(self, node: Node, depth: int) -> None:
         text = self.text(node, 400)
-        if "pipl-lint" in text:
+        if "pipl-lint:" in text:  # only suppression directives matter to the analysis
             line = node.start_point[0] + 1
             self.suppressions.append((line, node.end_point[0] + 1, text))
 
