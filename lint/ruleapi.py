@@ -133,8 +133,9 @@ class Context:
         return [m for _mod, m in self.module_manifests]
 
     def app_manifests(self) -> list[Manifest]:
-        """Manifests of application modules (and of manifest-only projects)."""
-        return [m for mod, m in self.module_manifests if mod.is_application]
+        """Manifests of application modules (and of manifest-only projects), main source sets first."""
+        apps = [m for mod, m in self.module_manifests if mod.is_application]
+        return sorted(apps, key=lambda m: "/src/main/" not in f"/{m.path}")
 
     def app_modules(self) -> list[Module]:
         return [m for m in self.project.modules if m.is_application]

@@ -111,7 +111,7 @@ class Anchor:
 def app_anchor(ctx: Context) -> Anchor | None:
     """The Application class declaration, else the launcher activity's class, else its manifest element."""
     def memoised() -> Anchor | None:
-        manifests = sorted(ctx.app_manifests(), key=lambda m: "/src/main/" not in f"/{m.path}")
+        manifests = ctx.app_manifests()
         classes = [m.application.cls for m in manifests if m.application is not None and m.application.cls]
         classes += [fqn for fqn in ctx.index.classes if ctx.index.is_subtype(fqn, "android.app.Application")]
         for m in manifests:

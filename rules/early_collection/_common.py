@@ -20,7 +20,7 @@ def app_meta_data(ctx: object) -> dict[str, tuple[str | None, object]]:
     """`<meta-data>` under `<application>` in the app modules' manifests, except debug/test variants:
     name -> (value, element). The main manifest wins over flavour manifests."""
     out: dict[str, tuple[str | None, object]] = {}
-    for m in sorted(ctx.app_manifests(), key=lambda m: "/src/main/" not in f"/{m.path}"):
+    for m in ctx.app_manifests():
         if "/src/debug/" in f"/{m.path}" or "/src/test" in f"/{m.path}":
             continue
         for md in m.meta_data():
@@ -42,8 +42,7 @@ def removed_components(ctx: object) -> set[str]:
 
 def main_application(ctx: object) -> tuple[object, object] | None:
     """(manifest, <application> element) of the first app module's main manifest."""
-    manifests = sorted(ctx.app_manifests(), key=lambda m: "/src/main/" not in f"/{m.path}")
-    for m in manifests:
+    for m in ctx.app_manifests():
         if m.application is not None and "/src/debug/" not in f"/{m.path}":
             return m, m.application.element
     return None
