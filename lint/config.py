@@ -43,8 +43,9 @@ OPTIONS: tuple[Option, ...] = (
            "necessary-PI checks.", 'app-category = "news"'),
     Option("max-file-size", int, "Files larger than this many bytes are skipped with a diagnostic.",
            "max-file-size = 5000000"),
-    Option("parse-timeout", (int, float), "Seconds tree-sitter may spend parsing one Kotlin/Java file (it is "
-           "skipped when slower), and again summarising it (the rest is skipped when slower).",
+    Option("parse-timeout", (int, float), "Seconds one Kotlin/Java file may take to parse and summarise "
+           "(a file stopped while parsing is skipped, one stopped while summarising keeps what was read; either "
+           "way a note names it). A file never holds the scan longer than this plus half of it (at least 1 s).",
            "parse-timeout = 5"),
     Option("severity", dict, "Per-rule severity overrides.", '[severity]\n"EP210" = "warning"'),
     Option("consent.predicates", list, "The project's own consent-check functions or fields "

@@ -192,7 +192,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result.files_read = store.files_summarized
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
-    if run_keys and cache is not None and not result.internal_error:
+    if run_keys and cache is not None and not result.internal_error and store.complete:
         payload = msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
                                                      result.files_read, len(result.projects)))
         for key in run_keys:

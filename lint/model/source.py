@@ -55,11 +55,15 @@ def parse(data: bytes, lang: str, timeout: float) -> Tree:
     def progress(*_state: object) -> bool:
         return time.perf_counter() - start > timeout
 
+    p = parser(lang)
     try:
-        return parser(lang).parse(read, progress_callback=progress)
+        return p.parse(read, progress_callback=progress)
     except ValueError as exc:  # tree-sitter reports a cancelled parse as "Parsing failed"
         raise ParseTimeout(f"parsing took longer than {timeout:g} s and was stopped") from exc
     finally:
+        # A cancelled parse is kept by the parser and *resumed* by its next call, whatever the new input
+        # (its tree would be the old file's): always start the next file from a clean state.
+        p.reset()
         try:
             buffer.clear()
         except BufferError:  # still exported (not in the versions above): leave it
@@ -83,10 +87,12 @@ def first_errors(root: Node, limit: int = 20) -> list[tuple[int, int]]:
 class SourceResult:
     summary: FileSummary | None
     problems: tuple[str, ...]  # for diagnostics; empty when the file was read cleanly
+    timed_out: bool = False  # a time limit cut the work short (not cached: a quieter machine may finish)
 
 
 def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> SourceResult:
-    """Decode, parse and summarise; never raises for bad input."""
+    """Decode, parse and summarise within `timeout` seconds in all; never raises for bad input."""
+    start = time.perf_counter()
     try:
         decoded = decode(data)
     except BinaryFile as exc:
@@ -98,13 +104,13 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
     try:
         tree = parse(utf8, lang, timeout)
     except ParseTimeout as exc:
-        return SourceResult(None, (*problems, str(exc)))
+        return SourceResult(None, (*problems, str(exc)), timed_out=True)
     if lang == "kotlin":
         from pipl_lint.model.extract_kotlin import KotlinExtractor as Ex
     else:
         from pipl_lint.model.extract_java import JavaExtractor as Ex  # type: ignore[assignment]
     ex = Ex(rel_path, utf8)
-    ex.deadline = time.perf_counter() + timeout  # summarising gets the same time budget as parsing
+    ex.deadline = start + timeout  # parsing and summarising share one budget
     if tree.root_node.has_error:
         ex.errors = first_errors(tree.root_node)
     try:
@@ -120,4 +126,4 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
     if summary.syntax_errors:
         line, col = summary.syntax_errors[0]
         problems.append(f"syntax errors (first at {line}:{col}); the rest of the file was analysed")
-    return SourceResult(summary, tuple(problems))
+    return SourceResult(summary, tuple(problems), timed_out=ex.timed_out)
