@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from tree_sitter import Language, Node, Parser, Tree
@@ -83,6 +85,28 @@ def first_errors(root: Node, limit: int = 20) -> list[tuple[int, int]]:
     return found
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD_CATEGORIES = ("L", "N", "Mn", "Mc", "Pc")
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    """ASCII of the same UTF-8 length for each letter, digit or mark; anything else is kept."""
+    return "".join("Q" * len(ch.encode("utf-8")) if unicodedata.category(ch).startswith(_WORD_CATEGORIES) else ch
+                   for ch in match.group())
+
+
+def kotlin_parse_input(utf8: bytes) -> bytes:
+    """What tree-sitter-kotlin is given: `utf8` with every non-ASCII letter, digit and mark replaced by `Q`s of
+    the same byte length. The grammar (1.1) accepts only some non-ASCII letters in identifiers, so
+    `object 设备工具` made the whole file an error. Offsets stay exact, and the extractor slices the original
+    bytes, so names, strings and comments come out as written. Other non-ASCII characters (spaces, symbols)
+    are left for the grammar to judge. `Q`-runs are never keywords."""
+    if utf8.isascii():
+        return utf8
+    text = utf8.decode("utf-8", "surrogatepass")
+    return _NON_ASCII.sub(_placeholder, text).encode("utf-8", "surrogatepass")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceResult:
     summary: FileSummary | None
@@ -102,7 +126,7 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
         problems.append(decoded.warning)
     utf8 = data[len(decoded.bom):] if decoded.encoding == "utf-8" and not decoded.warning else decoded.utf8
     try:
-        tree = parse(utf8, lang, timeout)
+        tree = parse(kotlin_parse_input(utf8) if lang == "kotlin" else utf8, lang, timeout)
     except ParseTimeout as exc:
         return SourceResult(None, (*problems, str(exc)), timed_out=True)
     if lang == "kotlin":
