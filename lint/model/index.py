@@ -31,6 +31,20 @@ COMPONENT_STARTERS = frozenset({
     "startActivities", "enqueueWork", "Intent", "ComponentName", "setClass", "setComponent", "setClassName",
     "OneTimeWorkRequest", "PeriodicWorkRequest", "Builder", "from", "JobInfo",
 })
+# Calls that stop or cancel a component: an Intent built for them (`stopService(Intent(ctx, X::class.java))`)
+# does not run X.
+COMPONENT_STOPPERS = frozenset({
+    "stopService", "unbindService", "stopSelf", "stopSelfResult", "cancel", "cancelWorkById",
+    "cancelUniqueWork", "cancelAllWorkByTag",
+})
+# Calls that hand an Intent or a request to the system to run it.
+COMPONENT_RUNNERS = frozenset({
+    "startService", "startForegroundService", "bindService", "startActivity", "startActivityForResult",
+    "startActivities", "startActivityIfNeeded", "startIntentSender", "enqueueWork", "enqueue", "enqueueUniqueWork",
+    "enqueueUniquePeriodicWork", "schedule", "sendBroadcast", "sendOrderedBroadcast", "sendStickyBroadcast",
+    "getService", "getForegroundService", "getActivity", "getActivities", "getBroadcast", "launch", "navigate",
+    "setContentIntent", "setFullScreenIntent", "addAction", "startWork",
+})
 LIFECYCLE = ("<init>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand", "onHandleIntent",
              "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
 
@@ -307,11 +321,23 @@ class ProgramIndex:
                         out += [(t, "component") for t in self.find_member(cls, method)]
         return out
 
+    def _built_to_stop(self, fid: FnId, site: Site) -> bool:
+        """True when the Intent (or component name) at `site` only serves to stop a component: it is written
+        inside a stop call's arguments, or its function stops a component and hands nothing to the system
+        to run (`val i = Intent(this, X::class.java); stopService(i)`)."""
+        sites = self._sites[fid.file][fid.index]
+        stops = [s for s in sites if s.name in COMPONENT_STOPPERS]
+        if not stops:
+            return False
+        if any(s.start <= site.start and site.end <= s.end and s is not site for s in stops):
+            return True
+        return not any(s.name in COMPONENT_RUNNERS for s in sites)
+
     def resolve(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
         name = site.name
-        if name in COMPONENT_STARTERS and site.args:
+        if name in COMPONENT_STARTERS and site.args and not self._built_to_stop(fid, site):
             started = self.component_targets(fid, site)
             if started:
                 return started
