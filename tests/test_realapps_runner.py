@@ -279,3 +279,18 @@ def test_app_file_must_be_named_after_its_repo(tmp_path: Path) -> None:
     path.write_text(app_toml("0" * 40, label_toml(LABELS)), encoding="utf-8")
     with pytest.raises(runner.AppFileError, match=f"must be named {SLUG}.toml"):
         runner.load_app(path)
+
+
+def test_a_finding_is_credited_to_the_nearest_label_only() -> None:
+    """Adjacent <uses-permission> lines: the finding on line 11 matches the label of line 11, not line 10's."""
+    runner = load_runner()
+    manifest = "app/src/main/AndroidManifest.xml"
+    coarse = runner.Label(manifest, 10, "excessive-permission", None, "violation", "unused")
+    fine = runner.Label(manifest, 11, "excessive-permission", "EP201", "clean", "used")
+    on_fine = runner.Finding("EP201", "excessive-permission", manifest, 11, "unused FINE", ())
+    result = runner.score([coarse, fine], [on_fine])
+    assert [label for label, _rule in result.misses] == [coarse]
+    assert [(f.line, label.line) for f, label in result.false_positives] == [(11, 11)]
+    # with no label on its own line, the finding still matches a label one line away (the ±1 slack)
+    result = runner.score([coarse], [on_fine])
+    assert not result.misses and result.by_category["excessive-permission"].tp == 1

@@ -354,11 +354,21 @@ def _relative(path: str, root: Path, folder: Path) -> str:
 # ---------------------------------------------------------------- scoring
 
 
-def matches(label: Label, finding: Finding) -> bool:
+def distance(label: Label, finding: Finding) -> int | None:
+    """How many lines the finding (or a step of its trace) is from the label; None when it cannot match it."""
     if finding.category != label.category or (label.rule is not None and finding.rule != label.rule):
-        return False
+        return None
     spots = [(finding.path, finding.line), *((s.path, s.line) for s in finding.trace)]
-    return any(path == label.file and abs(line - label.line) <= LINE_SLACK for path, line in spots)
+    gaps = [abs(line - label.line) for path, line in spots if path == label.file]
+    return min(gaps) if gaps and min(gaps) <= LINE_SLACK else None
+
+
+def matched_labels(finding: Finding, labels: Sequence[Label]) -> list[Label]:
+    """The labels a finding matches: the nearest ones, so a finding on line 11 is not also credited to the
+    label of line 10 when line 11 has its own label (adjacent <uses-permission> elements)."""
+    near = [(d, label) for label in labels if (d := distance(label, finding)) is not None]
+    best = min((d for d, _ in near), default=None)
+    return [label for d, label in near if d == best]
 
 
 @dataclass
@@ -409,8 +419,9 @@ class Score:
 def score(labels: Iterable[Label], findings: Sequence[Finding]) -> Score:
     result = Score()
     labels = list(labels)
+    matched = [matched_labels(f, labels) for f in findings]
     for label in labels:
-        hits = [f for f in findings if matches(label, f)]
+        hits = [f for f, hit in zip(findings, matched, strict=True) if label in hit]
         rule = label.rule or (hits[0].rule if hits else f"{_prefix(label.category)}?")
         for counts in result.counts(label.category, rule):
             if label.verdict == "violation":
@@ -420,8 +431,7 @@ def score(labels: Iterable[Label], findings: Sequence[Finding]) -> Score:
                 counts.cleans += 1
         if label.verdict == "violation" and not hits:
             result.misses.append((label, rule))
-    for finding in findings:
-        hit = [label for label in labels if matches(label, finding)]
+    for finding, hit in zip(findings, matched, strict=True):
         for counts in result.counts(finding.category, finding.rule):
             if any(label.verdict == "violation" for label in hit):
                 counts.tp += 1
