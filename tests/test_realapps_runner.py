@@ -294,3 +294,11 @@ def test_a_finding_is_credited_to_the_nearest_label_only() -> None:
     # with no label on its own line, the finding still matches a label one line away (the ±1 slack)
     result = runner.score([coarse], [on_fine])
     assert not result.misses and result.by_category["excessive-permission"].tp == 1
+
+
+def test_committed_app_files_are_valid() -> None:
+    """Every labelled app in the repository passes the strict validation (what run.py checks first)."""
+    runner = load_runner()
+    apps = runner.load_apps(ROOT / "benchmarks" / "realapps" / "apps")
+    assert apps and all(app.labels for app in apps)
+    assert len({app.slug for app in apps}) == len(apps)
