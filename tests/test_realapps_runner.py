@@ -255,6 +255,8 @@ def test_unfetched_app_is_reported_and_skipped(corpus: tuple[Path, str], tmp_pat
         (lambda t: t.replace("line = 11\n", "line = true\n", 1), "label 0: line must be a int"),
         (lambda t: t.replace("heldout = false", "held_out = false"), "unknown keys ['held_out']"),
         (lambda t: t.replace('kinds = ["legacy-java"', 'kinds = ["ancient"'), "unknown kinds ['ancient']"),
+        (lambda t: t + '\n[[label]]\nfile = "app/src/main/AndroidManifest.xml"\nline = 5\ncategory = '
+         '"excessive-permission"\nrule = "EP201"\nverdict = "clean"\nreason = "r"\n', "label 6 contradicts label 3"),
         (lambda t: t + '\n[[label]]\nfile = "../x"\nline = 1\ncategory = "consent-flow"\nverdict = "clean"\n'
          'reason = "r"\n', "label 6: file '../x'"),
     ],

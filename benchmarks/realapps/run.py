@@ -164,12 +164,14 @@ def load_app(path: Path) -> App:
     if not all(isinstance(s, str) for s in data.get("sdks", [])):
         raise AppFileError(f"{path}: sdks must be a list of strings")
     labels = tuple(_load_label(raw, f"{path}: label {i}") for i, raw in enumerate(data["label"]))
+    # two problems of one rule on one line (two SDKs' manifest switches) are two labels; opposite verdicts
+    # on the same spot are a mistake
     seen: dict[tuple[str, int, str, str | None], int] = {}
     for i, label in enumerate(labels):
         key = (label.file, label.line, label.category, label.rule)
-        if key in seen:
-            raise AppFileError(f"{path}: label {i} repeats label {seen[key]} ({label.file}:{label.line})")
-        seen[key] = i
+        if key in seen and labels[seen[key]].verdict != label.verdict:
+            raise AppFileError(f"{path}: label {i} contradicts label {seen[key]} ({label.file}:{label.line})")
+        seen.setdefault(key, i)
     return App(slug, path, repo, commit, subdir, data["heldout"], labels)
 
 
