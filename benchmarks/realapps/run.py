@@ -356,10 +356,18 @@ def _relative(path: str, root: Path, folder: Path) -> str:
 # ---------------------------------------------------------------- scoring
 
 
+# Rules about the app as a whole (no consent gate, no withdrawal, no opt-out, no account deletion): the tool
+# reports them on the Application class, a labeller may put them on the manifest's <application>: a label
+# naming one of them is found by a finding of that rule anywhere in the app.
+APP_LEVEL_RULES = frozenset({"CF301", "CF310", "CF311", "CF312"})
+
+
 def distance(label: Label, finding: Finding) -> int | None:
     """How many lines the finding (or a step of its trace) is from the label; None when it cannot match it."""
     if finding.category != label.category or (label.rule is not None and finding.rule != label.rule):
         return None
+    if label.rule in APP_LEVEL_RULES:
+        return 0
     spots = [(finding.path, finding.line), *((s.path, s.line) for s in finding.trace)]
     gaps = [abs(line - label.line) for path, line in spots if path == label.file]
     return min(gaps) if gaps and min(gaps) <= LINE_SLACK else None
