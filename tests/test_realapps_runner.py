@@ -304,3 +304,16 @@ def test_committed_app_files_are_valid() -> None:
     apps = runner.load_apps(ROOT / "benchmarks" / "realapps" / "apps")
     assert apps and all(app.labels for app in apps)
     assert len({app.slug for app in apps}) == len(apps)
+
+
+def test_app_level_rules_match_anywhere_in_the_app() -> None:
+    """CF301 is reported on the Application class; a label may sit on the manifest's <application>."""
+    runner = load_runner()
+    label = runner.Label("app/src/main/AndroidManifest.xml", 12, "consent-flow", "CF301", "violation", "no gate")
+    finding = runner.Finding("CF301", "consent-flow", "app/src/main/java/a/App.kt", 9, "no gate", ())
+    assert runner.distance(label, finding) == 0
+    other = runner.Finding("CF304", "consent-flow", "app/src/main/java/a/App.kt", 9, "no rationale", ())
+    assert runner.distance(label, other) is None
+    local = runner.Label("app/src/main/AndroidManifest.xml", 12, "consent-flow", "CF313", "violation", "boot")
+    assert runner.distance(local, runner.Finding("CF313", "consent-flow", "app/src/main/java/a/App.kt", 12, "",
+                                                 ())) is None
