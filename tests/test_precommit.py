@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import EXAMPLES, ROOT
 
@@ -28,6 +29,16 @@ def pre_commit(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo, capture_output=True, text=True)
 
 
+def local_hook_config() -> str:
+    """The published hook (`.pre-commit-hooks.yaml`) as a `repo: local` hook running this environment's
+    pipl-lint, so that its entry, `files` and `always_run` are what the tests exercise."""
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["entry"].startswith("pipl-lint ")
+    hook = {**hook, "entry": f"{PIPL_LINT} {hook['entry'].removeprefix('pipl-lint ')}", "language": "system"}
+    hook.pop("minimum_pre_commit_version", None)
+    return yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]})
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "app"
@@ -35,16 +46,7 @@ def repo(tmp_path: Path) -> Path:
     git(repo, "init", "-q", "-b", "main")
     git(repo, "config", "user.email", "dev@example.com")
     git(repo, "config", "user.name", "Dev")
-    (repo / ".pre-commit-config.yaml").write_text(f"""repos:
-  - repo: local
-    hooks:
-      - id: pipl-lint
-        name: pipl-lint
-        entry: {PIPL_LINT} check
-        language: system
-        files: (\\.kt|\\.kts|\\.java|\\.gradle|\\.toml|\\.xml)$
-        require_serial: true
-""")
+    (repo / ".pre-commit-config.yaml").write_text(local_hook_config())
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "compliant app")
     return repo
@@ -85,3 +87,47 @@ def test_hook_manifest_is_valid() -> None:
     result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", hooks],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+DIALOG = "app/src/main/java/com/example/dailynews/ui/privacy/PrivacyConsentDialog.kt"
+
+
+@pytest.mark.parametrize("how", ["rm", "mv"])
+def test_commit_deleting_the_consent_dialog_is_refused(repo: Path, how: str) -> None:
+    """pre-commit passes no deleted file: before `always_run` and `check --staged`, this commit ran no hook
+    ("(no files to check) Skipped") and the next full check reported CF301. Renaming it out of the sources
+    (`.kt.orig`) is a deletion too."""
+    assert pre_commit(repo, "install").returncode == 0
+    if how == "rm":
+        git(repo, "rm", "-q", DIALOG)
+    else:
+        git(repo, "mv", DIALOG, DIALOG + ".orig")
+    commit = subprocess.run(["git", "commit", "-m", "drop the dialog"], cwd=repo, capture_output=True, text=True)
+    out = commit.stdout + commit.stderr
+    assert commit.returncode != 0, out
+    assert "CF301" in out and "consent-gate-missing" in out, out
+    assert "PrivacyConsentDialog.kt" in out  # the note says which deletion broke it
+    assert git(repo, "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+def test_commit_renaming_the_consent_dialog_passes(repo: Path) -> None:
+    assert pre_commit(repo, "install").returncode == 0
+    (repo / DIALOG).parent.with_name("consent").mkdir()
+    git(repo, "mv", DIALOG, DIALOG.replace("ui/privacy/PrivacyConsentDialog", "ui/consent/ConsentDialog"))
+    commit = subprocess.run(["git", "commit", "-m", "move the dialog"], cwd=repo, capture_output=True, text=True)
+    assert commit.returncode == 0, commit.stdout + commit.stderr
+
+
+def test_deleting_a_file_that_breaks_nothing_passes(repo: Path) -> None:
+    git(repo, "rm", "-q", "app/src/main/res/menu/menu_main.xml")
+    result = pre_commit(repo, "run")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_commit_touching_no_analysed_file_analyses_nothing(repo: Path) -> None:
+    (repo / "README.md").write_text("notes\n")
+    git(repo, "add", "README.md")
+    result = pre_commit(repo, "run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout  # the hook ran (always_run) ...
+    assert not (repo / ".pipl-lint-cache").exists()  # ... and read no project
