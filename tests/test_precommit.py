@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -131,3 +133,42 @@ def test_a_commit_touching_no_analysed_file_analyses_nothing(repo: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Passed" in result.stdout  # the hook ran (always_run) ...
     assert not (repo / ".pipl-lint-cache").exists()  # ... and read no project
+
+
+def readme_hook_config() -> dict[str, object]:
+    """The `.pre-commit-config.yaml` snippet of the README, parsed."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", readme, re.S)
+    assert len(blocks) == 1, "the README shows one .pre-commit-config.yaml"
+    config = yaml.safe_load(blocks[0])
+    assert isinstance(config, dict)
+    return config
+
+
+def test_the_readme_hook_config_installs_and_runs(tmp_path: Path) -> None:
+    """The README's snippet as a user copies it, with this repository's path for the URL and its HEAD for
+    the commit: pre-commit clones the repository at that commit, installs the hook from
+    `.pre-commit-hooks.yaml` into its own virtualenv (from the package index: pipl-lint's dependencies) and
+    runs it. It tests what is committed, not uncommitted edits."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout of pipl-lint")
+    config = readme_hook_config()
+    (entry,) = config["repos"]  # type: ignore[misc]
+    assert [h["id"] for h in entry["hooks"]] == ["pipl-lint"]
+    entry["repo"], entry["rev"] = str(ROOT), head.stdout.strip()
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}  # one install for both runs
+    outcomes = {}
+    for example in ("leaky-app", "compliant-app"):
+        repo = tmp_path / example
+        shutil.copytree(EXAMPLES / example, repo)
+        git(repo, "init", "-q", "-b", "main")
+        (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+        git(repo, "add", "-A")
+        outcomes[example] = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=repo,
+                                           capture_output=True, text=True, env=env, timeout=900)
+    leaky, compliant = outcomes["leaky-app"], outcomes["compliant-app"]
+    assert leaky.returncode == 1, leaky.stdout + leaky.stderr
+    assert "EC102 [sdk-init-before-consent]" in leaky.stdout and "Failed" in leaky.stdout
+    assert compliant.returncode == 0, compliant.stdout + compliant.stderr
+    assert "Passed" in compliant.stdout
