@@ -172,3 +172,30 @@ def test_the_readme_hook_config_installs_and_runs(tmp_path: Path) -> None:
     assert "EC102 [sdk-init-before-consent]" in leaky.stdout and "Failed" in leaky.stdout
     assert compliant.returncode == 0, compliant.stdout + compliant.stderr
     assert "Passed" in compliant.stdout
+
+
+def test_staged_change_set_is_read_from_git(tmp_path: Path) -> None:
+    from pipl_lint import vcs
+
+    repo = tmp_path / "r"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "a b.kt").write_text("class A\n")
+    (repo / "gone.xml").write_text("<x/>\n")
+    git(repo, "add", "-A")
+    assert {(c.status, c.path) for c in vcs.staged_changes(repo)} == {("A", "a b.kt"), ("A", "gone.xml")}  # unborn
+    git(repo, "-c", "user.email=d@example.com", "-c", "user.name=D", "commit", "-q", "-m", "one")
+    git(repo, "rm", "-q", "gone.xml")
+    (repo / "sub").mkdir()
+    git(repo, "mv", "a b.kt", "sub/ä.kt")
+    (repo / "new.kt").write_text("class N\n")
+    git(repo, "add", "new.kt")
+    assert sorted(vcs.staged_changes(repo), key=lambda c: c.path) == [
+        vcs.Change("D", "gone.xml"), vcs.Change("A", "new.kt"), vcs.Change("R", "sub/ä.kt", "a b.kt")]
+
+
+def test_staged_outside_a_git_repository_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run([str(PIPL_LINT), "check", "--staged"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
+    assert result.returncode == 2
+    assert result.stderr.startswith("pipl-lint: error: --staged: ") and "not a git repository" in result.stderr
