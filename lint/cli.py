@@ -85,6 +85,9 @@ def check(
     = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress on stderr "
                                                   "(default: when stderr is a terminal).")] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="pre-commit mode: PATHS are the staged files; also "
+                                         "report what staged deletions and renames break (findings new since "
+                                         "HEAD in their projects). Nothing staged: nothing analysed.")] = False,
 ) -> None:
     """Check the Android projects under PATHS."""
     from pipl_lint.commands.check import CheckOptions, run_check
@@ -92,7 +95,7 @@ def check(
     opts = CheckOptions(tuple(paths or ()), format, output, tuple(select or ()), tuple(ignore or ()), fail_on,
                         config, no_cache, quiet, baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                         diff_base=diff_base, show_unused_suppressions=show_unused_suppressions, progress=progress,
-                        lang=lang)
+                        lang=lang, staged=staged)
     _run(run_check, opts)
 
 

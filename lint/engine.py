@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,17 +145,20 @@ def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Projec
 
 def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[Rule],
         only_files: frozenset[str] | None = None, store: SummaryStore | None = None,
-        cache: Cache | None = None, keep_contexts: bool = False) -> RunResult:
+        cache: Cache | None = None, keep_contexts: bool = False,
+        overlay: Mapping[str, bytes] | None = None) -> RunResult:
     """Analyse the projects under `paths`. With a `cache`, unchanged files are not re-parsed and an
-    unchanged project (same inputs, configuration, rules and tool version) is not re-analysed."""
+    unchanged project (same inputs, configuration, rules and tool version) is not re-analysed. `overlay`
+    (real path → bytes) replaces files on disk (unsaved editor buffers); whole-run results, keyed by the
+    files' stat signatures, are then neither reused nor stored."""
     scan_root = scan_root.resolve()
-    reader = FileReader(scan_root, config.max_file_size)
+    reader = FileReader(scan_root, config.max_file_size, overlay)
     result = RunResult(scan_root)
     store = store or SummaryStore(reader, config.parse_timeout, cache)
     found = discover(paths, scan_root, reader, config.exclude)
     rules = list(rules)
     run_keys: list[str] = []
-    reuse = cache is not None and not keep_contexts
+    reuse = cache is not None and not keep_contexts and not overlay
     if reuse and cache is not None:
         run_keys.append(_run_key(scan_root, config, rules, found.projects))
         if _cached_run(cache, run_keys[0], result, found.projects):

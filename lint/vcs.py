@@ -1,4 +1,5 @@
-"""Git, for `check --diff-base REV`: which files changed since a revision, and that revision's tree.
+"""Git, for `check --diff-base REV` and `check --staged`: which files changed since a revision or are staged,
+and a revision's tree.
 
 Only used when asked for (a subprocess per call, no shell). Paths from git are turned into paths relative
 to the scan root, the form findings use.
@@ -10,6 +11,7 @@ import io
 import os
 import subprocess
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 TIMEOUT = 120
@@ -53,6 +55,36 @@ def changed_files(root: Path, base: str) -> list[str]:
     changed = _lines(git(root, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT", base))
     untracked = _lines(git(root, "ls-files", "-z", "--others", "--exclude-standard"))
     return sorted(set(changed) | set(untracked))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One staged change: `status` is git's letter (A, C, D, M, R, T, U), `path` the path in the index (the
+    deleted path for D), `old` the path before a rename or copy."""
+
+    status: str
+    path: str
+    old: str | None = None
+
+
+def staged_changes(root: Path) -> list[Change]:
+    """What `git commit` would record: the index compared with HEAD (with an unborn HEAD, everything
+    staged), renames detected (`git diff --cached --name-status -M`). Honours GIT_INDEX_FILE, which git sets
+    for hooks run by `git commit <paths>` / `git commit -a`."""
+    fields = _lines(git(root, "diff", "--cached", "--name-status", "-z", "-M", "--no-ext-diff"))
+    changes: list[Change] = []
+    i = 0
+    while i < len(fields):
+        status = fields[i][:1]
+        if status in ("R", "C") and i + 2 < len(fields):
+            changes.append(Change(status, fields[i + 2], fields[i + 1]))
+            i += 3
+        elif i + 1 < len(fields):
+            changes.append(Change(status, fields[i + 1]))
+            i += 2
+        else:
+            break
+    return changes
 
 
 def relative_to_scan_root(root: Path, files: list[str], scan_root: Path) -> frozenset[str]:

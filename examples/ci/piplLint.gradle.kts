@@ -3,7 +3,8 @@
 // Copy this file to gradle/piplLint.gradle.kts and apply it from the ROOT build.gradle.kts:
 //     apply(from = "gradle/piplLint.gradle.kts")
 //
-// pipl-lint is a Python tool: install it where Gradle runs (`pipx install pipl-lint`, or a virtualenv) or
+// pipl-lint is a Python tool, not on PyPI: install it where Gradle runs from its repository (`pipx install
+// "git+https://github.com/pipl-lint/pipl-lint@<full-commit-sha>"`, or a virtualenv and a clone) or
 // point to it with -PpiplLintExecutable=/path/to/pipl-lint. Options:
 //     -PpiplLintFormat=sarif|checkstyle|json|…   also write build/reports/pipl-lint/pipl-lint.<format>
 //     -PpiplLintArgs="--baseline pipl-lint-baseline.json --fail-on warning"

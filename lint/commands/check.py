@@ -26,6 +26,8 @@ from pipl_lint.registry import RegistryError, select
 from pipl_lint.report import FORMATS, Report, formatter
 
 if TYPE_CHECKING:
+    from pipl_lint.cache import Cache
+    from pipl_lint.commands.staged import StagedScope
     from pipl_lint.engine import RunResult
     from pipl_lint.findings import Finding
     from pipl_lint.ruleapi import Rule
@@ -50,6 +52,7 @@ class CheckOptions:
     show_unused_suppressions: bool = False
     progress: bool | None = None  # None: on when stderr is a terminal
     lang: str | None = None  # zh | en; None: from the locale
+    staged: bool = False  # pre-commit: also what the staged deletions and renames break (commands/staged.py)
 
 
 def scan_root_for(paths: tuple[Path, ...]) -> Path:
@@ -154,6 +157,15 @@ def prepare(opts: CheckOptions) -> Setup:
     return Setup(tuple(paths), scan_root, config, tuple(rules), only)
 
 
+def open_cache(scan_root: Path, config: Config, opts: CheckOptions) -> Cache | None:
+    if opts.no_cache:
+        return None
+    from pipl_lint.cache import Cache
+    from pipl_lint.catalogs import load_catalog
+
+    return Cache(scan_root, f"{__version__}|{load_catalog().fingerprint()}|{config.fingerprint()}")
+
+
 def run_engine(setup: Setup, opts: CheckOptions, progress: Progress | None = None, *,
                paths: tuple[Path, ...] | None = None, scan_root: Path | None = None,
                keep_contexts: bool = False, use_cache: bool = True) -> RunResult:
@@ -162,12 +174,7 @@ def run_engine(setup: Setup, opts: CheckOptions, progress: Progress | None = Non
 
     scan_root = scan_root or setup.scan_root
     config = setup.config
-    cache = None
-    if use_cache and not opts.no_cache:
-        from pipl_lint.cache import Cache
-        from pipl_lint.catalogs import load_catalog
-
-        cache = Cache(scan_root, f"{__version__}|{load_catalog().fingerprint()}|{config.fingerprint()}")
+    cache = open_cache(scan_root, config, opts) if use_cache else None
     store = None
     if progress is not None and progress.enabled:
         store = ProgressStore(progress, FileReader(scan_root, config.max_file_size), config.parse_timeout, cache)
@@ -215,9 +222,13 @@ def diff_base_scope(setup: Setup, opts: CheckOptions, progress: Progress) -> tup
 
 
 def analyse(setup: Setup, opts: CheckOptions, progress: Progress, old: Counter[str] | None,
-            baseline: Baseline | None, keep_contexts: bool = False) -> Outcome:
-    result = run_engine(setup, opts, progress, keep_contexts=keep_contexts)
-    outcome = Outcome(result, list(result.findings))
+            baseline: Baseline | None, keep_contexts: bool = False, staged: StagedScope | None = None) -> Outcome:
+    if staged is None:
+        result = run_engine(setup, opts, progress, keep_contexts=keep_contexts)
+        outcome = Outcome(result, list(result.findings))
+    else:
+        result = run_engine(replace(setup, only=None), opts, progress, keep_contexts=keep_contexts)
+        outcome = Outcome(result, staged.select(result.findings))
     if old is not None:
         left = Counter(old)
         kept = []
@@ -278,6 +289,17 @@ def report_unused_suppressions(setup: Setup, result: RunResult) -> None:
 
 
 def run_check(opts: CheckOptions) -> int:
+    gone = None
+    if opts.staged:
+        from pipl_lint.commands import staged
+
+        if opts.diff_base:
+            raise UsageError("--staged checks the staged change set against HEAD and --diff-base the work tree "
+                             "against a revision: choose one")
+        gone = staged.removed(Path.cwd())
+        if not opts.paths and not gone.roots:
+            return exitcodes.OK  # nothing the analysis reads is staged
+        opts = replace(opts, paths=staged.staged_paths(opts, gone))
     setup = prepare(opts)
     if opts.diff and opts.fix:
         raise UsageError("--fix writes the fixes and --diff only shows them: choose one")
@@ -292,11 +314,19 @@ def run_check(opts: CheckOptions) -> int:
     if opts.diff_base:
         setup, old = diff_base_scope(setup, opts, progress)
     keep = opts.show_unused_suppressions
+    scope = None
+    if gone is not None and gone.roots:
+        from pipl_lint.commands import staged
+
+        scope = staged.scope(setup, opts, gone)
+        setup = replace(setup, only=scope.files)
 
     def redo() -> Outcome:
-        return analyse(setup, opts, progress, old, baseline, keep)
+        return analyse(setup, opts, progress, old, baseline, keep, scope)
 
     outcome = redo()
+    if scope is not None and gone is not None:
+        staged.note(outcome.findings, scope, gone, opts.quiet)
     if opts.fix or opts.diff:
         outcome, code = apply_fixes(setup, opts, progress, outcome, redo)
         if code is not None:
