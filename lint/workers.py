@@ -8,13 +8,15 @@ kills a worker whose current file has run past the hard limit. That file gets a 
 replaced, and the worker's other files are handed out again. One file can never hold a scan or a commit for
 longer than the hard limit; a crash of the parser costs one file, not the run.
 
-Workers are forked where the platform allows it (cheap: the parent's modules are already loaded) and
-started fresh elsewhere. The answer for each file is its cache entry, MessagePack-encoded.
+Workers are forked where the platform allows it and the process has one thread (cheap: the parent's modules
+are already loaded), and started from a fork server otherwise (see `_context`). The answer for each file is
+its cache entry, MessagePack-encoded.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -49,6 +51,23 @@ def work(job: Job) -> Outcome:
         return Outcome(encode_entry((f"internal error while summarising ({type(exc).__name__}: {exc}); "
                                      "the file was not analysed",), None), False)
     return Outcome(encode_entry(result.problems, result.summary), not result.timed_out)
+
+
+def _context() -> Any:
+    """`fork` from a single-threaded process (cheap: the parent's modules are inherited). With other threads
+    running (the language server answers on the main thread while the analysis runs in another), a forked
+    child could inherit a lock some other thread holds - multiprocessing's child start-up closes stdin, whose
+    lock the server's reading thread holds - and hang: start workers from a fork server (or fresh
+    interpreters) instead."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipl_lint.workers", "pipl_lint.model.source", "pipl_lint.model.extract_kotlin",
+                                    "pipl_lint.model.extract_java", "pipl_lint.cache"])
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - platforms without fork
 
 
 def _preload(langs: set[str]) -> None:
@@ -99,10 +118,7 @@ class BoundedPool:
     def __init__(self, size: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.size = max(1, size)
         self.clock = clock
-        try:
-            self.ctx: Any = multiprocessing.get_context("fork")
-        except ValueError:  # pragma: no cover - platforms without fork
-            self.ctx = multiprocessing.get_context()
+        self.ctx: Any = _context()
         self.killed = 0  # workers ended at the hard limit or found dead, for tests and notes
 
     def _start(self) -> _Worker:

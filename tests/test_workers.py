@@ -128,3 +128,27 @@ def test_the_command_line_reports_a_stopped_file_by_name(tmp_path: Path) -> None
     notes = {e["path"]: e["message"] for e in doc["errors"]}
     assert "took longer than 0.3 s and was stopped" in notes["Stuck.kt"]
     assert [f["path"] for f in doc["findings"] if f["rule"] == "EC101"] == ["Other.kt"]
+
+
+def test_a_pool_started_from_another_thread_does_not_fork_that_thread() -> None:
+    """The language server analyses in a worker thread while its main thread blocks reading stdin: forking
+    there would copy a held lock into the child (which then hangs). Such pools use the fork server."""
+    import threading
+
+    out: list[list[workers.Outcome]] = []
+    pool_ctx: list[str] = []
+    reader, writer = os.pipe()
+
+    def analyse() -> None:
+        pool = BoundedPool(2)
+        pool_ctx.append(pool.ctx.get_start_method())
+        out.append(pool.run(_jobs(["A.kt", "B.kt", "C.kt"], 60)))
+        os.write(writer, b"x")
+
+    thread = threading.Thread(target=analyse)
+    thread.start()
+    assert os.read(reader, 1) == b"x"  # the main thread blocks in a read, as the server does
+    thread.join()
+    assert pool_ctx == ["forkserver"]
+    names = [decode_entry(o.entry)[1].path for o in out[0]]  # type: ignore[union-attr]
+    assert names == ["A.kt", "B.kt", "C.kt"]
