@@ -20,7 +20,7 @@ from pipl_lint.config import Config, ConfigError, find_config, load_config
 from pipl_lint.errors import UsageError
 from pipl_lint.findings import Severity
 from pipl_lint.i18n import parse_language
-from pipl_lint.io import atomic_write_text
+from pipl_lint.io import write_text
 from pipl_lint.progress import Progress, ProgressStore
 from pipl_lint.registry import RegistryError, select
 from pipl_lint.report import FORMATS, Report, formatter
@@ -333,7 +333,7 @@ def emit(setup: Setup, opts: CheckOptions, outcome: Outcome) -> int:
     if opts.quiet and opts.format == "text":
         text = "\n".join(line for line in text.splitlines() if not line.startswith(("Found ", "No problems"))) + "\n"
     if opts.output is not None:
-        atomic_write_text(opts.output, text)
+        write_text(opts.output, text)
     else:
         sys.stdout.write(text)
     if result.internal_error:

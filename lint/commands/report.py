@@ -15,7 +15,7 @@ from pipl_lint import exitcodes, i18n
 from pipl_lint.errors import UsageError
 from pipl_lint.inventory import Inventory, build_inventory, merge, with_disclosure
 from pipl_lint.inventory_report import FORMATS, renderer
-from pipl_lint.io import atomic_write_text
+from pipl_lint.io import write_text
 from pipl_lint.ruleapi import Context
 
 
@@ -79,7 +79,7 @@ def run_report(opts: ReportOptions) -> int:
                              "Chinese name from 《常见类型移动互联网应用程序必要个人信息范围规定》)")
     text = renderer(opts.format)(build(opts), lang)
     if opts.output is not None:
-        atomic_write_text(opts.output, text)
+        write_text(opts.output, text)
     else:
         sys.stdout.write(text)
     return exitcodes.OK
