@@ -155,6 +155,53 @@ def _where(path: Path, text: str, key: str) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
+SEVERITIES = "error, warning or info"
+
+
+def unknown_app_category(value: str | int) -> str | None:
+    """Why `value` names none of the app categories (with the accepted values), or None when it names one."""
+    from pipl_lint.catalogs import load_catalog
+
+    types = load_catalog().app_types
+    if load_catalog().app_type(value) is not None:
+        return None
+    keys = ", ".join(t.key for t in types)
+    return (f"unknown app category {value!r}: accepted are a number 1-{len(types)}, a Chinese name from "
+            f"《常见类型移动互联网应用程序必要个人信息范围规定》 or one of the keys {keys}")
+
+
+def _check_values(path: Path, text: str, flat: dict[str, Any]) -> None:
+    """Every enumerated or ranged value is one of its accepted values; the error names the file, the line and
+    what is accepted."""
+    from pipl_lint.registry import RegistryError, all_rules, select
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{_where(path, text, key)}: {problem}")
+
+    if "fail-on" in flat and flat["fail-on"].strip().lower() not in ("error", "warning", "info"):
+        raise fail("fail-on", f"`fail-on`: unknown severity {flat['fail-on']!r} (accepted: {SEVERITIES})")
+    for rule, value in flat.get("severity", {}).items():
+        if not isinstance(value, str) or value.strip().lower() not in ("error", "warning", "info"):
+            raise fail(rule, f"`severity`: unknown severity {value!r} for {rule} (accepted: {SEVERITIES})")
+    for key in ("select", "ignore"):
+        for name in flat.get(key, ()):
+            try:
+                select((name,), ())
+            except RegistryError:
+                raise fail(key, f"`{key}`: unknown rule or category {name!r} (accepted: the rule ids, names and "
+                           "categories that `pipl-lint rules` lists)") from None
+    rule_keys = {key for r in all_rules() for key in (r.meta.id, r.meta.name)}
+    for name in flat.get("severity", {}):
+        if name not in rule_keys:
+            raise fail(name, f"`severity`: unknown rule {name!r} (accepted: the rule ids and names that "
+                       "`pipl-lint rules` lists)")
+    for key in ("max-file-size", "parse-timeout", "permissions.rerequest-interval-hours"):
+        if key in flat and not (flat[key] > 0 and math.isfinite(flat[key])):
+            raise fail(key, f"`{key}` = {flat[key]!r}: must be a positive finite number")
+    if "app-category" in flat and (problem := unknown_app_category(flat["app-category"])):
+        raise fail("app-category", f"`app-category`: {problem}")
+
+
 def load_config(path: Path) -> Config:
     text, data = _read_toml(path)
     if path.name == "pyproject.toml":
@@ -183,14 +230,9 @@ def load_config(path: Path) -> Config:
             raise ConfigError(f"{_where(path, text, key)}: `{key}` must be {want}, not {type(value).__name__}")
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a list of strings")
-    try:
-        severity = {str(k): Severity.parse(str(v)) for k, v in flat.get("severity", {}).items()}
-        fail_on = Severity.parse(flat["fail-on"]) if "fail-on" in flat else Severity.ERROR
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    for key in ("max-file-size", "parse-timeout", "permissions.rerequest-interval-hours"):
-        if key in flat and not (flat[key] > 0 and math.isfinite(flat[key])):
-            raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a positive finite number")
+    _check_values(path, text, flat)
+    severity = {str(k): Severity.parse(str(v)) for k, v in flat.get("severity", {}).items()}
+    fail_on = Severity.parse(flat["fail-on"]) if "fail-on" in flat else Severity.ERROR
     category = flat.get("app-category")
     defaults = Config()
     return Config(

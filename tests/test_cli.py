@@ -115,6 +115,46 @@ def test_config_errors_name_the_file(tmp_path: Path, content: str, message: str)
     assert "Traceback" not in out.stderr
 
 
+# every enumerated or ranged option: (config text, what the error must say); the bad value is on line 2
+INVALID_VALUES = [
+    ('app-category = "newz"', "`app-category`: unknown app category 'newz': accepted are a number 1-39"),
+    ("app-category = 99", "`app-category`: unknown app category 99: accepted are a number 1-39"),
+    ("app-category = 0", "`app-category`: unknown app category 0: accepted are a number 1-39, a Chinese name"),
+    ('fail-on = "fatal"', "`fail-on`: unknown severity 'fatal' (accepted: error, warning or info)"),
+    ('[severity]\nEC101 = "fatal"',
+     "`severity`: unknown severity 'fatal' for EC101 (accepted: error, warning or info)"),
+    ('[severity]\nEC999 = "warning"', "`severity`: unknown rule 'EC999' (accepted: the rule ids and names"),
+    ('select = ["EC999"]', "`select`: unknown rule or category 'EC999' (accepted: the rule ids, names and categories"),
+    ('ignore = ["early-colection"]', "`ignore`: unknown rule or category 'early-colection'"),
+    ("max-file-size = 0", "`max-file-size` = 0: must be a positive finite number"),
+    ("parse-timeout = -1.5", "`parse-timeout` = -1.5: must be a positive finite number"),
+    ("parse-timeout = inf", "`parse-timeout` = inf: must be a positive finite number"),
+    ("[permissions]\nrerequest-interval-hours = 0",
+     "`permissions.rerequest-interval-hours` = 0: must be a positive finite number"),
+]
+
+
+@pytest.mark.parametrize("content, message", INVALID_VALUES)
+def test_invalid_config_values_exit_2_with_line_and_accepted_values(tmp_path: Path, content: str,
+                                                                    message: str) -> None:
+    config = tmp_path / "pipl-lint.toml"
+    text = content if content.startswith("[") else f"# line 1\n{content}"
+    config.write_text(text + "\n")
+    (tmp_path / "AndroidManifest.xml").write_text('<manifest package="a"/>')
+    for args in (("check", str(tmp_path)), ("report", str(tmp_path))):
+        out = cli(*args)
+        assert out.returncode == 2, (args, out.stdout)
+        assert out.stderr.startswith(f"pipl-lint: error: {config}:2: {message}"), out.stderr
+        assert out.stderr.count("\n") == 1
+
+
+def test_report_app_category_option_lists_the_accepted_values() -> None:
+    out = cli("report", "examples/compliant-app", "--app-category", "newz")
+    assert out.returncode == 2
+    assert out.stderr.startswith("pipl-lint: error: --app-category: unknown app category 'newz': accepted are")
+    assert "news" in out.stderr
+
+
 def test_config_error_reports_line(tmp_path: Path) -> None:
     (tmp_path / "pipl-lint.toml").write_text('fail-on = "error"\n\nexclud = ["x"]\n')
     out = cli("check", str(tmp_path))

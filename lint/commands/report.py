@@ -72,11 +72,10 @@ def run_report(opts: ReportOptions) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if opts.app_category is not None:
-        from pipl_lint.catalogs import load_catalog
+        from pipl_lint.config import unknown_app_category
 
-        if load_catalog().app_type(opts.app_category) is None:
-            raise UsageError(f"unknown app category {opts.app_category!r} (a number 1-39, an English key or a "
-                             "Chinese name from 《常见类型移动互联网应用程序必要个人信息范围规定》)")
+        if problem := unknown_app_category(opts.app_category):
+            raise UsageError(f"--app-category: {problem}")
     text = renderer(opts.format)(build(opts), lang)
     if opts.output is not None:
         write_text(opts.output, text)
