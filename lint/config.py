@@ -1,11 +1,13 @@
-"""`pipl-lint.toml` (or `.pipl-lint.toml`, or `[tool.pipl-lint]` in pyproject.toml): found at the project
-root automatically, validated strictly (unknown keys and wrong types are errors with file and line).
+"""`pipl-lint.toml` (or `.pipl-lint.toml`, or `[tool.pipl-lint]` in pyproject.toml): found automatically, for
+each project the nearest one at or above its root (`Configs`), validated strictly (unknown keys, wrong types and
+values outside the accepted ones are errors with file and line).
 Every option is declared once in OPTIONS with its type, default and documentation; the README table and
 the language server read the same declarations.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tomllib
@@ -36,7 +38,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("ignore", list, "Never run these rules (ids, names or categories).", 'ignore = ["EP210"]'),
     Option("fail-on", str, "Lowest severity that makes the exit code 1: error, warning or info.",
            'fail-on = "warning"'),
-    Option("exclude", list, "Glob patterns (relative to the scan root) of files and folders to skip.",
+    Option("exclude", list, "Glob patterns (relative to the configuration file's folder) of files and folders "
+           "to skip.",
            'exclude = ["**/generated/**", "legacy/**"]'),
     Option("app-category", (str, int), "The app's type among the 39 of "
            "《常见类型移动互联网应用程序必要个人信息范围规定》 (number, English key or Chinese name); enables the "
@@ -107,6 +110,52 @@ def find_config(start: Path) -> Path | None:
         if (d / ".git").exists():
             break
     return None
+
+
+class Configs:
+    """Which configuration applies to each project, whatever the working folder: `fixed` (from `--config`) for
+    every project, else the nearest configuration file at or above the project's root (as ruff does for each
+    file). `overrides` (the command line's `--select`, `--fail-on`, ...) apply on top of each; `ignore` is
+    added to each configuration's own."""
+
+    def __init__(self, fixed: Config | None = None, overrides: dict[str, Any] | None = None) -> None:
+        self.fixed = fixed
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self._by_file = functools.lru_cache(maxsize=None)(self._load)
+
+    def _load(self, path: Path | None) -> Config:
+        config = load_config(path) if path is not None else Config()
+        kw = dict(self.overrides)
+        if "ignore" in kw:
+            kw["ignore"] = config.ignore + tuple(kw["ignore"])
+        return config.with_overrides(**kw)
+
+    def with_overrides(self, **kw: Any) -> Configs:
+        return Configs(self.fixed, {**self.overrides, **kw})
+
+    def for_folder(self, folder: Path) -> Config:
+        """The configuration of the project rooted at `folder` (or of a file in it)."""
+        if self.fixed is not None:
+            return self._by_file(self.fixed.path) if self.fixed.path else self.fixed.with_overrides(**self.overrides)
+        return self._by_file(find_config(Path(os.path.abspath(folder))))
+
+
+def scan_root_patterns(config: Config, scan_root: Path) -> tuple[str, ...]:
+    """`config.exclude` (relative to the configuration file's folder) made relative to `scan_root`."""
+    if config.path is None or not config.exclude:
+        return config.exclude
+    folder = Path(os.path.abspath(config.path.parent))
+    root = Path(os.path.abspath(scan_root))
+    if folder == root:
+        return config.exclude
+    if root in folder.parents:  # the configuration is below the scan root: its patterns get its folder in front
+        prefix = folder.relative_to(root).as_posix() + "/"
+        return tuple(prefix + pattern.removeprefix("./") for pattern in config.exclude)
+    if folder in root.parents:  # above: a pattern for the scan root's folder loses that part; `**/x` stays
+        prefix = root.relative_to(folder).as_posix() + "/"
+        return tuple(pattern[len(prefix):] if pattern.startswith(prefix) else pattern
+                     for pattern in config.exclude if pattern.startswith((prefix, "*")))
+    return config.exclude
 
 
 def _inside_folder(path: Path, raising: bool = True) -> Path | None:

@@ -170,3 +170,66 @@ def test_config_is_found_and_applied(tmp_path: Path) -> None:
     out = cli("check", str(app), "-f", "json")
     rules = {f["rule"] for f in json.loads(out.stdout)["findings"]}
     assert rules == {"EC106"}
+
+
+ANDROID_CONFIG = '''select = ["EC101", "EC106", "EP206"]
+ignore = ["EC101"]
+fail-on = "warning"
+exclude = ["analytics/**"]
+'''
+
+
+@pytest.fixture(scope="module")
+def repo_with_android_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository whose Android project is in `android/`, with its configuration there."""
+    import shutil
+
+    repo = tmp_path_factory.mktemp("repo")
+    shutil.copytree(EXAMPLES / "leaky-app", repo / "android")
+    (repo / "android" / "pipl-lint.toml").write_text(ANDROID_CONFIG)
+    (repo / "README.md").write_text("docs\n")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    return repo
+
+
+def _found(out: subprocess.CompletedProcess[str], prefix: str = "") -> set[tuple[str, str, int]]:
+    return {(f["rule"], prefix + f["path"], f["line"]) for f in json.loads(out.stdout)["findings"]}
+
+
+def test_each_project_uses_its_nearest_config_whatever_the_working_folder(repo_with_android_folder: Path) -> None:
+    repo = repo_with_android_folder
+    from_root = cli("check", "-f", "json", "--no-cache", cwd=repo)
+    named = cli("check", "android", "-f", "json", "--no-cache", cwd=repo)
+    inside = cli("check", "-f", "json", "--no-cache", cwd=repo / "android")
+    assert from_root.returncode == named.returncode == inside.returncode == 1, (from_root.stderr, inside.stderr)
+    found = _found(from_root)
+    assert found == _found(named) == _found(inside, "android/")
+    assert {rule for rule, _path, _line in found} == {"EC106", "EP206"}  # EC101 ignored, only the selection
+    assert not any(path.startswith("android/analytics/") for _rule, path, _line in found)  # its `exclude`
+    # the hook's form: the staged files, from the repository's root
+    files = sorted({path for _rule, path, _line in found} | {"android/app/src/main/AndroidManifest.xml"})
+    hook = cli("check", "-f", "json", "--no-cache", *files, cwd=repo)
+    assert hook.returncode == 1 and _found(hook) == found
+
+
+def test_config_option_overrides_every_projects_own(repo_with_android_folder: Path, tmp_path: Path) -> None:
+    strict = tmp_path / "strict.toml"
+    strict.write_text('select = ["EC101"]\n')
+    from_root = cli("check", "-f", "json", "--no-cache", "--config", str(strict), cwd=repo_with_android_folder)
+    inside = cli("check", "-f", "json", "--no-cache", "--config", str(strict), cwd=repo_with_android_folder / "android")
+    assert from_root.returncode == inside.returncode == 1
+    assert _found(from_root) == _found(inside, "android/")
+    assert {rule for rule, _path, _line in _found(from_root)} == {"EC101"}
+    assert any(path.startswith("android/analytics/") for _rule, path, _line in _found(from_root))
+
+
+def test_editing_a_projects_config_is_seen_by_a_cached_run_from_the_root(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLES / "leaky-app", tmp_path / "android")
+    config = tmp_path / "android" / "pipl-lint.toml"
+    config.write_text('select = ["EC106"]\n')
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert {r for r, _p, _l in _found(cli("check", "-f", "json", cwd=tmp_path))} == {"EC106"}
+    config.write_text('select = ["EC102"]\n')
+    assert {r for r, _p, _l in _found(cli("check", "-f", "json", cwd=tmp_path))} == {"EC102"}

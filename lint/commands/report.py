@@ -50,10 +50,8 @@ def build(opts: ReportOptions) -> Inventory:
 
     check_opts = CheckOptions(paths=opts.paths, format="json", config=opts.config, no_cache=opts.no_cache)
     setup = prepare(check_opts)
-    config = setup.config
-    if opts.app_category is not None:
-        config = config.with_overrides(app_category=opts.app_category)
-    setup = replace(setup, config=config, rules=(), only=None)
+    setup = replace(setup, config=setup.config.with_overrides(app_category=opts.app_category), rules=(), only=None,
+                    configs=setup.configs.with_overrides(app_category=opts.app_category), rules_for=lambda _c: ())
     result = run_engine(setup, check_opts, keep_contexts=True)
     if not result.projects:
         sys.stderr.write("pipl-lint: no Android project found under the given paths\n")
