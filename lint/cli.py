@@ -23,6 +23,12 @@ app = typer.Typer(
 
 
 FORMAT_HELP = "text, json, sarif, github, gitlab, checkstyle, grouped or concise"
+FORMAT_ALIASES = {"md": "markdown"}
+
+
+def _format_alias(value: str) -> str:
+    """`--format md` is `--format markdown` (for every command that has a markdown format)."""
+    return FORMAT_ALIASES.get(value, value)
 
 
 def _version(value: bool) -> None:
@@ -118,7 +124,8 @@ def baseline_command(
 @app.command()
 def report(
     paths: Annotated[list[Path] | None, typer.Argument(help="Folders (default: the current folder).")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="json, markdown, html or csv")] = "markdown",
+    format: Annotated[str, typer.Option("--format", "-f", help="json, markdown (md), html or csv",
+                                        callback=_format_alias)] = "markdown",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
     app_category: Annotated[str | None, typer.Option("--app-category", help="The app's type among the 39 "
@@ -143,7 +150,8 @@ def server() -> None:
 
 @app.command()
 def rules(
-    format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown")] = "text",
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown (md)",
+                                        callback=_format_alias)] = "text",
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
 ) -> None:
     """List every rule."""

@@ -233,3 +233,10 @@ def test_editing_a_projects_config_is_seen_by_a_cached_run_from_the_root(tmp_pat
     assert {r for r, _p, _l in _found(cli("check", "-f", "json", cwd=tmp_path))} == {"EC106"}
     config.write_text('select = ["EC102"]\n')
     assert {r for r, _p, _l in _found(cli("check", "-f", "json", cwd=tmp_path))} == {"EC102"}
+
+
+@pytest.mark.parametrize("args", [("rules",), ("report", "examples/compliant-app", "--no-cache")])
+def test_md_is_markdown(args: tuple[str, ...]) -> None:
+    short, long = cli(*args, "-f", "md"), cli(*args, "--format", "markdown")
+    assert short.returncode == long.returncode == 0, short.stderr
+    assert short.stdout == long.stdout and short.stdout.startswith("# ")
