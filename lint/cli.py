@@ -171,14 +171,38 @@ def explain(
     _run(run_explain, rule, lang)
 
 
+try:  # typer >= 0.22 carries its own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click.exceptions import ClickException  # type: ignore[no-redef]
+
+
+def _usage_error(exc: ClickException) -> int:
+    """A command-line mistake (unknown command or option, missing argument) as one line, like every other usage
+    error, instead of typer's box; `pipl-lint` alone shows the help."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        sys.stderr.write(exc.format_message())
+        return exitcodes.ERROR
+    message = " ".join(exc.format_message().split()).removesuffix(".")
+    more = f" (see `{ctx.command_path} -h`)" if ctx is not None else ""
+    sys.stderr.write(f"pipl-lint: error: {message}{more}\n")
+    return exitcodes.ERROR
+
+
 def main() -> None:
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False, prog_name="pipl-lint")
+    except ClickException as exc:
+        code = _usage_error(exc)
+    except typer.Abort:
+        sys.stderr.write("pipl-lint: interrupted\n")
+        code = exitcodes.ERROR
     except SystemExit as exc:
         code = exc.code
-        if isinstance(code, int) and code not in (0, 1, 2):
-            raise SystemExit(exitcodes.ERROR) from None
-        raise
+    if not isinstance(code, int) or code not in (0, 1, 2):
+        code = exitcodes.ERROR if code else exitcodes.OK
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -240,3 +240,21 @@ def test_md_is_markdown(args: tuple[str, ...]) -> None:
     short, long = cli(*args, "-f", "md"), cli(*args, "--format", "markdown")
     assert short.returncode == long.returncode == 0, short.stderr
     assert short.stdout == long.stdout and short.stdout.startswith("# ")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("chek",), "pipl-lint: error: No such command 'chek'. Did you mean 'check'? (see `pipl-lint -h`)"),
+    (("check", "--nope"), "pipl-lint: error: No such option: --nope"),
+    (("check", "-f"), "pipl-lint: error: Option '-f' requires an argument"),
+    (("explain",), "pipl-lint: error: Missing argument 'rule' (see `pipl-lint explain -h`)"),
+])
+def test_command_line_mistakes_are_one_line_like_every_usage_error(args: tuple[str, ...], message: str) -> None:
+    out = cli(*args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_help_and_no_arguments_still_show_the_help() -> None:
+    assert cli("check", "-h").returncode == 0 and "--diff-base" in cli("check", "-h").stdout
+    bare = cli()
+    assert bare.returncode == 2 and "Usage: pipl-lint" in bare.stdout + bare.stderr
