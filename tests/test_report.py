@@ -441,3 +441,20 @@ def test_policy_text_matching() -> None:
     assert kind_mention(pol, kinds["clipboard"]) == "yes"  # brackets end the denial's clause
     assert kind_mention(pol, kinds["sms"]) is None
     assert pol.mention(["AMap"]) is None  # ASCII terms match whole words only ("I am a path")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_not_necessary_count_needs_an_app_category(compliant: Inventory, lang: str) -> None:
+    from dataclasses import replace
+
+    from pipl_lint.inventory_report import labels as L
+    from pipl_lint.inventory_report.table import summary
+
+    label, needs = L.text(lang, "sum_not_necessary"), L.text(lang, "sum_needs_category")
+    assert "app-category" in needs
+    assert {s.label: s.value for s in summary(compliant, lang)}[label] == 1  # with a category: a count
+    for setting in (None, "newz"):  # none, or one that names no known category
+        uncategorised = replace(compliant, app_category=None, category_setting=setting)
+        assert {s.label: s.value for s in summary(uncategorised, lang)}[label] == needs
+        assert f"- {label}: **{needs}**" in renderer("markdown")(uncategorised, lang)
+        assert f'<span class="n">{needs}</span><span class="l">{label}</span>' in renderer("html")(uncategorised, lang)
