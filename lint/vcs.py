@@ -39,10 +39,37 @@ def repo_root(path: Path) -> Path:
     return Path(str(git(path, "rev-parse", "--show-toplevel")).strip()).resolve()
 
 
+def is_shallow(root: Path) -> bool:
+    try:
+        return str(git(root, "rev-parse", "--is-shallow-repository")).strip() == "true"
+    except VcsError:
+        return False
+
+
+UNSHALLOW = "`git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)"
+
+
 def merge_base(root: Path, rev: str) -> str:
-    """The commit where the current branch left `rev` (`rev` itself when HEAD is on it)."""
-    git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    return str(git(root, "merge-base", rev, "HEAD")).strip()
+    """The commit where the current branch left `rev` (`rev` itself when HEAD is on it). An unknown revision
+    or a missing history is a VcsError that says what to do."""
+    try:
+        git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except VcsError:
+        if is_shallow(root):
+            raise VcsError(f"no revision {rev!r} in this shallow clone: fetch it ({UNSHALLOW}, or "
+                           f"`git fetch origin {rev}`)") from None
+        remote = "fetch it first (`git fetch`)" if "/" in rev else \
+            f"a branch only on the remote is `origin/{rev}`, after `git fetch origin {rev}`"
+        raise VcsError(f"no revision {rev!r} in this repository: name a branch, tag or commit that exists "
+                       f"({remote})") from None
+    try:
+        return str(git(root, "merge-base", rev, "HEAD")).strip()
+    except VcsError:
+        if is_shallow(root):
+            raise VcsError(f"{rev!r} and HEAD have no common commit in this shallow clone: fetch more history "
+                           f"({UNSHALLOW})") from None
+        raise VcsError(f"{rev!r} and HEAD share no history: name a revision that HEAD's branch started "
+                       "from") from None
 
 
 def _lines(text: str | bytes) -> list[str]:
