@@ -1,0 +1,125 @@
+"""Build variants: build types × product-flavour dimensions, read statically from the Gradle files.
+
+A variant (``chinaFreeRelease``) is one flavour per dimension plus a build type. Its source sets, highest
+merge priority first, are the variant itself, the build type, the flavour combination (with two or more
+dimensions), each flavour in dimension order, then ``main`` — Android's order for manifests and
+resources. Dependencies reach a variant through ``implementation`` (``main``) and
+``<sourceSet>Implementation`` (``chinaImplementation``, ``releaseApi``, ``chinaReleaseRuntimeOnly`` ...).
+
+A variant ships unless its build type is ``debug``. `select` picks the variants a run analyses: the shipped
+ones by default, or those the user names (a variant name, or a flavour or build type standing for every
+shipped variant that has it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pipl_lint.project.gradle import BuildScript
+
+MAX_VARIANTS = 256  # hostile scripts: dimensions × flavours × build types stay bounded
+DEFAULT_BUILD_TYPES = ("debug", "release")
+_CONFIGURATION_SUFFIXES = ("Implementation", "Api", "CompileOnly", "RuntimeOnly", "Compile", "Provided", "Apk",
+                           "CompileOnlyApi")
+
+
+def _cap(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    name: str  # chinaFreeRelease
+    flavors: tuple[str, ...]  # one per dimension, in dimension priority order
+    build_type: str
+
+    @property
+    def source_sets(self) -> tuple[str, ...]:
+        """Source-set names, highest merge priority first."""
+        out = [self.name, self.build_type]
+        if len(self.flavors) > 1:
+            out.append(self.flavors[0] + "".join(_cap(f) for f in self.flavors[1:]))
+        out += self.flavors
+        out.append("main")
+        return tuple(dict.fromkeys(out))
+
+    @property
+    def shipped(self) -> bool:
+        return self.build_type != "debug"
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return (*self.flavors, self.build_type)
+
+
+def module_variants(build: BuildScript | None) -> tuple[Variant, ...]:
+    """Every variant of a module (``debug`` and ``release`` exist even when undeclared)."""
+    build_types = list(DEFAULT_BUILD_TYPES)
+    flavors: list[str] = []
+    if build is not None:
+        build_types += [b for b in build.build_types if b not in build_types]
+        flavors = list(build.flavors)
+    if not flavors:
+        return tuple(Variant(b, (), b) for b in build_types)
+    assert build is not None
+    dimensions = list(build.dimensions)
+    for f in flavors:
+        dim = build.flavor_dimensions.get(f, "")
+        if dim and dim not in dimensions:
+            dimensions.append(dim)
+    if not dimensions:
+        dimensions = [""]
+    groups: dict[str, list[str]] = {d: [] for d in dimensions}
+    for f in flavors:
+        dim = build.flavor_dimensions.get(f, "")
+        groups[dim if dim in groups else dimensions[0]].append(f)
+    lists = [g for g in groups.values() if g]
+    out: list[Variant] = []
+    for combo in itertools.product(*lists):
+        for b in build_types:
+            name = combo[0] + "".join(_cap(f) for f in combo[1:]) + _cap(b)
+            out.append(Variant(name, tuple(combo), b))
+            if len(out) >= MAX_VARIANTS:
+                return tuple(out)
+    return tuple(out)
+
+
+def configuration_source_set(configuration: str) -> str:
+    """``implementation`` → ``main``; ``chinaReleaseImplementation`` → ``chinaRelease``."""
+    for suffix in sorted(_CONFIGURATION_SUFFIXES, key=len, reverse=True):
+        if configuration.endswith(suffix) and len(configuration) > len(suffix):
+            prefix = configuration[: -len(suffix)]
+            return prefix[:1].lower() + prefix[1:]
+    return "main"
+
+
+def select(variants: Sequence[Variant], wanted: Iterable[str] = ()) -> tuple[tuple[Variant, ...], list[str]]:
+    """(the variants to analyse, names that matched nothing). Default: the shipped variants."""
+    wanted = [w.strip() for w in wanted if w.strip()]
+    shipped = [v for v in variants if v.shipped] or list(variants)
+    if not wanted:
+        return tuple(shipped), []
+    chosen: list[Variant] = []
+    unknown: list[str] = []
+    for w in wanted:
+        exact = [v for v in variants if v.name == w]
+        by_token = [v for v in shipped if w in v.tokens] or [v for v in variants if w in v.tokens]
+        hit = exact or by_token
+        if not hit:
+            unknown.append(w)
+        chosen += [v for v in hit if v not in chosen]
+    return (tuple(chosen) if chosen else tuple(shipped)), unknown
+
+
+def describe(names: Iterable[str], selected: Sequence[Variant]) -> tuple[str, ...]:
+    """A short label for a subset of the selected variants: the one flavour or build type that stands
+    for exactly that subset (``china``), else the variant names."""
+    subset = set(names)
+    by_name = {v.name: v for v in selected}
+    tokens = dict.fromkeys(t for v in selected if v.name in subset for t in v.tokens)
+    for token in tokens:
+        if {v.name for v in selected if token in v.tokens} == subset:
+            return (token,)
+    return tuple(v for v in by_name if v in subset)

@@ -1,0 +1,209 @@
+"""Variants as a model: flavour dimensions × build types from Groovy and KTS, every `sourceSets` form
+(the folders it adds are read), per-variant source sets and configurations, and variant selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipl_lint.project.discover import discover
+from pipl_lint.project.files import FileReader
+from pipl_lint.project.gradle import read_build_script
+from pipl_lint.project.variants import configuration_source_set, describe, module_variants, select
+
+GROOVY = Path("build.gradle")
+KTS = Path("build.gradle.kts")
+
+
+def dirs(path: Path, source: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    build = read_build_script(path, source)
+    assert not build.errors, build.errors
+    return {d.name: {k: v for k in ("java", "res", "assets", "manifests") if (v := getattr(d, k))}
+            for d in build.source_dirs}
+
+
+# (path, android { ... } body, expected source-set folders)
+SOURCE_SET_FORMS = [
+    (GROOVY, "sourceSets { pub { java.srcDirs = ['src/bugly', 'src/amap', 'src/proprietary'] } }",
+     {"pub": {"java": ("src/bugly", "src/amap", "src/proprietary")}}),
+    (GROOVY, "sourceSets { main { java.srcDir 'src/extra' } }", {"main": {"java": ("src/extra",)}}),
+    (GROOVY, "sourceSets { main { java { srcDirs 'a', 'b' } } }", {"main": {"java": ("a", "b")}}),
+    (GROOVY, "sourceSets { main { kotlin.srcDirs += 'src/main/kt' } }", {"main": {"java": ("src/main/kt",)}}),
+    (GROOVY, "sourceSets { main { java.srcDirs += [\"$projectDir/gen\"] } }", {"main": {"java": ("gen",)}}),
+    (GROOVY, "sourceSets { main { manifest.srcFile 'src/AndroidManifest.xml' } }",
+     {"main": {"manifests": ("src/AndroidManifest.xml",)}}),
+    (GROOVY, "sourceSets { china { res.srcDirs = ['res-cn'] ; assets.srcDirs = ['as-cn'] } }",
+     {"china": {"res": ("res-cn",), "assets": ("as-cn",)}}),
+    (GROOVY, "sourceSets.main.java.srcDirs = ['src']", {"main": {"java": ("src",)}}),
+    (GROOVY, "sourceSets.getByName('release') { java.srcDir '${rootDir}/shared/src' }",
+     {"release": {"java": ("$rootDir/shared/src",)}}),
+    (KTS, 'sourceSets { getByName("main") { java.srcDirs("src/x", "src/y") } }',
+     {"main": {"java": ("src/x", "src/y")}}),
+    (KTS, 'sourceSets { getByName("main") { kotlin.setSrcDirs(listOf("src/k")) } }', {"main": {"java": ("src/k",)}}),
+    (KTS, 'sourceSets { named("china") { java.srcDir(file("src/bugly")) } }', {"china": {"java": ("src/bugly",)}}),
+    (KTS, 'sourceSets { getByName("main").java.srcDirs += listOf("z") }', {"main": {"java": ("z",)}}),
+    (KTS, 'sourceSets["main"].java.srcDir("src/idx")', {"main": {"java": ("src/idx",)}}),
+    (KTS, 'sourceSets["main"].kotlin.srcDirs(project.file("src/kk"))', {"main": {"java": ("src/kk",)}}),
+    (KTS, 'sourceSets.getByName("main") { manifest.srcFile("m/AndroidManifest.xml") }',
+     {"main": {"manifests": ("m/AndroidManifest.xml",)}}),
+    (KTS, 'sourceSets { create("pub") { java { setSrcDirs(listOf("src/bugly", "src/amap")) } } }',
+     {"pub": {"java": ("src/bugly", "src/amap")}}),
+    (KTS, 'sourceSets { getByName("main") { res.srcDirs("res2") } }', {"main": {"res": ("res2",)}}),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "expected"), SOURCE_SET_FORMS, ids=[b for _p, b, _e in SOURCE_SET_FORMS])
+def test_source_set_forms(path: Path, body: str, expected: dict) -> None:
+    assert dirs(path, "android {\n" + body + "\n}\n") == expected
+
+
+def test_top_level_android_source_sets_and_variables() -> None:
+    src = "def extra = 'src/gen'\nandroid.sourceSets.main.java.srcDirs += [extra]\n"
+    assert dirs(GROOVY, src) == {"main": {"java": ("src/gen",)}}
+
+
+FLAVOURS = {
+    GROOVY: """
+android {
+  flavorDimensions "market", "tier"
+  productFlavors {
+    china { dimension "market" }
+    overseas { dimension "market" }
+    free { dimension 'tier' }
+    paid { dimension 'tier' }
+  }
+  buildTypes { release { } staging { } }
+}
+""",
+    KTS: """
+android {
+  flavorDimensions += listOf("market", "tier")
+  productFlavors {
+    create("china") { dimension = "market" }
+    register("overseas") { dimension = "market" }
+    create("free") { dimension = "tier" }
+    create("paid") { dimension = "tier" }
+  }
+  buildTypes { getByName("release") { }; create("staging") { } }
+}
+""",
+}
+
+
+@pytest.mark.parametrize("path", [GROOVY, KTS])
+def test_dimensions_times_build_types(path: Path) -> None:
+    build = read_build_script(path, FLAVOURS[path])
+    assert build.dimensions == ("market", "tier")
+    assert build.flavor_dimensions == {"china": "market", "overseas": "market", "free": "tier", "paid": "tier"}
+    variants = {v.name: v for v in module_variants(build)}
+    assert len(variants) == 2 * 2 * 3
+    v = variants["chinaFreeRelease"]
+    assert v.flavors == ("china", "free") and v.build_type == "release" and v.shipped
+    assert v.source_sets == ("chinaFreeRelease", "release", "chinaFree", "china", "free", "main")
+    assert not variants["overseasPaidDebug"].shipped
+    shipped, unknown = select(tuple(variants.values()))
+    assert {s.name for s in shipped} == {n for n in variants if not n.endswith("Debug")} and not unknown
+    chosen, unknown = select(tuple(variants.values()), ["china", "overseasPaidDebug", "nope"])
+    assert {c.name for c in chosen} == {"chinaFreeRelease", "chinaPaidRelease", "chinaFreeStaging",
+                                        "chinaPaidStaging", "overseasPaidDebug"}
+    assert unknown == ["nope"]
+    release = [v for v in variants.values() if v.build_type == "release"]
+    assert describe(["chinaFreeRelease", "chinaPaidRelease"], release) == ("china",)
+    assert describe(["chinaFreeRelease"], release) == ("chinaFreeRelease",)
+
+
+def test_no_flavours_gives_the_build_types() -> None:
+    assert [v.name for v in module_variants(None)] == ["debug", "release"]
+    single = read_build_script(GROOVY, "android { productFlavors { a {}\n b {} } }")
+    assert [v.name for v in module_variants(single)] == ["aDebug", "aRelease", "bDebug", "bRelease"]
+
+
+@pytest.mark.parametrize(("configuration", "source_set"), [
+    ("implementation", "main"), ("api", "main"), ("chinaImplementation", "china"),
+    ("releaseApi", "release"), ("chinaReleaseRuntimeOnly", "chinaRelease"), ("debugImplementation", "debug"),
+    ("overseasCompileOnly", "overseas"), ("compile", "main"),
+])
+def test_configuration_source_set(configuration: str, source_set: str) -> None:
+    assert configuration_source_set(configuration) == source_set
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+
+
+MANIFEST = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application/></manifest>'
+
+
+@pytest.mark.parametrize("kts", [False, True])
+def test_declared_source_folders_are_read(tmp_path: Path, kts: bool) -> None:
+    """The silent miss of issue 13: a flavour's `src/bugly` folder, a `$rootDir` folder, a moved manifest."""
+    if kts:
+        build = """plugins { id("com.android.application") }
+android {
+  productFlavors { create("pub") { }; create("china") { } }
+  sourceSets {
+    getByName("pub") { java.srcDirs("src/bugly", "src/amap") }
+    getByName("main") { java.srcDir("${rootDir}/shared/java"); manifest.srcFile("meta/AndroidManifest.xml") }
+    getByName("china") { res.srcDirs("res-cn") }
+  }
+}
+"""
+    else:
+        build = """apply plugin: 'com.android.application'
+android {
+  productFlavors { pub { }
+    china { } }
+  sourceSets {
+    pub { java.srcDirs = ['src/bugly', 'src/amap'] }
+    main { java.srcDir "$rootDir/shared/java"; manifest.srcFile 'meta/AndroidManifest.xml' }
+    china.res.srcDirs = ['res-cn']
+  }
+}
+"""
+    write(tmp_path, {
+        "settings.gradle" + (".kts" if kts else ""): "include(\":app\")\n",
+        "app/build.gradle" + (".kts" if kts else ""): build,
+        "app/src/main/java/a/App.kt": "package a\nclass App\n",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/meta/AndroidManifest.xml": MANIFEST,
+        "app/src/bugly/com/x/BuglyInit.java": "package com.x; class BuglyInit {}",
+        "app/src/amap/com/x/Loc.kt": "package com.x\nclass Loc\n",
+        "shared/java/s/Shared.kt": "package s\nclass Shared\n",
+        "app/res-cn/values/strings.xml": "<resources/>",
+    })
+    found = discover([tmp_path], tmp_path, FileReader(tmp_path))
+    (project,) = found.projects
+    (app,) = project.modules
+    sets = {ss.name: ss for ss in app.source_sets}
+    rel = sorted(p.relative_to(tmp_path).as_posix() for p in app.sources())
+    assert rel == ["app/src/amap/com/x/Loc.kt", "app/src/bugly/com/x/BuglyInit.java", "app/src/main/java/a/App.kt",
+                   "shared/java/s/Shared.kt"]
+    assert {p.name for p in sets["pub"].sources} == {"Loc.kt", "BuglyInit.java"}
+    assert sets["main"].manifest == tmp_path / "app/meta/AndroidManifest.xml"
+    assert [p.relative_to(tmp_path).as_posix() for p in sets["china"].strings] == ["app/res-cn/values/strings.xml"]
+
+
+def test_a_folder_in_two_source_sets_is_read_once(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "build.gradle": "android { sourceSets { a.java.srcDirs = ['common']\n b.java.srcDirs = ['common'] } }",
+        "src/main/AndroidManifest.xml": MANIFEST,
+        "common/C.kt": "class C\n",
+    })
+    (project,) = discover([tmp_path], tmp_path, FileReader(tmp_path)).projects
+    (mod,) = project.modules
+    assert [p.name for p in mod.sources()] == ["C.kt"]
+
+
+def test_declared_folders_outside_the_scan_root_are_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    write(tmp_path, {
+        "proj/build.gradle": "android { sourceSets { main.java.srcDirs = ['../outside', '/etc'] } }",
+        "proj/src/main/AndroidManifest.xml": MANIFEST,
+        "outside/O.kt": "class O\n",
+    })
+    (project,) = discover([root], root, FileReader(root)).projects
+    assert list(project.modules[0].sources()) == []
