@@ -85,6 +85,10 @@ def check(
     = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress on stderr "
                                                   "(default: when stderr is a terminal).")] = None,
+    variant: Annotated[list[str] | None, typer.Option("--variant", metavar="NAME", help="Analyse this build "
+                                                      "variant (or every shipped variant of this flavour or build "
+                                                      "type); repeatable (default: every non-debug variant).")]
+    = None,
 ) -> None:
     """Check the Android projects under PATHS."""
     from pipl_lint.commands.check import CheckOptions, run_check
@@ -92,7 +96,7 @@ def check(
     opts = CheckOptions(tuple(paths or ()), format, output, tuple(select or ()), tuple(ignore or ()), fail_on,
                         config, no_cache, quiet, baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                         diff_base=diff_base, show_unused_suppressions=show_unused_suppressions, progress=progress,
-                        lang=lang)
+                        lang=lang, variants=tuple(variant or ()))
     _run(run_check, opts)
 
 

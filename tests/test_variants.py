@@ -207,3 +207,94 @@ def test_declared_folders_outside_the_scan_root_are_not_read(tmp_path: Path) -> 
     })
     (project,) = discover([root], root, FileReader(root)).projects
     assert list(project.modules[0].sources()) == []
+
+
+# -- variants end to end: source folders read, merge order, per-variant findings and their labels ---------
+
+VARIANT_FIXTURES = Path(__file__).parent / "fixtures" / "variants"
+
+
+def findings(case: str, **config: object) -> list[tuple[str, str, int, tuple[str, ...]]]:
+    from pipl_lint.config import Config
+    from pipl_lint.engine import run
+    from pipl_lint.registry import all_rules
+
+    root = VARIANT_FIXTURES / case
+    result = run([root], root, Config(**config), all_rules())  # type: ignore[arg-type]
+    assert not result.internal_error, result.diagnostics
+    return sorted((f.rule, f.path, f.span.line, f.variants) for f in result.findings)
+
+
+def test_flavour_only_findings_say_which_flavour() -> None:
+    """Bugly starts only in the `china` flavour's `src/bugly` folder (a `sourceSets` folder: read, labelled);
+    Firebase Analytics is an `overseasImplementation` dependency; Crashlytics is `debugImplementation` only."""
+    got = findings("flavoured")
+    assert ("EC102", "app/src/bugly/com/acme/SdkStarter.java", 8, ("china",)) in got
+    assert ("EC104", "app/src/main/AndroidManifest.xml", 4, ("overseas",)) in got
+    assert ("EC105", "app/src/main/AndroidManifest.xml", 4, ("overseas",)) in got
+    assert all(f[3] == ("overseas",) for f in got if f[0] == "EP211")
+    assert not any("Crashlytics" in str(f) for f in got)
+
+
+def test_flavour_only_findings_in_json_sarif_and_text(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).parent / "pipl-lint")
+    root = VARIANT_FIXTURES / "flavoured"
+    out = subprocess.run([exe, "check", "--no-cache", "-f", "json", "."], cwd=root, capture_output=True, text=True,
+                         timeout=120)
+    doc = json.loads(out.stdout)
+    bugly = next(f for f in doc["findings"] if f["rule"] == "EC102")
+    assert bugly["variants"] == ["china"]
+    assert all(f["variants"] == [] for f in doc["findings"] if f["rule"] == "CF301")
+    sarif = subprocess.run([exe, "check", "--no-cache", "-f", "sarif", "."], cwd=root, capture_output=True,
+                           text=True, timeout=120)
+    results = json.loads(sarif.stdout)["runs"][0]["results"]
+    assert next(r for r in results if r["ruleId"] == "EC102")["properties"]["variants"] == ["china"]
+    text = subprocess.run([exe, "check", "--no-cache", "."], cwd=root, capture_output=True, text=True, timeout=120)
+    assert "starts the SDK before the user consents (reached from" in text.stdout
+    assert "`App.onCreate`) [china]" in text.stdout
+    only = subprocess.run([exe, "check", "--no-cache", "-f", "json", "--variant", "chinaRelease", "."], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    rules = {(f["rule"], tuple(f["variants"])) for f in json.loads(only.stdout)["findings"]}
+    assert ("EC102", ()) in rules and not any(r in ("EC104", "EC105") for r, _v in rules)
+
+
+def test_variant_selection_from_the_config() -> None:
+    got = findings("flavoured", variants=("overseas",))
+    assert not any(f[0] == "EC102" for f in got)
+    assert ("EC104", "app/src/main/AndroidManifest.xml", 4, ()) in got
+    debug = findings("flavoured", variants=("chinaDebug",))  # a debug variant when asked for by name
+    assert ("EC102", "app/src/bugly/com/acme/SdkStarter.java", 8, ()) in debug
+
+
+def test_unknown_variant_is_a_note_and_the_default_is_kept() -> None:
+    from pipl_lint.config import Config
+    from pipl_lint.engine import run
+    from pipl_lint.registry import all_rules
+
+    root = VARIANT_FIXTURES / "flavoured"
+    result = run([root], root, Config(variants=("nope",)), all_rules())
+    assert any("no variant named nope" in d.message for d in result.diagnostics)
+    assert any(f.rule == "EC102" and f.variants == ("china",) for f in result.findings)
+
+
+def test_manifests_merge_in_android_priority_with_tools_markers() -> None:
+    """main sets `firebase_analytics_collection_enabled=false`; `china` overrides it with `true` and
+    `tools:replace` (flavour wins: collecting), `intl` removes it with `tools:node="remove"` (default: on),
+    `eu` only adds the ad-ID sub-switch (main's `false` still applies: off)."""
+    got = findings("merge-order")
+    ec104 = [f for f in got if f[0] == "EC104"]
+    assert ec104 == [("EC104", "app/src/main/AndroidManifest.xml", 4, ("chinaRelease", "intlRelease"))]
+
+
+def test_a_firebase_sub_switch_does_not_turn_analytics_off() -> None:
+    got = findings("sub-switch")
+    assert ("EC104", "src/main/AndroidManifest.xml", 4, ()) in got
+
+
+def test_identical_findings_across_variants_are_reported_once() -> None:
+    got = findings("merge-order")
+    assert len([f for f in got if f[0] == "EC105"]) == 1

@@ -50,6 +50,7 @@ class CheckOptions:
     show_unused_suppressions: bool = False
     progress: bool | None = None  # None: on when stderr is a terminal
     lang: str | None = None  # zh | en; None: from the locale
+    variants: tuple[str, ...] = ()  # --variant: overrides the config's `variants`
 
 
 def scan_root_for(paths: tuple[Path, ...]) -> Path:
@@ -80,6 +81,8 @@ def resolve_config(opts: CheckOptions, scan_root: Path) -> Config:
         overrides["select"] = _split(opts.select)
     if opts.ignore:
         overrides["ignore"] = tuple(config.ignore) + _split(opts.ignore)
+    if opts.variants:
+        overrides["variants"] = _split(opts.variants)
     if opts.fail_on:
         try:
             overrides["fail_on"] = Severity.parse(opts.fail_on)

@@ -14,10 +14,15 @@ shipped variant that has it).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipl_lint.project.gradle import BuildScript
+
+if TYPE_CHECKING:
+    from pipl_lint.project.discover import Project
 
 MAX_VARIANTS = 256  # hostile scripts: dimensions × flavours × build types stay bounded
 DEFAULT_BUILD_TYPES = ("debug", "release")
@@ -123,3 +128,59 @@ def describe(names: Iterable[str], selected: Sequence[Variant]) -> tuple[str, ..
         if {v.name for v in selected if token in v.tokens} == subset:
             return (token,)
     return tuple(v for v in by_name if v in subset)
+
+
+class VariantScope:
+    """Which of a project's variants contain each file, and each dependency declaration.
+
+    The variants are those of the application modules (a library's source set counts for the app variants
+    that have its name). A file in source sets no variant has (an unrecognised folder) or in no source set
+    (build files, jars) belongs to every variant; a dependency belongs to the variants that have its
+    configuration's source set."""
+
+    def __init__(self, project: Project, rel: Callable[[Path], str]) -> None:
+        variants: dict[str, Variant] = {}
+        for mod in project.modules:
+            if mod.is_application:
+                for v in module_variants(mod.build):
+                    variants.setdefault(v.name, v)
+        if not variants:
+            variants = {v.name: v for v in module_variants(None)}
+        self.variants: tuple[Variant, ...] = tuple(variants.values())
+        self.known_sets = frozenset(s for v in self.variants for s in v.source_sets)
+        self.file_sets: dict[str, set[str]] = {}
+        for mod in project.modules:
+            for ss in mod.source_sets:
+                if ss.is_test:
+                    continue
+                files = [*ss.sources, *ss.strings, *ss.layouts, *ss.assets]
+                if ss.manifest is not None:
+                    files.append(ss.manifest)
+                for f in files:
+                    self.file_sets.setdefault(rel(f), set()).add(ss.name)
+        self.dependency_sets: dict[tuple[str, int], set[str]] = {}
+        for mod in project.modules:
+            if mod.build is not None:
+                path = rel(mod.build.path)
+                for dep in mod.build.dependencies:
+                    key = (path, dep.line)
+                    self.dependency_sets.setdefault(key, set()).add(configuration_source_set(dep.configuration))
+
+    def _of_sets(self, sets: Iterable[str]) -> frozenset[str]:
+        sets = set(sets)
+        if not sets or sets - self.known_sets:
+            return frozenset(v.name for v in self.variants)
+        return frozenset(v.name for v in self.variants if sets & set(v.source_sets))
+
+    def of_file(self, path: str, line: int = 0) -> frozenset[str]:
+        """The variants a file (or the dependency declared at `path:line`) is part of."""
+        if (path, line) in self.dependency_sets:
+            return self._of_sets(self.dependency_sets[(path, line)])
+        return self._of_sets(self.file_sets.get(path, ()))
+
+    def of_finding(self, path: str, line: int, trace_paths: Iterable[str]) -> frozenset[str]:
+        """The variants that contain the finding's file and every file on its trace."""
+        out = self.of_file(path, line)
+        for p in trace_paths:
+            out &= self.of_file(p)
+        return out
