@@ -298,3 +298,17 @@ def test_a_firebase_sub_switch_does_not_turn_analytics_off() -> None:
 def test_identical_findings_across_variants_are_reported_once() -> None:
     got = findings("merge-order")
     assert len([f for f in got if f[0] == "EC105"]) == 1
+
+
+@pytest.mark.parametrize(("path", "body", "debuggable"), [
+    (GROOVY, "staging { initWith debug }\n beta { debuggable true }\n prod { initWith debug; debuggable false }",
+     ("debug", "staging", "beta")),
+    (KTS, 'create("screenshots") { initWith(getByName("debug")) }\n create("qa") { isDebuggable = true }',
+     ("debug", "screenshots", "qa")),
+    (KTS, 'create("benchmark") { initWith(buildTypes.getByName("release")) }', ("debug",)),
+])
+def test_debuggable_build_types_do_not_ship(path: Path, body: str, debuggable: tuple[str, ...]) -> None:
+    build = read_build_script(path, "android {\n buildTypes {\n" + body + "\n }\n}\n")
+    assert build.debuggable_build_types == debuggable
+    shipped = {v.build_type for v in module_variants(build) if v.shipped}
+    assert shipped == set(build.build_types) - set(debuggable) | {"release"}

@@ -173,6 +173,9 @@ class BuildScript:
     flavor_dimensions: dict[str, str] = field(default_factory=dict)
     dimensions: tuple[str, ...] = ()
     source_dirs: tuple[SourceDirs, ...] = ()
+    # Build types that produce debuggable builds: `debug`, and those with `debuggable true` or `initWith debug`
+    # (unless they set `debuggable false`). Their variants do not ship.
+    debuggable_build_types: tuple[str, ...] = ("debug",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,6 +494,8 @@ class _BuildInterpreter:
         self.flavor_dimensions: dict[str, str] = {}
         self.dimensions: list[str] = []
         self.source_dirs: dict[str, dict[str, list[str]]] = {}
+        self.debuggable: dict[str, bool] = {"debug": True}  # build type -> debuggable (declared or inherited)
+        self.explicit_debuggable: set[str] = set()
 
     # plugins
 
@@ -594,6 +599,27 @@ class _BuildInterpreter:
                 self.flavor_dimensions[key[2]] = name
         elif key[1] == "sourceSets" and len(key) >= 5 and key[2] not in _NOT_CONTAINER_ELEMENTS:
             self.source_set_property(key[2], key[3:], stmt)
+        elif key[1] == "buildTypes" and len(key) == 4 and key[2] not in _NOT_CONTAINER_ELEMENTS:
+            self.build_type_property(key[2], key[3], stmt)
+
+    def build_type_property(self, name: str, prop: str, stmt: Statement) -> None:
+        """``debuggable true`` / ``isDebuggable = true`` / ``initWith debug`` / ``initWith(getByName("debug"))``."""
+        ok, value = _single_value(stmt)
+        if not ok:
+            return
+        if prop in ("debuggable", "isDebuggable"):
+            resolved = self.r.resolve(value)
+            if isinstance(resolved, bool):
+                self.debuggable[name] = resolved
+                self.explicit_debuggable.add(name)
+        elif prop == "initWith" and name not in self.explicit_debuggable:
+            source = None
+            if isinstance(value, Ref):
+                source = value.path.rsplit(".", 1)[-1]
+            elif isinstance(value, Call) and value.name in _CONTAINER_METHODS:
+                source = self.r.string(value.positional[0]) if value.positional else None
+            if source is not None:
+                self.debuggable[name] = self.debuggable.get(source, False)
 
     def source_set_property(self, name: str, rest: tuple[str, ...], stmt: Statement) -> None:
         """``java.srcDirs = [...]``, ``java.srcDir 'x'``, ``kotlin.setSrcDirs(listOf(...))``,
@@ -841,6 +867,7 @@ def read_build_script(
         dependencies=tuple(interpreter.dependencies),
         errors=tuple(errors),
         flavor_dimensions=dict(interpreter.flavor_dimensions),
+        debuggable_build_types=tuple(b for b, on in interpreter.debuggable.items() if on),
         dimensions=tuple(interpreter.dimensions),
         source_dirs=tuple(
             SourceDirs(name, tuple(kinds.get("java", ())), tuple(kinds.get("res", ())),

@@ -6,9 +6,9 @@ dimensions), each flavour in dimension order, then ``main`` — Android's order 
 resources. Dependencies reach a variant through ``implementation`` (``main``) and
 ``<sourceSet>Implementation`` (``chinaImplementation``, ``releaseApi``, ``chinaReleaseRuntimeOnly`` ...).
 
-A variant ships unless its build type is ``debug``. `select` picks the variants a run analyses: the shipped
-ones by default, or those the user names (a variant name, or a flavour or build type standing for every
-shipped variant that has it).
+A variant ships unless its build type is debuggable (``debug``, ``debuggable true``, ``initWith debug``).
+`select` picks the variants a run analyses: the shipped ones by default, or those the user names (a
+variant name, or a flavour or build type standing for every shipped variant that has it).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class Variant:
     name: str  # chinaFreeRelease
     flavors: tuple[str, ...]  # one per dimension, in dimension priority order
     build_type: str
+    debuggable: bool = False  # `debug`, or a build type that is `debuggable true` / `initWith debug`
 
     @property
     def source_sets(self) -> tuple[str, ...]:
@@ -52,7 +53,7 @@ class Variant:
 
     @property
     def shipped(self) -> bool:
-        return self.build_type != "debug"
+        return not self.debuggable
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -63,11 +64,13 @@ def module_variants(build: BuildScript | None) -> tuple[Variant, ...]:
     """Every variant of a module (``debug`` and ``release`` exist even when undeclared)."""
     build_types = list(DEFAULT_BUILD_TYPES)
     flavors: list[str] = []
+    debuggable: tuple[str, ...] = ("debug",)
     if build is not None:
         build_types += [b for b in build.build_types if b not in build_types]
         flavors = list(build.flavors)
+        debuggable = build.debuggable_build_types
     if not flavors:
-        return tuple(Variant(b, (), b) for b in build_types)
+        return tuple(Variant(b, (), b, b in debuggable) for b in build_types)
     assert build is not None
     dimensions = list(build.dimensions)
     for f in flavors:
@@ -85,7 +88,7 @@ def module_variants(build: BuildScript | None) -> tuple[Variant, ...]:
     for combo in itertools.product(*lists):
         for b in build_types:
             name = combo[0] + "".join(_cap(f) for f in combo[1:]) + _cap(b)
-            out.append(Variant(name, tuple(combo), b))
+            out.append(Variant(name, tuple(combo), b, b in debuggable))
             if len(out) >= MAX_VARIANTS:
                 return tuple(out)
     return tuple(out)
