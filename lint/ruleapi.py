@@ -140,7 +140,8 @@ class Context:
         """A view of this context restricted to one variant: its manifests and dependencies. Everything
         computed on the union (index, consent model, reachability) is shared, not recomputed."""
         view = copy.copy(self)
-        view.__dict__.pop("sdks", None)
+        for name in ("sdks", "permission_usage"):  # the variant's own dependencies and manifests
+            view.__dict__.pop(name, None)
         view.variant = variant
         return view
 

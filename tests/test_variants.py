@@ -312,3 +312,9 @@ def test_debuggable_build_types_do_not_ship(path: Path, body: str, debuggable: t
     assert build.debuggable_build_types == debuggable
     shipped = {v.build_type for v in module_variants(build) if v.shipped}
     assert shipped == set(build.build_types) - set(debuggable) | {"release"}
+
+
+def test_a_flavour_removal_leaves_the_permission_in_the_other_flavours() -> None:
+    """Umeng merges READ_PHONE_STATE; only the `china` manifest removes it: the `overseas` build still has it."""
+    got = findings("flavour-removal")
+    assert ("EP211", "app/build.gradle", 12, ("overseas",)) in got

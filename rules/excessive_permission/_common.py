@@ -216,8 +216,10 @@ def app_uses(usage: PermissionUsage, name: str) -> list[Use]:
 
 
 def source_declared(usage: PermissionUsage, name: str) -> bool:
-    """Declared (or removed) in one of the project's own manifests."""
-    return any(d.name == name and not d.merged for d in usage.declarations)
+    """Declared in one of the project's own manifests of the analysed variant(s), or removed from every
+    analysed variant (a removal in one flavour's or a debug manifest leaves the permission in the others)."""
+    return any(d.name == name and not d.merged and usage.in_scope(d.source_set)
+               and (not d.entry.removed or usage.removed(name)) for d in usage.declarations)
 
 
 # --- store restrictions (permission-store-restricted owns these declarations) -----------------------------------
