@@ -166,22 +166,24 @@ class Context:
         return sorted(apps, key=lambda m: "/src/main/" not in f"/{m.path}")
 
     def variant_manifests(self) -> list[Manifest]:
-        """The application manifests the current variant merges, highest priority first (Android's merger:
-        variant > build type > flavour combination > flavours in dimension order > main). Without a variant:
-        every shipped manifest (no debug or test), variant-specific ones before main."""
-        apps = [m for mod, m in self.module_manifests if mod.is_application]
-        if self.variant is None:
-            shipped = [m for m in apps if self.manifest_sets.get(m.path, "main") != "debug"
-                       and self.in_variant(self.manifest_sets.get(m.path, "main"))]
-            return sorted(shipped, key=lambda m: self.manifest_sets.get(m.path, "main") == "main")
-        order = self.variant.source_sets
-        chosen = [m for m in apps if self.in_variant(self.manifest_sets.get(m.path, "main"))]
+        """The manifests the current variant merges, highest priority first (Android's merger: the app's
+        variant > build type > flavour combination > flavours in dimension order > main, then the library
+        modules' in the same order). Without a variant: every shipped manifest (no debug or test) of some
+        analysed variant, variant-specific ones before main, the app's before the libraries'."""
+        order = self.variant.source_sets if self.variant is not None else ()
 
-        def rank(m: Manifest) -> float:
+        def rank(item: tuple[Module, Manifest]) -> tuple[bool, float]:
+            mod, m = item
             name = self.manifest_sets.get(m.path, "main")
-            return order.index(name) if name in order else len(order) - 1.5  # unknown sets: just above main
+            if self.variant is None:
+                return (not mod.is_application, float(name == "main"))
+            return (not mod.is_application,
+                    order.index(name) if name in order else len(order) - 1.5)  # unknown sets: just above main
 
-        return sorted(chosen, key=rank)
+        chosen = [(mod, m) for mod, m in self.module_manifests
+                  if self.in_variant(name := self.manifest_sets.get(m.path, "main"))
+                  and (self.variant is not None or name != "debug")]
+        return [m for _mod, m in sorted(chosen, key=rank)]
 
     def app_modules(self) -> list[Module]:
         return [m for m in self.project.modules if m.is_application]

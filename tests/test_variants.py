@@ -288,6 +288,8 @@ def test_manifests_merge_in_android_priority_with_tools_markers() -> None:
     got = findings("merge-order")
     ec104 = [f for f in got if f[0] == "EC104"]
     assert ec104 == [("EC104", "app/src/main/AndroidManifest.xml", 4, ("chinaRelease", "intlRelease"))]
+    # `china` also removes Firebase's self-starting provider with `tools:node="remove"`
+    assert [f for f in got if f[0] == "EC105"] == [("EC105", "app/src/main/AndroidManifest.xml", 4, ("intl",))]
 
 
 def test_a_firebase_sub_switch_does_not_turn_analytics_off() -> None:
@@ -296,8 +298,8 @@ def test_a_firebase_sub_switch_does_not_turn_analytics_off() -> None:
 
 
 def test_identical_findings_across_variants_are_reported_once() -> None:
-    got = findings("merge-order")
-    assert len([f for f in got if f[0] == "EC105"]) == 1
+    got = findings("flavoured", variants=("overseasRelease", "overseasDebug"))
+    assert [f for f in got if f[0] == "EC105"] == [("EC105", "app/src/main/AndroidManifest.xml", 4, ())]
 
 
 @pytest.mark.parametrize(("path", "body", "debuggable"), [
@@ -318,3 +320,31 @@ def test_a_flavour_removal_leaves_the_permission_in_the_other_flavours() -> None
     """Umeng merges READ_PHONE_STATE; only the `china` manifest removes it: the `overseas` build still has it."""
     got = findings("flavour-removal")
     assert ("EP211", "app/build.gradle", 12, ("overseas",)) in got
+
+
+def test_library_manifests_merge_below_the_app(tmp_path: Path) -> None:
+    from pipl_lint.config import Config
+    from pipl_lint.engine import run
+    from pipl_lint.registry import lookup
+
+    meta = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application>' \
+           '<meta-data android:name="{}" android:value="{}" /></application></manifest>'
+    write(tmp_path, {
+        "settings.gradle": "include ':app', ':core'\n",
+        "app/build.gradle": "apply plugin: 'com.android.application'\nandroid { namespace 'com.acme' }\n"
+                            "dependencies {\n implementation project(':core')\n"
+                            " implementation 'com.google.firebase:firebase-analytics:21.5.0'\n}\n",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "core/build.gradle": "apply plugin: 'com.android.library'\n",
+        "core/src/main/AndroidManifest.xml": meta.format("firebase_analytics_collection_deactivated", "false"),
+        "core/src/debug/AndroidManifest.xml": meta.format("firebase_analytics_collection_enabled", "false"),
+    })
+    rule = lookup("EC104")
+    assert rule is not None
+    result = run([tmp_path], tmp_path, Config(), [rule])
+    assert not result.internal_error, result.diagnostics
+    got = sorted((f.path, f.anchor) for f in result.findings)
+    # the library's debug-only switch does not ship; its main manifest's unsafe value does
+    assert got == [("app/src/main/AndroidManifest.xml", "firebase-analytics|launch"),
+                   ("core/src/main/AndroidManifest.xml",
+                    "firebase-analytics|firebase_analytics_collection_deactivated")]

@@ -96,7 +96,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                   if f.name in meta and meta[f.name][0] is not None and meta[f.name][0] != f.safe
                   and not f.default_enabled]
         for flag, (value, element) in unsafe:
-            manifest = next(m for m in ctx.app_manifests() if element in list(m.root.iter()))
+            manifest = next(m for m in ctx.variant_manifests() if element in list(m.root.iter()))
             yield ctx.finding(
                 META, manifest.path, ctx.element_span(element),
                 ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),

@@ -367,7 +367,7 @@ def legacy_bound(ctx: Context, decl: Declaration) -> Bound | None:
 
 def _legacy_storage(ctx: Context) -> bool:
     return any(m.application is not None and m.application.attrs.get("android:requestLegacyExternalStorage") == "true"
-               for m in ctx.app_manifests())
+               for m in ctx.variant_manifests())  # shipped manifests only
 
 
 # --- startup ---------------------------------------------------------------------------------------------------
