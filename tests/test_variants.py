@@ -348,3 +348,28 @@ def test_library_manifests_merge_below_the_app(tmp_path: Path) -> None:
     assert got == [("app/src/main/AndroidManifest.xml", "firebase-analytics|launch"),
                    ("core/src/main/AndroidManifest.xml",
                     "firebase-analytics|firebase_analytics_collection_deactivated")]
+
+
+def test_variants_config_key_and_cli_option(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from pipl_lint.config import ConfigError, load_config
+
+    cfg = tmp_path / "pipl-lint.toml"
+    cfg.write_text('variants = ["overseas"]\n')
+    assert load_config(cfg).variants == ("overseas",)
+    cfg.write_text("variants = \"overseas\"\n")
+    with pytest.raises(ConfigError):
+        load_config(cfg)
+    root = tmp_path / "app"
+    shutil.copytree(VARIANT_FIXTURES / "flavoured", root)
+    (root / "pipl-lint.toml").write_text('variants = ["overseas"]\n')
+    exe = str(Path(sys.executable).parent / "pipl-lint")
+    from_config = subprocess.run([exe, "check", "--no-cache", "-f", "concise", "."], cwd=root, capture_output=True,
+                                 text=True, timeout=120)
+    assert "EC102" not in from_config.stdout and "EC104" in from_config.stdout
+    from_cli = subprocess.run([exe, "check", "--no-cache", "-f", "concise", "--variant", "china", "."], cwd=root,
+                              capture_output=True, text=True, timeout=120)
+    assert "EC102" in from_cli.stdout and "EC104" not in from_cli.stdout
