@@ -50,6 +50,17 @@ SOURCE_SET_FORMS = [
     (KTS, 'sourceSets { create("pub") { java { setSrcDirs(listOf("src/bugly", "src/amap")) } } }',
      {"pub": {"java": ("src/bugly", "src/amap")}}),
     (KTS, 'sourceSets { getByName("main") { res.srcDirs("res2") } }', {"main": {"res": ("res2",)}}),
+    (GROOVY, "sourceSets['main'].java.srcDirs = ['x']", {"main": {"java": ("x",)}}),
+    (GROOVY, "sourceSets.main { java.srcDirs 'y' }", {"main": {"java": ("y",)}}),
+    (GROOVY, "sourceSets { main { java.srcDirs = [\"${projectDir}/a\", file('b')] } }", {"main": {"java": ("a", "b")}}),
+    (GROOVY, 'sourceSets { debug.assets.srcDirs += files("$projectDir/schemas".toString()) }',
+     {"debug": {"assets": ("schemas",)}}),
+    (GROOVY, "sourceSets { main { jniLibs.srcDirs = ['libs'] } }", {}),
+    (KTS, 'sourceSets.named("main") { java.srcDir("x") }', {"main": {"java": ("x",)}}),
+    (KTS, 'sourceSets { getByName("main").apply { java.srcDirs("q") } }', {"main": {"java": ("q",)}}),
+    (KTS, 'sourceSets["china"].apply { java.srcDirs(listOf("src/bugly")) }', {"china": {"java": ("src/bugly",)}}),
+    (KTS, 'sourceSets.getByName("main").java.setSrcDirs(listOf("w"))', {"main": {"java": ("w",)}}),
+    (KTS, 'sourceSets { getByName("main") { java { srcDir("src/gen") } } }', {"main": {"java": ("src/gen",)}}),
 ]
 
 
