@@ -113,13 +113,16 @@ def run_rules(ctx: Context, rules: Sequence[Rule], config: Config, diags: list[D
     wanted = frozenset(names)
     found: dict[Finding, set[str]] = {}
     internal_error = False
+    groups = scope.manifest_dependency_groups(selected)
+    views: list[tuple[Context, set[str]]] = []
     for rule in sorted(rules, key=lambda r: r.meta.per_variant):  # union rules first: their caches are shared
-        views = [ctx.for_variant(v) for v in selected] if rule.meta.per_variant else [ctx]
-        for view in views:
+        if rule.meta.per_variant and not views:
+            views = [(ctx.for_variant(group[0]), {v.name for v in group}) for group in groups]
+        for view, group_names in views if rule.meta.per_variant else [(ctx, set())]:
             try:
                 for f in rule.check(view):
                     if view.variant is not None:
-                        where = {view.variant.name}
+                        where = set(group_names)
                     else:
                         where = scope.of_finding(f.path, f.span.line, (t.path for t in f.trace)) & wanted
                     found.setdefault(f, set()).update(where)

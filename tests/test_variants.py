@@ -384,3 +384,25 @@ def test_variants_config_key_and_cli_option(tmp_path: Path) -> None:
     from_cli = subprocess.run([exe, "check", "--no-cache", "-f", "concise", "--variant", "china", "."], cwd=root,
                               capture_output=True, text=True, timeout=120)
     assert "EC102" in from_cli.stdout and "EC104" not in from_cli.stdout
+
+
+def test_per_variant_rules_run_once_per_distinct_manifest_and_dependency_set(tmp_path: Path) -> None:
+    from pipl_lint.project.variants import VariantScope
+
+    write(tmp_path, {
+        "build.gradle": "apply plugin: 'com.android.application'\n"
+                        "android { productFlavors { play {}\n huawei {}\n oppo {}\n vivo {} } }\n"
+                        "dependencies { implementation 'a:b:1'\n huaweiImplementation 'com.huawei.hms:push:6'\n"
+                        " debugImplementation 'c:d:1' }\n",
+        "src/main/AndroidManifest.xml": MANIFEST,
+        "src/oppo/AndroidManifest.xml": MANIFEST,
+        "src/vivo/java/V.kt": "class V\n",
+    })
+    (project,) = discover([tmp_path], tmp_path, FileReader(tmp_path)).projects
+    scope = VariantScope(project, lambda p: p.relative_to(tmp_path).as_posix())
+    selected, _ = select(scope.variants)
+    groups = sorted(sorted(v.name for v in g) for g in scope.manifest_dependency_groups(selected))
+    assert groups == [["huaweiRelease"], ["oppoRelease"], ["playRelease", "vivoRelease"]]
+    assert scope.of_file("src/vivo/java/V.kt") == {"vivoDebug", "vivoRelease"}
+    assert scope.of_file("build.gradle", 7) == {"huaweiDebug", "huaweiRelease"}
+    assert scope.of_file("build.gradle", 8) == {"playDebug", "huaweiDebug", "oppoDebug", "vivoDebug"}

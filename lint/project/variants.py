@@ -152,6 +152,7 @@ class VariantScope:
         self.variants: tuple[Variant, ...] = tuple(variants.values())
         self.known_sets = frozenset(s for v in self.variants for s in v.source_sets)
         self.file_sets: dict[str, set[str]] = {}
+        self.manifest_sets: set[str] = set()  # source sets with a manifest (of any module)
         for mod in project.modules:
             for ss in mod.source_sets:
                 if ss.is_test:
@@ -159,6 +160,7 @@ class VariantScope:
                 files = [*ss.sources, *ss.strings, *ss.layouts, *ss.assets]
                 if ss.manifest is not None:
                     files.append(ss.manifest)
+                    self.manifest_sets.add(ss.name)
                 for f in files:
                     self.file_sets.setdefault(rel(f), set()).add(ss.name)
         self.dependency_sets: dict[tuple[str, int], set[str]] = {}
@@ -168,6 +170,18 @@ class VariantScope:
                 for dep in mod.build.dependencies:
                     key = (path, dep.line)
                     self.dependency_sets.setdefault(key, set()).add(configuration_source_set(dep.configuration))
+
+    def manifest_dependency_groups(self, selected: Sequence[Variant]) -> list[list[Variant]]:
+        """The selected variants grouped by what a per-variant rule can see: the source sets, in priority
+        order, that hold a manifest or declare a dependency. Variants of one group merge the same manifests
+        and dependencies, so per-variant rules run once per group (eight store flavours that differ only in
+        code: one run)."""
+        relevant = self.manifest_sets | {s for sets in self.dependency_sets.values() for s in sets}
+        groups: dict[tuple[str, ...], list[Variant]] = {}
+        for v in selected:
+            key = tuple(s for s in v.source_sets if s in relevant)
+            groups.setdefault(key, []).append(v)
+        return list(groups.values())
 
     def _of_sets(self, sets: Iterable[str]) -> frozenset[str]:
         sets = set(sets)
