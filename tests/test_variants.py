@@ -124,6 +124,16 @@ def test_dimensions_times_build_types(path: Path) -> None:
     assert describe(["chinaFreeRelease"], release) == ("chinaFreeRelease",)
 
 
+def test_kts_delegated_flavours_keep_their_dimension() -> None:
+    build = read_build_script(KTS, 'android {\n flavorDimensions += listOf("tier", "market")\n productFlavors {\n'
+                                   ' val china by creating { dimension = "market" }\n'
+                                   ' val free by creating { dimension = "tier" } }\n'
+                                   ' sourceSets { val main by getting { java.srcDir("gen") } } }')
+    assert build.flavor_dimensions == {"china": "market", "free": "tier"}
+    assert [v.name for v in module_variants(build)] == ["freeChinaDebug", "freeChinaRelease"]
+    assert [(d.name, d.java) for d in build.source_dirs] == [("main", ("gen",))]
+
+
 def test_no_flavours_gives_the_build_types() -> None:
     assert [v.name for v in module_variants(None)] == ["debug", "release"]
     single = read_build_script(GROOVY, "android { productFlavors { a {}\n b {} } }")

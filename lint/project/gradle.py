@@ -582,6 +582,11 @@ class _BuildInterpreter:
     def variant_property(self, key: tuple[str, ...], stmt: Statement) -> None:
         if key[:1] != ("android",) or len(key) < 2:
             return
+        if (len(key) == 3 and isinstance(stmt, Assign) and isinstance(stmt.value, Call)
+                and stmt.value.name in _CREATING_DELEGATES and stmt.value.closure):
+            for _context, inner, inner_stmt in _walk(stmt.value.closure):  # `val china by creating { ... }`
+                self.variant_property(key + inner, inner_stmt)
+            return
         if key[1] in ("flavorDimensions", "flavorDimensionList"):
             if isinstance(stmt, Assign):
                 values: list[Value] = [stmt.value]
