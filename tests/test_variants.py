@@ -416,3 +416,14 @@ def test_per_variant_rules_run_once_per_distinct_manifest_and_dependency_set(tmp
     assert scope.of_file("src/vivo/java/V.kt") == {"vivoDebug", "vivoRelease"}
     assert scope.of_file("build.gradle", 7) == {"huaweiDebug", "huaweiRelease"}
     assert scope.of_file("build.gradle", 8) == {"playDebug", "huaweiDebug", "oppoDebug", "vivoDebug"}
+
+
+@pytest.mark.parametrize("fmt", ["github", "gitlab", "checkstyle", "grouped", "concise"])
+def test_variant_label_in_every_text_carrying_format(fmt: str) -> None:
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).parent / "pipl-lint")
+    out = subprocess.run([exe, "check", "--no-cache", "-f", fmt, "."], cwd=VARIANT_FIXTURES / "flavoured",
+                         capture_output=True, text=True, timeout=120)
+    assert "App.onCreate`) [china]" in out.stdout
