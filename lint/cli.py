@@ -94,6 +94,10 @@ def check(
     staged: Annotated[bool, typer.Option("--staged", help="pre-commit mode: PATHS are the staged files; also "
                                          "report what staged deletions and renames break (findings new since "
                                          "HEAD in their projects). Nothing staged: nothing analysed.")] = False,
+    variant: Annotated[list[str] | None, typer.Option("--variant", metavar="NAME", help="Analyse this build "
+                                                      "variant (or every shipped variant of this flavour or build "
+                                                      "type); repeatable (default: every non-debug variant).")]
+    = None,
 ) -> None:
     """Check the Android projects under PATHS."""
     from pipl_lint.commands.check import CheckOptions, run_check
@@ -101,7 +105,8 @@ def check(
     opts = CheckOptions(tuple(paths or ()), format, output, tuple(select or ()), tuple(ignore or ()), fail_on,
                         config, no_cache, quiet, baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                         diff_base=diff_base, show_unused_suppressions=show_unused_suppressions, progress=progress,
-                        lang=lang, staged=staged)
+                        lang=lang, staged=staged,
+                        variants=tuple(variant or ()))
     _run(run_check, opts)
 
 

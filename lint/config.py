@@ -44,6 +44,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("app-category", (str, int), "The app's type among the 39 of "
            "《常见类型移动互联网应用程序必要个人信息范围规定》 (number, English key or Chinese name); enables the "
            "necessary-PI checks.", 'app-category = "news"'),
+    Option("variants", list, "Build variants to analyse: variant names (`chinaRelease`), or a flavour or build "
+           "type standing for every shipped variant that has it (default: every non-debug variant).",
+           'variants = ["china"]'),
     Option("max-file-size", int, "Files larger than this many bytes are skipped with a diagnostic.",
            "max-file-size = 5000000"),
     Option("parse-timeout", (int, float), "Seconds one Kotlin/Java file may take to parse and summarise "
@@ -86,6 +89,7 @@ class Config:
     permission_wrappers: tuple[str, ...] = ()
     require_reason: bool = True
     policy_paths: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
 
     def with_overrides(self, **kw: Any) -> Config:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
@@ -301,4 +305,5 @@ def load_config(path: Path) -> Config:
         permission_wrappers=tuple(flat.get("permissions.wrappers", ())),
         require_reason=bool(flat.get("suppressions.require-reason", True)),
         policy_paths=tuple(flat.get("policy.paths", ())),
+        variants=tuple(flat.get("variants", ())),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import msgspec
@@ -27,6 +27,7 @@ from pipl_lint.model.summary import FileSummary
 from pipl_lint.parse.xml import parse_xml
 from pipl_lint.project.discover import Discovery, Module, Project, discover
 from pipl_lint.project.files import FileReader
+from pipl_lint.project.variants import VariantScope, describe, select
 from pipl_lint.ruleapi import Context, Rule
 from pipl_lint.summaries import Loaded, SummaryStore
 from pipl_lint.suppress import apply_suppressions
@@ -77,11 +78,13 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
                   store: SummaryStore, diags: list[Diagnostic],
                   summaries: list[FileSummary] | None = None) -> Context:
     manifests: list[tuple[Module, Manifest]] = []
+    manifest_sets: dict[str, str] = {}
     for mod in project.modules:
-        for _ss, path in mod.manifests():
+        for ss, path in mod.manifests():
             m = read_manifest(reader, path, mod.namespace, diags)
             if m is not None:
                 manifests.append((mod, m))
+                manifest_sets.setdefault(m.path, ss.name)
     if summaries is None:
         summaries = load_project_sources(project, reader, store, diags).decode(diags)
     index = ProgramIndex(summaries)
@@ -89,7 +92,54 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
                   _resources(project, reader, diags), reader.rel)
     ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
                   if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
+    ctx.manifest_sets = manifest_sets
     return ctx
+
+
+def run_rules(ctx: Context, rules: Sequence[Rule], config: Config, diags: list[Diagnostic],
+              rel_root: str) -> tuple[list[Finding], bool]:
+    """Every rule on one project, per variant (docs/architecture.md, Variants): rules read the union of
+    the variants' code once; a finding is kept for the selected variants that contain its file, its trace
+    and its dependency, and rules marked `per_variant` run again on each selected variant's manifests and
+    dependencies. A finding that holds for some selected variants only is labelled with them."""
+    scope = VariantScope(ctx.project, ctx.rel)
+    selected, unknown = select(scope.variants, config.variants)
+    if unknown:
+        diags.append(Diagnostic(rel_root, f"no variant named {', '.join(unknown)} (known: "
+                                f"{', '.join(v.name for v in scope.variants)[:500]}); analysing "
+                                f"{', '.join(v.name for v in selected)[:500]}"))
+    ctx.variant_sets, ctx.selected = scope.known_sets, selected
+    names = [v.name for v in selected]
+    wanted = frozenset(names)
+    found: dict[Finding, set[str]] = {}
+    internal_error = False
+    groups = scope.manifest_dependency_groups(selected)
+    views: list[tuple[Context, set[str]]] = []
+    for rule in sorted(rules, key=lambda r: r.meta.per_variant):  # union rules first: their caches are shared
+        if rule.meta.per_variant and not views:
+            views = [(ctx.for_variant(group[0]), {v.name for v in group}) for group in groups]
+        for view, group_names in views if rule.meta.per_variant else [(ctx, set())]:
+            try:
+                for f in rule.check(view):
+                    if view.variant is not None:
+                        where = set(group_names)
+                    else:
+                        where = scope.of_finding(f.path, f.span.line, (t.path for t in f.trace)) & wanted
+                    found.setdefault(f, set()).update(where)
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others
+                internal_error = True
+                tb = traceback.extract_tb(exc.__traceback__)[-1]
+                diags.append(Diagnostic(
+                    rel_root, f"internal error in rule {rule.meta.id} ({rule.meta.name}): {type(exc).__name__}: "
+                    f"{exc} at {Path(tb.filename).name}:{tb.lineno}"))
+                break
+    out: list[Finding] = []
+    for f, where in found.items():
+        if not where:
+            continue  # only in variants that are not analysed (debug-only code, an unselected flavour)
+        label = () if where == wanted else describe(where, selected)
+        out.append(replace(f, variants=label) if label else f)
+    return out, internal_error
 
 
 class _RunPayload(msgspec.Struct, array_like=True):
@@ -208,17 +258,8 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         summaries = sources.decode(result.diagnostics)
         ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries)
         result.contexts.append(ctx)
-        produced: list[Finding] = []
-        for rule in own_rules:
-            try:
-                produced += list(rule.check(ctx))
-            except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others
-                result.internal_error = True
-                where = traceback.extract_tb(exc.__traceback__)[-1]
-                result.diagnostics.append(Diagnostic(
-                    reader.rel(project.root) or ".",
-                    f"internal error in rule {rule.meta.id} ({rule.meta.name}): {type(exc).__name__}: {exc} "
-                    f"at {Path(where.filename).name}:{where.lineno}"))
+        produced, failed = run_rules(ctx, own_rules, own, result.diagnostics, reader.rel(project.root) or ".")
+        result.internal_error |= failed
         kept, suppressed, notes = apply_suppressions(produced, ctx)
         result.findings += kept
         result.suppressed += suppressed

@@ -86,6 +86,9 @@ class Finding:
     edits: tuple[Edit, ...] = field(default=(), compare=False)
     # The message and fix in other languages (English is canonical: fingerprints never change with it).
     translations: tuple[Translation, ...] = field(default=(), compare=False)
+    # The analysed variants the finding holds for, when not all of them (`china`, `chinaRelease`); empty:
+    # every analysed variant. Not part of the identity: one problem is one finding whatever its variants.
+    variants: tuple[str, ...] = field(default=(), compare=False)
 
     def localized(self, lang: str) -> Finding:
         """This finding with its message and fix in `lang` (same fingerprint)."""
@@ -103,6 +106,11 @@ class Finding:
         """Stable id: rule + path + anchor (or message), never a line number."""
         basis = "\x1f".join((self.rule, self.path, self.anchor or self.message))
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def variant_label(self) -> str:
+        """` [china, chinaPaidRelease]` when the finding holds for some analysed variants only; else ``""``."""
+        return f" [{', '.join(self.variants)}]" if self.variants else ""
 
     def touches(self, paths: frozenset[str]) -> bool:
         """True when the finding sits in, or its trace passes through, one of `paths`."""

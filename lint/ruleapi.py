@@ -7,6 +7,7 @@ Why is this bad? / Example / Use instead / Fix safety / Limitations / References
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -29,6 +30,7 @@ from pipl_lint.model.resources import Resources
 from pipl_lint.model.summary import Site
 from pipl_lint.project.discover import Module, Project
 from pipl_lint.project.gradle import Dependency
+from pipl_lint.project.variants import Variant, configuration_source_set
 
 RULE_ID = re.compile(r"^[A-Z]{2}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
@@ -48,6 +50,9 @@ class RuleMeta:
     references: tuple[str, ...]  # regulation / policy citations ("PIPL Art. 13", "191号文 三.1")
     since: str = "0.1.0"
     fixable: bool = False
+    # Run once per analysed variant instead of once on the union of all variants: rules whose verdict
+    # depends on the variant's merged manifest or dependencies (see docs/architecture.md, Variants).
+    per_variant: bool = False
     # Named English templates of the rule's messages and specific fixes (`ctx.say`, `ctx.fix_text`); their
     # Chinese renderings live in rules/data/i18n/zh.toml under the rule id.
     messages: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -126,6 +131,29 @@ class Context:
         self.apis = ApiMatcher(index, catalog)
         self.sdk_calls = SdkMatcher(index, catalog)
         self.merged: list[tuple[Module, Manifest]] = []  # build-output merged manifests, when present
+        self.manifest_sets: dict[str, str] = {}  # manifest path -> its source set's name
+        self.variant: Variant | None = None  # set on the per-variant views (`for_variant`)
+        self.variant_sets: frozenset[str] = frozenset()  # source-set names some variant of the project has
+        self.selected: tuple[Variant, ...] = ()  # the analysed variants (empty: no variant information)
+
+    def for_variant(self, variant: Variant) -> Context:
+        """A view of this context restricted to one variant: its manifests and dependencies. Everything
+        computed on the union (index, consent model, reachability) is shared, not recomputed."""
+        view = copy.copy(self)
+        for name in ("sdks", "permission_usage"):  # the variant's own dependencies and manifests
+            view.__dict__.pop(name, None)
+        view.variant = variant
+        return view
+
+    def in_variant(self, source_set: str) -> bool:
+        """Whether a source set (of any module) is part of the current variant (of some analysed variant,
+        on the union). A name no variant has
+        (an unused or unrecognised folder) counts as everywhere: over-reading beats a silent miss."""
+        if source_set not in self.variant_sets:
+            return True
+        if self.variant is None:  # the union: in some analysed variant
+            return not self.selected or any(source_set in v.source_sets for v in self.selected)
+        return source_set in self.variant.source_sets
 
     # --- manifests and modules -------------------------------------------------------------------------
     @property
@@ -136,6 +164,26 @@ class Context:
         """Manifests of application modules (and of manifest-only projects), main source sets first."""
         apps = [m for mod, m in self.module_manifests if mod.is_application]
         return sorted(apps, key=lambda m: "/src/main/" not in f"/{m.path}")
+
+    def variant_manifests(self) -> list[Manifest]:
+        """The manifests the current variant merges, highest priority first (Android's merger: the app's
+        variant > build type > flavour combination > flavours in dimension order > main, then the library
+        modules' in the same order). Without a variant: every shipped manifest (no debug or test) of some
+        analysed variant, variant-specific ones before main, the app's before the libraries'."""
+        order = self.variant.source_sets if self.variant is not None else ()
+
+        def rank(item: tuple[Module, Manifest]) -> tuple[bool, float]:
+            mod, m = item
+            name = self.manifest_sets.get(m.path, "main")
+            if self.variant is None:
+                return (not mod.is_application, float(name == "main"))
+            return (not mod.is_application,
+                    order.index(name) if name in order else len(order) - 1.5)  # unknown sets: just above main
+
+        chosen = [(mod, m) for mod, m in self.module_manifests
+                  if self.in_variant(name := self.manifest_sets.get(m.path, "main"))
+                  and (self.variant is not None or name != "debug")]
+        return [m for _mod, m in sorted(chosen, key=rank)]
 
     def app_modules(self) -> list[Module]:
         return [m for m in self.project.modules if m.is_application]
@@ -158,6 +206,8 @@ class Context:
             if mod.build is not None:
                 path = self.rel(mod.build.path)
                 for dep in mod.build.dependencies:
+                    if not self.in_variant(configuration_source_set(dep.configuration)):
+                        continue
                     if not dep.group or dep.configuration.lower().startswith(("test", "androidtest", "classpath",
                                                                              "kapt", "ksp", "annotation")):
                         continue

@@ -54,6 +54,7 @@ class CheckOptions:
     progress: bool | None = None  # None: on when stderr is a terminal
     lang: str | None = None  # zh | en; None: from the locale
     staged: bool = False  # pre-commit: also what the staged deletions and renames break (commands/staged.py)
+    variants: tuple[str, ...] = ()  # --variant: overrides the config's `variants`
 
 
 def scan_root_for(paths: tuple[Path, ...]) -> Path:
@@ -83,7 +84,9 @@ def resolve_configs(opts: CheckOptions, scan_root: Path, **more: object) -> tupl
     if opts.select:
         overrides["select"] = _split(opts.select)
     if opts.ignore:
-        overrides["ignore"] = _split(opts.ignore)
+        overrides["ignore"] = _split(opts.ignore)  # added to each project's own (see Configs)
+    if opts.variants:
+        overrides["variants"] = _split(opts.variants)
     if opts.fail_on:
         try:
             overrides["fail_on"] = Severity.parse(opts.fail_on)

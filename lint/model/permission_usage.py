@@ -150,6 +150,7 @@ class PermissionUsage:
         self.declarations: list[Declaration] = list(declarations)
         self.removed_names: frozenset[str] = frozenset(removed)
         self.min_sdk = min_sdk
+        self.in_scope: Callable[[str], bool] = lambda _source_set: True  # source set in the analysed variant(s)
         self._merges = merges
         self._by_name: dict[str, list[Use]] = {}
         for use in self.all_uses:
@@ -168,12 +169,14 @@ class PermissionUsage:
         uses += _sdk_uses(src)
         declarations = list(_declarations(src))
         removed = {d.name for d in declarations if d.entry.removed and d.module.is_application
-                   and not d.merged and not d.is_debug}
+                   and not d.merged and not d.is_debug and _in_every_variant(src, d.source_set)}
         merges: dict[str, list[SdkDependency]] = {}
         for found in src.sdks:
             for name in src.catalog.sdk(found.sdk_id).merged_permissions:
                 merges.setdefault(name, []).append(found)
-        return cls(uses, declarations, removed, merges, src.min_sdk())
+        usage = cls(uses, declarations, removed, merges, src.min_sdk())
+        usage.in_scope = getattr(src, "in_variant", usage.in_scope)
+        return usage
 
     # --- questions -------------------------------------------------------------------------------------
     def uses(self, name: str) -> list[Use]:
@@ -342,6 +345,19 @@ def _declarations(src: UsageSources) -> Iterator[Declaration]:
         variant = _variant_of(manifest.path)
         for entry in manifest.permissions:
             yield Declaration(mod, manifest, entry, variant, merged=True)
+
+
+def _in_every_variant(src: UsageSources, source_set: str) -> bool:
+    """Whether a `tools:node="remove"` in this source set's manifest counts: on a per-variant view, when the
+    variant has the source set; on the union, only when every analysed variant has it (a flavour's removal
+    does not remove the permission from the other flavours)."""
+    known = getattr(src, "variant_sets", frozenset())
+    if source_set not in known:
+        return True
+    variant = getattr(src, "variant", None)
+    if variant is not None:
+        return source_set in variant.source_sets
+    return all(source_set in v.source_sets for v in getattr(src, "selected", ()))
 
 
 def _source_set_of(src: UsageSources, mod: Module, manifest: Manifest) -> str:

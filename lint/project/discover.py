@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipl_lint.findings import Diagnostic
 from pipl_lint.project.files import FileReader, printable
-from pipl_lint.project.gradle import BuildScript, Settings, read_build_script, read_settings
+from pipl_lint.project.gradle import BuildScript, Settings, SourceDirs, read_build_script, read_settings
 from pipl_lint.project.version_catalog import VersionCatalog, read_version_catalog
 
 SETTINGS_FILES = ("settings.gradle.kts", "settings.gradle")
@@ -66,9 +66,14 @@ class Module:
                 yield ss, ss.manifest
 
     def sources(self) -> Iterator[Path]:
+        """Every shipped source file once (a folder may belong to several source sets)."""
+        seen: set[Path] = set()
         for ss in self.source_sets:
             if not ss.is_test:
-                yield from ss.sources
+                for p in ss.sources:
+                    if p not in seen:
+                        seen.add(p)
+                        yield p
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +164,49 @@ def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
                      tuple(sources), tuple(strings), tuple(layouts), tuple(assets))
 
 
+def _declared_dir(module_dir: Path, written: str) -> Path:
+    """A `sourceSets` path: relative to the module, absolute, or `$rootDir/...` (the nearest folder
+    above the module with a settings file)."""
+    if written.startswith("$rootDir/"):
+        root = next((d for d in (module_dir, *module_dir.parents) if any((d / s).is_file() for s in SETTINGS_FILES)),
+                    module_dir)
+        return root / written[len("$rootDir/") :]
+    return module_dir / written
+
+
+def _with_declared(ss: SourceSet | None, dirs: SourceDirs, module_dir: Path, walker: Walker) -> SourceSet:
+    """A source set extended with the folders its `sourceSets { name { ... } }` block adds (every form adds;
+    `manifest.srcFile` replaces the conventional manifest when the file exists)."""
+    sources = list(ss.sources) if ss else []
+    strings = list(ss.strings) if ss else []
+    layouts = list(ss.layouts) if ss else []
+    assets = list(ss.assets) if ss else []
+    manifest = ss.manifest if ss else None
+    for written in dirs.java:
+        base = _declared_dir(module_dir, written)
+        if walker.is_dir(base) and not walker.excluded(base):
+            for d, _dirs, files in walker.walk(base):
+                sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
+    for written in dirs.res:
+        res = _declared_dir(module_dir, written)
+        if walker.is_dir(res):
+            for d in sorted(res.iterdir()):
+                if d.name.startswith("values") and (d / "strings.xml").is_file():
+                    strings.append(d / "strings.xml")
+                elif d.name.startswith("layout") and walker.is_dir(d):
+                    layouts += sorted(p for p in d.iterdir() if p.suffix == ".xml" and not walker.excluded(p))
+    for written in dirs.assets:
+        base = _declared_dir(module_dir, written)
+        if walker.is_dir(base):
+            for d, _dirs, files in walker.walk(base):
+                assets += [d / f for f in files]
+    for written in dirs.manifests:
+        path = _declared_dir(module_dir, written)
+        if path.is_file() and walker.inside(path) and not walker.excluded(path):
+            manifest = path
+    return SourceSet(dirs.name, manifest, *(tuple(dict.fromkeys(x)) for x in (sources, strings, layouts, assets)))
+
+
 def _merged_manifests(module_dir: Path, walker: Walker) -> tuple[Path, ...]:
     inter = module_dir / "build" / "intermediates"
     found: list[Path] = []
@@ -183,6 +231,13 @@ def _module(name: str, module_dir: Path, build: BuildScript | None, walker: Walk
         for ss_dir in sorted(src.iterdir()):
             if ss_dir.is_dir() and not ss_dir.is_symlink() and not walker.excluded(ss_dir):
                 sets.append(_source_set(ss_dir, walker))
+    for dirs in build.source_dirs if build is not None else ():
+        at = next((i for i, ss in enumerate(sets) if ss.name == dirs.name), None)
+        extended = _with_declared(sets[at] if at is not None else None, dirs, module_dir, walker)
+        if at is None:
+            sets.append(extended)
+        else:
+            sets[at] = extended
     return Module(name, module_dir, build, tuple(sets), _merged_manifests(module_dir, walker),
                   _jars(module_dir, walker))
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +48,7 @@ __all__ = [
     "BuildScript",
     "Dependency",
     "Settings",
+    "SourceDirs",
     "parse_gradle_script",
     "read_build_script",
     "read_settings",
@@ -111,6 +112,9 @@ _VARIABLE_SCOPES = frozenset(
     {("buildscript",), ("ext",), ("buildscript", "ext"), ("dependencies",), ("buildscript", "dependencies")}
 )
 _MAX_RESOLVE_DEPTH = 16
+# `sourceSets { x { <kind>.<setter> ... } }`: which folders a statement adds.
+_SOURCE_KINDS = {"java": "java", "kotlin": "java", "res": "res", "assets": "assets", "manifest": "manifests"}
+_DIR_SETTERS = frozenset({"srcDirs", "srcDir", "setSrcDirs", "srcFile", "setSrcFile"})
 _INTERPOLATION = re.compile(r"(?<!\\)\$(?:\{([^{}]*)\}|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 
@@ -137,6 +141,19 @@ class Dependency:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceDirs:
+    """Folders a ``sourceSets { <name> { ... } }`` block adds to a source set, as written (relative to the
+    module folder, or starting with ``$rootDir/`` for the project root). Every form adds: the conventional
+    ``src/<name>/java`` folders are read too (over-reading beats a silent miss)."""
+
+    name: str  # main, a flavour, a build type, a variant ...
+    java: tuple[str, ...]  # java.srcDirs / kotlin.srcDirs / srcDir / setSrcDirs / += ...
+    res: tuple[str, ...]
+    assets: tuple[str, ...]
+    manifests: tuple[str, ...]  # manifest.srcFile
+
+
+@dataclass(frozen=True, slots=True)
 class BuildScript:
     path: Path
     plugins: tuple[str, ...]
@@ -151,6 +168,14 @@ class BuildScript:
     build_types: tuple[str, ...]
     dependencies: tuple[Dependency, ...]
     errors: tuple[ParseError, ...]
+    # Flavour -> its dimension (as declared; "" when none), the declared dimensions in priority order,
+    # and the folders the `sourceSets` blocks add (see lint/project/variants.py).
+    flavor_dimensions: dict[str, str] = field(default_factory=dict)
+    dimensions: tuple[str, ...] = ()
+    source_dirs: tuple[SourceDirs, ...] = ()
+    # Build types that produce debuggable builds: `debug`, and those with `debuggable true` or `initWith debug`
+    # (unless they set `debuggable false`). Their variants do not ship.
+    debuggable_build_types: tuple[str, ...] = ("debug",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,6 +459,20 @@ def _coordinates(notation: str) -> tuple[str | None, str | None, str | None]:
     return group, name, version
 
 
+def _module_relative(path: str) -> str:
+    """``$projectDir/x`` → ``x``; ``${rootDir}/x`` → ``$rootDir/x``; other paths as written."""
+    path = path.strip().replace("\\", "/")
+    for prefix in ("$projectDir/", "${projectDir}/", "${project.projectDir}/", "$project.projectDir/",
+                   "${projectDir.path}/", "${projectDir.absolutePath}/"):
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    for prefix in ("$rootDir/", "${rootDir}/", "${rootProject.projectDir}/", "$rootProject.projectDir/",
+                   "${rootDir.path}/", "${rootDir.absolutePath}/"):
+        if path.startswith(prefix):
+            return "$rootDir/" + path[len(prefix) :]
+    return path
+
+
 def _project_path(path: str) -> str:
     path = path.strip()
     return path if path.startswith(":") else f":{path}"
@@ -452,6 +491,11 @@ class _BuildInterpreter:
         self.build_types: list[str] = []
         self.dependencies: list[Dependency] = []
         self.android_target = False
+        self.flavor_dimensions: dict[str, str] = {}
+        self.dimensions: list[str] = []
+        self.source_dirs: dict[str, dict[str, list[str]]] = {}
+        self.debuggable: dict[str, bool] = {"debug": True}  # build type -> debuggable (declared or inherited)
+        self.explicit_debuggable: set[str] = set()
 
     # plugins
 
@@ -532,6 +576,91 @@ class _BuildInterpreter:
         name = key[2]
         if declared and name not in _NOT_CONTAINER_ELEMENTS and name not in target:
             target.append(name)
+
+    # variants: flavour dimensions and source sets
+
+    def variant_property(self, key: tuple[str, ...], stmt: Statement) -> None:
+        if key[:1] != ("android",) or len(key) < 2:
+            return
+        if (len(key) == 3 and isinstance(stmt, Assign) and isinstance(stmt.value, Call)
+                and stmt.value.name in _CREATING_DELEGATES and stmt.value.closure):
+            for _context, inner, inner_stmt in _walk(stmt.value.closure):  # `val china by creating { ... }`
+                self.variant_property(key + inner, inner_stmt)
+            return
+        if key[1] in ("flavorDimensions", "flavorDimensionList"):
+            if isinstance(stmt, Assign):
+                values: list[Value] = [stmt.value]
+            elif len(key) == 2 or key[2] in ("plusAssign", "add", "addAll"):
+                values = list(stmt.positional)
+            else:
+                return
+            for name in self.strings(values):
+                if name not in self.dimensions:
+                    self.dimensions.append(name)
+        elif key[1] == "productFlavors" and len(key) == 4 and key[3] in ("dimension", "flavorDimension"):
+            ok, value = _single_value(stmt)
+            name = self.r.string(value) if ok else None
+            if name and key[2] not in _NOT_CONTAINER_ELEMENTS:
+                self.flavor_dimensions[key[2]] = name
+        elif key[1] == "sourceSets" and len(key) >= 5 and key[2] not in _NOT_CONTAINER_ELEMENTS:
+            self.source_set_property(key[2], key[3:], stmt)
+        elif key[1] == "buildTypes" and len(key) == 4 and key[2] not in _NOT_CONTAINER_ELEMENTS:
+            self.build_type_property(key[2], key[3], stmt)
+
+    def build_type_property(self, name: str, prop: str, stmt: Statement) -> None:
+        """``debuggable true`` / ``isDebuggable = true`` / ``initWith debug`` / ``initWith(getByName("debug"))``."""
+        ok, value = _single_value(stmt)
+        if not ok:
+            return
+        if prop in ("debuggable", "isDebuggable"):
+            resolved = self.r.resolve(value)
+            if isinstance(resolved, bool):
+                self.debuggable[name] = resolved
+                self.explicit_debuggable.add(name)
+        elif prop == "initWith" and name not in self.explicit_debuggable:
+            source = None
+            if isinstance(value, Ref):
+                source = value.path.rsplit(".", 1)[-1]
+            elif isinstance(value, Call) and value.name in _CONTAINER_METHODS:
+                source = self.r.string(value.positional[0]) if value.positional else None
+            if source is not None:
+                self.debuggable[name] = self.debuggable.get(source, False)
+
+    def source_set_property(self, name: str, rest: tuple[str, ...], stmt: Statement) -> None:
+        """``java.srcDirs = [...]``, ``java.srcDir 'x'``, ``kotlin.setSrcDirs(listOf(...))``,
+        ``srcDirs += ...``, ``manifest.srcFile '...'``, ``res.srcDirs(...)`` in a source set's block."""
+        kind = _SOURCE_KINDS.get(rest[0])
+        setter = rest[1] if len(rest) > 1 else ""
+        if kind is None or setter not in _DIR_SETTERS or len(rest) > 3:
+            return
+        if len(rest) == 3 and rest[2] not in ("plusAssign", "add", "addAll"):
+            return
+        values: list[Value] = [stmt.value] if isinstance(stmt, Assign) else list(stmt.positional)
+        found = self.source_dirs.setdefault(name, {})
+        bucket = found.setdefault(kind, [])
+        for path in self.strings(values):
+            if path not in bucket:
+                bucket.append(path)
+
+    def strings(self, values: list[Value], depth: int = 0) -> Iterator[str]:
+        """The paths / names in ``'a'``, ``['a', 'b']``, ``listOf(...)``, ``file('a')``, ``files(...)``,
+        ``"$projectDir/a"``; unresolvable values are skipped."""
+        for value in values:
+            if depth > 8:
+                return
+            if isinstance(value, Ref):
+                value = self.r.resolve(value)
+            if isinstance(value, ListValue):
+                yield from self.strings(list(value.items), depth + 1)
+            elif isinstance(value, Call) and value.name in ("file", "files", "File", "layout", "dir"):
+                yield from self.strings([v for v in value.positional if not isinstance(v, Ref)][-1:]
+                                        if value.name != "files" else list(value.positional), depth + 1)
+            elif isinstance(value, Call) and value.name in ("listOf", "setOf", "arrayOf"):
+                yield from self.strings(list(value.positional), depth + 1)
+            else:
+                text = self.r.string(value)
+                if text:
+                    yield _module_relative(text)
 
     # dependencies
 
@@ -692,6 +821,7 @@ class _BuildInterpreter:
                 self.call(context, key, stmt)
             self.android_property(key, stmt)
             self.container_element(key, stmt)
+            self.variant_property(key, stmt)
 
     def call(self, context: tuple[str, ...], key: tuple[str, ...], stmt: Call) -> None:
         if context == ("plugins",) and not stmt.receiver:
@@ -741,6 +871,14 @@ def read_build_script(
         build_types=tuple(interpreter.build_types),
         dependencies=tuple(interpreter.dependencies),
         errors=tuple(errors),
+        flavor_dimensions=dict(interpreter.flavor_dimensions),
+        debuggable_build_types=tuple(b for b, on in interpreter.debuggable.items() if on),
+        dimensions=tuple(interpreter.dimensions),
+        source_dirs=tuple(
+            SourceDirs(name, tuple(kinds.get("java", ())), tuple(kinds.get("res", ())),
+                       tuple(kinds.get("assets", ())), tuple(kinds.get("manifests", ())))
+            for name, kinds in interpreter.source_dirs.items()
+        ),
     )
 
 

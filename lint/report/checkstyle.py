@@ -25,7 +25,7 @@ def render(report: Report) -> str:
     for f in report.findings:
         by_file.setdefault(f.path, []).append(
             f"    <error line={_attr(f.span.line)} column={_attr(f.span.column)} "
-            f"severity={_attr(SEVERITIES[f.severity])} message={_attr(f'{f.message} (fix: {f.fix})')} "
+            f"severity={_attr(SEVERITIES[f.severity])} message={_attr(f'{f.message}{f.variant_label} (fix: {f.fix})')} "
             f"source={_attr(f'pipl-lint.{f.rule}.{f.name}')}/>")
     for d in report.diagnostics:
         by_file.setdefault(d.path, []).append(

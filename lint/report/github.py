@@ -34,7 +34,7 @@ def annotation(f: Finding) -> str:
         props["col"] = s.column
         props["endColumn"] = s.end_column
     props["title"] = f"{f.rule} {f.name}"
-    body = f"{f.message}\nfix: {f.fix}"
+    body = f"{f.message}{f.variant_label}\nfix: {f.fix}"
     if f.trace:
         body += "\npath: " + " → ".join(f"{t.path}:{t.line}" for t in f.trace)
     return command(COMMANDS[f.severity], body, **props)

@@ -18,7 +18,7 @@ SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.IN
 
 
 def issue(f: Finding, fingerprint: str) -> dict[str, Any]:
-    body = f"{f.message}\n\n**Fix:** {f.fix}"
+    body = f"{f.message}{f.variant_label}\n\n**Fix:** {f.fix}"
     if f.trace:
         body += "\n\n**Path:**\n" + "\n".join(f"{i + 1}. `{t.path}:{t.line}` {t.note}" for i, t in enumerate(f.trace))
     if f.references:
@@ -26,7 +26,7 @@ def issue(f: Finding, fingerprint: str) -> dict[str, Any]:
     return {
         "type": "issue",
         "check_name": f"{f.rule} {f.name}",
-        "description": f"{f.rule} {f.message}",
+        "description": f"{f.rule} {f.message}{f.variant_label}",
         "content": {"body": body},
         "categories": ["Security"],
         "severity": SEVERITIES[f.severity],

@@ -34,7 +34,7 @@ def render(report: Report) -> str:
         where = f"{f.span.line}:{f.span.column}"
         by_file.setdefault(f.path, []).append(
             f"  {where:<9} {_paint(f'{f.severity!s:<7}', COLORS[f.severity], c)} {_paint(f.rule, BOLD, c)}  "
-            f"{f.message}")
+            f"{f.message}{f.variant_label}")
     for d in report.diagnostics:
         by_file.setdefault(d.path, []).append(
             f"  {f'{d.line}:{d.column}' if d.line else '-':<9} {_paint('note   ', DIM, c)} could not analyse fully: "
@@ -49,7 +49,7 @@ def render(report: Report) -> str:
 
 
 def render_concise(report: Report) -> str:
-    lines = [f"{f.path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}"
+    lines = [f"{f.path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}{f.variant_label}"
              for f in report.findings]
     lines += [f"{d.path}:{d.line}:{d.column}: note could not analyse fully: {d.message}" for d in report.diagnostics]
     lines.append(_summary(report))

@@ -25,6 +25,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "references": list(f.references),
         "trace": [{"path": s.path, "line": s.line, "note": s.note} for s in f.trace],
         "fingerprint": f.fingerprint,
+        "variants": list(f.variants),
     }
 
 

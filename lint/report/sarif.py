@@ -115,6 +115,8 @@ def result(f: Finding, rule_index: dict[str, int], suppression: str | None = Non
         "properties": {"name": f.name, "category": f.category.value, "fix": f.fix,
                        "references": list(f.references)},
     }
+    if f.variants:
+        out["properties"]["variants"] = list(f.variants)
     if f.rule in rule_index:
         out["ruleIndex"] = rule_index[f.rule]
     if f.trace:

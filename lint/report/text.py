@@ -17,7 +17,8 @@ def _paint(text: str, code: str, on: bool) -> str:
 def render_finding(f: Finding, report: Report) -> list[str]:
     c = report.color
     head = (f"{_paint(f'{f.path}:{f.span.line}:{f.span.column}:', BOLD, c)} "
-            f"{_paint(str(f.severity), COLORS[f.severity], c)} {_paint(f.rule, BOLD, c)} [{f.name}] {f.message}")
+            f"{_paint(str(f.severity), COLORS[f.severity], c)} {_paint(f.rule, BOLD, c)} [{f.name}] {f.message}"
+            f"{f.variant_label}")
     out = [head]
     src = report.source_line(f.path, f.span.line)
     if src is not None:

@@ -17,23 +17,27 @@ def path_notes(reached: Reached, state: SiteState) -> Msg:
 
 
 def app_meta_data(ctx: object) -> dict[str, tuple[str | None, object]]:
-    """`<meta-data>` under `<application>` in the app modules' manifests, except debug/test variants:
-    name -> (value, element). The main manifest wins over flavour manifests."""
+    """`<meta-data>` under `<application>` as the variant's merged manifest has it: name -> (value, element).
+    Android's priority: the variant's build-type manifest over its flavours' over main (`ctx.variant_manifests`);
+    a higher-priority `tools:node="remove"` (or `removeAll`) drops the element, `replace`/`merge` keep the
+    higher-priority value, as without a marker."""
     out: dict[str, tuple[str | None, object]] = {}
-    for m in ctx.app_manifests():
-        if "/src/debug/" in f"/{m.path}" or "/src/test" in f"/{m.path}":
-            continue
+    decided: set[str] = set()
+    for m in ctx.variant_manifests():
         for md in m.meta_data():
-            if md.tools_node == "remove":
+            if md.name in decided:
                 continue
-            out.setdefault(md.name, (md.value if md.value is not None else md.resource, md.element))
+            decided.add(md.name)
+            if md.tools_node in ("remove", "removeAll"):
+                continue
+            out[md.name] = (md.value if md.value is not None else md.resource, md.element)
     return out
 
 
 def removed_components(ctx: object) -> set[str]:
-    """Components the app removes from the merged manifest with `tools:node="remove"`."""
+    """Components the variant removes from the merged manifest with `tools:node="remove"`."""
     out: set[str] = set()
-    for m in ctx.app_manifests():
+    for m in ctx.variant_manifests():
         for c in m.components:
             if c.removed:
                 out.add(c.cls)

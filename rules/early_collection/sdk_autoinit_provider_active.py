@@ -54,6 +54,7 @@ META = RuleMeta(
     fix=('Disable the SDK\'s auto-init switch or remove its provider with tools:node="remove", then initialise '
          "after consent"),
     references=("191号文 三.1", "191号文 五.1", "PIPL Art. 13"),
+    per_variant=True,
     messages={"self-start": "{sdk} ({coordinate}) starts itself through `{provider}` before the app runs"},
     fixes={
         "switch-or-remove": "Set {switch} or remove `{provider}` with `tools:node=\"remove\"` and initialise {sdk} "

@@ -35,7 +35,10 @@ collection after consent, or the SDK stays off.
 
 ## Limitations
 Only SDKs found in Gradle dependencies (or `libs/` jars) and listed with manifest switches in
-`rules/data/sdks.toml` are checked. Debug-only manifests are ignored; flavour manifests count.
+`rules/data/sdks.toml` are checked. Checked per shipped variant on the variant's manifests in Android's merge priority
+(build type > flavour > main; `tools:node="remove"` honoured) and its dependencies; debug-only manifests
+and dependencies do not ship. Only a master switch (one that stops the SDK's self-start) counts as
+"collection off"; a sub-switch such as `google_analytics_adid_collection_enabled=false` does not.
 
 ## References
 - 191号文 三.1, 五.1
@@ -61,6 +64,7 @@ META = RuleMeta(
     fix="Add the SDK's collection switch with its safe value under <application>, and enable collection after consent",
     references=("191号文 三.1", "191号文 五.1", "PIPL Art. 13", "Google Play User Data policy"),
     fixable=True,
+    per_variant=True,
     messages={
         "unsafe-value": "{sdk}: `{flag}` is `{value}`; set it to `{safe}`",
         "on-at-launch": "{sdk} ({coordinate}, {where}) collects from first launch: none of {names} is set",
@@ -82,13 +86,17 @@ def check(ctx: Context) -> Iterator[Finding]:
         seen.add(found.sdk_id)
         sdk = ctx.catalog.sdk(found.sdk_id)
         gating = [f for f in sdk.manifest_flags if f.default_enabled]
-        if gating and any(meta.get(f.name, (None,))[0] == f.safe for f in gating):
+        # Only a master switch (one that stops the SDK's self-start, or the only switch) turns all collection
+        # off; a sub-switch such as `google_analytics_adid_collection_enabled=false` does not.
+        masters = {n for p in sdk.autoinit_providers for n in p.disabled_by} or {f.name for f in gating}
+        if gating and any(meta.get(f.name, (None,))[0] == f.safe for f in sdk.manifest_flags if f.name in masters):
             gating = []  # collection is off at launch
+        gating = [f for f in gating if meta.get(f.name, (None,))[0] != f.safe]  # name only what is still on
         unsafe = [(f, meta[f.name]) for f in sdk.manifest_flags
                   if f.name in meta and meta[f.name][0] is not None and meta[f.name][0] != f.safe
                   and not f.default_enabled]
         for flag, (value, element) in unsafe:
-            manifest = next(m for m in ctx.app_manifests() if element in list(m.root.iter()))
+            manifest = next(m for m in ctx.variant_manifests() if element in list(m.root.iter()))
             yield ctx.finding(
                 META, manifest.path, ctx.element_span(element),
                 ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),

@@ -216,8 +216,10 @@ def app_uses(usage: PermissionUsage, name: str) -> list[Use]:
 
 
 def source_declared(usage: PermissionUsage, name: str) -> bool:
-    """Declared (or removed) in one of the project's own manifests."""
-    return any(d.name == name and not d.merged for d in usage.declarations)
+    """Declared in one of the project's own manifests of the analysed variant(s), or removed from every
+    analysed variant (a removal in one flavour's or a debug manifest leaves the permission in the others)."""
+    return any(d.name == name and not d.merged and usage.in_scope(d.source_set)
+               and (not d.entry.removed or usage.removed(name)) for d in usage.declarations)
 
 
 # --- store restrictions (permission-store-restricted owns these declarations) -----------------------------------
@@ -365,7 +367,7 @@ def legacy_bound(ctx: Context, decl: Declaration) -> Bound | None:
 
 def _legacy_storage(ctx: Context) -> bool:
     return any(m.application is not None and m.application.attrs.get("android:requestLegacyExternalStorage") == "true"
-               for m in ctx.app_manifests())
+               for m in ctx.variant_manifests())  # shipped manifests only
 
 
 # --- startup ---------------------------------------------------------------------------------------------------

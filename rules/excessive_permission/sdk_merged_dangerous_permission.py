@@ -74,6 +74,7 @@ META = RuleMeta(
     references=("191号文 二.1", "191号文 四.1", "191号文 五.1", "164号 (一)", "GB/T 43435-2023",
                 "Google Play advertising ID policy"),
     fixable=True,
+    per_variant=True,
     messages={
         "merges": "{sdk} (`{coordinate}`) merges {permission} into the app{also}, and nothing in the project uses it",
         "also": " (so do {sdks})",
