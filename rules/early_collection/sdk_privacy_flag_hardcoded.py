@@ -5,7 +5,9 @@ Finds an SDK's privacy-consent call — AMap `updatePrivacyAgree(ctx, true)`, Ba
 `SDKInitializer.setAgreePrivacy(ctx, true)`, Tencent `setUserAgreePrivacy(true)`, JPush
 `JCollectionAuth.setAuth(ctx, true)`, Umeng `submitPolicyGrantResult(ctx, true)`, GeTui
 `setPrivacyPolicyStrategy`, MobTech `submitPolicyGrantResult(true)`, GDT `setAgreePrivacyStrategy(true)` … —
-whose consent argument is the literal `true` on a path that runs before the user consents.
+whose consent argument is the literal `true` on a path that runs before the user consents — or anywhere
+at all when the app never asks for consent (no code reads a stored agreement): then nobody has agreed,
+whichever screen makes the call.
 
 ## Why is this bad?
 These switches exist so that the SDK collects nothing until the user agrees. Passing `true` at start-up
@@ -29,7 +31,9 @@ AMapLocationClient.updatePrivacyAgree(this, PrivacyStore.isAgreed(this))
 No automatic fix: the stored-consent expression is the project's own.
 
 ## Limitations
-Only literal `true` is reported; a variable that is always true is not recognised. Calls listed in
+Only literal `true` is reported; a variable that is always true is not recognised. When the app has a
+consent check, a hard-coded `true` in code that runs only after it (a map screen the user opens) is taken
+as covered by that consent. Calls listed in
 `rules/data/sdks.toml` (`agree` entries with the position of their boolean argument) are known.
 
 ## References
@@ -41,7 +45,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipl_lint.catalogs import Sdk, SdkCall
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.index import FnId
+from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 
 META = RuleMeta(
@@ -53,26 +60,41 @@ META = RuleMeta(
     fix="Pass the stored consent (`PrivacyStore.isAgreed(ctx)`), or call it with `true` only from the agree callback",
     references=("191号文 三.1", "191号文 三.4", "191号文 三.7", "PIPL Art. 14"),
     messages={"hardcoded": "{sdk}: `{call}` tells the SDK the user agreed (`true`) before the user has consented "
-                           "(reached from {entry})"},
+                           "(reached from {entry})",
+              "never-asked": "{sdk}: `{call}` tells the SDK the user agreed (`true`), but the app never asks for "
+                             "consent: no code reads a stored agreement"},
 )
+
+
+def _hardcoded(ctx: Context, fid: FnId, site: Site) -> tuple[Sdk, SdkCall] | None:
+    hit = ctx.sdk_calls.match(fid, site, roles=("agree",))
+    if hit is None:
+        return None
+    sdk, _role, call = hit
+    if call.arg is None or call.arg >= len(site.args) or site.args[call.arg].text.strip() != "true":
+        return None
+    return sdk, call
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
+    reported: set[int] = set()
     for reached, site, _state in pc.open_sites():
-        hit = ctx.sdk_calls.match(reached.fid, site, roles=("agree",))
+        hit = _hardcoded(ctx, reached.fid, site)
         if hit is None:
             continue
-        sdk, _role, call = hit
-        if call.arg is None or not site.args:
-            continue
-        try:
-            arg = site.args[call.arg]
-        except IndexError:
-            continue
-        if arg.text.strip() != "true":
-            continue
+        sdk, call = hit
+        reported.add(id(site))
         message = ctx.say(META, "hardcoded", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}",
                           entry=reached.entry.note)
         trace = pc.trace(reached, site, f"`{site.qualified}(…, true)`")
         yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
+    if ctx.consent.predicate_functions() or ctx.consent.configured:
+        return  # the app asks: code that runs after its check is covered by the answer
+    for fid in ctx.index.all_functions():
+        for site in ctx.index.sites_of(fid):
+            if id(site) in reported or (hit := _hardcoded(ctx, fid, site)) is None:
+                continue
+            sdk, call = hit
+            message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
+            yield ctx.site_finding(META, fid, site, message)
