@@ -227,7 +227,13 @@ class Context:
     # --- code ------------------------------------------------------------------------------------------
     @functools.cached_property
     def consent(self) -> ConsentModel:
-        return ConsentModel(self.index, self.config.consent_predicates)
+        off: set[str] = {"DEBUG"}
+        builds = [m.build for m in self.project.modules if m.build is not None]
+        if builds:  # a flag counts as off when every module that declares it has it off in shipped builds
+            declared = [(b.flags_off_when_shipped(), {n for _w, n, _v in b.build_config_flags}) for b in builds]
+            names = set().union(*(d for _o, d in declared))
+            off |= {n for n in names if all(n in o for o, d in declared if n in d)}
+        return ConsentModel(self.index, self.config.consent_predicates, frozenset(off))
 
     @functools.cached_property
     def entries(self) -> list[Entry]:

@@ -964,3 +964,23 @@ def test_large_build_script_is_read_whole(path: Path, fixture: str) -> None:
     copies = 5000 // source.count("\n") + 1
     parse = parse_kts if path.suffix == ".kts" else parse_groovy
     assert len(parse("\n".join([source] * copies)).statements) == copies * len(parse(source).statements)
+
+
+@pytest.mark.parametrize(("path", "text"), [
+    (GROOVY, 'android {\n defaultConfig { buildConfigField "boolean", "ANALYTICS", "true" }\n buildTypes {\n'
+             '  release { buildConfigField "boolean", "LOG_DEBUG", "false" }\n'
+             '  debug { buildConfigField "boolean", "LOG_DEBUG", "true" }\n'
+             '  staging { initWith debug; buildConfigField "boolean", "TRACE", "true" }\n }\n'
+             ' productFlavors { china { buildConfigField "boolean", "ANALYTICS", "false" } }\n}\n'),
+    (KTS, 'android {\n defaultConfig { buildConfigField("boolean", "ANALYTICS", "true") }\n buildTypes {\n'
+          '  getByName("release") { buildConfigField("boolean", "LOG_DEBUG", "false") }\n'
+          '  getByName("debug") { buildConfigField("boolean", "LOG_DEBUG", "true") }\n'
+          '  create("staging") { initWith(getByName("debug")); buildConfigField("boolean", "TRACE", "true") }\n }\n'
+          ' productFlavors { create("china") { buildConfigField("boolean", "ANALYTICS", "false") } }\n}\n'),
+])
+def test_build_config_flags_off_in_shipped_builds(path: Path, text: str) -> None:
+    """DEBUG, and a field false in every non-debuggable build type; ANALYTICS is on by default, TRACE only in a
+    debuggable build type (so not declared false anywhere that ships: kept as possibly on)."""
+    script = read_build_script(path, text)
+    assert ("buildType:release", "LOG_DEBUG", False) in script.build_config_flags
+    assert script.flags_off_when_shipped() == {"DEBUG", "LOG_DEBUG"}

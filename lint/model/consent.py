@@ -53,14 +53,19 @@ class SiteState:
     """How a site relates to consent at the point where it is written."""
 
     gated: bool  # dominated by a true consent predicate, or inside an agree callback
-    user_action: bool  # inside a click/selection callback: runs on a user action, not by itself
+    user_action: bool  # inside a click/selection callback: runs on a user action, not by itself (nor ever
+    #                    in shipped builds: code only for debug builds, see ConsentModel.flags_off)
     notes: tuple[Msg, ...]  # why it is still open: non-consent guards, delays, threads ...
     refused_branch: bool  # inside a branch where consent is known to be false
 
 
 class ConsentModel:
-    def __init__(self, index: ProgramIndex, predicates: Iterable[str] = ()) -> None:
+    def __init__(self, index: ProgramIndex, predicates: Iterable[str] = (),
+                 flags_off: frozenset[str] = frozenset({"DEBUG"})) -> None:
         self.index = index
+        # `BuildConfig` booleans false in every shipped build (DEBUG, buildConfigFields such as LOG_DEBUG): code
+        # that runs only when one is true is not in the app users get.
+        self.flags_off = flags_off
         self.configured = {p.strip() for p in predicates if p.strip()}
         self.configured_simple = {p.rsplit(".", 1)[-1] for p in self.configured}
         self._predicate_functions: set[str] | None = None
@@ -110,6 +115,14 @@ class ConsentModel:
                 return True
         return any(CONSENT_WORD.search(s) for s in atom.strings) and bool(atom.calls)
 
+    def _debug_only(self, guard: Guard) -> bool:
+        """The guarded code runs only when a BuildConfig flag that shipped builds have off is on."""
+        for atom in guard.atoms:
+            head, _, flag = atom.text.strip().rpartition(".")
+            if atom.positive and flag in self.flags_off and (head == "BuildConfig" or head.endswith(".BuildConfig")):
+                return True
+        return False
+
     def guard_state(self, guard: Guard) -> int:
         """+1 when the guard proves consent was given, -1 when it proves it was not, 0 otherwise."""
         for atom in guard.atoms:
@@ -138,6 +151,8 @@ class ConsentModel:
                 user = True
             elif d.call:
                 notes.append(_continuation_note(d))
+        if any(self._debug_only(g) for g in site.guards):
+            return SiteState(False, True, (), False)
         gated = False
         refused = False
         for g in site.guards:

@@ -176,6 +176,24 @@ class BuildScript:
     # Build types that produce debuggable builds: `debug`, and those with `debuggable true` or `initWith debug`
     # (unless they set `debuggable false`). Their variants do not ship.
     debuggable_build_types: tuple[str, ...] = ("debug",)
+    # Boolean `buildConfigField`s: (where: "defaultConfig", "buildType:<name>" or "flavor:<name>", field, value).
+    build_config_flags: tuple[tuple[str, str, bool], ...] = ()
+
+    def flags_off_when_shipped(self) -> frozenset[str]:
+        """`BuildConfig` booleans that are false in every build type that ships (a build type's own value, else
+        defaultConfig's, and no flavour turns them on): `DEBUG`, and fields such as `LOG_DEBUG`."""
+        shipped = [b for b in (self.build_types or ("release",)) if b not in self.debuggable_build_types] or \
+            ["release"]
+        default = {name: value for where, name, value in self.build_config_flags if where == "defaultConfig"}
+        own: dict[str, dict[str, bool]] = {}
+        flavors_on = {name for where, name, value in self.build_config_flags if where.startswith("flavor:") and value}
+        for where, name, value in self.build_config_flags:
+            if where.startswith("buildType:"):
+                own.setdefault(where.split(":", 1)[1], {})[name] = value
+        names = set(default) | {n for values in own.values() for n in values}
+        off = {n for n in names - flavors_on
+               if all(own.get(b, {}).get(n, default.get(n, True)) is False for b in shipped)}
+        return frozenset({"DEBUG", *off})
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,6 +513,7 @@ class _BuildInterpreter:
         self.dimensions: list[str] = []
         self.source_dirs: dict[str, dict[str, list[str]]] = {}
         self.debuggable: dict[str, bool] = {"debug": True}  # build type -> debuggable (declared or inherited)
+        self.build_config_flags: list[tuple[str, str, bool]] = []
         self.explicit_debuggable: set[str] = set()
 
     # plugins
@@ -578,6 +597,20 @@ class _BuildInterpreter:
             target.append(name)
 
     # variants: flavour dimensions and source sets
+
+    def build_config_field(self, key: tuple[str, ...], stmt: Statement) -> None:
+        """``buildConfigField "boolean", "LOG_DEBUG", "false"`` in defaultConfig, a build type or a flavour."""
+        if key[-1:] != ("buildConfigField",) or not isinstance(stmt, Call) or len(stmt.positional) != 3:
+            return
+        if key[:2] == ("android", "defaultConfig") and len(key) == 3:
+            where = "defaultConfig"
+        elif len(key) == 4 and key[1] in ("buildTypes", "productFlavors") and key[2] not in _NOT_CONTAINER_ELEMENTS:
+            where = f"{'buildType' if key[1] == 'buildTypes' else 'flavor'}:{key[2]}"
+        else:
+            return
+        kind, name, value = (self.r.string(v) for v in stmt.positional)
+        if kind in ("boolean", "Boolean") and name and value in ("true", "false"):
+            self.build_config_flags.append((where, name, value == "true"))
 
     def variant_property(self, key: tuple[str, ...], stmt: Statement) -> None:
         if key[:1] != ("android",) or len(key) < 2:
@@ -822,6 +855,7 @@ class _BuildInterpreter:
             self.android_property(key, stmt)
             self.container_element(key, stmt)
             self.variant_property(key, stmt)
+            self.build_config_field(key, stmt)
 
     def call(self, context: tuple[str, ...], key: tuple[str, ...], stmt: Call) -> None:
         if context == ("plugins",) and not stmt.receiver:
@@ -873,6 +907,7 @@ def read_build_script(
         errors=tuple(errors),
         flavor_dimensions=dict(interpreter.flavor_dimensions),
         debuggable_build_types=tuple(b for b, on in interpreter.debuggable.items() if on),
+        build_config_flags=tuple(interpreter.build_config_flags),
         dimensions=tuple(interpreter.dimensions),
         source_dirs=tuple(
             SourceDirs(name, tuple(kinds.get("java", ())), tuple(kinds.get("res", ())),
