@@ -161,6 +161,9 @@ class Settings:
     root_name: str | None
     catalog_files: tuple[str, ...]
     errors: tuple[ParseError, ...]
+    # `include` arguments that could not be evaluated statically (`include(":$it")` in a loop, a computed
+    # list): the module list is then incomplete and discovery falls back to looking at the folders.
+    unresolved_includes: tuple[str, ...] = ()
 
 
 def parse_gradle_script(path: Path, text: str | bytes) -> Script:
@@ -762,6 +765,7 @@ class _SettingsInterpreter:
         self.project_dirs: dict[str, str] = {}
         self.root_name: str | None = None
         self.catalog_files: list[str] = []
+        self.unresolved: list[str] = []
 
     def run(self, script: Script) -> None:
         entries = list(_walk(script.statements))
@@ -770,18 +774,26 @@ class _SettingsInterpreter:
         for context, key, stmt in entries:
             if isinstance(stmt, Assign):
                 self.assignment(key, stmt)
-            elif key in (("include",), ("settings", "include")):
+            elif key[-1:] == ("include",) and (stmt.receiver is None or key == ("settings", "include")):
+                # at the top level, or nested in a block (`gradle.with { include ... }`, a loop body)
                 for arg in stmt.args:
                     self.include(arg.value)
             elif stmt.name == "from" and "versionCatalogs" in context and stmt.positional:
                 self.catalog(stmt.positional[0])
 
-    def include(self, value: Value) -> None:
+    def include(self, value: Value, depth: int = 0) -> None:
+        if isinstance(value, Unknown) and value.text.startswith("*") and depth < 4:  # include(*modules)
+            spread = value.text[1:].removesuffix(".toTypedArray()").removesuffix(".toArray()")
+            value = self.r.resolve(parse_expression(spread))
         if isinstance(value, ListValue):
             for item in value.items:
-                self.include(item)
+                self.include(item, depth + 1)
             return
         path = self.r.string(value)
+        if path is None or "$" in path:
+            text = path if path is not None else getattr(value, "text", None) or getattr(value, "path", None)
+            self.unresolved.append(str(text if text is not None else value)[:80])
+            return
         if path:
             for part in path.split(","):  # include 'a,b' is not Gradle, but cheap to tolerate
                 part = part.strip()
@@ -835,4 +847,5 @@ def read_settings(path: Path, text: str) -> Settings:
         root_name=interpreter.root_name,
         catalog_files=tuple(interpreter.catalog_files),
         errors=tuple(errors),
+        unresolved_includes=tuple(interpreter.unresolved),
     )
