@@ -18,6 +18,7 @@ import msgspec
 from pipl_lint.cache import Cache
 from pipl_lint.catalogs import load_catalog
 from pipl_lint.config import Config
+from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Diagnostic, Finding
 from pipl_lint.model.index import ProgramIndex
 from pipl_lint.model.manifest import Manifest, build_manifest
@@ -42,6 +43,7 @@ class RunResult:
     internal_error: bool = False
     suppressed: list[Finding] = field(default_factory=list)
     files_read: int = 0
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 def read_manifest(reader: FileReader, path: Path, namespace: str | None,
@@ -92,12 +94,34 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     return ctx
 
 
+def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Context) -> Coverage:
+    """What of `project` was read: its (non-test) sources, manifests and Gradle files."""
+    coverage = Coverage(projects=1, modules=len(project.modules))
+    total: dict[str, int] = {}
+    for mod in project.modules:
+        for path in mod.sources():
+            lang = LANGUAGE_OF_SUFFIX[path.suffix]
+            total[lang] = total.get(lang, 0) + 1
+    read: dict[str, int] = {}
+    for summary in summaries:
+        lang = LANGUAGE_OF_SUFFIX.get(Path(summary.path).suffix)
+        if lang is not None:
+            read[lang] = read.get(lang, 0) + 1
+    for lang, n in total.items():
+        coverage += counted(lang, read.get(lang, 0), n - read.get(lang, 0))
+    attempted = sum(1 for mod in project.modules for _m in mod.manifests())
+    parsed = sum(1 for m in ctx.manifests if m.root is not None)
+    coverage += counted("manifest", parsed, attempted - parsed)
+    return coverage + counted("gradle", len(project.gradle_files), len(project.gradle_unread))
+
+
 class _RunPayload(msgspec.Struct, array_like=True):
     findings: list[Finding]
     diagnostics: list[Diagnostic]
     suppressed: list[Finding]
     files_read: int
     projects: int
+    coverage: Coverage  # required: an entry written before coverage existed is not reused
 
 
 def _inputs(projects: Iterable[Project], config: Config) -> list[Path]:
@@ -139,6 +163,7 @@ def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Projec
         return False
     result.findings, result.diagnostics = payload.findings, payload.diagnostics
     result.suppressed, result.files_read = payload.suppressed, payload.files_read
+    result.coverage = payload.coverage
     result.projects = projects
     return True
 
@@ -171,6 +196,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     for project, sources in zip(found.projects, loaded, strict=True):
         summaries = sources.decode(result.diagnostics)
         ctx = build_context(project, scan_root, config, reader, store, result.diagnostics, summaries)
+        result.coverage += project_coverage(project, summaries, ctx)
         result.contexts.append(ctx)
         produced: list[Finding] = []
         for rule in rules:
@@ -194,7 +220,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
     if run_keys and cache is not None and not result.internal_error:
         payload = msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
-                                                     result.files_read, len(result.projects)))
+                                                     result.files_read, len(result.projects), result.coverage))
         for key in run_keys:
             cache.put_run(key, payload)
     return _only(result, only_files)

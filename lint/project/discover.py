@@ -79,6 +79,7 @@ class Project:
     catalog: VersionCatalog | None
     modules: tuple[Module, ...]
     gradle_files: tuple[Path, ...]  # settings, build scripts and catalogs read
+    gradle_unread: tuple[Path, ...] = ()  # those that could not be read (binary, too large, unreadable)
 
     def files(self) -> Iterator[Path]:
         yield from self.gradle_files
@@ -277,6 +278,7 @@ def _roots_below(top: Path, walker: Walker) -> Iterator[tuple[Path, str]]:
 def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
           diags: list[Diagnostic]) -> Project:
     gradle_files: list[Path] = []
+    unread: list[Path] = []
     if kind == "manifest-only":
         return Project(root, kind, None, None, (_manifest_only_module(root, walker),), ())
     settings = None
@@ -288,6 +290,8 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
             settings = read_settings(spath, text)
             _report(settings.errors, spath, reader, diags)
             gradle_files.append(spath)
+        else:
+            unread.append(spath)
     catalog = None
     catalog_paths = [root / "gradle" / "libs.versions.toml"]
     if settings is not None:
@@ -299,6 +303,8 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                 catalog = read_version_catalog(cpath, text)
                 _report(catalog.errors, cpath, reader, diags)
                 gradle_files.append(cpath)
+            else:
+                unread.append(cpath)
     module_dirs: list[tuple[str, Path]] = []
     if settings is not None:
         for inc in settings.includes:
@@ -332,11 +338,13 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                 build = read_build_script(bpath, text, catalog)
                 _report(build.errors, bpath, reader, diags)
                 gradle_files.append(bpath)
+            else:
+                unread.append(bpath)
         module = _module(name, mdir, build, walker)
         if name == ":" and not module.source_sets and len(module_dirs) > 1:
             continue  # the usual root build file with no sources of its own
         modules.append(module)
-    return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files))
+    return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files), tuple(unread))
 
 
 def _fallback_modules(root: Path, known: set[Path], walker: Walker) -> list[tuple[str, Path]]:
