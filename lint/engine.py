@@ -20,6 +20,7 @@ from pipl_lint.catalogs import load_catalog
 from pipl_lint.config import Config
 from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Diagnostic, Finding
+from pipl_lint.model import conventions
 from pipl_lint.model.index import ProgramIndex
 from pipl_lint.model.manifest import Manifest, build_manifest
 from pipl_lint.model.resources import Resources
@@ -91,6 +92,8 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
                   _resources(project, reader, diags), reader.rel)
     ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
                   if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
+    ctx.convention_dependencies = conventions.module_dependencies(
+        project, conventions.convention_plugins(project, reader, diags))
     return ctx
 
 
@@ -128,6 +131,7 @@ def _inputs(projects: Iterable[Project], config: Config) -> list[Path]:
     paths: list[Path] = [config.path] if config.path else []
     for project in projects:
         paths += project.files()
+        paths += conventions.inputs(project)
         for mod in project.modules:
             paths += mod.merged_manifests
             paths += mod.jars

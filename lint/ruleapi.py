@@ -18,6 +18,7 @@ from pipl_lint.catalogs import Catalog
 from pipl_lint.config import Config
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep, Translation
 from pipl_lint.model.consent import ConsentModel
+from pipl_lint.model.conventions import ConventionDependency
 from pipl_lint.model.entrypoints import find_entries
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Manifest
@@ -29,6 +30,7 @@ from pipl_lint.model.resources import Resources
 from pipl_lint.model.summary import Site
 from pipl_lint.project.discover import Module, Project
 from pipl_lint.project.gradle import Dependency
+from pipl_lint.project.jars import shipped_jars, ships
 
 RULE_ID = re.compile(r"^[A-Z]{2}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
@@ -126,6 +128,8 @@ class Context:
         self.apis = ApiMatcher(index, catalog)
         self.sdk_calls = SdkMatcher(index, catalog)
         self.merged: list[tuple[Module, Manifest]] = []  # build-output merged manifests, when present
+        # module name -> dependencies added by the convention plugins it applies (model/conventions.py)
+        self.convention_dependencies: dict[str, list[ConventionDependency]] = {}
 
     # --- manifests and modules -------------------------------------------------------------------------
     @property
@@ -158,16 +162,22 @@ class Context:
             if mod.build is not None:
                 path = self.rel(mod.build.path)
                 for dep in mod.build.dependencies:
-                    if not dep.group or dep.configuration.lower().startswith(("test", "androidtest", "classpath",
-                                                                             "kapt", "ksp", "annotation")):
+                    if not dep.group or not ships(dep.configuration):
                         continue
                     sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
                     if sdk is not None:
                         coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
                         out.append(ModuleSdk(sdk.id, mod, dep, path, dep.line, dep.column, coord))
-            for jar in mod.jars:
-                sdk = self.catalog.sdk_for_jar(jar.name)
-                if sdk is not None:
+            for conv in self.convention_dependencies.get(mod.name, ()):
+                dep = conv.dependency
+                if dep.group and ships(dep.configuration):
+                    sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
+                    if sdk is not None:
+                        coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
+                        out.append(ModuleSdk(sdk.id, mod, dep, conv.path, max(dep.line, 1), max(dep.column, 1),
+                                             coord))
+            for jar, _dep in shipped_jars(mod, self.project.root, self.scan_root):
+                for sdk in self.catalog.sdks_for_jar(jar.name):
                     out.append(ModuleSdk(sdk.id, mod, None, self.rel(jar), 1, 1, jar.name))
         return out
 

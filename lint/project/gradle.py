@@ -127,6 +127,7 @@ class Dependency:
     platform: bool
     line: int
     column: int
+    file_patterns: tuple[str, ...] = ()  # `include` globs of a `fileTree` (none: every file under `files`)
 
     @property
     def coordinate(self) -> str | None:
@@ -164,6 +165,7 @@ class Settings:
     # `include` arguments that could not be evaluated statically (`include(":$it")` in a loop, a computed
     # list): the module list is then incomplete and discovery falls back to looking at the folders.
     unresolved_includes: tuple[str, ...] = ()
+    included_builds: tuple[str, ...] = ()  # `includeBuild("build-logic")`, also inside `pluginManagement`
 
 
 def parse_gradle_script(path: Path, text: str | bytes) -> Script:
@@ -562,7 +564,8 @@ class _BuildInterpreter:
             if arg.name is None and not closure_argument:  # `implementation('g:n:v', { exclude ... })`
                 self.add_notation(configuration, arg.value, stmt, False, 0)
 
-    def new(self, configuration: str, stmt: Call, platform: bool, **fields: str | None) -> None:
+    def new(self, configuration: str, stmt: Call, platform: bool, patterns: tuple[str, ...] = (),
+            **fields: str | None) -> None:
         dependency = Dependency(
             configuration=configuration,
             group=fields.get("group"),
@@ -574,6 +577,7 @@ class _BuildInterpreter:
             platform=platform,
             line=stmt.line,
             column=stmt.column,
+            file_patterns=patterns,
         )
         self.dependencies.append(dependency)
 
@@ -656,7 +660,11 @@ class _BuildInterpreter:
             directory = source.get("dir") if isinstance(source, MapValue) else source
             if call.has_named("dir"):
                 directory = call.named("dir")
-            self.new(configuration, stmt, platform, files=self.r.string(directory))
+            include = call.named("include") if call.has_named("include") else \
+                source.get("include") if isinstance(source, MapValue) else None
+            items = include.items if isinstance(include, ListValue) else (include,) if include is not None else ()
+            patterns = tuple(p for p in (self.r.string(i) for i in items) if p)
+            self.new(configuration, stmt, platform, patterns, files=self.r.string(directory))
         elif name in ("files", "file") and call.receiver is None:
             paths = [self.r.string(p) for p in positional] or [None]
             for path in paths:
@@ -670,6 +678,10 @@ class _BuildInterpreter:
             self.add_notation(configuration, positional[0], stmt, platform, depth + 1)
         elif name in ("get", "toString") and call.receiver and not positional:
             self.add_notation(configuration, parse_expression(call.receiver), stmt, platform, depth + 1)
+        elif name == "findBundle" and call.receiver == "libs" and positional and self.r.catalog is not None:
+            alias = self.r.string(positional[0])
+            for library in (self.r.catalog.bundle(alias) if alias else None) or ():
+                self.add_library(configuration, library, stmt, platform)
         elif name == "findLibrary" and call.receiver == "libs" and positional and self.r.catalog is not None:
             alias = self.r.string(positional[0])
             library = self.r.catalog.library(alias) if alias else None
@@ -766,6 +778,7 @@ class _SettingsInterpreter:
         self.root_name: str | None = None
         self.catalog_files: list[str] = []
         self.unresolved: list[str] = []
+        self.included_builds: list[str] = []
 
     def run(self, script: Script) -> None:
         entries = list(_walk(script.statements))
@@ -780,6 +793,10 @@ class _SettingsInterpreter:
                     self.include(arg.value)
             elif stmt.name == "from" and "versionCatalogs" in context and stmt.positional:
                 self.catalog(stmt.positional[0])
+            elif key[-1:] == ("includeBuild",) and stmt.receiver is None and stmt.positional:
+                build = self.r.string(stmt.positional[0])
+                if build and build not in self.included_builds:
+                    self.included_builds.append(_strip_root_prefix(build))
 
     def include(self, value: Value, depth: int = 0) -> None:
         if isinstance(value, Unknown) and value.text.startswith("*") and depth < 4:  # include(*modules)
@@ -848,4 +865,5 @@ def read_settings(path: Path, text: str) -> Settings:
         catalog_files=tuple(interpreter.catalog_files),
         errors=tuple(errors),
         unresolved_includes=tuple(interpreter.unresolved),
+        included_builds=tuple(interpreter.included_builds),
     )
