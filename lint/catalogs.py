@@ -49,7 +49,7 @@ API_KINDS = frozenset({"method", "field", "constructor", "uri", "string", "inten
 SDK_CATEGORIES = frozenset(
     {
         "analytics", "push", "crash", "location", "map", "ads", "attribution", "social",
-        "identifier", "monitoring", "login", "payment", "webview",
+        "identifier", "monitoring", "login", "payment", "webview", "hotfix", "feedback", "backend", "im",
     }
 )
 SDK_CALL_ROLES = ("init", "preinit", "agree", "disable", "wakeup")
