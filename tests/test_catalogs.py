@@ -67,7 +67,8 @@ REQUIRED_SDKS = [
     "facebook", "appsflyer", "adjust", "sentry", "google-mobile-ads", "hms-push",
     "xiaomi-push", "oppo-push", "vivo-push", "wechat-opensdk", "alipay", "weibo", "tencent-x5",
     "hms-analytics", "mintegral", "kuaishou-ads", "baidu-mobstat", "shanyan",
-    "aliyun-hotfix", "aliyun-push", "aliyun-feedback", "bmob", "easemob-im", "tencent-tpns",
+    "aliyun-hotfix", "aliyun-push", "aliyun-feedback", "bmob", "easemob-im", "tencent-tpns", "tencent-im",
+    "sensorsdata",
 ]
 
 # (owner simple name, member) pairs that regulations.md §4 and the task brief require in apis.toml.
@@ -596,6 +597,8 @@ def test_new_sdks_are_recognised(catalog: Catalog) -> None:
     assert catalog.sdk_for_coordinate("com.tencent.tpns", "tpns").id == "tencent-tpns"
     assert catalog.sdk_for_coordinate("com.aliyun.ams", "alicloud-android-push").id == "aliyun-push"
     assert catalog.sdk_for_jar("libs/hyphenatechat_3.3.2.jar").id == "easemob-im"
+    assert catalog.sdk_for_coordinate("com.tencent.imsdk", "imsdk-plus").id == "tencent-im"
+    assert catalog.sdk_for_coordinate("com.sensorsdata.analytics.android", "SensorsAnalyticsSDK").id == "sensorsdata"
     assert catalog.sdk("bmob").init[0].owner == "cn.bmob.v3.Bmob"
     for sdk_id in ("bmob", "easemob-im", "tencent-tpns"):
         sdk = catalog.sdk(sdk_id)
