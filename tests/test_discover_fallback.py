@@ -95,3 +95,35 @@ def test_the_issue_case_end_to_end(tmp_path: Path) -> None:
     mods, notes = modules(tmp_path)
     assert set(mods) == {":app"}
     assert notes == []
+
+
+def test_the_issue_app_is_analysed_not_reported_clean(tmp_path: Path) -> None:
+    """The reported app: a settings file ending `include ':app',` + `rootProject.name='X'` and AMap's privacy
+    agreement hard-coded to true. It used to be "No problems found", exit 0, 0 source files read."""
+    import json
+
+    from tests.test_cli import cli
+
+    write(tmp_path, {
+        "settings.gradle": "include ':app',\nrootProject.name='X'\n",
+        "app/build.gradle": "apply plugin: 'com.android.application'\n"
+                            "dependencies { implementation 'com.amap.api:location:6.4.0' }\n",
+        "app/src/main/AndroidManifest.xml": '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+                                            'package="com.acme"><application android:name=".App"/></manifest>',
+        "app/src/main/java/com/acme/App.java": (
+            "package com.acme;\n"
+            "import android.app.Application;\n"
+            "import com.amap.api.location.AMapLocationClient;\n"
+            "public class App extends Application {\n"
+            "    @Override public void onCreate() {\n"
+            "        super.onCreate();\n"
+            "        AMapLocationClient.updatePrivacyShow(this, true, true);\n"
+            "        AMapLocationClient.updatePrivacyAgree(this, true);\n"
+            "    }\n"
+            "}\n"),
+    })
+    out = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    doc = json.loads(out.stdout)
+    assert doc["summary"]["coverage"]["sources"]["read"] == 1
+    assert any(f["rule"] == "EC103" and f["path"] == "app/src/main/java/com/acme/App.java" for f in doc["findings"])
+    assert out.returncode == 1
