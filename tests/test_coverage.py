@@ -119,7 +119,27 @@ def test_binary_file_exits_2(tmp_path: Path) -> None:
     out = cli("check", "app.apk", "--format", "json", cwd=tmp_path)
     assert out.returncode == 2
     assert out.stdout == ""
-    assert "nothing was analysed: `app.apk` is not a Kotlin, Java, manifest or Gradle file" in out.stderr
+    assert out.stderr.count("\n") == 1 and "nothing was analysed: `app.apk` is a binary file" in out.stderr
+
+
+def test_binary_file_inside_a_project_exits_2(tmp_path: Path) -> None:
+    """An APK in the build output of a real project: analysing the project would say "No problems found" about
+    a file that was never read."""
+    root = tmp_path / "app"
+    shutil.copytree(EXAMPLES / "compliant-app", root)
+    (root / "app/build/outputs").mkdir(parents=True)
+    (root / "app/build/outputs/app.apk").write_bytes(BINARY)
+    out = cli("check", "app/build/outputs/app.apk", cwd=root)
+    assert out.returncode == 2
+    assert "is a binary file" in out.stderr
+
+
+def test_an_unknown_text_file_outside_any_project_exits_2(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "notes.md").write_text("# notes\n")
+    out = cli("check", "notes.md", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "nothing was analysed: `notes.md` is not a Kotlin, Java, manifest or Gradle file" in out.stderr
 
 
 def test_project_with_nothing_readable_exits_2(tmp_path: Path) -> None:

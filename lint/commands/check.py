@@ -282,6 +282,24 @@ def report_unused_suppressions(setup: Setup, result: RunResult) -> None:
 HOOK_SUFFIXES = (".kt", ".kts", ".java", ".gradle", ".toml", ".xml")
 
 
+def binary_arguments(paths: tuple[Path, ...]) -> list[Path]:
+    """The file arguments whose content is not text (an APK, an image): pipl-lint reads source, not builds."""
+    from pipl_lint.parse.decode import BinaryFile, decode
+
+    binary = []
+    for p in paths:
+        if not p.is_file():
+            continue
+        try:
+            with p.open("rb") as f:
+                decode(f.read(65536))
+        except BinaryFile:
+            binary.append(p)
+        except (OSError, ValueError):
+            continue
+    return binary
+
+
 def nothing_analysed(paths: tuple[Path, ...], result: RunResult) -> tuple[str, int] | None:
     """(one line, exit code) when no Android project was found under `paths` or nothing could be read: a
     linter that read nothing must not say "No problems found"."""
@@ -303,6 +321,13 @@ def nothing_analysed(paths: tuple[Path, ...], result: RunResult) -> tuple[str, i
 
 def run_check(opts: CheckOptions) -> int:
     setup = prepare(opts)
+    binary = binary_arguments(setup.paths)
+    if binary and len(binary) == len(setup.paths):
+        names = ", ".join(f"`{p}`" for p in binary[:3]) + (f" and {len(binary) - 3} more" if len(binary) > 3 else "")
+        what = "is a binary file" if len(binary) == 1 else "are binary files"
+        sys.stderr.write(f"pipl-lint: nothing was analysed: {names} {what}, not Kotlin, Java, XML or Gradle source "
+                         "(pipl-lint reads a project's source, not a build)\n")
+        return exitcodes.ERROR
     if opts.diff and opts.fix:
         raise UsageError("--fix writes the fixes and --diff only shows them: choose one")
     progress = Progress(enabled=False if opts.quiet or opts.progress is False else None)
