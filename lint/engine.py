@@ -90,32 +90,11 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     index = ProgramIndex(summaries)
     ctx = Context(project, scan_root, config, load_catalog(), index, manifests,
                   _resources(project, reader, diags), reader.rel)
-    ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
-                  if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
     ctx.convention_dependencies = conventions.module_dependencies(
         project, conventions.convention_plugins(project, reader, diags))
+    ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
+                  if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
     return ctx
-
-
-def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Context) -> Coverage:
-    """What of `project` was read: its (non-test) sources, manifests and Gradle files."""
-    coverage = Coverage(projects=1, modules=len(project.modules))
-    total: dict[str, int] = {}
-    for mod in project.modules:
-        for path in mod.sources():
-            lang = LANGUAGE_OF_SUFFIX[path.suffix]
-            total[lang] = total.get(lang, 0) + 1
-    read: dict[str, int] = {}
-    for summary in summaries:
-        lang = LANGUAGE_OF_SUFFIX.get(Path(summary.path).suffix)
-        if lang is not None:
-            read[lang] = read.get(lang, 0) + 1
-    for lang, n in total.items():
-        coverage += counted(lang, read.get(lang, 0), n - read.get(lang, 0))
-    attempted = sum(1 for mod in project.modules for _m in mod.manifests())
-    parsed = sum(1 for m in ctx.manifests if m.root is not None)
-    coverage += counted("manifest", parsed, attempted - parsed)
-    return coverage + counted("gradle", len(project.gradle_files), len(project.gradle_unread))
 
 
 class _RunPayload(msgspec.Struct, array_like=True):
@@ -170,6 +149,27 @@ def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Projec
     result.coverage = payload.coverage
     result.projects = projects
     return True
+
+
+def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Context) -> Coverage:
+    """What of `project` was read: its (non-test) sources, manifests and Gradle files."""
+    coverage = Coverage(projects=1, modules=len(project.modules))
+    total: dict[str, int] = {}
+    for mod in project.modules:
+        for path in mod.sources():
+            lang = LANGUAGE_OF_SUFFIX[path.suffix]
+            total[lang] = total.get(lang, 0) + 1
+    read: dict[str, int] = {}
+    for summary in summaries:
+        lang = LANGUAGE_OF_SUFFIX.get(Path(summary.path).suffix)
+        if lang is not None:
+            read[lang] = read.get(lang, 0) + 1
+    for lang, n in total.items():
+        coverage += counted(lang, read.get(lang, 0), n - read.get(lang, 0))
+    attempted = sum(1 for mod in project.modules for _m in mod.manifests())
+    parsed = sum(1 for m in ctx.manifests if m.root is not None)
+    coverage += counted("manifest", parsed, attempted - parsed)
+    return coverage + counted("gradle", len(project.gradle_files), len(project.gradle_unread))
 
 
 def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[Rule],

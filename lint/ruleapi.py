@@ -30,7 +30,6 @@ from pipl_lint.model.resources import Resources
 from pipl_lint.model.summary import Site
 from pipl_lint.project.discover import Module, Project
 from pipl_lint.project.gradle import Dependency
-from pipl_lint.project.jars import shipped_jars, ships
 
 RULE_ID = re.compile(r"^[A-Z]{2}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
@@ -124,12 +123,12 @@ class Context:
         self.index = index
         self.module_manifests = manifests
         self.resources = resources
+        # module name -> dependencies added by the convention plugins it applies (model/conventions.py)
+        self.convention_dependencies: dict[str, list[ConventionDependency]] = {}
         self.rel = rel
         self.apis = ApiMatcher(index, catalog)
         self.sdk_calls = SdkMatcher(index, catalog)
         self.merged: list[tuple[Module, Manifest]] = []  # build-output merged manifests, when present
-        # module name -> dependencies added by the convention plugins it applies (model/conventions.py)
-        self.convention_dependencies: dict[str, list[ConventionDependency]] = {}
 
     # --- manifests and modules -------------------------------------------------------------------------
     @property
@@ -156,13 +155,17 @@ class Context:
 
     @functools.cached_property
     def sdks(self) -> list[ModuleSdk]:
-        """Catalogued SDKs among the Gradle dependencies and libs/ jars of every module."""
+        """Catalogued SDKs among the Gradle dependencies (also those convention plugins add) and the shipped
+        jars of every module."""
+        from pipl_lint.project.jars import shipped_jars, ships
+
         out: list[ModuleSdk] = []
         for mod in self.project.modules:
             if mod.build is not None:
                 path = self.rel(mod.build.path)
                 for dep in mod.build.dependencies:
-                    if not dep.group or not ships(dep.configuration):
+                    if not dep.group or dep.configuration.lower().startswith(("test", "androidtest", "classpath",
+                                                                             "kapt", "ksp", "annotation")):
                         continue
                     sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
                     if sdk is not None:
