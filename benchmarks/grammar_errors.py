@@ -1,7 +1,7 @@
 """How often do the Kotlin and Java grammars fail on real code, and how many calls does extraction lose there?
 
     .venv/bin/python benchmarks/grammar_errors.py /work/corpus [more folders] [--jobs N] [--json out.json]
-        [--tests] [--show-missed]
+        [--tests] [--show-missed] [--raw-identifiers]
 
 Walks the folders for `.kt` and `.java` files (skipping build output and, unless `--tests`, the test source
 sets pipl-lint does not analyse), parses each with tree-sitter exactly as `pipl-lint check` does (same
@@ -36,7 +36,7 @@ from pathlib import Path
 
 from tree_sitter import Node, Query, QueryCursor
 
-from pipl_lint.model.source import LANGUAGE_OF_SUFFIX, ParseTimeout, language, parse, summarize
+from pipl_lint.model.source import LANGUAGE_OF_SUFFIX, ParseTimeout, kotlin_parse_input, language, parse, summarize
 from pipl_lint.parse.decode import BinaryFile, decode
 
 SKIP_DIRS = {".git", "build", ".gradle", ".idea", "node_modules", "out", ".cxx"}
@@ -49,6 +49,7 @@ IDENTIFIERS = {"identifier", "simple_identifier", "type_identifier"}
 DECLARES = {"fun", "class", "interface", "object", "constructor", "init", "void", "@interface", "enum", "record",
             "int", "long", "boolean", "char", "byte", "short", "float", "double"}
 TIMEOUT = 5.0
+RAW_IDENTIFIERS = False  # --raw-identifiers: give tree-sitter-kotlin non-ASCII identifiers as written
 
 
 @dataclass
@@ -183,7 +184,7 @@ def measure(path: Path) -> tuple[str, Stats]:
         return lang, stats
     data = decoded.utf8
     try:
-        tree = parse(data, lang, TIMEOUT)
+        tree = parse(kotlin_parse_input(data) if lang == "kotlin" and not RAW_IDENTIFIERS else data, lang, TIMEOUT)
     except ParseTimeout:
         stats.timeouts = 1
         return lang, stats
@@ -249,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the numbers as JSON")
     ap.add_argument("--tests", action="store_true", help="include test source sets (pipl-lint skips them)")
     ap.add_argument("--show-missed", action="store_true", help="list calls missed outside error regions too")
+    ap.add_argument("--raw-identifiers", action="store_true",
+                    help="parse Kotlin without the ASCII placeholders for non-ASCII identifiers (the old way)")
     args = ap.parse_args(argv)
+    global RAW_IDENTIFIERS
+    RAW_IDENTIFIERS = args.raw_identifiers  # read by the forked workers too
     paths = list(sources(args.folders, args.tests))
     start = time.perf_counter()
     totals: dict[str, Stats] = {"kotlin": Stats(), "java": Stats()}

@@ -362,7 +362,7 @@ import cProfile, io, os, pstats, sys
 root, out = sys.argv[1], sys.argv[2]
 try:  # one process: the profiler cannot see into worker processes
     import pipl_lint.summaries as summaries
-    summaries._workers = lambda: 1
+    summaries._workers = lambda: 0
 except (ImportError, AttributeError):
     pass
 from pipl_lint.cli import main

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipl_lint.findings import Finding
-from pipl_lint.io import atomic_write_text
+from pipl_lint.io import write_text
 
 VERSION = 1
 SECTIONS = ("current", "manually_suppressed")
@@ -78,7 +78,7 @@ def dumps(baseline: Baseline) -> str:
 
 
 def write(path: Path, baseline: Baseline) -> None:
-    atomic_write_text(path, dumps(baseline))
+    write_text(path, dumps(baseline))
 
 
 def load(path: Path) -> Baseline:

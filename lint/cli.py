@@ -23,6 +23,12 @@ app = typer.Typer(
 
 
 FORMAT_HELP = "text, json, sarif, github, gitlab, checkstyle, grouped or concise"
+FORMAT_ALIASES = {"md": "markdown"}
+
+
+def _format_alias(value: str) -> str:
+    """`--format md` is `--format markdown` (for every command that has a markdown format)."""
+    return FORMAT_ALIASES.get(value, value)
 
 
 def _version(value: bool) -> None:
@@ -85,6 +91,9 @@ def check(
     = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress on stderr "
                                                   "(default: when stderr is a terminal).")] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="pre-commit mode: PATHS are the staged files; also "
+                                         "report what staged deletions and renames break (findings new since "
+                                         "HEAD in their projects). Nothing staged: nothing analysed.")] = False,
 ) -> None:
     """Check the Android projects under PATHS."""
     from pipl_lint.commands.check import CheckOptions, run_check
@@ -92,7 +101,7 @@ def check(
     opts = CheckOptions(tuple(paths or ()), format, output, tuple(select or ()), tuple(ignore or ()), fail_on,
                         config, no_cache, quiet, baseline=baseline, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                         diff_base=diff_base, show_unused_suppressions=show_unused_suppressions, progress=progress,
-                        lang=lang)
+                        lang=lang, staged=staged)
     _run(run_check, opts)
 
 
@@ -118,7 +127,8 @@ def baseline_command(
 @app.command()
 def report(
     paths: Annotated[list[Path] | None, typer.Argument(help="Folders (default: the current folder).")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="json, markdown, html or csv")] = "markdown",
+    format: Annotated[str, typer.Option("--format", "-f", help="json, markdown (md), html or csv",
+                                        callback=_format_alias)] = "markdown",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
     app_category: Annotated[str | None, typer.Option("--app-category", help="The app's type among the 39 "
@@ -143,7 +153,8 @@ def server() -> None:
 
 @app.command()
 def rules(
-    format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown")] = "text",
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown (md)",
+                                        callback=_format_alias)] = "text",
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
 ) -> None:
     """List every rule."""
@@ -163,14 +174,38 @@ def explain(
     _run(run_explain, rule, lang)
 
 
+try:  # typer >= 0.22 carries its own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click.exceptions import ClickException  # type: ignore[no-redef]
+
+
+def _usage_error(exc: ClickException) -> int:
+    """A command-line mistake (unknown command or option, missing argument) as one line, like every other usage
+    error, instead of typer's box; `pipl-lint` alone shows the help."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        sys.stderr.write(exc.format_message())
+        return exitcodes.ERROR
+    message = " ".join(exc.format_message().split()).removesuffix(".")
+    more = f" (see `{ctx.command_path} -h`)" if ctx is not None else ""
+    sys.stderr.write(f"pipl-lint: error: {message}{more}\n")
+    return exitcodes.ERROR
+
+
 def main() -> None:
     try:
-        app(standalone_mode=True)
+        code = app(standalone_mode=False, prog_name="pipl-lint")
+    except ClickException as exc:
+        code = _usage_error(exc)
+    except typer.Abort:
+        sys.stderr.write("pipl-lint: interrupted\n")
+        code = exitcodes.ERROR
     except SystemExit as exc:
         code = exc.code
-        if isinstance(code, int) and code not in (0, 1, 2):
-            raise SystemExit(exitcodes.ERROR) from None
-        raise
+    if not isinstance(code, int) or code not in (0, 1, 2):
+        code = exitcodes.ERROR if code else exitcodes.OK
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

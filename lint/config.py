@@ -1,11 +1,13 @@
-"""`pipl-lint.toml` (or `.pipl-lint.toml`, or `[tool.pipl-lint]` in pyproject.toml): found at the project
-root automatically, validated strictly (unknown keys and wrong types are errors with file and line).
+"""`pipl-lint.toml` (or `.pipl-lint.toml`, or `[tool.pipl-lint]` in pyproject.toml): found automatically, for
+each project the nearest one at or above its root (`Configs`), validated strictly (unknown keys, wrong types and
+values outside the accepted ones are errors with file and line).
 Every option is declared once in OPTIONS with its type, default and documentation; the README table and
 the language server read the same declarations.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tomllib
@@ -36,15 +38,17 @@ OPTIONS: tuple[Option, ...] = (
     Option("ignore", list, "Never run these rules (ids, names or categories).", 'ignore = ["EP210"]'),
     Option("fail-on", str, "Lowest severity that makes the exit code 1: error, warning or info.",
            'fail-on = "warning"'),
-    Option("exclude", list, "Glob patterns (relative to the scan root) of files and folders to skip.",
+    Option("exclude", list, "Glob patterns (relative to the configuration file's folder) of files and folders "
+           "to skip.",
            'exclude = ["**/generated/**", "legacy/**"]'),
     Option("app-category", (str, int), "The app's type among the 39 of "
            "《常见类型移动互联网应用程序必要个人信息范围规定》 (number, English key or Chinese name); enables the "
            "necessary-PI checks.", 'app-category = "news"'),
     Option("max-file-size", int, "Files larger than this many bytes are skipped with a diagnostic.",
            "max-file-size = 5000000"),
-    Option("parse-timeout", (int, float), "Seconds tree-sitter may spend parsing one Kotlin/Java file (it is "
-           "skipped when slower), and again summarising it (the rest is skipped when slower).",
+    Option("parse-timeout", (int, float), "Seconds one Kotlin/Java file may take to parse and summarise "
+           "(a file stopped while parsing is skipped, one stopped while summarising keeps what was read; either "
+           "way a note names it). A file never holds the scan longer than this plus half of it (at least 1 s).",
            "parse-timeout = 5"),
     Option("severity", dict, "Per-rule severity overrides.", '[severity]\n"EP210" = "warning"'),
     Option("consent.predicates", list, "The project's own consent-check functions or fields "
@@ -109,6 +113,52 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+class Configs:
+    """Which configuration applies to each project, whatever the working folder: `fixed` (from `--config`) for
+    every project, else the nearest configuration file at or above the project's root (as ruff does for each
+    file). `overrides` (the command line's `--select`, `--fail-on`, ...) apply on top of each; `ignore` is
+    added to each configuration's own."""
+
+    def __init__(self, fixed: Config | None = None, overrides: dict[str, Any] | None = None) -> None:
+        self.fixed = fixed
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self._by_file = functools.lru_cache(maxsize=None)(self._load)
+
+    def _load(self, path: Path | None) -> Config:
+        config = load_config(path) if path is not None else Config()
+        kw = dict(self.overrides)
+        if "ignore" in kw:
+            kw["ignore"] = config.ignore + tuple(kw["ignore"])
+        return config.with_overrides(**kw)
+
+    def with_overrides(self, **kw: Any) -> Configs:
+        return Configs(self.fixed, {**self.overrides, **kw})
+
+    def for_folder(self, folder: Path) -> Config:
+        """The configuration of the project rooted at `folder` (or of a file in it)."""
+        if self.fixed is not None:
+            return self._by_file(self.fixed.path) if self.fixed.path else self.fixed.with_overrides(**self.overrides)
+        return self._by_file(find_config(Path(os.path.abspath(folder))))
+
+
+def scan_root_patterns(config: Config, scan_root: Path) -> tuple[str, ...]:
+    """`config.exclude` (relative to the configuration file's folder) made relative to `scan_root`."""
+    if config.path is None or not config.exclude:
+        return config.exclude
+    folder = Path(os.path.abspath(config.path.parent))
+    root = Path(os.path.abspath(scan_root))
+    if folder == root:
+        return config.exclude
+    if root in folder.parents:  # the configuration is below the scan root: its patterns get its folder in front
+        prefix = folder.relative_to(root).as_posix() + "/"
+        return tuple(prefix + pattern.removeprefix("./") for pattern in config.exclude)
+    if folder in root.parents:  # above: a pattern for the scan root's folder loses that part; `**/x` stays
+        prefix = root.relative_to(folder).as_posix() + "/"
+        return tuple(pattern[len(prefix):] if pattern.startswith(prefix) else pattern
+                     for pattern in config.exclude if pattern.startswith((prefix, "*")))
+    return config.exclude
+
+
 def _inside_folder(path: Path, raising: bool = True) -> Path | None:
     """`path`, unless it is a link to a file outside its own folder (a repository could otherwise make
     the linter read, and quote keys of, any TOML file on the machine); pass `--config` to use such a file."""
@@ -155,6 +205,53 @@ def _where(path: Path, text: str, key: str) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
+SEVERITIES = "error, warning or info"
+
+
+def unknown_app_category(value: str | int) -> str | None:
+    """Why `value` names none of the app categories (with the accepted values), or None when it names one."""
+    from pipl_lint.catalogs import load_catalog
+
+    types = load_catalog().app_types
+    if load_catalog().app_type(value) is not None:
+        return None
+    keys = ", ".join(t.key for t in types)
+    return (f"unknown app category {value!r}: accepted are a number 1-{len(types)}, a Chinese name from "
+            f"《常见类型移动互联网应用程序必要个人信息范围规定》 or one of the keys {keys}")
+
+
+def _check_values(path: Path, text: str, flat: dict[str, Any]) -> None:
+    """Every enumerated or ranged value is one of its accepted values; the error names the file, the line and
+    what is accepted."""
+    from pipl_lint.registry import RegistryError, all_rules, select
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{_where(path, text, key)}: {problem}")
+
+    if "fail-on" in flat and flat["fail-on"].strip().lower() not in ("error", "warning", "info"):
+        raise fail("fail-on", f"`fail-on`: unknown severity {flat['fail-on']!r} (accepted: {SEVERITIES})")
+    for rule, value in flat.get("severity", {}).items():
+        if not isinstance(value, str) or value.strip().lower() not in ("error", "warning", "info"):
+            raise fail(rule, f"`severity`: unknown severity {value!r} for {rule} (accepted: {SEVERITIES})")
+    for key in ("select", "ignore"):
+        for name in flat.get(key, ()):
+            try:
+                select((name,), ())
+            except RegistryError:
+                raise fail(key, f"`{key}`: unknown rule or category {name!r} (accepted: the rule ids, names and "
+                           "categories that `pipl-lint rules` lists)") from None
+    rule_keys = {key for r in all_rules() for key in (r.meta.id, r.meta.name)}
+    for name in flat.get("severity", {}):
+        if name not in rule_keys:
+            raise fail(name, f"`severity`: unknown rule {name!r} (accepted: the rule ids and names that "
+                       "`pipl-lint rules` lists)")
+    for key in ("max-file-size", "parse-timeout", "permissions.rerequest-interval-hours"):
+        if key in flat and not (flat[key] > 0 and math.isfinite(flat[key])):
+            raise fail(key, f"`{key}` = {flat[key]!r}: must be a positive finite number")
+    if "app-category" in flat and (problem := unknown_app_category(flat["app-category"])):
+        raise fail("app-category", f"`app-category`: {problem}")
+
+
 def load_config(path: Path) -> Config:
     text, data = _read_toml(path)
     if path.name == "pyproject.toml":
@@ -183,14 +280,9 @@ def load_config(path: Path) -> Config:
             raise ConfigError(f"{_where(path, text, key)}: `{key}` must be {want}, not {type(value).__name__}")
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a list of strings")
-    try:
-        severity = {str(k): Severity.parse(str(v)) for k, v in flat.get("severity", {}).items()}
-        fail_on = Severity.parse(flat["fail-on"]) if "fail-on" in flat else Severity.ERROR
-    except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    for key in ("max-file-size", "parse-timeout", "permissions.rerequest-interval-hours"):
-        if key in flat and not (flat[key] > 0 and math.isfinite(flat[key])):
-            raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a positive finite number")
+    _check_values(path, text, flat)
+    severity = {str(k): Severity.parse(str(v)) for k, v in flat.get("severity", {}).items()}
+    fail_on = Severity.parse(flat["fail-on"]) if "fail-on" in flat else Severity.ERROR
     category = flat.get("app-category")
     defaults = Config()
     return Config(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import msgspec
 
 from pipl_lint.cache import Cache
 from pipl_lint.catalogs import load_catalog
-from pipl_lint.config import Config
+from pipl_lint.config import Config, scan_root_patterns
 from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Diagnostic, Finding
 from pipl_lint.model import conventions
@@ -27,7 +27,7 @@ from pipl_lint.model.resources import Resources
 from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.parse.xml import parse_xml
-from pipl_lint.project.discover import Module, Project, discover
+from pipl_lint.project.discover import Discovery, Module, Project, discover
 from pipl_lint.project.files import FileReader
 from pipl_lint.ruleapi import Context, Rule
 from pipl_lint.summaries import Loaded, SummaryStore
@@ -106,8 +106,8 @@ class _RunPayload(msgspec.Struct, array_like=True):
     coverage: Coverage  # required: an entry written before coverage existed is not reused
 
 
-def _inputs(projects: Iterable[Project], config: Config) -> list[Path]:
-    paths: list[Path] = [config.path] if config.path else []
+def _inputs(projects: Iterable[Project], configs: Iterable[Config]) -> list[Path]:
+    paths: list[Path] = [c.path for c in configs if c.path]
     for project in projects:
         paths += project.files()
         paths += conventions.inputs(project)
@@ -119,7 +119,7 @@ def _inputs(projects: Iterable[Project], config: Config) -> list[Path]:
     return sorted(set(paths))
 
 
-def _run_key(scan_root: Path, config: Config, rules: list[Rule], projects: list[Project],
+def _run_key(scan_root: Path, config: Config, plans: list[tuple[Config, list[Rule]]], projects: list[Project],
              summaries_digest: str | None = None) -> str:
     """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
     inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
@@ -127,10 +127,11 @@ def _run_key(scan_root: Path, config: Config, rules: list[Rule], projects: list[
     from pipl_lint import __version__
     from pipl_lint.cache import stat_signature
 
-    inputs = _inputs(projects, config)
+    inputs = _inputs(projects, [config, *(c for c, _rules in plans)])
     if summaries_digest is not None:
         inputs = [p for p in inputs if p.suffix not in LANGUAGE_OF_SUFFIX]
-    basis = repr((__version__, load_catalog().fingerprint(), repr(config), [r.meta.id for r in rules],
+    basis = repr((__version__, load_catalog().fingerprint(), repr(config),
+                  [(repr(c), [r.meta.id for r in rules]) for c, rules in plans],
                   sorted(str(p.root) for p in projects), str(scan_root),
                   stat_signature(inputs), summaries_digest))
     return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
@@ -172,38 +173,73 @@ def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Co
     return coverage + counted("gradle", len(project.gradle_files), len(project.gradle_unread))
 
 
+ProjectPlan = Callable[[Path], tuple[Config, Sequence[Rule]]]
+"""The configuration and the rules for the project rooted at a folder."""
+
+
+def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config: Config,
+              per_project: ProjectPlan | None) -> tuple[Discovery, list[tuple[Config, list[Rule]]]]:
+    """The projects, found with the run's `exclude`; a project whose own configuration excludes other files is
+    looked at again with those."""
+    found = discover(paths, scan_root, reader, scan_root_patterns(config, scan_root))
+    if per_project is None:
+        return found, []
+    projects: list[Project] = []
+    plans: list[tuple[Config, list[Rule]]] = []
+    for project in found.projects:
+        own, rules = per_project(project.root)
+        if own.exclude and own != config:
+            again = discover([project.root], scan_root, reader, scan_root_patterns(own, scan_root))
+            found.diagnostics += [d for d in again.diagnostics if d not in found.diagnostics]
+            again_projects = [p for p in again.projects if p.root == project.root]
+        else:
+            again_projects = [project]
+        projects += again_projects
+        plans += [(own, list(rules))] * len(again_projects)
+    found.projects = projects
+    return found, plans
+
+
 def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[Rule],
         only_files: frozenset[str] | None = None, store: SummaryStore | None = None,
-        cache: Cache | None = None, keep_contexts: bool = False) -> RunResult:
+        cache: Cache | None = None, keep_contexts: bool = False, per_project: ProjectPlan | None = None,
+        overlay: Mapping[str, bytes] | None = None) -> RunResult:
     """Analyse the projects under `paths`. With a `cache`, unchanged files are not re-parsed and an
-    unchanged project (same inputs, configuration, rules and tool version) is not re-analysed."""
+    unchanged project (same inputs, configuration, rules and tool version) is not re-analysed.
+
+    `config` and `rules` apply to every project, unless `per_project` gives each project its own (the nearest
+    configuration file); `config` still decides what applies to the run as a whole (`max-file-size`,
+    `parse-timeout`, and `exclude` while looking for projects). `overlay` (real path → bytes) replaces files
+    on disk (unsaved editor buffers); whole-run results, keyed by the files' stat signatures, are then
+    neither reused nor stored."""
     scan_root = scan_root.resolve()
-    reader = FileReader(scan_root, config.max_file_size)
+    reader = FileReader(scan_root, config.max_file_size, overlay)
     result = RunResult(scan_root)
     store = store or SummaryStore(reader, config.parse_timeout, cache)
-    found = discover(paths, scan_root, reader, config.exclude)
+    found, plans = _discover(paths, scan_root, reader, config, per_project)
     rules = list(rules)
+    plans = plans or [(config, rules)] * len(found.projects)
     run_keys: list[str] = []
-    reuse = cache is not None and not keep_contexts
+    reuse = cache is not None and not keep_contexts and not overlay
     if reuse and cache is not None:
-        run_keys.append(_run_key(scan_root, config, rules, found.projects))
+        run_keys.append(_run_key(scan_root, config, plans, found.projects))
         if _cached_run(cache, run_keys[0], result, found.projects):
             return _only(result, only_files)
     result.diagnostics += found.diagnostics
     result.projects = found.projects
     loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
     if reuse and cache is not None:
-        run_keys.append(_run_key(scan_root, config, rules, found.projects, store.digest.hexdigest()))
+        run_keys.append(_run_key(scan_root, config, plans, found.projects, store.digest.hexdigest()))
         if _cached_run(cache, run_keys[1], result, found.projects):
             cache.put_run(run_keys[0], cache.get_run(run_keys[1]) or b"")
             return _only(result, only_files)
-    for project, sources in zip(found.projects, loaded, strict=True):
+    for project, sources, (own, own_rules) in zip(found.projects, loaded, plans, strict=True):
         summaries = sources.decode(result.diagnostics)
-        ctx = build_context(project, scan_root, config, reader, store, result.diagnostics, summaries)
+        ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries)
         result.coverage += project_coverage(project, summaries, ctx)
         result.contexts.append(ctx)
         produced: list[Finding] = []
-        for rule in rules:
+        for rule in own_rules:
             try:
                 produced += list(rule.check(ctx))
             except Exception as exc:  # noqa: BLE001 - one broken rule must not hide the others
@@ -222,7 +258,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result.files_read = store.files_summarized
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
-    if run_keys and cache is not None and not result.internal_error:
+    if run_keys and cache is not None and not result.internal_error and store.complete:
         payload = msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
                                                      result.files_read, len(result.projects), result.coverage))
         for key in run_keys:

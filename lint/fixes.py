@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipl_lint.findings import Applicability, Edit, Finding
-from pipl_lint.io import atomic_write_bytes
+from pipl_lint.io import write_bytes
 from pipl_lint.parse.decode import BinaryFile, Decoded, decode
 
 
@@ -132,7 +132,7 @@ def write(root: Path, file_changes: Iterable[FileChange]) -> int:
     n = 0
     for c in file_changes:
         if c.after != c.before:
-            atomic_write_bytes(root / c.path, c.encoded)
+            write_bytes(root / c.path, c.encoded)
             n += 1
     return n
 

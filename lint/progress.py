@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from pipl_lint.findings import Diagnostic
-from pipl_lint.model.summary import FileSummary
-from pipl_lint.summaries import SummaryStore
+from pipl_lint.summaries import Loaded, SummaryStore
 
-CHUNK = 256  # files per batch: large enough for the parallel parser, small enough to show movement
 MIN_INTERVAL = 0.1  # seconds between redraws
 
 
@@ -52,21 +50,15 @@ class Progress:
 
 
 class ProgressStore(SummaryStore):
-    """A SummaryStore that parses in batches and reports each batch."""
+    """A SummaryStore that shows how many of the files to parse are done."""
 
     def __init__(self, progress: Progress, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.progress = progress
+        if progress.enabled:
+            self.on_parsed = progress.files
 
-    def summarize(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> list[FileSummary]:
-        if not self.progress.enabled or len(files) <= CHUNK:
-            out = super().summarize(files, diags)
-            self.progress.files(len(files), len(files))
-            self.progress.show("running the rules", force=True)
-            return out
-        out = []
-        for i in range(0, len(files), CHUNK):
-            out += super().summarize(files[i : i + CHUNK], diags)
-            self.progress.files(min(i + CHUNK, len(files)), len(files))
+    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> Loaded:
+        out = super().load(files, diags)
         self.progress.show("running the rules", force=True)
         return out

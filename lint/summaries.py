@@ -1,28 +1,18 @@
-"""Turn source files into summaries: read, look up the cache, parse the misses (in parallel when there
-are many), store them back. Never raises for bad input; output order is the input order."""
+"""Turn source files into summaries: read, look up the cache, parse the misses (in worker processes that
+are ended at the time limit, see `pipl_lint.workers`), store them back. Never raises for bad input; output
+order is the input order."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipl_lint.findings import Diagnostic
-from pipl_lint.model.source import summarize
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.project.files import FileReader
-
-PARALLEL_MIN_FILES = 48
-
-
-def _work(job: tuple[str, bytes, str, float]) -> bytes:
-    """Worker: one file → its cache entry (problems, summary), MessagePack-encoded."""
-    from pipl_lint.cache import encode_entry
-
-    rel, data, lang, timeout = job
-    result = summarize(rel, data, lang, timeout)
-    return encode_entry(result.problems, result.summary)
+from pipl_lint.workers import BoundedPool, Outcome, work
 
 
 def _workers() -> int:
@@ -38,9 +28,13 @@ class SummaryStore:
         self.reader = reader
         self.timeout = timeout
         self.cache = cache  # a pipl_lint.cache.Cache, or None
-        self.jobs = jobs if jobs is not None else _workers()
+        self.jobs = jobs if jobs is not None else _workers()  # worker processes; 0: parse in this process
         self.files_summarized = 0
         self.files_parsed = 0
+        self.on_parsed: Callable[[int, int], None] | None = None  # (parsed so far, to parse) as files finish
+        # False once a time limit or a parser crash decided a file's result: such results are not cached, and
+        # neither is the run's (a quieter machine may read the file whole).
+        self.complete = True
         # Digest of every summary produced, in order: equal digests mean equal analysis input even when file
         # bytes changed (a comment or whitespace edit), so a previous run's results can be reused.
         self.digest = hashlib.blake2b(digest_size=20)
@@ -69,8 +63,12 @@ class SummaryStore:
             if key in hits:
                 encoded = hits[key]
             else:
-                encoded = next(fresh)
-                new.append((key, encoded))
+                outcome = next(fresh)
+                encoded = outcome.entry
+                if outcome.cacheable:
+                    new.append((key, encoded))
+                else:
+                    self.complete = False
             self.digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + encoded)
             entries.append((rel, encoded, (rel, data, lang, self.timeout)))
         if self.cache is not None:
@@ -78,18 +76,12 @@ class SummaryStore:
             self.cache.touch([k for *_r, k in jobs if k in hits])
         return Loaded(entries)
 
-    def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[bytes]:
+    def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[Outcome]:
         self.files_parsed += len(misses)
-        if self.jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
-            import multiprocessing
-
-            try:
-                ctx = multiprocessing.get_context("fork")
-            except ValueError:  # pragma: no cover - platforms without fork
-                ctx = multiprocessing.get_context()
-            with ctx.Pool(processes=self.jobs) as pool:
-                return pool.map(_work, misses, chunksize=max(1, len(misses) // (self.jobs * 8)))
-        return [_work(m) for m in misses]
+        total, report = len(misses), self.on_parsed
+        if self.jobs <= 0:  # in this process, without the hard time limit: for profiling only
+            return [work(m) for m in misses]
+        return BoundedPool(self.jobs).run(misses, None if report is None else lambda done: report(done, total))
 
 
 class Loaded:
@@ -106,7 +98,7 @@ class Loaded:
             try:
                 problems, summary = decode_entry(encoded)
             except (ValueError, TypeError):  # msgspec errors subclass these: a crafted or stale entry
-                problems, summary = decode_entry(_work(job))
+                problems, summary = decode_entry(work(job).entry)
             diags.extend(Diagnostic(rel, problem) for problem in problems)
             if summary is not None:
                 out.append(summary if summary.path == rel else _with_path(summary, rel))

@@ -1,4 +1,5 @@
-"""Git, for `check --diff-base REV`: which files changed since a revision, and that revision's tree.
+"""Git, for `check --diff-base REV` and `check --staged`: which files changed since a revision or are staged,
+and a revision's tree.
 
 Only used when asked for (a subprocess per call, no shell). Paths from git are turned into paths relative
 to the scan root, the form findings use.
@@ -10,6 +11,7 @@ import io
 import os
 import subprocess
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 TIMEOUT = 120
@@ -37,10 +39,37 @@ def repo_root(path: Path) -> Path:
     return Path(str(git(path, "rev-parse", "--show-toplevel")).strip()).resolve()
 
 
+def is_shallow(root: Path) -> bool:
+    try:
+        return str(git(root, "rev-parse", "--is-shallow-repository")).strip() == "true"
+    except VcsError:
+        return False
+
+
+UNSHALLOW = "`git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` in actions/checkout)"
+
+
 def merge_base(root: Path, rev: str) -> str:
-    """The commit where the current branch left `rev` (`rev` itself when HEAD is on it)."""
-    git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    return str(git(root, "merge-base", rev, "HEAD")).strip()
+    """The commit where the current branch left `rev` (`rev` itself when HEAD is on it). An unknown revision
+    or a missing history is a VcsError that says what to do."""
+    try:
+        git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except VcsError:
+        if is_shallow(root):
+            raise VcsError(f"no revision {rev!r} in this shallow clone: fetch it ({UNSHALLOW}, or "
+                           f"`git fetch origin {rev}`)") from None
+        remote = "fetch it first (`git fetch`)" if "/" in rev else \
+            f"a branch only on the remote is `origin/{rev}`, after `git fetch origin {rev}`"
+        raise VcsError(f"no revision {rev!r} in this repository: name a branch, tag or commit that exists "
+                       f"({remote})") from None
+    try:
+        return str(git(root, "merge-base", rev, "HEAD")).strip()
+    except VcsError:
+        if is_shallow(root):
+            raise VcsError(f"{rev!r} and HEAD have no common commit in this shallow clone: fetch more history "
+                           f"({UNSHALLOW})") from None
+        raise VcsError(f"{rev!r} and HEAD share no history: name a revision that HEAD's branch started "
+                       "from") from None
 
 
 def _lines(text: str | bytes) -> list[str]:
@@ -53,6 +82,36 @@ def changed_files(root: Path, base: str) -> list[str]:
     changed = _lines(git(root, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT", base))
     untracked = _lines(git(root, "ls-files", "-z", "--others", "--exclude-standard"))
     return sorted(set(changed) | set(untracked))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One staged change: `status` is git's letter (A, C, D, M, R, T, U), `path` the path in the index (the
+    deleted path for D), `old` the path before a rename or copy."""
+
+    status: str
+    path: str
+    old: str | None = None
+
+
+def staged_changes(root: Path) -> list[Change]:
+    """What `git commit` would record: the index compared with HEAD (with an unborn HEAD, everything
+    staged), renames detected (`git diff --cached --name-status -M`). Honours GIT_INDEX_FILE, which git sets
+    for hooks run by `git commit <paths>` / `git commit -a`."""
+    fields = _lines(git(root, "diff", "--cached", "--name-status", "-z", "-M", "--no-ext-diff"))
+    changes: list[Change] = []
+    i = 0
+    while i < len(fields):
+        status = fields[i][:1]
+        if status in ("R", "C") and i + 2 < len(fields):
+            changes.append(Change(status, fields[i + 2], fields[i + 1]))
+            i += 3
+        elif i + 1 < len(fields):
+            changes.append(Change(status, fields[i + 1]))
+            i += 2
+        else:
+            break
+    return changes
 
 
 def relative_to_scan_root(root: Path, files: list[str], scan_root: Path) -> frozenset[str]:

@@ -106,3 +106,55 @@ def test_round_trip_on_the_leaky_app(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_missing_baseline_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="pipl-lint baseline"):
         run_check(CheckOptions(paths=(EXAMPLES / "compliant-app",), baseline=tmp_path / "none.json", no_cache=True))
+
+
+# --- the baseline with the pre-commit hook (as docs/integrations.md shows it) -------------------------------
+
+HOOK_WITH_BASELINE = """repos:
+  - repo: local
+    hooks:
+      - id: pipl-lint
+        name: pipl-lint
+        entry: {exe} check
+        language: system
+        files: (\\.kt|\\.kts|\\.java|\\.gradle|\\.toml|\\.xml)$
+        require_serial: true
+        args: [--baseline, pipl-lint-baseline.json]
+"""
+
+
+def test_hook_with_baseline_reports_only_new_findings(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "pipl-lint"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(list(args), cwd=repo, capture_output=True, text=True, timeout=300)
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "leaky-app", repo / "android")
+    (repo / ".pre-commit-config.yaml").write_text(HOOK_WITH_BASELINE.format(exe=exe))
+    for args in (("init", "-q", "-b", "main"), ("config", "user.email", "dev@example.com"),
+                 ("config", "user.name", "Dev")):
+        run("git", *args)
+    made = run(str(exe), "baseline")  # from the repository's root, where pre-commit runs the hook
+    assert made.returncode == 0 and (repo / "pipl-lint-baseline.json").is_file(), made.stderr
+    run("git", "add", "-A")
+    assert run("git", "commit", "-q", "-m", "app and baseline").returncode == 0
+    # touching files that have baselined findings passes
+    provider = repo / "android" / "analytics/src/main/java/com/example/dailynews/analytics/DeviceIdProvider.java"
+    app = repo / "android" / APP_KT
+    provider.write_text(provider.read_text("utf-8") + "// touched\n", "utf-8")
+    app.write_text(app.read_text("utf-8") + "// touched\n", "utf-8")
+    run("git", "add", "-A")
+    old_only = run(sys.executable, "-m", "pre_commit", "run", "--verbose")
+    assert old_only.returncode == 0, old_only.stdout + old_only.stderr
+    assert "in the baseline" in old_only.stdout
+    # a new problem is reported, and only it
+    app.write_text(app.read_text("utf-8").replace(
+        "super.onCreate()", "super.onCreate()\n        android.os.Build.getSerial()", 1), "utf-8")
+    run("git", "add", "-A")
+    new = run(sys.executable, "-m", "pre_commit", "run")
+    assert new.returncode == 1, new.stdout + new.stderr
+    assert "getSerial" in new.stdout and new.stdout.count(" error EC") == 1, new.stdout

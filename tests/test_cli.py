@@ -115,6 +115,46 @@ def test_config_errors_name_the_file(tmp_path: Path, content: str, message: str)
     assert "Traceback" not in out.stderr
 
 
+# every enumerated or ranged option: (config text, what the error must say); the bad value is on line 2
+INVALID_VALUES = [
+    ('app-category = "newz"', "`app-category`: unknown app category 'newz': accepted are a number 1-39"),
+    ("app-category = 99", "`app-category`: unknown app category 99: accepted are a number 1-39"),
+    ("app-category = 0", "`app-category`: unknown app category 0: accepted are a number 1-39, a Chinese name"),
+    ('fail-on = "fatal"', "`fail-on`: unknown severity 'fatal' (accepted: error, warning or info)"),
+    ('[severity]\nEC101 = "fatal"',
+     "`severity`: unknown severity 'fatal' for EC101 (accepted: error, warning or info)"),
+    ('[severity]\nEC999 = "warning"', "`severity`: unknown rule 'EC999' (accepted: the rule ids and names"),
+    ('select = ["EC999"]', "`select`: unknown rule or category 'EC999' (accepted: the rule ids, names and categories"),
+    ('ignore = ["early-colection"]', "`ignore`: unknown rule or category 'early-colection'"),
+    ("max-file-size = 0", "`max-file-size` = 0: must be a positive finite number"),
+    ("parse-timeout = -1.5", "`parse-timeout` = -1.5: must be a positive finite number"),
+    ("parse-timeout = inf", "`parse-timeout` = inf: must be a positive finite number"),
+    ("[permissions]\nrerequest-interval-hours = 0",
+     "`permissions.rerequest-interval-hours` = 0: must be a positive finite number"),
+]
+
+
+@pytest.mark.parametrize("content, message", INVALID_VALUES)
+def test_invalid_config_values_exit_2_with_line_and_accepted_values(tmp_path: Path, content: str,
+                                                                    message: str) -> None:
+    config = tmp_path / "pipl-lint.toml"
+    text = content if content.startswith("[") else f"# line 1\n{content}"
+    config.write_text(text + "\n")
+    (tmp_path / "AndroidManifest.xml").write_text('<manifest package="a"/>')
+    for args in (("check", str(tmp_path)), ("report", str(tmp_path))):
+        out = cli(*args)
+        assert out.returncode == 2, (args, out.stdout)
+        assert out.stderr.startswith(f"pipl-lint: error: {config}:2: {message}"), out.stderr
+        assert out.stderr.count("\n") == 1
+
+
+def test_report_app_category_option_lists_the_accepted_values() -> None:
+    out = cli("report", "examples/compliant-app", "--app-category", "newz")
+    assert out.returncode == 2
+    assert out.stderr.startswith("pipl-lint: error: --app-category: unknown app category 'newz': accepted are")
+    assert "news" in out.stderr
+
+
 def test_config_error_reports_line(tmp_path: Path) -> None:
     (tmp_path / "pipl-lint.toml").write_text('fail-on = "error"\n\nexclud = ["x"]\n')
     out = cli("check", str(tmp_path))
@@ -130,3 +170,91 @@ def test_config_is_found_and_applied(tmp_path: Path) -> None:
     out = cli("check", str(app), "-f", "json")
     rules = {f["rule"] for f in json.loads(out.stdout)["findings"]}
     assert rules == {"EC106"}
+
+
+ANDROID_CONFIG = '''select = ["EC101", "EC106", "EP206"]
+ignore = ["EC101"]
+fail-on = "warning"
+exclude = ["analytics/**"]
+'''
+
+
+@pytest.fixture(scope="module")
+def repo_with_android_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository whose Android project is in `android/`, with its configuration there."""
+    import shutil
+
+    repo = tmp_path_factory.mktemp("repo")
+    shutil.copytree(EXAMPLES / "leaky-app", repo / "android")
+    (repo / "android" / "pipl-lint.toml").write_text(ANDROID_CONFIG)
+    (repo / "README.md").write_text("docs\n")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    return repo
+
+
+def _found(out: subprocess.CompletedProcess[str], prefix: str = "") -> set[tuple[str, str, int]]:
+    return {(f["rule"], prefix + f["path"], f["line"]) for f in json.loads(out.stdout)["findings"]}
+
+
+def test_each_project_uses_its_nearest_config_whatever_the_working_folder(repo_with_android_folder: Path) -> None:
+    repo = repo_with_android_folder
+    from_root = cli("check", "-f", "json", "--no-cache", cwd=repo)
+    named = cli("check", "android", "-f", "json", "--no-cache", cwd=repo)
+    inside = cli("check", "-f", "json", "--no-cache", cwd=repo / "android")
+    assert from_root.returncode == named.returncode == inside.returncode == 1, (from_root.stderr, inside.stderr)
+    found = _found(from_root)
+    assert found == _found(named) == _found(inside, "android/")
+    assert {rule for rule, _path, _line in found} == {"EC106", "EP206"}  # EC101 ignored, only the selection
+    assert not any(path.startswith("android/analytics/") for _rule, path, _line in found)  # its `exclude`
+    # the hook's form: the staged files, from the repository's root
+    files = sorted({path for _rule, path, _line in found} | {"android/app/src/main/AndroidManifest.xml"})
+    hook = cli("check", "-f", "json", "--no-cache", *files, cwd=repo)
+    assert hook.returncode == 1 and _found(hook) == found
+
+
+def test_config_option_overrides_every_projects_own(repo_with_android_folder: Path, tmp_path: Path) -> None:
+    strict = tmp_path / "strict.toml"
+    strict.write_text('select = ["EC101"]\n')
+    from_root = cli("check", "-f", "json", "--no-cache", "--config", str(strict), cwd=repo_with_android_folder)
+    inside = cli("check", "-f", "json", "--no-cache", "--config", str(strict), cwd=repo_with_android_folder / "android")
+    assert from_root.returncode == inside.returncode == 1
+    assert _found(from_root) == _found(inside, "android/")
+    assert {rule for rule, _path, _line in _found(from_root)} == {"EC101"}
+    assert any(path.startswith("android/analytics/") for _rule, path, _line in _found(from_root))
+
+
+def test_editing_a_projects_config_is_seen_by_a_cached_run_from_the_root(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLES / "leaky-app", tmp_path / "android")
+    config = tmp_path / "android" / "pipl-lint.toml"
+    config.write_text('select = ["EC106"]\n')
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert {r for r, _p, _l in _found(cli("check", "-f", "json", cwd=tmp_path))} == {"EC106"}
+    config.write_text('select = ["EC102"]\n')
+    assert {r for r, _p, _l in _found(cli("check", "-f", "json", cwd=tmp_path))} == {"EC102"}
+
+
+@pytest.mark.parametrize("args", [("rules",), ("report", "examples/compliant-app", "--no-cache")])
+def test_md_is_markdown(args: tuple[str, ...]) -> None:
+    short, long = cli(*args, "-f", "md"), cli(*args, "--format", "markdown")
+    assert short.returncode == long.returncode == 0, short.stderr
+    assert short.stdout == long.stdout and short.stdout.startswith("# ")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("chek",), "pipl-lint: error: No such command 'chek'. Did you mean 'check'? (see `pipl-lint -h`)"),
+    (("check", "--nope"), "pipl-lint: error: No such option: --nope"),
+    (("check", "-f"), "pipl-lint: error: Option '-f' requires an argument"),
+    (("explain",), "pipl-lint: error: Missing argument 'rule' (see `pipl-lint explain -h`)"),
+])
+def test_command_line_mistakes_are_one_line_like_every_usage_error(args: tuple[str, ...], message: str) -> None:
+    out = cli(*args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith(message) and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_help_and_no_arguments_still_show_the_help() -> None:
+    assert cli("check", "-h").returncode == 0 and "--diff-base" in cli("check", "-h").stdout
+    bare = cli()
+    assert bare.returncode == 2 and "Usage: pipl-lint" in bare.stdout + bare.stderr

@@ -125,3 +125,36 @@ def test_progress_is_silent_when_piped() -> None:
     p.show("running the rules", force=True)
     p.clear()
     assert piped.getvalue() == ""
+
+
+# --- what to do when the revision or its history is missing -------------------------------------------------
+
+def _pipl_lint(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import sys
+
+    return subprocess.run([str(Path(sys.executable).parent / "pipl-lint"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_unknown_revision_says_to_name_one_that_exists(repo: Path) -> None:
+    out = _pipl_lint(repo / "android", "check", "--no-cache", "--diff-base", "no-such-branch")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == ("pipl-lint: error: --diff-base no-such-branch: no revision 'no-such-branch' in this "
+                          "repository: name a branch, tag or commit that exists (a branch only on the remote is "
+                          "`origin/no-such-branch`, after `git fetch origin no-such-branch`)\n")
+
+
+@pytest.mark.parametrize("single_branch", [True, False])
+def test_shallow_clone_says_to_fetch_more_history(base_repo: Path, tmp_path: Path, single_branch: bool) -> None:
+    git(base_repo, "checkout", "-q", "-f", "-B", "feature", "main")
+    (base_repo / "android" / "NOTES.md").write_text("feature\n")
+    git(base_repo, "add", "-A")
+    git(base_repo, "commit", "-q", "-m", "feature work")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature",
+        "--single-branch" if single_branch else "--no-single-branch", base_repo.as_uri(), str(clone))
+    rev = "main" if single_branch else "origin/main"
+    out = _pipl_lint(clone / "android", "check", "--no-cache", "--diff-base", rev)
+    assert out.returncode == 2 and out.stdout == "" and out.stderr.count("\n") == 1, out.stderr
+    assert out.stderr.startswith(f"pipl-lint: error: --diff-base {rev}: ")
+    assert "shallow clone" in out.stderr and "`git fetch --unshallow`" in out.stderr

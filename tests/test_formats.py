@@ -212,3 +212,18 @@ def test_ci_examples_use_existing_options() -> None:
     assert used <= options, used - options
     for name in re.findall(r'--format[ "]+(\w+)', "\n".join(texts)):
         assert name in FORMATS
+
+
+def test_gradle_example_names_the_report_after_every_format_and_prints_text_on_failure() -> None:
+    import re
+
+    script = (EXAMPLES / "ci" / "piplLint.gradle.kts").read_text("utf-8")
+    table = script[script.index("val piplLintExtensions = mapOf("):]
+    table = table[:table.index(")\n")]
+    extensions = dict(re.findall(r'"(\w+)" to "(\w+)"', table))
+    assert set(extensions) == set(FORMATS)
+    assert extensions["json"] == extensions["gitlab"] == "json" and extensions["sarif"] == "sarif"
+    assert extensions["checkstyle"] == "xml"
+    assert 'getOrDefault(format, "txt")' not in script  # no format silently falls back to .txt
+    failure = script[script.index("if (code != 0)"):]
+    assert '"--format", "text"' in failure and "throw GradleException" in failure

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 from textwrap import dedent
 
@@ -946,9 +945,7 @@ def test_random_mutations_never_raise(path: Path, fixture: str, catalog: Version
 def test_tree_sitter_time_budget_falls_back_to_the_tolerant_parser() -> None:
     """A stray backtick makes tree-sitter-kotlin's error recovery run for ~30 s on this small file."""
     path = FIXTURES / "pathological.gradle.kts"
-    started = time.perf_counter()
-    script = read_build_script(path, path.read_text())
-    assert time.perf_counter() - started < 5
+    script = read_build_script(path, path.read_text())  # without the budget: ~30 s (pytest-timeout fails it)
     assert "fallback" in script.errors[0].message
     assert script.plugins == ("com.android.application",)
     assert [d.configuration for d in script.dependencies][-3:] == ["googleImplementation", "kapt", "testImplementation"]
@@ -961,13 +958,9 @@ def test_bytes_that_are_not_utf8_are_tolerated() -> None:
 
 
 @pytest.mark.parametrize(("path", "fixture"), [(GROOVY, "app.build.gradle"), (KTS, "app.build.gradle.kts")])
-def test_large_build_script_is_fast(path: Path, fixture: str) -> None:
+def test_large_build_script_is_read_whole(path: Path, fixture: str) -> None:
+    """Speed is measured in benchmarks/, not here; this checks that nothing of a long script is dropped."""
     source = (FIXTURES / fixture).read_text()
-    big = "\n".join([source] * (5000 // source.count("\n") + 1))
-    assert big.count("\n") >= 5000
+    copies = 5000 // source.count("\n") + 1
     parse = parse_kts if path.suffix == ".kts" else parse_groovy
-    started = time.perf_counter()
-    script = parse(big)
-    elapsed = time.perf_counter() - started
-    assert len(script.statements) > 100
-    assert elapsed < 0.5, f"{elapsed * 1000:.0f} ms"  # ~50 ms on a laptop; generous for slow CI
+    assert len(parse("\n".join([source] * copies)).statements) == copies * len(parse(source).statements)

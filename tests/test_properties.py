@@ -3,8 +3,11 @@ catalog or a `pipl-lint.toml`, the readers return a result (or, for the configur
 file); they never raise anything else and never take long. Mutations of the example projects are analysed
 end to end by every rule without an internal error.
 
-The number of cases run is printed in the terminal summary ("hypothesis cases run: ..."); set
-PIPL_LINT_FUZZ_EXAMPLES to run more per property (60 by default, to stay within the CI time budget).
+The default run is deterministic: hypothesis is derandomized (the same cases every run, on every machine), keeps
+no example database, and no verdict depends on the machine's speed (a hang fails through the per-test timeout
+with a traceback). Random exploration is a separate command, `benchmarks/fuzz` (PIPL_LINT_FUZZ=1, more cases
+and a local example database); an input it finds becomes an `@example` here, so the default run keeps it.
+The number of cases run and the slowest case are printed in the terminal summary ("hypothesis cases run: ...").
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from pipl_lint.config import Config, ConfigError, load_config
 from pipl_lint.engine import run
@@ -33,13 +37,17 @@ from tests.conftest import EXAMPLES
 
 CASES: Counter[str] = Counter()
 SLOWEST: dict[str, float] = {}
-PER_CALL_SECONDS = 10.0  # far above any real case; a hang would show up as a failure, not a stuck run
-
-# Cases per property; raise it for a longer session: PIPL_LINT_FUZZ_EXAMPLES=5000 pytest tests/test_properties.py
-EXAMPLES_PER_TEST = int(os.environ.get("PIPL_LINT_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES_PER_TEST, deadline=None, database=None, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+EXPLORE = os.environ.get("PIPL_LINT_FUZZ") == "1"  # random exploration (benchmarks/fuzz), not the default run
+# Cases per property; raise it for a longer session: PIPL_LINT_FUZZ=1 PIPL_LINT_FUZZ_EXAMPLES=5000
+EXAMPLES_PER_TEST = int(os.environ.get("PIPL_LINT_FUZZ_EXAMPLES", "2000" if EXPLORE else "60"))
+_COMMON: dict[str, object] = {
+    "deadline": None,
+    "print_blob": True,
+    "derandomize": not EXPLORE,
+    "database": DirectoryBasedExampleDatabase(".hypothesis/examples") if EXPLORE else None,
+}
+FUZZ = settings(max_examples=EXAMPLES_PER_TEST, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                HealthCheck.function_scoped_fixture], **_COMMON)  # type: ignore[arg-type]
 
 
 class _Summary:
@@ -66,9 +74,7 @@ def timed(kind: str, fn: Callable[[], object]) -> object:
     CASES[kind] += 1
     start = time.perf_counter()
     result = fn()
-    elapsed = time.perf_counter() - start
-    SLOWEST[kind] = max(SLOWEST.get(kind, 0.0), elapsed)
-    assert elapsed < PER_CALL_SECONDS, f"{kind}: {elapsed:.1f} s"
+    SLOWEST[kind] = max(SLOWEST.get(kind, 0.0), time.perf_counter() - start)  # reported, never asserted
     return result
 
 
@@ -248,8 +254,8 @@ def project_mutation(draw: st.DrawFn) -> tuple[str, dict[str, bytes]]:
     return name, out
 
 
-@settings(max_examples=max(10, EXAMPLES_PER_TEST * 2 // 3), deadline=None, database=None, print_blob=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=max(10, EXAMPLES_PER_TEST * 2 // 3),  # type: ignore[arg-type]
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], **_COMMON)
 @given(case=project_mutation())
 def test_mutated_example_projects_are_analysed_without_internal_errors(tmp_path_factory: pytest.TempPathFactory,
                                                                         case: tuple[str, dict[str, bytes]]) -> None:

@@ -129,12 +129,16 @@ def _markdown_tables(text: str) -> dict[str, list[list[str]]]:
     return {k: v[1:] for k, v in out.items() if v}  # without the header row ("|---|" lines do not start "| ")
 
 
-def _csv_tables(text: str) -> dict[str, list[list[str]]]:
+def _csv_tables(text: str, inv: Inventory, lang: str) -> dict[str, list[list[str]]]:
+    """Each list's rows, in its own columns, from the one CSV table (its first column names the list)."""
     assert text.startswith(BOM)
+    header, *rows = csv.reader(io.StringIO(text[len(BOM):]))
+    assert header[0] == "table" and len(set(header)) == len(header)
+    own = {t.id: [header.index(c) for c in t.columns] for t in tables(inv, lang)}
     out: dict[str, list[list[str]]] = {}
-    for row in csv.reader(io.StringIO(text[len(BOM):])):
-        if row and row[0] != "section":
-            out.setdefault(row[0], []).append(row[1:])
+    for row in rows:
+        assert len(row) == len(header) and row[0] in own
+        out.setdefault(row[0], []).append([row[i] for i in own[row[0]]])
     return out
 
 
@@ -144,7 +148,7 @@ def test_markdown_and_csv_agree_with_json(example: str, lang: str, request: pyte
     inv: Inventory = request.getfixturevalue(example)
     doc = _json(inv, lang)
     md = _markdown_tables(renderer("markdown")(inv, lang))
-    sheet = _csv_tables(renderer("csv")(inv, lang))
+    sheet = _csv_tables(renderer("csv")(inv, lang), inv, lang)
     titles = {t.id: t.title for t in tables(inv, lang)}
     locations = [f"{_rel(inv, p['path'])}:{p['line']}" for p in doc["personal_information"]]
     sdk_names = [s["name"] for s in doc["sdks"]]
@@ -437,3 +441,20 @@ def test_policy_text_matching() -> None:
     assert kind_mention(pol, kinds["clipboard"]) == "yes"  # brackets end the denial's clause
     assert kind_mention(pol, kinds["sms"]) is None
     assert pol.mention(["AMap"]) is None  # ASCII terms match whole words only ("I am a path")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_not_necessary_count_needs_an_app_category(compliant: Inventory, lang: str) -> None:
+    from dataclasses import replace
+
+    from pipl_lint.inventory_report import labels as L
+    from pipl_lint.inventory_report.table import summary
+
+    label, needs = L.text(lang, "sum_not_necessary"), L.text(lang, "sum_needs_category")
+    assert "app-category" in needs
+    assert {s.label: s.value for s in summary(compliant, lang)}[label] == 1  # with a category: a count
+    for setting in (None, "newz"):  # none, or one that names no known category
+        uncategorised = replace(compliant, app_category=None, category_setting=setting)
+        assert {s.label: s.value for s in summary(uncategorised, lang)}[label] == needs
+        assert f"- {label}: **{needs}**" in renderer("markdown")(uncategorised, lang)
+        assert f'<span class="n">{needs}</span><span class="l">{label}</span>' in renderer("html")(uncategorised, lang)

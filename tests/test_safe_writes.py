@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from pipl_lint.io import WriteError, atomic_write_bytes, atomic_write_text, remove_stale_temporaries
+from pipl_lint.io import WriteError, remove_stale_temporaries, write_bytes, write_text
 from pipl_lint.parse.decode import decode
 from pipl_lint.parse.xml import parse_xml
 from tests.conftest import EXAMPLES
@@ -180,11 +180,11 @@ def test_report_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path: Pa
     kept = tmp_path / "kept.json"
     kept.write_text("old")
     kept.chmod(0o640)
-    atomic_write_text(kept, "new")
+    write_text(kept, "new")
     assert kept.read_text() == "new" and stat.S_IMODE(kept.stat().st_mode) == 0o640
     mask = os.umask(0o027)
     try:
-        atomic_write_text(tmp_path / "new.json", "x")
+        write_text(tmp_path / "new.json", "x")
     finally:
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640
@@ -195,10 +195,10 @@ def test_failed_writes_leave_the_original_and_no_temporary(tmp_path: Path) -> No
     folder.mkdir()  # os.replace onto a folder fails after the temporary file is written
     (folder / "keep").write_text("k")
     with pytest.raises(WriteError, match="cannot write"):
-        atomic_write_bytes(folder, b"data")
+        write_bytes(folder, b"data")
     assert (folder / "keep").read_text() == "k" and temporaries(folder) == []
     with pytest.raises(WriteError, match="cannot write"):
-        atomic_write_bytes(tmp_path / "missing" / "r.json", b"data")
+        write_bytes(tmp_path / "missing" / "r.json", b"data")
     out = subprocess.run([PIPL_LINT, "check", str(EXAMPLES / "compliant-app"), "--no-cache", "-o",
                           str(tmp_path / "missing" / "r.json")], cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 2 and "Traceback" not in out.stderr
@@ -215,3 +215,123 @@ def test_only_temporaries_of_dead_writers_are_removed(tmp_path: Path) -> None:
         p.write_text("partial")
     assert remove_stale_temporaries(target) == [stale]
     assert live.exists() and other.exists()
+
+
+# --- what `-o` does with paths that are not regular files ---------------------------------------------------
+
+WRITERS = {  # every command that writes a file: its arguments before the output path
+    "check": ["check", str(EXAMPLES / "compliant-app"), "--no-cache", "-f", "json", "-o"],
+    "report": ["report", str(EXAMPLES / "compliant-app"), "--no-cache", "-f", "json", "-o"],
+    "baseline": ["baseline", str(EXAMPLES / "compliant-app"), "--no-cache", "-o"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_fifo_is_written_through_not_replaced(tmp_path: Path, command: str) -> None:
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there, so the writer's open does not block
+    try:
+        out = subprocess.run([PIPL_LINT, *WRITERS[command], str(fifo)], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=120)
+        chunks = []
+        while chunk := os.read(reader, 1 << 16):  # the writer has exited: everything is in the pipe, then EOF
+            chunks.append(chunk)
+    finally:
+        os.close(reader)
+    assert out.returncode == 0, out.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert isinstance(json.loads(b"".join(chunks)), dict)
+    assert temporaries(fifo) == []
+
+
+def test_a_terminal_is_written_through(tmp_path: Path) -> None:
+    master, slave = os.openpty()
+    try:
+        out = subprocess.run([PIPL_LINT, "check", str(EXAMPLES / "compliant-app"), "--no-cache", "-o",
+                              os.ttyname(slave)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        os.set_blocking(master, False)
+        shown = os.read(master, 1 << 16).decode()
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert out.returncode == 0, out.stderr
+    assert "No problems found" in shown
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_symlink_is_followed_and_kept(tmp_path: Path, command: str) -> None:
+    target = tmp_path / "reports" / "out.json"
+    target.parent.mkdir()
+    target.write_text('{"version": 1}')  # a valid (empty) baseline, so `baseline` may overwrite it
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    out = subprocess.run([PIPL_LINT, *WRITERS[command], str(link)], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert json.loads(target.read_text()) != {"version": 1}
+    assert temporaries(link) == [] and temporaries(target) == []
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "new.json")
+    write_text(link, "x")
+    assert link.is_symlink() and (tmp_path / "new.json").read_text() == "x"
+
+
+def test_dev_stdout_prints(tmp_path: Path) -> None:
+    out = subprocess.run([PIPL_LINT, "check", str(EXAMPLES / "compliant-app"), "--no-cache", "-f", "json", "-o",
+                          "/dev/stdout"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["findings"] == []
+
+
+def test_dev_stdout_redirected_to_a_file_keeps_the_shells_file(tmp_path: Path) -> None:
+    """`pipl-lint check -o /dev/stdout > out.json`: the report goes into the file the shell opened."""
+    redirected = tmp_path / "out.json"
+    with redirected.open("wb") as fh:
+        inode = os.fstat(fh.fileno()).st_ino
+        out = subprocess.run([PIPL_LINT, "check", str(EXAMPLES / "compliant-app"), "--no-cache", "-f", "json",
+                              "-o", "/dev/stdout"], cwd=tmp_path, stdout=fh, stderr=subprocess.PIPE, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert redirected.stat().st_ino == inode
+    assert json.loads(redirected.read_text())["findings"] == []
+
+
+def _never_replace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Device nodes must never be replaced: make any attempt fail loudly instead of doing it."""
+    import pipl_lint.io
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("tried to replace a device node")
+
+    monkeypatch.setattr(pipl_lint.io, "_replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
+
+
+def test_a_character_device_is_written_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    _never_replace(monkeypatch)
+    write_text(Path("/dev/null"), "report")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_full_device_is_a_clear_error_with_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from pipl_lint.cli import app
+
+    _never_replace(monkeypatch)
+    with pytest.raises(WriteError, match="cannot write /dev/full: No space left on device"):
+        write_text(Path("/dev/full"), "report")
+    with pytest.raises(SystemExit) as exit_:  # the command line, in this process (replacing stays impossible)
+        app(["check", str(EXAMPLES / "compliant-app"), "--no-cache", "-o", "/dev/full"])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == "pipl-lint: error: cannot write /dev/full: No space left on device\n"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(WriteError, match="a folder"):
+        write_text(tmp_path, "x")

@@ -25,7 +25,7 @@ from pipl_lint.lsp.convert import (
     offset_position,
     suppress_action,
 )
-from pipl_lint.lsp.settings import parse_settings
+from pipl_lint.lsp.settings import DEFAULT_DEBOUNCE, parse_settings
 from tests.conftest import EXAMPLES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
@@ -37,12 +37,14 @@ class Client(LanguageClient):
     def __init__(self) -> None:
         super().__init__("pipl-lint-test", "1")
         self.diagnostics: dict[str, list[types.Diagnostic]] = {}
+        self.versions: dict[str, int | None] = {}
         self.messages: list[str] = []
         self.arrived = asyncio.Event()
 
         @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def _diagnostics(params: types.PublishDiagnosticsParams) -> None:
             self.diagnostics[params.uri] = params.diagnostics
+            self.versions[params.uri] = params.version
             self.arrived.set()
 
         @self.feature(types.WINDOW_SHOW_MESSAGE)
@@ -52,6 +54,16 @@ class Client(LanguageClient):
     async def wait_for(self, uri: str) -> list[types.Diagnostic]:
         async def loop() -> list[types.Diagnostic]:
             while uri not in self.diagnostics:
+                self.arrived.clear()
+                await self.arrived.wait()
+            return self.diagnostics[uri]
+
+        return await asyncio.wait_for(loop(), TIMEOUT)
+
+    async def wait_for_version(self, uri: str, version: int) -> list[types.Diagnostic]:
+        """The diagnostics published for `version` of the document (earlier ones are skipped)."""
+        async def loop() -> list[types.Diagnostic]:
+            while self.versions.get(uri) != version:
                 self.arrived.clear()
                 await self.arrived.wait()
             return self.diagnostics[uri]
@@ -158,6 +170,61 @@ def test_server_without_pygls_says_how_to_install(tmp_path: Path) -> None:
     assert done.stderr.strip() == "pipl-lint: error: the language server needs pygls: pip install 'pipl-lint[lsp]'"
 
 
+LEAK = """
+    fun collectEarly() {
+        val id = android.provider.Settings.Secure.getString(
+            contentResolver, android.provider.Settings.Secure.ANDROID_ID)
+    }
+"""
+
+
+def _change(client: Client, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(version=version, uri=uri),
+        [types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+async def _edit_session(root: Path, compliant: str, leaky: str) -> dict[int, list[types.Diagnostic]]:
+    """Open the leaky file (as saved), then edit it without saving: three lines above the leak, then the fix."""
+    client = Client()
+    await client.start_io(sys.executable, "-m", "pipl_lint", "server")
+    out: dict[int, list[types.Diagnostic]] = {}
+    try:
+        await asyncio.wait_for(client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=root.as_uri(), process_id=None,
+            initialization_options={"debounce": 0.05, "cache": True})), TIMEOUT)
+        client.initialized(types.InitializedParams())
+        uri = _open(client, root / APP_KT, "kotlin")
+        out[1] = await client.wait_for_version(uri, 1)
+        _change(client, uri, 2, "// one\n// two\n// three\n" + leaky)
+        out[2] = await client.wait_for_version(uri, 2)
+        _change(client, uri, 3, compliant)
+        out[3] = await client.wait_for_version(uri, 3)
+        await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
+        client.exit(None)
+    finally:
+        await asyncio.wait_for(client.stop(), TIMEOUT)
+    return out
+
+
+def test_unsaved_changes_are_diagnosed(tmp_path: Path) -> None:
+    """Before, diagnostics waited for a save: after typing above a finding its squiggle sat on a stale line.
+    The project's cache is on, so a run-cache hit keyed by the unchanged files on disk would show here."""
+    root = tmp_path / "compliant-app"
+    shutil.copytree(EXAMPLES / "compliant-app", root)
+    app = root / APP_KT
+    compliant = app.read_text("utf-8")
+    leaky = compliant.replace("super.onCreate()", "super.onCreate()\n        collectEarly()", 1)
+    leaky = leaky.rstrip().rstrip("}") + LEAK + "}\n"
+    app.write_text(leaky, "utf-8")
+    line = next(i for i, text in enumerate(leaky.splitlines()) if "Secure.getString" in text)
+    diags = asyncio.run(_edit_session(root.resolve(), compliant, leaky))
+    assert [(d.code, d.range.start.line) for d in diags[1]] == [("EC101", line)]
+    assert [(d.code, d.range.start.line) for d in diags[2]] == [("EC101", line + 3)]  # moved, not saved
+    assert not diags[3]  # fixed in the buffer: cleared
+    assert app.read_text("utf-8") == leaky  # nothing was written
+
+
 # --- pure parts ---------------------------------------------------------------------------------------------
 
 def _finding(**kw: object) -> Finding:
@@ -217,6 +284,6 @@ def test_settings_parse_into_config_overrides() -> None:
 def test_bad_settings_fall_back_to_defaults() -> None:
     settings, problems = parse_settings({"debounce": "soon", "select": ["no-such-rule"], "fail-on": "fatal",
                                          "consent": {"predicates": [1]}, "colour": "red"})
-    assert settings.debounce == 0.5 and settings.overrides == {}
+    assert settings.debounce == DEFAULT_DEBOUNCE and settings.overrides == {}
     assert len(problems) == 5 and all(p.endswith("using the default") for p in problems)
     assert parse_settings("nonsense")[1] and parse_settings(None) == (type(settings)(), [])

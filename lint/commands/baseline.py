@@ -15,7 +15,7 @@ from pipl_lint.progress import Progress
 def run_baseline(opts: CheckOptions, output: Path) -> int:
     setup = prepare(opts)
     keep = None
-    if output.exists():
+    if output.is_file():  # a FIFO or a device is written to, never read
         try:
             keep = baseline.load(output)
         except baseline.BaselineError as exc:

@@ -16,18 +16,21 @@ from pipl_lint import __version__, exitcodes
 from pipl_lint.baseline import Baseline, BaselineError
 from pipl_lint.baseline import apply as apply_baseline
 from pipl_lint.baseline import load as load_baseline
-from pipl_lint.config import Config, ConfigError, find_config, load_config
+from pipl_lint.config import Config, ConfigError, Configs, load_config
 from pipl_lint.errors import UsageError
 from pipl_lint.findings import Severity
 from pipl_lint.i18n import parse_language
-from pipl_lint.io import atomic_write_text
+from pipl_lint.io import write_text
 from pipl_lint.progress import Progress, ProgressStore
 from pipl_lint.registry import RegistryError, select
 from pipl_lint.report import FORMATS, Report, formatter
 
 if TYPE_CHECKING:
+    from pipl_lint.cache import Cache
+    from pipl_lint.commands.staged import StagedScope
     from pipl_lint.engine import RunResult
     from pipl_lint.findings import Finding
+    from pipl_lint.project.discover import Project
     from pipl_lint.ruleapi import Rule
 
 
@@ -50,6 +53,7 @@ class CheckOptions:
     show_unused_suppressions: bool = False
     progress: bool | None = None  # None: on when stderr is a terminal
     lang: str | None = None  # zh | en; None: from the locale
+    staged: bool = False  # pre-commit: also what the staged deletions and renames break (commands/staged.py)
 
 
 def scan_root_for(paths: tuple[Path, ...]) -> Path:
@@ -66,26 +70,29 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for value in values for v in value.split(",") if v.strip()))
 
 
-def resolve_config(opts: CheckOptions, scan_root: Path) -> Config:
+def resolve_configs(opts: CheckOptions, scan_root: Path, **more: object) -> tuple[Configs, Config]:
+    """Every project's configuration (see `Configs`), and the run's own: that of the first path given (or of
+    the scan root), which decides what applies to the run as a whole (`exclude` while looking for projects,
+    `max-file-size`, `parse-timeout`)."""
+    fixed = None
     if opts.config is not None:
         if not opts.config.is_file():
             raise UsageError(f"config file not found: {opts.config}")
-        config = load_config(opts.config)
-    else:
-        starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in opts.paths] or [scan_root]
-        found = next((c for c in (find_config(s) for s in starts) if c is not None), None)
-        config = load_config(found) if found else Config()
-    overrides: dict[str, object] = {}
+        fixed = load_config(opts.config)
+    overrides: dict[str, object] = dict(more)
     if opts.select:
         overrides["select"] = _split(opts.select)
     if opts.ignore:
-        overrides["ignore"] = tuple(config.ignore) + _split(opts.ignore)
+        overrides["ignore"] = _split(opts.ignore)
     if opts.fail_on:
         try:
             overrides["fail_on"] = Severity.parse(opts.fail_on)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    return config.with_overrides(**overrides)
+    configs = Configs(fixed, overrides)
+    starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in opts.paths] or [scan_root]
+    found = [configs.for_folder(s) for s in starts]
+    return configs, next((c for c in found if c.path is not None), found[0])
 
 
 class SourceLines:
@@ -122,9 +129,23 @@ class Setup:
 
     paths: tuple[Path, ...]
     scan_root: Path
-    config: Config
-    rules: tuple[Rule, ...]
+    config: Config  # the run's own (see `resolve_configs`)
+    rules: tuple[Rule, ...]  # those of the run's own configuration
     only: frozenset[str] | None
+    configs: Configs = field(default_factory=Configs)  # each project's
+    rules_for: Callable[[Config], tuple[Rule, ...]] | None = None  # None: the rules each configuration selects
+
+    def project(self, root: Path) -> tuple[Config, tuple[Rule, ...]]:
+        """The configuration and the rules for the project at `root` (analysed from `scan_root`)."""
+        config = self.configs.for_folder(root)
+        return config, self.rules_for(config) if self.rules_for else select(config.select, config.ignore)
+
+    def fail_on(self, finding: Finding, projects: list[Project]) -> Severity:
+        """The failing severity of the configuration of the project the finding is in."""
+        path = self.scan_root / finding.path
+        roots = sorted((p.root for p in projects), key=lambda r: len(r.parts), reverse=True)
+        root = next((r for r in roots if r == path or r in path.parents), None)
+        return self.configs.for_folder(root).fail_on if root is not None else self.config.fail_on
 
 
 @dataclass
@@ -145,13 +166,22 @@ def prepare(opts: CheckOptions) -> Setup:
             raise UsageError(f"no such file or folder: {p}")
     scan_root = scan_root_for(paths)
     try:
-        config = resolve_config(replace(opts, paths=paths), scan_root)
+        configs, config = resolve_configs(replace(opts, paths=paths), scan_root)
         rules = select(config.select, config.ignore)
     except (ConfigError, RegistryError) as exc:
         raise UsageError(str(exc)) from None
     files = [p for p in paths if p.is_file()]
     only = frozenset(Path(os.path.relpath(p.resolve(), scan_root)).as_posix() for p in files) if files else None
-    return Setup(tuple(paths), scan_root, config, tuple(rules), only)
+    return Setup(tuple(paths), scan_root, config, tuple(rules), only, configs)
+
+
+def open_cache(scan_root: Path, config: Config, opts: CheckOptions) -> Cache | None:
+    if opts.no_cache:
+        return None
+    from pipl_lint.cache import Cache
+    from pipl_lint.catalogs import load_catalog
+
+    return Cache(scan_root, f"{__version__}|{load_catalog().fingerprint()}|{config.fingerprint()}")
 
 
 def run_engine(setup: Setup, opts: CheckOptions, progress: Progress | None = None, *,
@@ -162,18 +192,18 @@ def run_engine(setup: Setup, opts: CheckOptions, progress: Progress | None = Non
 
     scan_root = scan_root or setup.scan_root
     config = setup.config
-    cache = None
-    if use_cache and not opts.no_cache:
-        from pipl_lint.cache import Cache
-        from pipl_lint.catalogs import load_catalog
-
-        cache = Cache(scan_root, f"{__version__}|{load_catalog().fingerprint()}|{config.fingerprint()}")
+    cache = open_cache(scan_root, config, opts) if use_cache else None
     store = None
     if progress is not None and progress.enabled:
         store = ProgressStore(progress, FileReader(scan_root, config.max_file_size), config.parse_timeout, cache)
+    def project(root: Path) -> tuple[Config, tuple[Rule, ...]]:  # an exported old tree: the configuration of today's
+        return setup.project(setup.scan_root / root.relative_to(scan_root))
+
     try:
         return run(list(paths or setup.paths), scan_root, config, setup.rules, setup.only, store, cache=cache,
-                   keep_contexts=keep_contexts)
+                   keep_contexts=keep_contexts, per_project=setup.project if scan_root == setup.scan_root else project)
+    except (ConfigError, RegistryError) as exc:  # a project's own configuration file
+        raise UsageError(str(exc)) from None
     finally:
         if cache is not None:
             cache.close()
@@ -215,9 +245,13 @@ def diff_base_scope(setup: Setup, opts: CheckOptions, progress: Progress) -> tup
 
 
 def analyse(setup: Setup, opts: CheckOptions, progress: Progress, old: Counter[str] | None,
-            baseline: Baseline | None, keep_contexts: bool = False) -> Outcome:
-    result = run_engine(setup, opts, progress, keep_contexts=keep_contexts)
-    outcome = Outcome(result, list(result.findings))
+            baseline: Baseline | None, keep_contexts: bool = False, staged: StagedScope | None = None) -> Outcome:
+    if staged is None:
+        result = run_engine(setup, opts, progress, keep_contexts=keep_contexts)
+        outcome = Outcome(result, list(result.findings))
+    else:
+        result = run_engine(replace(setup, only=None), opts, progress, keep_contexts=keep_contexts)
+        outcome = Outcome(result, staged.select(result.findings))
     if old is not None:
         left = Counter(old)
         kept = []
@@ -320,6 +354,17 @@ def nothing_analysed(paths: tuple[Path, ...], result: RunResult) -> tuple[str, i
 
 
 def run_check(opts: CheckOptions) -> int:
+    gone = None
+    if opts.staged:
+        from pipl_lint.commands import staged
+
+        if opts.diff_base:
+            raise UsageError("--staged checks the staged change set against HEAD and --diff-base the work tree "
+                             "against a revision: choose one")
+        gone = staged.removed(Path.cwd())
+        if not opts.paths and not gone.roots:
+            return exitcodes.OK  # nothing the analysis reads is staged
+        opts = replace(opts, paths=staged.staged_paths(opts, gone))
     setup = prepare(opts)
     binary = binary_arguments(setup.paths)
     if binary and len(binary) == len(setup.paths):
@@ -341,9 +386,15 @@ def run_check(opts: CheckOptions) -> int:
     if opts.diff_base:
         setup, old = diff_base_scope(setup, opts, progress)
     keep = opts.show_unused_suppressions
+    scope = None
+    if gone is not None and gone.roots:
+        from pipl_lint.commands import staged
+
+        scope = staged.scope(setup, opts, gone)
+        setup = replace(setup, only=scope.files)
 
     def redo() -> Outcome:
-        return analyse(setup, opts, progress, old, baseline, keep)
+        return analyse(setup, opts, progress, old, baseline, keep, scope)
 
     outcome = redo()
     nothing = nothing_analysed(setup.paths, outcome.result)
@@ -352,6 +403,8 @@ def run_check(opts: CheckOptions) -> int:
         if code != exitcodes.OK or not opts.quiet:
             sys.stderr.write(f"pipl-lint: {message}\n")
         return code
+    if scope is not None and gone is not None:
+        staged.note(outcome.findings, scope, gone, opts.quiet)
     if opts.fix or opts.diff:
         outcome, code = apply_fixes(setup, opts, progress, outcome, redo)
         if code is not None:
@@ -388,10 +441,10 @@ def emit(setup: Setup, opts: CheckOptions, outcome: Outcome) -> int:
     if opts.quiet and opts.format == "text":
         text = "\n".join(line for line in text.splitlines() if not line.startswith(("Found ", "No problems"))) + "\n"
     if opts.output is not None:
-        atomic_write_text(opts.output, text)
+        write_text(opts.output, text)
     else:
         sys.stdout.write(text)
     if result.internal_error:
         return exitcodes.ERROR
-    failing = [f for f in outcome.findings if f.severity >= config.fail_on]
+    failing = [f for f in outcome.findings if f.severity >= setup.fail_on(f, result.projects)]
     return exitcodes.FINDINGS if failing else exitcodes.OK

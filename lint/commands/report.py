@@ -15,7 +15,7 @@ from pipl_lint import exitcodes, i18n
 from pipl_lint.errors import UsageError
 from pipl_lint.inventory import Inventory, build_inventory, merge, with_disclosure
 from pipl_lint.inventory_report import FORMATS, renderer
-from pipl_lint.io import atomic_write_text
+from pipl_lint.io import write_text
 from pipl_lint.ruleapi import Context
 
 
@@ -50,10 +50,8 @@ def build(opts: ReportOptions) -> Inventory:
 
     check_opts = CheckOptions(paths=opts.paths, format="json", config=opts.config, no_cache=opts.no_cache)
     setup = prepare(check_opts)
-    config = setup.config
-    if opts.app_category is not None:
-        config = config.with_overrides(app_category=opts.app_category)
-    setup = replace(setup, config=config, rules=(), only=None)
+    setup = replace(setup, config=setup.config.with_overrides(app_category=opts.app_category), rules=(), only=None,
+                    configs=setup.configs.with_overrides(app_category=opts.app_category), rules_for=lambda _c: ())
     result = run_engine(setup, check_opts, keep_contexts=True)
     if not result.projects:
         sys.stderr.write("pipl-lint: no Android project found under the given paths\n")
@@ -72,14 +70,13 @@ def run_report(opts: ReportOptions) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if opts.app_category is not None:
-        from pipl_lint.catalogs import load_catalog
+        from pipl_lint.config import unknown_app_category
 
-        if load_catalog().app_type(opts.app_category) is None:
-            raise UsageError(f"unknown app category {opts.app_category!r} (a number 1-39, an English key or a "
-                             "Chinese name from 《常见类型移动互联网应用程序必要个人信息范围规定》)")
+        if problem := unknown_app_category(opts.app_category):
+            raise UsageError(f"--app-category: {problem}")
     text = renderer(opts.format)(build(opts), lang)
     if opts.output is not None:
-        atomic_write_text(opts.output, text)
+        write_text(opts.output, text)
     else:
         sys.stdout.write(text)
     return exitcodes.OK

@@ -1,10 +1,10 @@
-"""The inventory as CSV for spreadsheets: one file, three tables.
+"""The inventory as CSV for spreadsheets: one table, one header row.
 
-Each table has its own header row and is separated from the next by an empty line; the first column is
-`section`: `personal_information`, `sdks` or `permissions` on every data row (the header rows say `section`),
-so a program can split the file on it and a person sees three blocks. UTF-8 with a byte-order mark (Excel then reads
-Chinese correctly) and CRLF line ends. Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
-first) are prefixed with `'`.
+The first column, `table`, says which list a row belongs to (`personal_information`, `sdks` or `permissions`);
+the other columns are those of the three lists, each once, in order (a row leaves the columns of the other lists
+empty). One table imports as one sheet, where a filter on `table` shows one list, and it can be piped. UTF-8
+with a byte-order mark (Excel then reads Chinese correctly) and CRLF line ends. Cells that a spreadsheet would
+run as a formula (`=`, `+`, `-`, `@` first) are prefixed with `'`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pipl_lint.inventory import Inventory
 from pipl_lint.inventory_report.table import tables
 
 BOM = "\ufeff"
-SECTION = "section"
+TABLE = "table"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -26,12 +26,16 @@ def safe(value: str) -> str:
 
 
 def render(inv: Inventory, lang: str) -> str:
+    lists = tables(inv, lang)
+    columns = list(dict.fromkeys(c for t in lists for c in t.columns))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    for i, t in enumerate(tables(inv, lang)):
-        if i:
-            writer.writerow([])
-        writer.writerow([SECTION, *(safe(c) for c in t.columns)])
+    writer.writerow([TABLE, *(safe(c) for c in columns)])
+    for t in lists:
+        at = [columns.index(c) for c in t.columns]
         for row in t.rows:
-            writer.writerow([t.id, *(safe(c) for c in row.cells)])
+            line = [""] * len(columns)
+            for i, value in zip(at, row.cells, strict=True):
+                line[i] = safe(value)
+            writer.writerow([t.id, *line])
     return BOM + buf.getvalue()

@@ -43,6 +43,7 @@ ul.cards li { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14
 ul.cards li .n { display: block; font-size: 24px; font-weight: 600; }
 ul.cards li.alert.hot { border-color: var(--bad); background: var(--bad-bg); }
 ul.cards li.alert.hot .n { color: var(--bad); }
+ul.cards li.note .n { font-size: 14px; font-weight: 400; max-width: 260px; }
 nav.toc a { margin-right: 16px; }
 .controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 8px 0; }
 .controls input, .controls select { font: inherit; padding: 4px 8px; border: 1px solid var(--line);
@@ -184,8 +185,10 @@ def render(inv: Inventory, lang: str) -> str:
     all_tables = tables(inv, lang)
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts(inv, lang, __version__))
     cards = "".join(
-        f'<li class="{"alert" if s.alert else ""}{" hot" if s.alert and s.value else ""}">'
-        f'<span class="n">{s.value}</span><span class="l">{_e(s.label)}</span></li>' for s in summary(inv, lang))
+        f'<li class="{"alert" if s.alert else ""}{" hot" if s.alert and isinstance(s.value, int) and s.value else ""}'
+        f'{"" if isinstance(s.value, int) else " note"}">'
+        f'<span class="n">{_e(str(s.value))}</span><span class="l">{_e(s.label)}</span></li>'
+        for s in summary(inv, lang))
     toc = "".join(f'<a href="#{_e(t.id)}">{_e(t.title)} ({len(t.rows)})</a>' for t in all_tables)
     body = "\n".join(_table(t, lang) for t in all_tables)
     return (

@@ -31,6 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sum_permissions": "权限",
         "sum_dangerous": "危险权限",
         "sum_not_necessary": "非必要的危险权限",
+        "sum_needs_category": "需在 pipl-lint.toml 中设置 app-category（应用类型）才能判断",
         "pi_title": "已收集个人信息清单",
         "pi_note": "每一行是代码中读取个人信息的一处调用。“调用入口”列出能执行到该调用的组件；"
                    "“是否在同意前”按 pipl-lint 的同意模型判断（同意前 / 同意后 / 用户操作时 / 未确定）。",
@@ -113,6 +114,7 @@ TEXT: dict[str, dict[str, str]] = {
         "sum_permissions": "permissions",
         "sum_dangerous": "dangerous permissions",
         "sum_not_necessary": "dangerous permissions not necessary",
+        "sum_needs_category": "not judged: needs app-category in pipl-lint.toml (or --app-category)",
         "pi_title": "Personal information collected",
         "pi_note": "Each row is one call in the code that reads personal information. 'Entry points' are the "
                    "components from which it can run; 'Before consent?' follows pipl-lint's consent model (before "

@@ -32,7 +32,7 @@ class Table:
 @dataclass(frozen=True, slots=True)
 class Summary:
     label: str
-    value: int
+    value: int | str  # a count, or why there is none (e.g. the check needs an app category)
     alert: bool = False
 
 
@@ -52,7 +52,8 @@ def summary(inv: Inventory, lang: str) -> tuple[Summary, ...]:
         Summary(L.text(lang, "sum_sdk_undisclosed"), sum(s.disclosed is False for s in inv.sdks), alert=True),
         Summary(L.text(lang, "sum_permissions"), sum(p.in_app for p in inv.permissions)),
         Summary(L.text(lang, "sum_dangerous"), len(dangerous)),
-        Summary(L.text(lang, "sum_not_necessary"), sum(p.necessity == "not-necessary" for p in dangerous), alert=True),
+        Summary(L.text(lang, "sum_not_necessary"), sum(p.necessity == "not-necessary" for p in dangerous)
+                if inv.app_category is not None else L.text(lang, "sum_needs_category"), alert=True),
     )
     undisclosed = L.text(lang, "sum_sdk_undisclosed")
     return tuple(c for c in cards if inv.policies or c.label != undisclosed)

@@ -1,15 +1,34 @@
-"""Diagnostics: analyse the project when a document is first opened and on every save (debounced: a
-burst of saves gives one analysis), then publish the findings of every open document."""
+"""Diagnostics: analyse the project when a document is first opened, on every change and on every save
+(debounced: a burst of keystrokes gives one analysis), then publish the findings of every open document.
+Unsaved buffers are analysed from their in-memory text, so diagnostics follow the lines being edited; a
+document edited again while an analysis runs waits for the next one (its diagnostics would be stale)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
+from pipl_lint.commands.staged import is_read
 from pipl_lint.lsp.convert import finding_to_diagnostic
 from pipl_lint.lsp.settings import parse_settings
-from pipl_lint.lsp.state import PiplServer
+from pipl_lint.lsp.state import Analysis, PiplServer
+
+
+def snapshot(ls: PiplServer, analysis: Analysis) -> tuple[dict[str, bytes], dict[str, int | None]]:
+    """The open documents whose text differs from the disk (real path → UTF-8 bytes), and every open
+    document's version."""
+    overlay: dict[str, bytes] = {}
+    versions: dict[str, int | None] = {}
+    for uri, doc in list(ls.workspace.text_documents.items()):
+        versions[uri] = doc.version
+        rel = analysis.rel(uri)
+        path = to_fs_path(uri)
+        if rel is not None and path is not None and analysis.disk_text(rel) != doc.source:
+            overlay[os.path.realpath(path)] = doc.source.encode("utf-8", "surrogatepass")
+    return overlay, versions
 
 
 def publish(ls: PiplServer) -> None:
@@ -21,6 +40,8 @@ def publish(ls: PiplServer) -> None:
         rel = analysis.rel(uri)
         if uri in open_uris and rel is not None:
             doc = ls.workspace.get_text_document(uri)
+            if uri in analysis.versions and analysis.versions[uri] != doc.version:
+                continue  # edited since the analysis started: the next analysis publishes it
             diags = [finding_to_diagnostic(f, doc.lines, analysis.root, ls.units) for f in analysis.findings(rel)]
             version = doc.version
         else:
@@ -41,8 +62,9 @@ async def analyse(ls: PiplServer, uri: str) -> None:
     try:
         while True:
             ls.again = False
+            overlay, versions = snapshot(ls, analysis)
             try:
-                await asyncio.get_running_loop().run_in_executor(None, analysis.run)
+                await asyncio.get_running_loop().run_in_executor(None, analysis.run, overlay, versions)
             except Exception as exc:  # noqa: BLE001 - the editor must get a message, not a dead server
                 ls.show(f"pipl-lint: analysis failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
                 return
@@ -73,9 +95,17 @@ def register(server: PiplServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: PiplServer, params: types.DidOpenTextDocumentParams) -> None:
-        if ls.analysis is not None and ls.analysis.runs:
-            publish(ls)  # already analysed: show what is known; a save re-analyses
+        analysis, doc = ls.analysis, params.text_document
+        rel = analysis.rel(doc.uri) if analysis is not None else None
+        if analysis is not None and analysis.runs and rel is not None and analysis.disk_text(rel) == doc.text:
+            publish(ls)  # already analysed, and the buffer is the file: show what is known
         else:
+            schedule(ls, doc.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: PiplServer, params: types.DidChangeTextDocumentParams) -> None:
+        path = to_fs_path(params.text_document.uri)
+        if path is not None and is_read(path):  # typing in a README needs no analysis
             schedule(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)

@@ -1,7 +1,7 @@
 """Server settings from the client's `initializationOptions`.
 
 ```json
-{"debounce": 0.5, "config": "path/to/pipl-lint.toml", "select": ["early-collection"], "ignore": ["EC106"],
+{"debounce": 0.3, "config": "path/to/pipl-lint.toml", "select": ["early-collection"], "ignore": ["EC106"],
  "app-category": "news", "consent": {"predicates": ["PrivacyStore.isAgreed"]},
  "suppressions": {"require-reason": true}, "cache": true}
 ```
@@ -30,12 +30,12 @@ FIELDS = {
 KINDS = {o.key: o.kind for o in OPTIONS}
 
 
-DEFAULT_DEBOUNCE = 0.5
+DEFAULT_DEBOUNCE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
 class ServerSettings:
-    debounce: float = DEFAULT_DEBOUNCE  # seconds to wait after an open/save before analysing
+    debounce: float = DEFAULT_DEBOUNCE  # seconds to wait after an open, a change or a save before analysing
     config: str | None = None  # explicit pipl-lint.toml; default: found from the workspace root
     cache: bool = True
     overrides: dict[str, Any] = field(default_factory=dict)  # Config field → value

@@ -2,7 +2,8 @@
 
 One analysis per workspace root: the whole project is analysed (the same engine and configuration as
 `pipl-lint check`), in a worker thread so the server keeps answering, and the findings are kept per file
-for diagnostics, code actions and hovers.
+for diagnostics, code actions and hovers. Open documents with unsaved changes are analysed from their
+in-memory text, the rest of the project from the cache and the disk.
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ class Analysis:
         self.by_path: dict[str, list[Finding]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.runs = 0
+        self.versions: dict[str, int | None] = {}  # uri → the version of each open document analysed
         self._lock = threading.Lock()
 
-    def run(self) -> None:
+    def run(self, overlay: dict[str, bytes] | None = None, versions: dict[str, int | None] | None = None) -> None:
+        """Analyse the project; `overlay` (real path → bytes) holds the open documents whose text differs
+        from the disk, `versions` the version of every open document, for `publish`."""
         from pipl_lint.engine import run
         from pipl_lint.registry import select
 
@@ -45,7 +49,7 @@ class Analysis:
             cache = Cache(self.root, f"{__version__}|{load_catalog().fingerprint()}|{self.config.fingerprint()}")
         try:
             result = run([self.root], self.root, self.config, select(self.config.select, self.config.ignore),
-                         cache=cache)
+                         cache=cache, overlay=overlay)
         finally:
             if cache is not None:
                 cache.close()
@@ -54,6 +58,7 @@ class Analysis:
             by_path.setdefault(f.path, []).append(f)
         with self._lock:
             self.by_path, self.diagnostics = by_path, result.diagnostics
+            self.versions = dict(versions or {})
             self.runs += 1
 
     def findings(self, rel: str) -> list[Finding]:

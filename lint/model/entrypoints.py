@@ -81,12 +81,12 @@ def _methods(index: ProgramIndex, cls: str, names: Iterable[str]) -> list[tuple[
 
 def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Entry]:
     entries: list[Entry] = []
-    seen: set[tuple[FnId, str]] = set()
+    seen: set[tuple[FnId, str, str | None]] = set()
 
-    def add(fid: FnId, kind: str, note: Msg, path: str, line: int) -> None:
-        if (fid, kind) not in seen:
-            seen.add((fid, kind))
-            entries.append(Entry(fid, kind, note, path, line))
+    def add(fid: FnId, kind: str, note: Msg, path: str, line: int, this_cls: str | None) -> None:
+        if (fid, kind, this_cls) not in seen:
+            seen.add((fid, kind, this_cls))
+            entries.append(Entry(fid, kind, note, path, line, this_cls))
 
     def add_class(cls: str, kind: str, methods: Iterable[str], what: str, path: str, line: int,
                   **params: str) -> None:
@@ -94,7 +94,7 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
             label = index.describe(fid) if name.startswith("<") else f"{_short(index.function(fid).owner)}.{name}"
             en = WHAT[what][0].format(**params) + f" `{label}`"
             zh = WHAT[what][1].format(**params) + f" `{label}`"
-            add(fid, kind, Msg(en, zh), path, line)
+            add(fid, kind, Msg(en, zh), path, line, cls)
 
     apps: set[str] = set()
     manifests = list(manifests)

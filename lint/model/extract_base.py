@@ -111,6 +111,7 @@ class CallContext:
     receiver: str
     label: str | None
     sam: str  # a SAM-constructor or anonymous type written at the call ("Runnable", "OnClickListener")
+    implicit: str | None = None  # Kotlin: type of `this` inside the call's lambda (`with(tm) { }`, `tm.run { }`)
 
 
 class Extractor:
@@ -135,6 +136,7 @@ class Extractor:
         self.guards: list[Guard] = []
         self.deferred: list[Deferred] = []
         self.ctx: list[CallContext | None] = []
+        self.implicit: list[str] = []  # Kotlin: types of the implicit receivers of the enclosing scope lambdas
         self.collectors: list[Collector] = []
         self.loops = 0
         self.pending: list[PendingSite] = []

@@ -731,18 +731,32 @@ class KotlinExtractor(Extractor):
         sam = name if name[:1].isupper() and (receiver is None or static) else ""
         if name:
             self.collect_call(f"{receiver}.{name}" if receiver else name)
-        built = self.build_args(name, receiver, sam, arg_nodes, depth)
+        implicit = self.scope_receiver_type(name, recv_node, rtype, arg_nodes) if lambdas else None
+        built = self.build_args(name, receiver, sam, arg_nodes, depth, implicit)
         if name:
+            if receiver is None and rtype is None and self.implicit:
+                rtype = self.implicit[-1]  # `with(tm) { getDeviceId() }`: the scope's receiver, when not ours
             self.add_site("call", name, receiver, rtype, static, ident, built, node)
 
+    def scope_receiver_type(self, name: str, recv_node: Node | None, rtype: str | None,
+                            arg_nodes: list[tuple[Node, str | None]]) -> str | None:
+        """The type `this` has inside the lambda of `with(x) { }`, `x.run { }` or `x.apply { }`, when known."""
+        if name in ("run", "apply") and recv_node is not None:
+            return rtype or self.guess_type(recv_node)
+        if name == "with" and recv_node is None and len(arg_nodes) >= 2 and arg_nodes[0][1] is None:
+            expr = next((c for c in arg_nodes[0][0].children if c.is_named), None)
+            return self.guess_type(expr) if expr is not None else None
+        return None
+
     def build_args(self, name: str, receiver: str | None, sam: str, arg_nodes: list[tuple[Node, str | None]],
-                   depth: int) -> list[Arg]:
+                   depth: int, implicit: str | None = None) -> list[Arg]:
         """Walk each argument in the call's context and record what it holds."""
         built: list[Arg] = []
         for a, label in arg_nodes:
             col = Collector()
             self.collectors.append(col)
-            self.ctx.append(CallContext(name, receiver or "", label, sam))
+            scope = implicit if a.type == "annotated_lambda" else None
+            self.ctx.append(CallContext(name, receiver or "", label, sam, scope))
             if label is not None:
                 for c in a.children[2:]:
                     self.visit(c, depth + 1)
@@ -807,7 +821,11 @@ class KotlinExtractor(Extractor):
         self.add_site("field", name, receiver, rtype, static, ident, [], node)
 
     def v_identifier(self, node: Node, depth: int) -> None:
-        self.add_ref(self.text(node), node)
+        name = self.text(node)
+        self.add_ref(name, node)
+        if self.implicit and name[:1].islower() and self.local_type(name) is None:
+            # `with(tm) { deviceId }`: a property read on the scope's receiver (or a local: no API has its name)
+            self.add_site("field", name, None, self.implicit[-1], False, None, [], node)
 
     def v_reference(self, node: Node, depth: int) -> None:
         idents = [c for c in node.children if c.type == "identifier"]
@@ -824,9 +842,15 @@ class KotlinExtractor(Extractor):
         self.deferred.pop()
 
     def v_lambda(self, node: Node, depth: int) -> None:
+        call = self.ctx[-1] if self.ctx else None
+        scope = call.implicit if call is not None else None
         self.deferred.append(self.context_deferred("lambda", line=node.start_point[0] + 1))
         self.ctx.append(None)
+        if scope:
+            self.implicit.append(scope)
         self.visit_statements(node, depth)
+        if scope:
+            self.implicit.pop()
         self.ctx.pop()
         self.deferred.pop()
 

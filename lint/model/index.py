@@ -31,6 +31,20 @@ COMPONENT_STARTERS = frozenset({
     "startActivities", "enqueueWork", "Intent", "ComponentName", "setClass", "setComponent", "setClassName",
     "OneTimeWorkRequest", "PeriodicWorkRequest", "Builder", "from", "JobInfo",
 })
+# Calls that stop or cancel a component: an Intent built for them (`stopService(Intent(ctx, X::class.java))`)
+# does not run X.
+COMPONENT_STOPPERS = frozenset({
+    "stopService", "unbindService", "stopSelf", "stopSelfResult", "cancel", "cancelWorkById",
+    "cancelUniqueWork", "cancelAllWorkByTag",
+})
+# Calls that hand an Intent or a request to the system to run it.
+COMPONENT_RUNNERS = frozenset({
+    "startService", "startForegroundService", "bindService", "startActivity", "startActivityForResult",
+    "startActivities", "startActivityIfNeeded", "startIntentSender", "enqueueWork", "enqueue", "enqueueUniqueWork",
+    "enqueueUniquePeriodicWork", "schedule", "sendBroadcast", "sendOrderedBroadcast", "sendStickyBroadcast",
+    "getService", "getForegroundService", "getActivity", "getActivities", "getBroadcast", "launch", "navigate",
+    "setContentIntent", "setFullScreenIntent", "addAction", "startWork",
+})
 LIFECYCLE = ("<init>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand", "onHandleIntent",
              "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
 
@@ -41,6 +55,9 @@ class FnId:
     index: int
 
 
+SAME = "="  # Edge.this_cls: the callee runs on the caller's own object (a call on `this`, `super` or unqualified)
+
+
 @dataclass(frozen=True, slots=True)
 class Edge:
     target: FnId
@@ -48,6 +65,9 @@ class Edge:
     line: int
     how: str  # exact | virtual | by-name | extension | property | component
     site: Site | None  # None for property reads by bare name
+    # The class of the object the callee runs on, when the call tells it: a component start names it,
+    # a constructor call creates it, SAME passes the caller's on; None: not known.
+    this_cls: str | None = None
 
 
 class ProgramIndex:
@@ -62,6 +82,7 @@ class ProgramIndex:
         self.facades: dict[str, int] = {}
         self.subclasses: dict[str, list[str]] = defaultdict(list)
         self._edges: dict[FnId, list[Edge]] = {}
+        self._edges_in: dict[tuple[FnId, str], list[Edge]] = {}
         self._sites: list[list[list[Site]]] = []  # per file, per function index
         self.by_site_name: dict[str, list[tuple[FnId, Site]]] = {}
         self._supers: dict[str, tuple[str, ...]] = {}
@@ -248,13 +269,71 @@ class ProgramIndex:
         out: list[Edge] = []
         for site in self._sites[fid.file][fid.index]:
             for target, how in self.resolve(fid, site):
-                out.append(Edge(target, fid.file, site.line, how, site))
+                out.append(Edge(target, fid.file, site.line, how, site, self._runs_on(fid, site, target, how)))
         refs = fs.refs[fid.index] if fid.index < len(fs.refs) else ()
         for name, line in refs:
             for target in self.find_member(fn.owner, f"get:{name}"):
                 if target != fid:
-                    out.append(Edge(target, fid.file, line, "property", None))
+                    out.append(Edge(target, fid.file, line, "property", None, SAME))
         self._edges[fid] = out
+        return out
+
+    def _runs_on(self, fid: FnId, site: Site, target: FnId, how: str) -> str | None:
+        """Edge.this_cls for a resolved call (see Edge)."""
+        callee = self.function(target)
+        if how == "component":
+            return self._started_class(fid, site, callee.owner)
+        recv = site.receiver
+        own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
+        caller = self.function(fid).owner
+        if own and site.kind != "new" and (callee.owner == caller or callee.owner in self.ancestors(caller)
+                                           or caller in self.ancestors(callee.owner)):
+            return SAME
+        if callee.name == "<init>" and (site.kind == "new" or (recv is None and site.name[:1].isupper())):
+            return callee.owner
+        return None
+
+    def _started_class(self, fid: FnId, site: Site, owner: str) -> str | None:
+        """The component class named in a start call whose lifecycle method `owner` declares (itself or
+        a subclass of it)."""
+        fn_owner = self.function(fid).owner
+        for arg in site.args:
+            for ref in arg.refs:
+                if ref.endswith(("::class.java", "::class", ".class")):
+                    name = ref.split("::", 1)[0] if "::" in ref else ref[: -len(".class")]
+                    cls = self.resolve_type(name, fid.file, fn_owner)
+                    if cls == owner or owner in self.ancestors(cls):
+                        return cls
+        return None
+
+    def edges_in(self, fid: FnId, this_cls: str | None) -> list[Edge]:
+        """The edges of `fid` when the object it runs on is known to be a `this_cls`: calls on that object
+        go to the override `this_cls` really has (not to every subclass's, as `edges` must assume)."""
+        owner = self.function(fid).owner
+        if this_cls is None or this_cls == owner or this_cls not in self.classes or \
+                owner not in self.ancestors(this_cls):
+            return self.edges(fid)
+        key = (fid, this_cls)
+        cached = self._edges_in.get(key)
+        if cached is not None:
+            return cached
+        out: list[Edge] = []
+        groups: dict[int, list[Edge]] = {}
+        for e in self.edges(fid):
+            if e.this_cls != SAME or e.site is None or e.how not in ("exact", "virtual"):
+                out.append(e)
+            else:
+                groups.setdefault(id(e.site), []).append(e)
+        for group in groups.values():
+            site = group[0].site
+            assert site is not None
+            super_call = (site.receiver or "").startswith("super")
+            targets = [] if super_call else self.find_member(this_cls, site.name)
+            if targets:
+                out += [Edge(t, group[0].file, group[0].line, "exact", site, SAME) for t in targets]
+            else:  # `super.f()`, or a name the running class does not have: as resolved without it
+                out += [e for e in group if e.how == "exact"] or group
+        self._edges_in[key] = out
         return out
 
     def sites_of(self, fid: FnId) -> list[Site]:
@@ -307,11 +386,23 @@ class ProgramIndex:
                         out += [(t, "component") for t in self.find_member(cls, method)]
         return out
 
+    def _built_to_stop(self, fid: FnId, site: Site) -> bool:
+        """True when the Intent (or component name) at `site` only serves to stop a component: it is written
+        inside a stop call's arguments, or its function stops a component and hands nothing to the system
+        to run (`val i = Intent(this, X::class.java); stopService(i)`)."""
+        sites = self._sites[fid.file][fid.index]
+        stops = [s for s in sites if s.name in COMPONENT_STOPPERS]
+        if not stops:
+            return False
+        if any(s.start <= site.start and site.end <= s.end and s is not site for s in stops):
+            return True
+        return not any(s.name in COMPONENT_RUNNERS for s in sites)
+
     def resolve(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
         name = site.name
-        if name in COMPONENT_STARTERS and site.args:
+        if name in COMPONENT_STARTERS and site.args and not self._built_to_stop(fid, site):
             started = self.component_targets(fid, site)
             if started:
                 return started

@@ -68,6 +68,9 @@ class ApiMatcher:
     def _owner_ok(self, fid: FnId, site: Site, api: ApiEntry) -> bool | None:
         """True: the receiver is the API's owner; False: it is something else; None: unknown."""
         if site.receiver is None:
+            if site.rtype:  # Kotlin `with(tm) { deviceId }`: the scope function's receiver
+                owner = api.owner if api.kind != "uri" else api.member.rsplit(".", 1)[0]
+                return suffix_match(site.rtype, owner) or suffix_match(owner.rsplit(".", 1)[-1], site.rtype)
             return None
         cls, _static = self.index.receiver_class(fid, site)
         if cls is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pipl_lint.findings import TraceStep
 from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import ConsentModel, SiteState
-from pipl_lint.model.index import Edge, FnId, ProgramIndex
+from pipl_lint.model.index import SAME, Edge, FnId, ProgramIndex
 from pipl_lint.model.summary import Site
 
 HOW_NOTES = {
@@ -35,6 +35,7 @@ class Entry:
     note: Msg | str  # "Application (runs at process start, before any UI) `DailyNewsApp.onCreate`"
     path: str  # where it is declared (manifest element or class)
     line: int
+    this_cls: str | None = None  # the class of the running object (the declared component), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class Reached:
     via: Edge | None  # the edge that first reached fid (None for the entry itself)
     prev: FnId | None
     notes: tuple[Msg, ...]  # open-guard notes accumulated along the path
+    this_cls: str | None = None  # the class of the object fid runs on along this path, when known
+    prev_state: tuple[FnId, str | None] | None = None  # the caller's (function, running class)
 
 
 class PreConsent:
@@ -53,20 +56,29 @@ class PreConsent:
         self.consent = consent
         self.entries = entries
         self.stop_at_consent = stop_at_consent
-        self.reached: dict[FnId, Reached] = {}
+        self.reached: dict[FnId, Reached] = {}  # the first (shortest) path to each function
+        # Every (function, class of the object it runs on) reached: a base-class method run for the launcher
+        # activity calls the launcher's overrides, run for another subclass that one's.
+        self._states: dict[tuple[FnId, str | None], Reached] = {}
         self._walk()
 
     def _walk(self) -> None:
-        queue: deque[FnId] = deque()
+        queue: deque[tuple[FnId, str | None]] = deque()
         for e in self.entries:
-            if e.fid not in self.reached:
-                self.reached[e.fid] = Reached(e.fid, e, None, None, ())
-                queue.append(e.fid)
+            state = (e.fid, e.this_cls)
+            if state not in self._states:
+                r = Reached(e.fid, e, None, None, (), e.this_cls)
+                self._states[state] = r
+                self.reached.setdefault(e.fid, r)
+                queue.append(state)
         while queue:
-            fid = queue.popleft()
-            here = self.reached[fid]
-            for edge in self.index.edges(fid):
-                if edge.target in self.reached:
+            state = queue.popleft()
+            fid, this_cls = state
+            here = self._states[state]
+            for edge in self.index.edges_in(fid, this_cls):
+                callee_cls = this_cls if edge.this_cls == SAME else edge.this_cls
+                target = (edge.target, callee_cls)
+                if target in self._states:
                     continue
                 notes = here.notes
                 if edge.site is not None:
@@ -74,8 +86,10 @@ class PreConsent:
                     if st.user_action or (st.gated and self.stop_at_consent):
                         continue
                     notes = notes + st.notes
-                self.reached[edge.target] = Reached(edge.target, here.entry, edge, fid, notes)
-                queue.append(edge.target)
+                r = Reached(edge.target, here.entry, edge, fid, notes, callee_cls, state)
+                self._states[target] = r
+                self.reached.setdefault(edge.target, r)
+                queue.append(target)
 
     def functions(self) -> Iterator[Reached]:
         yield from self.reached.values()
@@ -95,7 +109,7 @@ class PreConsent:
         cur: Reached | None = r
         while cur is not None:
             hops.append(cur)
-            cur = self.reached.get(cur.prev) if cur.prev is not None else None
+            cur = self._states.get(cur.prev_state) if cur.prev_state is not None else None
         hops.reverse()
         steps = [TraceStep(r.entry.path, r.entry.line, str(r.entry.note))]
         for h in hops[1:]:

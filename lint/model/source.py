@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from tree_sitter import Language, Node, Parser, Tree
@@ -55,11 +57,15 @@ def parse(data: bytes, lang: str, timeout: float) -> Tree:
     def progress(*_state: object) -> bool:
         return time.perf_counter() - start > timeout
 
+    p = parser(lang)
     try:
-        return parser(lang).parse(read, progress_callback=progress)
+        return p.parse(read, progress_callback=progress)
     except ValueError as exc:  # tree-sitter reports a cancelled parse as "Parsing failed"
         raise ParseTimeout(f"parsing took longer than {timeout:g} s and was stopped") from exc
     finally:
+        # A cancelled parse is kept by the parser and *resumed* by its next call, whatever the new input
+        # (its tree would be the old file's): always start the next file from a clean state.
+        p.reset()
         try:
             buffer.clear()
         except BufferError:  # still exported (not in the versions above): leave it
@@ -79,14 +85,38 @@ def first_errors(root: Node, limit: int = 20) -> list[tuple[int, int]]:
     return found
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD_CATEGORIES = ("L", "N", "Mn", "Mc", "Pc")
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    """ASCII of the same UTF-8 length for each letter, digit or mark; anything else is kept."""
+    return "".join("Q" * len(ch.encode("utf-8")) if unicodedata.category(ch).startswith(_WORD_CATEGORIES) else ch
+                   for ch in match.group())
+
+
+def kotlin_parse_input(utf8: bytes) -> bytes:
+    """What tree-sitter-kotlin is given: `utf8` with every non-ASCII letter, digit and mark replaced by `Q`s of
+    the same byte length. The grammar (1.1) accepts only some non-ASCII letters in identifiers, so
+    `object 设备工具` made the whole file an error. Offsets stay exact, and the extractor slices the original
+    bytes, so names, strings and comments come out as written. Other non-ASCII characters (spaces, symbols)
+    are left for the grammar to judge. `Q`-runs are never keywords."""
+    if utf8.isascii():
+        return utf8
+    text = utf8.decode("utf-8", "surrogatepass")
+    return _NON_ASCII.sub(_placeholder, text).encode("utf-8", "surrogatepass")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceResult:
     summary: FileSummary | None
     problems: tuple[str, ...]  # for diagnostics; empty when the file was read cleanly
+    timed_out: bool = False  # a time limit cut the work short (not cached: a quieter machine may finish)
 
 
 def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> SourceResult:
-    """Decode, parse and summarise; never raises for bad input."""
+    """Decode, parse and summarise within `timeout` seconds in all; never raises for bad input."""
+    start = time.perf_counter()
     try:
         decoded = decode(data)
     except BinaryFile as exc:
@@ -96,15 +126,15 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
         problems.append(decoded.warning)
     utf8 = data[len(decoded.bom):] if decoded.encoding == "utf-8" and not decoded.warning else decoded.utf8
     try:
-        tree = parse(utf8, lang, timeout)
+        tree = parse(kotlin_parse_input(utf8) if lang == "kotlin" else utf8, lang, timeout)
     except ParseTimeout as exc:
-        return SourceResult(None, (*problems, str(exc)))
+        return SourceResult(None, (*problems, str(exc)), timed_out=True)
     if lang == "kotlin":
         from pipl_lint.model.extract_kotlin import KotlinExtractor as Ex
     else:
         from pipl_lint.model.extract_java import JavaExtractor as Ex  # type: ignore[assignment]
     ex = Ex(rel_path, utf8)
-    ex.deadline = time.perf_counter() + timeout  # summarising gets the same time budget as parsing
+    ex.deadline = start + timeout  # parsing and summarising share one budget
     if tree.root_node.has_error:
         ex.errors = first_errors(tree.root_node)
     try:
@@ -120,4 +150,4 @@ def summarize(rel_path: str, data: bytes, lang: str, timeout: float = 5.0) -> So
     if summary.syntax_errors:
         line, col = summary.syntax_errors[0]
         problems.append(f"syntax errors (first at {line}:{col}); the rest of the file was analysed")
-    return SourceResult(summary, tuple(problems))
+    return SourceResult(summary, tuple(problems), timed_out=ex.timed_out)

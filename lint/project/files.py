@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from pipl_lint.findings import Diagnostic
@@ -29,9 +30,12 @@ def printable(path: str) -> str:
 
 
 class FileReader:
-    def __init__(self, scan_root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, scan_root: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                 overlay: Mapping[str, bytes] | None = None) -> None:
         self.scan_root = scan_root.resolve()
         self.max_bytes = max_bytes
+        # Contents that replace files on disk, by real path: an editor's unsaved buffers (the language server).
+        self.overlay = overlay or {}
         self._root_text = str(self.scan_root)
         self._root_prefix = self._root_text.rstrip(os.sep) + os.sep
 
@@ -92,6 +96,13 @@ class FileReader:
         if not real or not (real == self._root_text or real.startswith(self._root_prefix)):
             diags.append(Diagnostic(rel, "skipped: a link to a file outside the project"))
             return None
+        if real in self.overlay:
+            data = self.overlay[real]
+            if len(data) > self.max_bytes:
+                diags.append(Diagnostic(rel, f"skipped: {len(data):,} bytes is over the {self.max_bytes:,}-byte "
+                                             "limit (set `max-file-size` in pipl-lint.toml)"))
+                return None
+            return data
         try:
             fd = os.open(real, _OPEN_FLAGS)
         except FileNotFoundError:

@@ -1,0 +1,319 @@
+"""The real-app corpus runner (benchmarks/realapps/run.py) on a local, fetch-like snapshot: a tiny Android
+project committed to a real git repository and cloned bare under a mirror folder, labelled with violations
+(found through the finding's line and through a trace step, and one missed) and clean traps (one flagged =
+a false positive). Exact numbers, no network; also the strict validation of app files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import ROOT
+
+PIPL_LINT = f"{sys.executable} -m pipl_lint"
+REPO = "Example/TinyApp"
+SLUG = "example-tinyapp"
+
+PROJECT = {
+    "settings.gradle": "rootProject.name = 'tiny'\ninclude ':app'\n",
+    "app/build.gradle": """\
+plugins {
+    id 'com.android.application'
+}
+
+android {
+    namespace 'com.example.tiny'
+    compileSdk 34
+    defaultConfig {
+        applicationId 'com.example.tiny'
+        minSdk 24
+        targetSdk 34
+    }
+}
+
+dependencies {
+    implementation 'com.umeng.umsdk:common:9.6.8'
+    implementation 'com.umeng.umsdk:asms:1.8.0'
+}
+""",
+    "app/src/main/AndroidManifest.xml": """\
+<?xml version="1.0" encoding="utf-8"?>
+<manifest xmlns:android="http://schemas.android.com/apk/res/android">
+
+    <uses-permission android:name="android.permission.INTERNET" />
+    <uses-permission android:name="android.permission.READ_CONTACTS" />
+    <uses-permission android:name="android.permission.CAMERA" />
+
+    <application
+        android:name=".TinyApp"
+        android:label="Tiny">
+        <activity
+            android:name=".MainActivity"
+            android:exported="true">
+            <intent-filter>
+                <action android:name="android.intent.action.MAIN" />
+                <category android:name="android.intent.category.LAUNCHER" />
+            </intent-filter>
+        </activity>
+    </application>
+</manifest>
+""",
+    "app/src/main/java/com/example/tiny/TinyApp.java": """\
+package com.example.tiny;
+
+import android.app.Application;
+
+import com.umeng.commonsdk.UMConfigure;
+
+public class TinyApp extends Application {
+    @Override
+    public void onCreate() {
+        super.onCreate();
+        Analytics.start(this);
+    }
+}
+""",
+    "app/src/main/java/com/example/tiny/Analytics.java": """\
+package com.example.tiny;
+
+import android.content.Context;
+
+import com.umeng.commonsdk.UMConfigure;
+
+final class Analytics {
+    private Analytics() {}
+
+    static void start(Context context) {
+        UMConfigure.init(context, "5f0000000000000000000000", "site", UMConfigure.DEVICE_TYPE_PHONE, "");
+    }
+}
+""",
+    "app/src/main/java/com/example/tiny/MainActivity.java": """\
+package com.example.tiny;
+
+import android.app.Activity;
+import android.hardware.Camera;
+import android.os.Bundle;
+import android.view.View;
+
+public class MainActivity extends Activity {
+    @Override
+    protected void onCreate(Bundle savedInstanceState) {
+        super.onCreate(savedInstanceState);
+        View shoot = new View(this);
+        shoot.setOnClickListener(v -> Camera.open());
+        setContentView(shoot);
+    }
+}
+""",
+}
+
+# (file, line, category, rule, verdict): what each label says about the tiny project
+LABELS = [
+    # found on the finding's own line (the SDK init inside the helper)
+    ("app/src/main/java/com/example/tiny/Analytics.java", 11, "early-collection", "EC102", "violation"),
+    # found through a trace step: the call in Application.onCreate that must move
+    ("app/src/main/java/com/example/tiny/TinyApp.java", 11, "early-collection", None, "violation"),
+    # a violation the tool does not report (a miss)
+    ("app/src/main/java/com/example/tiny/MainActivity.java", 12, "early-collection", "EC101", "violation"),
+    # READ_CONTACTS: declared, nothing uses it
+    ("app/src/main/AndroidManifest.xml", 5, "excessive-permission", "EP201", "violation"),
+    # CAMERA is used (Camera.open on a click): a trap the tool rightly leaves alone
+    ("app/src/main/AndroidManifest.xml", 6, "excessive-permission", None, "clean"),
+    # the app has no consent gate: the tool reports CF301 on the Application class, labelled clean here to
+    # make a false positive
+    ("app/src/main/java/com/example/tiny/TinyApp.java", 7, "consent-flow", "CF301", "clean"),
+]
+
+
+def load_runner() -> ModuleType:
+    name = "pipl_realapps_run"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "realapps" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file executes
+    spec.loader.exec_module(module)
+    return module
+
+
+def git(*args: str, cwd: Path) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(cwd), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def label_toml(labels: list[tuple[str, int, str, str | None, str]]) -> str:
+    out = []
+    for file, line, category, rule, verdict in labels:
+        out.append(f'[[label]]\nfile = "{file}"\nline = {line}\ncategory = "{category}"\n'
+                   + (f'rule = "{rule}"\n' if rule else "") + f'verdict = "{verdict}"\nreason = "test"\n')
+    return "\n".join(out)
+
+
+def app_toml(commit: str, labels: str, *, heldout: bool = False, extra: str = "") -> str:
+    return (f'repo = "{REPO}"\ncommit = "{commit}"\nsubdir = ""\nheldout = {str(heldout).lower()}\n'
+            f'kinds = ["legacy-java", "no-consent-dialog"]\nsdks = ["umeng"]\nconsent = "none"\nnotes = ""\n'
+            f"{extra}\n{labels}")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """(base folder with mirror/ and apps/, pinned commit) - a snapshot laid out as fetch lays it out."""
+    base = tmp_path_factory.mktemp("realapps")
+    src = base / "src"
+    for rel, text in PROJECT.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text, encoding="utf-8")
+    git("init", "-q", cwd=src)
+    git("add", "-A", cwd=src)
+    git("commit", "-q", "-m", "tiny app", cwd=src)
+    commit = git("rev-parse", "HEAD", cwd=src)
+    mirror = base / "mirror" / REPO.replace("/", "+")
+    mirror.mkdir(parents=True)
+    git("clone", "-q", "--bare", str(src), str(mirror / "repo"), cwd=base)
+    (base / "apps").mkdir()
+    (base / "apps" / f"{SLUG}.toml").write_text(app_toml(commit, label_toml(LABELS)), encoding="utf-8")
+    return base, commit
+
+
+def run(base: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "realapps" / "run.py"), "--apps-dir", str(base / "apps"),
+           "--mirror", str(base / "mirror"), "--work", str(base / "work"), "--pipl-lint", PIPL_LINT, *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+
+
+def test_runner_scores_the_snapshot_exactly(corpus: tuple[Path, str]) -> None:
+    base, commit = corpus
+    done = run(base, "--json", str(base / "out.json"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (base / "work" / f"{SLUG}-{commit[:10]}" / "settings.gradle").is_file()  # extracted outside any repo
+    doc = json.loads((base / "out.json").read_text())
+    app = doc["apps"][SLUG]
+    assert app["status"] == "ok" and app["tool_errors"] == 0 and app["files"] >= 3
+    cat = app["by_category"]
+    ec, ep, cf = cat["early-collection"], cat["excessive-permission"], cat["consent-flow"]
+    assert (ec["violations"], ec["cleans"], ec["found"], ec["fp"]) == (3, 0, 2, 0)
+    assert ec["tp"] >= 1 and ec["precision"] == 1.0 and ec["recall"] == pytest.approx(2 / 3)
+    assert (ep["violations"], ep["cleans"], ep["found"], ep["tp"], ep["fp"]) == (1, 1, 1, 1, 0)
+    assert (cf["violations"], cf["cleans"], cf["found"], cf["tp"], cf["fp"]) == (0, 1, 0, 0, 1)
+    assert cf["precision"] == 0.0 and cf["recall"] is None
+    assert app["by_rule"]["EC101"]["violations"] == 1 and app["by_rule"]["EC101"]["found"] == 0
+    # the label without a rule is credited to the rule of the finding that found it (through a trace step)
+    assert app["by_rule"]["EC102"]["found"] == 2
+    assert app["misses"] == [{"file": "app/src/main/java/com/example/tiny/MainActivity.java", "line": 12,
+                              "rule": "EC101", "category": "early-collection"}]
+    assert app["false_positives"] == [
+        {"file": "app/src/main/java/com/example/tiny/TinyApp.java", "line": 7, "rule": "CF301"}
+    ]
+    # every finding is exactly one of TP, FP, unreviewed
+    counted = sum(c["tp"] + c["fp"] + c["unreviewed"] for c in cat.values())
+    assert counted == len(app["findings"])
+    assert len(app["unreviewed"]) == sum(c["unreviewed"] for c in cat.values())
+    assert doc["total"]["by_category"] == cat
+    out = done.stdout
+    assert "miss  app/src/main/java/com/example/tiny/MainActivity.java:12 EC101" in out
+    assert "FP    app/src/main/java/com/example/tiny/TinyApp.java:7 CF301" in out
+    assert "peak RSS" in out and "files read" in out
+
+
+def test_reuse_and_compare_rescore_a_stored_run(corpus: tuple[Path, str]) -> None:
+    base, _commit = corpus
+    stored = base / "stored.json"
+    assert run(base, "--json", str(stored)).returncode == 0
+    done = run(base, "--reuse", str(stored), "--compare", str(stored))
+    assert done.returncode == 0, done.stderr
+    line = next(ln for ln in done.stdout.splitlines() if ln.strip().startswith("consent-flow") and "->" in ln)
+    assert line.split()[1:4] == ["0%", "->", "0%"]
+    assert "before/after on 1 apps" in done.stdout
+
+
+def test_unfetched_app_is_reported_and_skipped(corpus: tuple[Path, str], tmp_path: Path) -> None:
+    base, _commit = corpus
+    done = run(base, "--mirror", str(tmp_path))  # the later --mirror wins: an empty mirror
+    assert done.returncode == 1
+    assert f"not fetched: fetch github:{REPO}" in done.stdout
+    assert run(base, "--heldout").returncode == 0  # no held-back app: nothing to skip
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace('reason = "test"', 'reason = "test"\nsevere = 1', 1), "label 0: unknown keys"),
+        (lambda t: t.replace('verdict = "violation"', 'verdict = "bad"', 1), "label 0: verdict 'bad'"),
+        (lambda t: t.replace('"early-collection"', '"privacy"', 1), "label 0: category 'privacy'"),
+        (lambda t: t.replace("line = 11\n", "", 1), "label 0: missing ['line']"),
+        (lambda t: t.replace('rule = "EP201"', 'rule = "EC102"', 1), "label 3: rule EC102 is not of category"),
+        (lambda t: t.replace("line = 11\n", "line = true\n", 1), "label 0: line must be a int"),
+        (lambda t: t.replace("heldout = false", "held_out = false"), "unknown keys ['held_out']"),
+        (lambda t: t.replace('kinds = ["legacy-java"', 'kinds = ["ancient"'), "unknown kinds ['ancient']"),
+        (lambda t: t + '\n[[label]]\nfile = "app/src/main/AndroidManifest.xml"\nline = 5\ncategory = '
+         '"excessive-permission"\nrule = "EP201"\nverdict = "clean"\nreason = "r"\n', "label 6 contradicts label 3"),
+        (lambda t: t + '\n[[label]]\nfile = "../x"\nline = 1\ncategory = "consent-flow"\nverdict = "clean"\n'
+         'reason = "r"\n', "label 6: file '../x'"),
+    ],
+)
+def test_invalid_app_files_exit_2_naming_file_and_label(
+    corpus: tuple[Path, str], tmp_path: Path, change: object, message: str
+) -> None:
+    base, commit = corpus
+    apps = tmp_path / "apps"
+    apps.mkdir()
+    text = app_toml(commit, label_toml(LABELS))
+    assert callable(change)
+    (apps / f"{SLUG}.toml").write_text(change(text), encoding="utf-8")
+    done = run(base, "--apps-dir", str(apps))
+    assert done.returncode == 2, done.stdout
+    assert f"{apps / SLUG}.toml" in done.stderr and message in done.stderr
+
+
+def test_app_file_must_be_named_after_its_repo(tmp_path: Path) -> None:
+    runner = load_runner()
+    path = tmp_path / "other.toml"
+    path.write_text(app_toml("0" * 40, label_toml(LABELS)), encoding="utf-8")
+    with pytest.raises(runner.AppFileError, match=f"must be named {SLUG}.toml"):
+        runner.load_app(path)
+
+
+def test_a_finding_is_credited_to_the_nearest_label_only() -> None:
+    """Adjacent <uses-permission> lines: the finding on line 11 matches the label of line 11, not line 10's."""
+    runner = load_runner()
+    manifest = "app/src/main/AndroidManifest.xml"
+    coarse = runner.Label(manifest, 10, "excessive-permission", None, "violation", "unused")
+    fine = runner.Label(manifest, 11, "excessive-permission", "EP201", "clean", "used")
+    on_fine = runner.Finding("EP201", "excessive-permission", manifest, 11, "unused FINE", ())
+    result = runner.score([coarse, fine], [on_fine])
+    assert [label for label, _rule in result.misses] == [coarse]
+    assert [(f.line, label.line) for f, label in result.false_positives] == [(11, 11)]
+    # with no label on its own line, the finding still matches a label one line away (the ±1 slack)
+    result = runner.score([coarse], [on_fine])
+    assert not result.misses and result.by_category["excessive-permission"].tp == 1
+
+
+def test_committed_app_files_are_valid() -> None:
+    """Every labelled app in the repository passes the strict validation (what run.py checks first)."""
+    runner = load_runner()
+    apps = runner.load_apps(ROOT / "benchmarks" / "realapps" / "apps")
+    assert apps and all(app.labels for app in apps)
+    assert len({app.slug for app in apps}) == len(apps)
+
+
+def test_app_level_rules_match_anywhere_in_the_app() -> None:
+    """CF301 is reported on the Application class; a label may sit on the manifest's <application>."""
+    runner = load_runner()
+    label = runner.Label("app/src/main/AndroidManifest.xml", 12, "consent-flow", "CF301", "violation", "no gate")
+    finding = runner.Finding("CF301", "consent-flow", "app/src/main/java/a/App.kt", 9, "no gate", ())
+    assert runner.distance(label, finding) == 0
+    other = runner.Finding("CF304", "consent-flow", "app/src/main/java/a/App.kt", 9, "no rationale", ())
+    assert runner.distance(label, other) is None
+    local = runner.Label("app/src/main/AndroidManifest.xml", 12, "consent-flow", "CF313", "violation", "boot")
+    assert runner.distance(local, runner.Finding("CF313", "consent-flow", "app/src/main/java/a/App.kt", 12, "",
+                                                 ())) is None

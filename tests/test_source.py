@@ -1,0 +1,32 @@
+"""Kotlin with non-ASCII identifiers: tree-sitter-kotlin 1.1 rejects `object 设备工具`, so the parser is given
+same-length ASCII placeholders while the summary keeps the names as written."""
+
+from __future__ import annotations
+
+from pipl_lint.model.source import kotlin_parse_input, summarize
+
+SOURCE = """package com.acme
+// 注释 with ünïcödé
+object 设备工具 {
+    val 名字 = "中文字符串"
+    fun 获取MAC(管理器: android.net.wifi.WifiManager) = 管理器.connectionInfo.macAddress
+}
+class Ünïcode { fun été(x: Int) = x\u00a0+ 1 }
+""".encode()
+
+
+def test_placeholders_keep_every_offset_and_only_replace_word_characters() -> None:
+    parsed = kotlin_parse_input(SOURCE)
+    assert len(parsed) == len(SOURCE) and parsed.isascii() is False  # the no-break space is not a word char
+    assert parsed.replace("\u00a0".encode(), b"  ").isascii()
+    assert b"object QQQQQQQQQQQQ {" in parsed and b"QQQMAC(" in parsed
+    assert kotlin_parse_input(b"fun ascii() = 1") == b"fun ascii() = 1"
+
+
+def test_non_ascii_names_come_out_as_written() -> None:
+    result = summarize("a/设备工具.kt", SOURCE, "kotlin", 60)
+    assert result.summary is not None
+    assert [c.name for c in result.summary.classes] == ["设备工具", "Ünïcode"]
+    assert {f.name for f in result.summary.functions} >= {"获取MAC", "été"}
+    reads = [(s.name, s.receiver, s.line) for s in result.summary.sites if s.name == "macAddress"]
+    assert reads == [("macAddress", "管理器.connectionInfo", 5)]
