@@ -159,3 +159,18 @@ def test_a_staged_file_outside_any_project_is_not_an_error(tmp_path: Path) -> No
     out = cli("check", "server/pom.xml", cwd=tmp_path)
     assert out.returncode == 0
     assert "nothing to check: `server/pom.xml` is not part of an Android project" in out.stderr
+
+
+def test_staged_files_outside_any_project_never_block_a_commit(tmp_path: Path) -> None:
+    """`check --staged` (the pre-commit hook) with staged files that belong to no Android project: a note, exit 0;
+    a staged jar is a library the analysis reads (its name), not a binary argument to refuse."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path, {"server/pom.xml": "<project/>"})
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools/helper.jar").write_bytes(BINARY)
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    out = cli("check", "--staged", "server/pom.xml", "tools/helper.jar", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "nothing to check" in out.stderr

@@ -313,7 +313,7 @@ def report_unused_suppressions(setup: Setup, result: RunResult) -> None:
 
 # What the pre-commit hook passes (`.pre-commit-hooks.yaml`): such files outside any Android project are not
 # an error (a staged build file of another part of a monorepo), they have nothing to check.
-HOOK_SUFFIXES = (".kt", ".kts", ".java", ".gradle", ".toml", ".xml")
+HOOK_SUFFIXES = (".kt", ".kts", ".java", ".gradle", ".toml", ".xml", ".jar", ".aar")
 
 
 def binary_arguments(paths: tuple[Path, ...]) -> list[Path]:
@@ -322,7 +322,7 @@ def binary_arguments(paths: tuple[Path, ...]) -> list[Path]:
 
     binary = []
     for p in paths:
-        if not p.is_file():
+        if not p.is_file() or p.suffix.lower() in (".jar", ".aar"):  # library archives: their names are read
             continue
         try:
             with p.open("rb") as f:
@@ -366,7 +366,7 @@ def run_check(opts: CheckOptions) -> int:
             return exitcodes.OK  # nothing the analysis reads is staged
         opts = replace(opts, paths=staged.staged_paths(opts, gone))
     setup = prepare(opts)
-    binary = binary_arguments(setup.paths)
+    binary = [] if opts.staged else binary_arguments(setup.paths)  # a commit is never blocked for it
     if binary and len(binary) == len(setup.paths):
         names = ", ".join(f"`{p}`" for p in binary[:3]) + (f" and {len(binary) - 3} more" if len(binary) > 3 else "")
         what = "is a binary file" if len(binary) == 1 else "are binary files"
@@ -400,6 +400,8 @@ def run_check(opts: CheckOptions) -> int:
     nothing = nothing_analysed(setup.paths, outcome.result)
     if nothing is not None:
         message, code = nothing
+        if opts.staged:  # the pre-commit hook: files outside any Android project have nothing to check
+            code = exitcodes.OK
         if code != exitcodes.OK or not opts.quiet:
             sys.stderr.write(f"pipl-lint: {message}\n")
         return code
