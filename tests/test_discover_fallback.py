@@ -44,6 +44,11 @@ def modules(root: Path) -> tuple[dict[str, Path], list[str]]:
     ("settings.gradle", "def modules = [':app', ':lib']\ninclude(*modules)\n", (":app", ":lib")),
     ("settings.gradle.kts", "val m = listOf(\":app\", \":lib\")\ninclude(*m.toTypedArray())\n", (":app", ":lib")),
     ("settings.gradle", "gradle.ext.with {\n    include ':app'\n}\n", (":app",)),
+    # loops over a list the script spells out
+    ("settings.gradle", "['app', 'lib'].each { include \":$it\" }\n", (":app", ":lib")),
+    ("settings.gradle", "['app', 'lib'].each { name -> include \":${name}\" }\n", (":app", ":lib")),
+    ("settings.gradle.kts", "listOf(\":app\", \":lib\").forEach { include(it) }\n", (":app", ":lib")),
+    ("settings.gradle.kts", 'val mods = listOf("app", "lib")\nmods.forEach { include(":$it") }\n', (":app", ":lib")),
 ])
 def test_settings_forms(name: str, text: str, expected: tuple[str, ...]) -> None:
     settings = read_settings(Path(name), text)
@@ -68,10 +73,10 @@ def test_unparseable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:
 
 
 def test_included_but_unevaluated_modules_fall_back_to_the_folders(tmp_path: Path) -> None:
-    write(tmp_path, {**APP, "settings.gradle": "['app', 'lib'].each { name -> include \":$name\" }\n"})
+    write(tmp_path, {**APP, "settings.gradle": "file('.').eachDir { dir -> include \":${dir.name}\" }\n"})
     mods, notes = modules(tmp_path)
     assert set(mods) == {":app", ":lib", ":eclipse-lib"}
-    assert any("cannot evaluate (`include` of `:$name`)" in n for n in notes)
+    assert any("cannot evaluate (`include` of `:${dir.name}`)" in n for n in notes)
 
 
 def test_unreadable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:

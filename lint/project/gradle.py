@@ -784,19 +784,43 @@ class _SettingsInterpreter:
         entries = list(_walk(script.statements))
         for context, _key, stmt in entries:
             self.r.define(context, stmt)
+        loop_items: dict[int, tuple[Value, ...]] = {}
+        self.loops(script.statements, loop_items, 0)
         for context, key, stmt in entries:
             if isinstance(stmt, Assign):
                 self.assignment(key, stmt)
             elif key[-1:] == ("include",) and (stmt.receiver is None or key == ("settings", "include")):
                 # at the top level, or nested in a block (`gradle.with { include ... }`, a loop body)
+                items = loop_items.get(id(stmt))
                 for arg in stmt.args:
-                    self.include(arg.value)
+                    resolved = self.r.string(arg.value)
+                    if items is not None and (resolved is None or "$" in resolved):
+                        for item in items:
+                            self.include(_loop_value(arg.value, item))
+                    else:
+                        self.include(arg.value)
             elif stmt.name == "from" and "versionCatalogs" in context and stmt.positional:
                 self.catalog(stmt.positional[0])
             elif key[-1:] == ("includeBuild",) and stmt.receiver is None and stmt.positional:
                 build = self.r.string(stmt.positional[0])
                 if build and build not in self.included_builds:
                     self.included_builds.append(_strip_root_prefix(build))
+
+    def loops(self, statements: tuple[Statement, ...], out: dict[int, tuple[Value, ...]], depth: int) -> None:
+        """Statements inside `[...].each { }` / `listOf(...).forEach { }` over a list the script spells out: the
+        list's items, for `include ":$it"` / `include(it)` in the body."""
+        for stmt in statements:
+            if not isinstance(stmt, Call) or not stmt.closure or depth > 8:
+                continue
+            items: tuple[Value, ...] | None = None
+            if stmt.name in ("each", "forEach") and stmt.receiver and not stmt.args:
+                listed = self.r.resolve(parse_expression(stmt.receiver))
+                if isinstance(listed, ListValue) and len(listed.items) <= 1000:
+                    items = listed.items
+            if items is not None:
+                for inner in _walk(stmt.closure):
+                    out[id(inner[2])] = items
+            self.loops(stmt.closure, out, depth + 1)
 
     def include(self, value: Value, depth: int = 0) -> None:
         if isinstance(value, Unknown) and value.text.startswith("*") and depth < 4:  # include(*modules)
@@ -846,6 +870,18 @@ class _SettingsInterpreter:
                 normalised = path.removeprefix("./")
                 if normalised != DEFAULT_CATALOG and normalised not in self.catalog_files:
                     self.catalog_files.append(normalised)
+
+
+_LOOP_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+
+
+def _loop_value(value: Value, item: Value) -> Value:
+    """`it` / `":$it"` / `":${name}"` in a loop body with the loop variable replaced by `item` (one variable)."""
+    if isinstance(value, Ref) and "." not in value.path:
+        return item
+    if isinstance(value, str) and isinstance(item, str) and len(_LOOP_VARIABLE.findall(value)) == 1:
+        return _LOOP_VARIABLE.sub(lambda _m: item, value)
+    return value
 
 
 def read_settings(path: Path, text: str) -> Settings:
