@@ -49,7 +49,7 @@ API_KINDS = frozenset({"method", "field", "constructor", "uri", "string", "inten
 SDK_CATEGORIES = frozenset(
     {
         "analytics", "push", "crash", "location", "map", "ads", "attribution", "social",
-        "identifier", "monitoring", "login", "payment", "webview",
+        "identifier", "monitoring", "login", "payment", "webview", "hotfix", "feedback", "backend", "im",
     }
 )
 SDK_CALL_ROLES = ("init", "preinit", "agree", "disable", "wakeup")
@@ -336,6 +336,20 @@ class Catalog:
             if score is not None and (best is None or score > best[0]):
                 best = (score, sdk)
         return best[1] if best else None
+
+    def sdks_for_jar(self, filename: str) -> tuple[Sdk, ...]:
+        """Every SDK in a jar/aar: vendors ship combined jars whose name lists each part after an underscore
+        (`AMap3DMap_9.7.0_AMapSearch_9.7.0_AMapLocation_6.3.0_20230526.jar`: map, search and location), so
+        the name and each of its parts that starts with a letter after `_` are matched, most specific first."""
+        base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+        parts = [base] + [base[i + 1 :] for i, c in enumerate(base) if c == "_" and base[i + 1 : i + 2].isalpha()]
+        found: list[Sdk] = []
+        for part in parts:
+            scored = [(score, sdk) for sdk in self.sdks if (score := sdk.jar_score(part)) is not None]
+            best = max((score for score, _sdk in scored), default=None)
+            # equal patterns in several entries mean one jar ships them all (BaiduLBS_Android.jar: map + location)
+            found += [sdk for score, sdk in scored if score == best and sdk not in found]
+        return tuple(found)
 
     def permission(self, name: str) -> Permission | None:
         """A permission by full name, or by short name in the ``android.permission.`` namespace."""

@@ -18,7 +18,9 @@ import msgspec
 from pipl_lint.cache import Cache
 from pipl_lint.catalogs import load_catalog
 from pipl_lint.config import Config, scan_root_patterns
+from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Diagnostic, Finding
+from pipl_lint.model import conventions
 from pipl_lint.model.index import ProgramIndex
 from pipl_lint.model.manifest import Manifest, build_manifest
 from pipl_lint.model.resources import Resources
@@ -43,6 +45,7 @@ class RunResult:
     internal_error: bool = False
     suppressed: list[Finding] = field(default_factory=list)
     files_read: int = 0
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 def read_manifest(reader: FileReader, path: Path, namespace: str | None,
@@ -90,6 +93,8 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     index = ProgramIndex(summaries)
     ctx = Context(project, scan_root, config, load_catalog(), index, manifests,
                   _resources(project, reader, diags), reader.rel)
+    ctx.convention_dependencies = conventions.module_dependencies(
+        project, conventions.convention_plugins(project, reader, diags))
     ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
                   if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
     ctx.manifest_sets = manifest_sets
@@ -148,12 +153,14 @@ class _RunPayload(msgspec.Struct, array_like=True):
     suppressed: list[Finding]
     files_read: int
     projects: int
+    coverage: Coverage  # required: an entry written before coverage existed is not reused
 
 
 def _inputs(projects: Iterable[Project], configs: Iterable[Config]) -> list[Path]:
     paths: list[Path] = [c.path for c in configs if c.path]
     for project in projects:
         paths += project.files()
+        paths += conventions.inputs(project)
         for mod in project.modules:
             paths += mod.merged_manifests
             paths += mod.jars
@@ -190,8 +197,30 @@ def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Projec
         return False
     result.findings, result.diagnostics = payload.findings, payload.diagnostics
     result.suppressed, result.files_read = payload.suppressed, payload.files_read
+    result.coverage = payload.coverage
     result.projects = projects
     return True
+
+
+def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Context) -> Coverage:
+    """What of `project` was read: its (non-test) sources, manifests and Gradle files."""
+    coverage = Coverage(projects=1, modules=len(project.modules))
+    total: dict[str, int] = {}
+    for mod in project.modules:
+        for path in mod.sources():
+            lang = LANGUAGE_OF_SUFFIX[path.suffix]
+            total[lang] = total.get(lang, 0) + 1
+    read: dict[str, int] = {}
+    for summary in summaries:
+        lang = LANGUAGE_OF_SUFFIX.get(Path(summary.path).suffix)
+        if lang is not None:
+            read[lang] = read.get(lang, 0) + 1
+    for lang, n in total.items():
+        coverage += counted(lang, read.get(lang, 0), n - read.get(lang, 0))
+    attempted = sum(1 for mod in project.modules for _m in mod.manifests())
+    parsed = sum(1 for m in ctx.manifests if m.root is not None)
+    coverage += counted("manifest", parsed, attempted - parsed)
+    return coverage + counted("gradle", len(project.gradle_files), len(project.gradle_unread))
 
 
 ProjectPlan = Callable[[Path], tuple[Config, Sequence[Rule]]]
@@ -257,6 +286,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     for project, sources, (own, own_rules) in zip(found.projects, loaded, plans, strict=True):
         summaries = sources.decode(result.diagnostics)
         ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries)
+        result.coverage += project_coverage(project, summaries, ctx)
         result.contexts.append(ctx)
         produced, failed = run_rules(ctx, own_rules, own, result.diagnostics, reader.rel(project.root) or ".")
         result.internal_error |= failed
@@ -271,7 +301,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
     if run_keys and cache is not None and not result.internal_error and store.complete:
         payload = msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
-                                                     result.files_read, len(result.projects)))
+                                                     result.files_read, len(result.projects), result.coverage))
         for key in run_keys:
             cache.put_run(key, payload)
     return _only(result, only_files)

@@ -19,6 +19,7 @@ from pipl_lint.catalogs import Catalog
 from pipl_lint.config import Config
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep, Translation
 from pipl_lint.model.consent import ConsentModel
+from pipl_lint.model.conventions import ConventionDependency
 from pipl_lint.model.entrypoints import find_entries
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Manifest
@@ -127,6 +128,8 @@ class Context:
         self.index = index
         self.module_manifests = manifests
         self.resources = resources
+        # module name -> dependencies added by the convention plugins it applies (model/conventions.py)
+        self.convention_dependencies: dict[str, list[ConventionDependency]] = {}
         self.rel = rel
         self.apis = ApiMatcher(index, catalog)
         self.sdk_calls = SdkMatcher(index, catalog)
@@ -200,7 +203,10 @@ class Context:
 
     @functools.cached_property
     def sdks(self) -> list[ModuleSdk]:
-        """Catalogued SDKs among the Gradle dependencies and libs/ jars of every module."""
+        """Catalogued SDKs among the Gradle dependencies (also those convention plugins add) and the shipped
+        jars of every module."""
+        from pipl_lint.project.jars import shipped_jars, ships
+
         out: list[ModuleSdk] = []
         for mod in self.project.modules:
             if mod.build is not None:
@@ -215,9 +221,16 @@ class Context:
                     if sdk is not None:
                         coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
                         out.append(ModuleSdk(sdk.id, mod, dep, path, dep.line, dep.column, coord))
-            for jar in mod.jars:
-                sdk = self.catalog.sdk_for_jar(jar.name)
-                if sdk is not None:
+            for conv in self.convention_dependencies.get(mod.name, ()):
+                dep = conv.dependency
+                if dep.group and ships(dep.configuration):
+                    sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
+                    if sdk is not None:
+                        coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
+                        out.append(ModuleSdk(sdk.id, mod, dep, conv.path, max(dep.line, 1), max(dep.column, 1),
+                                             coord))
+            for jar, _dep in shipped_jars(mod, self.project.root, self.scan_root):
+                for sdk in self.catalog.sdks_for_jar(jar.name):
                     out.append(ModuleSdk(sdk.id, mod, None, self.rel(jar), 1, 1, jar.name))
         return out
 

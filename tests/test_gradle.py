@@ -635,7 +635,7 @@ SETTINGS_CASES = [
     ("settings.gradle.kts", 'include(":app")\ninclude(":core")', (":app", ":core")),
     ("settings.gradle.kts", 'include("app")', (":app",)),
     ("settings.gradle.kts", 'include(\n    ":a",\n    ":b",\n)', (":a", ":b")),
-    ("settings.gradle.kts", 'listOf(":x").forEach { include(it) }', ()),
+    ("settings.gradle.kts", 'listOf(":x").forEach { include(it) }', (":x",)),  # a loop over a spelled-out list
 ]
 
 

@@ -314,6 +314,48 @@ def report_unused_suppressions(setup: Setup, result: RunResult) -> None:
         sys.stderr.write(f"{s.path}:{s.line}: unused suppression `{s.label}` ({why})\n")
 
 
+# What the pre-commit hook passes (`.pre-commit-hooks.yaml`): such files outside any Android project are not
+# an error (a staged build file of another part of a monorepo), they have nothing to check.
+HOOK_SUFFIXES = (".kt", ".kts", ".java", ".gradle", ".toml", ".xml", ".jar", ".aar")
+
+
+def binary_arguments(paths: tuple[Path, ...]) -> list[Path]:
+    """The file arguments whose content is not text (an APK, an image): pipl-lint reads source, not builds."""
+    from pipl_lint.parse.decode import BinaryFile, decode
+
+    binary = []
+    for p in paths:
+        if not p.is_file() or p.suffix.lower() in (".jar", ".aar"):  # library archives: their names are read
+            continue
+        try:
+            with p.open("rb") as f:
+                decode(f.read(65536))
+        except BinaryFile:
+            binary.append(p)
+        except (OSError, ValueError):
+            continue
+    return binary
+
+
+def nothing_analysed(paths: tuple[Path, ...], result: RunResult) -> tuple[str, int] | None:
+    """(one line, exit code) when no Android project was found under `paths` or nothing could be read: a
+    linter that read nothing must not say "No problems found"."""
+    if result.projects and result.coverage.anything_read:
+        return None
+    where = ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    if not result.projects:
+        if paths and all(p.is_file() and p.name.endswith(HOOK_SUFFIXES) for p in paths):
+            return (f"nothing to check: {where} {'is' if len(paths) == 1 else 'are'} not part of an Android project "
+                    "(no settings.gradle, build file or AndroidManifest.xml above)", exitcodes.OK)
+        if any(p.is_file() and not p.name.endswith(HOOK_SUFFIXES) for p in paths):
+            return (f"nothing was analysed: {where} is not a Kotlin, Java, manifest or Gradle file of an Android "
+                    "project", exitcodes.ERROR)
+        return (f"no Android project found in {where} (a folder with settings.gradle[.kts], a build.gradle[.kts], "
+                "or an AndroidManifest.xml with Java/Kotlin sources); nothing was analysed", exitcodes.ERROR)
+    return (f"nothing could be read in {where}: no source file, manifest or Gradle file of the project could be "
+            "read (`--format json` lists why); nothing was analysed", exitcodes.ERROR)
+
+
 def run_check(opts: CheckOptions) -> int:
     gone = None
     if opts.staged:
@@ -327,6 +369,13 @@ def run_check(opts: CheckOptions) -> int:
             return exitcodes.OK  # nothing the analysis reads is staged
         opts = replace(opts, paths=staged.staged_paths(opts, gone))
     setup = prepare(opts)
+    binary = [] if opts.staged else binary_arguments(setup.paths)  # a commit is never blocked for it
+    if binary and len(binary) == len(setup.paths):
+        names = ", ".join(f"`{p}`" for p in binary[:3]) + (f" and {len(binary) - 3} more" if len(binary) > 3 else "")
+        what = "is a binary file" if len(binary) == 1 else "are binary files"
+        sys.stderr.write(f"pipl-lint: nothing was analysed: {names} {what}, not Kotlin, Java, XML or Gradle source "
+                         "(pipl-lint reads a project's source, not a build)\n")
+        return exitcodes.ERROR
     if opts.diff and opts.fix:
         raise UsageError("--fix writes the fixes and --diff only shows them: choose one")
     progress = Progress(enabled=False if opts.quiet or opts.progress is False else None)
@@ -351,6 +400,14 @@ def run_check(opts: CheckOptions) -> int:
         return analyse(setup, opts, progress, old, baseline, keep, scope)
 
     outcome = redo()
+    nothing = nothing_analysed(setup.paths, outcome.result)
+    if nothing is not None:
+        message, code = nothing
+        if opts.staged:  # the pre-commit hook: files outside any Android project have nothing to check
+            code = exitcodes.OK
+        if code != exitcodes.OK or not opts.quiet:
+            sys.stderr.write(f"pipl-lint: {message}\n")
+        return code
     if scope is not None and gone is not None:
         staged.note(outcome.findings, scope, gone, opts.quiet)
     if opts.fix or opts.diff:
@@ -383,7 +440,7 @@ def emit(setup: Setup, opts: CheckOptions, outcome: Outcome) -> int:
         color=opts.output is None and opts.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
         rules=all_rules() if opts.format == "sarif" else (), suppressed_findings=tuple(suppressed),
         baselined_findings=tuple(f.localized(lang) for f in outcome.baselined), successful=not result.internal_error,
-        lang=lang,
+        lang=lang, coverage=result.coverage,
     )
     text = formatter(opts.format)(report)
     if opts.quiet and opts.format == "text":

@@ -202,11 +202,13 @@ ENTRY_KIND: dict[str, dict[str, str]] = {
 SDK_CATEGORY: dict[str, dict[str, str]] = {
     "zh": {"analytics": "统计分析", "push": "消息推送", "crash": "崩溃监控", "location": "定位", "map": "地图",
            "ads": "广告", "attribution": "广告归因", "social": "社交分享", "identifier": "设备标识",
-           "monitoring": "性能监控", "login": "登录认证", "payment": "支付", "webview": "网页浏览"},
+           "monitoring": "性能监控", "login": "登录认证", "payment": "支付", "webview": "网页浏览", "hotfix": "热修复",
+           "feedback": "用户反馈", "backend": "后端云服务", "im": "即时通讯"},
     "en": {"analytics": "analytics", "push": "push notifications", "crash": "crash reporting", "location": "location",
            "map": "maps", "ads": "advertising", "attribution": "install attribution", "social": "social sharing",
            "identifier": "device identifiers", "monitoring": "performance monitoring", "login": "login",
-           "payment": "payment", "webview": "web view"},
+           "payment": "payment", "webview": "web view", "hotfix": "hot fixes", "feedback": "user feedback",
+           "backend": "backend as a service", "im": "instant messaging"},
 }
 
 PROTECTION: dict[str, dict[str, str]] = {

@@ -442,6 +442,9 @@ class _Parser:
             self.error_at(offset, message)
         self.top: list[Statement] = []
         self.eof_unclosed_reported = False
+        # Assignments used as arguments (`include ':app',\n rootProject.name = 'x'`): Groovy runs them and
+        # passes the assigned value; the statement being parsed emits them just before itself.
+        self.argument_assignments: list[Assign] = []
 
     # -- positions and errors -------------------------------------------------------------------
 
@@ -672,6 +675,15 @@ class _Parser:
             self.skip_balanced()
 
     def statement(self, out: list[Statement]) -> None:
+        outer, self.argument_assignments = self.argument_assignments, []
+        at = len(out)
+        try:
+            self.plain_statement(out)
+        finally:
+            out[at:at] = self.argument_assignments
+            self.argument_assignments = outer
+
+    def plain_statement(self, out: list[Statement]) -> None:
         k, v = self.k, self.v
         while k[self.i] == _OP and v[self.i] == "@":  # annotations: `@Field int x = 1`
             self.skip_annotation()
@@ -1261,7 +1273,13 @@ class _Parser:
             if sep == ":" or (sep == "=" and infix and k[i] == _ID):
                 self.i = i + 2
                 return Arg(v[i], self.expression(infix))
-        return Arg(None, self.expression(infix))
+        value = self.expression(infix)
+        if isinstance(value, Ref) and self.is_op(self.i, "="):  # `f 'a', x.y = 'b'`: assigns, passes 'b'
+            self.i += 1
+            assigned = self.expression(infix)
+            self.argument_assignments.append(Assign(value.path, assigned, *self.position(self.s[i])))
+            value = assigned
+        return Arg(None, value)
 
     def list_literal(self) -> Value:
         open_tok = self.i

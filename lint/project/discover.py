@@ -84,6 +84,7 @@ class Project:
     catalog: VersionCatalog | None
     modules: tuple[Module, ...]
     gradle_files: tuple[Path, ...]  # settings, build scripts and catalogs read
+    gradle_unread: tuple[Path, ...] = ()  # those that could not be read (binary, too large, unreadable)
 
     def files(self) -> Iterator[Path]:
         yield from self.gradle_files
@@ -242,7 +243,7 @@ def _module(name: str, module_dir: Path, build: BuildScript | None, walker: Walk
                   _jars(module_dir, walker))
 
 
-def _manifest_only_module(root: Path, walker: Walker) -> Module:
+def _manifest_only_module(root: Path, walker: Walker, name: str = ":") -> Module:
     sources: list[Path] = []
     strings: list[Path] = []
     layouts: list[Path] = []
@@ -253,7 +254,7 @@ def _manifest_only_module(root: Path, walker: Walker) -> Module:
         if d.parent.name == "res" and d.name.startswith("layout"):
             layouts += [d / f for f in files if f.endswith(".xml")]
     ss = SourceSet("main", root / "AndroidManifest.xml", tuple(sources), tuple(strings), tuple(layouts), ())
-    return Module(":", root, None, (ss,), _merged_manifests(root, walker), _jars(root, walker))
+    return Module(name, root, None, (ss,), _merged_manifests(root, walker), _jars(root, walker))
 
 
 def discover(paths: Iterable[Path], scan_root: Path, reader: FileReader,
@@ -332,16 +333,20 @@ def _roots_below(top: Path, walker: Walker) -> Iterator[tuple[Path, str]]:
 def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
           diags: list[Diagnostic]) -> Project:
     gradle_files: list[Path] = []
+    unread: list[Path] = []
     if kind == "manifest-only":
         return Project(root, kind, None, None, (_manifest_only_module(root, walker),), ())
     settings = None
+    settings_path: Path | None = None
     if kind == "gradle":
-        spath = next(root / s for s in SETTINGS_FILES if (root / s).is_file())
+        settings_path = spath = next(root / s for s in SETTINGS_FILES if (root / s).is_file())
         text = reader.read_text(spath, diags)
         if text is not None:
             settings = read_settings(spath, text)
             _report(settings.errors, spath, reader, diags)
             gradle_files.append(spath)
+        else:
+            unread.append(spath)
     catalog = None
     catalog_paths = [root / "gradle" / "libs.versions.toml"]
     if settings is not None:
@@ -353,6 +358,8 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                 catalog = read_version_catalog(cpath, text)
                 _report(catalog.errors, cpath, reader, diags)
                 gradle_files.append(cpath)
+            else:
+                unread.append(cpath)
     module_dirs: list[tuple[str, Path]] = []
     if settings is not None:
         for inc in settings.includes:
@@ -365,9 +372,18 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                 module_dirs.append((inc, mdir))
     if any((root / b).is_file() for b in BUILD_FILES):
         module_dirs.insert(0, (":", root))
+    fallback: list[tuple[str, Path]] = []
+    if settings_path is not None and (settings is None or settings.errors or settings.unresolved_includes):
+        fallback = _fallback_modules(root, {d for _n, d in module_dirs}, walker)
+        module_dirs += fallback
+        diags.append(Diagnostic(reader.rel(settings_path), _fallback_note(settings, fallback)))
     modules: list[Module] = []
     for name, mdir in module_dirs:
         if not mdir.is_dir():
+            continue
+        if (name, mdir) in fallback and not any((mdir / b).is_file() for b in BUILD_FILES) \
+                and (mdir / "AndroidManifest.xml").is_file():
+            modules.append(_manifest_only_module(mdir, walker, name))
             continue
         build = None
         bpath = next((mdir / b for b in BUILD_FILES if (mdir / b).is_file()), None)
@@ -377,11 +393,63 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                 build = read_build_script(bpath, text, catalog)
                 _report(build.errors, bpath, reader, diags)
                 gradle_files.append(bpath)
+            else:
+                unread.append(bpath)
         module = _module(name, mdir, build, walker)
         if name == ":" and not module.source_sets and len(module_dirs) > 1:
             continue  # the usual root build file with no sources of its own
         modules.append(module)
-    return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files))
+    return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files), tuple(unread))
+
+
+def _fallback_modules(root: Path, known: set[Path], walker: Walker) -> list[tuple[str, Path]]:
+    """Folders below `root` that look like modules — a build file, `src/main/AndroidManifest.xml`, or an
+    `AndroidManifest.xml` beside Java/Kotlin sources — for when the settings file could not be read fully.
+    Independent builds (their own settings file), `buildSrc` and `build-logic` are not modules of the app."""
+    found: list[tuple[str, Path]] = []
+    real_known = {Path(os.path.realpath(d)) for d in known}
+    for d, dirnames, files in walker.walk(root):
+        if d == root:
+            dirnames[:] = [n for n in dirnames if n not in ("buildSrc", "build-logic", "gradle")]
+            continue
+        names = set(files)
+        if names & set(SETTINGS_FILES):
+            dirnames[:] = []  # an independent build, discovered as a project of its own
+            continue
+        if "src" in dirnames:
+            dirnames.remove("src")  # sources are collected per module
+        if Path(os.path.realpath(d)) in real_known:
+            continue
+        module = bool(names & set(BUILD_FILES)) or (d / "src" / "main" / "AndroidManifest.xml").is_file()
+        if not module and "AndroidManifest.xml" in names and d.name != "main":
+            module = _has_sources(d, walker)
+        if module:
+            found.append((":" + d.relative_to(root).as_posix().replace("/", ":"), d))
+    return found
+
+
+def _has_sources(top: Path, walker: Walker) -> bool:
+    return any(f.endswith(SOURCE_SUFFIXES) for _d, _dirs, files in walker.walk(top) for f in files)
+
+
+def _fallback_note(settings: Settings | None, fallback: list[tuple[str, Path]]) -> str:
+    if settings is None:
+        why = "could not be read"
+    elif settings.errors:
+        why = "could not be parsed fully"
+        if settings.includes:
+            why += f"; the modules it names that were read ({_names(settings.includes)}) are analysed"
+    else:
+        why = f"names modules in a way pipl-lint cannot evaluate (`include` of {_names(settings.unresolved_includes)})"
+    if fallback:
+        return (f"settings {why}; also analysed {len(fallback)} folder{'s' if len(fallback) != 1 else ''} with a "
+                f"build file or an AndroidManifest.xml and sources: {_names(tuple(n for n, _d in fallback))}")
+    return f"settings {why}; no other folder with a build file or an AndroidManifest.xml and sources was found"
+
+
+def _names(names: tuple[str, ...], limit: int = 8) -> str:
+    shown = ", ".join(f"`{printable(n[:100])}`" for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _module_dir(root: Path, rel: str, walker: Walker) -> Path | None:

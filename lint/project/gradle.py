@@ -131,6 +131,7 @@ class Dependency:
     platform: bool
     line: int
     column: int
+    file_patterns: tuple[str, ...] = ()  # `include` globs of a `fileTree` (none: every file under `files`)
 
     @property
     def coordinate(self) -> str | None:
@@ -204,6 +205,10 @@ class Settings:
     root_name: str | None
     catalog_files: tuple[str, ...]
     errors: tuple[ParseError, ...]
+    # `include` arguments that could not be evaluated statically (`include(":$it")` in a loop, a computed
+    # list): the module list is then incomplete and discovery falls back to looking at the folders.
+    unresolved_includes: tuple[str, ...] = ()
+    included_builds: tuple[str, ...] = ()  # `includeBuild("build-logic")`, also inside `pluginManagement`
 
 
 def parse_gradle_script(path: Path, text: str | bytes) -> Script:
@@ -721,7 +726,8 @@ class _BuildInterpreter:
             if arg.name is None and not closure_argument:  # `implementation('g:n:v', { exclude ... })`
                 self.add_notation(configuration, arg.value, stmt, False, 0)
 
-    def new(self, configuration: str, stmt: Call, platform: bool, **fields: str | None) -> None:
+    def new(self, configuration: str, stmt: Call, platform: bool, patterns: tuple[str, ...] = (),
+            **fields: str | None) -> None:
         dependency = Dependency(
             configuration=configuration,
             group=fields.get("group"),
@@ -733,6 +739,7 @@ class _BuildInterpreter:
             platform=platform,
             line=stmt.line,
             column=stmt.column,
+            file_patterns=patterns,
         )
         self.dependencies.append(dependency)
 
@@ -815,7 +822,11 @@ class _BuildInterpreter:
             directory = source.get("dir") if isinstance(source, MapValue) else source
             if call.has_named("dir"):
                 directory = call.named("dir")
-            self.new(configuration, stmt, platform, files=self.r.string(directory))
+            include = call.named("include") if call.has_named("include") else \
+                source.get("include") if isinstance(source, MapValue) else None
+            items = include.items if isinstance(include, ListValue) else (include,) if include is not None else ()
+            patterns = tuple(p for p in (self.r.string(i) for i in items) if p)
+            self.new(configuration, stmt, platform, patterns, files=self.r.string(directory))
         elif name in ("files", "file") and call.receiver is None:
             paths = [self.r.string(p) for p in positional] or [None]
             for path in paths:
@@ -829,6 +840,10 @@ class _BuildInterpreter:
             self.add_notation(configuration, positional[0], stmt, platform, depth + 1)
         elif name in ("get", "toString") and call.receiver and not positional:
             self.add_notation(configuration, parse_expression(call.receiver), stmt, platform, depth + 1)
+        elif name == "findBundle" and call.receiver == "libs" and positional and self.r.catalog is not None:
+            alias = self.r.string(positional[0])
+            for library in (self.r.catalog.bundle(alias) if alias else None) or ():
+                self.add_library(configuration, library, stmt, platform)
         elif name == "findLibrary" and call.receiver == "libs" and positional and self.r.catalog is not None:
             alias = self.r.string(positional[0])
             library = self.r.catalog.library(alias) if alias else None
@@ -935,26 +950,64 @@ class _SettingsInterpreter:
         self.project_dirs: dict[str, str] = {}
         self.root_name: str | None = None
         self.catalog_files: list[str] = []
+        self.unresolved: list[str] = []
+        self.included_builds: list[str] = []
 
     def run(self, script: Script) -> None:
         entries = list(_walk(script.statements))
         for context, _key, stmt in entries:
             self.r.define(context, stmt)
+        loop_items: dict[int, tuple[Value, ...]] = {}
+        self.loops(script.statements, loop_items, 0)
         for context, key, stmt in entries:
             if isinstance(stmt, Assign):
                 self.assignment(key, stmt)
-            elif key in (("include",), ("settings", "include")):
+            elif key[-1:] == ("include",) and (stmt.receiver is None or key == ("settings", "include")):
+                # at the top level, or nested in a block (`gradle.with { include ... }`, a loop body)
+                items = loop_items.get(id(stmt))
                 for arg in stmt.args:
-                    self.include(arg.value)
+                    resolved = self.r.string(arg.value)
+                    if items is not None and (resolved is None or "$" in resolved):
+                        for item in items:
+                            self.include(_loop_value(arg.value, item))
+                    else:
+                        self.include(arg.value)
             elif stmt.name == "from" and "versionCatalogs" in context and stmt.positional:
                 self.catalog(stmt.positional[0])
+            elif key[-1:] == ("includeBuild",) and stmt.receiver is None and stmt.positional:
+                build = self.r.string(stmt.positional[0])
+                if build and build not in self.included_builds:
+                    self.included_builds.append(_strip_root_prefix(build))
 
-    def include(self, value: Value) -> None:
+    def loops(self, statements: tuple[Statement, ...], out: dict[int, tuple[Value, ...]], depth: int) -> None:
+        """Statements inside `[...].each { }` / `listOf(...).forEach { }` over a list the script spells out: the
+        list's items, for `include ":$it"` / `include(it)` in the body."""
+        for stmt in statements:
+            if not isinstance(stmt, Call) or not stmt.closure or depth > 8:
+                continue
+            items: tuple[Value, ...] | None = None
+            if stmt.name in ("each", "forEach") and stmt.receiver and not stmt.args:
+                listed = self.r.resolve(parse_expression(stmt.receiver))
+                if isinstance(listed, ListValue) and len(listed.items) <= 1000:
+                    items = listed.items
+            if items is not None:
+                for inner in _walk(stmt.closure):
+                    out[id(inner[2])] = items
+            self.loops(stmt.closure, out, depth + 1)
+
+    def include(self, value: Value, depth: int = 0) -> None:
+        if isinstance(value, Unknown) and value.text.startswith("*") and depth < 4:  # include(*modules)
+            spread = value.text[1:].removesuffix(".toTypedArray()").removesuffix(".toArray()")
+            value = self.r.resolve(parse_expression(spread))
         if isinstance(value, ListValue):
             for item in value.items:
-                self.include(item)
+                self.include(item, depth + 1)
             return
         path = self.r.string(value)
+        if path is None or "$" in path:
+            text = path if path is not None else getattr(value, "text", None) or getattr(value, "path", None)
+            self.unresolved.append(str(text if text is not None else value)[:80])
+            return
         if path:
             for part in path.split(","):  # include 'a,b' is not Gradle, but cheap to tolerate
                 part = part.strip()
@@ -992,6 +1045,18 @@ class _SettingsInterpreter:
                     self.catalog_files.append(normalised)
 
 
+_LOOP_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+
+
+def _loop_value(value: Value, item: Value) -> Value:
+    """`it` / `":$it"` / `":${name}"` in a loop body with the loop variable replaced by `item` (one variable)."""
+    if isinstance(value, Ref) and "." not in value.path:
+        return item
+    if isinstance(value, str) and isinstance(item, str) and len(_LOOP_VARIABLE.findall(value)) == 1:
+        return _LOOP_VARIABLE.sub(lambda _m: item, value)
+    return value
+
+
 def read_settings(path: Path, text: str) -> Settings:
     """Facts of a ``settings.gradle`` / ``settings.gradle.kts``; never raises."""
     script = parse_gradle_script(path, text)
@@ -1008,4 +1073,6 @@ def read_settings(path: Path, text: str) -> Settings:
         root_name=interpreter.root_name,
         catalog_files=tuple(interpreter.catalog_files),
         errors=tuple(errors),
+        unresolved_includes=tuple(interpreter.unresolved),
+        included_builds=tuple(interpreter.included_builds),
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pipl_lint.coverage import Coverage
 from pipl_lint.findings import Diagnostic, Finding, Severity
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Report:
     baselined_findings: tuple[Finding, ...] = ()
     successful: bool = True
     lang: str = "en"  # findings arrive already localised; formatters use it for rule texts (SARIF help)
+    coverage: Coverage | None = None  # what was read and what could not be (None: not known, e.g. in tests)
 
     def counts(self) -> dict[str, int]:
         out = {str(s): 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}

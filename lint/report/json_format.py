@@ -52,4 +52,6 @@ def render(report: Report) -> str:
             "fail_on": str(report.fail_on),
         },
     }
+    if report.coverage is not None:
+        doc["summary"]["coverage"] = report.coverage.as_dict()  # type: ignore[index]
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from pipl_lint.coverage import unread_warning
 from pipl_lint.findings import Diagnostic, Finding, Severity, TraceStep
 from pipl_lint.report import Report
 
@@ -137,6 +138,21 @@ def _notification(d: Diagnostic) -> dict[str, Any]:
     }
 
 
+def _invocation(report: Report) -> dict[str, Any]:
+    """Success, a notification per file not analysed fully, and what was read (`properties.coverage`, the
+    same object as `summary.coverage` in the JSON output), with a notification when sources went unread."""
+    notes = [_notification(d) for d in report.diagnostics]
+    out: dict[str, Any] = {"executionSuccessful": report.successful}
+    if report.coverage is not None:
+        out["properties"] = {"coverage": report.coverage.as_dict()}
+        warning = unread_warning(report.coverage)
+        if warning:
+            notes.append({"level": "warning", "message": {"text": warning},
+                          "descriptor": {"id": "coverage"}})
+    out["toolExecutionNotifications"] = notes
+    return out
+
+
 def build(report: Report) -> dict[str, Any]:
     """The SARIF log as a dict (for tests and tools that post-process it)."""
     rules = sorted(report.rules, key=lambda r: r.meta.id)
@@ -154,10 +170,7 @@ def build(report: Report) -> dict[str, Any]:
         "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(report.root)}},
         "columnKind": "unicodeCodePoints",
         "results": results,
-        "invocations": [{
-            "executionSuccessful": report.successful,
-            "toolExecutionNotifications": [_notification(d) for d in report.diagnostics],
-        }],
+        "invocations": [_invocation(report)],
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 

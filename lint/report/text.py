@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipl_lint.coverage import describe, unread_warning
 from pipl_lint.findings import Finding, Severity
 from pipl_lint.report import Report
 
@@ -62,7 +63,9 @@ def render(report: Report) -> str:
     parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info")]
     summary = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})" if total else "No problems found"
     extra = []
-    if report.files:
+    if report.coverage is not None:
+        extra.append(describe(report.coverage))
+    elif report.files:
         extra.append(f"{report.files} source files")
     if report.suppressed:
         extra.append(f"{report.suppressed} suppressed")
@@ -73,4 +76,7 @@ def render(report: Report) -> str:
     if extra:
         summary += " — " + ", ".join(extra)
     lines.append(summary + ".")
+    warning = unread_warning(report.coverage) if report.coverage is not None else None
+    if warning:
+        lines.append(_paint(warning, COLORS[Severity.WARNING], report.color))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,334 @@
+"""Dependencies that convention plugins add, attributed to the modules that apply them.
+
+Multi-module apps keep their build logic in `build-logic/` or `buildSrc/` (or any `includeBuild`):
+* binary plugins — `class X : Plugin<Project>` in Kotlin/Java, registered in that build's build file with
+  `gradlePlugin { plugins { register("x") { id = "acme.android.app"; implementationClass = "X" } } }` — which
+  call `dependencies.add("implementation", "g:n:v")`, `add("implementation", libs.findLibrary("x").get())`,
+  `add("api", libs.findBundle("x").get())`, `implementation(libs.x.y)` (type-safe accessors), directly or in
+  top-level helper functions they call;
+* precompiled script plugins — `src/main/kotlin/acme.android.app.gradle.kts` (id: the file name, with the
+  package as prefix when there is one), read like any build script.
+
+A plugin that applies another (`pluginManager.apply("acme.android.lib")`, `plugins { id(...) }`) passes on
+that plugin's dependencies. Sources are parsed with tree-sitter (the same summaries as app code) and the
+scripts with our Gradle readers; nothing is run. `libs.*` resolves through the main project's catalog.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipl_lint.findings import Diagnostic
+from pipl_lint.model.source import LANGUAGE_OF_SUFFIX, summarize
+from pipl_lint.model.summary import Arg, FileSummary
+from pipl_lint.parse.gradle_ast import Assign, Call, Ref, Script, Statement
+from pipl_lint.project.discover import SKIP_DIRS, Project
+from pipl_lint.project.files import FileReader
+from pipl_lint.project.gradle import Dependency, parse_gradle_script, read_build_script
+from pipl_lint.project.version_catalog import VersionCatalog
+
+BUILD_LOGIC_DIRS = ("buildSrc", "build-logic", "gradle/build-logic", "build-conventions", "plugins")
+SCRIPT_PLUGIN_SUFFIXES = (".gradle.kts", ".gradle")
+_DSL_CONFIGURATIONS = frozenset({"implementation", "api", "compile", "runtimeOnly", "releaseImplementation"})
+MAX_FILES = 500  # per build-logic folder
+PARSE_TIMEOUT = 5.0
+
+
+@dataclass
+class ConventionPlugin:
+    id: str
+    path: str  # the plugin's file (relative to the scan root)
+    dependencies: list[tuple[str, Dependency]] = field(default_factory=list)  # (file that adds it, dependency)
+    applies: list[str] = field(default_factory=list)  # other plugin ids it applies
+    script: bool = False  # a precompiled script plugin (its id may have a package prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class ConventionDependency:
+    """A dependency a module gets from a convention plugin it applies."""
+
+    plugin: str
+    path: str
+    dependency: Dependency
+
+
+def inputs(project: Project) -> list[Path]:
+    """The build-logic files (for the run cache key: a changed convention plugin changes the analysis)."""
+    return [p for top in build_logic_dirs(project) for p in _files(top)
+            if p.name.endswith((*SCRIPT_PLUGIN_SUFFIXES, *LANGUAGE_OF_SUFFIX))]
+
+
+def build_logic_dirs(project: Project) -> list[Path]:
+    names = list(BUILD_LOGIC_DIRS)
+    if project.settings is not None:
+        names += list(project.settings.included_builds)
+    out: list[Path] = []
+    root_real = os.path.realpath(project.root)
+    for name in names:
+        d = project.root / name
+        try:
+            real = os.path.realpath(d)
+        except (OSError, ValueError):
+            continue
+        if (real == root_real or not real.startswith(root_real + os.sep)) or not d.is_dir():
+            continue
+        if Path(real) not in out:
+            out.append(Path(real))
+    return out
+
+
+def _files(top: Path) -> Iterator[Path]:
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            count += 1
+            if count > MAX_FILES:
+                return
+            yield Path(dirpath) / name
+
+
+def convention_plugins(project: Project, reader: FileReader,
+                       diags: list[Diagnostic]) -> dict[str, ConventionPlugin]:
+    """Every convention plugin of the project's build logic, by plugin id."""
+    catalog = project.catalog
+    plugins: dict[str, ConventionPlugin] = {}
+    registrations: dict[str, str] = {}  # implementation class (as written) -> id
+    files: dict[str, _SourceFile] = {}
+    for top in build_logic_dirs(project):
+        for path in _files(top):
+            name = path.name
+            in_sources = "src" in path.relative_to(top).parts
+            if name in ("build.gradle.kts", "build.gradle") and not in_sources:
+                text = reader.read_text(path, diags)
+                if text is not None:
+                    registrations.update(_registrations(parse_gradle_script(path, text), catalog))
+            elif in_sources and name.endswith(SCRIPT_PLUGIN_SUFFIXES) and not name.startswith("settings."):
+                text = reader.read_text(path, diags)
+                if text is None:
+                    continue
+                script = read_build_script(path, text, catalog)
+                plugin_id = name.removesuffix(".kts").removesuffix(".gradle")
+                rel = reader.rel(path)
+                plugins[plugin_id] = ConventionPlugin(plugin_id, rel, [(rel, d) for d in script.dependencies],
+                                                      list(script.plugins), script=True)
+            elif in_sources and path.suffix in LANGUAGE_OF_SUFFIX:
+                data = reader.read_bytes(path, diags)
+                if data is not None:
+                    result = summarize(reader.rel(path), data, LANGUAGE_OF_SUFFIX[path.suffix], PARSE_TIMEOUT)
+                    if result.summary is not None:
+                        lang = LANGUAGE_OF_SUFFIX[path.suffix]
+                        files[result.summary.path] = _source_file(result.summary, data, lang, catalog)
+    for source in files.values():
+        for cls in source.summary.classes:
+            if "Plugin" not in cls.supertypes:
+                continue
+            plugin_id = registrations.get(cls.fqn) or registrations.get(cls.name)
+            if plugin_id is None:
+                continue
+            plugin = ConventionPlugin(plugin_id, source.summary.path)
+            _read_plugin_class(plugin, cls.fqn, source.summary, files, catalog)
+            plugins[plugin_id] = plugin
+    return plugins
+
+
+def _registrations(script: Script, catalog: VersionCatalog | None) -> dict[str, str]:
+    """`implementationClass` → `id` of every `gradlePlugin { plugins { ... } }` entry (an id may come from the
+    catalog: `id = libs.plugins.acme.app.get().pluginId`)."""
+    out: dict[str, str] = {}
+
+    def visit(statements: Iterable[Statement], depth: int) -> None:
+        values: dict[str, str] = {}
+        for stmt in statements:
+            if isinstance(stmt, Assign):
+                key = stmt.target.rsplit(".", 1)[-1]
+                value = stmt.value
+                if isinstance(value, Ref):
+                    value = _catalog_plugin(value.path, catalog)
+                elif isinstance(value, Call) and value.receiver and not value.args:
+                    value = _catalog_plugin(f"{value.receiver}.{value.name}()", catalog)
+                if isinstance(value, str):
+                    values[key] = value
+            elif isinstance(stmt, Call):
+                if stmt.closure is None and len(stmt.args) == 1 and isinstance(stmt.args[0].value, str):
+                    values[stmt.name] = stmt.args[0].value  # Groovy `id 'x'`
+                if stmt.closure and depth < 8:
+                    visit(stmt.closure, depth + 1)
+        if "id" in values and "implementationClass" in values:
+            out[values["implementationClass"]] = values["id"]
+
+    visit(script.statements, 0)
+    return out
+
+
+def _read_plugin_class(plugin: ConventionPlugin, fqn: str, summary: FileSummary,
+                       files: dict[str, _SourceFile], catalog: VersionCatalog | None) -> None:
+    """The dependencies and plugins of the class's code, and of the top-level helpers it calls (by name)."""
+    todo: list[tuple[str, int]] = [(summary.path, i) for i, f in enumerate(summary.functions)
+                                   if f.owner == fqn or f.owner.startswith(fqn + ".")]
+    done: set[tuple[str, int]] = set()
+    while todo:
+        path, index = todo.pop()
+        if (path, index) in done or len(done) > 200:
+            continue
+        done.add((path, index))
+        source = files[path]
+        for call in source.calls:
+            if call.function != index:
+                continue
+            if call.applies is not None:
+                plugin.applies.append(call.applies)
+            elif call.configuration is not None and call.notation is not None:
+                plugin.dependencies += [(path, d) for d in _dependencies(call, catalog)]
+            for other in files.values():
+                todo += [(other.summary.path, i) for i, f in enumerate(other.summary.functions)
+                         if f.name == call.name and f.owner.endswith("Kt")]
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    function: int
+    name: str
+    line: int
+    column: int
+    configuration: str | None = None  # a dependency added to this configuration ...
+    notation: str | None = None  # ... with this notation (source text)
+    applies: str | None = None  # a plugin applied
+
+
+@dataclass
+class _SourceFile:
+    summary: FileSummary
+    calls: list[_Call]
+
+
+def _source_file(summary: FileSummary, data: bytes, lang: str, catalog: VersionCatalog | None) -> _SourceFile:
+    calls: list[_Call] = []
+    for site in summary.sites:
+        if site.kind != "call":
+            continue
+        call = _Call(site.function, site.name, site.line, site.column)
+        receiver, args = site.receiver, site.args
+        if site.name == "apply" and args and (receiver is None or receiver.endswith(("pluginManager",
+                                                                                      "getPluginManager()"))):
+            applied = _plugin_id(args[0], catalog)
+            if applied and (receiver is not None or args[0].label == "plugin"):
+                call = replace(call, applies=applied)
+        elif site.name == "id" and receiver is None and len(args) == 1 and _literal(args[0]):
+            call = replace(call, applies=_literal(args[0]))  # plugins { id("x") }
+        elif site.name == "alias" and receiver is None and len(args) == 1:
+            call = replace(call, applies=_plugin_id(args[0], catalog))
+        elif site.name == "add" and len(args) >= 2 and _literal(args[0]) is not None and \
+                (receiver is None or receiver.endswith(("dependencies", "getDependencies()"))):
+            call = replace(call, configuration=_literal(args[0]), notation=args[1].text)
+        elif site.name in _DSL_CONFIGURATIONS and receiver is None and len(args) == 1:
+            call = replace(call, configuration=site.name, notation=args[0].text)
+        calls.append(call)
+    if lang == "kotlin":
+        calls += _string_invocations(summary, data)
+    return _SourceFile(summary, calls)
+
+
+def _string_invocations(summary: FileSummary, data: bytes) -> list[_Call]:
+    """Kotlin DSL `"implementation"(libs.x)`: a call whose callee is a string literal (the extractor keeps
+    no site for it: there is no name to resolve)."""
+    from pipl_lint.model.source import ParseTimeout, parse
+
+    try:
+        tree = parse(data, "kotlin", PARSE_TIMEOUT)
+    except ParseTimeout:
+        return []
+    out: list[_Call] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression" and node.child_count == 2 and node.children[0].type == "string_literal":
+            callee, arguments = node.children
+            parts = [c for c in callee.children if c.type == "string_content"]
+            values = [c for c in arguments.children if c.type == "value_argument"]
+            if len(parts) == 1 and len(callee.named_children) == 1 and len(values) == 1:
+                line, column = node.start_point[0] + 1, node.start_point[1] + 1
+                out.append(_Call(_enclosing(summary, line), "", line, column,
+                                 configuration=data[parts[0].start_byte:parts[0].end_byte].decode("utf-8", "replace"),
+                                 notation=data[values[0].start_byte:values[0].end_byte].decode("utf-8", "replace")))
+        stack.extend(reversed(node.children))
+    return out
+
+
+def _enclosing(summary: FileSummary, line: int) -> int:
+    best, start = -1, -1
+    for i, f in enumerate(summary.functions):
+        if f.line <= line <= f.end_line and f.line >= start:
+            best, start = i, f.line
+    return best
+
+
+def _plugin_id(arg: Arg, catalog: VersionCatalog | None) -> str | None:
+    literal = _literal(arg)
+    if literal is not None:
+        return literal
+    return _catalog_plugin(arg.text, catalog)
+
+
+def _catalog_plugin(text: str, catalog: VersionCatalog | None) -> str | None:
+    """`libs.plugins.x.y.get().pluginId` / `.getPluginId()` / `libs.plugins.x.y` → the catalog's plugin id."""
+    text = text.strip()
+    for suffix in (".getPluginId()", ".pluginId", ".get()"):
+        text = text.removesuffix(suffix)
+    if catalog is None or not text.startswith("libs.plugins."):
+        return None
+    return catalog.resolve_plugin(text)
+
+
+def _literal(arg: Arg) -> str | None:
+    text = arg.text.strip()
+    if len(arg.strings) == 1 and text.startswith('"') and text.endswith('"') and not arg.calls:
+        return arg.strings[0]
+    return None
+
+
+def _dependencies(call: _Call, catalog: VersionCatalog | None) -> list[Dependency]:
+    """The notation read by the Gradle reader, as if written in a build script's `dependencies { }` (one
+    place understands coordinates, `libs.*` accessors, `findLibrary`/`findBundle`, `platform`, `project`)."""
+    assert call.configuration is not None and call.notation is not None
+    if "\n" in call.configuration or '"' in call.configuration or len(call.notation) > 500:
+        return []
+    snippet = f'dependencies {{\n    add("{call.configuration}", {call.notation})\n}}\n'
+    script = read_build_script(Path("convention.gradle.kts"), snippet, catalog)
+    return [replace(d, line=call.line, column=call.column) for d in script.dependencies]
+
+
+def module_dependencies(project: Project,
+                        plugins: dict[str, ConventionPlugin]) -> dict[str, list[ConventionDependency]]:
+    """Module name → the dependencies its convention plugins add (transitively through plugins they apply)."""
+    out: dict[str, list[ConventionDependency]] = {}
+    if not plugins:
+        return out
+    for mod in project.modules:
+        if mod.build is None:
+            continue
+        found: list[ConventionDependency] = []
+        seen: set[str] = set()
+        stack = [p for p in mod.build.plugins]
+        while stack:
+            plugin_id = stack.pop()
+            plugin = _lookup(plugins, plugin_id)
+            if plugin is None or plugin.id in seen:
+                continue
+            seen.add(plugin.id)
+            found += [ConventionDependency(plugin.id, path, d) for path, d in plugin.dependencies]
+            stack += plugin.applies
+        if found:
+            out[mod.name] = found
+    return out
+
+
+def _lookup(plugins: dict[str, ConventionPlugin], plugin_id: str) -> ConventionPlugin | None:
+    """By id; a precompiled script plugin in a package is `package.file-name`."""
+    found = plugins.get(plugin_id)
+    if found is not None:
+        return found
+    return next((p for key, p in plugins.items() if p.script and plugin_id.endswith("." + key)), None)

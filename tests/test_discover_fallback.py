@@ -1,0 +1,134 @@
+"""Discovery degrades, never disappears: a settings file that cannot be read fully keeps the modules it
+names that were read, adds every folder with a build file or an AndroidManifest.xml and sources, and says
+so in a note naming the settings file. Also the Groovy forms that used to lose the whole module list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipl_lint.project.discover import discover
+from pipl_lint.project.files import FileReader
+from pipl_lint.project.gradle import read_settings
+from tests.test_discover import MANIFEST, write
+
+APP = {
+    "app/build.gradle": "apply plugin: 'com.android.application'\n",
+    "app/src/main/AndroidManifest.xml": MANIFEST,
+    "app/src/main/java/com/acme/App.java": "package com.acme; class App {}",
+    "lib/build.gradle.kts": "plugins { id(\"com.android.library\") }\n",
+    "lib/src/main/java/com/acme/Lib.java": "package com.acme; class Lib {}",
+    "eclipse-lib/AndroidManifest.xml": MANIFEST,
+    "eclipse-lib/src/com/acme/Old.java": "package com.acme; class Old {}",
+    "docs/AndroidManifest.xml": MANIFEST,  # a manifest without sources is not a module
+    "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
+    "build-logic/convention/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
+    "tools/other-build/settings.gradle": "include ':x'\n",
+    "tools/other-build/x/build.gradle": "apply plugin: 'java'\n",
+}
+
+
+def modules(root: Path) -> tuple[dict[str, Path], list[str]]:
+    found = discover((root,), root, FileReader(root))
+    main = next(p for p in found.projects if p.root == root)
+    notes = [f"{d.path}: {d.message}" for d in found.diagnostics]
+    return {m.name: m.dir for m in main.modules}, notes
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    # Groovy passes the value of an assignment used as an argument: `include(':app', rootProject.name = 'X')`
+    ("settings.gradle", "include ':app',\nrootProject.name='X'\n", (":app", ":X")),
+    ("settings.gradle", "include ':app',\n\n    rootProject.name = 'X'\ninclude ':lib'\n", (":app", ":X", ":lib")),
+    ("settings.gradle", "include ':app', // the app\n        ':lib' /* and its library */\n", (":app", ":lib")),
+    ("settings.gradle", "def modules = [':app', ':lib']\ninclude(*modules)\n", (":app", ":lib")),
+    ("settings.gradle.kts", "val m = listOf(\":app\", \":lib\")\ninclude(*m.toTypedArray())\n", (":app", ":lib")),
+    ("settings.gradle", "gradle.ext.with {\n    include ':app'\n}\n", (":app",)),
+    # loops over a list the script spells out
+    ("settings.gradle", "['app', 'lib'].each { include \":$it\" }\n", (":app", ":lib")),
+    ("settings.gradle", "['app', 'lib'].each { name -> include \":${name}\" }\n", (":app", ":lib")),
+    ("settings.gradle.kts", "listOf(\":app\", \":lib\").forEach { include(it) }\n", (":app", ":lib")),
+    ("settings.gradle.kts", 'val mods = listOf("app", "lib")\nmods.forEach { include(":$it") }\n', (":app", ":lib")),
+])
+def test_settings_forms(name: str, text: str, expected: tuple[str, ...]) -> None:
+    settings = read_settings(Path(name), text)
+    assert settings.includes == expected
+    assert not settings.errors and not settings.unresolved_includes
+
+
+def test_assignment_in_an_argument_list_is_also_an_assignment() -> None:
+    settings = read_settings(Path("settings.gradle"), "include ':app',\nrootProject.name='X'\n")
+    assert settings.root_name == "X"
+
+
+def test_unparseable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:
+    write(tmp_path, {**APP, "settings.gradle": "include ':app'\ninclude ':lib' +\n) broken (\n"})
+    mods, notes = modules(tmp_path)
+    assert set(mods) == {":app", ":lib", ":eclipse-lib"}
+    assert mods[":eclipse-lib"] == tmp_path / "eclipse-lib"
+    note = next(n for n in notes if "also analysed" in n)
+    assert note.startswith("settings.gradle: settings could not be parsed fully; the modules it names that were "
+                           "read (`:app`) are analysed; also analysed 2 folders")
+    assert "`:lib`" in note and "`:eclipse-lib`" in note
+
+
+def test_included_but_unevaluated_modules_fall_back_to_the_folders(tmp_path: Path) -> None:
+    write(tmp_path, {**APP, "settings.gradle": "file('.').eachDir { dir -> include \":${dir.name}\" }\n"})
+    mods, notes = modules(tmp_path)
+    assert set(mods) == {":app", ":lib", ":eclipse-lib"}
+    assert any("cannot evaluate (`include` of `:${dir.name}`)" in n for n in notes)
+
+
+def test_unreadable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:
+    write(tmp_path, APP)
+    (tmp_path / "settings.gradle").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    mods, notes = modules(tmp_path)
+    assert {":app", ":lib", ":eclipse-lib"} <= set(mods)
+    assert any(n.startswith("settings.gradle: settings could not be read; also analysed") for n in notes)
+
+
+def test_the_folders_are_scanned_only_when_the_settings_are_incomplete(tmp_path: Path) -> None:
+    write(tmp_path, {**APP, "settings.gradle": "include ':app'\n"})
+    mods, notes = modules(tmp_path)
+    assert set(mods) == {":app"}  # lib is not part of this build: Gradle would not build it either
+    assert not any("settings" in n for n in notes)
+
+
+def test_the_issue_case_end_to_end(tmp_path: Path) -> None:
+    """`include ':app',` + `rootProject.name='X'` on the next line used to leave 0 source files read."""
+    write(tmp_path, {**APP, "settings.gradle": "include ':app',\nrootProject.name='X'\n"})
+    mods, notes = modules(tmp_path)
+    assert set(mods) == {":app"}
+    assert notes == []
+
+
+def test_the_issue_app_is_analysed_not_reported_clean(tmp_path: Path) -> None:
+    """The reported app: a settings file ending `include ':app',` + `rootProject.name='X'` and AMap's privacy
+    agreement hard-coded to true. It used to be "No problems found", exit 0, 0 source files read."""
+    import json
+
+    from tests.test_cli import cli
+
+    write(tmp_path, {
+        "settings.gradle": "include ':app',\nrootProject.name='X'\n",
+        "app/build.gradle": "apply plugin: 'com.android.application'\n"
+                            "dependencies { implementation 'com.amap.api:location:6.4.0' }\n",
+        "app/src/main/AndroidManifest.xml": '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+                                            'package="com.acme"><application android:name=".App"/></manifest>',
+        "app/src/main/java/com/acme/App.java": (
+            "package com.acme;\n"
+            "import android.app.Application;\n"
+            "import com.amap.api.location.AMapLocationClient;\n"
+            "public class App extends Application {\n"
+            "    @Override public void onCreate() {\n"
+            "        super.onCreate();\n"
+            "        AMapLocationClient.updatePrivacyShow(this, true, true);\n"
+            "        AMapLocationClient.updatePrivacyAgree(this, true);\n"
+            "    }\n"
+            "}\n"),
+    })
+    out = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    doc = json.loads(out.stdout)
+    assert doc["summary"]["coverage"]["sources"]["read"] == 1
+    assert any(f["rule"] == "EC103" and f["path"] == "app/src/main/java/com/acme/App.java" for f in doc["findings"])
+    assert out.returncode == 1

@@ -1,0 +1,234 @@
+"""Jars and convention plugins: a jar is an SDK of the app only when a `fileTree`/`files`/flatDir
+dependency of a shipped configuration includes it; a combined vendor jar holds every SDK it names; the
+dependencies that convention plugins in `build-logic`/`buildSrc` add belong to the modules that apply them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipl_lint.catalogs import load_catalog
+from pipl_lint.config import Config
+from pipl_lint.engine import build_context
+from pipl_lint.findings import Diagnostic
+from pipl_lint.project.discover import discover
+from pipl_lint.project.files import FileReader
+from pipl_lint.summaries import SummaryStore
+from tests.test_discover import MANIFEST, write
+
+COMBINED = "AMap3DMap_9.7.0_AMapSearch_9.7.0_AMapLocation_6.3.0_20230526.jar"
+
+
+def sdks(root: Path) -> set[tuple[str, str, str]]:
+    """(module, sdk id, where) of every catalogued SDK the context sees."""
+    root = root.resolve()
+    reader = FileReader(root)
+    diags: list[Diagnostic] = []
+    found = discover((root,), root, reader)
+    out: set[tuple[str, str, str]] = set()
+    for project in found.projects:
+        ctx = build_context(project, root, Config(), reader, SummaryStore(reader, 5.0), diags)
+        out |= {(s.module.name, s.sdk_id, s.path) for s in ctx.sdks}
+    return out
+
+
+def app(root: Path, dependencies: str, jars: tuple[str, ...] = (COMBINED, "bugly_crash_4.1.9.jar")) -> None:
+    write(root, {
+        "settings.gradle": "include ':app'\n",
+        "app/build.gradle": f"apply plugin: 'com.android.application'\ndependencies {{\n{dependencies}\n}}\n",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+    })
+    (root / "app/libs").mkdir()
+    for jar in jars:
+        (root / "app/libs" / jar).write_bytes(b"PK\x03\x04")
+
+
+def test_combined_jar_is_every_sdk_it_names() -> None:
+    catalog = load_catalog()
+    assert [s.id for s in catalog.sdks_for_jar(f"app/libs/{COMBINED}")] == ["amap-map", "amap-search", "amap-location"]
+    assert [s.id for s in catalog.sdks_for_jar("AMapNavi_7.1.0_AMap3DMap_7.1.0_20190918.jar")] == [
+        "amap-navi", "amap-map"]
+    assert [s.id for s in catalog.sdks_for_jar("AMap_Location_V6.4.0_20230808.jar")] == ["amap-location"]
+    assert [s.id for s in catalog.sdks_for_jar("GDTUnionSDK.4.22.584.min.jar")] == ["gdt"]
+    assert catalog.sdks_for_jar("commons-io_2.6.jar") == ()
+
+
+@pytest.mark.parametrize("dependencies", [
+    "implementation fileTree(dir: 'libs', include: ['*.jar'])",
+    "implementation fileTree(include: ['*.jar', '*.aar'], dir: 'libs')",
+    "compile fileTree('libs')",
+    "implementation fileTree(dir: \"$projectDir/libs\", include: ['**/*.jar'])",
+    f"implementation files('libs/{COMBINED}', 'libs/bugly_crash_4.1.9.jar')",
+])
+def test_jars_a_shipped_file_dependency_covers(tmp_path: Path, dependencies: str) -> None:
+    app(tmp_path, dependencies)
+    assert {(m, s) for m, s, _p in sdks(tmp_path)} == {
+        (":app", "amap-map"), (":app", "amap-search"), (":app", "amap-location"), (":app", "bugly")}
+
+
+def test_kts_file_tree(tmp_path: Path) -> None:
+    app(tmp_path, "")
+    (tmp_path / "app/build.gradle").unlink()
+    (tmp_path / "app/build.gradle.kts").write_text(
+        'plugins { id("com.android.application") }\n'
+        'dependencies { implementation(fileTree(mapOf("dir" to "libs", "include" to listOf("*.jar")))) }\n')
+    assert (":app", "bugly", "app/libs/bugly_crash_4.1.9.jar") in sdks(tmp_path)
+
+
+@pytest.mark.parametrize("dependencies", [
+    "",  # the jars lie in libs/ but nothing includes them
+    "implementation 'androidx.core:core:1.12.0'",
+    "compileOnly fileTree(dir: 'libs', include: ['*.jar'])",  # compiled against, not shipped
+    "testImplementation fileTree(dir: 'libs', include: ['*.jar'])",
+    "implementation fileTree(dir: 'libs', include: ['*.aar'])",  # only aars
+    "implementation files('libs/other.jar')",
+])
+def test_jars_no_shipped_dependency_covers_are_not_sdks(tmp_path: Path, dependencies: str) -> None:
+    app(tmp_path, dependencies)
+    assert sdks(tmp_path) == set()
+
+
+def test_only_the_listed_file(tmp_path: Path) -> None:
+    app(tmp_path, "implementation files('libs/bugly_crash_4.1.9.jar')")
+    assert {s for _m, s, _p in sdks(tmp_path)} == {"bugly"}
+
+
+def test_flatdir_aar(tmp_path: Path) -> None:
+    app(tmp_path, "implementation(name: 'alipaySdk-15.8.03', ext: 'aar')", jars=("alipaySdk-15.8.03.aar",))
+    assert {s for _m, s, _p in sdks(tmp_path)} == {"alipay"}
+
+
+def test_eclipse_layout_ships_all_of_libs(tmp_path: Path) -> None:
+    write(tmp_path, {"AndroidManifest.xml": MANIFEST, "src/com/acme/A.java": "package com.acme; class A {}"})
+    (tmp_path / "libs").mkdir()
+    (tmp_path / "libs" / COMBINED).write_bytes(b"PK")
+    assert {s for _m, s, _p in sdks(tmp_path)} == {"amap-map", "amap-search", "amap-location"}
+
+
+CATALOG = """
+[versions]
+umeng = "9.6.8"
+[libraries]
+umeng-common = { module = "com.umeng.umsdk:common", version.ref = "umeng" }
+umeng-asms = { module = "com.umeng.umsdk:asms", version = "1.8.0" }
+bugly = "com.tencent.bugly:crashreport:4.1.9"
+androidx-core = "androidx.core:core-ktx:1.12.0"
+[bundles]
+umeng = ["umeng-common", "umeng-asms"]
+[plugins]
+acme-android-application = { id = "acme.android.application" }
+acme-android-library = { id = "acme.android.library" }
+"""
+
+BINARY_PLUGIN = """package com.acme.buildlogic
+
+import org.gradle.api.Plugin
+import org.gradle.api.Project
+import org.gradle.api.artifacts.VersionCatalogsExtension
+import org.gradle.kotlin.dsl.dependencies
+import org.gradle.kotlin.dsl.getByType
+
+class AndroidApplicationConventionPlugin : Plugin<Project> {
+    override fun apply(target: Project) {
+        with(target) {
+            pluginManager.apply("com.android.application")
+            pluginManager.apply("acme.analytics")
+            val libs = extensions.getByType<VersionCatalogsExtension>().named("libs")
+            dependencies {
+                add("implementation", libs.findLibrary("androidx-core").get())
+                add("implementation", libs.findBundle("umeng").get())
+                add("testImplementation", "com.tencent.bugly:crashreport:4.1.9")
+            }
+            configurePush()
+        }
+    }
+}
+"""
+
+HELPER = """package com.acme.buildlogic
+
+import org.gradle.api.Project
+
+internal fun Project.configurePush() {
+    dependencies.add("implementation", "cn.jiguang.sdk:jpush:5.0.0")
+}
+"""
+
+JAVA_PLUGIN = """package com.acme.buildlogic;
+
+import org.gradle.api.Plugin;
+import org.gradle.api.Project;
+
+public class AndroidLibraryConventionPlugin implements Plugin<Project> {
+    @Override
+    public void apply(Project project) {
+        project.getPluginManager().apply("com.android.library");
+        project.getDependencies().add("api", "com.tencent.bugly:crashreport:4.1.9");
+    }
+}
+"""
+
+
+def convention_project(root: Path, logic: str) -> None:
+    write(root, {
+        "settings.gradle.kts": f'pluginManagement {{ includeBuild("{logic}") }}\ninclude(":app", ":core", ":plain")\n',
+        "gradle/libs.versions.toml": CATALOG,
+        f"{logic}/settings.gradle.kts": 'rootProject.name = "build-logic"\ninclude(":convention")\n',
+        f"{logic}/convention/build.gradle.kts": """
+plugins { `kotlin-dsl` }
+gradlePlugin {
+    plugins {
+        register("androidApplication") {
+            id = "acme.android.application"
+            implementationClass = "AndroidApplicationConventionPlugin"
+        }
+        register("androidLibrary") {
+            id = libs.plugins.acme.android.library.get().pluginId
+            id = "acme.android.library"
+            implementationClass = "com.acme.buildlogic.AndroidLibraryConventionPlugin"
+        }
+    }
+}
+""",
+        f"{logic}/convention/src/main/kotlin/com/acme/buildlogic/AndroidApplicationConventionPlugin.kt": BINARY_PLUGIN,
+        f"{logic}/convention/src/main/kotlin/com/acme/buildlogic/Push.kt": HELPER,
+        f"{logic}/convention/src/main/java/com/acme/buildlogic/AndroidLibraryConventionPlugin.java": JAVA_PLUGIN,
+        f"{logic}/convention/src/main/kotlin/acme.analytics.gradle.kts":
+            'dependencies {\n    "implementation"("com.umeng.umsdk:common:9.6.8")\n    add("implementation", '
+            '"com.tencent.bugly:crashreport:4.1.9")\n}\n',
+        "app/build.gradle.kts": "plugins { alias(libs.plugins.acme.android.application) }\n",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "core/build.gradle.kts": 'plugins { id("acme.android.library") }\n',
+        "core/src/main/AndroidManifest.xml": MANIFEST,
+        "plain/build.gradle.kts": 'plugins { id("com.android.library") }\n',
+        "plain/src/main/AndroidManifest.xml": MANIFEST,
+    })
+
+
+@pytest.mark.parametrize("logic", ["build-logic", "gradle/build-logic"])
+def test_convention_plugins_attribute_their_dependencies(tmp_path: Path, logic: str) -> None:
+    convention_project(tmp_path, logic)
+    found = {(m, s, p) for m, s, p in sdks(tmp_path) if not p.startswith(("app/build", "core/build"))}
+    plugin = f"{logic}/convention/src/main/kotlin/com/acme/buildlogic/AndroidApplicationConventionPlugin.kt"
+    assert (":app", "umeng", plugin) in found  # a bundle through libs.findBundle
+    assert (":app", "jpush", f"{logic}/convention/src/main/kotlin/com/acme/buildlogic/Push.kt") in found  # helper
+    assert (":app", "bugly", f"{logic}/convention/src/main/kotlin/acme.analytics.gradle.kts") in found  # applied
+    assert (":core", "bugly",
+            f"{logic}/convention/src/main/java/com/acme/buildlogic/AndroidLibraryConventionPlugin.java") in found
+    assert not any(m == ":plain" for m, _s, _p in found)
+    # testImplementation of bugly in the binary plugin is not shipped
+    assert (":app", "bugly", plugin) not in found
+
+
+def test_buildsrc_precompiled_script_plugin(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "settings.gradle": "include ':app'\n",
+        "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
+        "buildSrc/src/main/kotlin/acme-push.gradle.kts":
+            'plugins { id("com.android.library") }\n'
+            'dependencies { implementation("cn.jiguang.sdk:jpush:5.0.0") }\n',
+        "app/build.gradle": "plugins {\n    id 'com.android.application'\n    id 'acme-push'\n}\n",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+    })
+    assert sdks(tmp_path) == {(":app", "jpush", "buildSrc/src/main/kotlin/acme-push.gradle.kts")}
