@@ -45,6 +45,10 @@ COMPONENT_RUNNERS = frozenset({
     "getService", "getForegroundService", "getActivity", "getActivities", "getBroadcast", "launch", "navigate",
     "setContentIntent", "setFullScreenIntent", "addAction", "startWork",
 })
+FRAGMENTS = ("androidx.fragment.app.Fragment", "android.app.Fragment", "android.support.v4.app.Fragment")
+# What runs when a created fragment is shown (added by a transaction, a pager adapter, a navigation host).
+FRAGMENT_LIFECYCLE = ("onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart",
+                      "onResume")
 LIFECYCLE = ("<init>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand", "onHandleIntent",
              "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
 
@@ -63,7 +67,7 @@ class Edge:
     target: FnId
     file: int  # file of the call
     line: int
-    how: str  # exact | virtual | by-name | extension | property | component
+    how: str  # exact | virtual | by-name | extension | property | component | fragment
     site: Site | None  # None for property reads by bare name
     # The class of the object the callee runs on, when the call tells it: a component start names it,
     # a constructor call creates it, SAME passes the caller's on; None: not known.
@@ -283,6 +287,8 @@ class ProgramIndex:
         callee = self.function(target)
         if how == "component":
             return self._started_class(fid, site, callee.owner)
+        if how == "fragment":
+            return self.resolve_type(site.name, fid.file, self.function(fid).owner)
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
         caller = self.function(fid).owner
@@ -409,7 +415,11 @@ class ProgramIndex:
         if site.kind == "new" or (site.kind == "call" and site.receiver is None and name[:1].isupper()):
             cls = self.resolve_type(name, fid.file, fn.owner)
             if cls in self.classes:
-                return [(t, "exact") for t in self.initialisers(cls)]
+                out = [(t, "exact") for t in self.initialisers(cls)]
+                if self.is_subtype(cls, *FRAGMENTS):  # created to be shown: its lifecycle runs when it is
+                    for method in FRAGMENT_LIFECYCLE:
+                        out += [(t, "fragment") for t in self.find_member(cls, method)]
+                return out
             if site.kind == "new":
                 return []
         if site.kind == "field":

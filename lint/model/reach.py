@@ -23,6 +23,7 @@ HOW_NOTES = {
     "extension": " (extension function)",
     "property": " (property read)",
     "component": "",
+    "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
 }
 
 
