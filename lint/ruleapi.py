@@ -223,13 +223,17 @@ class Context:
                         out.append(ModuleSdk(sdk.id, mod, dep, path, dep.line, dep.column, coord))
             for conv in self.convention_dependencies.get(mod.name, ()):
                 dep = conv.dependency
+                if not self.in_variant(configuration_source_set(dep.configuration)):
+                    continue
                 if dep.group and ships(dep.configuration):
                     sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
                     if sdk is not None:
                         coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
                         out.append(ModuleSdk(sdk.id, mod, dep, conv.path, max(dep.line, 1), max(dep.column, 1),
                                              coord))
-            for jar, _dep in shipped_jars(mod, self.project.root, self.scan_root):
+            for jar, jar_dep in shipped_jars(mod, self.project.root, self.scan_root):
+                if jar_dep is not None and not self.in_variant(configuration_source_set(jar_dep.configuration)):
+                    continue
                 for sdk in self.catalog.sdks_for_jar(jar.name):
                     out.append(ModuleSdk(sdk.id, mod, None, self.rel(jar), 1, 1, jar.name))
         return out

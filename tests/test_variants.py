@@ -427,3 +427,30 @@ def test_variant_label_in_every_text_carrying_format(fmt: str) -> None:
     out = subprocess.run([exe, "check", "--no-cache", "-f", fmt, "."], cwd=VARIANT_FIXTURES / "flavoured",
                          capture_output=True, text=True, timeout=120)
     assert "App.onCreate`) [china]" in out.stdout
+
+
+def test_flavour_jars_count_only_for_their_flavour(tmp_path: Path) -> None:
+    """A jar that only `chinaImplementation files(...)` ships is not an SDK of the overseas variants."""
+    from pipl_lint.config import Config
+    from pipl_lint.engine import run
+    from pipl_lint.registry import all_rules
+
+    (tmp_path / "settings.gradle").write_text("include ':app'\n")
+    app = tmp_path / "app"
+    (app / "libs").mkdir(parents=True)
+    (app / "libs" / "AMap_Location_V6.1.0_20230101.jar").write_bytes(b"PK\x03\x04")
+    (app / "build.gradle").write_text(
+        "apply plugin: 'com.android.application'\nandroid {\n  namespace 'com.acme'\n"
+        "  flavorDimensions 'market'\n"
+        "  productFlavors { china { dimension 'market' }; overseas { dimension 'market' } }\n}\n"
+        "dependencies { chinaImplementation files('libs/AMap_Location_V6.1.0_20230101.jar') }\n")
+    (app / "src" / "main").mkdir(parents=True)
+    (app / "src" / "main" / "AndroidManifest.xml").write_text(
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application/></manifest>')
+
+    def sdks(*variants: str) -> set[str]:
+        result = run([tmp_path], tmp_path, Config(variants=variants), all_rules(), keep_contexts=True)
+        return {s.sdk_id for s in result.contexts[0].sdks}
+
+    assert "amap-location" in sdks("china")
+    assert "amap-location" not in sdks("overseas")
