@@ -287,3 +287,36 @@ def test_bad_settings_fall_back_to_defaults() -> None:
     assert settings.debounce == DEFAULT_DEBOUNCE and settings.overrides == {}
     assert len(problems) == 5 and all(p.endswith("using the default") for p in problems)
     assert parse_settings("nonsense")[1] and parse_settings(None) == (type(settings)(), [])
+
+
+async def _open_session(workspace: Path, file: Path) -> list[types.Diagnostic]:
+    client = Client()
+    await client.start_io(sys.executable, "-m", "pipl_lint", "server")
+    try:
+        await asyncio.wait_for(client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=workspace.as_uri(), process_id=None,
+            initialization_options={"debounce": 0.05, "cache": False})), TIMEOUT)
+        client.initialized(types.InitializedParams())
+        uri = _open(client, file, "kotlin")
+        diags = await client.wait_for_version(uri, 1)
+        await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
+        client.exit(None)
+    finally:
+        await asyncio.wait_for(client.stop(), TIMEOUT)
+    return diags
+
+
+def test_each_project_uses_its_nearest_config(tmp_path: Path) -> None:
+    """The editor's workspace is the repository; the Android project below it has its own pipl-lint.toml (as
+    `pipl-lint check` from the repository root and the hook use)."""
+    workspace = tmp_path / "repo"
+    root = workspace / "android"
+    shutil.copytree(EXAMPLES / "compliant-app", root)
+    app = root / APP_KT
+    leaky = app.read_text("utf-8").replace("super.onCreate()", "super.onCreate()\n        collectEarly()", 1)
+    app.write_text(leaky.rstrip().rstrip("}") + LEAK + "}\n", "utf-8")
+    (root / "pipl-lint.toml").write_text('ignore = ["EC101"]\n')
+    diags = asyncio.run(_open_session(workspace.resolve(), app.resolve()))
+    assert "EC101" not in {d.code for d in diags}
+    (root / "pipl-lint.toml").unlink()
+    assert "EC101" in {d.code for d in asyncio.run(_open_session(workspace.resolve(), app.resolve()))}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types
@@ -17,18 +18,22 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from pipl_lint import __version__
-from pipl_lint.config import Config, ConfigError, find_config, load_config
+from pipl_lint.config import Config, ConfigError, Configs, find_config, load_config
 from pipl_lint.findings import Diagnostic, Finding
 from pipl_lint.lsp.settings import ServerSettings
+from pipl_lint.ruleapi import Rule
 
 
 class Analysis:
     """The last result for one root. `run()` is blocking (call it from a worker thread)."""
 
-    def __init__(self, root: Path, config: Config, use_cache: bool) -> None:
+    def __init__(self, root: Path, config: Config, use_cache: bool,
+                 project_config: Callable[[Path], Config] | None = None) -> None:
         self.root = root
         self.config = config
         self.use_cache = use_cache
+        # The configuration of each project under the root (the nearest file, as `pipl-lint check` uses).
+        self.project_config = project_config
         self.by_path: dict[str, list[Finding]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.runs = 0
@@ -47,9 +52,13 @@ class Analysis:
             from pipl_lint.catalogs import load_catalog
 
             cache = Cache(self.root, f"{__version__}|{load_catalog().fingerprint()}|{self.config.fingerprint()}")
+        def plan(project_root: Path) -> tuple[Config, list[Rule]]:
+            own = self.project_config(project_root) if self.project_config is not None else self.config
+            return own, select(own.select, own.ignore)
+
         try:
             result = run([self.root], self.root, self.config, select(self.config.select, self.config.ignore),
-                         cache=cache, overlay=overlay)
+                         cache=cache, overlay=overlay, per_project=plan)
         finally:
             if cache is not None:
                 cache.close()
@@ -114,12 +123,22 @@ class PiplServer(LanguageServer):
             config = Config()
         return self.settings.apply(config)
 
+    def project_config(self, folder: Path) -> Config:
+        """The configuration of the project rooted at `folder`: the same nearest file `pipl-lint check` uses
+        (or the `config` setting), with the editor's settings on top."""
+        try:
+            fixed = load_config(Path(self.settings.config)) if self.settings.config else None
+            return self.settings.apply(Configs(fixed).for_folder(folder))
+        except ConfigError as exc:
+            self.show(f"pipl-lint: {exc}; using the default configuration", types.MessageType.Warning)
+            return self.settings.apply(Config())
+
     def analysis_for(self, uri: str | None = None) -> Analysis | None:
         if self.analysis is None:
             root = self.root_for(uri)
             if root is None:
                 return None
-            self.analysis = Analysis(root, self.load_config(root), self.settings.cache)
+            self.analysis = Analysis(root, self.load_config(root), self.settings.cache, self.project_config)
         return self.analysis
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
