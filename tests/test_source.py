@@ -12,20 +12,23 @@ object 设备工具 {
     fun 获取MAC(管理器: android.net.wifi.WifiManager) = 管理器.connectionInfo.macAddress
 }
 class Ünïcode { fun été(x: Int) = x\u00a0+ 1 }
+fun cyrillic(c: Char) = c in 'а'..'я'
 """.encode()
 
 
 def test_placeholders_keep_every_offset_and_only_replace_word_characters() -> None:
     parsed = kotlin_parse_input(SOURCE)
     assert len(parsed) == len(SOURCE) and parsed.isascii() is False  # the no-break space is not a word char
-    assert parsed.replace("\u00a0".encode(), b"  ").isascii()
+    assert parsed.replace("\u00a0".encode(), b"  ").replace("'а'..'я'".encode(), b"").isascii()
     assert b"object QQQQQQQQQQQQ {" in parsed and b"QQQMAC(" in parsed
     assert kotlin_parse_input(b"fun ascii() = 1") == b"fun ascii() = 1"
+    assert "'а'..'я'".encode() in parsed  # a character literal stays one character
 
 
 def test_non_ascii_names_come_out_as_written() -> None:
     result = summarize("a/设备工具.kt", SOURCE, "kotlin", 60)
     assert result.summary is not None
+    assert [line for line, _col in result.summary.syntax_errors] == [7]  # the no-break space, nothing else
     assert [c.name for c in result.summary.classes] == ["设备工具", "Ünïcode"]
     assert {f.name for f in result.summary.functions} >= {"获取MAC", "été"}
     reads = [(s.name, s.receiver, s.line) for s in result.summary.sites if s.name == "macAddress"]

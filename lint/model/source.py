@@ -90,7 +90,11 @@ _WORD_CATEGORIES = ("L", "N", "Mn", "Mc", "Pc")
 
 
 def _placeholder(match: re.Match[str]) -> str:
-    """ASCII of the same UTF-8 length for each letter, digit or mark; anything else is kept."""
+    """ASCII of the same UTF-8 length for each letter, digit or mark; anything else is kept. A character
+    literal (`'я'`) is kept whole: `'QQ'` would be a syntax error."""
+    text, start, end = match.string, match.start(), match.end()
+    if text[start - 1 : start] == "'" and text[end : end + 1] == "'":
+        return match.group()
     return "".join("Q" * len(ch.encode("utf-8")) if unicodedata.category(ch).startswith(_WORD_CATEGORIES) else ch
                    for ch in match.group())
 
@@ -100,7 +104,7 @@ def kotlin_parse_input(utf8: bytes) -> bytes:
     the same byte length. The grammar (1.1) accepts only some non-ASCII letters in identifiers, so
     `object 设备工具` made the whole file an error. Offsets stay exact, and the extractor slices the original
     bytes, so names, strings and comments come out as written. Other non-ASCII characters (spaces, symbols)
-    are left for the grammar to judge. `Q`-runs are never keywords."""
+    and character literals are left for the grammar to judge. `Q`-runs are never keywords."""
     if utf8.isascii():
         return utf8
     text = utf8.decode("utf-8", "surrogatepass")
