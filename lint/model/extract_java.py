@@ -385,6 +385,7 @@ class JavaExtractor(Extractor):
     def v_new(self, node: Node, depth: int) -> None:
         type_text = strip_type(self.text(node.child_by_field_name("type")))
         body = _first(node, "class_body")
+        self.collect_call(type_text)  # as Kotlin's `Tracker()`: an argument records what it creates
         args = self.visit_args(node.child_by_field_name("arguments"), type_text, None, type_text, depth)
         self.add_site("new", type_text, None, None, False, None, args, node)
         if body is not None:

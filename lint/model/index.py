@@ -49,6 +49,12 @@ FRAGMENTS = ("androidx.fragment.app.Fragment", "android.app.Fragment", "android.
 # What runs when a created fragment is shown (added by a transaction, a pager adapter, a navigation host).
 FRAGMENT_LIFECYCLE = ("onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart",
                       "onResume")
+# Registering an observer: the methods that then run as the app starts (for the launcher activity, the process).
+CALLBACK_REGISTRARS: dict[str, tuple[str, ...]] = {
+    "registerActivityLifecycleCallbacks": ("onActivityPreCreated", "onActivityCreated", "onActivityPostCreated",
+                                           "onActivityStarted", "onActivityResumed"),
+    "addObserver": ("onCreate", "onStart", "onResume", "onStateChanged"),  # lifecycle.addObserver(obs)
+}
 LIFECYCLE = ("<init>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand", "onHandleIntent",
              "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
 
@@ -67,7 +73,7 @@ class Edge:
     target: FnId
     file: int  # file of the call
     line: int
-    how: str  # exact | virtual | by-name | extension | property | component | fragment
+    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback
     site: Site | None  # None for property reads by bare name
     # The class of the object the callee runs on, when the call tells it: a component start names it,
     # a constructor call creates it, SAME passes the caller's on; None: not known.
@@ -289,6 +295,8 @@ class ProgramIndex:
             return self._started_class(fid, site, callee.owner)
         if how == "fragment":
             return self.resolve_type(site.name, fid.file, self.function(fid).owner)
+        if how == "callback":
+            return callee.owner
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
         caller = self.function(fid).owner
@@ -392,6 +400,26 @@ class ProgramIndex:
                         out += [(t, "component") for t in self.find_member(cls, method)]
         return out
 
+    def registered_callbacks(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """`registerActivityLifecycleCallbacks(Tracker())`, `(tracker)` (a field), `(this)`;
+        `lifecycle.addObserver(AppObserver())`: the observer's methods that run at start-up."""
+        owner = self.function(fid).owner
+        arg = site.args[0]
+        text = arg.text.strip()
+        if text == "this":
+            cls: str | None = owner
+        elif arg.calls and arg.calls[0][:1].isupper() and "." not in arg.calls[0]:
+            cls = self.resolve_type(arg.calls[0], fid.file, owner)
+        elif text.removeprefix("this.").isidentifier():
+            decl = self.class_of(owner)
+            ftype = dict(decl.fields).get(text.removeprefix("this.")) if decl is not None else None
+            cls = self.resolve_type(ftype, fid.file, owner) if ftype else None
+        else:
+            cls = None
+        if cls is None or cls not in self.classes:
+            return []
+        return [(t, "callback") for m in CALLBACK_REGISTRARS[site.name] for t in self.find_member(cls, m)]
+
     def _built_to_stop(self, fid: FnId, site: Site) -> bool:
         """True when the Intent (or component name) at `site` only serves to stop a component: it is written
         inside a stop call's arguments, or its function stops a component and hands nothing to the system
@@ -408,6 +436,10 @@ class ProgramIndex:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
         name = site.name
+        if name in CALLBACK_REGISTRARS and site.args:
+            registered = self.registered_callbacks(fid, site)
+            if registered:
+                return registered
         if name in COMPONENT_STARTERS and site.args and not self._built_to_stop(fid, site):
             started = self.component_targets(fid, site)
             if started:

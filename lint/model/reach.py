@@ -24,6 +24,7 @@ HOW_NOTES = {
     "property": " (property read)",
     "component": "",
     "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
+    "callback": " (registered observer: runs as the first activity starts)",
 }
 
 
