@@ -537,7 +537,10 @@ class KotlinExtractor(Extractor):
         if value is not None and name:
             self.record_constant(self.owner, name, value)
         if getter is not None or delegate is not None:
-            idx = self.function_index(f"get:{name}", node, extension=None)
+            receiver = next((c for c in node.children if c.type in TYPE_NODES and c.next_sibling is not None
+                             and c.next_sibling.type == "."), None)  # `val Context.androidId get() = …`
+            extension = strip_type(self.text(receiver)) if receiver is not None else None
+            idx = self.function_index(f"get:{name}", node, extension=extension)
             saved = self.enter_function(idx)
             for c in (getter, delegate):
                 if c is not None:

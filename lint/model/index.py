@@ -49,6 +49,9 @@ FRAGMENTS = ("androidx.fragment.app.Fragment", "android.app.Fragment", "android.
 # What runs when a created fragment is shown (added by a transaction, a pager adapter, a navigation host).
 FRAGMENT_LIFECYCLE = ("onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart",
                       "onResume")
+# A receiver of one of these types is a Context: an extension declared for Context applies to it.
+CONTEXTS = frozenset({"Context", "ContextWrapper", "ContextThemeWrapper", "Application", "Activity", "Service",
+                      "AppCompatActivity", "FragmentActivity", "ComponentActivity", "MultiDexApplication"})
 # Registering an observer: the methods that then run as the app starts (for the launcher activity, the process).
 CALLBACK_REGISTRARS: dict[str, tuple[str, ...]] = {
     "registerActivityLifecycleCallbacks": ("onActivityPreCreated", "onActivityCreated", "onActivityPostCreated",
@@ -282,9 +285,14 @@ class ProgramIndex:
                 out.append(Edge(target, fid.file, site.line, how, site, self._runs_on(fid, site, target, how)))
         refs = fs.refs[fid.index] if fid.index < len(fs.refs) else ()
         for name, line in refs:
-            for target in self.find_member(fn.owner, f"get:{name}"):
+            targets = self.find_member(fn.owner, f"get:{name}")
+            how = "property"
+            if not targets and fn.owner in self.classes:  # `androidId` in a Context: an extension property
+                found = self.extension_getters(name, fn.owner)
+                targets, how = [t for t, _how in found], "extension"
+            for target in targets:
                 if target != fid:
-                    out.append(Edge(target, fid.file, line, "property", None, SAME))
+                    out.append(Edge(target, fid.file, line, how, None, SAME if how == "property" else None))
         self._edges[fid] = out
         return out
 
@@ -461,8 +469,8 @@ class ProgramIndex:
                 comp = self.companion(cls)
                 if comp:
                     out += [(t, "property") for t in self.find_member(comp, f"get:{name}")]
-                return out
-            return []
+                return out or self.extension_getters(name, cls)
+            return self.extension_getters(name, cls)
         recv = site.receiver
         if recv is None or recv == "this" or recv.startswith("this@"):
             return self._resolve_unqualified(fid, fs, fn, name)
@@ -548,5 +556,31 @@ class ProgramIndex:
         ext = self.extensions.get(name)
         if ext:
             return [(t, "extension") for t in ext]
-        return []
+        return self.invoked(fid, fn, name)
+
+    def invoked(self, fid: FnId, fn: Function, name: str) -> list[tuple[FnId, str]]:
+        """Kotlin `useCase(…)` where `useCase` is a property or parameter whose type has `operator fun invoke`."""
+        ptype = dict(zip(fn.params, fn.param_types, strict=False)).get(name)
+        owner: str | None = fn.owner
+        while ptype is None and owner and owner in self.classes:
+            decl = self.class_of(owner)
+            ptype = dict(decl.fields).get(name) if decl is not None else None
+            owner = decl.outer if decl is not None else None
+        if not ptype:
+            return []
+        cls = self.resolve_type(ptype, fid.file, fn.owner)
+        return [(t, "exact") for t in self.find_member(cls, "invoke")] if cls in self.classes else []
+
+    def extension_getters(self, name: str, receiver: str | None) -> list[tuple[FnId, str]]:
+        """Extension properties `val X.name get() = …` a read of `name` on a `receiver` may run: those declared
+        for its type or a supertype (Android's Context family counts as one), or all when its type is unknown."""
+        found = self.extensions.get(f"get:{name}", ())
+        if not found:
+            return []
+        if receiver is None:
+            return [(t, "extension") for t in found]
+        names = {receiver.rsplit(".", 1)[-1], *(a.rsplit(".", 1)[-1] for a in self.ancestors(receiver))}
+        if names & CONTEXTS:
+            names |= CONTEXTS
+        return [(t, "extension") for t in found if (self.function(t).extension or "").rsplit(".", 1)[-1] in names]
 
