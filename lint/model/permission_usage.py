@@ -5,7 +5,9 @@ it (Kotlin property syntax included), a content URI constant or a `content://…
 intent action (`Intent.ACTION_CALL`, `"android.intent.action.CALL"`), a manifest component that only
 works with it (a receiver for `SMS_RECEIVED`, a `foregroundServiceType`), a runtime request or check
 (`requestPermissions`, ActivityResult launchers, PermissionX … and `checkSelfPermission`), or a
-catalogued SDK among the dependencies that is known to need it. Uses are project-wide: every module's
+catalogued SDK among the dependencies that is known to need it. A runtime request whose permissions could
+not be resolved is an `unresolved` use of every dangerous permission the project declares: it may ask for
+any of them, so none of them is claimed unused because of it. Uses are project-wide: every module's
 code merges into the app, Kotlin and Java alike.
 
 Android rules the analysis follows:
@@ -57,7 +59,7 @@ ANDROID = "android.permission."
 class Use:
     """One piece of evidence that a permission is needed, with where it is."""
 
-    kind: str  # api | uri | string | intent | manifest | request | check | sdk
+    kind: str  # api | uri | string | intent | manifest | request | check | sdk | unresolved
     path: str  # relative to the scan root
     line: int
     detail: str  # what uses it, ready for a message: "`TelephonyManager.getImei`", "Umeng (com.umeng…)"
@@ -163,10 +165,10 @@ class PermissionUsage:
         uses += _code_uses(src)
         uses += _string_uses(src)
         uses += _manifest_uses(src)
-        uses += _request_uses(src)
+        declarations = list(_declarations(src))
+        uses += _request_uses(src, _dangerous_declared(src, declarations))
         uses += _check_uses(src)
         uses += _sdk_uses(src)
-        declarations = list(_declarations(src))
         removed = {d.name for d in declarations if d.entry.removed and d.module.is_application
                    and not d.merged and not d.is_debug}
         merges: dict[str, list[SdkDependency]] = {}
@@ -305,9 +307,22 @@ def _manifest_uses(src: UsageSources) -> Iterator[Use]:
                           f"`<service>` `{comp.name}` (foregroundServiceType)", comp.element.column, perms, "all")
 
 
-def _request_uses(src: UsageSources) -> Iterator[Use]:
+def _request_uses(src: UsageSources, dangerous: tuple[str, ...]) -> Iterator[Use]:
     for req in src.permission_requests:
-        yield _site_use("request", src, req.fid, req.site, req.permissions, f"`{req.site.qualified}`")
+        if req.unresolved:
+            yield _site_use("unresolved", src, req.fid, req.site, dangerous,
+                            f"`{req.site.qualified}` (permissions not resolved: `{req.unresolved}`)")
+        else:
+            yield _site_use("request", src, req.fid, req.site, req.permissions, f"`{req.site.qualified}`")
+
+
+def _dangerous_declared(src: UsageSources, declarations: Iterable[Declaration]) -> tuple[str, ...]:
+    names = []
+    for d in declarations:
+        perm = src.catalog.permission(d.name)
+        if perm is not None and perm.protection == "dangerous":
+            names.append(d.name)
+    return tuple(dict.fromkeys(names))
 
 
 def _check_uses(src: UsageSources) -> Iterator[Use]:

@@ -182,14 +182,14 @@ def covered(ctx: Context, name: str) -> bool:
 def capture_only(ctx: Context) -> list[Use]:
     """The capture intents / delegated scanners that are the project's only camera use (empty otherwise)."""
     usage = ctx.permission_usage
-    if any(u.kind not in ("request", "check") for u in usage.uses(CAMERA)):
+    if any(u.kind not in ("request", "check", "unresolved") for u in usage.uses(CAMERA)):
         return []
     return [u for u in usage.catalog_uses() if u.api is not None and u.api.id in CAPTURE_DELEGATES]
 
 
 def requested_unused(ctx: Context, name: str) -> bool:
     """Only runtime requests and checks name it, although the catalog knows what would use it."""
-    uses = ctx.permission_usage.uses(name)
+    uses = [u for u in ctx.permission_usage.uses(name) if u.kind != "unresolved"]  # may ask for anything
     if not uses or any(u.kind not in ("request", "check") for u in uses) or not covered(ctx, name):
         return False
     perm = permission(ctx, name)

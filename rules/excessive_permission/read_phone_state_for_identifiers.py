@@ -107,7 +107,7 @@ def _classify(ctx: Context, uses: list[Use], target: int) -> tuple[list[Use], li
     sdk_ids: list[Use] = []
     other: list[Use] = []
     for u in uses:
-        if u.kind in ("request", "check"):
+        if u.kind in ("request", "check", "unresolved"):
             continue
         if u.kind == "sdk":
             sdk = ctx.catalog.sdk(u.sdk) if u.sdk else None
