@@ -625,6 +625,9 @@ class KotlinExtractor(Extractor):
                 name = self.text(callee)
                 if name == "getSystemService":
                     return self.service_type(node, args)
+                if name in ("checkNotNull", "requireNotNull") and args is not None:  # the checked value's type
+                    value = next((a for a in args.children if a.type == "value_argument"), None)
+                    return self.guess_type(value.named_children[-1]) if value and value.named_children else None
                 if name[:1].isupper():
                     return name
                 return KNOWN_GETTERS.get(name)
