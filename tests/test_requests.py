@@ -618,3 +618,20 @@ class Main : AppCompatActivity() {
 }
 """
     assert requests({"Main.kt": source}) == []
+
+
+def test_a_manifest_constant_is_not_read_as_a_state_holder() -> None:
+    """`Manifest.permission.X` must not pull in every `permission = …` argument of the project."""
+    source = """
+package com.acme
+class Main : AppCompatActivity() {
+    private val ask = registerForActivityResult(ActivityResultContracts.RequestPermission()) { }
+    override fun onResume() { super.onResume(); ask.launch(Manifest.permission.RECORD_AUDIO) }
+}
+@Composable
+fun Notifications() {
+    val state = rememberPermissionState(permission = Manifest.permission.POST_NOTIFICATIONS)
+}
+"""
+    (req,) = requests({"Main.kt": source})
+    assert short(req) == ["RECORD_AUDIO"]

@@ -349,7 +349,8 @@ class RequestFinder:
                 if n:
                     found.append(n)
             for ref in arg.refs:
-                found += self.resolve_ref(fid, ref, depth)
+                if not any(other.startswith(ref + ".") for other in arg.refs):  # `Manifest` of `Manifest.permission.X`
+                    found += self.resolve_ref(fid, ref, depth)
             if not found:
                 for call in arg.calls:
                     found += self.resolve_call(fid, call, depth)
@@ -377,8 +378,8 @@ class RequestFinder:
                 return found
         if ref.isidentifier() and ref not in NOT_PERMISSIONS:
             return self._collection(fid, ref, depth) or self._loop_source(fid, ref, depth)
-        if member and not member.isupper():
-            return self._state_holder(member, depth)
+        if member and not member.isupper() and owner[:1].islower() and member != "permission":
+            return self._state_holder(member, depth)  # `state.permissionList`, `it.permissions`
         return []
 
     def resolve_call(self, fid: FnId, call: str, depth: int = 0) -> list[str]:
