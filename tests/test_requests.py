@@ -635,3 +635,18 @@ fun Notifications() {
 """
     (req,) = requests({"Main.kt": source})
     assert short(req) == ["RECORD_AUDIO"]
+
+
+def test_an_intent_sender_launcher_named_like_a_permission_is_not_a_request() -> None:
+    source = """
+package com.acme
+class Main : AppCompatActivity() {
+    private val threadPermissionLauncher = registerForActivityResult(StartIntentSenderForResult()) { }
+    fun sync(intent: IntentSender) { threadPermissionLauncher.launch(IntentSenderRequest.Builder(intent).build()) }
+    fun ask(flow: Flow<String>) = lifecycleScope.launch {
+        flow.collect { wanted -> ActivityCompat.requestPermissions(this@Main, arrayOf(wanted), 1) }
+    }
+}
+"""
+    (req,) = requests({"Main.kt": source})
+    assert req.site.name == "requestPermissions" and req.unresolved == "arrayOf(wanted)"

@@ -257,10 +257,12 @@ def _list_like(type_text: str) -> bool:
 def _permission_text(args: list[Arg], form: str) -> str:
     """The argument that should name the permissions of an unresolved request (for messages)."""
     cands = [a.text.strip() for a in args if not _is_lambda(a) and a.text.strip() not in NOT_PERMISSIONS
+             and not a.text.strip().startswith(("this@", "requireActivity", "requireContext", "getActivity"))
              and not a.text.strip().isdigit() and not a.text.strip().rsplit(".", 1)[-1].isupper()
              and "REQUEST" not in a.text and "CODE" not in a.text.upper()]
     if form == "EasyPermissions" and len(args) > 3:
         cands = [a.text.strip() for a in args[3:]]
+    cands = [c for c in cands if "perm" in c.lower()] or cands
     text = " ".join((cands[0] if cands else (args[0].text.strip() if args else "")).split())
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -535,7 +537,8 @@ class RequestFinder:
         if not perms:
             if fid in self.wrapper_functions:
                 return None  # the project's own wrapper: each call of it is the request
-            if form == "launcher" and "permission" not in f"{site.receiver} {site.args[0].text}".lower():
+            if form == "launcher" and ("permission" not in f"{site.receiver} {site.args[0].text}".lower()
+                                       or any(w in site.args[0].text for w in ("Intent", "Uri", "Request.Builder"))):
                 return None  # a launcher of another contract in the same class (an Intent, a Uri …)
             unresolved = _permission_text(args, form)
         contract = ""
