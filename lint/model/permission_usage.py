@@ -5,10 +5,11 @@ it (Kotlin property syntax included), a content URI constant or a `content://…
 intent action (`Intent.ACTION_CALL`, `"android.intent.action.CALL"`), a manifest component that only
 works with it (a receiver for `SMS_RECEIVED`, a `foregroundServiceType`), a runtime request or check
 (`requestPermissions`, ActivityResult launchers, PermissionX … and `checkSelfPermission`), or a
-catalogued SDK among the dependencies that is known to need it. A runtime request whose permissions could
-not be resolved is an `unresolved` use of every dangerous permission the project declares: it may ask for
-any of them, so none of them is claimed unused because of it. Uses are project-wide: every module's
-code merges into the app, Kotlin and Java alike.
+catalogued SDK among the dependencies that is known to need it (`sdk`: the SDK may use it;
+`sdk-feature`: the SDK's own feature needs it per the vendor's integration guide, so the SDK uses it).
+A runtime request whose permissions could not be resolved is an `unresolved` use of every dangerous
+permission the project declares: it may ask for any of them, so none of them is claimed unused because of
+it. Uses are project-wide: every module's code merges into the app, Kotlin and Java alike.
 
 Android rules the analysis follows:
 - an API that accepts several permissions (`getLastKnownLocation`: fine *or* coarse; a MediaStore query:
@@ -59,7 +60,7 @@ ANDROID = "android.permission."
 class Use:
     """One piece of evidence that a permission is needed, with where it is."""
 
-    kind: str  # api | uri | string | intent | manifest | request | check | sdk | unresolved
+    kind: str  # api | uri | string | intent | manifest | request | check | sdk | sdk-feature | unresolved
     path: str  # relative to the scan root
     line: int
     detail: str  # what uses it, ready for a message: "`TelephonyManager.getImei`", "Umeng (com.umeng…)"
@@ -191,8 +192,8 @@ class PermissionUsage:
         return [u for u in self._by_name.get(name, ()) if u.kind in REQUEST_KINDS]
 
     def sdk_uses(self, name: str) -> list[Use]:
-        """Catalogued SDK dependencies known to need `name`."""
-        return [u for u in self._by_name.get(name, ()) if u.kind == "sdk"]
+        """Catalogued SDK dependencies known to need `name` (may use it, or use it for their feature)."""
+        return [u for u in self._by_name.get(name, ()) if u.kind in ("sdk", "sdk-feature")]
 
     def is_used(self, name: str) -> bool:
         return bool(self._by_name.get(name))
@@ -343,9 +344,14 @@ def _site_use(kind: str, src: UsageSources, fid: FnId, site: Site, perms: tuple[
 def _sdk_uses(src: UsageSources) -> Iterator[Use]:
     for found in src.sdks:
         sdk = src.catalog.sdk(found.sdk_id)
-        if sdk.permissions:
+        feature = sdk.feature_permissions
+        if feature:
+            yield Use("sdk-feature", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
+                      feature, "any", None, sdk.id)
+        others = tuple(p for p in sdk.permissions if p not in feature)
+        if others:
             yield Use("sdk", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
-                      sdk.permissions, "any", None, sdk.id)
+                      others, "any", None, sdk.id)
 
 
 def _declarations(src: UsageSources) -> Iterator[Declaration]:

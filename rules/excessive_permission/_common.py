@@ -212,7 +212,7 @@ def merge_relevant(perm: Permission | None) -> bool:
 
 def app_uses(usage: PermissionUsage, name: str) -> list[Use]:
     """Uses by the project itself: code, manifests, requests and checks (not SDKs)."""
-    return [u for u in usage.uses(name) if u.kind != "sdk"]
+    return [u for u in usage.uses(name) if u.kind not in ("sdk", "sdk-feature")]
 
 
 def source_declared(usage: PermissionUsage, name: str) -> bool:

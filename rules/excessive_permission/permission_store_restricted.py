@@ -153,7 +153,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _usage_note(ctx: Context, uses: list[Use]) -> tuple[Msg, bool]:
     """(`; used by …` / `; requested by …` / `; only <SDK> …` / `; nothing … uses it`, whether nothing uses it)."""
-    in_code = [u for u in uses if u.is_code]
+    in_code = [u for u in uses if u.is_code or u.kind == "sdk-feature"]
     requests = [u for u in uses if u.kind in ("request", "check", "unresolved")]
     sdks = [u for u in uses if u.kind == "sdk"]
     if in_code:
