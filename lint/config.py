@@ -59,10 +59,14 @@ OPTIONS: tuple[Option, ...] = (
            "their first string/array argument is the permission list.", 'wrappers = ["PermissionHelper.ask"]'),
     Option("suppressions.require-reason", bool, "Report `pipl-lint: ignore[...]` comments that give no reason.",
            "require-reason = true"),
+    Option("distribution", str, "Where the app is distributed: google-play, china-stores or both (default). "
+           "Google Play-only restrictions are warnings, with the reason, for an app not on Google Play.",
+           'distribution = "china-stores"'),
     Option("policy.paths", list, "Privacy-policy files to compare with the SDKs and PI found in code.",
            'paths = ["app/src/main/assets/privacy.html"]'),
 )
 _BY_KEY = {o.key: o for o in OPTIONS}
+DISTRIBUTIONS = ("google-play", "china-stores", "both")
 _TABLES = {"severity", "consent", "permissions", "suppressions", "policy"}
 
 
@@ -83,6 +87,7 @@ class Config:
     permission_wrappers: tuple[str, ...] = ()
     require_reason: bool = True
     policy_paths: tuple[str, ...] = ()
+    distribution: str = "both"  # google-play | china-stores | both
 
     def with_overrides(self, **kw: Any) -> Config:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
@@ -193,6 +198,9 @@ def load_config(path: Path) -> Config:
         if key in flat and not (flat[key] > 0 and math.isfinite(flat[key])):
             raise ConfigError(f"{_where(path, text, key)}: `{key}` must be a positive finite number")
     category = flat.get("app-category")
+    if flat.get("distribution", "both") not in DISTRIBUTIONS:
+        raise ConfigError(f"{_where(path, text, 'distribution')}: `distribution` must be one of "
+                          f"{', '.join(DISTRIBUTIONS)}, not {flat['distribution']!r}")
     defaults = Config()
     return Config(
         path=path,
@@ -210,4 +218,5 @@ def load_config(path: Path) -> Config:
         permission_wrappers=tuple(flat.get("permissions.wrappers", ())),
         require_reason=bool(flat.get("suppressions.require-reason", True)),
         policy_paths=tuple(flat.get("policy.paths", ())),
+        distribution=str(flat.get("distribution", "both")),
     )
