@@ -28,6 +28,7 @@ from pipl_lint.report import FORMATS, Report, formatter
 if TYPE_CHECKING:
     from pipl_lint.engine import RunResult
     from pipl_lint.findings import Finding
+    from pipl_lint.fixes import FileChange
     from pipl_lint.ruleapi import Rule
 
 
@@ -236,29 +237,76 @@ def analyse(setup: Setup, opts: CheckOptions, progress: Progress, old: Counter[s
 
 
 def apply_fixes(setup: Setup, opts: CheckOptions, progress: Progress, outcome: Outcome,
-                redo: Callable[[], Outcome]) -> tuple[Outcome, int | None]:
-    """`--fix` (re-analysing after each pass) or `--diff` (one pass, shown, nothing written: returns the
-    exit code)."""
+                redo: Callable[[Setup], Outcome]) -> tuple[Outcome, int | None]:
+    """`--fix` (re-analysing after each pass until nothing is left to fix) or `--diff` (the same passes on a
+    scratch copy of the scan root, shown as one diff against the real files; nothing written: returns the exit
+    code). Both apply the same fixes, including those that only appear after a first pass."""
     from pipl_lint import fixes
 
-    fixed = files = 0
+    if opts.diff:
+        with tempfile.TemporaryDirectory(prefix="pipl-lint-diff-") as tmp:
+            scratch = _scratch_copy(setup, Path(tmp))
+            _outcome, fixed, written = _fix_passes(scratch, opts, outcome, redo)
+            changes = [c for c in (_compare(setup.scan_root, scratch.scan_root, rel) for rel in sorted(written))
+                       if c is not None]
+        sys.stdout.write(fixes.unified_diff(changes))
+        _fix_note(f"{fixed} fixable", fixes.plan(outcome.findings, False).skipped_unsafe
+                  if not opts.unsafe_fixes else 0, opts)
+        return outcome, exitcodes.FINDINGS if changes else exitcodes.OK
+    outcome, fixed, written = _fix_passes(setup, opts, outcome, redo)
+    files = len(written)
+    _fix_note(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}",
+              fixes.plan(outcome.findings, False).skipped_unsafe if not opts.unsafe_fixes else 0, opts)
+    return outcome, None
+
+
+def _fix_passes(setup: Setup, opts: CheckOptions, outcome: Outcome,
+                redo: Callable[[Setup], Outcome]) -> tuple[Outcome, int, set[str]]:
+    """Apply fixes under `setup.scan_root`, re-analysing after each pass, until none is left (at most
+    MAX_FIX_PASSES): (the last outcome, how many findings were fixed, the files written)."""
+    from pipl_lint import fixes
+
+    fixed = 0
+    written: set[str] = set()
     for _ in range(MAX_FIX_PASSES):
         chosen = fixes.plan(outcome.findings, opts.unsafe_fixes)
         changes, problems = fixes.changes(setup.scan_root, chosen)
         for problem in problems:
             sys.stderr.write(f"pipl-lint: {problem}\n")
-        if opts.diff:
-            sys.stdout.write(fixes.unified_diff(changes))
-            _fix_note(f"{len(chosen.fixed)} fixable", chosen.skipped_unsafe, opts)
-            return outcome, exitcodes.FINDINGS if changes else exitcodes.OK
+        changes = [c for c in changes if c.after != c.before]
         if not changes:
             break
-        files += fixes.write(setup.scan_root, changes)
+        fixes.write(setup.scan_root, changes)
+        written.update(c.path for c in changes)
         fixed += len(chosen.fixed)
-        outcome = redo()
-    _fix_note(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}",
-              fixes.plan(outcome.findings, False).skipped_unsafe if not opts.unsafe_fixes else 0, opts)
-    return outcome, None
+        outcome = redo(setup)
+    return outcome, fixed, written
+
+
+def _scratch_copy(setup: Setup, tmp: Path) -> Setup:
+    """The same check on a copy of the scan root (without VCS data and the cache), for `--diff`."""
+    import shutil
+
+    from pipl_lint.cache import CACHE_DIR
+
+    copy = tmp / (setup.scan_root.name or "root")
+    shutil.copytree(setup.scan_root, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", ".hg", ".svn",
+                                                                                           CACHE_DIR))
+    paths = tuple(copy / os.path.relpath(p.resolve(), setup.scan_root) for p in setup.paths)
+    return replace(setup, scan_root=copy, paths=paths)
+
+
+def _compare(root: Path, scratch: Path, rel: str) -> FileChange | None:
+    """The change `--fix` would make to `root/rel`: its text now and in the fixed scratch copy."""
+    from pipl_lint import fixes
+
+    try:
+        before = fixes.read_text(root / rel)
+        after = fixes.read_text(scratch / rel)
+    except fixes.FixError as exc:
+        sys.stderr.write(f"pipl-lint: {exc}\n")
+        return None
+    return fixes.FileChange(rel, before, after, b"") if before != after else None
 
 
 def _fix_note(head: str, unsafe: int, opts: CheckOptions) -> None:
@@ -293,8 +341,8 @@ def run_check(opts: CheckOptions) -> int:
         setup, old = diff_base_scope(setup, opts, progress)
     keep = opts.show_unused_suppressions
 
-    def redo() -> Outcome:
-        return analyse(setup, opts, progress, old, baseline, keep)
+    def redo(where: Setup = setup) -> Outcome:
+        return analyse(where, opts, progress, old, baseline, keep)
 
     outcome = redo()
     if opts.fix or opts.diff:
