@@ -214,9 +214,18 @@ def test_configured_severity_wins_over_the_rules_own() -> None:
     assert {f.severity for f in found} == {Severity.WARNING}
 
 
+def test_an_sdk_feature_needs_the_sdk_in_use() -> None:
+    """A location SDK among the dependencies uses the location permissions only when the code calls it
+    (issue 15 item 3): `bad-modules` depends on AMap location but never imports it, `good-sdk-feature` does."""
+    assert findings(RULES / "permission-declared-unused" / "good-sdk-feature", "EP201") == []
+    (amap,) = [f for f in findings(RULES / "permission-declared-unused" / "bad-modules", "EP201")
+               if "ACCESS_FINE_LOCATION" in f.message]
+    assert amap.severity == Severity.INFO
+
+
 def test_sdk_only_use_is_info_and_names_the_sdk() -> None:
     found = findings(RULES / "permission-declared-unused" / "bad-modules", "EP201")
-    amap = [f for f in found if "READ_PHONE_STATE" in f.message]
+    amap = [f for f in found if "ACCESS_FINE_LOCATION" in f.message]
     assert len(amap) == 1 and amap[0].severity == Severity.INFO and "AMap" in amap[0].message
     assert all(f.severity == Severity.WARNING for f in found if f is not amap[0])
 

@@ -650,3 +650,24 @@ class Main : AppCompatActivity() {
 """
     (req,) = requests({"Main.kt": source})
     assert req.site.name == "requestPermissions" and req.unresolved == "arrayOf(wanted)"
+
+
+def test_a_project_method_named_like_a_request_is_not_an_unresolved_request() -> None:
+    """`requestPermissions(callback)` of the project's BaseActivity: the request is the one in its body."""
+    base = """
+package com.acme;
+public class BaseActivity extends Activity {
+    private final String[] perms = {Manifest.permission.CAMERA};
+    public void requestPermissions(PermissionsCallback callback) {
+        EasyPermissions.requestPermissions(this, "please", 100, perms);
+    }
+}
+"""
+    main = """
+package com.acme;
+public class MainActivity extends BaseActivity {
+    public void initData() { requestPermissions(new PermissionsCallback() { }); }
+}
+"""
+    reqs = requests({"BaseActivity.java": base, "MainActivity.java": main})
+    assert [(r.form, short(r), r.unresolved) for r in reqs] == [("EasyPermissions", ["CAMERA"], "")]

@@ -6,7 +6,8 @@ intent action (`Intent.ACTION_CALL`, `"android.intent.action.CALL"`), a manifest
 works with it (a receiver for `SMS_RECEIVED`, a `foregroundServiceType`), a runtime request or check
 (`requestPermissions`, ActivityResult launchers, PermissionX … and `checkSelfPermission`), or a
 catalogued SDK among the dependencies that is known to need it (`sdk`: the SDK may use it;
-`sdk-feature`: the SDK's own feature needs it per the vendor's integration guide, so the SDK uses it).
+`sdk-feature`: the SDK's own feature needs it per the vendor's integration guide and the code imports the
+SDK's API, so the SDK uses it).
 A runtime request whose permissions could not be resolved is an `unresolved` use of every dangerous
 permission the project declares: it may ask for any of them, so none of them is claimed unused because of
 it. Uses are project-wide: every module's code merges into the app, Kotlin and Java alike.
@@ -342,9 +343,12 @@ def _site_use(kind: str, src: UsageSources, fid: FnId, site: Site, perms: tuple[
 
 
 def _sdk_uses(src: UsageSources) -> Iterator[Use]:
+    imported = {imp.path for fs in src.index.files for imp in fs.imports}
     for found in src.sdks:
         sdk = src.catalog.sdk(found.sdk_id)
-        feature = sdk.feature_permissions
+        # The feature needs the permissions only when the app uses the SDK: its code imports the SDK's API.
+        used = any(path == p or path.startswith(p + ".") for path in imported for p in sdk.packages)
+        feature = sdk.feature_permissions if used else ()
         if feature:
             yield Use("sdk-feature", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
                       feature, "any", None, sdk.id)

@@ -537,6 +537,8 @@ class RequestFinder:
         if not perms:
             if fid in self.wrapper_functions:
                 return None  # the project's own wrapper: each call of it is the request
+            if any(len(self.index.function(t).params) == len(site.args) for t, _how in self.index.resolve(fid, site)):
+                return None  # a project method named like a request (`requestPermissions(callback)`): its body asks
             if form == "launcher" and ("permission" not in f"{site.receiver} {site.args[0].text}".lower()
                                        or any(w in site.args[0].text for w in ("Intent", "Uri", "Request.Builder"))):
                 return None  # a launcher of another contract in the same class (an Intent, a Uri …)
