@@ -671,3 +671,23 @@ public class MainActivity extends BaseActivity {
 """
     reqs = requests({"BaseActivity.java": base, "MainActivity.java": main})
     assert [(r.form, short(r), r.unresolved) for r in reqs] == [("EasyPermissions", ["CAMERA"], "")]
+
+
+def test_another_librarys_request_call_is_a_request() -> None:
+    source = """
+package com.acme
+object PermissionManager {
+    fun storagePermission(context: Context): Boolean {
+        val bean = VMPermissionBean(Manifest.permission.WRITE_EXTERNAL_STORAGE, "storage", "to pick images")
+        requestPermission(context, bean)
+        return false
+    }
+    fun requestPermission(context: Context, bean: VMPermissionBean, callback: (Boolean) -> Unit = {}) {
+        VMPermission.addPermission(bean).requestPermission(context, callback)
+    }
+    fun askUsb(usb: UsbManager, device: UsbDevice, pi: PendingIntent) = usb.requestPermission(device, pi)
+}
+"""
+    (req,) = requests({"PermissionManager.kt": source})
+    assert req.form == "library" and req.site.line == line_of(source, "VMPermission.addPermission")
+    assert req.permissions == () and req.unresolved

@@ -476,7 +476,10 @@ class KotlinExtractor(Extractor):
                 continue
             names.append(self.text(_first(p, "identifier")))
             ty = _first(p, *TYPE_NODES)
-            types.append(strip_type(self.text(ty)) if ty is not None else "")
+            if ty is not None and ty.type == "function_type":  # `(Boolean) -> Unit`: a callback
+                types.append("Function")
+            else:
+                types.append(strip_type(self.text(ty)) if ty is not None else "")
         return tuple(names), tuple(types)
 
     def v_secondary_ctor(self, node: Node, depth: int) -> None:

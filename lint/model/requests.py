@@ -5,7 +5,8 @@ Forms: `requestPermissions` (Activity/Fragment/`ActivityCompat`), ActivityResult
 (`registerForActivityResult(RequestPermission()/RequestMultiplePermissions())` or Compose
 `rememberLauncherForActivityResult` + `launch(...)`), PermissionX, XXPermissions, AndPermission, utilcode
 `PermissionUtils`, EasyPermissions, RxPermissions, Dexter, Accompanist (`rememberPermissionState` +
-`launchPermissionRequest()`), the project's own wrappers from configuration, and
+`launchPermissionRequest()`), other libraries' `requestPermission(...)` calls (not a project function, not
+`UsbManager`'s), the project's own wrappers from configuration, and
 project functions that pass a parameter on to one of these (found without configuration). Permission
 arguments are resolved through `Manifest.permission.X`, string literals, wrapper constants (`Permission.CAMERA`)
 and constants or arrays declared in the project (`val PERMS = arrayOf(...)`).
@@ -59,6 +60,9 @@ WRAPPER_CALLS: tuple[tuple[str, str, str], ...] = (
 ACCOMPANIST_LAUNCHES = {"launchPermissionRequest": "rememberPermissionState",
                         "launchMultiplePermissionRequest": "rememberMultiplePermissionsState"}
 WRAPPER_CONSTANT_OWNERS = ("Permission", "Permissions", "PermissionConstants")
+# Request calls of permission libraries the linter has no table for (`VMPermission.addPermission(bean)
+# .requestPermission(ctx, cb)`): a request when the call is not the project's own function (nor USB's).
+LIBRARY_REQUESTS = frozenset({"requestPermission", "requestRuntimePermission", "requestRuntimePermissions"})
 # Permission groups of the wrapper libraries (XXPermissions/AndPermission `Permission.Group.X`, utilcode
 # `PermissionConstants.X`): each stands for several permissions.
 PERMISSION_GROUPS: dict[str, tuple[str, ...]] = {
@@ -143,7 +147,7 @@ class PermissionRequest:
     site: Site
     permissions: tuple[str, ...]  # fully qualified names, without duplicates (literals before constants)
     # requestPermissions | launcher | PermissionX | XXPermissions | AndPermission | PermissionUtils |
-    # EasyPermissions | RxPermissions | Dexter | Accompanist | wrapper
+    # EasyPermissions | RxPermissions | Dexter | Accompanist | wrapper | library
     form: str
     rationale_in_call: bool  # the call itself carries an explanation (EasyPermissions' rationale text)
     contract: str = ""  # launchers: RequestPermission | RequestMultiplePermissions
@@ -254,7 +258,13 @@ def _list_like(type_text: str) -> bool:
                          "Iterable", "CharSequence")
 
 
-def _permission_text(args: list[Arg], form: str) -> str:
+def _usb(site: Site) -> bool:
+    """`UsbManager.requestPermission(device, pendingIntent)`: a USB device grant, not a runtime permission."""
+    text = f"{site.receiver or ''} {site.rtype or ''}".lower()
+    return "usb" in text or any("intent" in a.text.lower() for a in site.args)
+
+
+def _permission_text(args: list[Arg], form: str, receiver: str = "") -> str:
     """The argument that should name the permissions of an unresolved request (for messages)."""
     cands = [a.text.strip() for a in args if not _is_lambda(a) and a.text.strip() not in NOT_PERMISSIONS
              and not a.text.strip().startswith(("this@", "requireActivity", "requireContext", "getActivity"))
@@ -262,7 +272,7 @@ def _permission_text(args: list[Arg], form: str) -> str:
              and "REQUEST" not in a.text and "CODE" not in a.text.upper()]
     if form == "EasyPermissions" and len(args) > 3:
         cands = [a.text.strip() for a in args[3:]]
-    cands = [c for c in cands if "perm" in c.lower()] or cands
+    cands = [c for c in cands if "perm" in c.lower()] or ([receiver] if "perm" in receiver.lower() else cands)
     text = " ".join((cands[0] if cands else (args[0].text.strip() if args else "")).split())
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -507,6 +517,9 @@ class RequestFinder:
             return "RxPermissions"
         if name in self.wrappers:
             return "wrapper"
+        if name in LIBRARY_REQUESTS and not _usb(site) and \
+                all(how == "by-name" for _t, how in self.index.resolve(fid, site)):
+            return "library"  # not the project's own function (a by-name guess does not count)
         return ""
 
     def _accompanist_states(self, fid: FnId, site: Site) -> list[Site]:
@@ -542,7 +555,7 @@ class RequestFinder:
             if form == "launcher" and ("permission" not in f"{site.receiver} {site.args[0].text}".lower()
                                        or any(w in site.args[0].text for w in ("Intent", "Uri", "Request.Builder"))):
                 return None  # a launcher of another contract in the same class (an Intent, a Uri …)
-            unresolved = _permission_text(args, form)
+            unresolved = _permission_text(args, form, site.receiver or "")
         contract = ""
         registration = None
         if states:
@@ -563,7 +576,7 @@ class RequestFinder:
     @functools.cached_property
     def _requests(self) -> list[PermissionRequest]:
         names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers,
-                 *ACCOMPANIST_LAUNCHES}
+                 *ACCOMPANIST_LAUNCHES, *LIBRARY_REQUESTS}
         out: list[PermissionRequest] = []
         for fid, site in self._sites_named(names):
             req = self.classify(fid, site)
@@ -655,7 +668,7 @@ class RequestFinder:
                 if out:
                     break
             return tuple(out)
-        if form == "wrapper":
+        if form in ("wrapper", "library"):
             return tuple(self._lambda_args(fid, site))
         # Chains: PermissionX / XXPermissions / AndPermission / PermissionUtils / RxPermissions / Dexter.
         prefix = chain_text(f"{site.receiver}.{site.name}" if site.receiver else site.name)
@@ -704,7 +717,8 @@ class RequestFinder:
         """Project functions that pass one of their parameters on as the permissions of a request they cannot
         resolve themselves: function → indexes of those parameters. Wrappers of wrappers are found too."""
         found: dict[FnId, tuple[int, ...]] = {}
-        names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers}
+        names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers,
+                 *LIBRARY_REQUESTS}
         for _ in range(3):
             added = False
             wrapper_names = {self.index.function(w).name for w in found}
