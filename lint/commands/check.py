@@ -244,7 +244,7 @@ def apply_fixes(setup: Setup, opts: CheckOptions, progress: Progress, outcome: O
     from pipl_lint import fixes
 
     if opts.diff:
-        with tempfile.TemporaryDirectory(prefix="pipl-lint-diff-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="diff-", dir=_scratch_parent(setup.scan_root)) as tmp:
             scratch = _scratch_copy(setup, Path(tmp))
             _outcome, fixed, written = _fix_passes(scratch, opts, outcome, redo)
             changes = [c for c in (_compare(setup.scan_root, scratch.scan_root, rel) for rel in sorted(written))
@@ -283,15 +283,42 @@ def _fix_passes(setup: Setup, opts: CheckOptions, outcome: Outcome,
     return outcome, fixed, written
 
 
+def _scratch_parent(scan_root: Path) -> Path | None:
+    """Where `--diff` puts its scratch copy: in the scan root's cache folder (pipl-lint stays inside the
+    folder it checks), or the system's temporary folder when that cannot be used."""
+    from pipl_lint.cache import CACHE_DIR
+
+    folder = scan_root / CACHE_DIR
+    try:
+        if not folder.is_symlink():
+            folder.mkdir(exist_ok=True)
+            if folder.is_dir() and not folder.is_symlink():
+                return folder
+    except OSError:
+        pass
+    return None
+
+
 def _scratch_copy(setup: Setup, tmp: Path) -> Setup:
-    """The same check on a copy of the scan root (without VCS data and the cache), for `--diff`."""
+    """The same check on a copy of the scan root (folders and regular files only: no links, pipes or devices,
+    no VCS data, no cache), for `--diff`. Files that cannot be copied are left out; fixes edit regular files."""
     import shutil
+    import stat
 
     from pipl_lint.cache import CACHE_DIR
 
+    def copy_regular(src: str, dst: str) -> None:
+        if stat.S_ISREG(os.stat(src, follow_symlinks=False).st_mode):  # no pipes, sockets or devices
+            shutil.copy2(src, dst)
+
+    def skipped(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in (".git", ".hg", ".svn", CACHE_DIR) or os.path.islink(os.path.join(folder, n))}
+
     copy = tmp / (setup.scan_root.name or "root")
-    shutil.copytree(setup.scan_root, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", ".hg", ".svn",
-                                                                                           CACHE_DIR))
+    try:
+        shutil.copytree(setup.scan_root, copy, copy_function=copy_regular, ignore=skipped)
+    except shutil.Error:
+        pass  # unreadable files: the analysis reports them
     paths = tuple(copy / os.path.relpath(p.resolve(), setup.scan_root) for p in setup.paths)
     return replace(setup, scan_root=copy, paths=paths)
 
