@@ -691,3 +691,19 @@ object PermissionManager {
     (req,) = requests({"PermissionManager.kt": source})
     assert req.form == "library" and req.site.line == line_of(source, "VMPermission.addPermission")
     assert req.permissions == () and req.unresolved
+
+
+def test_a_state_holder_is_read_only_from_its_own_class() -> None:
+    """`it.permissions` resolves through the classes that declare `permissions`, not through every
+    `permissions = …` argument of the project."""
+    source = """
+package com.acme
+data class Prompt(val permissions: List<String>)
+class Main : AppCompatActivity() {
+    fun show(flow: Flow<Prompt>) = flow.collect { requestPermissions(it.permissions.toTypedArray(), 1) }
+    fun make() = Prompt(permissions = listOf(Manifest.permission.BLUETOOTH_SCAN))
+    fun other() = Screen(permissions = listOf(Manifest.permission.CAMERA))
+}
+"""
+    (req,) = requests({"Main.kt": source})
+    assert short(req) == ["BLUETOOTH_SCAN"]

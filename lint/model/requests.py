@@ -467,22 +467,29 @@ class RequestFinder:
         return list(dict.fromkeys(out))
 
     def _state_holder(self, member: str, depth: int) -> list[str]:
-        """`state.permissionList` read from a state holder: the values passed as `permissionList = …` anywhere in
-        the project, and what the classes declaring a `permissionList` field initialise it with."""
+        """`state.permissionList` read from a state holder: what the project classes declaring a `permissionList`
+        field initialise it with, and the values passed as `permissionList = …` to their constructors or
+        `copy(...)`."""
         cached = self._holder_cache.get(member)
         if cached is not None:
             return cached
         self._holder_cache[member] = []  # a cycle resolves to nothing
         out: list[str] = []
-        for fi, fs in enumerate(self.index.files):
+        holders = {"copy"}
+        for fs in self.index.files:
             for cls in fs.classes:
                 if any(f == member for f, _t in cls.fields):
+                    holders.add(cls.name)
                     for init in self.index.initialisers(cls.fqn):
                         for site in self.index.sites_of(init):
                             if site.kind == "call" and site.name in BUILDER_CALLS:
                                 out += self.permissions_in(init, site.args, depth + 1)
+        if len(holders) == 1:
+            self._holder_cache[member] = []
+            return []  # no project class holds it
+        for fi, fs in enumerate(self.index.files):
             for site in fs.sites:
-                if site.function < 0:
+                if site.function < 0 or site.name not in holders:
                     continue
                 for arg in site.args:
                     if arg.label == member:
