@@ -233,6 +233,8 @@ class Sdk:
     confidence: str
     fix_zh: str = ""  # the fix in Simplified Chinese (optional; English is shown when empty)
     aliases: tuple[str, ...] = ()  # product names a privacy policy may use (matched by the disclosure rules)
+    # Permissions the SDK's own feature needs (vendor integration docs): the SDK uses them, so they are not unused.
+    feature_permissions: tuple[str, ...] = ()
 
     def coordinate_score(self, group: str, artifact: str | None) -> tuple[int, int] | None:
         """Best specificity with which one of :attr:`coordinates` matches, or ``None``."""
@@ -618,6 +620,7 @@ def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, 
             personalized_ads=e.flag("personalized_ads", False), manifest_flags=tuple(flags),
             autoinit_providers=tuple(providers), fix=e.text("fix", nonempty=True), source=source,
             fix_zh=e.text("fix_zh", ""), aliases=e.texts("aliases"),
+            feature_permissions=e.texts("feature_permissions", pattern=_PERMISSION),
             confidence=confidence, **calls,
         )
         if not (sdk.coordinates or sdk.jar_patterns or sdk.packages):
@@ -706,7 +709,8 @@ def _build(raw_files: Mapping[str, bytes]) -> Catalog:
         _check_refs(entry, "permission", api.permissions, permissions, "permissions.toml")
     for sdk, entry in sdk_rows:
         _check_refs(entry, "pi_kind", sdk.pi_kinds, pi_kinds, "pi_kinds.toml")
-        _check_refs(entry, "permission", sdk.permissions + sdk.merged_permissions, permissions, "permissions.toml")
+        _check_refs(entry, "permission", sdk.permissions + sdk.merged_permissions + sdk.feature_permissions,
+                    permissions, "permissions.toml")
     for app_type, entry in type_rows:
         _check_refs(entry, "pi_kind", app_type.necessary_pi_kinds, pi_kinds, "pi_kinds.toml")
         if not app_type.necessary_pi_zh and app_type.necessary_pi_kinds:

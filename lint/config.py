@@ -65,10 +65,14 @@ OPTIONS: tuple[Option, ...] = (
            "their first string/array argument is the permission list.", 'wrappers = ["PermissionHelper.ask"]'),
     Option("suppressions.require-reason", bool, "Report `pipl-lint: ignore[...]` comments that give no reason.",
            "require-reason = true"),
+    Option("distribution", str, "Where the app is distributed: google-play, china-stores or both (default). "
+           "Google Play-only restrictions are warnings, with the reason, for an app not on Google Play.",
+           'distribution = "china-stores"'),
     Option("policy.paths", list, "Privacy-policy files to compare with the SDKs and PI found in code.",
            'paths = ["app/src/main/assets/privacy.html"]'),
 )
 _BY_KEY = {o.key: o for o in OPTIONS}
+DISTRIBUTIONS = ("google-play", "china-stores", "both")
 _TABLES = {"severity", "consent", "permissions", "suppressions", "policy"}
 
 
@@ -90,6 +94,7 @@ class Config:
     require_reason: bool = True
     policy_paths: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()
+    distribution: str = "both"  # google-play | china-stores | both
 
     def with_overrides(self, **kw: Any) -> Config:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
@@ -288,6 +293,9 @@ def load_config(path: Path) -> Config:
     severity = {str(k): Severity.parse(str(v)) for k, v in flat.get("severity", {}).items()}
     fail_on = Severity.parse(flat["fail-on"]) if "fail-on" in flat else Severity.ERROR
     category = flat.get("app-category")
+    if flat.get("distribution", "both") not in DISTRIBUTIONS:
+        raise ConfigError(f"{_where(path, text, 'distribution')}: `distribution` must be one of "
+                          f"{', '.join(DISTRIBUTIONS)}, not {flat['distribution']!r}")
     defaults = Config()
     return Config(
         path=path,
@@ -306,4 +314,5 @@ def load_config(path: Path) -> Config:
         require_reason=bool(flat.get("suppressions.require-reason", True)),
         policy_paths=tuple(flat.get("policy.paths", ())),
         variants=tuple(flat.get("variants", ())),
+        distribution=str(flat.get("distribution", "both")),
     )

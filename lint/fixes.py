@@ -4,8 +4,9 @@ The edits of one finding are one fix: all applied or none. Fixes whose edits ove
 already chosen are left for the next pass (the caller re-runs the analysis and plans again, so a fix that
 makes another unnecessary is not applied twice). A file is only edited when its bytes decode and
 re-encode exactly (same encoding, same byte-order mark); everything outside the edited ranges stays
-byte-for-byte the same, inserted line breaks follow the file's own (`\\r\\n` or `\\n`), and the write is
-atomic and keeps the file mode.
+byte-for-byte the same, inserted line breaks follow the file's own (`\\r\\n` or `\\n`), a deletion that
+would leave its line blank removes the whole line (with its line break), and the write is atomic and keeps
+the file mode.
 """
 
 from __future__ import annotations
@@ -101,6 +102,15 @@ def _newline(text: str) -> str:
     return "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
 
 
+def read_text(path: Path) -> str:
+    """The text of a file that fixes may edit (its bytes must round-trip through the decoding)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FixError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return _decode_exact(path, data).text
+
+
 def change_for(root: Path, rel: str, edits: list[Edit]) -> FileChange:
     path = root / rel
     try:
@@ -112,8 +122,21 @@ def change_for(root: Path, rel: str, edits: list[Edit]) -> FileChange:
     if nl != "\n":
         edits = [Edit(e.path, e.start, e.end, e.text.replace("\r\n", "\n").replace("\n", nl), e.applicability)
                  for e in edits]
+    edits = [_whole_line(decoded.text, e) for e in edits]
     after = apply_edits(decoded.text, edits)
     return FileChange(rel, decoded.text, after, decoded.bom + after.encode(decoded.encoding))
+
+
+def _whole_line(text: str, e: Edit) -> Edit:
+    """A deletion that is all there is on its line(s) takes the line(s) and the line break with it."""
+    if e.text or not (0 <= e.start < e.end <= len(text)):
+        return e
+    start = text.rfind("\n", 0, e.start) + 1
+    end = text.find("\n", e.end)
+    end = len(text) if end < 0 else end + 1
+    if text[start:e.start].strip() or text[e.end:end].strip():
+        return e
+    return Edit(e.path, start, end, "", e.applicability)
 
 
 def changes(root: Path, chosen: Plan) -> tuple[list[FileChange], list[str]]:

@@ -167,7 +167,8 @@ class PermissionUseRef:
     sdk: str | None = None  # the SDK id of an `sdk` use
 
 
-USE_ORDER = ("api", "uri", "string", "intent", "manifest", "request", "check", "sdk")
+USE_ORDER = ("api", "uri", "string", "intent", "manifest", "request", "check", "unresolved", "sdk-feature",
+             "sdk")
 
 
 def _use_refs(usage: PermissionUsage, name: str) -> tuple[PermissionUseRef, ...]:

@@ -111,6 +111,8 @@ REQUIRED_APIS = [
     ("AudioRecord", "startRecording"), ("MediaRecorder", "setAudioSource"), ("SpeechRecognizer", "startListening"),
     ("SensorManager", "registerListener"), ("SensorManager", "getSensorList"), ("SensorManager", "getDefaultSensor"),
     ("Environment", "getExternalStorageDirectory"), ("ExifInterface", "getLatLong"),
+    ("SubscriptionInfo", "getNumber"), ("ContentResolver", "insert"), ("WallpaperManager", "getDrawable"),
+    ("WallpaperManager", "peekDrawable"), ("NotificationManager", "notify"), ("NotificationManagerCompat", "notify"),
     ("Intent", "ACTION_CALL"), ("MediaStore", "ACTION_IMAGE_CAPTURE"), ("Vibrator", "vibrate"),
     ("ConnectivityManager", "getActiveNetworkInfo"), ("PowerManager", "newWakeLock"),
     ("NotificationManager", "notify"), ("BiometricPrompt", "authenticate"), ("AlarmManager", "setExact"),
@@ -198,6 +200,22 @@ def test_api_references_exist(catalog: Catalog) -> None:
         for name in api.permissions:
             assert name in catalog.permissions, (api.id, name)
         assert api.permissions or api.pi_kind or api.notes, f"{api.id} says nothing"
+
+
+# Dangerous permissions that no API can use: Android stopped defining them after API 8.
+UNUSABLE_DANGEROUS = frozenset({"android.permission.READ_OWNER_DATA", "android.permission.WRITE_OWNER_DATA"})
+
+
+def test_every_dangerous_permission_has_a_mapped_use(catalog: Catalog) -> None:
+    """Otherwise `permission-declared-unused` would call every declaration of it unused (issue 15 item 2)."""
+    mapped = {p for api in catalog.apis for p in api.permissions}
+    mapped |= {p for sdk in catalog.sdks for p in sdk.permissions}
+    missing = sorted(name for name, perm in catalog.permissions.items()
+                     if perm.dangerous and name not in mapped and name not in UNUSABLE_DANGEROUS)
+    assert missing == [], "give each an API, intent, URI or SDK entry in apis.toml / sdks.toml"
+    for name in UNUSABLE_DANGEROUS:
+        alternative = catalog.permissions[name].alternative
+        assert "API 8" in alternative, name
 
 
 @pytest.mark.parametrize(("owner_simple", "member"), REQUIRED_APIS)

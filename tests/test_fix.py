@@ -170,3 +170,81 @@ def test_unsafe_fixes_are_documented_as_unsafe(leaky: Path) -> None:
 def test_pre_commit_hook_never_edits_by_default() -> None:
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text("utf-8")
     assert "--fix" not in hooks and "--unsafe-fixes" not in hooks
+
+
+# --- fix hygiene (issue 15 item 5) --------------------------------------------------------------------------------
+
+def _project(root: Path, manifest_body: str, dependencies: str = "") -> Path:
+    (root / "app/src/main/java/com/acme").mkdir(parents=True)
+    (root / "settings.gradle").write_text("include ':app'\n", encoding="utf-8")
+    (root / "app/build.gradle").write_text(
+        "plugins { id 'com.android.application' }\n"
+        "android {\n    namespace 'com.acme'\n    defaultConfig { minSdk 24; targetSdk 34 }\n}\n"
+        f"dependencies {{\n{dependencies}}}\n", encoding="utf-8")
+    (root / MANIFEST).write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android"\n'
+        '    xmlns:tools="http://schemas.android.com/tools">\n'
+        f"{manifest_body}"
+        '    <application android:name=".App" />\n'
+        "</manifest>\n", encoding="utf-8")
+    (root / "app/src/main/java/com/acme/App.kt").write_text(
+        "package com.acme\n\nclass App : android.app.Application()\n", encoding="utf-8")
+    return root
+
+
+def test_a_deletion_that_empties_its_line_removes_the_line(tmp_path: Path) -> None:
+    for nl in ("\n", "\r\n"):
+        (tmp_path / "f.xml").write_bytes(f"<a>{nl}    <b />  {nl}    <c />{nl}</a>{nl}".encode())
+        start = (tmp_path / "f.xml").read_bytes().decode().index("<b />")
+        change = fixes.change_for(tmp_path, "f.xml", [Edit("f.xml", start, start + 5, "")])
+        assert change.after == f"<a>{nl}    <c />{nl}</a>{nl}"
+        inline = fixes.change_for(tmp_path, "f.xml", [Edit("f.xml", start, start + 1, "")])
+        assert inline.after == f"<a>{nl}    b />  {nl}    <c />{nl}</a>{nl}"  # the line keeps other text
+
+
+def test_typo_fix_never_declares_a_permission_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path / "p",
+                    '    <uses-permission android:name="android.permission.READ_CONTACT" />\n'
+                    '    <uses-permission android:name="android.permission.READ_CONTACTS" />\n')
+    monkeypatch.chdir(root)
+    run_check(CheckOptions(select=("EP203",), fix=True, unsafe_fixes=True, no_cache=True, quiet=True))
+    text = (root / MANIFEST).read_text("utf-8")
+    assert text.count('"android.permission.READ_CONTACTS"') == 1 and "READ_CONTACT\"" not in text
+    assert '    <uses-permission android:name="android.permission.READ_CONTACTS" />\n' in text
+    assert "\n\n" not in text and parse_xml(text).errors == ()
+
+
+def test_typo_fix_replaces_the_name_when_the_right_one_is_missing(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path / "p", '    <uses-permission android:name="android.permission.READ_CONTACT" />\n')
+    monkeypatch.chdir(root)
+    run_check(CheckOptions(select=("EP203",), fix=True, unsafe_fixes=True, no_cache=True, quiet=True))
+    assert '<uses-permission android:name="android.permission.READ_CONTACTS" />' in (root / MANIFEST).read_text()
+
+
+def test_max_sdk_fix_does_not_trade_a_warning_for_declared_unused(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path / "p", '    <uses-permission android:name="android.permission.READ_EXTERNAL_STORAGE" />\n')
+    monkeypatch.chdir(root)
+    before = {f.rule for f in _findings(root, "EP201", "EP205")}
+    (legacy,) = _findings(root, "EP205")
+    assert legacy.edits == () and "Remove" in legacy.fix
+    run_check(CheckOptions(fix=True, no_cache=True, quiet=True))
+    assert {f.rule for f in _findings(root, "EP201", "EP205")} <= before
+
+
+def test_diff_shows_every_pass_that_fix_applies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Two SDKs merge permissions the app does not use: both removals insert after `<manifest>`, so `--fix`
+    needs two passes, and `--diff` must show both."""
+    deps = "    implementation 'com.umeng.umsdk:common:9.6.7'\n    implementation 'com.qq.e.union:union:4.560.1430'\n"
+    root = _project(tmp_path / "p", "", deps)
+    monkeypatch.chdir(root)
+    assert run_check(CheckOptions(diff=True, no_cache=True)) == 1
+    shown = [line[1:] for line in capsys.readouterr().out.splitlines() if line.startswith("+ ")]
+    before = (root / MANIFEST).read_text("utf-8")
+    run_check(CheckOptions(fix=True, no_cache=True, quiet=True))
+    after = (root / MANIFEST).read_text("utf-8")
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert len(added) == 2 and sorted(shown) == sorted(added)

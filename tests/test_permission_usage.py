@@ -214,6 +214,15 @@ def test_configured_severity_wins_over_the_rules_own() -> None:
     assert {f.severity for f in found} == {Severity.WARNING}
 
 
+def test_an_sdk_feature_needs_the_sdk_in_use() -> None:
+    """A location SDK among the dependencies uses the location permissions only when the code calls it
+    (issue 15 item 3): `bad-modules` depends on AMap location but never imports it, `good-sdk-feature` does."""
+    assert findings(RULES / "permission-declared-unused" / "good-sdk-feature", "EP201") == []
+    (amap,) = [f for f in findings(RULES / "permission-declared-unused" / "bad-modules", "EP201")
+               if "ACCESS_FINE_LOCATION" in f.message]
+    assert amap.severity == Severity.INFO
+
+
 def test_sdk_only_use_is_info_and_names_the_sdk() -> None:
     found = findings(RULES / "permission-declared-unused" / "bad-modules", "EP201")
     amap = [f for f in found if "ACCESS_FINE_LOCATION" in f.message]
@@ -272,3 +281,43 @@ def test_rule_data_references_exist() -> None:
 
     missing = CAPTURE_DELEGATES - {api.id for api in load_catalog().apis}
     assert not missing
+
+
+# --- store context (issue 15 item 4) ------------------------------------------------------------------------------
+
+STORE_CONTEXT = RULES / "permission-store-restricted" / "bad-store-context"
+
+
+def _severities(**config: object) -> dict[int, Severity]:
+    return {f.span.line: f.severity for f in findings(STORE_CONTEXT, "EP204", **config)}
+
+
+def test_core_feature_uses_are_info_and_say_so() -> None:
+    found = {f.span.line: f for f in findings(STORE_CONTEXT, "EP204")}
+    assert found[4].severity == Severity.INFO and "core feature" in found[4].message  # call-log forwarder
+    assert found[15].severity == Severity.INFO and "description" in found[15].message  # described accessibility
+    assert found[7].severity == Severity.ERROR  # READ_SMS, never read, no handler
+
+
+def test_play_only_restrictions_are_warnings_off_google_play() -> None:
+    both = _severities()
+    off_play = _severities(distribution="china-stores")
+    assert both[7] == Severity.ERROR and off_play[7] == Severity.WARNING
+    assert both[8] == off_play[8] == Severity.WARNING  # background location: already a warning
+    assert _severities(distribution="google-play") == both
+    (sms,) = [f for f in findings(STORE_CONTEXT, "EP204", distribution="china-stores") if f.span.line == 7]
+    assert "not distributed on Google Play" in sms.message
+
+
+def test_an_overlay_the_app_checks_and_draws_is_not_reported() -> None:
+    assert findings(RULES / "permission-store-restricted" / "good-overlay-core", "EP204") == []
+
+
+def test_distribution_must_be_a_known_store_context(tmp_path: Path) -> None:
+    from pipl_lint.config import ConfigError, load_config
+    config = tmp_path / "pipl-lint.toml"
+    config.write_text('distribution = "china-stores"\n', encoding="utf-8")
+    assert load_config(config).distribution == "china-stores"
+    config.write_text('distribution = "f-droid"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"pipl-lint\.toml:1: `distribution` must be one of"):
+        load_config(config)

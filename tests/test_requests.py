@@ -500,3 +500,210 @@ def test_rerequest_interval_is_configurable() -> None:
     case = FIXTURES / "rules" / "permission-rerequest-after-denial" / "bad-kotlin"
     assert 48 in findings(case, "CF305", Config())  # AskLog waits 24 h; the default minimum is 48 h
     assert 48 not in findings(case, "CF305", Config(rerequest_interval_hours=12))
+
+
+# --- permission lists built before the call (issue 15 item 1) ---------------------------------------------------
+
+BUILT_JAVA = """
+package com.acme;
+import android.Manifest;
+import java.util.*;
+public class Splash extends Activity {
+    private static final String[] PERMS = {Manifest.permission.CAMERA, Manifest.permission.READ_PHONE_STATE};
+    protected void onCreate(Bundle b) {
+        List<String> lacked = new ArrayList<String>();
+        if (checkSelfPermission(Manifest.permission.READ_PHONE_STATE) != 0) {
+            lacked.add(Manifest.permission.READ_PHONE_STATE);
+        }
+        if (checkSelfPermission(Manifest.permission.WRITE_EXTERNAL_STORAGE) != 0)
+            lacked.add(Manifest.permission.WRITE_EXTERNAL_STORAGE);
+        String[] arr = new String[lacked.size()];
+        lacked.toArray(arr);
+        requestPermissions(arr, 1024);
+        List<String> more = new ArrayList<>();
+        for (String p : PERMS) {
+            if (checkSelfPermission(p) != 0) more.add(p);
+        }
+        requestPermissions(more.toArray(new String[0]), 1);
+        List<String> all = new ArrayList<>();
+        Collections.addAll(all, Manifest.permission.READ_SMS, Manifest.permission.SEND_SMS);
+        ActivityCompat.requestPermissions(this, all.toArray(new String[0]), 2);
+        XXPermissions.with(this).permission(PermissionLists.getReadPhoneNumbersPermission()).request(null);
+        XXPermissions.with(this).permission(Permission.Group.STORAGE).request(null);
+        requestPermissions(locationPermissions(), 3);
+        requestPermissions(Remote.fromServer(), 4);
+    }
+    private String[] locationPermissions() {
+        return new String[]{Manifest.permission.ACCESS_FINE_LOCATION};
+    }
+}
+"""
+
+BUILT_KOTLIN = """
+package com.acme
+import android.Manifest
+class Main : AppCompatActivity() {
+    private val perms = arrayOf(Manifest.permission.CAMERA, Manifest.permission.RECORD_AUDIO)
+    override fun onCreate(b: Bundle?) {
+        val list = mutableListOf<String>()
+        if (Build.VERSION.SDK_INT >= 33) list.add(Manifest.permission.POST_NOTIFICATIONS)
+        list.addAll(listOf(Manifest.permission.ACCESS_FINE_LOCATION))
+        ActivityCompat.requestPermissions(this, list.toTypedArray(), 1)
+        val copy = ArrayList<String>()
+        for (p in perms) copy.add(p)
+        requestPermissions(copy.toTypedArray(), 2)
+        viewModel.state.observe(this) { requestPermissions(it.permissionList.toTypedArray(), 3) }
+        requestPermissions(needed(), 4)
+        XXPermissions.with(this).permission(PermissionLists.getPostNotificationsPermission()).request { _, _ -> }
+        PermissionUtils.permissionGroup(PermissionConstants.LOCATION).request()
+        requestPermissions(remote.permissions.toTypedArray(), 5)
+    }
+    private fun needed(): Array<String> = arrayOf(Manifest.permission.READ_CONTACTS)
+}
+data class UiState(val permissionList: List<String> = emptyList())
+class Vm { fun load() { state.value = UiState(permissionList = listOf(Manifest.permission.READ_SMS)) } }
+"""
+
+
+def test_java_lists_built_before_the_call_are_resolved() -> None:
+    reqs = by_line(requests({"Splash.java": BUILT_JAVA}))
+    at = lambda snippet: reqs[line_of(BUILT_JAVA, snippet)]  # noqa: E731
+    assert short(at("requestPermissions(arr, 1024)")) == ["READ_PHONE_STATE", "WRITE_EXTERNAL_STORAGE"]
+    assert short(at("requestPermissions(more.toArray")) == ["CAMERA", "READ_PHONE_STATE"]
+    assert short(at("all.toArray")) == ["READ_SMS", "SEND_SMS"]
+    assert short(at("getReadPhoneNumbersPermission")) == ["READ_PHONE_NUMBERS"]
+    assert short(at("Permission.Group.STORAGE")) == ["READ_EXTERNAL_STORAGE", "WRITE_EXTERNAL_STORAGE"]
+    assert short(at("locationPermissions(), 3")) == ["ACCESS_FINE_LOCATION"]
+    unresolved = at("Remote.fromServer()")
+    assert unresolved.permissions == () and unresolved.unresolved == "Remote.fromServer()"
+    assert all(not r.unresolved for line, r in reqs.items() if line != unresolved.site.line)
+
+
+def test_kotlin_lists_built_before_the_call_are_resolved() -> None:
+    reqs = by_line(requests({"Main.kt": BUILT_KOTLIN}))
+    at = lambda snippet: reqs[line_of(BUILT_KOTLIN, snippet)]  # noqa: E731
+    assert short(at("list.toTypedArray(), 1")) == ["POST_NOTIFICATIONS", "ACCESS_FINE_LOCATION"]
+    assert short(at("copy.toTypedArray(), 2")) == ["CAMERA", "RECORD_AUDIO"]
+    assert short(at("it.permissionList")) == ["READ_SMS"]
+    assert short(at("needed(), 4")) == ["READ_CONTACTS"]
+    assert short(at("getPostNotificationsPermission")) == ["POST_NOTIFICATIONS"]
+    assert short(at("PermissionConstants.LOCATION")) == ["ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"]
+    unresolved = at("remote.permissions")
+    assert unresolved.permissions == () and unresolved.unresolved == "remote.permissions.toTypedArray()"
+
+
+def test_a_wrappers_inner_request_is_not_kept_as_unresolved() -> None:
+    source = """
+package com.acme
+object Perms {
+    fun ask(activity: Activity, vararg permissions: String) {
+        ActivityCompat.requestPermissions(activity, permissions, 1)
+    }
+}
+class Main : Activity() {
+    override fun onCreate(b: Bundle?) { Perms.ask(this, Manifest.permission.CAMERA) }
+}
+"""
+    reqs = requests({"Main.kt": source})
+    assert [(r.form, short(r), r.unresolved) for r in reqs] == [("wrapper", ["CAMERA"], "")]
+
+
+def test_a_launcher_of_another_contract_is_not_a_request() -> None:
+    source = """
+package com.acme
+class Main : AppCompatActivity() {
+    private val pick = registerForActivityResult(ActivityResultContracts.StartActivityForResult()) { }
+    private val ask = registerForActivityResult(ActivityResultContracts.RequestPermission()) { }
+    fun onPick(intent: Intent) { pick.launch(intent) }
+}
+"""
+    assert requests({"Main.kt": source}) == []
+
+
+def test_a_manifest_constant_is_not_read_as_a_state_holder() -> None:
+    """`Manifest.permission.X` must not pull in every `permission = …` argument of the project."""
+    source = """
+package com.acme
+class Main : AppCompatActivity() {
+    private val ask = registerForActivityResult(ActivityResultContracts.RequestPermission()) { }
+    override fun onResume() { super.onResume(); ask.launch(Manifest.permission.RECORD_AUDIO) }
+}
+@Composable
+fun Notifications() {
+    val state = rememberPermissionState(permission = Manifest.permission.POST_NOTIFICATIONS)
+}
+"""
+    (req,) = requests({"Main.kt": source})
+    assert short(req) == ["RECORD_AUDIO"]
+
+
+def test_an_intent_sender_launcher_named_like_a_permission_is_not_a_request() -> None:
+    source = """
+package com.acme
+class Main : AppCompatActivity() {
+    private val threadPermissionLauncher = registerForActivityResult(StartIntentSenderForResult()) { }
+    fun sync(intent: IntentSender) { threadPermissionLauncher.launch(IntentSenderRequest.Builder(intent).build()) }
+    fun ask(flow: Flow<String>) = lifecycleScope.launch {
+        flow.collect { wanted -> ActivityCompat.requestPermissions(this@Main, arrayOf(wanted), 1) }
+    }
+}
+"""
+    (req,) = requests({"Main.kt": source})
+    assert req.site.name == "requestPermissions" and req.unresolved == "arrayOf(wanted)"
+
+
+def test_a_project_method_named_like_a_request_is_not_an_unresolved_request() -> None:
+    """`requestPermissions(callback)` of the project's BaseActivity: the request is the one in its body."""
+    base = """
+package com.acme;
+public class BaseActivity extends Activity {
+    private final String[] perms = {Manifest.permission.CAMERA};
+    public void requestPermissions(PermissionsCallback callback) {
+        EasyPermissions.requestPermissions(this, "please", 100, perms);
+    }
+}
+"""
+    main = """
+package com.acme;
+public class MainActivity extends BaseActivity {
+    public void initData() { requestPermissions(new PermissionsCallback() { }); }
+}
+"""
+    reqs = requests({"BaseActivity.java": base, "MainActivity.java": main})
+    assert [(r.form, short(r), r.unresolved) for r in reqs] == [("EasyPermissions", ["CAMERA"], "")]
+
+
+def test_another_librarys_request_call_is_a_request() -> None:
+    source = """
+package com.acme
+object PermissionManager {
+    fun storagePermission(context: Context): Boolean {
+        val bean = VMPermissionBean(Manifest.permission.WRITE_EXTERNAL_STORAGE, "storage", "to pick images")
+        requestPermission(context, bean)
+        return false
+    }
+    fun requestPermission(context: Context, bean: VMPermissionBean, callback: (Boolean) -> Unit = {}) {
+        VMPermission.addPermission(bean).requestPermission(context, callback)
+    }
+    fun askUsb(usb: UsbManager, device: UsbDevice, pi: PendingIntent) = usb.requestPermission(device, pi)
+}
+"""
+    (req,) = requests({"PermissionManager.kt": source})
+    assert req.form == "library" and req.site.line == line_of(source, "VMPermission.addPermission")
+    assert req.permissions == () and req.unresolved
+
+
+def test_a_state_holder_is_read_only_from_its_own_class() -> None:
+    """`it.permissions` resolves through the classes that declare `permissions`, not through every
+    `permissions = …` argument of the project."""
+    source = """
+package com.acme
+data class Prompt(val permissions: List<String>)
+class Main : AppCompatActivity() {
+    fun show(flow: Flow<Prompt>) = flow.collect { requestPermissions(it.permissions.toTypedArray(), 1) }
+    fun make() = Prompt(permissions = listOf(Manifest.permission.BLUETOOTH_SCAN))
+    fun other() = Screen(permissions = listOf(Manifest.permission.CAMERA))
+}
+"""
+    (req,) = requests({"Main.kt": source})
+    assert short(req) == ["BLUETOOTH_SCAN"]

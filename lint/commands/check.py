@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pipl_lint.commands.staged import StagedScope
     from pipl_lint.engine import RunResult
     from pipl_lint.findings import Finding
+    from pipl_lint.fixes import FileChange
     from pipl_lint.project.discover import Project
     from pipl_lint.ruleapi import Rule
 
@@ -273,29 +274,103 @@ def analyse(setup: Setup, opts: CheckOptions, progress: Progress, old: Counter[s
 
 
 def apply_fixes(setup: Setup, opts: CheckOptions, progress: Progress, outcome: Outcome,
-                redo: Callable[[], Outcome]) -> tuple[Outcome, int | None]:
-    """`--fix` (re-analysing after each pass) or `--diff` (one pass, shown, nothing written: returns the
-    exit code)."""
+                redo: Callable[[Setup], Outcome]) -> tuple[Outcome, int | None]:
+    """`--fix` (re-analysing after each pass until nothing is left to fix) or `--diff` (the same passes on a
+    scratch copy of the scan root, shown as one diff against the real files; nothing written: returns the exit
+    code). Both apply the same fixes, including those that only appear after a first pass."""
     from pipl_lint import fixes
 
-    fixed = files = 0
+    if opts.diff:
+        with tempfile.TemporaryDirectory(prefix="diff-", dir=_scratch_parent(setup.scan_root)) as tmp:
+            scratch = _scratch_copy(setup, Path(tmp))
+            _outcome, fixed, written = _fix_passes(scratch, opts, outcome, redo)
+            changes = [c for c in (_compare(setup.scan_root, scratch.scan_root, rel) for rel in sorted(written))
+                       if c is not None]
+        sys.stdout.write(fixes.unified_diff(changes))
+        _fix_note(f"{fixed} fixable", fixes.plan(outcome.findings, False).skipped_unsafe
+                  if not opts.unsafe_fixes else 0, opts)
+        return outcome, exitcodes.FINDINGS if changes else exitcodes.OK
+    outcome, fixed, written = _fix_passes(setup, opts, outcome, redo)
+    files = len(written)
+    _fix_note(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}",
+              fixes.plan(outcome.findings, False).skipped_unsafe if not opts.unsafe_fixes else 0, opts)
+    return outcome, None
+
+
+def _fix_passes(setup: Setup, opts: CheckOptions, outcome: Outcome,
+                redo: Callable[[Setup], Outcome]) -> tuple[Outcome, int, set[str]]:
+    """Apply fixes under `setup.scan_root`, re-analysing after each pass, until none is left (at most
+    MAX_FIX_PASSES): (the last outcome, how many findings were fixed, the files written)."""
+    from pipl_lint import fixes
+
+    fixed = 0
+    written: set[str] = set()
     for _ in range(MAX_FIX_PASSES):
         chosen = fixes.plan(outcome.findings, opts.unsafe_fixes)
         changes, problems = fixes.changes(setup.scan_root, chosen)
         for problem in problems:
             sys.stderr.write(f"pipl-lint: {problem}\n")
-        if opts.diff:
-            sys.stdout.write(fixes.unified_diff(changes))
-            _fix_note(f"{len(chosen.fixed)} fixable", chosen.skipped_unsafe, opts)
-            return outcome, exitcodes.FINDINGS if changes else exitcodes.OK
+        changes = [c for c in changes if c.after != c.before]
         if not changes:
             break
-        files += fixes.write(setup.scan_root, changes)
+        fixes.write(setup.scan_root, changes)
+        written.update(c.path for c in changes)
         fixed += len(chosen.fixed)
-        outcome = redo()
-    _fix_note(f"Fixed {fixed} problem{'s' if fixed != 1 else ''} in {files} file{'s' if files != 1 else ''}",
-              fixes.plan(outcome.findings, False).skipped_unsafe if not opts.unsafe_fixes else 0, opts)
-    return outcome, None
+        outcome = redo(setup)
+    return outcome, fixed, written
+
+
+def _scratch_parent(scan_root: Path) -> Path | None:
+    """Where `--diff` puts its scratch copy: in the scan root's cache folder (pipl-lint stays inside the
+    folder it checks), or the system's temporary folder when that cannot be used."""
+    from pipl_lint.cache import CACHE_DIR
+
+    folder = scan_root / CACHE_DIR
+    try:
+        if not folder.is_symlink():
+            folder.mkdir(exist_ok=True)
+            if folder.is_dir() and not folder.is_symlink():
+                return folder
+    except OSError:
+        pass
+    return None
+
+
+def _scratch_copy(setup: Setup, tmp: Path) -> Setup:
+    """The same check on a copy of the scan root (folders and regular files only: no links, pipes or devices,
+    no VCS data, no cache), for `--diff`. Files that cannot be copied are left out; fixes edit regular files."""
+    import shutil
+    import stat
+
+    from pipl_lint.cache import CACHE_DIR
+
+    def copy_regular(src: str, dst: str) -> None:
+        if stat.S_ISREG(os.stat(src, follow_symlinks=False).st_mode):  # no pipes, sockets or devices
+            shutil.copy2(src, dst)
+
+    def skipped(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in (".git", ".hg", ".svn", CACHE_DIR) or os.path.islink(os.path.join(folder, n))}
+
+    copy = tmp / (setup.scan_root.name or "root")
+    try:
+        shutil.copytree(setup.scan_root, copy, copy_function=copy_regular, ignore=skipped)
+    except shutil.Error:
+        pass  # unreadable files: the analysis reports them
+    paths = tuple(copy / os.path.relpath(p.resolve(), setup.scan_root) for p in setup.paths)
+    return replace(setup, scan_root=copy, paths=paths)
+
+
+def _compare(root: Path, scratch: Path, rel: str) -> FileChange | None:
+    """The change `--fix` would make to `root/rel`: its text now and in the fixed scratch copy."""
+    from pipl_lint import fixes
+
+    try:
+        before = fixes.read_text(root / rel)
+        after = fixes.read_text(scratch / rel)
+    except fixes.FixError as exc:
+        sys.stderr.write(f"pipl-lint: {exc}\n")
+        return None
+    return fixes.FileChange(rel, before, after, b"") if before != after else None
 
 
 def _fix_note(head: str, unsafe: int, opts: CheckOptions) -> None:
@@ -396,8 +471,8 @@ def run_check(opts: CheckOptions) -> int:
         scope = staged.scope(setup, opts, gone)
         setup = replace(setup, only=scope.files)
 
-    def redo() -> Outcome:
-        return analyse(setup, opts, progress, old, baseline, keep, scope)
+    def redo(where: Setup = setup) -> Outcome:
+        return analyse(where, opts, progress, old, baseline, keep, scope)
 
     outcome = redo()
     nothing = nothing_analysed(setup.paths, outcome.result)

@@ -233,9 +233,11 @@ NECESSITY: dict[str, dict[str, str]] = {
 
 USE_KIND: dict[str, dict[str, str]] = {
     "zh": {"api": "接口", "uri": "内容URI", "string": "字符串", "intent": "Intent", "manifest": "清单组件",
-           "request": "申请", "check": "检查", "sdk": "SDK"},
+           "request": "申请", "check": "检查", "sdk": "SDK", "unresolved": "未解析的申请",
+           "sdk-feature": "SDK 功能"},
     "en": {"api": "API", "uri": "content URI", "string": "string", "intent": "intent", "manifest": "manifest",
-           "request": "request", "check": "check", "sdk": "SDK"},
+           "request": "request", "check": "check", "sdk": "SDK",
+           "unresolved": "unresolved request", "sdk-feature": "SDK feature"},
 }
 
 

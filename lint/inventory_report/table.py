@@ -215,7 +215,7 @@ def _perm_row(inv: Inventory, p: PermissionRow, lang: str) -> Row:
         merged,
         _list(sdk_names, lang),
         _yes_no(p.in_app, lang),
-        _join((_use(u.kind, u.detail, "" if u.kind == "sdk" else _where(inv, u.path, u.line), lang)
+        _join((_use(u.kind, u.detail, "" if u.kind in ("sdk", "sdk-feature") else _where(inv, u.path, u.line), lang)
                for u in p.used_by), lang),
         L.pick(L.NECESSITY, lang, p.necessity),
     )

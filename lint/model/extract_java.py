@@ -80,6 +80,10 @@ class JavaExtractor(Extractor):
             self.v_class(node, depth)
             return
         if t in LOOPS:
+            if t == "enhanced_for_statement":  # `for (SubscriptionInfo info : list)`: a typed local
+                type_node, name_node = node.child_by_field_name("type"), node.child_by_field_name("name")
+                if type_node is not None and name_node is not None:
+                    self.declare_local(self.text(name_node), strip_type(self.text(type_node)))
             self.loops += 1
             for c in node.named_children:
                 self.visit(c, depth + 1)

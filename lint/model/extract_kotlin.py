@@ -476,7 +476,10 @@ class KotlinExtractor(Extractor):
                 continue
             names.append(self.text(_first(p, "identifier")))
             ty = _first(p, *TYPE_NODES)
-            types.append(strip_type(self.text(ty)) if ty is not None else "")
+            if ty is not None and ty.type == "function_type":  # `(Boolean) -> Unit`: a callback
+                types.append("Function")
+            else:
+                types.append(strip_type(self.text(ty)) if ty is not None else "")
         return tuple(names), tuple(types)
 
     def v_secondary_ctor(self, node: Node, depth: int) -> None:
@@ -628,6 +631,9 @@ class KotlinExtractor(Extractor):
                 name = self.text(callee)
                 if name == "getSystemService":
                     return self.service_type(node, args)
+                if name in ("checkNotNull", "requireNotNull") and args is not None:  # the checked value's type
+                    value = next((a for a in args.children if a.type == "value_argument"), None)
+                    return self.guess_type(value.named_children[-1]) if value and value.named_children else None
                 if name[:1].isupper():
                     return name
                 return KNOWN_GETTERS.get(name)

@@ -8,6 +8,7 @@ way Android Lint confirms `isMemberInClass` after `getApplicableMethodNames`.
 from __future__ import annotations
 
 from pipl_lint.catalogs import ApiEntry, Catalog, Sdk, SdkCall
+from pipl_lint.model.extract_base import FACTORY_NAMES
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.summary import Site
 
@@ -68,13 +69,17 @@ class ApiMatcher:
     def _owner_ok(self, fid: FnId, site: Site, api: ApiEntry) -> bool | None:
         """True: the receiver is the API's owner; False: it is something else; None: unknown."""
         if site.receiver is None:
-            if site.rtype:  # Kotlin `with(tm) { deviceId }`: the scope function's receiver
+            scoped = site.rtype or self._scope_type(fid, site)  # `with(tm) { deviceId }`: the scope's receiver
+            if scoped:
                 owner = api.owner if api.kind != "uri" else api.member.rsplit(".", 1)[0]
-                return suffix_match(site.rtype, owner) or suffix_match(owner.rsplit(".", 1)[-1], site.rtype)
+                return suffix_match(scoped, owner) or suffix_match(owner.rsplit(".", 1)[-1], scoped)
             return None
         cls, _static = self.index.receiver_class(fid, site)
         if cls is None:
-            return None
+            # An untyped variable named after the type (`subscriptionInfo.number`, `mWallpaperManager`).
+            simple = api.owner.rsplit(".", 1)[-1].lower()
+            recv = site.receiver.rsplit(".", 1)[-1]
+            return True if recv.isidentifier() and len(simple) > 4 and recv.lower().endswith(simple) else None
         if cls in self.index.classes:
             # A project class: its own methods are not the platform API, unless it extends the owner.
             return self.index.is_subtype(cls, api.owner)
@@ -82,6 +87,26 @@ class ApiMatcher:
         if api.kind == "uri":
             owner = api.member.rsplit(".", 1)[0]
         return suffix_match(cls.split("<")[0], owner) or suffix_match(owner.rsplit(".", 1)[-1], cls)
+
+    def _scope_type(self, fid: FnId, site: Site) -> str | None:
+        """The type a scope function makes the implicit receiver: `with(NotificationManagerCompat.from(ctx)) {
+        notify() }`, `X.getInstance(ctx).apply { … }` (a type named before a factory call, or a type itself)."""
+        if not site.deferred or site.deferred[-1].kind != "lambda":
+            return None
+        scope = site.deferred[-1]
+        text = ""
+        if scope.call in ("apply", "run") and scope.receiver:
+            text = scope.receiver
+        elif scope.call == "with":
+            for other in self.index.sites_of(fid):
+                if other.name == "with" and other.kind == "call" and other.line == scope.line and other.args:
+                    text = other.args[0].text
+                    break
+        head = text.split("(", 1)[0].strip()
+        prefix, _, last = head.rpartition(".")
+        if prefix and last in FACTORY_NAMES and prefix.rsplit(".", 1)[-1][:1].isupper():
+            return prefix
+        return head if head[:1].isupper() and "(" not in text else None
 
     def match(self, fid: FnId, site: Site) -> ApiEntry | None:
         for api in self.by_name.get(site.name, ()):

@@ -5,8 +5,12 @@ it (Kotlin property syntax included), a content URI constant or a `content://…
 intent action (`Intent.ACTION_CALL`, `"android.intent.action.CALL"`), a manifest component that only
 works with it (a receiver for `SMS_RECEIVED`, a `foregroundServiceType`), a runtime request or check
 (`requestPermissions`, ActivityResult launchers, PermissionX … and `checkSelfPermission`), or a
-catalogued SDK among the dependencies that is known to need it. Uses are project-wide: every module's
-code merges into the app, Kotlin and Java alike.
+catalogued SDK among the dependencies that is known to need it (`sdk`: the SDK may use it;
+`sdk-feature`: the SDK's own feature needs it per the vendor's integration guide and the code imports the
+SDK's API, so the SDK uses it).
+A runtime request whose permissions could not be resolved is an `unresolved` use of every dangerous
+permission the project declares: it may ask for any of them, so none of them is claimed unused because of
+it. Uses are project-wide: every module's code merges into the app, Kotlin and Java alike.
 
 Android rules the analysis follows:
 - an API that accepts several permissions (`getLastKnownLocation`: fine *or* coarse; a MediaStore query:
@@ -57,7 +61,7 @@ ANDROID = "android.permission."
 class Use:
     """One piece of evidence that a permission is needed, with where it is."""
 
-    kind: str  # api | uri | string | intent | manifest | request | check | sdk
+    kind: str  # api | uri | string | intent | manifest | request | check | sdk | sdk-feature | unresolved
     path: str  # relative to the scan root
     line: int
     detail: str  # what uses it, ready for a message: "`TelephonyManager.getImei`", "Umeng (com.umeng…)"
@@ -164,10 +168,10 @@ class PermissionUsage:
         uses += _code_uses(src)
         uses += _string_uses(src)
         uses += _manifest_uses(src)
-        uses += _request_uses(src)
+        declarations = list(_declarations(src))
+        uses += _request_uses(src, _dangerous_declared(src, declarations))
         uses += _check_uses(src)
         uses += _sdk_uses(src)
-        declarations = list(_declarations(src))
         removed = {d.name for d in declarations if d.entry.removed and d.module.is_application
                    and not d.merged and not d.is_debug and _in_every_variant(src, d.source_set)}
         merges: dict[str, list[SdkDependency]] = {}
@@ -192,8 +196,8 @@ class PermissionUsage:
         return [u for u in self._by_name.get(name, ()) if u.kind in REQUEST_KINDS]
 
     def sdk_uses(self, name: str) -> list[Use]:
-        """Catalogued SDK dependencies known to need `name`."""
-        return [u for u in self._by_name.get(name, ()) if u.kind == "sdk"]
+        """Catalogued SDK dependencies known to need `name` (may use it, or use it for their feature)."""
+        return [u for u in self._by_name.get(name, ()) if u.kind in ("sdk", "sdk-feature")]
 
     def is_used(self, name: str) -> bool:
         return bool(self._by_name.get(name))
@@ -308,9 +312,22 @@ def _manifest_uses(src: UsageSources) -> Iterator[Use]:
                           f"`<service>` `{comp.name}` (foregroundServiceType)", comp.element.column, perms, "all")
 
 
-def _request_uses(src: UsageSources) -> Iterator[Use]:
+def _request_uses(src: UsageSources, dangerous: tuple[str, ...]) -> Iterator[Use]:
     for req in src.permission_requests:
-        yield _site_use("request", src, req.fid, req.site, req.permissions, f"`{req.site.qualified}`")
+        if req.unresolved:
+            yield _site_use("unresolved", src, req.fid, req.site, dangerous,
+                            f"`{req.site.qualified}` (permissions not resolved: `{req.unresolved}`)")
+        else:
+            yield _site_use("request", src, req.fid, req.site, req.permissions, f"`{req.site.qualified}`")
+
+
+def _dangerous_declared(src: UsageSources, declarations: Iterable[Declaration]) -> tuple[str, ...]:
+    names = []
+    for d in declarations:
+        perm = src.catalog.permission(d.name)
+        if perm is not None and perm.protection == "dangerous":
+            names.append(d.name)
+    return tuple(dict.fromkeys(names))
 
 
 def _check_uses(src: UsageSources) -> Iterator[Use]:
@@ -329,11 +346,19 @@ def _site_use(kind: str, src: UsageSources, fid: FnId, site: Site, perms: tuple[
 
 
 def _sdk_uses(src: UsageSources) -> Iterator[Use]:
+    imported = {imp.path for fs in src.index.files for imp in fs.imports}
     for found in src.sdks:
         sdk = src.catalog.sdk(found.sdk_id)
-        if sdk.permissions:
+        # The feature needs the permissions only when the app uses the SDK: its code imports the SDK's API.
+        used = any(path == p or path.startswith(p + ".") for path in imported for p in sdk.packages)
+        feature = sdk.feature_permissions if used else ()
+        if feature:
+            yield Use("sdk-feature", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
+                      feature, "any", None, sdk.id)
+        others = tuple(p for p in sdk.permissions if p not in feature)
+        if others:
             yield Use("sdk", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
-                      sdk.permissions, "any", None, sdk.id)
+                      others, "any", None, sdk.id)
 
 
 def _declarations(src: UsageSources) -> Iterator[Declaration]:

@@ -5,7 +5,8 @@ Forms: `requestPermissions` (Activity/Fragment/`ActivityCompat`), ActivityResult
 (`registerForActivityResult(RequestPermission()/RequestMultiplePermissions())` or Compose
 `rememberLauncherForActivityResult` + `launch(...)`), PermissionX, XXPermissions, AndPermission, utilcode
 `PermissionUtils`, EasyPermissions, RxPermissions, Dexter, Accompanist (`rememberPermissionState` +
-`launchPermissionRequest()`), the project's own wrappers from configuration, and
+`launchPermissionRequest()`), other libraries' `requestPermission(...)` calls (not a project function, not
+`UsbManager`'s), the project's own wrappers from configuration, and
 project functions that pass a parameter on to one of these (found without configuration). Permission
 arguments are resolved through `Manifest.permission.X`, string literals, wrapper constants (`Permission.CAMERA`)
 and constants or arrays declared in the project (`val PERMS = arrayOf(...)`).
@@ -16,10 +17,18 @@ for `requestPermissions`, and the lambdas or anonymous listeners handed to a wra
 `subscribe { }`, `withListener(...)`, `onDenied { }`). `refusal_branch` tells whether a site in a callback
 runs only when the user refused.
 
+Permission arguments built before the call are resolved too: local collections filled with `add`/`addAll`
+(conditional adds included) or `Collections.addAll`, copied with `toArray(arr)`/`toTypedArray()`, loops over a
+field array (`for (p in PERMS) list.add(p)`), calls whose value is a known permission or list (XXPermissions'
+`PermissionLists.getXxxPermission()`, the `Permission.Group.*` / utilcode `PermissionConstants.*` groups, and
+project functions: the permissions they mention), and state holders (`it.permissionList`: the named arguments
+and the declaring class's initialisers of `permissionList`). A request whose permissions still cannot be
+resolved is kept, with `permissions == ()` and the expression in `unresolved`, so rules can say so.
+
 Limits: the summary does not record which property a `registerForActivityResult(...)` initialises, so a
 `launch` is linked to the registrations of its composable or class, narrowed by contract (one permission or
-several); a class with two launchers of the same contract links each `launch` to both callbacks. Permission
-names built at run time (`if (SDK_INT >= 33) A else B`, loop variables) are not resolved.
+several); a class with two launchers of the same contract links each `launch` to both callbacks. A loop
+variable is resolved through the constants read on the line where it first appears (the loop header).
 """
 
 from __future__ import annotations
@@ -51,6 +60,31 @@ WRAPPER_CALLS: tuple[tuple[str, str, str], ...] = (
 ACCOMPANIST_LAUNCHES = {"launchPermissionRequest": "rememberPermissionState",
                         "launchMultiplePermissionRequest": "rememberMultiplePermissionsState"}
 WRAPPER_CONSTANT_OWNERS = ("Permission", "Permissions", "PermissionConstants")
+# Request calls of permission libraries the linter has no table for (`VMPermission.addPermission(bean)
+# .requestPermission(ctx, cb)`): a request when the call is not the project's own function (nor USB's).
+LIBRARY_REQUESTS = frozenset({"requestPermission", "requestRuntimePermission", "requestRuntimePermissions"})
+# Permission groups of the wrapper libraries (XXPermissions/AndPermission `Permission.Group.X`, utilcode
+# `PermissionConstants.X`): each stands for several permissions.
+PERMISSION_GROUPS: dict[str, tuple[str, ...]] = {
+    "CALENDAR": ("READ_CALENDAR", "WRITE_CALENDAR"),
+    "CAMERA": ("CAMERA",),
+    "CONTACTS": ("READ_CONTACTS", "WRITE_CONTACTS", "GET_ACCOUNTS"),
+    "LOCATION": ("ACCESS_FINE_LOCATION", "ACCESS_COARSE_LOCATION"),
+    "MICROPHONE": ("RECORD_AUDIO",),
+    "PHONE": ("READ_PHONE_STATE", "READ_PHONE_NUMBERS", "CALL_PHONE", "READ_CALL_LOG", "WRITE_CALL_LOG",
+              "ADD_VOICEMAIL", "USE_SIP", "PROCESS_OUTGOING_CALLS", "ANSWER_PHONE_CALLS"),
+    "SENSORS": ("BODY_SENSORS",),
+    "SMS": ("SEND_SMS", "RECEIVE_SMS", "READ_SMS", "RECEIVE_WAP_PUSH", "RECEIVE_MMS"),
+    "STORAGE": ("READ_EXTERNAL_STORAGE", "WRITE_EXTERNAL_STORAGE"),
+    "CALL_LOG": ("READ_CALL_LOG", "WRITE_CALL_LOG", "PROCESS_OUTGOING_CALLS"),
+    "BLUETOOTH": ("BLUETOOTH_SCAN", "BLUETOOTH_CONNECT", "BLUETOOTH_ADVERTISE"),
+}
+# Calls that put permissions into a local collection, and builders whose arguments are the elements.
+ADD_CALLS = frozenset({"add", "addAll", "plus", "plusElement", "push", "offer", "addFirst", "addLast"})
+BUILDER_CALLS = frozenset({"arrayOf", "listOf", "mutableListOf", "arrayListOf", "setOf", "mutableSetOf",
+                           "hashSetOf", "listOfNotNull", "asList", "of", "ofNotNull", "add", "addAll"})
+NOT_PERMISSIONS = frozenset({"this", "null", "true", "false", "context", "activity", "requireActivity", "fragment"})
+COPY_CALLS = frozenset({"toArray", "copyInto"})  # Java `list.toArray(arr)`: `arr` gets the list's elements
 RX_CALLS = ("request", "requestEach", "requestEachCombined", "ensure", "ensureEach", "ensureEachCombined")
 RESULT_OVERRIDES = ("onRequestPermissionsResult", "onPermissionsGranted", "onPermissionsDenied", "onRationaleDenied")
 # Callbacks (overrides, anonymous methods, chain calls) that run only when the user refused.
@@ -113,13 +147,14 @@ class PermissionRequest:
     site: Site
     permissions: tuple[str, ...]  # fully qualified names, without duplicates (literals before constants)
     # requestPermissions | launcher | PermissionX | XXPermissions | AndPermission | PermissionUtils |
-    # EasyPermissions | RxPermissions | Dexter | Accompanist | wrapper
+    # EasyPermissions | RxPermissions | Dexter | Accompanist | wrapper | library
     form: str
     rationale_in_call: bool  # the call itself carries an explanation (EasyPermissions' rationale text)
     contract: str = ""  # launchers: RequestPermission | RequestMultiplePermissions
     registration: Registration | None = None  # launchers: where the launcher was registered
     callbacks: tuple[ResultCallback, ...] = ()  # where the answer arrives (empty when not found)
     wrapper: FnId | None = None  # a project function that was called to make the request
+    unresolved: str = ""  # the permission expression when none of its permissions could be resolved
 
     @property
     def key(self) -> tuple[FnId, int]:
@@ -223,6 +258,44 @@ def _list_like(type_text: str) -> bool:
                          "Iterable", "CharSequence")
 
 
+def _usb(site: Site) -> bool:
+    """`UsbManager.requestPermission(device, pendingIntent)`: a USB device grant, not a runtime permission."""
+    text = f"{site.receiver or ''} {site.rtype or ''}".lower()
+    return "usb" in text or any("intent" in a.text.lower() for a in site.args)
+
+
+def _permission_text(args: list[Arg], form: str, receiver: str = "") -> str:
+    """The argument that should name the permissions of an unresolved request (for messages)."""
+    cands = [a.text.strip() for a in args if not _is_lambda(a) and a.text.strip() not in NOT_PERMISSIONS
+             and not a.text.strip().startswith(("this@", "requireActivity", "requireContext", "getActivity"))
+             and not a.text.strip().isdigit() and not a.text.strip().rsplit(".", 1)[-1].isupper()
+             and "REQUEST" not in a.text and "CODE" not in a.text.upper()]
+    if form == "EasyPermissions" and len(args) > 3:
+        cands = [a.text.strip() for a in args[3:]]
+    cands = [c for c in cands if "perm" in c.lower()] or ([receiver] if "perm" in receiver.lower() else cands)
+    text = " ".join((cands[0] if cands else (args[0].text.strip() if args else "")).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _group(ref: str) -> list[str]:
+    """`Permission.Group.STORAGE` / `PermissionConstants.LOCATION` → the group's permissions."""
+    parts = ref.split(".")
+    if len(parts) >= 2 and (parts[-2] == "Group" or parts[-2] == "PermissionConstants") and \
+            parts[-1] in PERMISSION_GROUPS:
+        return [ANDROID + p for p in PERMISSION_GROUPS[parts[-1]]]
+    return []
+
+
+def _snake(camel: str) -> str:
+    """`ReadPhoneNumbers` → `READ_PHONE_NUMBERS`."""
+    out = ""
+    for i, c in enumerate(camel):
+        if c.isupper() and i and not camel[i - 1].isupper():
+            out += "_"
+        out += c.upper()
+    return out
+
+
 def _head(site: Site) -> str:
     return (site.receiver or "").split("(", 1)[0].split(".")[0].strip()
 
@@ -233,6 +306,7 @@ class RequestFinder:
         self.wrappers = {w.rsplit(".", 1)[-1]: w for w in wrappers}
         self._constants: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._scope_cache: dict[str, list[str]] = {}
+        self._holder_cache: dict[str, list[str]] = {}
         for fs in index.files:
             for c in fs.constants:
                 self._constants.setdefault(c.name, []).append((c.owner, c.values))
@@ -281,28 +355,147 @@ class RequestFinder:
     def permissions_in(self, fid: FnId, args: Iterable[Arg], depth: int = 0) -> list[str]:
         out: list[str] = []
         for arg in args:
+            found: list[str] = []
             for s in arg.strings:
                 n = normalise(s)
                 if n:
-                    out.append(n)
+                    found.append(n)
             for ref in arg.refs:
-                out += self.resolve_ref(fid, ref, depth)
+                if not any(other.startswith(ref + ".") for other in arg.refs):  # `Manifest` of `Manifest.permission.X`
+                    found += self.resolve_ref(fid, ref, depth)
+            if not found:
+                for call in arg.calls:
+                    found += self.resolve_call(fid, call, depth)
+            out += found
         return list(dict.fromkeys(out))
 
     def resolve_ref(self, fid: FnId, ref: str, depth: int = 0) -> list[str]:
-        if depth > 3:
+        if depth > 5:
             return []
         owner, _, member = ref.rpartition(".")
         if owner.rsplit(".", 1)[-1] in WRAPPER_CONSTANT_OWNERS and self._declared_in(owner, member):
             return self._resolve_values(fid, ref, self.constant(fid, ref) or (), depth)  # the project's own
+        group = _group(ref)
+        if group:
+            return group
         n = normalise(ref)
         if n:
             return [n]
         if not ref.replace(".", "").replace("_", "").isalnum():
             return []
         values = self.constant(fid, ref)
-        return self._resolve_values(fid, ref, values, depth) if values is not None else []
+        if values is not None:
+            found = self._resolve_values(fid, ref, values, depth)
+            if found:
+                return found
+        if ref.isidentifier() and ref not in NOT_PERMISSIONS:
+            return self._collection(fid, ref, depth) or self._loop_source(fid, ref, depth)
+        if member and not member.isupper() and owner[:1].islower() and member != "permission":
+            return self._state_holder(member, depth)  # `state.permissionList`, `it.permissions`
+        return []
 
+    def resolve_call(self, fid: FnId, call: str, depth: int = 0) -> list[str]:
+        """The permissions a call inside a permission argument returns: XXPermissions' `PermissionLists` getters,
+        or the permissions a project function it resolves to mentions."""
+        if depth > 5:
+            return []
+        head, _, name = call.rpartition(".")
+        if head.rsplit(".", 1)[-1] == "PermissionLists" and name.startswith("get") and name.endswith("Permission"):
+            return [ANDROID + _snake(name[3:-len("Permission")])]
+        out: list[str] = []
+        for site in self.index.sites_of(fid):
+            if site.kind != "call" or site.qualified != call or site.name in COPY_CALLS:
+                continue
+            for target, _how in self.index.resolve(fid, site):
+                out += self.mentioned(target, depth + 1)
+            break
+        return list(dict.fromkeys(out))
+
+    def mentioned(self, fid: FnId, depth: int = 0) -> list[str]:
+        """Every permission a function names (`Manifest.permission.X`, literals, collection elements and the
+        constants it reads): what a project function that builds a permission list returns."""
+        if depth > 5:
+            return []
+        out: list[str] = []
+        for site in self.index.sites_of(fid):
+            if site.kind == "field" and site.receiver:
+                n = normalise(site.qualified)
+                if n:
+                    out.append(n)
+            elif site.kind == "call" and site.name in BUILDER_CALLS:
+                out += self.permissions_in(fid, site.args, depth + 1)
+        fs = self.index.files[fid.file]
+        out += [n for lit in fs.strings if lit.function == fid.index for n in [normalise(lit.value)] if n]
+        if fid.index < len(fs.refs):
+            for name, _line in fs.refs[fid.index]:
+                if name[:1].isupper() and name.replace("_", "").isupper():  # a constant it reads
+                    values = self.constant(fid, name)
+                    out += self._resolve_values(fid, name, values or (), depth + 1)
+        return list(dict.fromkeys(out))
+
+    def _collection(self, fid: FnId, name: str, depth: int) -> list[str]:
+        """A local collection or array: what is added to it (`list.add(X)`, `Collections.addAll(list, …)`), or
+        for a Java array filled by `list.toArray(arr)`, the list's elements."""
+        out: list[str] = []
+        for site in self.index.sites_of(fid):
+            if site.kind != "call" or not site.args:
+                continue
+            if site.receiver == name and site.name in ADD_CALLS:
+                out += self.permissions_in(fid, site.args, depth + 1)
+            elif site.name == "addAll" and site.receiver in ("Collections", "java.util.Collections") and \
+                    name in site.args[0].refs:
+                out += self.permissions_in(fid, site.args[1:], depth + 1)
+            elif site.name in COPY_CALLS and site.receiver and site.receiver != name and \
+                    any(name in a.refs for a in site.args):
+                out += self.resolve_ref(fid, site.receiver, depth + 1)
+        return list(dict.fromkeys(out))
+
+    def _loop_source(self, fid: FnId, name: str, depth: int) -> list[str]:
+        """A loop variable (`for (p in PERMS)`): the constants read on the line where it first appears."""
+        fs = self.index.files[fid.file]
+        if fid.index >= len(fs.refs):
+            return []
+        refs = fs.refs[fid.index]
+        line = next((ln for n, ln in refs if n == name), None)
+        if line is None or not any(s.in_loop and s.line >= line for s in self.index.sites_of(fid)):
+            return []
+        out: list[str] = []
+        for other, ln in refs:
+            if ln == line and other != name:
+                values = self.constant(fid, other)
+                out += self._resolve_values(fid, other, values or (), depth + 1)
+        return list(dict.fromkeys(out))
+
+    def _state_holder(self, member: str, depth: int) -> list[str]:
+        """`state.permissionList` read from a state holder: what the project classes declaring a `permissionList`
+        field initialise it with, and the values passed as `permissionList = …` to their constructors or
+        `copy(...)`."""
+        cached = self._holder_cache.get(member)
+        if cached is not None:
+            return cached
+        self._holder_cache[member] = []  # a cycle resolves to nothing
+        out: list[str] = []
+        holders = {"copy"}
+        for fs in self.index.files:
+            for cls in fs.classes:
+                if any(f == member for f, _t in cls.fields):
+                    holders.add(cls.name)
+                    for init in self.index.initialisers(cls.fqn):
+                        for site in self.index.sites_of(init):
+                            if site.kind == "call" and site.name in BUILDER_CALLS:
+                                out += self.permissions_in(init, site.args, depth + 1)
+        if len(holders) == 1:
+            self._holder_cache[member] = []
+            return []  # no project class holds it
+        for fi, fs in enumerate(self.index.files):
+            for site in fs.sites:
+                if site.function < 0 or site.name not in holders:
+                    continue
+                for arg in site.args:
+                    if arg.label == member:
+                        out += self.permissions_in(FnId(fi, site.function), [arg], depth + 1)
+        self._holder_cache[member] = list(dict.fromkeys(out))
+        return self._holder_cache[member]
     def _resolve_values(self, fid: FnId, ref: str, values: Iterable[str], depth: int) -> list[str]:
         out: list[str] = []
         for v in values:
@@ -331,6 +524,9 @@ class RequestFinder:
             return "RxPermissions"
         if name in self.wrappers:
             return "wrapper"
+        if name in LIBRARY_REQUESTS and not _usb(site) and \
+                all(how == "by-name" for _t, how in self.index.resolve(fid, site)):
+            return "library"  # not the project's own function (a by-name guess does not count)
         return ""
 
     def _accompanist_states(self, fid: FnId, site: Site) -> list[Site]:
@@ -357,8 +553,16 @@ class RequestFinder:
         if states:
             args = [a for state in states for a in state.args if not _is_lambda(a)]
         perms = self.permissions_in(fid, args)
+        unresolved = ""
         if not perms:
-            return None
+            if fid in self.wrapper_functions:
+                return None  # the project's own wrapper: each call of it is the request
+            if any(len(self.index.function(t).params) == len(site.args) for t, _how in self.index.resolve(fid, site)):
+                return None  # a project method named like a request (`requestPermissions(callback)`): its body asks
+            if form == "launcher" and ("permission" not in f"{site.receiver} {site.args[0].text}".lower()
+                                       or any(w in site.args[0].text for w in ("Intent", "Uri", "Request.Builder"))):
+                return None  # a launcher of another contract in the same class (an Intent, a Uri …)
+            unresolved = _permission_text(args, form, site.receiver or "")
         contract = ""
         registration = None
         if states:
@@ -371,7 +575,7 @@ class RequestFinder:
         else:
             callbacks = self.callbacks_of(fid, site, form)
         return PermissionRequest(fid, site, tuple(perms), form, form == "EasyPermissions", contract,
-                                 registration, callbacks)
+                                 registration, callbacks, unresolved=unresolved)
 
     def requests(self) -> Iterator[PermissionRequest]:
         yield from self._requests
@@ -379,7 +583,7 @@ class RequestFinder:
     @functools.cached_property
     def _requests(self) -> list[PermissionRequest]:
         names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers,
-                 *ACCOMPANIST_LAUNCHES}
+                 *ACCOMPANIST_LAUNCHES, *LIBRARY_REQUESTS}
         out: list[PermissionRequest] = []
         for fid, site in self._sites_named(names):
             req = self.classify(fid, site)
@@ -471,7 +675,7 @@ class RequestFinder:
                 if out:
                     break
             return tuple(out)
-        if form == "wrapper":
+        if form in ("wrapper", "library"):
             return tuple(self._lambda_args(fid, site))
         # Chains: PermissionX / XXPermissions / AndPermission / PermissionUtils / RxPermissions / Dexter.
         prefix = chain_text(f"{site.receiver}.{site.name}" if site.receiver else site.name)
@@ -520,7 +724,8 @@ class RequestFinder:
         """Project functions that pass one of their parameters on as the permissions of a request they cannot
         resolve themselves: function → indexes of those parameters. Wrappers of wrappers are found too."""
         found: dict[FnId, tuple[int, ...]] = {}
-        names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers}
+        names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers,
+                 *LIBRARY_REQUESTS}
         for _ in range(3):
             added = False
             wrapper_names = {self.index.function(w).name for w in found}
@@ -564,11 +769,11 @@ class RequestFinder:
                     positional = [a for a in site.args if not _is_lambda(a)]
                     chosen = [positional[i] for i in wrappers[target] if i < len(positional)] or positional
                     perms = self.permissions_in(fid, chosen)
-                    if perms:
-                        callbacks = tuple(self._lambda_args(fid, site)) + self._inner_callbacks(target)
-                        out.append(PermissionRequest(fid, site, tuple(perms), "wrapper", False, "", None,
-                                                     callbacks, target))
-                        break
+                    unresolved = "" if perms else _permission_text(chosen, "wrapper")
+                    callbacks = tuple(self._lambda_args(fid, site)) + self._inner_callbacks(target)
+                    out.append(PermissionRequest(fid, site, tuple(perms), "wrapper", False, "", None,
+                                                 callbacks, target, unresolved))
+                    break
         return out
 
     def _inner_callbacks(self, wrapper: FnId) -> tuple[ResultCallback, ...]:

@@ -100,6 +100,15 @@ def perm_short(permission: str) -> str:
     return permission.rsplit(".", 1)[-1]
 
 
+def asked_permissions(ctx: Context, req: PermissionRequest) -> Msg:
+    """The dangerous permissions a request asks for, in backticks; for a request whose permissions could not be
+    resolved, "permissions that could not be resolved (`expr`)"; "" when it asks for no dangerous one."""
+    if req.unresolved:
+        return Msg(f"permissions that could not be resolved (`{req.unresolved}`)",
+                   f"无法解析的权限（`{req.unresolved}`）")
+    return names([perm_short(p) for p in dangerous(ctx, req.permissions)], code=True)
+
+
 # --- where project-level findings go ------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

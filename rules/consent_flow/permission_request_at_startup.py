@@ -52,7 +52,8 @@ A screen counts as opened at startup when the launcher (or a screen it opens) st
 `Intent` naming its class, or adds it as a fragment by constructing it, outside a click handler; screens
 reached through navigation graphs, reflection or a router library are not followed, and an activity the
 user opened on purpose (a scanner started from a button) is not reported. Requests whose permissions
-cannot be resolved to names are not recognised (configure `permissions.wrappers`).
+cannot be resolved to names (a list from the network, a parameter of an unrecognised helper) are reported
+as a warning that says so, rather than skipped.
 
 ## References
 - 191号文 三.1
@@ -64,15 +65,14 @@ cannot be resolved to names are not recognised (configure `permissions.wrappers`
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
+    asked_permissions,
     before_consent,
-    dangerous,
     fix_text,
-    names,
-    perm_short,
     requests_at_startup,
     say,
     startup,
@@ -101,13 +101,15 @@ META = RuleMeta(
 def check(ctx: Context) -> Iterator[Finding]:
     reach = startup(ctx)
     for req, reached in requests_at_startup(ctx):
-        perms = dangerous(ctx, req.permissions)
-        if not perms:
+        asked = asked_permissions(ctx, req)
+        if not asked.en:
             continue
-        asked = names([perm_short(p) for p in perms], code=True)
         when = say(ctx, META, "when-before-consent" if before_consent(ctx, req) else "when-startup")
         message = say(ctx, META, "at-startup", call=req.site.qualified, permissions=asked, when=when,
                           entry=reached.entry.note)
         trace = reach.trace(reached, req.site, f"`{req.site.qualified}` asks for {asked.en}")
         fix = fix_text(ctx, META, "on-action", permissions=asked)
-        yield ctx.site_finding(META, req.fid, req.site, message, fix=fix, trace=trace)
+        finding = ctx.site_finding(META, req.fid, req.site, message, fix=fix, trace=trace)
+        if req.unresolved and META.id not in ctx.config.severity and META.name not in ctx.config.severity:
+            finding = replace(finding, severity=Severity.WARNING)  # it may ask for no dangerous permission
+        yield finding

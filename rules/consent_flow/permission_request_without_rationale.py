@@ -70,11 +70,9 @@ from pipl_lint.model.summary import Deferred, Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     POSITIVE_CALLS,
+    asked_permissions,
     callers,
-    dangerous,
     fix_text,
-    names,
-    perm_short,
     say,
     string_refs,
 )
@@ -115,10 +113,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not ctx.config.require_rationale:
         return
     for req in ctx.permission_requests:
-        perms = dangerous(ctx, req.permissions)
-        if not perms or _explained(ctx, req):
+        asked = asked_permissions(ctx, req)
+        if not asked.en or _explained(ctx, req):
             continue
-        asked = names([perm_short(p) for p in perms], code=True)
         message = say(ctx, META, "no-rationale", call=req.site.qualified, permissions=asked)
         fix = fix_text(ctx, META, "explain-first", permissions=asked)
         yield ctx.site_finding(META, req.fid, req.site, message, fix=fix)

@@ -80,6 +80,7 @@ from pipl_lint.rules.consent_flow._common import (
     MEMORY,
     SCREEN_BASES,
     all_callbacks,
+    asked_permissions,
     callers,
     dangerous,
     fix_text,
@@ -140,7 +141,8 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _asked(ctx: Context, req: PermissionRequest) -> Msg:
-    return names([perm_short(p) for p in dangerous(ctx, req.permissions) or req.permissions], code=True)
+    return asked_permissions(ctx, req) if req.unresolved else \
+        names([perm_short(p) for p in dangerous(ctx, req.permissions) or req.permissions], code=True)
 
 
 # --- in the refusal branch ------------------------------------------------------------------------------

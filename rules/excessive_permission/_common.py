@@ -182,14 +182,14 @@ def covered(ctx: Context, name: str) -> bool:
 def capture_only(ctx: Context) -> list[Use]:
     """The capture intents / delegated scanners that are the project's only camera use (empty otherwise)."""
     usage = ctx.permission_usage
-    if any(u.kind not in ("request", "check") for u in usage.uses(CAMERA)):
+    if any(u.kind not in ("request", "check", "unresolved") for u in usage.uses(CAMERA)):
         return []
     return [u for u in usage.catalog_uses() if u.api is not None and u.api.id in CAPTURE_DELEGATES]
 
 
 def requested_unused(ctx: Context, name: str) -> bool:
     """Only runtime requests and checks name it, although the catalog knows what would use it."""
-    uses = ctx.permission_usage.uses(name)
+    uses = [u for u in ctx.permission_usage.uses(name) if u.kind != "unresolved"]  # may ask for anything
     if not uses or any(u.kind not in ("request", "check") for u in uses) or not covered(ctx, name):
         return False
     perm = permission(ctx, name)
@@ -212,7 +212,7 @@ def merge_relevant(perm: Permission | None) -> bool:
 
 def app_uses(usage: PermissionUsage, name: str) -> list[Use]:
     """Uses by the project itself: code, manifests, requests and checks (not SDKs)."""
-    return [u for u in usage.uses(name) if u.kind != "sdk"]
+    return [u for u in usage.uses(name) if u.kind not in ("sdk", "sdk-feature")]
 
 
 def source_declared(usage: PermissionUsage, name: str) -> bool:
@@ -298,7 +298,9 @@ def default_handler(ctx: Context, group: str) -> bool:
 
 
 def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
-    """Why Google Play (or Chinese app-list rules) restrict this declaration, if they do. Debug-only
+    """Why Google Play (or Chinese app-list rules) restrict this declaration, if they do, in the app's store
+    context: a Google Play-only restriction is at most a warning for an app not distributed on Google Play
+    (`distribution = "china-stores"`), and an `info` when the app's core feature uses the permission. Debug-only
     declarations never reach a store."""
     perm = permission(ctx, decl.name)
     if perm is None or decl.is_debug:
@@ -312,7 +314,7 @@ def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
         role, role_zh = HANDLER_ROLES[group]
         why = Msg(f"restricted by Google Play to the default {role} app, and the project declares no such handler",
                   f"受 Google Play 限制，仅限默认{role_zh}应用使用，而项目没有声明此类处理组件")
-        return Restriction(Severity.ERROR, why, alt, PLAY_SMS)
+        return _in_context(ctx, decl.name, Restriction(Severity.ERROR, why, alt, PLAY_SMS), play_only=True)
     tag = next((t for t in RESTRICTIONS if t in tags), None)
     if tag == "play-exact-alarm" and perm.short != "USE_EXACT_ALARM":
         tag = None
@@ -320,8 +322,59 @@ def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
         tag = "special-access"
     if tag is None:
         return None
+    if tag == "special-access" and core_use(ctx, decl.name) is not None:
+        return None  # checked and used as designed (an overlay the app draws); the user grants it in settings
     en, zh, severity, references = RESTRICTIONS[tag]
-    return Restriction(severity, Msg(en, zh), alt, references)
+    return _in_context(ctx, decl.name, Restriction(severity, Msg(en, zh), alt, references),
+                       play_only=tag in PLAY_ONLY)
+
+
+# Restrictions that only Google Play imposes (package visibility is also the Chinese app-list rule).
+PLAY_ONLY = frozenset({"play-all-files", "play-install-packages", "play-background-location", "play-photo-video",
+                       "play-exact-alarm"})
+# Broadcasts that make SMS / call-log access a background feature of the app (forwarders, call blockers, backup).
+SMS_CALL_FEATURE_ACTIONS = frozenset({"android.provider.Telephony.SMS_RECEIVED", "android.intent.action.PHONE_STATE",
+                                      "android.intent.action.NEW_OUTGOING_CALL"})
+OVERLAY_CHECK, OVERLAY_WINDOW = "settings-can-draw-overlays", "window-type-application-overlay"  # apis.toml ids
+
+
+def _in_context(ctx: Context, name: str, r: Restriction, *, play_only: bool) -> Restriction:
+    core = core_use(ctx, name)
+    if core is not None:
+        why = Msg(f"{r.why.en}; the app's core feature uses it ({core.en}): keep it and declare that use",
+                  f"{r.why.get('zh')}；应用的核心功能使用了它（{core.get('zh')}）：保留并申报该用途")
+        return replace(r, severity=Severity.INFO, why=why)
+    if play_only and ctx.config.distribution == "china-stores":
+        why = Msg(f"{r.why.en} (the app is not distributed on Google Play: configured `distribution`)",
+                  f"{r.why.get('zh')}（应用不在 Google Play 上架：已配置 `distribution`）")
+        return replace(r, severity=min(r.severity, Severity.WARNING), why=why)
+    return r
+
+
+def core_use(ctx: Context, name: str) -> Msg | None:
+    """How the app's core feature uses `name`, when the code shows it: an overlay window drawn after a
+    `canDrawOverlays` check (SYSTEM_ALERT_WINDOW), or SMS / call-log data read by code that a receiver for
+    incoming SMS or calls starts (a forwarder, blocker or backup tool); None otherwise."""
+    usage = ctx.permission_usage
+    ids = {u.api.id: u for u in usage.catalog_uses() if u.api is not None}
+    short_name = name.rsplit(".", 1)[-1]
+    if short_name == "SYSTEM_ALERT_WINDOW":
+        window = ids.get(OVERLAY_WINDOW)
+        if OVERLAY_CHECK in ids and window is not None:
+            return Msg(f"an overlay window ({window.path.rsplit('/', 1)[-1]}:{window.line}) after `canDrawOverlays`",
+                       f"`canDrawOverlays` 检查后显示悬浮窗（{window.path.rsplit('/', 1)[-1]}:{window.line}）")
+        return None
+    perm = permission(ctx, name)
+    if perm is None or "play-sms-calllog" not in perm.restricted:
+        return None
+    receiver = _actions(ctx) & SMS_CALL_FEATURE_ACTIONS
+    reads = [u for u in usage.code_uses(name) if u.kind != "manifest"]
+    if receiver and reads:
+        action = sorted(receiver)[0].rsplit(".", 1)[-1]
+        return Msg(f"a receiver for `{action}` and {reads[0].detail} ({reads[0].path.rsplit('/', 1)[-1]}:"
+                   f"{reads[0].line})",
+                   f"`{action}` 接收器及 {reads[0].detail}（{reads[0].path.rsplit('/', 1)[-1]}:{reads[0].line}）")
+    return None
 
 
 # --- legacy bounds (legacy-permission-unbounded owns these declarations) -------------------------------------------

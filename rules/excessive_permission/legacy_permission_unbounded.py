@@ -33,7 +33,8 @@ app-specific directories (`getExternalFilesDir`), which need no permission at al
 ## Fix safety
 `--fix` adds (or lowers) `android:maxSdkVersion`. It is safe: for the project's targetSdk the permission has
 no effect on the newer releases it stops being requested on. Code that reads shared storage on Android 10+
-without MediaStore or SAF was already broken there.
+without MediaStore or SAF was already broken there. A dangerous permission that nothing in the project uses
+gets no edit: bounding it would only turn this finding into `permission-declared-unused`; remove it instead.
 
 ## Limitations
 Without a targetSdk (no Gradle build file and no `<uses-sdk>`) nothing is reported. When nothing in the
@@ -53,6 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.model.permission_usage import Declaration
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.excessive_permission._common import (
     attribute_edit,
@@ -61,6 +63,7 @@ from pipl_lint.rules.excessive_permission._common import (
     fix_text,
     legacy_bound,
     merged_note,
+    permission,
     say,
     unused_note,
 )
@@ -108,8 +111,21 @@ def check(ctx: Context) -> Iterator[Finding]:
         state = say(ctx, META, "state-none") if current is None else say(ctx, META, "state-value", current=current)
         unused = not usage.is_used(decl.name)
         fix = fix_text(ctx, META, "remove-or-bound" if unused else "bound", permission=name, attr=attr, merged=merged)
+        # Bounding a declaration that nothing uses would only trade this warning for permission-declared-unused:
+        # no edit then (the fix text says to remove it).
+        edits = () if _unused_once_bounded(ctx, decl) else attribute_edit(decl, "android:maxSdkVersion",
+                                                                           str(bound.max_sdk))
         yield declaration_finding(
             ctx, META, decl,
             say(ctx, META, "unbounded", permission=name, state=state, target=target, reason=bound.reason,
                     unused=unused_note(usage, decl.name)),
-            fix=fix, edits=attribute_edit(decl, "android:maxSdkVersion", str(bound.max_sdk)))
+            fix=fix, edits=edits)
+
+
+def _unused_once_bounded(ctx: Context, decl: Declaration) -> bool:
+    """permission-declared-unused would report the declaration once it is bounded: a dangerous or special
+    permission with no use other than an SDK that may use it."""
+    perm = permission(ctx, decl.name)
+    if perm is None or perm.protection not in ("dangerous", "special"):
+        return False
+    return not any(u.kind != "sdk" for u in ctx.permission_usage.uses(decl.name))

@@ -6,7 +6,10 @@ manifests — main, flavour and debug source sets of the app and of library modu
 that needs it: a catalogued API, content URI, `content://` string or intent action (Kotlin or Java, in any
 module), a manifest component that only works with it, a runtime request or permission check, or a
 catalogued SDK among the dependencies that is known to use it. Reports the declaration when there is none.
-When only an SDK is known to use it, the finding is `info` and names the SDK.
+An SDK whose own feature needs it (`feature_permissions` in the SDK catalog: locating for a location SDK,
+notifications for a push SDK) uses it: nothing is reported. When only an SDK is known to possibly use it,
+the finding is `info` and names the SDK. A runtime request whose permissions could not be resolved may
+ask for any dangerous permission, so it keeps them all from being reported.
 
 ## Why is this bad?
 Declaring permissions unrelated to the app's functions is over-collection: 191号文 四.1 ("打开的可收集个人信

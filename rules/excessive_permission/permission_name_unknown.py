@@ -25,7 +25,8 @@ permission list shown to users (26号 informed installation) drift apart from th
 
 ## Fix safety
 `--unsafe-fixes` replaces the name with the suggested one: that grants a real permission the app did not
-have before, so review it.
+have before, so review it. When the suggested permission is already declared in the same manifest, the fix
+removes the misspelt declaration instead, so the manifest never declares one permission twice.
 
 ## Limitations
 Vendor permissions (`com.huawei.*`, `com.xiaomi.*` …) and the app's own permissions are not checked unless
@@ -64,6 +65,7 @@ META = RuleMeta(
     fixes={
         "replace": "Replace it with `{suggestion}`, or remove it if the feature does not need it",
         "remove": "Remove it, or declare the permission the feature really needs",
+        "remove-duplicate": "Remove it: `{suggestion}` is already declared in this manifest",
     },
 )
 
@@ -84,8 +86,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not platform and suggestion is None:
             continue
         if suggestion is not None:
+            duplicate = any(p.name == suggestion for p in decl.manifest.permissions)
             yield _finding(ctx, decl, say(ctx, META, "did-you-mean", name=name, suggestion=suggestion),
-                           fix_text(ctx, META, "replace", suggestion=suggestion), suggestion)
+                           fix_text(ctx, META, "remove-duplicate" if duplicate else "replace", suggestion=suggestion),
+                           suggestion, duplicate)
         else:
             yield _finding(ctx, decl, say(ctx, META, "grants-nothing", name=name), fix_text(ctx, META, "remove"), None)
 
@@ -115,9 +119,16 @@ def _suggest(name: str, known: list[str], lowered: dict[str, str]) -> tuple[str 
     return (close[0] if close else None), False
 
 
-def _finding(ctx: Context, decl: Declaration, message: Msg, fix: Msg, suggestion: str | None) -> Finding:
+def _finding(ctx: Context, decl: Declaration, message: Msg, fix: Msg, suggestion: str | None,
+             duplicate: bool = False) -> Finding:
+    """The finding, with an unsafe edit: the name replaced by the suggestion, or, when the suggestion is
+    already declared in the same manifest, the misspelt declaration removed (never two of one permission)."""
     edits: tuple[Edit, ...] = ()
-    span = decl.entry.element.attr_spans.get("android:name")
-    if suggestion is not None and span is not None:
+    el = decl.entry.element
+    span = el.attr_spans.get("android:name")
+    if duplicate:
+        if el.self_closing:  # the offsets cover the start tag only
+            edits = (Edit(decl.path, el.start, el.end, "", Applicability.UNSAFE),)
+    elif suggestion is not None and span is not None:
         edits = (Edit(decl.path, span[0], span[1], suggestion, Applicability.UNSAFE),)
     return declaration_finding(ctx, META, decl, message, fix=fix, edits=edits)

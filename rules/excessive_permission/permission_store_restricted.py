@@ -12,6 +12,13 @@ Reports declarations that Google Play restricts, or that Chinese regulators read
 - services bound as an accessibility service or a notification listener (warning), on the `<service>` line.
 The message says when nothing in the project uses the permission, and the fix names the alternative API.
 
+Store context: with `distribution = "china-stores"` (the app is not on Google Play) a Google Play-only
+restriction (SMS/Call Log, all files, installing packages, background location, photo/video, exact alarms) is
+at most a warning, and the message gives the reason. A use that is the app's core feature is an `info` that
+says so: call-log or SMS data read by code while a receiver for incoming SMS or calls exists (a forwarder,
+blocker or backup tool), an accessibility service declared with a description for the user. An overlay
+permission the app checks (`canDrawOverlays`) and uses for its own overlay window is not reported.
+
 ## Why is this bad?
 Google Play rejects or removes apps that declare these permissions without an approved core use and a
 Permissions Declaration Form (SMS/Call Log, All files access, package visibility, background location,
@@ -42,7 +49,10 @@ No automatic fix: dropping the permission removes the feature built on it.
 ## Limitations
 Whether the app qualifies for a Play exception (a real default SMS app, a file manager, a launcher that
 needs every package) cannot be seen from source; suppress the finding with the reason when it does.
-Debug-only manifests are skipped: stores never see debug builds. Default-handler detection looks for the
+Debug-only manifests are skipped: stores never see debug builds. Where the app is distributed comes from
+configuration only (`distribution`, default `both`); core-feature detection reads the manifest and the
+catalogued APIs, not the app's store listing, and an accessibility service's description is looked for on
+the `<service>` element, not in its configuration XML. Default-handler detection looks for the
 role's intent filter (`SMS_DELIVER`, `RESPOND_VIA_MESSAGE`, `DIAL`, `InCallService`, `CallScreeningService`,
 `VoiceInteractionService`), not for the role being granted.
 
@@ -94,6 +104,10 @@ META = RuleMeta(
         "restricted": "{permission} is {why}{note}",
         "accessibility": "`{component}` is an accessibility service, which reads the screen content of every app; "
                          "Google Play allows it only for genuine accessibility tools, with a prominent disclosure",
+        "accessibility-described": "`{component}` is an accessibility service, which reads the screen content of "
+                                   "every app; it is declared with a description for the user, so it looks like a "
+                                   "core feature: Google Play still allows it only for genuine accessibility tools, "
+                                   "with a prominent disclosure",
         "notification-listener": "`{component}` is a notification listener, which reads every notification "
                                  "(messages, codes, names)",
         # Notes after "restricted": what uses the permission.
@@ -145,16 +159,18 @@ def check(ctx: Context) -> Iterator[Finding]:
             kind = _service_kind(comp)
             if kind is None:
                 continue
-            finding = ctx.finding(META, manifest.path, ctx.element_span(comp.element),
-                                  say(ctx, META, kind, component=comp.name), fix=fix_text(ctx, META, kind),
-                                  anchor=f"{kind}|{comp.cls}", references=SERVICE_REFERENCES[kind])
-            yield with_severity(ctx, META, finding, Severity.WARNING)
+            described = kind == "accessibility" and _described(comp)
+            message = say(ctx, META, "accessibility-described" if described else kind, component=comp.name)
+            finding = ctx.finding(META, manifest.path, ctx.element_span(comp.element), message,
+                                  fix=fix_text(ctx, META, kind), anchor=f"{kind}|{comp.cls}",
+                                  references=SERVICE_REFERENCES[kind])
+            yield with_severity(ctx, META, finding, Severity.INFO if described else Severity.WARNING)
 
 
 def _usage_note(ctx: Context, uses: list[Use]) -> tuple[Msg, bool]:
     """(`; used by …` / `; requested by …` / `; only <SDK> …` / `; nothing … uses it`, whether nothing uses it)."""
-    in_code = [u for u in uses if u.is_code]
-    requests = [u for u in uses if u.kind in ("request", "check")]
+    in_code = [u for u in uses if u.is_code or u.kind == "sdk-feature"]
+    requests = [u for u in uses if u.kind in ("request", "check", "unresolved")]
     sdks = [u for u in uses if u.kind == "sdk"]
     if in_code:
         return say(ctx, META, "note-used", uses=where(in_code)), False
@@ -167,6 +183,13 @@ def _usage_note(ctx: Context, uses: list[Use]) -> tuple[Msg, bool]:
     if sdks:
         return say(ctx, META, "note-sdk-only", sdks=sdk_names(sdks)), True
     return say(ctx, META, "note-unused"), True
+
+
+def _described(comp: Component) -> bool:
+    """An accessibility service declared as a feature the user turns on knowingly: a description on the
+    `<service>` and the `android.accessibilityservice` configuration."""
+    return bool(comp.element.get("android:description")) and \
+        any(m.name == "android.accessibilityservice" for m in comp.meta_data)
 
 
 def _service_kind(comp: Component) -> str | None:

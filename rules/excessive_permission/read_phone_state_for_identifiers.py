@@ -107,9 +107,9 @@ def _classify(ctx: Context, uses: list[Use], target: int) -> tuple[list[Use], li
     sdk_ids: list[Use] = []
     other: list[Use] = []
     for u in uses:
-        if u.kind in ("request", "check"):
+        if u.kind in ("request", "check", "unresolved"):
             continue
-        if u.kind == "sdk":
+        if u.kind in ("sdk", "sdk-feature"):
             sdk = ctx.catalog.sdk(u.sdk) if u.sdk else None
             collects_ids = sdk is not None and "device-id" in sdk.pi_kinds and sdk.category != "login"
             (sdk_ids if collects_ids else other).append(u)
