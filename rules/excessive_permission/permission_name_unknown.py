@@ -71,6 +71,14 @@ META = RuleMeta(
 
 CODE_PREFIXES = ("android.Manifest.permission.", "Manifest.permission.")
 PREFIX_SIMILARITY = 0.85
+# Other namespaces of the platform and of Google's services, close in spelling to `android.permission.` but
+# real: Android Automotive (`android.car.permission.CAR_SPEED`) and the like are never "not a permission".
+OTHER_PLATFORM_NAMESPACES = (
+    "android.car.permission.", "android.car.hvac.permission.", "com.android.voicemail.permission.",
+    "com.android.alarm.permission.", "com.android.launcher.permission.", "com.android.browser.permission.",
+    "com.google.android.gms.permission.", "com.google.android.c2dm.permission.",
+    "com.google.android.providers.gsf.permission.", "com.google.android.finsky.permission.",
+)
 NAME_SIMILARITY = 0.8
 FOREIGN_SIMILARITY = 0.92
 
@@ -107,7 +115,8 @@ def _suggest(name: str, known: list[str], lowered: dict[str, str]) -> tuple[str 
     if exact is not None:
         return exact, True
     head, _, tail = name.rpartition(".")
-    platform = difflib.SequenceMatcher(None, head.lower() + ".", ANDROID).ratio() >= PREFIX_SIMILARITY
+    platform = head + "." not in OTHER_PLATFORM_NAMESPACES and \
+        difflib.SequenceMatcher(None, head.lower() + ".", ANDROID).ratio() >= PREFIX_SIMILARITY
     if platform:
         candidate = lowered.get((ANDROID + tail).lower())
         if candidate is not None:
