@@ -27,7 +27,8 @@ from pipl_lint.model.summary import Atom, Deferred, Guard, Site
 CONSENT_WORD = re.compile(
     r"(?<!dis)(?<!not)(?<!un)(agree|consent|privacy|policy|protocol|accept|gdpr|"
     r"(?<!不)同意|隐私|协议|授权)", re.IGNORECASE)
-AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(agree|accept|consent|(?<!不)同意|grant(?!ed?Permission))",
+# `agreement` names the document (`userAgreementTV`, `onAgreement` opening the terms), not the user agreeing.
+AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(agree(?!ment)|accept|consent|(?<!不)同意|grant(?!ed?Permission))",
                         re.IGNORECASE)
 REFUSE_WORD = re.compile(r"disagree|refuse|reject|decline|deny|不同意|拒绝", re.IGNORECASE)
 PREFS_READS = frozenset({"getBoolean", "decodeBool", "getInt", "getString", "getLong", "contains",
@@ -48,13 +49,16 @@ FIRST_RUN = re.compile(r"first([\W_]*(in|launch|launched|run|open|opened|start|s
 SHOWS_CONSENT = re.compile(r"(?<!dis)(agree|consent|privacy|policy|protocol|terms|隐私|协议|政策|条款)", re.IGNORECASE)
 USER_CALL = re.compile(
     r"^((set|add)On\w*Listener|set(Positive|Negative|Neutral)Button|clickable|combinedClickable|"
+    r"set(Positive|Negative|Neutral|Confirm|Cancel|Agree|Disagree|Refuse|Ok|Sure)(Btn|Button|Click\w*|Listener)?|"
     r"onClick|registerForActivityResult|rememberLauncherForActivityResult|setOnClickListener|"
     r"doOn\w*(Click|Text)\w*|setOnPreferenceClickListener|IconButton|TextButton|Button|OutlinedButton|"
     r"setItems|setSingleChoiceItems|setMultiChoiceItems|setAction)$")
 USER_LABEL = re.compile(
     r"^on(Click|LongClick|DoubleClick|Agree|Accept|Confirm|Consent|Positive|Negative|Dismiss\w*|"
     r"Checked\w*|Check\w*|Select\w*|Item\w*Click|Value\w*|Tap|Press\w*|Allow|Deny|Disagree|Reject|"
-    r"Cancel|Ok|Yes|No|Submit|Touch|MenuItemClick|PreferenceClick|Navigation\w*|EditorAction|Key)\w*$")
+    r"Cancel|Ok|Yes|No|Submit|Touch|MenuItemClick|PreferenceClick|Navigation\w*|EditorAction|Key|Declin\w*|"
+    r"Refus\w*|Agreed|Accepted)\w*$|"
+    r"^\w*(Click|Clicked|Tap|Tapped|Press|Pressed)$|^(agree|disagree|accept|decline|refuse|reject)\w*$")
 
 
 def is_user_deferred(d: Deferred) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from pipl_lint.i18n import Msg
-from pipl_lint.model.consent import REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
+from pipl_lint.model.consent import AGREE_WORD, REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.reach import Entry, PreConsent
 from pipl_lint.model.resources import Resources
@@ -62,8 +62,9 @@ FRAGMENT_LIFECYCLE = ("onCreate", "onCreateView", "onViewCreated", "onActivityCr
 # permission dialog or started activity).
 LAUNCHER_CALLBACKS = ("onRequestPermissionsResult", "onActivityResult", "onWindowFocusChanged", "onPostResume")
 
-POSITIVE_CALLS = frozenset({"setPositiveButton", "positiveButton", "setNeutralButton", "neutralButton"})
-NEGATIVE_CALLS = frozenset({"setNegativeButton", "negativeButton"})
+POSITIVE_CALLS = frozenset({"setPositiveButton", "positiveButton", "setNeutralButton", "neutralButton",
+                            "setPositive", "setConfirm"})
+NEGATIVE_CALLS = frozenset({"setNegativeButton", "negativeButton", "setNegative", "setCancel"})
 COMPOSE_BUTTONS = frozenset({"Button", "TextButton", "OutlinedButton", "ElevatedButton", "FilledTonalButton",
                              "FilledButton", "ClickableText"})
 START_CALLS = frozenset({"startActivity", "startActivities", "startActivityForResult", "navigate", "navigateTo"})
@@ -383,7 +384,8 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
             refuse += r
         if not agree:
             continue
-        policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse))
+        policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
+            _policy_text(ctx, _dialogs_built(ctx, agree + refuse))
         if not policy:
             continue
         path, line, col = _owner_location(ctx, owner, fids)
@@ -398,6 +400,21 @@ def _handed_to(ctx: FlowContext, handlers: list[Handler]) -> list[FnId]:
         call = _call_of(h.deferred, ctx.index.sites_of(h.fid))
         if call is not None:
             out += [t for t, _how in ctx.index.resolve(h.fid, call) if t not in out]
+    return out
+
+
+def _dialogs_built(ctx: FlowContext, handlers: list[Handler]) -> list[FnId]:
+    """Functions of the project classes created where the handlers are registered (`AgreementPolicyDialog(this)`
+    whose `setPositive { … }` / `setNegative { … }` they are): the dialog shows its texts itself."""
+    out: list[FnId] = []
+    for fid in dict.fromkeys(h.fid for h in handlers):
+        owner = ctx.index.function(fid).owner
+        for site in ctx.index.sites_of(fid):
+            if site.kind not in ("new", "call") or site.receiver is not None or not site.name[:1].isupper():
+                continue
+            cls = ctx.index.resolve_type(site.name, fid.file, owner)
+            if cls and cls in ctx.index.classes:
+                out += [f for f in functions_of(ctx, cls) if f not in out]
     return out
 
 
@@ -431,7 +448,51 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
                 agree[d] = Handler(fid, d, _describe(d))
             elif kind == "refuse":
                 refuse[d] = Handler(fid, d, _describe(d))
+    for kind, h in _passed_on(ctx, fid, sites):
+        table = agree if kind == "agree" else refuse
+        table.setdefault(h.deferred, h)
     return list(agree.values()), list(refuse.values())
+
+
+def _passed_on(ctx: FlowContext, fid: FnId, sites: list[Site], depth: int = 0) -> list[tuple[str, Handler]]:
+    """Agree/refuse actions a composable hands on from its own parameters (`TermsScreen(onAgree = { … },
+    onDecline = onDeclined)`): the lambdas its callers pass for that parameter, followed up to three callers
+    up (`SplashApp(onDeclined = { finish() })`)."""
+    params = ctx.index.function(fid).params
+    out: list[tuple[str, Handler]] = []
+    for site in sites:
+        if site.kind not in ("call", "new"):
+            continue
+        for arg in site.args:
+            if not arg.label or value(arg) not in params:
+                continue
+            kind = "refuse" if REFUSE_WORD.search(arg.label) else "agree" if AGREE_WORD.search(arg.label) else ""
+            if kind:
+                out += [(kind, h) for h in _caller_lambdas(ctx, fid, value(arg), depth)]
+    return out
+
+
+def _caller_lambdas(ctx: FlowContext, fid: FnId, param: str, depth: int) -> list[Handler]:
+    """The lambdas callers of `fid` pass as its parameter `param` (by name), following parameters passed on."""
+    if depth >= 3:
+        return []
+    out: list[Handler] = []
+    for caller, call in callers(ctx, fid):
+        for arg in call.args:
+            if arg.label != param:
+                continue
+            inner = value(arg)
+            caller_params = ctx.index.function(caller).params
+            if inner in caller_params:
+                out += _caller_lambdas(ctx, caller, inner, depth + 1)
+                continue
+            for s in ctx.index.sites_of(caller):
+                d = next((d for d in s.deferred if d.label == param and d.call == call.name
+                          and call.line <= d.line <= call.end_line), None)
+                if d is not None:
+                    out.append(Handler(caller, d, _describe(d)))
+                    break
+    return out
 
 
 def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
@@ -452,6 +513,9 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
     if any(REFUSE_WORD.search(t) for t in texts):
         return "refuse"
     if any(WITHDRAW_NAME.search(t) for t in texts):
+        if call is not None and d.label and any(a.label and a.label != d.label and AGREE_WORD.search(a.label)
+                                                 for a in call.args):
+            return "refuse"  # `PrivacyPolicy(cancelClick = { … }, agreeClick = { … })`
         return ""  # withdrawing consent (Settings), not the first-run dialog
     if is_agree_deferred(d):
         return "agree"
@@ -510,6 +574,12 @@ def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
                 text = res_text(ctx, name)
                 if POLICY_TEXT.search(text) or POLICY_TEXT.search(name):
                     return text or name
+            if site.kind == "field":  # a property holding the texts (`legalPages[1].url`)
+                for target, _how in ctx.index.resolve(fid, site):
+                    if ctx.index.function(target).name.startswith(("<clinit>", "get:")):
+                        for lit in ctx.index.file_of(target).strings:
+                            if lit.function == target.index and POLICY_TEXT.search(lit.value):
+                                return lit.value
             for layout in layout_names(site):
                 if layout in seen_layouts:
                     continue
