@@ -337,13 +337,15 @@ def arg_texts(ctx: FlowContext, args: Iterable[Arg], skip_lambdas: bool = False)
 @dataclass
 class Handler:
     fid: FnId
-    deferred: Deferred
+    deferred: Deferred | None  # None: the whole function is the handler (a WebView bridge method)
     what: Msg  # "`binding.disagreeButton` click", "the dialog's negative button"
 
     def contains(self, site: Site) -> bool:
-        return site.function == self.fid.index and self.deferred in site.deferred
+        return site.function == self.fid.index and (self.deferred is None or self.deferred in site.deferred)
 
     def inner(self, site: Site) -> tuple[Deferred, ...]:
+        if self.deferred is None:
+            return site.deferred
         return site.deferred[site.deferred.index(self.deferred) + 1:]
 
 
@@ -375,6 +377,7 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
     for fid in index.all_functions():
         by_owner.setdefault(_top_owner(ctx, index.function(fid).owner), []).append(fid)
     out: list[ConsentUi] = []
+    bridges = _bridge_handlers(ctx)
     for owner, fids in by_owner.items():
         agree: list[Handler] = []
         refuse: list[Handler] = []
@@ -382,6 +385,8 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
             a, r = _handlers(ctx, fid)
             agree += a
             refuse += r
+        for kind, h in bridges.get(owner, ()):
+            (agree if kind == "agree" else refuse).append(h)
         if not agree:
             continue
         policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
@@ -397,9 +402,35 @@ def _handed_to(ctx: FlowContext, handlers: list[Handler]) -> list[FnId]:
     """Project functions the handlers are handed to (`ConsentDialog(onAgree = { … })` → `ConsentDialog`)."""
     out: list[FnId] = []
     for h in handlers:
+        if h.deferred is None:
+            continue
         call = _call_of(h.deferred, ctx.index.sites_of(h.fid))
         if call is not None:
             out += [t for t, _how in ctx.index.resolve(h.fid, call) if t not in out]
+    return out
+
+
+def _bridge_handlers(ctx: FlowContext) -> dict[str, list[tuple[str, Handler]]]:
+    """A WebView consent page: the methods of an object handed to `addJavascriptInterface` that the page calls
+    to agree or refuse (`agree()`, `disagree()`), by the class that registers it."""
+    index = ctx.index
+    out: dict[str, list[tuple[str, Handler]]] = {}
+    for fid, site in ctx.sites("addJavascriptInterface"):
+        if site.kind != "call" or not site.args:
+            continue
+        owner = index.function(fid).owner
+        text = value(site.args[0]).removeprefix("new ").strip()
+        name = owner if text in ("this", f"{short(owner)}.this", "this@" + short(owner)) else text.split("(", 1)[0]
+        cls = name if name in index.classes else index.resolve_type(name, fid.file, owner)
+        if not cls or cls not in index.classes:
+            continue
+        for method in functions_of(ctx, cls):
+            fn = index.function(method)
+            kind = "refuse" if REFUSE_WORD.search(fn.name) else "agree" if AGREE_WORD.search(fn.name) else ""
+            if kind and not fn.name.startswith(("is", "has", "get", "<")):
+                label = f"`{short(cls)}.{fn.name}`"
+                what = Msg(f"{label} (called by the web page)", f"{label}（由网页调用）")
+                out.setdefault(_top_owner(ctx, owner), []).append((kind, Handler(method, None, what)))
     return out
 
 
