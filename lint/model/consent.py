@@ -42,7 +42,7 @@ KEY_WRITES = re.compile(r"^(put|encode|set|save|store|write|remove)[A-Z]?\w*$")
 ACTION_NAME = re.compile(r"^(set|save|put|store|write|update|mark|record|on|handle|show|clear|reset|revoke|"
                          r"withdraw|do|agree|accept|init|start|open|request)(?![a-z])")
 # Consent-sounding functions that test the UI, not the stored answer (`isPrivacyDialogShowing`, `getPolicyUrl`).
-UI_NAME = re.compile(r"Dialog|Showing|Visible|Url|Link|Text|Page|View|Layout|Version", re.IGNORECASE)
+UI_NAME = re.compile(r"Dialog|Show(?!n)|Hint|Visible|Url|Link|Text|Page|View|Layout|Version", re.IGNORECASE)
 FIRST_RUN = re.compile(r"first([\W_]*(in|launch|launched|run|open|opened|start|started|time|enter|use|boot|"
                        r"install|login|show|app|flag|key|guide|v?\d+))*$|首次|第一次", re.IGNORECASE)
 # What the first-run branch shows when it is the privacy dialog (call, class, route or string names).
