@@ -130,9 +130,10 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _work(ctx: Context, comp: Component) -> Msg | None:
     """How the receiver starts work ("and starts `SyncService`"), or None when its code does nothing of the kind."""
     index = ctx.index
-    if comp.cls not in index.classes:
+    cls = _project_class(ctx, comp.cls)
+    if cls is None:
         return say(ctx, META, "not-in-project")
-    todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(comp.cls, "onReceive")]
+    todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(cls, "onReceive")]
     seen: set[FnId] = set()
     while todo:
         fid, depth = todo.pop()
@@ -146,6 +147,15 @@ def _work(ctx: Context, comp: Component) -> Msg | None:
             if depth < 3 and site.kind in ("call", "new"):
                 todo += [(t, depth + 1) for t, _how in index.resolve(fid, site)]
     return None
+
+
+def _project_class(ctx: Context, cls: str) -> str | None:
+    """The project class a manifest names; a `.relative` name whose package the build sets elsewhere (a
+    convention plugin's `namespace`) is matched by its unique qualified suffix."""
+    if cls in ctx.index.classes:
+        return cls
+    found = [fqn for fqn in ctx.index.classes if fqn.endswith(f".{cls}")]
+    return found[0] if len(found) == 1 else None
 
 
 def _work_site(ctx: Context, fid: FnId, site: Site) -> Msg | None:
