@@ -91,26 +91,35 @@ class ConsentModel:
         self._predicate_functions: set[str] | None = None
         self._states: dict[int, tuple[Site, SiteState]] = {}
         self._constants: dict[str, list[tuple[str, ...]]] | None = None
+        self._constant_cache: dict[str, tuple[str, ...]] = {}
+        self._first_run_cache: dict[Atom, str] = {}
         self._first_run_flags: set[str] | None = None
 
     # --- stored keys ------------------------------------------------------------------------------------
-    def constant_values(self, name: str, depth: int = 0) -> list[str]:
+    def constant_values(self, name: str) -> tuple[str, ...]:
         """The strings a project constant holds (`SpKey.PRIVACY`, `KEY_AGREE`, `Keys.AGREED.key` → their
-        literals), through chains of constants; [] for anything the project does not declare."""
+        literals), through chains of constants; () for anything the project does not declare (memoised)."""
         if self._constants is None:
             table: dict[str, list[tuple[str, ...]]] = {}
             for fs in self.index.files:
                 for c in fs.constants:
                     table.setdefault(c.name, []).append(c.values)
             self._constants = table
+        simple = name.rsplit(".", 1)[-1]
+        cached = self._constant_cache.get(simple)
+        if cached is not None:
+            return cached
+        self._constant_cache[simple] = ()  # a cycle resolves to nothing
         out: list[str] = []
-        for values in self._constants.get(name.rsplit(".", 1)[-1], ()):
-            for v in values:
-                if v != name and depth < 3 and v.replace(".", "").replace("_", "").isalnum() and v[:1].isupper():
-                    out += self.constant_values(v, depth + 1) or [v]
+        for values in self._constants.get(simple, ())[:8]:
+            for v in values[:8]:
+                if v != name and v.replace(".", "").replace("_", "").isalnum() and v[:1].isupper():
+                    out += self.constant_values(v) or [v]
                 else:
                     out.append(v)
-        return out
+        found = tuple(dict.fromkeys(out))[:16]
+        self._constant_cache[simple] = found
+        return found
 
     def key_texts(self, strings: Iterable[str], refs: Iterable[str]) -> list[str]:
         """What a stored-key argument says: its literals, the constant names it reads (`SpKey.PRIVACY` →
@@ -152,6 +161,8 @@ class ConsentModel:
         (not inside a click listener it registers) and does not write one (that is the agree callback)."""
         reads = False
         for site in self.index.sites_of(fid):
+            if not site.args or site.kind != "call" or not (KEY_WRITES.match(site.name) or _key_read(site.name)):
+                continue
             if any(is_user_deferred(d) or is_agree_deferred(d) for d in site.deferred):
                 continue
             keys = self.key_texts([s for a in site.args for s in a.strings], [r for a in site.args for r in a.refs])
@@ -195,6 +206,13 @@ class ConsentModel:
     # --- first-run flags ---------------------------------------------------------------------------------
     def first_run_flag(self, atom: Atom) -> str:
         """The first-run flag an atom tests, lower-cased (`isFirstIn`, the key `first_launch`), or ""."""
+        found = self._first_run_cache.get(atom)
+        if found is None:
+            found = self._first_run_flag(atom)
+            self._first_run_cache[atom] = found
+        return found
+
+    def _first_run_flag(self, atom: Atom) -> str:
         for call in atom.calls:
             simple = call.rsplit(".", 1)[-1].lstrip("!")
             if _key_read(simple):
