@@ -130,16 +130,19 @@ def _user_switch(ctx: Context) -> bool:
     """An SDK's collection switch is set from a value, not a literal (`setAnalyticsCollectionEnabled(enabled)`
     from a Settings preference): the user can switch it off, which withdraws consent for that SDK."""
     def build() -> bool:
-        for fid, site in ctx.sites(*ctx.catalog.sdk_calls_by_method):
-            hit = ctx.sdk_calls.match(fid, site, roles=("disable", "agree"))
-            if hit is None:
+        present = {s.sdk_id for s in ctx.sdks}
+        for _fid, site in ctx.sites(*ctx.catalog.sdk_calls_by_method):
+            if site.kind != "call":
                 continue
-            arg = getattr(hit[2], "arg", None)
-            if arg is None or arg >= len(site.args):
-                continue
-            text = value(site.args[arg])
-            if text not in ("true", "false", "") and not text.startswith(('"', "'")) and not text[:1].isdigit():
-                return True
+            # By method name among the SDKs the app depends on: the receiver is often a KTX extension
+            # (`Firebase.analytics`) that the catalog's owner does not name.
+            for sdk, role, call in ctx.catalog.sdk_calls_by_method[site.name]:
+                arg = getattr(call, "arg", None)
+                if sdk.id not in present or role not in ("disable", "agree") or arg is None or arg >= len(site.args):
+                    continue
+                text = value(site.args[arg])
+                if text not in ("true", "false", "") and not text.startswith(('"', "'")) and not text[:1].isdigit():
+                    return True
         return False
 
     return memo(ctx, "user_switch", build)
