@@ -45,7 +45,10 @@ T = TypeVar("T")
 _MEMO: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 # Text of string resources and literals (not code).
-POLICY_TEXT = re.compile(r"隐私|隱私|个人信息保护|個人信息保護|privacy", re.IGNORECASE)
+# The policy itself, not any mention of privacy ("搜集用户隐私信息", "local control and privacy first").
+POLICY_TEXT = re.compile(r"[隐隱]私(政策|协议|協議|条款|條款|保护|保護|权|權|声明|聲明|指引|说明|說明|设置|》)|《[^》]*[隐隱]私|"
+                         r"个人信息保护|個人信息保護|privacy[\W_]*(policy|policies|notice|statement|terms|agreement|"
+                         r"center|centre|settings|html?\b)", re.IGNORECASE)
 AGREEMENT_TEXT = re.compile(r"隐私|隱私|协议|協議|政策|条款|同意|privacy|policy|terms|agreement|consent",
                             re.IGNORECASE)
 AGREE_TEXT = re.compile(r"(?<!不)同意|(?<!dis)agree|accept|允许并继续|接受", re.IGNORECASE)
