@@ -46,8 +46,8 @@ _MEMO: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionar
 
 # Text of string resources and literals (not code).
 # The policy itself, not any mention of privacy ("搜集用户隐私信息", "local control and privacy first").
-POLICY_TEXT = re.compile(r"[隐隱]私(政策|协议|協議|条款|條款|保护|保護|权|權|声明|聲明|指引|说明|說明|设置|》)|《[^》]*[隐隱]私|"
-                         r"个人信息保护|個人信息保護|privacy[\W_]*(policy|policies|notice|statement|terms|agreement|"
+POLICY_TEXT = re.compile(r"[隐隱]私(政策|协议|協議|条款|條款|保护|保護|权|權|声明|聲明|指引|说明|說明|设置|》)|"
+                         r"《[^》]*[隐隱]私|个人信息保护|個人信息保護|privacy[\W_]*(policy|policies|notice|statement|terms|agreement|"
                          r"center|centre|settings|html?\b)", re.IGNORECASE)
 AGREEMENT_TEXT = re.compile(r"隐私|隱私|协议|協議|政策|条款|同意|privacy|policy|terms|agreement|consent",
                             re.IGNORECASE)
@@ -401,6 +401,14 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
     return out
 
 
+def only_uses(ctx: FlowContext, ui: ConsentUi, uis: list[ConsentUi]) -> bool:
+    """Every agree action of `ui` is handed to another consent UI (`TermsScreen(onAgreed = { … })` in a screen
+    that embeds it): `ui` uses that UI rather than being one."""
+    others = {f for other in uis if other is not ui for f in other.functions}
+    targets = [_handed_to(ctx, [h]) for h in ui.agree]
+    return bool(others) and all(t and set(t) <= others for t in targets)
+
+
 def _handed_to(ctx: FlowContext, handlers: list[Handler]) -> list[FnId]:
     """Project functions the handlers are handed to (`ConsentDialog(onAgree = { … })` → `ConsentDialog`)."""
     out: list[FnId] = []
@@ -603,6 +611,9 @@ def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
         for lit in fs.strings:
             if lit.function == fid.index and POLICY_TEXT.search(lit.value):
                 return lit.value
+        found = _imported_property_text(ctx, fid)
+        if found:
+            return found
         for site in ctx.index.sites_of(fid):
             for name in string_refs(site):
                 text = res_text(ctx, name)
@@ -622,6 +633,38 @@ def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
                     if POLICY_TEXT.search(text):
                         return text
     return ""
+
+
+def _imported_property_text(ctx: FlowContext, fid: FnId) -> str:
+    """Policy text held by a top-level property the function reads by its imported name (`legalPages[1].url`
+    with `import com.x.content.legalPages`): the literals of the initialisers of that package's files."""
+    fs = ctx.index.file_of(fid)
+    refs = {name for name, _line in fs.refs[fid.index]} if fid.index < len(fs.refs) else set()
+    packages = set()
+    for imp in fs.imports:
+        package, _, name = imp.path.rpartition(".")
+        if not imp.wildcard and name in refs and name[:1].islower():
+            packages.add(package)
+    if not packages:
+        return ""
+    table: dict[str, list[FnId]] = memo(ctx, "top_level_initialisers", lambda: _top_level_initialisers(ctx))
+    for package in packages:
+        for init in table.get(package, ()):
+            for lit in ctx.index.file_of(init).strings:
+                if lit.function == init.index and POLICY_TEXT.search(lit.value):
+                    return lit.value
+    return ""
+
+
+def _top_level_initialisers(ctx: FlowContext) -> dict[str, list[FnId]]:
+    """The `<clinit>` of every Kotlin file facade, by package."""
+    out: dict[str, list[FnId]] = {}
+    for fid in ctx.index.all_functions():
+        fn = ctx.index.function(fid)
+        fs = ctx.index.file_of(fid)
+        if fn.name == "<clinit>" and fn.owner == fs.facade and fs.language == "kotlin":
+            out.setdefault(fs.package, []).append(fid)
+    return out
 
 
 def functions_of(ctx: FlowContext, owner: str) -> list[FnId]:
