@@ -140,8 +140,12 @@ def _user_switch(ctx: Context) -> bool:
                 arg = getattr(call, "arg", None)
                 if sdk.id not in present or role not in ("disable", "agree") or arg is None or arg >= len(site.args):
                     continue
+                recv = site.receiver or ""
+                if recv.isidentifier() and recv[:1].isupper() and recv != getattr(call, "owner_simple", recv):
+                    continue  # another class's method of the same name (`MobSDK.submitPolicyGrantResult`)
                 text = value(site.args[arg])
-                if text not in ("true", "false", "") and not text.startswith(('"', "'")) and not text[:1].isdigit():
+                literal = text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit()
+                if not literal:
                     return True
         return False
 
