@@ -2,9 +2,16 @@
 callbacks run only after a user action or after the user agreed.
 
 A consent predicate is recognised three ways: configured names (`consent.predicates`), project
-functions whose name or body reads a stored agreement (SharedPreferences / MMKV / DataStore keys such
-as `privacy_agreed`), and identifiers or keys in the condition itself. Guards that are not consent
-(process checks, `BuildConfig.DEBUG`, `savedInstanceState == null`, delays) never match.
+functions that return or branch on a stored agreement (SharedPreferences / MMKV / DataStore keys such
+as `privacy_agreed`, written directly or through a constant: `SpKey.PRIVACY`, a Kotlin `const val`, a
+Java `static final`, an enum or object property, resolved through the constants the index records) or
+are named like one, and identifiers or keys in the condition itself. A function that only writes the
+key (the agree callback) or reads it inside a click listener is not a predicate.
+
+A first-run flag (`isFirstIn`, `first_launch`) counts as consent when the project shows the privacy
+dialog in the first-run branch of a condition on that flag: the other branch runs after the user
+answered. Guards that are not consent (process checks, `BuildConfig.DEBUG`, `savedInstanceState == null`,
+delays) never match.
 """
 
 from __future__ import annotations
@@ -20,20 +27,38 @@ from pipl_lint.model.summary import Atom, Deferred, Guard, Site
 CONSENT_WORD = re.compile(
     r"(?<!dis)(?<!not)(?<!un)(agree|consent|privacy|policy|protocol|accept|gdpr|"
     r"(?<!不)同意|隐私|协议|授权)", re.IGNORECASE)
-AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(agree|accept|consent|(?<!不)同意|grant(?!ed?Permission))",
+# `agreement` names the document (`userAgreementTV`, `onAgreement` opening the terms), not the user agreeing.
+AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(agree(?!ment)|accept|consent|(?<!不)同意|grant(?!ed?Permission))",
                         re.IGNORECASE)
 REFUSE_WORD = re.compile(r"disagree|refuse|reject|decline|deny|不同意|拒绝", re.IGNORECASE)
 PREFS_READS = frozenset({"getBoolean", "decodeBool", "getInt", "getString", "getLong", "contains",
                          "decodeInt", "decodeString", "getBool", "get", "first", "data"})
+# Getters that take a file, class or resource name rather than a stored key.
+NOT_KEY_READS = frozenset({"getSharedPreferences", "getDefaultSharedPreferences", "getInstance", "getSystemService",
+                           "getApplicationContext", "getResources", "getIdentifier", "getPackageInfo",
+                           "getApplicationInfo", "getText", "getQuantityString"})
+KEY_WRITES = re.compile(r"^(put|encode|set|save|store|write|remove)[A-Z]?\w*$")
+# Functions named like these act on the agreement (agree callbacks, setters, dialogs), they do not test it.
+ACTION_NAME = re.compile(r"^(set|save|put|store|write|update|mark|record|on|handle|show|clear|reset|revoke|"
+                         r"withdraw|do|agree|accept|init|start|open|request)(?![a-z])")
+# Consent-sounding functions that test the UI, not the stored answer (`isPrivacyDialogShowing`, `getPolicyUrl`).
+UI_NAME = re.compile(r"Dialog|Show(?!n)|Hint|Visible|Url|Link|Text|Page|View|Layout|Version", re.IGNORECASE)
+FIRST_RUN = re.compile(r"first([\W_]*(in|launch|launched|run|open|opened|start|started|time|enter|use|boot|"
+                       r"install|login|show|app|flag|key|guide|v?\d+))*$|首次|第一次", re.IGNORECASE)
+# What the first-run branch shows when it is the privacy dialog (call, class, route or string names).
+SHOWS_CONSENT = re.compile(r"(?<!dis)(agree|consent|privacy|policy|protocol|terms|隐私|协议|政策|条款)", re.IGNORECASE)
 USER_CALL = re.compile(
     r"^((set|add)On\w*Listener|set(Positive|Negative|Neutral)Button|clickable|combinedClickable|"
+    r"set(Positive|Negative|Neutral|Confirm|Cancel|Agree|Disagree|Refuse|Ok|Sure)(Btn|Button|Click\w*|Listener)?|"
     r"onClick|registerForActivityResult|rememberLauncherForActivityResult|setOnClickListener|"
     r"doOn\w*(Click|Text)\w*|setOnPreferenceClickListener|IconButton|TextButton|Button|OutlinedButton|"
     r"setItems|setSingleChoiceItems|setMultiChoiceItems|setAction)$")
 USER_LABEL = re.compile(
     r"^on(Click|LongClick|DoubleClick|Agree|Accept|Confirm|Consent|Positive|Negative|Dismiss\w*|"
     r"Checked\w*|Check\w*|Select\w*|Item\w*Click|Value\w*|Tap|Press\w*|Allow|Deny|Disagree|Reject|"
-    r"Cancel|Ok|Yes|No|Submit|Touch|MenuItemClick|PreferenceClick|Navigation\w*|EditorAction|Key)\w*$")
+    r"Cancel|Ok|Yes|No|Submit|Touch|MenuItemClick|PreferenceClick|Navigation\w*|EditorAction|Key|Declin\w*|"
+    r"Refus\w*|Agreed|Accepted)\w*$|"
+    r"^\w*(Click|Clicked|Tap|Tapped|Press|Pressed)$|^(agree|disagree|accept|decline|refuse|reject)\w*$")
 
 
 def is_user_deferred(d: Deferred) -> bool:
@@ -70,6 +95,53 @@ class ConsentModel:
         self.configured_simple = {p.rsplit(".", 1)[-1] for p in self.configured}
         self._predicate_functions: set[str] | None = None
         self._states: dict[int, tuple[Site, SiteState]] = {}
+        self._constants: dict[str, list[tuple[str, ...]]] | None = None
+        self._constant_cache: dict[str, tuple[str, ...]] = {}
+        self._first_run_cache: dict[Atom, str] = {}
+        self._first_run_flags: set[str] | None = None
+
+    # --- stored keys ------------------------------------------------------------------------------------
+    def constant_values(self, name: str) -> tuple[str, ...]:
+        """The strings a project constant holds (`SpKey.PRIVACY`, `KEY_AGREE`, `Keys.AGREED.key` → their
+        literals), through chains of constants; () for anything the project does not declare (memoised)."""
+        if self._constants is None:
+            table: dict[str, list[tuple[str, ...]]] = {}
+            for fs in self.index.files:
+                for c in fs.constants:
+                    table.setdefault(c.name, []).append(c.values)
+            self._constants = table
+        simple = name.rsplit(".", 1)[-1]
+        cached = self._constant_cache.get(simple)
+        if cached is not None:
+            return cached
+        self._constant_cache[simple] = ()  # a cycle resolves to nothing
+        out: list[str] = []
+        for values in self._constants.get(simple, ())[:8]:
+            for v in values[:8]:
+                if v != name and v.replace(".", "").replace("_", "").isalnum() and v[:1].isupper():
+                    out += self.constant_values(v) or [v]
+                else:
+                    out.append(v)
+        found = tuple(dict.fromkeys(out))[:16]
+        self._constant_cache[simple] = found
+        return found
+
+    def key_texts(self, strings: Iterable[str], refs: Iterable[str]) -> list[str]:
+        """What a stored-key argument says: its literals, the constant names it reads (`SpKey.PRIVACY` →
+        `PRIVACY`, `Keys.AGREED.key` → `AGREED`) and the values of the constants it reads."""
+        out = list(strings)
+        for ref in refs:
+            if _resource_id(ref):
+                continue
+            parts = ref.split(".")
+            for part in dict.fromkeys([p for p in parts if _constant_like(p)] + parts[-1:]):
+                if _constant_like(part):
+                    out.append(part)
+                out += self.constant_values(part)
+        return out
+
+    def is_consent_key(self, texts: Iterable[str]) -> bool:
+        return any(CONSENT_WORD.search(t) for t in texts)
 
     # --- predicates -------------------------------------------------------------------------------------
     def predicate_functions(self) -> set[str]:
@@ -81,29 +153,40 @@ class ConsentModel:
                 if fn.name.startswith("<"):
                     continue
                 plain = fn.name[4:] if fn.name.startswith("get:") else fn.name
-                if self.reads_agreement(fid) or (CONSENT_WORD.search(plain) and _looks_boolean(plain)):
+                if ACTION_NAME.match(plain):
+                    continue
+                if self.reads_agreement(fid) or (CONSENT_WORD.search(plain) and _looks_boolean(plain)
+                                                 and not UI_NAME.search(plain)):
                     names.add(plain)
             self._predicate_functions = names
         return self._predicate_functions
 
     def reads_agreement(self, fid: FnId) -> bool:
+        """The function returns or branches on a stored agreement: it reads a consent key where it runs
+        (not inside a click listener it registers) and does not write one (that is the agree callback)."""
+        reads = False
         for site in self.index.sites_of(fid):
-            if site.name in PREFS_READS or site.name.startswith(("decode", "get")):
-                for arg in site.args:
-                    if any(CONSENT_WORD.search(s) for s in arg.strings):
-                        return True
-                    if any(CONSENT_WORD.search(r) and r[:1].isupper() and not _resource_id(r) for r in arg.refs):
-                        return True  # a key constant such as KEY_PRIVACY_AGREED
-        return False
+            if not site.args or site.kind != "call" or not (KEY_WRITES.match(site.name) or _key_read(site.name)):
+                continue
+            if any(is_user_deferred(d) or is_agree_deferred(d) for d in site.deferred):
+                continue
+            keys = self.key_texts([s for a in site.args for s in a.strings], [r for a in site.args for r in a.refs])
+            if not self.is_consent_key(keys):
+                continue
+            if KEY_WRITES.match(site.name):
+                return False
+            if _key_read(site.name):
+                reads = True
+        return reads
 
     def atom_is_consent(self, atom: Atom) -> bool:
         for call in atom.calls:
-            simple = call.rsplit(".", 1)[-1]
+            simple = call.rsplit(".", 1)[-1].lstrip("!")
             if call in self.configured or simple in self.configured_simple:
                 return True
             if simple in self.predicate_functions():
                 return True
-            if simple in PREFS_READS and any(CONSENT_WORD.search(s) for s in atom.strings):
+            if _key_read(simple) and self.is_consent_key(self.key_texts(atom.strings, _constant_names(atom))):
                 return True
         if atom.text in self.configured:
             return True
@@ -128,7 +211,54 @@ class ConsentModel:
         for atom in guard.atoms:
             if self.atom_is_consent(atom):
                 return 1 if atom.positive else -1
+            flag = self.first_run_flag(atom)
+            if flag and flag in self.first_run_flags():
+                return -1 if atom.positive else 1  # the first-run branch is the one without an answer yet
         return 0
+
+    # --- first-run flags ---------------------------------------------------------------------------------
+    def first_run_flag(self, atom: Atom) -> str:
+        """The first-run flag an atom tests, lower-cased (`isFirstIn`, the key `first_launch`), or ""."""
+        found = self._first_run_cache.get(atom)
+        if found is None:
+            found = self._first_run_flag(atom)
+            self._first_run_cache[atom] = found
+        return found
+
+    def _first_run_flag(self, atom: Atom) -> str:
+        for call in atom.calls:
+            simple = call.rsplit(".", 1)[-1].lstrip("!")
+            if _key_read(simple):
+                for key in self.key_texts(atom.strings, _constant_names(atom)):
+                    if FIRST_RUN.search(key) and not CONSENT_WORD.search(key):
+                        return key.lower()
+        for name in (*atom.names, *(c.rsplit(".", 1)[-1].lstrip("!") for c in atom.calls)):
+            if name[:1].islower() and FIRST_RUN.search(name) and not _key_read(name):
+                return name.lower()
+        return ""
+
+    def first_run_flags(self) -> set[str]:
+        """First-run flags whose first-run branch shows the privacy dialog somewhere in the project."""
+        if self._first_run_flags is None:
+            flags: set[str] = set()
+            for fid in self.index.all_functions():
+                for site in self.index.sites_of(fid):
+                    found = {self.first_run_flag(a) for g in site.guards for a in g.atoms if a.positive} - {""}
+                    if found - flags and self._shows_consent(fid, site):
+                        flags |= found
+            self._first_run_flags = flags
+        return self._first_run_flags
+
+    def _shows_consent(self, fid: FnId, site: Site) -> bool:
+        """The site opens the privacy dialog (`showPrivacyDialog()`, `PrivacyDialog(this).show()`,
+        `Intent(this, AgreementActivity::class.java)`, `navigate("terms")`)."""
+        if site.kind not in ("call", "new"):
+            return False
+        texts = [site.name, *(s for a in site.args for s in a.strings), *(r for a in site.args for r in a.refs)]
+        if any(SHOWS_CONSENT.search(t) and not _resource_id(t) for t in texts):
+            return True
+        return any(SHOWS_CONSENT.search(self.index.function(t).owner.rsplit(".", 1)[-1])
+                   for t, _how in self.index.resolve(fid, site))
 
     # --- sites ------------------------------------------------------------------------------------------
     def state(self, site: Site) -> SiteState:
@@ -165,6 +295,22 @@ class ConsentModel:
                 notes.insert(0, Msg(f"`{_short(g)}` (line {g.line}) is not a consent check",
                                     f"`{_short(g)}`（第 {g.line} 行）不是同意检查"))
         return SiteState(gated and not refused, user, tuple(notes), refused)
+
+
+def _key_read(name: str) -> bool:
+    """A call that reads a stored value by key (`getBoolean`, `decodeBool`, `SPUtils.get`, DataStore `first`)."""
+    return name in PREFS_READS or (name.startswith(("get", "decode")) and name not in NOT_KEY_READS
+                                   and not name.endswith(("Extra", "Extras")))
+
+
+def _constant_like(name: str) -> bool:
+    """`PRIVACY`, `KEY_AGREE`, `SP_FIRST_IN`: a constant's (or enum entry's) name."""
+    return name[:1].isupper() and name.upper() == name and any(c.isalpha() for c in name)
+
+
+def _constant_names(atom: Atom) -> list[str]:
+    """Constant-looking names a condition reads (`SpKey.PRIVACY` → `PRIVACY`)."""
+    return [n for n in atom.names if _constant_like(n)]
 
 
 def _resource_id(ref: str) -> bool:

@@ -1,67 +1,50 @@
-"""What the consent-flow rules share: what runs automatically at startup, how the app exits, where the
-project-level findings are placed, the first-run consent UI, and small text helpers.
+"""What the consent-flow rules share beyond the consent-flow model (`pipl_lint.model.consent_flow`, re-exported
+here): where the project-level findings are placed, what the app collects (for messages), the permission
+requests that run at startup and their result callbacks, remembered refusals, and small text helpers.
 
-Everything here reads the parsed model (sites, guards, deferred contexts, manifests, resources); regular
-expressions run only over resource text and string literals, never over source code. Results are computed
-once per Context and shared between the rules (`memo`).
+Results are computed once per Context and shared between the rules (`memo`).
 """
 
 from __future__ import annotations
 
 import re
-import weakref
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pipl_lint.findings import Span, TraceStep
 from pipl_lint.i18n import Msg, tidy
-from pipl_lint.model.consent import PREFS_READS, REFUSE_WORD, is_agree_deferred, is_user_deferred
+from pipl_lint.model.consent import PREFS_READS, is_user_deferred
+from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow model, shared by the rules
+    AGREEMENT_TEXT,
+    FRAGMENT_BASES,
+    POLICY_TEXT,
+    POSITIVE_CALLS,
+    SCREEN_BASES,
+    START_CALLS,
+    ConsentUi,
+    Exit,
+    Handler,
+    arg_texts,
+    callers,
+    consent_uis,
+    element_texts,
+    exits_in,
+    functions_of,
+    layout_names,
+    memo,
+    only_uses,
+    res_text,
+    short,
+    startup,
+    startup_screens,
+    string_refs,
+    value,
+)
 from pipl_lint.model.index import FnId
-from pipl_lint.model.reach import Entry, PreConsent, Reached
+from pipl_lint.model.reach import Reached
 from pipl_lint.model.requests import PermissionRequest, ResultCallback
-from pipl_lint.model.summary import Arg, Deferred, Site
-from pipl_lint.parse.xml import XmlElement
+from pipl_lint.model.summary import Deferred, Site
 from pipl_lint.ruleapi import Context, RuleMeta
-
-T = TypeVar("T")
-_MEMO: weakref.WeakKeyDictionary[Context, dict[str, Any]] = weakref.WeakKeyDictionary()
-
-# Text of string resources and literals (not code).
-POLICY_TEXT = re.compile(r"隐私|隱私|个人信息保护|個人信息保護|privacy", re.IGNORECASE)
-AGREEMENT_TEXT = re.compile(r"隐私|隱私|协议|協議|政策|条款|同意|privacy|policy|terms|agreement|consent",
-                            re.IGNORECASE)
-AGREE_TEXT = re.compile(r"(?<!不)同意|(?<!dis)agree|accept|允许并继续|接受", re.IGNORECASE)
-WITHDRAW_NAME = re.compile(r"withdraw|revoke|cancel|撤回|撤销|取消", re.IGNORECASE)
-REFUSE_TEXT = re.compile(r"不同意|拒绝|暂不使用|不使用|disagree|decline|reject|refuse|don't agree|do not agree",
-                         re.IGNORECASE)
-
-SCREEN_BASES = ("android.app.Activity", "androidx.appcompat.app.AppCompatActivity",
-                "androidx.activity.ComponentActivity", "androidx.fragment.app.FragmentActivity")
-FRAGMENT_BASES = ("androidx.fragment.app.Fragment", "android.app.Fragment",
-                  "androidx.fragment.app.DialogFragment")
-FRAGMENT_LIFECYCLE = ("onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart", "onResume")
-# Launcher callbacks that run without a user action on the launcher's own UI (the answer to its own
-# permission dialog or started activity).
-LAUNCHER_CALLBACKS = ("onRequestPermissionsResult", "onActivityResult", "onWindowFocusChanged", "onPostResume")
-
-POSITIVE_CALLS = frozenset({"setPositiveButton", "positiveButton", "setNeutralButton", "neutralButton"})
-NEGATIVE_CALLS = frozenset({"setNegativeButton", "negativeButton"})
-COMPOSE_BUTTONS = frozenset({"Button", "TextButton", "OutlinedButton", "ElevatedButton", "FilledTonalButton",
-                             "FilledButton", "ClickableText"})
-START_CALLS = frozenset({"startActivity", "startActivities", "startActivityForResult", "navigate", "navigateTo"})
-
-
-def memo(ctx: Context, key: str, build: Callable[[], T]) -> T:
-    """A value computed once per Context and shared by the rules of this category."""
-    table = _MEMO.setdefault(ctx, {})
-    if key not in table:
-        table[key] = build()
-    return table[key]  # type: ignore[no-any-return]
-
-
-def short(fqn: str) -> str:
-    return fqn.rsplit(".", 1)[-1]
 
 
 def say(ctx: Context, meta: RuleMeta, key: str, **params: object) -> Msg:
@@ -86,14 +69,6 @@ def names(items: Iterable[str | Msg], limit: int = 3, code: bool = False) -> Msg
     if len(shown) > 1:
         return Msg(", ".join(en[:-1]) + " and " + en[-1], "、".join(zh[:-1]) + " 和 " + zh[-1])
     return shown[0] if shown else Msg("")
-
-
-def value(arg: Arg) -> str:
-    """An argument's expression without its Kotlin `name =` label."""
-    text = arg.text.strip()
-    if arg.label and text.startswith(arg.label):
-        text = text[len(arg.label):].lstrip().removeprefix("=").strip()
-    return text
 
 
 def perm_short(permission: str) -> str:
@@ -142,78 +117,6 @@ def app_anchor(ctx: Context) -> Anchor | None:
 
     return memo(ctx, "app_anchor", memoised)
 
-
-# --- what runs automatically at startup --------------------------------------------------------------------
-
-def launcher_classes(ctx: Context) -> set[str]:
-    return {ctx.index.function(e.fid).owner for e in ctx.entries if e.kind == "launcher"}
-
-
-def startup(ctx: Context) -> PreConsent:
-    """Everything that runs at startup without a user action, before or after consent: the pre-consent entry
-    points, the launcher's lifecycle and callbacks, the screens it opens by itself (component starts) and the
-    fragments those screens add. Stops only at user actions (clicks, dialog buttons, result callbacks)."""
-    def build() -> PreConsent:
-        index = ctx.index
-        entries: list[Entry] = list(ctx.entries)
-        for e in ctx.entries:
-            if e.kind != "launcher":
-                continue
-            owner = index.function(e.fid).owner
-            for name in LAUNCHER_CALLBACKS:
-                for fid in index.find_member(owner, name):
-                    label = f"`{short(owner)}.{name}`"
-                    entries.append(Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
-                                         e.path, e.line))
-        seen_fragments: set[str] = set()
-        reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-        for _ in range(4):
-            added = False
-            for r, site, state in list(reach.open_sites()):
-                if state.user_action or site.kind not in ("new", "call") or site.receiver is not None:
-                    continue
-                fn = index.function(r.fid)
-                cls = index.resolve_type(site.name, r.fid.file, fn.owner)
-                if cls in seen_fragments or cls not in index.classes or not index.is_subtype(cls, *FRAGMENT_BASES):
-                    continue
-                seen_fragments.add(cls)
-                path, line = _class_location(ctx, cls)
-                for name in FRAGMENT_LIFECYCLE:
-                    for fid in index.find_member(cls, name):
-                        frag, by = f"`{short(cls)}.{name}`", f"`{index.describe(r.fid)}`"
-                        note = Msg(f"fragment {frag}, added by {by} at startup",
-                                   f"启动时由 {by} 添加的 Fragment {frag}")
-                        entries.append(Entry(fid, "screen", note, path, line))
-                        added = True
-            if not added:
-                break
-            reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-        return reach
-
-    return memo(ctx, "startup", build)
-
-
-def startup_screens(ctx: Context) -> set[str]:
-    """Activities and fragments whose lifecycle runs at startup without a user action."""
-    def build() -> set[str]:
-        index = ctx.index
-        out = set(launcher_classes(ctx))
-        for r in startup(ctx).functions():
-            fn = index.function(r.fid)
-            if fn.name in ("onCreate", "onStart", "onResume", "onViewCreated", "onCreateView") and \
-                    index.is_subtype(fn.owner, *SCREEN_BASES, *FRAGMENT_BASES):
-                out.add(fn.owner)
-        return out
-
-    return memo(ctx, "startup_screens", build)
-
-
-def _class_location(ctx: Context, fqn: str) -> tuple[str, int]:
-    entry = ctx.index.classes.get(fqn)
-    if entry is None:
-        return "", 0
-    decl, fi = entry
-    return ctx.index.files[fi].path, decl.line
 
 
 def requests_at_startup(ctx: Context) -> list[tuple[PermissionRequest, Reached]]:
@@ -343,76 +246,6 @@ def _plain(name: str) -> str:
     return name.split(" (", 1)[0].split(" / ", 1)[0]
 
 
-# --- exits -------------------------------------------------------------------------------------------------
-
-def exit_call(site: Site) -> str | None:
-    """`finish()`, `finishAffinity()`, `System.exit`, `exitProcess`, `Process.killProcess`,
-    `moveTaskToBack(true)` → how the call is written; None for anything else."""
-    if site.kind != "call":
-        return None
-    recv = site.receiver or ""
-    name = site.name
-    if name in ("finish", "finishAffinity", "finishAndRemoveTask", "exitProcess"):
-        return f"{name}()" if name != "finish" or not recv else f"{recv}.{name}()"
-    if name == "exit" and (recv.endswith("System") or "Runtime" in recv):
-        return f"{recv}.exit"
-    if name == "killProcess" and "Process" in recv:
-        return "Process.killProcess"
-    if name == "moveTaskToBack" and site.args and value(site.args[0]) == "true":
-        return "moveTaskToBack(true)"
-    return None
-
-
-def continues(site: Site) -> bool:
-    """The code opens another screen (so a `finish()` next to it does not close the app)."""
-    return site.kind == "call" and site.name in START_CALLS
-
-
-@dataclass(frozen=True, slots=True)
-class Exit:
-    fid: FnId  # where the exit call is
-    site: Site
-    how: str
-    via: Site | None  # the call in the handler that leads to it (None when the exit is in the handler)
-
-
-def exits_in(ctx: Context, fid: FnId, sites: Iterable[Site], *, own: Callable[[Site], tuple[Deferred, ...]],
-             depth: int = 2) -> tuple[list[Exit], bool]:
-    """Exit calls that run directly in `sites` (not inside a further listener or dialog button: `own(site)`
-    gives the deferred contexts of a site that belong to the handler itself) or in project functions they
-    call directly, up to `depth` levels. Also tells whether another screen is opened on the way."""
-    exits: list[Exit] = []
-    opens = False
-    seen: set[FnId] = {fid}
-
-    def walk(f: FnId, items: Iterable[Site], via: Site | None, inner: Callable[[Site], tuple[Deferred, ...]],
-             level: int) -> None:
-        nonlocal opens
-        for site in items:
-            if any(is_user_deferred(d) or _is_dialog_button(d) for d in inner(site)):
-                continue
-            if continues(site):
-                opens = True
-            how = exit_call(site)
-            if how is not None:
-                exits.append(Exit(f, site, how, via))
-                continue
-            if level >= depth or site.kind not in ("call", "new"):
-                continue
-            for target, _how in ctx.index.resolve(f, site):
-                if target in seen:
-                    continue
-                seen.add(target)
-                walk(target, ctx.index.sites_of(target), via or site, lambda s: s.deferred, level + 1)
-
-    walk(fid, sites, None, own, 0)
-    return exits, opens
-
-
-def _is_dialog_button(d: Deferred) -> bool:
-    return d.call in POSITIVE_CALLS or d.call in NEGATIVE_CALLS
-
-
 # --- result callbacks ---------------------------------------------------------------------------------------
 
 def all_callbacks(ctx: Context) -> list[tuple[ResultCallback, tuple[str, ...]]]:
@@ -494,298 +327,3 @@ def memory_functions(ctx: Context) -> set[FnId]:
     return memo(ctx, "memory_functions", build)
 
 
-# --- callers ------------------------------------------------------------------------------------------------
-
-def callers(ctx: Context, fid: FnId) -> list[tuple[FnId, Site]]:
-    """Call sites that resolve to `fid` (looked up by the callee's name, so only candidate sites are resolved)."""
-    table: dict[FnId, list[tuple[FnId, Site]]] = memo(ctx, "callers", dict)
-    found = table.get(fid)
-    if found is None:
-        name = ctx.index.function(fid).name
-        found = [(caller, site) for caller, site in ctx.sites(name)
-                 if site.kind in ("call", "new", "reference") and caller != fid
-                 and any(t == fid for t, _how in ctx.index.resolve(caller, site))]
-        table[fid] = found
-    return found
-
-
-# --- text of resources used by code -----------------------------------------------------------------------
-
-def string_refs(site: Site) -> list[str]:
-    """`R.string.x` names a site reads or passes (`getString(R.string.x)`, `stringResource(R.string.x)`)."""
-    out = []
-    if site.kind == "field" and (site.receiver or "").endswith("R.string"):
-        out.append(site.name)
-    for arg in site.args:
-        for ref in arg.refs:
-            head, _, name = ref.rpartition(".")
-            if head.endswith("R.string") and name:
-                out.append(name)
-    return out
-
-
-def res_text(ctx: Context, name: str) -> str:
-    return ctx.resources.text(name)
-
-
-def layout_names(site: Site) -> list[str]:
-    """Layouts a site inflates: `XBinding.inflate` → `x`, `R.layout.x` → `x`."""
-    out = []
-    if site.name in ("inflate", "bind") and (site.receiver or "").endswith("Binding"):
-        out.append(_snake(short(site.receiver or "")[: -len("Binding")]))
-    for arg in site.args:
-        for ref in arg.refs:
-            head, _, name = ref.rpartition(".")
-            if head.endswith("R.layout") and name:
-                out.append(name)
-    if site.kind == "field" and (site.receiver or "").endswith("R.layout"):
-        out.append(site.name)
-    return out
-
-
-def _snake(camel: str) -> str:
-    out = []
-    for i, ch in enumerate(camel):
-        if ch.isupper() and i:
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
-
-
-def layout_texts(ctx: Context, name: str) -> list[str]:
-    """Texts (resolved `@string/` references and literals) of every element of the layout `name`."""
-    out = []
-    for layout in ctx.resources.layouts:
-        if layout.name != name:
-            continue
-        for el in layout.root.iter():
-            out += element_texts(ctx, el)
-    return out
-
-
-def element_texts(ctx: Context, el: XmlElement) -> list[str]:
-    out = []
-    for key in ("android:text", "android:hint", "app:title", "android:title", "android:contentDescription"):
-        value = el.get(key)
-        if not value:
-            continue
-        if value.startswith("@string/"):
-            out.append(res_text(ctx, value) or value)
-        else:
-            out.append(value)
-    return out
-
-
-def arg_texts(ctx: Context, args: Iterable[Arg], skip_lambdas: bool = False) -> list[str]:
-    """String literals and string-resource texts (and names) among a call's arguments."""
-    out: list[str] = []
-    for arg in args:
-        text = arg.text.lstrip()
-        if skip_lambdas and (text.startswith("{") or "->" in text):
-            continue
-        out += list(arg.strings)
-        for ref in arg.refs:
-            head, _, name = ref.rpartition(".")
-            if head.endswith("R.string") and name:
-                out += [name, res_text(ctx, name)]
-    return out
-
-
-# --- the first-run consent UI -------------------------------------------------------------------------------
-
-@dataclass
-class Handler:
-    fid: FnId
-    deferred: Deferred
-    what: Msg  # "`binding.disagreeButton` click", "the dialog's negative button"
-
-    def contains(self, site: Site) -> bool:
-        return site.function == self.fid.index and self.deferred in site.deferred
-
-    def inner(self, site: Site) -> tuple[Deferred, ...]:
-        return site.deferred[site.deferred.index(self.deferred) + 1:]
-
-
-@dataclass
-class ConsentUi:
-    owner: str  # the class (or Kotlin file facade) that shows it
-    path: str
-    line: int
-    column: int
-    policy: str  # the text that shows it is about the privacy policy
-    agree: list[Handler] = field(default_factory=list)
-    refuse: list[Handler] = field(default_factory=list)
-    functions: list[FnId] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return short(self.owner)
-
-
-def consent_uis(ctx: Context) -> list[ConsentUi]:
-    """Classes (or Compose files) that show privacy-policy text with an agree action: the first-run privacy
-    dialog, activity or composable. `refuse` lists its disagree handlers (empty when it has none)."""
-    return memo(ctx, "consent_uis", lambda: _find_consent_uis(ctx))
-
-
-def _find_consent_uis(ctx: Context) -> list[ConsentUi]:
-    index = ctx.index
-    by_owner: dict[str, list[FnId]] = {}
-    for fid in index.all_functions():
-        by_owner.setdefault(_top_owner(ctx, index.function(fid).owner), []).append(fid)
-    out: list[ConsentUi] = []
-    for owner, fids in by_owner.items():
-        agree: list[Handler] = []
-        refuse: list[Handler] = []
-        for fid in fids:
-            a, r = _handlers(ctx, fid)
-            agree += a
-            refuse += r
-        if not agree:
-            continue
-        policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse))
-        if not policy:
-            continue
-        path, line, col = _owner_location(ctx, owner, fids)
-        out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids))
-    return out
-
-
-def _handed_to(ctx: Context, handlers: list[Handler]) -> list[FnId]:
-    """Project functions the handlers are handed to (`ConsentDialog(onAgree = { … })` → `ConsentDialog`)."""
-    out: list[FnId] = []
-    for h in handlers:
-        call = _call_of(h.deferred, ctx.index.sites_of(h.fid))
-        if call is not None:
-            out += [t for t, _how in ctx.index.resolve(h.fid, call) if t not in out]
-    return out
-
-
-def _top_owner(ctx: Context, owner: str) -> str:
-    """A companion object counts as its class."""
-    decl = ctx.index.class_of(owner)
-    if decl is not None and decl.kind == "companion" and decl.outer:
-        return decl.outer
-    return owner
-
-
-def _owner_location(ctx: Context, owner: str, fids: list[FnId]) -> tuple[str, int, int]:
-    entry = ctx.index.classes.get(owner)
-    if entry is not None:
-        decl, fi = entry
-        return ctx.index.files[fi].path, decl.line, decl.column
-    fn = ctx.index.function(fids[0])
-    return ctx.path_of(fids[0]), fn.line, fn.column
-
-
-def _handlers(ctx: Context, fid: FnId) -> tuple[list[Handler], list[Handler]]:
-    agree: dict[Deferred, Handler] = {}
-    refuse: dict[Deferred, Handler] = {}
-    sites = list(ctx.index.sites_of(fid))
-    for site in sites:
-        for d in site.deferred:
-            if d in agree or d in refuse:
-                continue
-            kind = _button_kind(ctx, d, sites)
-            if kind == "agree":
-                agree[d] = Handler(fid, d, _describe(d))
-            elif kind == "refuse":
-                refuse[d] = Handler(fid, d, _describe(d))
-    return list(agree.values()), list(refuse.values())
-
-
-def _button_kind(ctx: Context, d: Deferred, sites: list[Site]) -> str:
-    """"agree" / "refuse" / "" for a deferred context: by the text of the button it belongs to
-    (`setNegativeButton(R.string.disagree)`, `TextButton(onClick = …) { Text("同意") }`), by the button of a
-    dialog that shows the policy, or by its receiver, label or call (`btnDisagree`, `onAgree =`)."""
-    if not (is_user_deferred(d) or d.kind == "anonymous"):
-        return ""
-    call = _call_of(d, sites)
-    if d.call in POSITIVE_CALLS or d.call in NEGATIVE_CALLS:
-        label = arg_texts(ctx, call.args[:1]) if call is not None else []
-        kind = _label_kind(label)
-        if kind or call is None or not _policy_dialog(ctx, call, sites):
-            return kind
-        return "agree" if d.call in ("setPositiveButton", "positiveButton") else \
-            "refuse" if d.call in NEGATIVE_CALLS else ""
-    texts = [t for t in (d.receiver, d.label, d.call) if t]
-    if any(REFUSE_WORD.search(t) for t in texts):
-        return "refuse"
-    if any(WITHDRAW_NAME.search(t) for t in texts):
-        return ""  # withdrawing consent (Settings), not the first-run dialog
-    if is_agree_deferred(d):
-        return "agree"
-    if d.call in COMPOSE_BUTTONS and call is not None:
-        return _label_kind([t for t in arg_texts(ctx, call.args) if t])
-    return ""
-
-
-def _label_kind(texts: list[str]) -> str:
-    if any(REFUSE_TEXT.search(t) for t in texts):
-        return "refuse"
-    if any(AGREE_TEXT.search(t) for t in texts):
-        return "agree"
-    return ""
-
-
-def _policy_dialog(ctx: Context, call: Site, sites: list[Site]) -> bool:
-    """The dialog builder chain around a button call sets a title or message naming the privacy policy."""
-    return any(site.name in ("setTitle", "setMessage", "setView", "title", "message")
-               and call.line <= site.line <= call.end_line and site.deferred == call.deferred
-               and any(POLICY_TEXT.search(t) for t in arg_texts(ctx, site.args)) for site in sites)
-
-
-def _call_of(d: Deferred, sites: Iterable[Site]) -> Site | None:
-    """The call a deferred context is handed to."""
-    for site in sites:
-        if site.name == d.call and (site.receiver or "") == d.receiver and site.line <= d.line <= site.end_line:
-            return site
-    return None
-
-
-def _describe(d: Deferred) -> Msg:
-    if d.call in NEGATIVE_CALLS:
-        return Msg("the dialog's negative button", "对话框的否定按钮")
-    if d.call in POSITIVE_CALLS:
-        return Msg("the dialog's positive button", "对话框的肯定按钮")
-    if d.receiver and d.call:
-        if d.label:
-            return Msg(f"`{d.receiver}` {d.label}", f"`{d.receiver}` 的 {d.label} 回调")
-        return Msg(f"`{d.receiver}` click", f"`{d.receiver}` 的点击事件")
-    if d.label:
-        return Msg(f"`{d.label}`", f"`{d.label}` 回调")
-    return Msg(f"`{d.call}`", f"`{d.call}` 回调")
-
-
-def _policy_text(ctx: Context, fids: list[FnId]) -> str:
-    """A string (resource, literal or layout text) used by these functions that names the privacy policy."""
-    seen_layouts: set[str] = set()
-    for fid in fids:
-        fs = ctx.index.file_of(fid)
-        for lit in fs.strings:
-            if lit.function == fid.index and POLICY_TEXT.search(lit.value):
-                return lit.value
-        for site in ctx.index.sites_of(fid):
-            for name in string_refs(site):
-                text = res_text(ctx, name)
-                if POLICY_TEXT.search(text) or POLICY_TEXT.search(name):
-                    return text or name
-            for layout in layout_names(site):
-                if layout in seen_layouts:
-                    continue
-                seen_layouts.add(layout)
-                for text in layout_texts(ctx, layout):
-                    if POLICY_TEXT.search(text):
-                        return text
-    return ""
-
-
-def functions_of(ctx: Context, owner: str) -> list[FnId]:
-    """Functions declared in a class (or file facade)."""
-    def build() -> dict[str, list[FnId]]:
-        table: dict[str, list[FnId]] = {}
-        for fid in ctx.index.all_functions():
-            table.setdefault(ctx.index.function(fid).owner, []).append(fid)
-        return table
-
-    return memo(ctx, "functions_by_owner", build).get(owner, [])

@@ -9,6 +9,9 @@ broadcasts that fire without the user opening the app — boot (`BOOT_COMPLETED`
 activity, enqueues WorkManager/JobScheduler work, sets an alarm, initialises an SDK or reads personal
 information. Receivers whose class is not in the project (an SDK's) are reported too, since their code
 cannot be checked. `android:exported="false"` does not prevent system broadcasts from being delivered.
+Broadcasts the system no longer delivers to manifest-declared receivers at the app's `targetSdk` are skipped:
+`CONNECTIVITY_CHANGE` from 24, Wi-Fi state, `USER_PRESENT`, package and power events from 26 (Android 8's
+implicit-broadcast limits), `SCREEN_ON` always.
 
 ## Why is this bad?
 Frequent self-start (自启动) and chained start (关联启动) is item 6 of MIIT 164号 ("APP频繁自启动和关联启动"), and MIIT
@@ -98,6 +101,16 @@ AUTOSTART: dict[str, str] = {
     "android.intent.action.ACTION_POWER_CONNECTED": "power connected",
     "android.intent.action.ACTION_POWER_DISCONNECTED": "power disconnected",
 }
+# Implicit broadcasts no longer delivered to receivers declared in the manifest, from this targetSdk on
+# (Android 7 for CONNECTIVITY_ACTION, Android 8's implicit-broadcast limits; SCREEN_ON never was).
+UNDELIVERED_FROM: dict[str, int] = {
+    "android.net.conn.CONNECTIVITY_CHANGE": 24, "android.net.wifi.STATE_CHANGE": 26,
+    "android.net.wifi.WIFI_STATE_CHANGED": 26, "android.intent.action.USER_PRESENT": 26,
+    "android.intent.action.SCREEN_ON": 1, "android.intent.action.PACKAGE_ADDED": 26,
+    "android.intent.action.PACKAGE_REPLACED": 26, "android.intent.action.PACKAGE_REMOVED": 26,
+    "android.intent.action.PACKAGE_CHANGED": 26, "android.intent.action.ACTION_POWER_CONNECTED": 26,
+    "android.intent.action.ACTION_POWER_DISCONNECTED": 26,
+}
 EVENTS_ZH = {"boot": "开机", "network change": "网络变化", "unlock": "解锁", "screen on": "亮屏",
              "package event": "应用安装或卸载", "power connected": "接通电源", "power disconnected": "断开电源"}
 WORK_CALLS = frozenset({"startService", "startForegroundService", "bindService", "startActivity", "startActivities",
@@ -108,13 +121,14 @@ WORK_CALLS = frozenset({"startService", "startForegroundService", "bindService",
 
 def check(ctx: Context) -> Iterator[Finding]:
     seen: set[str] = set()
+    target = ctx.target_sdk()
     for manifest in ctx.manifests:  # library modules' receivers are merged into the app too
         if "/src/debug/" in f"/{manifest.path}":
             continue
         for comp in manifest.components:
             if comp.kind != "receiver" or comp.removed or not comp.enabled or comp.cls in seen:
                 continue
-            events = sorted({AUTOSTART[a] for a in comp.actions if a in AUTOSTART})
+            events = sorted({AUTOSTART[a] for a in comp.actions if a in AUTOSTART and _delivered(a, target)})
             if not events:
                 continue
             work = _work(ctx, comp)
@@ -127,12 +141,18 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(META, manifest.path, ctx.element_span(comp.element), message, anchor=comp.cls)
 
 
+def _delivered(action: str, target: int | None) -> bool:
+    """The system still delivers `action` to a manifest-declared receiver of an app with this targetSdk."""
+    return target is None or target < UNDELIVERED_FROM.get(action, 10_000)
+
+
 def _work(ctx: Context, comp: Component) -> Msg | None:
     """How the receiver starts work ("and starts `SyncService`"), or None when its code does nothing of the kind."""
     index = ctx.index
-    if comp.cls not in index.classes:
+    cls = _project_class(ctx, comp.cls)
+    if cls is None:
         return say(ctx, META, "not-in-project")
-    todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(comp.cls, "onReceive")]
+    todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(cls, "onReceive")]
     seen: set[FnId] = set()
     while todo:
         fid, depth = todo.pop()
@@ -146,6 +166,15 @@ def _work(ctx: Context, comp: Component) -> Msg | None:
             if depth < 3 and site.kind in ("call", "new"):
                 todo += [(t, depth + 1) for t, _how in index.resolve(fid, site)]
     return None
+
+
+def _project_class(ctx: Context, cls: str) -> str | None:
+    """The project class a manifest names; a `.relative` name whose package the build sets elsewhere (a
+    convention plugin's `namespace`) is matched by its unique qualified suffix."""
+    if cls in ctx.index.classes:
+        return cls
+    found = [fqn for fqn in ctx.index.classes if fqn.endswith(f".{cls}")]
+    return found[0] if len(found) == 1 else None
 
 
 def _work_site(ctx: Context, fid: FnId, site: Site) -> Msg | None:

@@ -12,8 +12,9 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   `privacy`/`agree`/`consent`/`隐私`/`协议` key, a function that does one, or a configured
   `consent.predicates` function) in a condition that runs from the Application or the launcher activity.
 
-It reports once per project, at the Application class (or the launcher activity), naming what collects and
-which half is missing.
+It reports once per project, on the `<application>` element of the app's main manifest (where the
+whole app is declared; the Application class, or the launcher activity, is the first step of the path),
+naming what collects and which half is missing.
 
 ## Why is this bad?
 191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
@@ -105,7 +106,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not what.en:
         return
     anchor = app_anchor(ctx)
-    if anchor is None:
+    element = next((m for m in ctx.app_manifests() if m.application is not None), None)
+    if anchor is None and element is None:
         return
     uis = [ui for ui in consent_uis(ctx) if ui.refuse]
     partial = [ui for ui in consent_uis(ctx) if not ui.refuse]
@@ -118,11 +120,17 @@ def check(ctx: Context) -> Iterator[Finding]:
         problem = say(ctx, META, "no-disagree", ui=partial[0].name) if partial else say(ctx, META, "no-dialog")
     else:
         problem = say(ctx, META, "not-read", ui=uis[0].name)
-    trace = list(evidence)
+    trace = [TraceStep(anchor.path, anchor.span.line, "the app starts here")] if anchor is not None else []
+    trace += evidence
     for ui in (uis or partial)[:1]:
         trace.append(TraceStep(ui.path, ui.line, f"`{ui.name}` shows the privacy policy"))
     message = say(ctx, META, "collects", what=what, problem=problem)
-    yield ctx.finding(META, anchor.path, anchor.span, message, trace=tuple(trace), anchor="consent-gate")
+    if element is not None and element.application is not None:
+        path, span = element.path, ctx.element_span(element.application.element)
+    else:
+        assert anchor is not None
+        path, span = anchor.path, anchor.span
+    yield ctx.finding(META, path, span, message, trace=tuple(trace), anchor="consent-gate")
 
 
 def startup_consent_read(ctx: Context) -> bool:

@@ -13,7 +13,9 @@ looks for a withdrawal path:
   `AppsFlyerLib.getInstance().stop(true, ctx)`, `FirebaseAnalytics.setAnalyticsCollectionEnabled(false)` …
 
 Reports the app (at the Application class) when there is no reset at all, and the reset when it switches off
-none of the SDKs that have a disable call.
+none of the SDKs that have a disable call. An SDK collection switch set from a value rather than a literal
+(`setAnalyticsCollectionEnabled(enabled)` driven by a Settings preference) is a way to withdraw, and so is
+enough; a write that names the UI (`setShowPrivacyHint(false)`) is not a reset.
 
 ## Why is this bad?
 PIPL Art. 15 gives individuals the right to withdraw consent and requires a convenient way to do it
@@ -54,7 +56,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
-from pipl_lint.model.consent import CONSENT_WORD
+from pipl_lint.model.consent import CONSENT_WORD, UI_NAME
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -88,6 +90,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     resets = _resets(ctx)
     if not resets:
+        if _user_switch(ctx):
+            return
         anchor = app_anchor(ctx)
         if anchor is None:
             return
@@ -120,6 +124,32 @@ def _resets(ctx: Context) -> list[tuple[FnId, Site]]:
         return out
 
     return memo(ctx, "consent_resets", build)
+
+
+def _user_switch(ctx: Context) -> bool:
+    """An SDK's collection switch is set from a value, not a literal (`setAnalyticsCollectionEnabled(enabled)`
+    from a Settings preference): the user can switch it off, which withdraws consent for that SDK."""
+    def build() -> bool:
+        present = {s.sdk_id for s in ctx.sdks}
+        for _fid, site in ctx.sites(*ctx.catalog.sdk_calls_by_method):
+            if site.kind != "call":
+                continue
+            # By method name among the SDKs the app depends on: the receiver is often a KTX extension
+            # (`Firebase.analytics`) that the catalog's owner does not name.
+            for sdk, role, call in ctx.catalog.sdk_calls_by_method[site.name]:
+                arg = getattr(call, "arg", None)
+                if sdk.id not in present or role not in ("disable", "agree") or arg is None or arg >= len(site.args):
+                    continue
+                recv = site.receiver or ""
+                if recv.isidentifier() and recv[:1].isupper() and recv != getattr(call, "owner_simple", recv):
+                    continue  # another class's method of the same name (`MobSDK.submitPolicyGrantResult`)
+                text = value(site.args[arg])
+                literal = text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit()
+                if not literal:
+                    return True
+        return False
+
+    return memo(ctx, "user_switch", build)
 
 
 def _keys(site: Site) -> list[str]:
@@ -155,6 +185,8 @@ def _calls_reset(ctx: Context, fid: FnId, site: Site, writers: set[FnId]) -> boo
     low = site.name.lower()
     literal_false = any(value(a) == "false" for a in site.args)
     named_reset = low.startswith(RESET_NAMES) and bool(CONSENT_WORD.search(site.name))
+    if UI_NAME.search(site.name):
+        return False  # `setShowPrivacyHint(false)`, `clearPrivacyDialog()`: the UI, not the stored answer
     if not (literal_false or named_reset):
         return False
     return any(t in writers for t, _how in ctx.index.resolve(fid, site))

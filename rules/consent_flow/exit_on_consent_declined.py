@@ -115,6 +115,8 @@ def _second_chances(ctx: Context, handlers: list[Handler]) -> set[FnId]:
 
 def _nested(handler: Handler, handlers: list[Handler], ctx: Context) -> bool:
     """The handler belongs to a dialog shown inside another disagree handler."""
+    if handler.deferred is None:
+        return False
     for site in ctx.index.sites_of(handler.fid):
         if handler.contains(site):
             outer = site.deferred[: site.deferred.index(handler.deferred)]

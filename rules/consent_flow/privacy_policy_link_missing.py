@@ -62,6 +62,7 @@ from pipl_lint.rules.consent_flow._common import (
     ConsentUi,
     consent_uis,
     layout_names,
+    only_uses,
     res_text,
     say,
     string_refs,
@@ -86,9 +87,10 @@ POLICY_NAMES = ("policy", "privacy", "agreement", "protocol", "terms", "web", "b
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for ui in consent_uis(ctx):
-        if _links(ctx, ui):
-            continue
+    uis = consent_uis(ctx)
+    for ui in uis:
+        if only_uses(ctx, ui, uis) or _links(ctx, ui):
+            continue  # a screen that embeds another consent UI is judged by that UI
         span = Span(ui.line, ui.column, ui.line, ui.column + 1)
         message = say(ctx, META, "no-link", ui=ui.name)
         yield ctx.finding(META, ui.path, span, message, anchor=f"{ui.owner}|policy-link")

@@ -47,6 +47,12 @@ recognised by configuration (`consent.predicates`), by the stored key it reads (
 `consent`, `隐私`, `协议`…) or by its name; a check it does not recognise is reported as not a consent check
 — configure it. Clipboard reads are reported by `clipboard-read-in-lifecycle`.
 
+Sensor reads that only drive the UI — the accelerometer, gravity or rotation sensors for an animation or a
+tilt effect, the light sensor for brightness — are not personal-information collection unless their values
+leave the device or are stored: a sensor read is reported when it asks for another sensor (step counter,
+significant motion …), when the sensor type cannot be read from the code, or when the listener's
+`onSensorChanged` writes, sends, uploads or tracks what it gets.
+
 ## References
 - 191号文 三.1; 337号 (1) 私自收集个人信息; 164号 (一)1 违规收集个人信息
 - PIPL Art. 13, Art. 14
@@ -127,11 +133,36 @@ def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     return None
 
 
+# Sensors whose values apps use to animate or adjust the UI (tilt, shake, brightness).
+UI_SENSORS = frozenset({"TYPE_ACCELEROMETER", "TYPE_GRAVITY", "TYPE_LINEAR_ACCELERATION", "TYPE_LIGHT",
+                        "TYPE_ROTATION_VECTOR", "TYPE_GAME_ROTATION_VECTOR", "TYPE_ORIENTATION", "TYPE_GYROSCOPE",
+                        "TYPE_MAGNETIC_FIELD", "TYPE_PROXIMITY"})
+# Calls through which a listener's values leave the device or are stored.
+KEEPS = ("put", "encode", "write", "save", "insert", "upload", "send", "enqueue", "execute", "track", "report",
+         "onEvent", "logEvent", "store", "record")
+
+
+def _ui_only_sensor(ctx: Context, fid: FnId) -> bool:
+    """The function reads only UI sensors (`Sensor.TYPE_ACCELEROMETER`, `TYPE_LIGHT` …), and the
+    `onSensorChanged` of its class or of an anonymous listener in it neither stores nor sends the values."""
+    sites = list(ctx.index.sites_of(fid))
+    types = {ref.rsplit(".", 1)[-1] for s in sites for a in s.args for ref in a.refs
+             if ref.rsplit(".", 1)[-1].startswith("TYPE_")}
+    if not types or not types <= UI_SENSORS:
+        return False
+    listeners = [s for s in sites if any(d.label == "onSensorChanged" for d in s.deferred)]
+    for other in ctx.index.find_member(ctx.index.function(fid).owner, "onSensorChanged"):
+        listeners += ctx.index.sites_of(other)
+    return not any(s.kind == "call" and s.name.startswith(KEEPS) for s in listeners)
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     for reached, site, state in pc.open_sites():
         hit = _api_at(ctx, reached.fid, site)
         if hit is None or hit[0].pi_kind in (None, "clipboard", *LOW_SENSITIVITY):
+            continue
+        if hit[0].pi_kind == "sensors" and _ui_only_sensor(ctx, reached.fid):
             continue
         api, call = hit
         kind = ctx.catalog.pi_kinds[api.pi_kind or ""]

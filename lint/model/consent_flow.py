@@ -1,0 +1,678 @@
+"""The consent flow as the app builds it: what runs by itself at startup (before or after consent), the
+first-run consent UI (the dialog, activity or composable that shows the policy, its agree and refuse
+handlers), how the app exits, who calls a function, and the texts of the resources code uses.
+
+The consent-flow rules read it through the functions here; every result is computed once per context
+(`memo`). It works on anything that looks like `pipl_lint.ruleapi.Context` (`FlowContext`). Regular
+expressions run only over resource text and string literals, never over source code.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from pipl_lint.i18n import Msg
+from pipl_lint.model.consent import AGREE_WORD, REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
+from pipl_lint.model.index import FnId, ProgramIndex
+from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.resources import Resources
+from pipl_lint.model.summary import Arg, Deferred, Site
+from pipl_lint.parse.xml import XmlElement
+
+
+class FlowContext(Protocol):
+    """What the consent-flow model reads (`pipl_lint.ruleapi.Context` has it all)."""
+
+    index: ProgramIndex
+    resources: Resources
+
+    @property
+    def consent(self) -> ConsentModel: ...
+
+    @property
+    def entries(self) -> list[Entry]: ...
+
+    def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]: ...
+
+    def path_of(self, fid: FnId) -> str: ...
+
+
+T = TypeVar("T")
+_MEMO: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+# Text of string resources and literals (not code).
+# The policy itself, not any mention of privacy ("搜集用户隐私信息", "local control and privacy first").
+POLICY_TEXT = re.compile(r"[隐隱]私(政策|协议|協議|条款|條款|保护|保護|权|權|声明|聲明|指引|说明|說明|设置|》)|"
+                         r"《[^》]*[隐隱]私|个人信息保护|個人信息保護|privacy[\W_]*(policy|policies|notice|statement|terms|agreement|"
+                         r"center|centre|settings|html?\b)", re.IGNORECASE)
+AGREEMENT_TEXT = re.compile(r"隐私|隱私|协议|協議|政策|条款|同意|privacy|policy|terms|agreement|consent",
+                            re.IGNORECASE)
+AGREE_TEXT = re.compile(r"(?<!不)同意|(?<!dis)agree|accept|允许并继续|接受", re.IGNORECASE)
+WITHDRAW_NAME = re.compile(r"withdraw|revoke|cancel|撤回|撤销|取消", re.IGNORECASE)
+REFUSE_TEXT = re.compile(r"不同意|拒绝|暂不使用|不使用|disagree|decline|reject|refuse|don't agree|do not agree",
+                         re.IGNORECASE)
+
+SCREEN_BASES = ("android.app.Activity", "androidx.appcompat.app.AppCompatActivity",
+                "androidx.activity.ComponentActivity", "androidx.fragment.app.FragmentActivity")
+FRAGMENT_BASES = ("androidx.fragment.app.Fragment", "android.app.Fragment",
+                  "androidx.fragment.app.DialogFragment")
+FRAGMENT_LIFECYCLE = ("onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart", "onResume")
+# Launcher callbacks that run without a user action on the launcher's own UI (the answer to its own
+# permission dialog or started activity).
+LAUNCHER_CALLBACKS = ("onRequestPermissionsResult", "onActivityResult", "onWindowFocusChanged", "onPostResume")
+
+POSITIVE_CALLS = frozenset({"setPositiveButton", "positiveButton", "setNeutralButton", "neutralButton",
+                            "setPositive", "setConfirm"})
+NEGATIVE_CALLS = frozenset({"setNegativeButton", "negativeButton", "setNegative", "setCancel"})
+COMPOSE_BUTTONS = frozenset({"Button", "TextButton", "OutlinedButton", "ElevatedButton", "FilledTonalButton",
+                             "FilledButton", "ClickableText"})
+START_CALLS = frozenset({"startActivity", "startActivities", "startActivityForResult", "navigate", "navigateTo"})
+
+
+def memo(ctx: FlowContext, key: str, build: Callable[[], T]) -> T:
+    """A value computed once per context and shared by the rules that ask for it."""
+    table = _MEMO.setdefault(ctx, {})
+    if key not in table:
+        table[key] = build()
+    return table[key]  # type: ignore[no-any-return]
+
+
+def short(fqn: str) -> str:
+    return fqn.rsplit(".", 1)[-1]
+
+
+def value(arg: Arg) -> str:
+    """An argument's expression without its Kotlin `name =` label."""
+    text = arg.text.strip()
+    if arg.label and text.startswith(arg.label):
+        text = text[len(arg.label):].lstrip().removeprefix("=").strip()
+    return text
+
+
+
+# --- what runs automatically at startup --------------------------------------------------------------------
+
+def launcher_classes(ctx: FlowContext) -> set[str]:
+    return {ctx.index.function(e.fid).owner for e in ctx.entries if e.kind == "launcher"}
+
+
+def startup(ctx: FlowContext) -> PreConsent:
+    """Everything that runs at startup without a user action, before or after consent: the pre-consent entry
+    points, the launcher's lifecycle and callbacks, the screens it opens by itself (component starts) and the
+    fragments those screens add. Stops only at user actions (clicks, dialog buttons, result callbacks)."""
+    def build() -> PreConsent:
+        index = ctx.index
+        entries: list[Entry] = list(ctx.entries)
+        for e in ctx.entries:
+            if e.kind != "launcher":
+                continue
+            owner = index.function(e.fid).owner
+            for name in LAUNCHER_CALLBACKS:
+                for fid in index.find_member(owner, name):
+                    label = f"`{short(owner)}.{name}`"
+                    entries.append(Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
+                                         e.path, e.line))
+        seen_fragments: set[str] = set()
+        reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
+        for _ in range(4):
+            added = False
+            for r, site, state in list(reach.open_sites()):
+                if state.user_action or site.kind not in ("new", "call") or site.receiver is not None:
+                    continue
+                fn = index.function(r.fid)
+                cls = index.resolve_type(site.name, r.fid.file, fn.owner)
+                if cls in seen_fragments or cls not in index.classes or not index.is_subtype(cls, *FRAGMENT_BASES):
+                    continue
+                seen_fragments.add(cls)
+                path, line = _class_location(ctx, cls)
+                for name in FRAGMENT_LIFECYCLE:
+                    for fid in index.find_member(cls, name):
+                        frag, by = f"`{short(cls)}.{name}`", f"`{index.describe(r.fid)}`"
+                        note = Msg(f"fragment {frag}, added by {by} at startup",
+                                   f"启动时由 {by} 添加的 Fragment {frag}")
+                        entries.append(Entry(fid, "screen", note, path, line))
+                        added = True
+            if not added:
+                break
+            reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
+        return reach
+
+    return memo(ctx, "startup", build)
+
+
+def startup_screens(ctx: FlowContext) -> set[str]:
+    """Activities and fragments whose lifecycle runs at startup without a user action."""
+    def build() -> set[str]:
+        index = ctx.index
+        out = set(launcher_classes(ctx))
+        for r in startup(ctx).functions():
+            fn = index.function(r.fid)
+            if fn.name in ("onCreate", "onStart", "onResume", "onViewCreated", "onCreateView") and \
+                    index.is_subtype(fn.owner, *SCREEN_BASES, *FRAGMENT_BASES):
+                out.add(fn.owner)
+        return out
+
+    return memo(ctx, "startup_screens", build)
+
+
+def _class_location(ctx: FlowContext, fqn: str) -> tuple[str, int]:
+    entry = ctx.index.classes.get(fqn)
+    if entry is None:
+        return "", 0
+    decl, fi = entry
+    return ctx.index.files[fi].path, decl.line
+
+
+
+# --- exits -------------------------------------------------------------------------------------------------
+
+def exit_call(site: Site) -> str | None:
+    """`finish()`, `finishAffinity()`, `System.exit`, `exitProcess`, `Process.killProcess`,
+    `moveTaskToBack(true)` → how the call is written; None for anything else."""
+    if site.kind != "call":
+        return None
+    recv = site.receiver or ""
+    name = site.name
+    if name in ("finish", "finishAffinity", "finishAndRemoveTask", "exitProcess"):
+        return f"{name}()" if name != "finish" or not recv else f"{recv}.{name}()"
+    if name == "exit" and (recv.endswith("System") or "Runtime" in recv):
+        return f"{recv}.exit"
+    if name == "killProcess" and "Process" in recv:
+        return "Process.killProcess"
+    if name == "moveTaskToBack" and site.args and value(site.args[0]) == "true":
+        return "moveTaskToBack(true)"
+    return None
+
+
+def continues(site: Site) -> bool:
+    """The code opens another screen (so a `finish()` next to it does not close the app)."""
+    return site.kind == "call" and site.name in START_CALLS
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    fid: FnId  # where the exit call is
+    site: Site
+    how: str
+    via: Site | None  # the call in the handler that leads to it (None when the exit is in the handler)
+
+
+def exits_in(ctx: FlowContext, fid: FnId, sites: Iterable[Site], *, own: Callable[[Site], tuple[Deferred, ...]],
+             depth: int = 2) -> tuple[list[Exit], bool]:
+    """Exit calls that run directly in `sites` (not inside a further listener or dialog button: `own(site)`
+    gives the deferred contexts of a site that belong to the handler itself) or in project functions they
+    call directly, up to `depth` levels. Also tells whether another screen is opened on the way."""
+    exits: list[Exit] = []
+    opens = False
+    seen: set[FnId] = {fid}
+
+    def walk(f: FnId, items: Iterable[Site], via: Site | None, inner: Callable[[Site], tuple[Deferred, ...]],
+             level: int) -> None:
+        nonlocal opens
+        for site in items:
+            if any(is_user_deferred(d) or _is_dialog_button(d) for d in inner(site)):
+                continue
+            if continues(site):
+                opens = True
+            how = exit_call(site)
+            if how is not None:
+                exits.append(Exit(f, site, how, via))
+                continue
+            if level >= depth or site.kind not in ("call", "new"):
+                continue
+            for target, _how in ctx.index.resolve(f, site):
+                if target in seen:
+                    continue
+                seen.add(target)
+                walk(target, ctx.index.sites_of(target), via or site, lambda s: s.deferred, level + 1)
+
+    walk(fid, sites, None, own, 0)
+    return exits, opens
+
+
+def _is_dialog_button(d: Deferred) -> bool:
+    return d.call in POSITIVE_CALLS or d.call in NEGATIVE_CALLS
+
+
+# --- callers ------------------------------------------------------------------------------------------------
+
+def callers(ctx: FlowContext, fid: FnId) -> list[tuple[FnId, Site]]:
+    """Call sites that resolve to `fid` (looked up by the callee's name, so only candidate sites are resolved)."""
+    table: dict[FnId, list[tuple[FnId, Site]]] = memo(ctx, "callers", dict)
+    found = table.get(fid)
+    if found is None:
+        name = ctx.index.function(fid).name
+        found = [(caller, site) for caller, site in ctx.sites(name)
+                 if site.kind in ("call", "new", "reference") and caller != fid
+                 and any(t == fid for t, _how in ctx.index.resolve(caller, site))]
+        table[fid] = found
+    return found
+
+
+# --- text of resources used by code -----------------------------------------------------------------------
+
+def string_refs(site: Site) -> list[str]:
+    """`R.string.x` names a site reads or passes (`getString(R.string.x)`, `stringResource(R.string.x)`)."""
+    out = []
+    if site.kind == "field" and (site.receiver or "").endswith("R.string"):
+        out.append(site.name)
+    for arg in site.args:
+        for ref in arg.refs:
+            head, _, name = ref.rpartition(".")
+            if head.endswith("R.string") and name:
+                out.append(name)
+    return out
+
+
+def res_text(ctx: FlowContext, name: str) -> str:
+    return ctx.resources.text(name)
+
+
+def layout_names(site: Site) -> list[str]:
+    """Layouts a site inflates: `XBinding.inflate` → `x`, `R.layout.x` → `x`."""
+    out = []
+    if site.name in ("inflate", "bind") and (site.receiver or "").endswith("Binding"):
+        out.append(_snake(short(site.receiver or "")[: -len("Binding")]))
+    for arg in site.args:
+        for ref in arg.refs:
+            head, _, name = ref.rpartition(".")
+            if head.endswith("R.layout") and name:
+                out.append(name)
+    if site.kind == "field" and (site.receiver or "").endswith("R.layout"):
+        out.append(site.name)
+    return out
+
+
+def _snake(camel: str) -> str:
+    out = []
+    for i, ch in enumerate(camel):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def layout_texts(ctx: FlowContext, name: str) -> list[str]:
+    """Texts (resolved `@string/` references and literals) of every element of the layout `name`."""
+    out = []
+    for layout in ctx.resources.layouts:
+        if layout.name != name:
+            continue
+        for el in layout.root.iter():
+            out += element_texts(ctx, el)
+    return out
+
+
+def element_texts(ctx: FlowContext, el: XmlElement) -> list[str]:
+    out = []
+    for key in ("android:text", "android:hint", "app:title", "android:title", "android:contentDescription"):
+        value = el.get(key)
+        if not value:
+            continue
+        if value.startswith("@string/"):
+            out.append(res_text(ctx, value) or value)
+        else:
+            out.append(value)
+    return out
+
+
+def arg_texts(ctx: FlowContext, args: Iterable[Arg], skip_lambdas: bool = False) -> list[str]:
+    """String literals and string-resource texts (and names) among a call's arguments."""
+    out: list[str] = []
+    for arg in args:
+        text = arg.text.lstrip()
+        if skip_lambdas and (text.startswith("{") or "->" in text):
+            continue
+        out += list(arg.strings)
+        for ref in arg.refs:
+            head, _, name = ref.rpartition(".")
+            if head.endswith("R.string") and name:
+                out += [name, res_text(ctx, name)]
+    return out
+
+
+# --- the first-run consent UI -------------------------------------------------------------------------------
+
+@dataclass
+class Handler:
+    fid: FnId
+    deferred: Deferred | None  # None: the whole function is the handler (a WebView bridge method)
+    what: Msg  # "`binding.disagreeButton` click", "the dialog's negative button"
+
+    def contains(self, site: Site) -> bool:
+        return site.function == self.fid.index and (self.deferred is None or self.deferred in site.deferred)
+
+    def inner(self, site: Site) -> tuple[Deferred, ...]:
+        if self.deferred is None:
+            return site.deferred
+        return site.deferred[site.deferred.index(self.deferred) + 1:]
+
+
+@dataclass
+class ConsentUi:
+    owner: str  # the class (or Kotlin file facade) that shows it
+    path: str
+    line: int
+    column: int
+    policy: str  # the text that shows it is about the privacy policy
+    agree: list[Handler] = field(default_factory=list)
+    refuse: list[Handler] = field(default_factory=list)
+    functions: list[FnId] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return short(self.owner)
+
+
+def consent_uis(ctx: FlowContext) -> list[ConsentUi]:
+    """Classes (or Compose files) that show privacy-policy text with an agree action: the first-run privacy
+    dialog, activity or composable. `refuse` lists its disagree handlers (empty when it has none)."""
+    return memo(ctx, "consent_uis", lambda: _find_consent_uis(ctx))
+
+
+def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
+    index = ctx.index
+    by_owner: dict[str, list[FnId]] = {}
+    for fid in index.all_functions():
+        by_owner.setdefault(_top_owner(ctx, index.function(fid).owner), []).append(fid)
+    out: list[ConsentUi] = []
+    bridges = _bridge_handlers(ctx)
+    for owner, fids in by_owner.items():
+        agree: list[Handler] = []
+        refuse: list[Handler] = []
+        for fid in fids:
+            a, r = _handlers(ctx, fid)
+            agree += a
+            refuse += r
+        for kind, h in bridges.get(owner, ()):
+            (agree if kind == "agree" else refuse).append(h)
+        if not agree:
+            continue
+        policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
+            _policy_text(ctx, _dialogs_built(ctx, agree + refuse))
+        if not policy:
+            continue
+        path, line, col = _owner_location(ctx, owner, fids)
+        out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids))
+    return out
+
+
+def only_uses(ctx: FlowContext, ui: ConsentUi, uis: list[ConsentUi]) -> bool:
+    """Every agree action of `ui` is handed to another consent UI (`TermsScreen(onAgreed = { … })` in a screen
+    that embeds it): `ui` uses that UI rather than being one."""
+    others = {f for other in uis if other is not ui for f in other.functions}
+    targets = [_handed_to(ctx, [h]) for h in ui.agree]
+    return bool(others) and all(t and set(t) <= others for t in targets)
+
+
+def _handed_to(ctx: FlowContext, handlers: list[Handler]) -> list[FnId]:
+    """Project functions the handlers are handed to (`ConsentDialog(onAgree = { … })` → `ConsentDialog`)."""
+    out: list[FnId] = []
+    for h in handlers:
+        if h.deferred is None:
+            continue
+        call = _call_of(h.deferred, ctx.index.sites_of(h.fid))
+        if call is not None:
+            out += [t for t, _how in ctx.index.resolve(h.fid, call) if t not in out]
+    return out
+
+
+def _bridge_handlers(ctx: FlowContext) -> dict[str, list[tuple[str, Handler]]]:
+    """A WebView consent page: the methods of an object handed to `addJavascriptInterface` that the page calls
+    to agree or refuse (`agree()`, `disagree()`), by the class that registers it."""
+    index = ctx.index
+    out: dict[str, list[tuple[str, Handler]]] = {}
+    for fid, site in ctx.sites("addJavascriptInterface"):
+        if site.kind != "call" or not site.args:
+            continue
+        owner = index.function(fid).owner
+        text = value(site.args[0]).removeprefix("new ").strip()
+        name = owner if text in ("this", f"{short(owner)}.this", "this@" + short(owner)) else text.split("(", 1)[0]
+        cls = name if name in index.classes else index.resolve_type(name, fid.file, owner)
+        if not cls or cls not in index.classes:
+            continue
+        for method in functions_of(ctx, cls):
+            fn = index.function(method)
+            kind = "refuse" if REFUSE_WORD.search(fn.name) else "agree" if AGREE_WORD.search(fn.name) else ""
+            if kind and not fn.name.startswith(("is", "has", "get", "<")):
+                label = f"`{short(cls)}.{fn.name}`"
+                what = Msg(f"{label} (called by the web page)", f"{label}（由网页调用）")
+                out.setdefault(_top_owner(ctx, owner), []).append((kind, Handler(method, None, what)))
+    return out
+
+
+def _dialogs_built(ctx: FlowContext, handlers: list[Handler]) -> list[FnId]:
+    """Functions of the project classes created where the handlers are registered (`AgreementPolicyDialog(this)`
+    whose `setPositive { … }` / `setNegative { … }` they are): the dialog shows its texts itself."""
+    out: list[FnId] = []
+    for fid in dict.fromkeys(h.fid for h in handlers):
+        owner = ctx.index.function(fid).owner
+        for site in ctx.index.sites_of(fid):
+            if site.kind not in ("new", "call") or site.receiver is not None or not site.name[:1].isupper():
+                continue
+            cls = ctx.index.resolve_type(site.name, fid.file, owner)
+            if cls and cls in ctx.index.classes:
+                out += [f for f in functions_of(ctx, cls) if f not in out]
+    return out
+
+
+def _top_owner(ctx: FlowContext, owner: str) -> str:
+    """A companion object counts as its class."""
+    decl = ctx.index.class_of(owner)
+    if decl is not None and decl.kind == "companion" and decl.outer:
+        return decl.outer
+    return owner
+
+
+def _owner_location(ctx: FlowContext, owner: str, fids: list[FnId]) -> tuple[str, int, int]:
+    entry = ctx.index.classes.get(owner)
+    if entry is not None:
+        decl, fi = entry
+        return ctx.index.files[fi].path, decl.line, decl.column
+    fn = ctx.index.function(fids[0])
+    return ctx.path_of(fids[0]), fn.line, fn.column
+
+
+def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]]:
+    agree: dict[Deferred, Handler] = {}
+    refuse: dict[Deferred, Handler] = {}
+    sites = list(ctx.index.sites_of(fid))
+    for site in sites:
+        for d in site.deferred:
+            if d in agree or d in refuse:
+                continue
+            kind = _button_kind(ctx, d, sites)
+            if kind == "agree":
+                agree[d] = Handler(fid, d, _describe(d))
+            elif kind == "refuse":
+                refuse[d] = Handler(fid, d, _describe(d))
+    for kind, h in _passed_on(ctx, fid, sites):
+        table = agree if kind == "agree" else refuse
+        table.setdefault(h.deferred, h)
+    return list(agree.values()), list(refuse.values())
+
+
+def _passed_on(ctx: FlowContext, fid: FnId, sites: list[Site], depth: int = 0) -> list[tuple[str, Handler]]:
+    """Agree/refuse actions a composable hands on from its own parameters (`TermsScreen(onAgree = { … },
+    onDecline = onDeclined)`): the lambdas its callers pass for that parameter, followed up to three callers
+    up (`SplashApp(onDeclined = { finish() })`)."""
+    params = ctx.index.function(fid).params
+    out: list[tuple[str, Handler]] = []
+    for site in sites:
+        if site.kind not in ("call", "new"):
+            continue
+        for arg in site.args:
+            if not arg.label or value(arg) not in params:
+                continue
+            kind = "refuse" if REFUSE_WORD.search(arg.label) else "agree" if AGREE_WORD.search(arg.label) else ""
+            if kind:
+                out += [(kind, h) for h in _caller_lambdas(ctx, fid, value(arg), depth)]
+    return out
+
+
+def _caller_lambdas(ctx: FlowContext, fid: FnId, param: str, depth: int) -> list[Handler]:
+    """The lambdas callers of `fid` pass as its parameter `param` (by name), following parameters passed on."""
+    if depth >= 3:
+        return []
+    out: list[Handler] = []
+    for caller, call in callers(ctx, fid):
+        for arg in call.args:
+            if arg.label != param:
+                continue
+            inner = value(arg)
+            caller_params = ctx.index.function(caller).params
+            if inner in caller_params:
+                out += _caller_lambdas(ctx, caller, inner, depth + 1)
+                continue
+            for s in ctx.index.sites_of(caller):
+                d = next((d for d in s.deferred if d.label == param and d.call == call.name
+                          and call.line <= d.line <= call.end_line), None)
+                if d is not None:
+                    out.append(Handler(caller, d, _describe(d)))
+                    break
+    return out
+
+
+def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
+    """"agree" / "refuse" / "" for a deferred context: by the text of the button it belongs to
+    (`setNegativeButton(R.string.disagree)`, `TextButton(onClick = …) { Text("同意") }`), by the button of a
+    dialog that shows the policy, or by its receiver, label or call (`btnDisagree`, `onAgree =`)."""
+    if not (is_user_deferred(d) or d.kind == "anonymous"):
+        return ""
+    call = _call_of(d, sites)
+    if d.call in POSITIVE_CALLS or d.call in NEGATIVE_CALLS:
+        label = arg_texts(ctx, call.args[:1]) if call is not None else []
+        kind = _label_kind(label)
+        if kind or call is None or not _policy_dialog(ctx, call, sites):
+            return kind
+        return "agree" if d.call in ("setPositiveButton", "positiveButton") else \
+            "refuse" if d.call in NEGATIVE_CALLS else ""
+    texts = [t for t in (d.receiver, d.label, d.call) if t]
+    if any(REFUSE_WORD.search(t) for t in texts):
+        return "refuse"
+    if any(WITHDRAW_NAME.search(t) for t in texts):
+        if call is not None and d.label and any(a.label and a.label != d.label and AGREE_WORD.search(a.label)
+                                                 for a in call.args):
+            return "refuse"  # `PrivacyPolicy(cancelClick = { … }, agreeClick = { … })`
+        return ""  # withdrawing consent (Settings), not the first-run dialog
+    if is_agree_deferred(d):
+        return "agree"
+    if d.call in COMPOSE_BUTTONS and call is not None:
+        return _label_kind([t for t in arg_texts(ctx, call.args) if t])
+    return ""
+
+
+def _label_kind(texts: list[str]) -> str:
+    if any(REFUSE_TEXT.search(t) for t in texts):
+        return "refuse"
+    if any(AGREE_TEXT.search(t) for t in texts):
+        return "agree"
+    return ""
+
+
+def _policy_dialog(ctx: FlowContext, call: Site, sites: list[Site]) -> bool:
+    """The dialog builder chain around a button call sets a title or message naming the privacy policy."""
+    return any(site.name in ("setTitle", "setMessage", "setView", "title", "message")
+               and call.line <= site.line <= call.end_line and site.deferred == call.deferred
+               and any(POLICY_TEXT.search(t) for t in arg_texts(ctx, site.args)) for site in sites)
+
+
+def _call_of(d: Deferred, sites: Iterable[Site]) -> Site | None:
+    """The call a deferred context is handed to."""
+    for site in sites:
+        if site.name == d.call and (site.receiver or "") == d.receiver and site.line <= d.line <= site.end_line:
+            return site
+    return None
+
+
+def _describe(d: Deferred) -> Msg:
+    if d.call in NEGATIVE_CALLS:
+        return Msg("the dialog's negative button", "对话框的否定按钮")
+    if d.call in POSITIVE_CALLS:
+        return Msg("the dialog's positive button", "对话框的肯定按钮")
+    if d.receiver and d.call:
+        if d.label:
+            return Msg(f"`{d.receiver}` {d.label}", f"`{d.receiver}` 的 {d.label} 回调")
+        return Msg(f"`{d.receiver}` click", f"`{d.receiver}` 的点击事件")
+    if d.label:
+        return Msg(f"`{d.label}`", f"`{d.label}` 回调")
+    return Msg(f"`{d.call}`", f"`{d.call}` 回调")
+
+
+def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
+    """A string (resource, literal or layout text) used by these functions that names the privacy policy."""
+    seen_layouts: set[str] = set()
+    for fid in fids:
+        fs = ctx.index.file_of(fid)
+        for lit in fs.strings:
+            if lit.function == fid.index and POLICY_TEXT.search(lit.value):
+                return lit.value
+        found = _imported_property_text(ctx, fid)
+        if found:
+            return found
+        for site in ctx.index.sites_of(fid):
+            for name in string_refs(site):
+                text = res_text(ctx, name)
+                if POLICY_TEXT.search(text) or POLICY_TEXT.search(name):
+                    return text or name
+            if site.kind == "field":  # a property holding the texts (`legalPages[1].url`)
+                for target, _how in ctx.index.resolve(fid, site):
+                    if ctx.index.function(target).name.startswith(("<clinit>", "get:")):
+                        for lit in ctx.index.file_of(target).strings:
+                            if lit.function == target.index and POLICY_TEXT.search(lit.value):
+                                return lit.value
+            for layout in layout_names(site):
+                if layout in seen_layouts:
+                    continue
+                seen_layouts.add(layout)
+                for text in layout_texts(ctx, layout):
+                    if POLICY_TEXT.search(text):
+                        return text
+    return ""
+
+
+def _imported_property_text(ctx: FlowContext, fid: FnId) -> str:
+    """Policy text held by a top-level property the function reads by its imported name (`legalPages[1].url`
+    with `import com.x.content.legalPages`): the literals of the initialisers of that package's files."""
+    fs = ctx.index.file_of(fid)
+    refs = {name for name, _line in fs.refs[fid.index]} if fid.index < len(fs.refs) else set()
+    packages = set()
+    for imp in fs.imports:
+        package, _, name = imp.path.rpartition(".")
+        if not imp.wildcard and name in refs and name[:1].islower():
+            packages.add(package)
+    if not packages:
+        return ""
+    table: dict[str, list[FnId]] = memo(ctx, "top_level_initialisers", lambda: _top_level_initialisers(ctx))
+    for package in packages:
+        for init in table.get(package, ()):
+            for lit in ctx.index.file_of(init).strings:
+                if lit.function == init.index and POLICY_TEXT.search(lit.value):
+                    return lit.value
+    return ""
+
+
+def _top_level_initialisers(ctx: FlowContext) -> dict[str, list[FnId]]:
+    """The `<clinit>` of every Kotlin file facade, by package."""
+    out: dict[str, list[FnId]] = {}
+    for fid in ctx.index.all_functions():
+        fn = ctx.index.function(fid)
+        fs = ctx.index.file_of(fid)
+        if fn.name == "<clinit>" and fn.owner == fs.facade and fs.language == "kotlin":
+            out.setdefault(fs.package, []).append(fid)
+    return out
+
+
+def functions_of(ctx: FlowContext, owner: str) -> list[FnId]:
+    """Functions declared in a class (or file facade)."""
+    def build() -> dict[str, list[FnId]]:
+        table: dict[str, list[FnId]] = {}
+        for fid in ctx.index.all_functions():
+            table.setdefault(ctx.index.function(fid).owner, []).append(fid)
+        return table
+
+    return memo(ctx, "functions_by_owner", build).get(owner, [])
