@@ -89,12 +89,18 @@ def check(ctx: Context) -> Iterator[Finding]:
                           entry=reached.entry.note)
         trace = pc.trace(reached, site, f"`{site.qualified}(…, true)`")
         yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
-    if ctx.consent.predicate_functions() or ctx.consent.configured:
+    candidates = [(fid, site, hit) for fid in ctx.index.all_functions() for site in ctx.index.sites_of(fid)
+                  if id(site) not in reported and (hit := _hardcoded(ctx, fid, site)) is not None
+                  and not ctx.consent.state(site).gated]
+    if not candidates or _asks_for_consent(ctx):
         return  # the app asks: code that runs after its check is covered by the answer
-    for fid in ctx.index.all_functions():
-        for site in ctx.index.sites_of(fid):
-            if id(site) in reported or (hit := _hardcoded(ctx, fid, site)) is None:
-                continue
-            sdk, call = hit
-            message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
-            yield ctx.site_finding(META, fid, site, message)
+    for fid, site, (sdk, call) in candidates:
+        message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
+        yield ctx.site_finding(META, fid, site, message)
+
+
+def _asks_for_consent(ctx: Context) -> bool:
+    """Some code reads a stored agreement (or a configured consent check exists)."""
+    consent = ctx.consent
+    return bool(consent.configured or consent.predicate_functions()) or \
+        any(consent.reads_agreement(fid) for fid in ctx.index.all_functions())
