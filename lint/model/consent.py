@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.summary import Atom, Deferred, Guard, Site
+from pipl_lint.model.summary import Arg, Atom, Deferred, Guard, Site
 
 CONSENT_WORD = re.compile(
     r"(?<!dis)(?<!not)(?<!un)(agree|consent|privacy|policy|protocol|accept|gdpr|"
@@ -61,6 +61,11 @@ USER_LABEL = re.compile(
     r"^\w*(Click|Clicked|Tap|Tapped|Press|Pressed)$|^(agree|disagree|accept|decline|refuse|reject)\w*$")
 
 
+# Navigation-graph destinations (`composable(route) { … }`): their content runs when something navigates there.
+NAV_DESTINATIONS = frozenset({"composable", "dialog", "bottomSheet"})
+NAV_HOSTS = frozenset({"NavHost", "navigation", "createGraph", "NavGraph", "AnimatedNavHost"})
+
+
 def is_user_deferred(d: Deferred) -> bool:
     return bool(USER_CALL.match(d.call) or USER_LABEL.match(d.label))
 
@@ -94,6 +99,7 @@ class ConsentModel:
         self.configured = {p.strip() for p in predicates if p.strip()}
         self.configured_simple = {p.rsplit(".", 1)[-1] for p in self.configured}
         self._predicate_functions: set[str] | None = None
+        self._start_routes: set[str] | None = None
         self._states: dict[int, tuple[Site, SiteState]] = {}
         self._constants: dict[str, list[tuple[str, ...]]] | None = None
         self._constant_cache: dict[str, tuple[str, ...]] = {}
@@ -261,6 +267,29 @@ class ConsentModel:
                    for t, _how in self.index.resolve(fid, site))
 
     # --- sites ------------------------------------------------------------------------------------------
+    def start_routes(self) -> set[str]:
+        """Route tokens of every `startDestination` (NavHost / nested `navigation` graphs) in the project."""
+        if self._start_routes is None:
+            routes: set[str] = set()
+            for name in NAV_HOSTS:
+                for _fid, s in self.index.by_site_name.get(name, ()):
+                    start = [a for a in s.args if a.label == "startDestination"]
+                    if not start and name in ("NavHost", "AnimatedNavHost") and len(s.args) > 1 and \
+                            s.args[1].label is None:
+                        start = [s.args[1]]  # NavHost(navController, "home") { … }
+                    routes |= _tokens(start)
+            self._start_routes = routes
+        return self._start_routes
+
+    def _start_destination(self, d: Deferred, site: Site) -> bool:
+        """True unless the destination whose content `site` is in is known not to be a start destination
+        (its route is not among the graphs' start destinations). Unknown: assumed to run at start."""
+        for _fid, call in self.index.by_site_name.get(d.call, ()):
+            if call.line == d.line and call.start <= site.start and site.end <= call.end and call.args:
+                route = _tokens(call.args[:1])
+                return not route or bool(route & self.start_routes())
+        return True
+
     def state(self, site: Site) -> SiteState:
         """How `site` relates to consent (memoised: every rule asks about the same sites)."""
         key = id(site)
@@ -277,7 +306,8 @@ class ConsentModel:
             if is_agree_deferred(d):
                 # Runs when the user agrees, whatever held where the callback was registered.
                 return SiteState(True, False, (), False)
-            if is_user_deferred(d):
+            if is_user_deferred(d) or (d.kind == "lambda" and d.call in NAV_DESTINATIONS
+                                       and not self._start_destination(d, site)):
                 user = True
             elif d.call:
                 notes.append(_continuation_note(d))
@@ -295,6 +325,19 @@ class ConsentModel:
                 notes.insert(0, Msg(f"`{_short(g)}` (line {g.line}) is not a consent check",
                                     f"`{_short(g)}`（第 {g.line} 行）不是同意检查"))
         return SiteState(gated and not refused, user, tuple(notes), refused)
+
+
+def _tokens(args: Iterable[Arg]) -> set[str]:
+    """What names a route: its string literals and the references in it (`Screen.Home.route` → also `Home`)."""
+    out: set[str] = set()
+    for a in args:
+        out.update(a.strings)
+        for ref in a.refs:
+            if any(other.startswith(ref + ".") for other in a.refs):
+                continue  # `Routes` of `Routes.SCAN`: the object, not the route
+            parts = [p for p in ref.split(".") if p not in ("route", "name", "ROUTE")]
+            out.update([ref, *parts[-1:]])
+    return {t for t in out if t}
 
 
 def _key_read(name: str) -> bool:
