@@ -16,6 +16,7 @@ its cache entry, MessagePack-encoded.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections import deque
@@ -90,8 +91,28 @@ def _stopped(why: str) -> Outcome:
     return Outcome(encode_entry((why,), None), False)
 
 
-def _serve(conn: Connection) -> None:
-    """Worker loop: receive lists of (index, job), answer (index, entry, cacheable) for each, in order."""
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this worker when the process that started it dies (killed mid-scan, say), so
+    no worker is left behind blocked on a pipe nobody reads."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _serve(conn: Connection, inherited: Sequence[Connection] = (), parent: int = 0) -> None:
+    """Worker loop: receive lists of (index, job), answer (index, entry, cacheable) for each, in order.
+    `inherited`: the parent's ends of the other workers' pipes, which a forked child holds and must close
+    (else a worker whose parent died waits forever for a peer that never closes)."""
+    _die_with_parent()
+    for other in inherited:
+        other.close()
+    if parent and os.getppid() != parent:  # the parent died before the death signal was set up
+        return
     try:
         while True:
             batch = conn.recv()
@@ -121,9 +142,11 @@ class BoundedPool:
         self.ctx: Any = _context()
         self.killed = 0  # workers ended at the hard limit or found dead, for tests and notes
 
-    def _start(self) -> _Worker:
+    def _start(self, workers: Sequence[_Worker] = ()) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
-        process = self.ctx.Process(target=_serve, args=(child,), daemon=True)
+        forked = self.ctx.get_start_method() == "fork"
+        inherited = [parent, *(w.conn for w in workers)] if forked else []
+        process = self.ctx.Process(target=_serve, args=(child, inherited, os.getpid() if forked else 0), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -152,7 +175,9 @@ class BoundedPool:
         results: list[Outcome | None] = [None] * len(jobs)
         pending: deque[int] = deque(range(len(jobs)))
         chunk = max(1, min(8, len(jobs) // (self.size * 8)))
-        workers = [self._start() for _ in range(min(self.size, len(jobs)))]
+        workers: list[_Worker] = []
+        for _ in range(min(self.size, len(jobs))):
+            workers.append(self._start(workers))
         done = 0
         try:
             while done < len(jobs):
@@ -203,4 +228,4 @@ class BoundedPool:
         w.inflight.clear()
         self._stop(w, kill=True)
         self.killed += 1
-        workers[workers.index(w)] = self._start()
+        workers[workers.index(w)] = self._start([other for other in workers if other is not w])

@@ -152,3 +152,44 @@ def test_a_pool_started_from_another_thread_does_not_fork_that_thread() -> None:
     assert pool_ctx == ["forkserver"]
     names = [decode_entry(o.entry)[1].path for o in out[0]]  # type: ignore[union-attr]
     assert names == ["A.kt", "B.kt", "C.kt"]
+
+
+PARENT = """
+import sys, time
+import pipl_lint.workers as workers
+def stuck(job):
+    time.sleep(10**6)
+workers.work = stuck
+pool = workers.BoundedPool(2)
+start = pool._start
+def started(*a, **k):
+    w = start(*a, **k)
+    print(w.process.pid, flush=True)
+    return w
+pool._start = started
+pool.run([("a.kt", b"", "kotlin", 600.0), ("b.kt", b"", "kotlin", 600.0)])
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_do_not_outlive_a_killed_scan() -> None:
+    """A scan killed mid-run (Ctrl-C, a CI timeout, kill -9) leaves no worker behind: before, orphaned workers
+    blocked forever on a pipe another worker kept open."""
+    proc = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    pids = [int(proc.stdout.readline()) for _ in range(2)]
+    assert all(_alive(pid) for pid in pids)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 30  # the kernel ends them at once; the bound only keeps a failure finite
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in pids)
