@@ -56,7 +56,7 @@ USER_CALL = re.compile(
 USER_LABEL = re.compile(
     r"^on(Click|LongClick|DoubleClick|Agree|Accept|Confirm|Consent|Positive|Negative|Dismiss\w*|"
     r"Checked\w*|Check\w*|Select\w*|Item\w*Click|Value\w*|Tap|Press\w*|Allow|Deny|Disagree|Reject|"
-    r"Cancel|Ok|Yes|No|Submit|Touch|MenuItemClick|PreferenceClick|Navigation\w*|EditorAction|Key|Declin\w*|"
+    r"Cancel|Ok|Yes|No|Submit|Touch|MenuItemClick|PreferenceClick|Navigat\w*|EditorAction|Key|Declin\w*|"
     r"Refus\w*|Agreed|Accepted)\w*$|"
     r"^\w*(Click|Clicked|Tap|Tapped|Press|Pressed)$|^(agree|disagree|accept|decline|refuse|reject)\w*$")
 
