@@ -732,6 +732,8 @@ class RequestFinder:
             for fid, site in self._sites_named(names | wrapper_names):
                     if site.kind != "call" or fid in found:
                         continue
+                    if any(not d.call and d.kind in ("lambda", "anonymous") for d in site.deferred):
+                        continue  # `remember { { launcher.launch(perms) } }`: a request function handed back for later
                     inner = site.name in names and bool(self.form_of(fid, site))
                     if not inner and site.name in wrapper_names:
                         inner = any(t in found for t, _how in self.index.resolve(fid, site))

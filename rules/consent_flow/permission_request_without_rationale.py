@@ -50,7 +50,9 @@ The linter sees that something is shown, not what it says: a dialog about someth
 function counts as an explanation. Purpose banners drawn by a shared base class or a custom view outside
 the caller chain are not seen; configure `permissions.require-rationale = false` or suppress the finding
 where that is the case. A T/TAF 076 `<meta-data>` purpose in the manifest is not shown to the user at the
-time of the request and does not count.
+time of the request and does not count. A request written inside a function value that is stored or handed
+back for later (`val request = remember { { launcher.launch(perms) } }`) is not judged: where it is invoked
+is not followed.
 
 ## References
 - 191号文 二.3
@@ -113,6 +115,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not ctx.config.require_rationale:
         return
     for req in ctx.permission_requests:
+        if any(not d.call and d.kind in ("lambda", "anonymous") for d in req.site.deferred):
+            continue  # a request function stored for later (`remember { { launcher.launch(p) } }`): when, unknown
         asked = asked_permissions(ctx, req)
         if not asked.en or _explained(ctx, req):
             continue
