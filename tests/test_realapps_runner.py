@@ -199,6 +199,7 @@ def test_runner_scores_the_snapshot_exactly(corpus: tuple[Path, str]) -> None:
     doc = json.loads((base / "out.json").read_text())
     app = doc["apps"][SLUG]
     assert app["status"] == "ok" and app["tool_errors"] == 0 and app["files"] >= 3
+    assert app["shipped_sources"] == app["files"]  # every file of the shipped source folders was read
     cat = app["by_category"]
     ec, ep, cf = cat["early-collection"], cat["excessive-permission"], cat["consent-flow"]
     assert (ec["violations"], ec["cleans"], ec["found"], ec["fp"]) == (3, 0, 2, 0)
@@ -211,8 +212,8 @@ def test_runner_scores_the_snapshot_exactly(corpus: tuple[Path, str]) -> None:
     assert app["by_rule"]["EC102"]["found"] == 2
     assert app["misses"] == [{"file": "app/src/main/java/com/example/tiny/MainActivity.java", "line": 12,
                               "rule": "EC101", "category": "early-collection"}]
-    assert app["false_positives"] == [
-        {"file": "app/src/main/java/com/example/tiny/TinyApp.java", "line": 7, "rule": "CF301"}
+    assert app["false_positives"] == [  # CF301 on the manifest matches the app-level label on the class
+        {"file": "app/src/main/AndroidManifest.xml", "line": 8, "rule": "CF301"}
     ]
     # every finding is exactly one of TP, FP, unreviewed
     counted = sum(c["tp"] + c["fp"] + c["unreviewed"] for c in cat.values())
@@ -221,7 +222,7 @@ def test_runner_scores_the_snapshot_exactly(corpus: tuple[Path, str]) -> None:
     assert doc["total"]["by_category"] == cat
     out = done.stdout
     assert "miss  app/src/main/java/com/example/tiny/MainActivity.java:12 EC101" in out
-    assert "FP    app/src/main/java/com/example/tiny/TinyApp.java:7 CF301" in out
+    assert "FP    app/src/main/AndroidManifest.xml:8 CF301" in out
     assert "peak RSS" in out and "files read" in out
 
 
@@ -317,3 +318,16 @@ def test_app_level_rules_match_anywhere_in_the_app() -> None:
     local = runner.Label("app/src/main/AndroidManifest.xml", 12, "consent-flow", "CF313", "violation", "boot")
     assert runner.distance(local, runner.Finding("CF313", "consent-flow", "app/src/main/java/a/App.kt", 12, "",
                                                  ())) is None
+
+
+def test_shipped_sources_are_counted_without_tests_debug_build_logic_or_unshipped_folders(tmp_path: Path) -> None:
+    runner = load_runner()
+    for rel in ("app/src/main/java/a/A.kt", "app/src/main/kotlin/a/B.java", "app/src/china/java/a/C.kt",
+                "app/src/test/java/a/T.kt", "app/src/androidTest/java/a/U.kt", "app/src/debug/java/a/D.kt",
+                "app/src/testDebug/java/a/V.kt", "app/build/generated/src/main/java/a/G.kt",
+                "buildSrc/src/main/kotlin/P.kt", "library/src/main/java/a/L.java", "app/src/main/res/x.kt",
+                "app/src/main/java/a/readme.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    assert runner.count_shipped_sources(tmp_path) == 4  # A, B, C and the library's L
+    assert runner.count_shipped_sources(tmp_path, ("library",)) == 3

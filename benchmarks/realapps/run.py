@@ -69,6 +69,7 @@ APP_KEYS = {
     "sdks": list,
     "consent": str,
     "notes": str,
+    "unshipped": list,
     "label": list,
 }
 APP_REQUIRED = ("repo", "commit", "heldout", "label")
@@ -104,6 +105,9 @@ class App:
     subdir: str
     heldout: bool
     labels: tuple[Label, ...]
+    # Folders with sources that the build does not include (a module missing from settings.gradle), checked by
+    # the labeller: not counted among the shipped source files the tool must read.
+    unshipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class Run:
     tool_errors: int = 0
     files: int | None = None
     missing_blobs: int = 0
+    shipped_sources: int | None = None  # Kotlin/Java files in the app's own shipped source folders
 
 
 # ---------------------------------------------------------------- app files
@@ -163,6 +168,9 @@ def load_app(path: Path) -> App:
         raise AppFileError(f"{path}: unknown kinds {bad_kinds}; known: {sorted(KINDS)}")
     if not all(isinstance(s, str) for s in data.get("sdks", [])):
         raise AppFileError(f"{path}: sdks must be a list of strings")
+    unshipped = data.get("unshipped", [])
+    if not all(isinstance(u, str) and _relative_path_ok(u, allow_empty=False) for u in unshipped):
+        raise AppFileError(f"{path}: unshipped must be a list of relative folders")
     labels = tuple(_load_label(raw, f"{path}: label {i}") for i, raw in enumerate(data["label"]))
     # two problems of one rule on one line (two SDKs' manifest switches) are two labels; opposite verdicts
     # on the same spot are a mistake
@@ -172,7 +180,7 @@ def load_app(path: Path) -> App:
         if key in seen and labels[seen[key]].verdict != label.verdict:
             raise AppFileError(f"{path}: label {i} contradicts label {seen[key]} ({label.file}:{label.line})")
         seen.setdefault(key, i)
-    return App(slug, path, repo, commit, subdir, data["heldout"], labels)
+    return App(slug, path, repo, commit, subdir, data["heldout"], labels, tuple(unshipped))
 
 
 def _load_label(raw: object, where: str) -> Label:
@@ -486,6 +494,8 @@ def report_app(app: App, run: Run, score_: Score | None, list_unreviewed: bool) 
     if run.status != "ok" or score_ is None:
         return [*lines, f"  {run.status}: {run.detail}"]
     files = "?" if run.files is None else str(run.files)
+    if run.files is not None and run.shipped_sources is not None and run.files < run.shipped_sources:
+        files += f" — FEWER than the {run.shipped_sources} in its shipped source folders"
     lines.append(
         f"  time {run.seconds:.1f} s, peak RSS {run.peak_rss_mb:.0f} MB, files read {files}, "
         f"tool errors {run.tool_errors}, exit {run.exit_code}"
@@ -521,6 +531,7 @@ def run_json(apps: Sequence[App], runs: dict[str, Run], scores: dict[str, Score]
             entry |= {
                 "seconds": round(run.seconds, 3), "peak_rss_mb": round(run.peak_rss_mb, 1),
                 "exit_code": run.exit_code, "tool_errors": run.tool_errors, "files": run.files,
+                "shipped_sources": run.shipped_sources,
                 "missing_blobs": run.missing_blobs, **stats(s),
                 "misses": [{"file": lb.file, "line": lb.line, "rule": r, "category": lb.category}
                            for lb, r in s.misses],
@@ -588,7 +599,31 @@ def measure(app: App, cmd: Sequence[str], mirror: Path, work: Path) -> Run:
         return Run("failed", f"subdir {app.subdir!r} is not in the snapshot")
     run = run_tool(cmd, folder)
     run.missing_blobs = missing
+    run.shipped_sources = count_shipped_sources(folder, app.unshipped)
     return run
+
+
+NOT_SHIPPED_SETS = re.compile(r"^(test|androidTest|testFixtures|sharedTest|debug|test\w+|androidTest\w+)$")
+BUILD_LOGIC = frozenset({"buildSrc", "build-logic", "build", ".gradle"})
+
+
+def count_shipped_sources(folder: Path, unshipped: Sequence[str] = ()) -> int:
+    """Kotlin/Java files in `<module>/src/<set>/{java,kotlin}/` for every source set but tests and debug, outside
+    build logic and the folders the labeller marked as not part of the build: a floor for what the tool must
+    read (custom `sourceSets` folders and Eclipse layouts only add to what it reads)."""
+    skip = {folder / u for u in unshipped}
+    count = 0
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = [d for d in dirs if d not in BUILD_LOGIC and here / d not in skip]
+        parts = here.relative_to(folder).parts
+        if "src" not in parts:
+            continue
+        i = len(parts) - 1 - parts[::-1].index("src")
+        if len(parts) < i + 3 or NOT_SHIPPED_SETS.match(parts[i + 1]) or parts[i + 2] not in ("java", "kotlin"):
+            continue
+        count += sum(1 for f in files if f.endswith((".kt", ".java")))
+    return count
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -662,6 +697,11 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{sum(r.seconds for r in measured):.1f} s, max peak RSS "
           f"{max((r.peak_rss_mb for r in measured), default=0):.0f} MB, "
           f"tool errors {sum(r.tool_errors for r in measured)}, unreviewed findings {len(total.unreviewed)}")
+    short = [a.slug for a in apps if runs[a.slug].status == "ok" and runs[a.slug].files is not None
+             and runs[a.slug].shipped_sources is not None
+             and (runs[a.slug].files or 0) < (runs[a.slug].shipped_sources or 0)]
+    print(f"   coverage: {len(measured) - len(short)} of {len(measured)} apps read at least every file of their "
+          f"shipped source folders" + (f"; fewer: {', '.join(short)}" if short else ""))
     print("\n".join(table(total)))
     for app in apps:
         if runs[app.slug].status != "ok":
