@@ -655,6 +655,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rss-interval", type=float, default=0.05, help="memory sampling period in seconds")
     ap.add_argument("--profile", action="store_true", help="finally, one cold scan under cProfile")
     ap.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON result")
+    ap.add_argument("--label", default="", help="a note on what is measured (e.g. the build), kept in the results")
     ap.add_argument("--apps", type=Path, nargs="+", metavar="DIR",
                     help="real-app mode: time these extracted apps (copied to a temporary folder) instead")
     args = ap.parse_args(argv)
@@ -713,6 +714,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": before,
             "load_after": [round(x, 2) for x in os.getloadavg()],
             "pipl_lint": str(bench.pipl), "pipl_lint_version": version, "source_revision": source_revision(),
+            "label": args.label,
             "repeat": args.repeat, "tree": {k: v for k, v in summary.items() if k not in ("planted", "safe")}
             | {"planted": summary["planted"]},
             "parse_files_with_errors": parse_info["files_with_errors"],
@@ -857,7 +859,8 @@ def run_apps(bench: Bench, args: argparse.Namespace) -> int:
     head = (f"## pipl-lint benchmark: {len(apps)} real app(s)\n\nMachine: {m['cpus']} CPUs ({m['cpu']}), "
             f"{m['platform']}, Python {m['python']}, load average {m['load_average']} before the run and "
             f"{[round(x, 2) for x in os.getloadavg()]} after; {bench.version_text()} ({source_revision()}); "
-            f"PYTHONDONTWRITEBYTECODE {'kept' if args.keep_env else 'unset'}. Median of {args.repeat} runs; "
+            f"PYTHONDONTWRITEBYTECODE {'kept' if args.keep_env else 'unset'}. {args.label + '. ' if args.label else ''}"
+            f"Median of {args.repeat} runs; "
             f"--version best of 5; semgrep {'once' if semgrep else 'not installed'}.")
     text = head + "\n\n" + "\n\n".join(texts)
     print(text)
@@ -867,7 +870,7 @@ def run_apps(bench: Bench, args: argparse.Namespace) -> int:
            "load_after": [round(x, 2) for x in os.getloadavg()], "pipl_lint": str(bench.pipl),
            "pipl_lint_version": bench.version_text(), "source_revision": source_revision(),
            "repeat": args.repeat, "semgrep": semgrep, "semgrep_rules": count_semgrep_rules(),
-           "keep_env": args.keep_env, "apps": results, "problems": bench.problems,
+           "keep_env": args.keep_env, "label": args.label, "apps": results, "problems": bench.problems,
            "targets": {"cold_x_parse": TARGET_COLD_X_PARSE, "warm_s": APP_TARGET_WARM,
                        "warm_edit_s": APP_TARGET_EDIT, "precommit_s": APP_TARGET_EDIT,
                        "rss_mb": APP_TARGET_RSS_MB, "version_s": TARGET_VERSION},
