@@ -2,7 +2,7 @@
 cold run reports, and a warm run with nothing changed does not walk the tree again.
 
 Each case writes a small Gradle project, sets every timestamp to a time in the past (a discovery made within
-seconds of a change is not stored, see `discovery_cache.RACY_NS`), runs twice with the cache (the second run
+seconds of a change is not stored, see `discovery_cache._racy`), runs twice with the cache (the second run
 must reuse the stored discovery), makes one change, and compares the cached run with `--no-cache`."""
 
 from __future__ import annotations
@@ -212,9 +212,24 @@ def test_version_catalog_change_is_seen(project: Path, monkeypatch: pytest.Monke
     assert runs.walks > walks, "a change made seconds ago must not be trusted to a stored discovery"
 
 
-def test_racy_discovery_is_not_stored(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("subsecond", "after_ns", "stored"), [
+    (0.5, 50_000_000, False),  # a fine timestamp, 50 ms before the run: the same tick is possible
+    (0.5, 200_000_000, True),
+    (0.0, 2_000_000_000, False),  # a timestamp in whole seconds (FAT, HFS+): 2 s is not enough
+    (0.0, 4_000_000_000, True),
+])
+def test_racy_discovery_is_not_stored(project: Path, monkeypatch: pytest.MonkeyPatch, subsecond: float,
+                                      after_ns: int, stored: bool) -> None:
     runs = Runs(project, monkeypatch)
+    runs.findings()  # creates the cache folder
+    stamp = int(time.time()) - 1000 + subsecond
+    for dirpath, dirnames, filenames in os.walk(project):
+        for name in filenames + dirnames:
+            os.utime(os.path.join(dirpath, name), (stamp, stamp))
+    os.utime(project, (stamp, stamp))
+    last_change = max(os.stat(os.path.join(d, n)).st_mtime_ns for d, ds, fs in os.walk(project) for n in ds + fs)
+    monkeypatch.setattr(discovery_cache, "_now", lambda: last_change + after_ns)
     runs.findings()
     walks = runs.walks
     runs.findings()
-    assert runs.walks == walks + 1  # the files were written just now: the discovery was not stored
+    assert runs.walks == (walks if stored else walks + 1)

@@ -5,9 +5,11 @@ Discovery records what it looked at (`Walker.seen_dirs`: every folder whose entr
 reused only when a stat of each of those gives the same modification time and inode (and size, for files)
 as when it was stored: adding, deleting or renaming a file changes the modification time of its folder, and
 editing a settings file, a build script or a catalog changes that file's. A discovery in which something was
-modified less than `RACY_NS` before it started is not stored: a change in the same clock tick could not be
-told apart (as git does for its index). Anything unexpected (an undecodable entry, a failed stat) means a
-fresh walk.
+modified less than a timestamp tick before it started is not stored: a change in the same tick could not be told
+apart (as git does for its index). The tick is taken as `FINE_RACY_NS` for a timestamp with a sub-second part
+(ext4, APFS, NTFS: nanoseconds stamped from a clock of 1-16 ms resolution) and `COARSE_RACY_NS` for one in
+whole seconds (FAT: 2 s, HFS+, some network file systems: 1 s). Anything unexpected (an undecodable entry, a
+failed stat) means a fresh walk.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
     from pipl_lint.cache import Cache
 
 FORMAT = 1
-RACY_NS = 3_000_000_000  # file systems with coarse timestamps (FAT: 2 s) included
+FINE_RACY_NS = 100_000_000
+COARSE_RACY_NS = 3_000_000_000
+_now = time.time_ns
 
 
 class _Stored(msgspec.Struct, array_like=True):
@@ -69,6 +73,12 @@ def _file_stat(path: str) -> tuple[str, int, int, int]:
     return (path, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+def _racy(mtime_ns: int, start_ns: int) -> bool:
+    """Modified so shortly before `start_ns` that a later change could carry the same timestamp."""
+    tick = COARSE_RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
+    return mtime_ns > start_ns - tick
+
+
 def _key(paths: Sequence[Path], scan_root: Path, reader: FileReader, excludes: Sequence[str]) -> str:
     from pipl_lint import __version__
 
@@ -93,13 +103,13 @@ def discover_cached(paths: Sequence[Path], scan_root: Path, reader: FileReader, 
         if stored is not None and all(_dir_stat(d) == (d, m, i) for d, m, i in stored.dirs) \
                 and all(_file_stat(f) == (f, n, m, i) for f, n, m, i in stored.files):
             return stored.discovery
-    start = time.time_ns()
+    start = _now()
     walker = Walker(scan_root, excludes)
     found = discover(paths, scan_root, reader, excludes, walker)
     dirs = [_dir_stat(d) for d in sorted(walker.seen_dirs)]
     files = [_file_stat(f) for f in sorted(walker.seen_files)]
-    if all(mtime < start - RACY_NS for _p, mtime, _i in dirs) and \
-            all(mtime < start - RACY_NS for _p, _s, mtime, _i in files):
+    if not any(_racy(mtime, start) for _p, mtime, _i in dirs) and \
+            not any(_racy(mtime, start) for _p, _s, mtime, _i in files):
         try:
             cache.put_run(key, _ENCODER.encode(_Stored(dirs, files, found)))
         except (TypeError, ValueError, OverflowError):
