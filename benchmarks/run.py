@@ -14,6 +14,13 @@ Steps, all on the same generated tree:
   7. semgrep        `semgrep --config benchmarks/semgrep-rules.yml DIR --json --jobs 2`, if semgrep is on PATH
 With `--also N`, an N-line tree is generated and cold-scanned too, for the growth ratio.
 
+    python benchmarks/run.py --apps DIR [DIR ...] [--repeat 3]
+
+Real-app mode (issue 17): each DIR (an extracted app, e.g. from the realapps corpus) is copied into a
+temporary folder (without its .git and pipl-lint cache) and timed with the steps above: parse only, cold,
+warm, warm after a one-line code edit in one Kotlin file, the pre-commit path, --version, peak memory, and
+semgrep in the same run. Targets are issue 17's.
+
 Every pipl-lint step runs `--repeat` times (median reported); each cold run deletes the cache first. Peak
 memory is the larger of the biggest single process (exact, from wait4) and the sampled sum of PSS over the
 child's process tree (so worker pools count). Benchmarks are not tests: nothing here runs in CI.
@@ -51,6 +58,10 @@ TARGET_RSS_MB = 400.0
 TARGET_VERSION = 0.15
 TARGET_GROWTH_PER_LINE_RATIO = 1.05  # 1,000,000 / 300,000 lines = 3.33x more code -> cold scan <= 3.5x
 EDIT_MARK = "// pipl-lint benchmark edit"
+# issue 17 (real-app mode): the targets of incremental analysis
+APP_TARGET_WARM = 0.3
+APP_TARGET_EDIT = 0.5
+APP_TARGET_RSS_MB = 300.0
 
 PARSE_SCRIPT = r"""
 import json, sys, time
@@ -276,12 +287,14 @@ class Bench:
         step.runs = [Run(s, 0, 0.0, c) for s, c in zip(info["runs"], info["cpu"], strict=True)]
         return step, info
 
-    def cold(self, root: Path, repeat: int, name: str = "cold full scan") -> Step:
+    def cold(self, root: Path, repeat: int, name: str = "cold full scan", no_cache: bool = False) -> Step:
         step = Step(name)
         for i in range(repeat):
             delete_caches(root)
             self.log(f"{name} {i + 1}/{repeat}")
-            self.check(step, root, [str(root)])
+            self.check(step, root, [str(root), *(["--no-cache"] if no_cache else [])])
+        if no_cache:  # the warm steps need a cache: fill it (not timed)
+            run_process([str(self.pipl), "check", str(root), "--format", "json"], root, 0, self.env)
         return step
 
     def warm(self, root: Path, repeat: int) -> Step:
@@ -642,10 +655,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rss-interval", type=float, default=0.05, help="memory sampling period in seconds")
     ap.add_argument("--profile", action="store_true", help="finally, one cold scan under cProfile")
     ap.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON result")
+    ap.add_argument("--label", default="", help="a note on what is measured (e.g. the build), kept in the results")
+    ap.add_argument("--apps", type=Path, nargs="+", metavar="DIR",
+                    help="real-app mode: time these extracted apps (copied to a temporary folder) instead")
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up below
 
     bench = Bench(args)
+    if args.apps:
+        return run_apps(bench, args)
     before = machine()
     temp = None if args.keep else tempfile.TemporaryDirectory(prefix="pipl-bench-")
     base = args.keep.resolve() if args.keep else Path(temp.name)  # type: ignore[union-attr]
@@ -696,6 +714,7 @@ def main(argv: list[str] | None = None) -> int:
             "date": dt.datetime.now().isoformat(timespec="seconds"), "machine": before,
             "load_after": [round(x, 2) for x in os.getloadavg()],
             "pipl_lint": str(bench.pipl), "pipl_lint_version": version, "source_revision": source_revision(),
+            "label": args.label,
             "repeat": args.repeat, "tree": {k: v for k, v in summary.items() if k not in ("planted", "safe")}
             | {"planted": summary["planted"]},
             "parse_files_with_errors": parse_info["files_with_errors"],
@@ -729,6 +748,138 @@ def main(argv: list[str] | None = None) -> int:
             restore(edited, original)
         if temp is not None:
             temp.cleanup()
+
+
+# ----------------------------------------------------------------------------------------------------
+# Real-app mode
+# ----------------------------------------------------------------------------------------------------
+def pick_app_edit_target(root: Path) -> Path:
+    """The first (sorted) main-source Kotlin file of 100-400 lines, else the first Kotlin file."""
+    files = sorted(p for p in root.rglob("*.kt") if "src" in p.parts and not {"test", "androidTest"} & set(p.parts))
+    for path in files:
+        try:
+            if 100 <= path.read_bytes().count(b"\n") <= 400:
+                return path
+        except OSError:
+            continue
+    if files:
+        return files[0]
+    raise SystemExit(f"no Kotlin source file under {root}")
+
+
+def source_lines(root: Path) -> int:
+    return sum(p.read_bytes().count(b"\n") for p in root.rglob("*")
+               if p.suffix in (".kt", ".java") and ".git" not in p.parts and p.is_file())
+
+
+def bench_app(bench: Bench, app: Path, semgrep: str | None) -> tuple[dict[str, object], dict[str, Step]]:
+    repeat = bench.args.repeat
+    with tempfile.TemporaryDirectory(prefix="pipl-bench-app-") as tmp:
+        root = Path(tmp) / app.name
+        bench.log(f"copying {app} to {root}")
+        shutil.copytree(app, root, symlinks=True, ignore=shutil.ignore_patterns(".git", *CACHE_DIRS))
+        edited = pick_app_edit_target(root)
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        steps: dict[str, Step] = {}
+        bench.log(f"{app.name}: parse only")
+        steps["parse"], info = bench.parse_only(root, repeat)
+        steps["cold"] = bench.cold(root, repeat, "cold, check --no-cache", no_cache=True)
+        steps["warm"] = bench.warm(root, repeat)
+        steps["edit_code"] = bench.warm_edit(root, edited, repeat, code=True)
+        steps["precommit_code"] = bench.precommit(root, edited, repeat, code=True)
+        steps["version"] = bench.version()
+        if semgrep:
+            steps["semgrep"] = bench.semgrep(root, semgrep, 1)
+        result: dict[str, object] = {
+            "app": app.name, "files": info["files"], "bytes": info["bytes"], "lines": source_lines(root),
+            "parse_files_with_errors": info["files_with_errors"],
+            "edited": edited.relative_to(root).as_posix(),
+            "load_before": load_before, "load_after": [round(x, 2) for x in os.getloadavg()],
+            "steps": {k: v.as_json() for k, v in steps.items()},
+        }
+    return result, steps
+
+
+def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
+    parse, cold = steps["parse"], steps["cold"]
+    p = parse.seconds
+    mbytes = r["bytes"] / 1e6  # type: ignore[operator]
+    out = [f"### {r['app']}", "",
+           f"{r['files']:,} Kotlin/Java files, {r['lines']:,} lines, {mbytes:.2f} MB; load average "
+           f"{r['load_before'][0]} before, {r['load_after'][0]} after; edited `{r['edited']}`.",  # type: ignore[index]
+           "", "| step | seconds | CPU s | peak memory | target | result |", "|---|---:|---:|---:|---|---|",
+           f"| parse only (tree-sitter, 1 core) | {p:.2f} | {parse.cpu:.2f} | — | — | {mbytes / p:.1f} MB/s |"]
+    bound = TARGET_COLD_X_PARSE * p
+    sg = steps.get("semgrep")
+    vs = f", {cold.seconds / sg.seconds:.2f} × semgrep" if sg and sg.runs else ""
+    ok = cold.seconds <= bound and (not sg or not sg.runs or cold.seconds < sg.seconds)
+    out.append(f"| cold `check --no-cache` | {cold.seconds:.2f} | {cold.cpu:.2f} | "
+               f"{mb(cold.peak_mb)} | ≤ {bound:.2f} s ({TARGET_COLD_X_PARSE} × parse), < semgrep | "
+               f"{cold.seconds / p:.1f} × parse{vs}, {verdict(ok, cold)} |")
+    for key, target in (("warm", APP_TARGET_WARM), ("edit_code", APP_TARGET_EDIT),
+                        ("precommit_code", APP_TARGET_EDIT)):
+        st = steps[key]
+        out.append(f"| {st.name} | {st.seconds:.2f} | {st.cpu:.2f} | {mb(st.peak_mb)} | ≤ {target} s | "
+                   f"{verdict(st.seconds <= target, st)} |")
+    v = steps["version"]
+    out.append(f"| `pipl-lint --version` | {v.best:.3f} | {v.cpu:.3f} | {mb(v.peak_mb)} | ≤ {TARGET_VERSION} s | "
+               f"{verdict(v.best <= TARGET_VERSION)} |")
+    scans = [steps[k] for k in ("cold", "warm", "edit_code", "precommit_code")]
+    peak = max(st.peak_mb for st in scans)
+    out.append(f"| peak memory (all scans) | — | — | {mb(peak)} | ≤ {APP_TARGET_RSS_MB:.0f} MB | "
+               f"{verdict(peak <= APP_TARGET_RSS_MB, *scans)} |")
+    if sg:
+        out.append(f"| semgrep, {count_semgrep_rules()} pattern rules, 2 jobs | {sg.seconds:.2f} | {sg.cpu:.2f} | "
+                   f"{mb(sg.peak_mb)} | — | {sg.seconds / cold.seconds:.2f} × pipl-lint cold; "
+                   f"{len(sg.findings[-1]) if sg.findings else '?'} matches {sg.note} |")
+    else:
+        out.append("| semgrep | — | — | — | — | not installed: skipped |")
+    out += ["", "Findings: " + findings_line([cold, steps["warm"]]) +
+            f"; after the code edit: {[len(f) for f in steps['edit_code'].findings]}."]
+    return "\n".join(out)
+
+
+def run_apps(bench: Bench, args: argparse.Namespace) -> int:
+    apps = [a.resolve() for a in args.apps]
+    for a in apps:
+        if not a.is_dir():
+            raise SystemExit(f"not a folder: {a}")
+    semgrep = None if args.no_semgrep else shutil.which(args.semgrep)
+    if semgrep is None and not args.no_semgrep:
+        sibling = Path(sys.executable).parent / "semgrep"
+        semgrep = str(sibling) if sibling.exists() else None
+    before = machine()
+    bench.warm_up()
+    results, texts = [], []
+    for app in apps:
+        result, steps = bench_app(bench, app, semgrep)
+        results.append(result)
+        texts.append(render_app(result, steps))
+    m = before
+    head = (f"## pipl-lint benchmark: {len(apps)} real app(s)\n\nMachine: {m['cpus']} CPUs ({m['cpu']}), "
+            f"{m['platform']}, Python {m['python']}, load average {m['load_average']} before the run and "
+            f"{[round(x, 2) for x in os.getloadavg()]} after; {bench.version_text()} ({source_revision()}); "
+            f"PYTHONDONTWRITEBYTECODE {'kept' if args.keep_env else 'unset'}. {args.label + '. ' if args.label else ''}"
+            f"Median of {args.repeat} runs; "
+            f"--version best of 5; semgrep {'once' if semgrep else 'not installed'}.")
+    text = head + "\n\n" + "\n\n".join(texts)
+    print(text)
+    if bench.problems:
+        print("\nProblems:\n" + "\n".join(f"- {p}" for p in bench.problems))
+    doc = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": before,
+           "load_after": [round(x, 2) for x in os.getloadavg()], "pipl_lint": str(bench.pipl),
+           "pipl_lint_version": bench.version_text(), "source_revision": source_revision(),
+           "repeat": args.repeat, "semgrep": semgrep, "semgrep_rules": count_semgrep_rules(),
+           "keep_env": args.keep_env, "label": args.label, "apps": results, "problems": bench.problems,
+           "targets": {"cold_x_parse": TARGET_COLD_X_PARSE, "warm_s": APP_TARGET_WARM,
+                       "warm_edit_s": APP_TARGET_EDIT, "precommit_s": APP_TARGET_EDIT,
+                       "rss_mb": APP_TARGET_RSS_MB, "version_s": TARGET_VERSION},
+           "markdown": text}
+    args.results.mkdir(parents=True, exist_ok=True)
+    out = args.results / f"{dt.date.today().isoformat()}-apps.json"
+    out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nResults: {out}")
+    return 1 if bench.problems else 0
 
 
 def planted_missing(summary: dict[str, object], cold: Step) -> list[list[object]]:

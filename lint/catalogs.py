@@ -719,28 +719,44 @@ def _build(raw_files: Mapping[str, bytes]) -> Catalog:
     if problems.lines:
         raise CatalogError(problems.lines)
 
-    digest = hashlib.sha256()
-    for name in DATA_FILES:
-        digest.update(name.encode() + b"\0" + raw_files[name] + b"\0")
     apis = tuple(api for api, _ in api_rows)
     sdks = tuple(sdk for sdk, _ in sdk_rows)
     return Catalog(
         pi_kinds=pi_kinds, apis=apis, sdks=sdks, permissions=permissions,
         app_types=tuple(sorted((t for t, _ in type_rows), key=lambda t: t.number)),
-        apis_by_member=_index_apis(apis), sdk_calls_by_method=_index_sdk_calls(sdks), digest=digest.hexdigest(),
+        apis_by_member=_index_apis(apis), sdk_calls_by_method=_index_sdk_calls(sdks), digest=_digest(raw_files),
     )
 
 
+def _digest(raw_files: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(name.encode() + b"\0" + raw_files.get(name, b"") + b"\0")
+    return digest.hexdigest()
+
+
 @functools.cache
-def load_catalog() -> Catalog:
-    """The catalog shipped with pipl-lint (parsed once per process)."""
+def _shipped_files() -> dict[str, bytes]:
     data = resources.files("pipl_lint.rules") / "data"
     raw: dict[str, bytes] = {}
     for name in DATA_FILES:
         resource = data / name
         if resource.is_file():
             raw[name] = resource.read_bytes()
-    return _build(raw)
+    return raw
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The catalog shipped with pipl-lint (parsed once per process)."""
+    return _build(_shipped_files())
+
+
+@functools.cache
+def catalog_fingerprint() -> str:
+    """`load_catalog().fingerprint()` without parsing the catalog (a warm run that reuses its results never
+    needs the catalog itself)."""
+    return _digest(_shipped_files())
 
 
 def load_catalog_from(path: Path) -> Catalog:

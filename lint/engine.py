@@ -16,7 +16,7 @@ from pathlib import Path
 import msgspec
 
 from pipl_lint.cache import Cache
-from pipl_lint.catalogs import load_catalog
+from pipl_lint.catalogs import catalog_fingerprint, load_catalog
 from pipl_lint.config import Config, scan_root_patterns
 from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Diagnostic, Finding
@@ -27,7 +27,8 @@ from pipl_lint.model.resources import Resources
 from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.parse.xml import parse_xml
-from pipl_lint.project.discover import Discovery, Module, Project, discover
+from pipl_lint.project.discover import Discovery, Module, Project
+from pipl_lint.project.discovery_cache import discover_cached
 from pipl_lint.project.files import FileReader
 from pipl_lint.project.variants import VariantScope, describe, select
 from pipl_lint.ruleapi import Context, Rule
@@ -180,7 +181,7 @@ def _run_key(scan_root: Path, config: Config, plans: list[tuple[Config, list[Rul
     inputs = _inputs(projects, [config, *(c for c, _rules in plans)])
     if summaries_digest is not None:
         inputs = [p for p in inputs if p.suffix not in LANGUAGE_OF_SUFFIX]
-    basis = repr((__version__, load_catalog().fingerprint(), repr(config),
+    basis = repr((__version__, catalog_fingerprint(), repr(config),
                   [(repr(c), [r.meta.id for r in rules]) for c, rules in plans],
                   sorted(str(p.root) for p in projects), str(scan_root),
                   stat_signature(inputs), summaries_digest))
@@ -228,10 +229,11 @@ ProjectPlan = Callable[[Path], tuple[Config, Sequence[Rule]]]
 
 
 def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config: Config,
-              per_project: ProjectPlan | None) -> tuple[Discovery, list[tuple[Config, list[Rule]]]]:
+              per_project: ProjectPlan | None,
+              cache: Cache | None = None) -> tuple[Discovery, list[tuple[Config, list[Rule]]]]:
     """The projects, found with the run's `exclude`; a project whose own configuration excludes other files is
     looked at again with those."""
-    found = discover(paths, scan_root, reader, scan_root_patterns(config, scan_root))
+    found = discover_cached(paths, scan_root, reader, scan_root_patterns(config, scan_root), cache)
     if per_project is None:
         return found, []
     projects: list[Project] = []
@@ -239,7 +241,7 @@ def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config
     for project in found.projects:
         own, rules = per_project(project.root)
         if own.exclude and own != config:
-            again = discover([project.root], scan_root, reader, scan_root_patterns(own, scan_root))
+            again = discover_cached([project.root], scan_root, reader, scan_root_patterns(own, scan_root), cache)
             found.diagnostics += [d for d in again.diagnostics if d not in found.diagnostics]
             again_projects = [p for p in again.projects if p.root == project.root]
         else:
@@ -266,7 +268,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     reader = FileReader(scan_root, config.max_file_size, overlay)
     result = RunResult(scan_root)
     store = store or SummaryStore(reader, config.parse_timeout, cache)
-    found, plans = _discover(paths, scan_root, reader, config, per_project)
+    found, plans = _discover(paths, scan_root, reader, config, per_project, cache)
     rules = list(rules)
     plans = plans or [(config, rules)] * len(found.projects)
     run_keys: list[str] = []

@@ -248,7 +248,7 @@ def test_files_vanishing_during_the_scan(tmp_path: Path, monkeypatch: pytest.Mon
     import pipl_lint.engine as engine
 
     root = _copy(tmp_path)
-    real = engine.discover
+    real = engine.discover_cached
     gone = ["app/src/main/java/com/example/dailynews/ui/feed/FeedAdapter.kt",
             "core/src/main/AndroidManifest.xml", "app/src/main/res/values/strings.xml"]
 
@@ -259,7 +259,7 @@ def test_files_vanishing_during_the_scan(tmp_path: Path, monkeypatch: pytest.Mon
         shutil.rmtree(root / "app/src/main/java/com/example/dailynews/ui/login")
         return found
 
-    monkeypatch.setattr(engine, "discover", discover_then_delete)
+    monkeypatch.setattr(engine, "discover_cached", discover_then_delete)
     result = run([root], root, Config(), select((), ()))
     assert not result.internal_error
     vanished = {d.path for d in result.diagnostics if "disappeared during the scan" in d.message}

@@ -183,9 +183,9 @@ def open_cache(scan_root: Path, config: Config, opts: CheckOptions) -> Cache | N
     if opts.no_cache:
         return None
     from pipl_lint.cache import Cache
-    from pipl_lint.catalogs import load_catalog
+    from pipl_lint.catalogs import catalog_fingerprint
 
-    return Cache(scan_root, f"{__version__}|{load_catalog().fingerprint()}|{config.fingerprint()}")
+    return Cache(scan_root, f"{__version__}|{catalog_fingerprint()}|{config.fingerprint()}")
 
 
 def run_engine(setup: Setup, opts: CheckOptions, progress: Progress | None = None, *,

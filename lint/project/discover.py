@@ -104,12 +104,44 @@ class Discovery:
 
 
 class Walker:
-    """os.walk over a tree that skips build output, VCS folders, excluded globs and outside links."""
+    """os.walk over a tree that skips build output, VCS folders, excluded globs and outside links.
+
+    It also records what discovery looked at (`seen_dirs`: every folder whose entries were listed or probed;
+    `seen_files`: every file whose content was read), so that a cached discovery can be checked with a stat of
+    each instead of a new walk (`lint/project/discover_cache.py`)."""
 
     def __init__(self, scan_root: Path, excludes: Iterable[str] = ()) -> None:
         self.scan_root = scan_root
         self.excludes = tuple(excludes)
         self.real_root = os.path.realpath(scan_root)
+        self._root_prefix = self.real_root.rstrip(os.sep) + os.sep
+        self.seen_dirs: set[str] = set()
+        self.seen_files: set[str] = set()
+
+    def listed(self, folder: Path) -> None:
+        """Discovery depends on the entries of `folder`."""
+        self.seen_dirs.add(str(folder))
+
+    def probe(self, path: Path, levels: int = 1) -> None:
+        """Discovery depends on whether `path` exists (and what it is): on its folder's entries, and on those of
+        `levels - 1` folders above (a probe of `d/src/main/AndroidManifest.xml` depends on `d`, `d/src` ...),
+        and on every link on the way (re-pointing a link changes the entries of its folder)."""
+        parent = path.parent
+        for _ in range(levels):
+            text = str(parent)
+            if text != self.real_root and not text.startswith(self._root_prefix):
+                break  # above the scan root: discovery looks at nothing there
+            self.seen_dirs.add(text)
+            parent = parent.parent
+
+    def is_file(self, path: Path) -> bool:
+        self.probe(path)
+        return path.is_file()
+
+    def read(self, path: Path) -> None:
+        """Discovery depends on the content of `path`."""
+        self.probe(path)
+        self.seen_files.add(str(path))
 
     def inside(self, path: Path) -> bool:
         """True when `path`, links resolved, is in the scan root (links leading out are not followed)."""
@@ -121,7 +153,12 @@ class Walker:
 
     def is_dir(self, path: Path) -> bool:
         """A folder inside the scan root."""
+        self.probe(path)
         return path.is_dir() and self.inside(path)
+
+    def iterdir(self, folder: Path) -> list[Path]:
+        self.listed(folder)
+        return sorted(folder.iterdir())
 
     def excluded(self, path: Path) -> bool:
         try:
@@ -133,7 +170,9 @@ class Walker:
     def walk(self, top: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
         if not self.inside(top):
             return
+        self.probe(top)
         for dirpath, dirnames, filenames in os.walk(top, followlinks=False, onerror=None):
+            self.seen_dirs.add(dirpath)
             d = Path(dirpath)
             dirnames[:] = sorted(n for n in dirnames if n not in SKIP_DIRS and not self.excluded(d / n))
             yield d, dirnames, sorted(n for n in filenames if not self.excluded(d / n))
@@ -141,6 +180,7 @@ class Walker:
 
 def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
     manifest = ss_dir / "AndroidManifest.xml"
+    walker.listed(ss_dir)
     sources: list[Path] = []
     strings: list[Path] = []
     layouts: list[Path] = []
@@ -152,11 +192,11 @@ def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
                 sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
     res = ss_dir / "res"
     if walker.is_dir(res):
-        for d in sorted(res.iterdir()):
-            if d.name.startswith("values") and (d / "strings.xml").is_file():
+        for d in walker.iterdir(res):
+            if d.name.startswith("values") and walker.is_file(d / "strings.xml"):
                 strings.append(d / "strings.xml")
             elif d.name.startswith("layout") and walker.is_dir(d):
-                layouts += sorted(p for p in d.iterdir() if p.suffix == ".xml" and not walker.excluded(p))
+                layouts += [p for p in walker.iterdir(d) if p.suffix == ".xml" and not walker.excluded(p)]
     asset_dir = ss_dir / "assets"
     if walker.is_dir(asset_dir):
         for d, _dirs, files in walker.walk(asset_dir):
@@ -165,14 +205,17 @@ def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
                      tuple(sources), tuple(strings), tuple(layouts), tuple(assets))
 
 
-def _declared_dir(module_dir: Path, written: str) -> Path:
+def _declared_dir(module_dir: Path, written: str, walker: Walker) -> Path:
     """A `sourceSets` path: relative to the module, absolute, or `$rootDir/...` (the nearest folder
     above the module with a settings file)."""
     if written.startswith("$rootDir/"):
-        root = next((d for d in (module_dir, *module_dir.parents) if any((d / s).is_file() for s in SETTINGS_FILES)),
-                    module_dir)
-        return root / written[len("$rootDir/") :]
-    return module_dir / written
+        root = next((d for d in (module_dir, *module_dir.parents)
+                     if any(walker.is_file(d / s) for s in SETTINGS_FILES)), module_dir)
+        path = root / written[len("$rootDir/") :]
+    else:
+        path = module_dir / written
+    walker.probe(path, len(path.parts))  # `../x`, links on the way
+    return path
 
 
 def _with_declared(ss: SourceSet | None, dirs: SourceDirs, module_dir: Path, walker: Walker) -> SourceSet:
@@ -184,26 +227,26 @@ def _with_declared(ss: SourceSet | None, dirs: SourceDirs, module_dir: Path, wal
     assets = list(ss.assets) if ss else []
     manifest = ss.manifest if ss else None
     for written in dirs.java:
-        base = _declared_dir(module_dir, written)
+        base = _declared_dir(module_dir, written, walker)
         if walker.is_dir(base) and not walker.excluded(base):
             for d, _dirs, files in walker.walk(base):
                 sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
     for written in dirs.res:
-        res = _declared_dir(module_dir, written)
+        res = _declared_dir(module_dir, written, walker)
         if walker.is_dir(res):
-            for d in sorted(res.iterdir()):
-                if d.name.startswith("values") and (d / "strings.xml").is_file():
+            for d in walker.iterdir(res):
+                if d.name.startswith("values") and walker.is_file(d / "strings.xml"):
                     strings.append(d / "strings.xml")
                 elif d.name.startswith("layout") and walker.is_dir(d):
-                    layouts += sorted(p for p in d.iterdir() if p.suffix == ".xml" and not walker.excluded(p))
+                    layouts += [p for p in walker.iterdir(d) if p.suffix == ".xml" and not walker.excluded(p)]
     for written in dirs.assets:
-        base = _declared_dir(module_dir, written)
+        base = _declared_dir(module_dir, written, walker)
         if walker.is_dir(base):
             for d, _dirs, files in walker.walk(base):
                 assets += [d / f for f in files]
     for written in dirs.manifests:
-        path = _declared_dir(module_dir, written)
-        if path.is_file() and walker.inside(path) and not walker.excluded(path):
+        path = _declared_dir(module_dir, written, walker)
+        if walker.is_file(path) and walker.inside(path) and not walker.excluded(path):
             manifest = path
     return SourceSet(dirs.name, manifest, *(tuple(dict.fromkeys(x)) for x in (sources, strings, layouts, assets)))
 
@@ -214,6 +257,8 @@ def _merged_manifests(module_dir: Path, walker: Walker) -> tuple[Path, ...]:
     for name in ("merged_manifests", "merged_manifest", "packaged_manifests"):
         base = inter / name
         if walker.is_dir(base):
+            for dirpath, _dirs, _files in os.walk(base):  # what rglob lists (it follows no links either)
+                walker.listed(Path(dirpath))
             found += sorted(p for p in base.rglob("AndroidManifest.xml") if p.is_file())
     return tuple(found)
 
@@ -222,14 +267,14 @@ def _jars(module_dir: Path, walker: Walker) -> tuple[Path, ...]:
     libs = module_dir / "libs"
     if not walker.is_dir(libs):
         return ()
-    return tuple(sorted(p for p in libs.iterdir() if p.suffix in (".jar", ".aar") and p.is_file()))
+    return tuple(p for p in walker.iterdir(libs) if p.suffix in (".jar", ".aar") and p.is_file())
 
 
 def _module(name: str, module_dir: Path, build: BuildScript | None, walker: Walker) -> Module:
     sets: list[SourceSet] = []
     src = module_dir / "src"
     if walker.is_dir(src):
-        for ss_dir in sorted(src.iterdir()):
+        for ss_dir in walker.iterdir(src):
             if ss_dir.is_dir() and not ss_dir.is_symlink() and not walker.excluded(ss_dir):
                 sets.append(_source_set(ss_dir, walker))
     for dirs in build.source_dirs if build is not None else ():
@@ -258,15 +303,18 @@ def _manifest_only_module(root: Path, walker: Walker, name: str = ":") -> Module
 
 
 def discover(paths: Iterable[Path], scan_root: Path, reader: FileReader,
-             excludes: Iterable[str] = ()) -> Discovery:
-    """Find every project under `paths` (folders) or containing them (files)."""
-    walker = Walker(scan_root, excludes)
+             excludes: Iterable[str] = (), walker: Walker | None = None) -> Discovery:
+    """Find every project under `paths` (folders) or containing them (files). `walker` (a new one by default)
+    records what was looked at."""
+    walker = walker or Walker(scan_root, excludes)
     result = Discovery()
     roots: dict[Path, str] = {}  # project root -> kind
     for p in paths:
+        walker.probe(p, len(p.parts))
         p = p.resolve()
+        walker.probe(p, len(p.parts))
         if p.is_file():
-            root, kind = find_root(p.parent, scan_root)
+            root, kind = find_root(p.parent, scan_root, walker)
             if root is not None:
                 roots.setdefault(root, kind)
             continue
@@ -289,12 +337,14 @@ def _inside(child: Path, parent: Path) -> bool:
     return child != parent and parent in child.parents
 
 
-def find_root(start: Path, scan_root: Path) -> tuple[Path | None, str]:
+def find_root(start: Path, scan_root: Path, walker: Walker | None = None) -> tuple[Path | None, str]:
     """Walk up from `start` to the nearest settings file, else the nearest module or manifest folder."""
     module: Path | None = None
     manifest_dir: Path | None = None
     top = scan_root.resolve()
     for d in (start, *start.parents):
+        if walker is not None:
+            walker.listed(d)
         if any((d / s).is_file() for s in SETTINGS_FILES):
             return d, "gradle"
         if module is None and any((d / b).is_file() for b in BUILD_FILES):
@@ -339,7 +389,8 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
     settings = None
     settings_path: Path | None = None
     if kind == "gradle":
-        settings_path = spath = next(root / s for s in SETTINGS_FILES if (root / s).is_file())
+        settings_path = spath = next(root / s for s in SETTINGS_FILES if walker.is_file(root / s))
+        walker.read(spath)
         text = reader.read_text(spath, diags)
         if text is not None:
             settings = read_settings(spath, text)
@@ -352,7 +403,8 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
     if settings is not None:
         catalog_paths += [root / c for c in settings.catalog_files]
     for cpath in catalog_paths:
-        if cpath.is_file() and catalog is None:
+        if catalog is None and walker.is_file(cpath):
+            walker.read(cpath)
             text = reader.read_text(cpath, diags)
             if text is not None:
                 catalog = read_version_catalog(cpath, text)
@@ -370,7 +422,7 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                                         "or not a usable folder; not read"))
             else:
                 module_dirs.append((inc, mdir))
-    if any((root / b).is_file() for b in BUILD_FILES):
+    if any(walker.is_file(root / b) for b in BUILD_FILES):
         module_dirs.insert(0, (":", root))
     fallback: list[tuple[str, Path]] = []
     if settings_path is not None and (settings is None or settings.errors or settings.unresolved_includes):
@@ -379,8 +431,10 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
         diags.append(Diagnostic(reader.rel(settings_path), _fallback_note(settings, fallback)))
     modules: list[Module] = []
     for name, mdir in module_dirs:
+        walker.probe(mdir)
         if not mdir.is_dir():
             continue
+        walker.listed(mdir)
         if (name, mdir) in fallback and not any((mdir / b).is_file() for b in BUILD_FILES) \
                 and (mdir / "AndroidManifest.xml").is_file():
             modules.append(_manifest_only_module(mdir, walker, name))
@@ -388,6 +442,7 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
         build = None
         bpath = next((mdir / b for b in BUILD_FILES if (mdir / b).is_file()), None)
         if bpath is not None:
+            walker.read(bpath)
             text = reader.read_text(bpath, diags)
             if text is not None:
                 build = read_build_script(bpath, text, catalog)
@@ -420,6 +475,7 @@ def _fallback_modules(root: Path, known: set[Path], walker: Walker) -> list[tupl
             dirnames.remove("src")  # sources are collected per module
         if Path(os.path.realpath(d)) in real_known:
             continue
+        walker.probe(d / "src" / "main" / "AndroidManifest.xml", 3)
         module = bool(names & set(BUILD_FILES)) or (d / "src" / "main" / "AndroidManifest.xml").is_file()
         if not module and "AndroidManifest.xml" in names and d.name != "main":
             module = _has_sources(d, walker)
@@ -455,10 +511,12 @@ def _names(names: tuple[str, ...], limit: int = 8) -> str:
 def _module_dir(root: Path, rel: str, walker: Walker) -> Path | None:
     """The folder of an included module, links resolved; None when it leads outside the scan root or
     cannot be resolved (a NUL byte, a link loop)."""
+    walker.probe(root / rel, len((root / rel).parts))  # `..`, and links on the way
     try:
         mdir = Path(os.path.realpath(root / rel))
     except (OSError, ValueError):
         return None
+    walker.probe(mdir, len(mdir.parts))
     if not walker.inside(mdir):
         return None
     return mdir

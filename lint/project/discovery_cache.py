@@ -1,0 +1,117 @@
+"""The discovered projects, kept in the cache between runs so that a warm run does not walk the tree again.
+
+Discovery records what it looked at (`Walker.seen_dirs`: every folder whose entries it listed or probed, and
+`Walker.seen_files`: every settings file, build script and version catalog it read). A stored discovery is
+reused only when a stat of each of those gives the same modification time and inode (and size, for files)
+as when it was stored: adding, deleting or renaming a file changes the modification time of its folder, and
+editing a settings file, a build script or a catalog changes that file's. A discovery in which something was
+modified less than a timestamp tick before it started is not stored: a change in the same tick could not be told
+apart (as git does for its index). The tick is taken as `FINE_RACY_NS` for a timestamp with a sub-second part
+(ext4, APFS, NTFS: nanoseconds stamped from a clock of 1-16 ms resolution) and `COARSE_RACY_NS` for one in
+whole seconds (FAT: 2 s, HFS+, some network file systems: 1 s). Anything unexpected (an undecodable entry, a
+failed stat) means a fresh walk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from pipl_lint.project.discover import Discovery, Walker, discover
+from pipl_lint.project.files import FileReader
+
+if TYPE_CHECKING:
+    from pipl_lint.cache import Cache
+
+FORMAT = 1
+FINE_RACY_NS = 100_000_000
+COARSE_RACY_NS = 3_000_000_000
+_now = time.time_ns
+
+
+class _Stored(msgspec.Struct, array_like=True):
+    dirs: list[tuple[str, int, int]]  # folder, mtime_ns, inode (-1, -1: missing)
+    files: list[tuple[str, int, int, int]]  # file, size, mtime_ns, inode (-1 ...: missing)
+    discovery: Discovery
+
+
+def _enc_hook(obj: Any) -> Any:
+    if isinstance(obj, Path):
+        return str(obj)
+    raise NotImplementedError(type(obj))
+
+
+def _dec_hook(kind: type, obj: Any) -> Any:
+    if kind is Path and isinstance(obj, str):
+        return Path(obj)
+    raise NotImplementedError(kind)
+
+
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=_enc_hook)
+_DECODER = msgspec.msgpack.Decoder(_Stored, dec_hook=_dec_hook)
+
+
+def _dir_stat(path: str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return (path, -1, -1)
+    return (path, st.st_mtime_ns, st.st_ino)
+
+
+def _file_stat(path: str) -> tuple[str, int, int, int]:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return (path, -1, -1, -1)
+    return (path, st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _racy(mtime_ns: int, start_ns: int) -> bool:
+    """Modified so shortly before `start_ns` that a later change could carry the same timestamp."""
+    tick = COARSE_RACY_NS if mtime_ns % 1_000_000_000 == 0 else FINE_RACY_NS
+    return mtime_ns > start_ns - tick
+
+
+def _key(paths: Sequence[Path], scan_root: Path, reader: FileReader, excludes: Sequence[str]) -> str:
+    from pipl_lint import __version__
+
+    basis = repr((FORMAT, __version__, [os.path.abspath(p) for p in paths], str(scan_root), tuple(excludes),
+                  reader.max_bytes))
+    return "discovery:" + hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+def discover_cached(paths: Sequence[Path], scan_root: Path, reader: FileReader, excludes: Iterable[str] = (),
+                    cache: Cache | None = None) -> Discovery:
+    """`discover`, reusing the stored result when nothing it looked at changed."""
+    excludes = tuple(excludes)
+    if cache is None or reader.overlay:  # unsaved editor buffers may hold Gradle files
+        return discover(paths, scan_root, reader, excludes)
+    key = _key(paths, scan_root, reader, excludes)
+    raw = cache.get_run(key)
+    if raw is not None:
+        try:
+            stored = _DECODER.decode(raw)
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+            stored = None
+        if stored is not None and all(_dir_stat(d) == (d, m, i) for d, m, i in stored.dirs) \
+                and all(_file_stat(f) == (f, n, m, i) for f, n, m, i in stored.files):
+            return stored.discovery
+    start = _now()
+    walker = Walker(scan_root, excludes)
+    found = discover(paths, scan_root, reader, excludes, walker)
+    dirs = [_dir_stat(d) for d in sorted(walker.seen_dirs)]
+    files = [_file_stat(f) for f in sorted(walker.seen_files)]
+    if not any(_racy(mtime, start) for _p, mtime, _i in dirs) and \
+            not any(_racy(mtime, start) for _p, _s, mtime, _i in files):
+        try:
+            cache.put_run(key, _ENCODER.encode(_Stored(dirs, files, found)))
+        except (TypeError, ValueError, OverflowError):
+            pass
+    return found
