@@ -9,8 +9,11 @@ catalogued SDK among the dependencies that is known to need it (`sdk`: the SDK m
 `sdk-feature`: the SDK's own feature needs it per the vendor's integration guide and the code imports the
 SDK's API, so the SDK uses it).
 A runtime request whose permissions could not be resolved is an `unresolved` use of every dangerous
-permission the project declares: it may ask for any of them, so none of them is claimed unused because of
-it. Uses are project-wide: every module's code merges into the app, Kotlin and Java alike.
+permission the project declares and its code names somewhere (`Manifest.permission.X`, a literal, a
+constant): it may ask for any of those, so none of them is claimed unused because of it. When the code names
+some permissions, one it never names is not what such a request asks for (a wrapper keyed by request codes);
+when it names none (the list comes from a server), every declared one may be. Uses are project-wide: every
+module's code merges into the app, Kotlin and Java alike.
 
 Android rules the analysis follows:
 - an API that accepts several permissions (`getLastKnownLocation`: fine *or* coarse; a MediaStore query:
@@ -312,10 +315,41 @@ def _manifest_uses(src: UsageSources) -> Iterator[Use]:
                           f"`<service>` `{comp.name}` (foregroundServiceType)", comp.element.column, perms, "all")
 
 
+def _named_in_code(src: UsageSources) -> set[str]:
+    """Permissions the project's code names anywhere: `Manifest.permission.X` (or a wrapper's `Permission.X`),
+    an `"android.permission.X"` literal, a constant holding one. An unresolved request can only ask for these."""
+    known = src.catalog.permissions
+    names: set[str] = set()
+
+    def add(text: str) -> None:
+        head, _, last = text.rpartition(".")
+        if head.lower().endswith("permission") and f"android.permission.{last}" in known:
+            names.add(f"android.permission.{last}")
+        elif text in known:
+            names.add(text)
+
+    for fs in src.index.files:
+        for site in fs.sites:
+            for arg in site.args:
+                for ref in arg.refs:
+                    add(ref)
+                for value in arg.strings:
+                    add(value)
+        for lit in fs.strings:
+            add(lit.value)
+        for const in fs.constants:
+            for value in const.values:
+                add(value)
+    return names
+
+
 def _request_uses(src: UsageSources, dangerous: tuple[str, ...]) -> Iterator[Use]:
+    named: set[str] | None = None
     for req in src.permission_requests:
         if req.unresolved:
-            yield _site_use("unresolved", src, req.fid, req.site, dangerous,
+            named = _named_in_code(src) if named is None else named
+            covered = tuple(p for p in dangerous if p in named) if named else dangerous
+            yield _site_use("unresolved", src, req.fid, req.site, covered,
                             f"`{req.site.qualified}` (permissions not resolved: `{req.unresolved}`)")
         else:
             yield _site_use("request", src, req.fid, req.site, req.permissions, f"`{req.site.qualified}`")

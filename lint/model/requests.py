@@ -559,8 +559,7 @@ class RequestFinder:
                 return None  # the project's own wrapper: each call of it is the request
             if any(len(self.index.function(t).params) == len(site.args) for t, _how in self.index.resolve(fid, site)):
                 return None  # a project method named like a request (`requestPermissions(callback)`): its body asks
-            if form == "launcher" and ("permission" not in f"{site.receiver} {site.args[0].text}".lower()
-                                       or any(w in site.args[0].text for w in ("Intent", "Uri", "Request.Builder"))):
+            if form == "launcher" and _other_contract(site):
                 return None  # a launcher of another contract in the same class (an Intent, a Uri …)
             unresolved = _permission_text(args, form, site.receiver or "")
         contract = ""
@@ -734,7 +733,8 @@ class RequestFinder:
                         continue
                     if any(not d.call and d.kind in ("lambda", "anonymous") for d in site.deferred):
                         continue  # `remember { { launcher.launch(perms) } }`: a request function handed back for later
-                    inner = site.name in names and bool(self.form_of(fid, site))
+                    form = self.form_of(fid, site) if site.name in names else ""
+                    inner = bool(form) and not (form == "launcher" and _other_contract(site))
                     if not inner and site.name in wrapper_names:
                         inner = any(t in found for t, _how in self.index.resolve(fid, site))
                     if not inner or self.permissions_in(fid, [a for a in site.args if not _is_lambda(a)]):
@@ -787,3 +787,11 @@ class RequestFinder:
             elif form:
                 out += self.callbacks_of(wrapper, site, form)
         return tuple(out)
+
+
+def _other_contract(site: Site) -> bool:
+    """A `launch(...)` whose launcher is not shown to be a permission contract and whose argument is an Intent, a
+    Uri or a request builder (`resultLauncher.launch(Intent(this, X::class.java))`)."""
+    first = site.args[0].text if site.args else ""
+    return "permission" not in f"{site.receiver} {first}".lower() or \
+        any(w in first for w in ("Intent", "Uri", "Request.Builder"))
