@@ -10,8 +10,9 @@ catalogued SDK among the dependencies that is known to need it (`sdk`: the SDK m
 SDK's API, so the SDK uses it).
 A runtime request whose permissions could not be resolved is an `unresolved` use of every dangerous
 permission the project declares and its code names somewhere (`Manifest.permission.X`, a literal, a
-constant): it may ask for any of those, so none of them is claimed unused because of it. When the code names
-some permissions, one it never names is not what such a request asks for (a wrapper keyed by request codes);
+constant) or that share a permission group with one it names: it may ask for any of those, so none of them is
+claimed unused because of it. When the code names some permissions, one outside their groups is not what such
+a request asks for (a wrapper keyed by request codes);
 when it names none (the list comes from a server), every declared one may be. Uses are project-wide: every
 module's code merges into the app, Kotlin and Java alike.
 
@@ -347,7 +348,10 @@ def _request_uses(src: UsageSources, dangerous: tuple[str, ...]) -> Iterator[Use
     named: set[str] | None = None
     for req in src.permission_requests:
         if req.unresolved:
-            named = _named_in_code(src) if named is None else named
+            if named is None:  # the permissions the code names, widened to their groups (WRITE_ → READ_STORAGE)
+                named = _named_in_code(src)
+                groups = {src.catalog.permissions[p].group for p in named} - {""}
+                named |= {p for p in dangerous if src.catalog.permissions[p].group in groups}
             covered = tuple(p for p in dangerous if p in named) if named else dangerous
             yield _site_use("unresolved", src, req.fid, req.site, covered,
                             f"`{req.site.qualified}` (permissions not resolved: `{req.unresolved}`)")
