@@ -220,6 +220,13 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
         assert done.returncode == 2 and "error" in done.stderr, bad
 
 
+def test_a_report_of_nothing_is_an_error(tmp_path: Path) -> None:
+    """Before, an empty folder gave an empty inventory and exit 0: compliance staff would file a list of nothing."""
+    done = _cli("report", str(tmp_path), "--no-cache")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "no Android project found" in done.stderr and done.stderr.count("\n") == 1
+
+
 # --- the HTML page in a real browser ---------------------------------------------------------------------------
 
 

@@ -46,15 +46,16 @@ def inventory_of(ctx: Context) -> Inventory:
 
 
 def build(opts: ReportOptions) -> Inventory:
-    from pipl_lint.commands.check import CheckOptions, prepare, run_engine
+    from pipl_lint.commands.check import CheckOptions, nothing_analysed, prepare, run_engine
 
     check_opts = CheckOptions(paths=opts.paths, format="json", config=opts.config, no_cache=opts.no_cache)
     setup = prepare(check_opts)
     setup = replace(setup, config=setup.config.with_overrides(app_category=opts.app_category), rules=(), only=None,
                     configs=setup.configs.with_overrides(app_category=opts.app_category), rules_for=lambda _c: ())
     result = run_engine(setup, check_opts, keep_contexts=True)
-    if not result.projects:
-        sys.stderr.write("pipl-lint: no Android project found under the given paths\n")
+    nothing = nothing_analysed(setup.paths, result)
+    if nothing is not None:  # an empty inventory is no report: exit 2 with the same line as `check`
+        raise UsageError(nothing[0])
     unread = {d.path for d in result.diagnostics}
     if unread:
         sys.stderr.write(f"pipl-lint: {len(unread)} file(s) could not be read or parsed completely; the report may "
