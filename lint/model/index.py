@@ -408,6 +408,12 @@ class ProgramIndex:
                         out += [(t, "component") for t in self.find_member(cls, method)]
         return out
 
+    def is_fragment(self, cls: str) -> bool:
+        """A Fragment subclass: AndroidX / support / platform, or through a library base whose name says so
+        (`RxFragment`, `DaggerFragment`, `SupportFragment`, `BottomSheetDialogFragment` …)."""
+        return self.is_subtype(cls, *FRAGMENTS) or any(
+            a not in self.classes and a.rsplit(".", 1)[-1].endswith("Fragment") for a in self.ancestors(cls))
+
     def registered_callbacks(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
         """`registerActivityLifecycleCallbacks(Tracker())`, `(tracker)` (a field), `(this)`;
         `lifecycle.addObserver(AppObserver())`: the observer's methods that run at start-up."""
@@ -456,7 +462,7 @@ class ProgramIndex:
             cls = self.resolve_type(name, fid.file, fn.owner)
             if cls in self.classes:
                 out = [(t, "exact") for t in self.initialisers(cls)]
-                if self.is_subtype(cls, *FRAGMENTS):  # created to be shown: its lifecycle runs when it is
+                if self.is_fragment(cls):  # created to be shown: its lifecycle runs when it is
                     for method in FRAGMENT_LIFECYCLE:
                         out += [(t, "fragment") for t in self.find_member(cls, method)]
                 return out
