@@ -178,29 +178,42 @@ class Walker:
             yield d, dirnames, sorted(n for n in filenames if not self.excluded(d / n))
 
 
-def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
-    manifest = ss_dir / "AndroidManifest.xml"
-    walker.listed(ss_dir)
-    sources: list[Path] = []
+def _sources_in(base: Path, walker: Walker) -> list[Path]:
+    """Kotlin/Java files below a `java`/`kotlin` folder."""
+    out: list[Path] = []
+    if walker.is_dir(base):
+        for d, _dirs, files in walker.walk(base):
+            out += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
+    return out
+
+
+def _res_files(res: Path, walker: Walker) -> tuple[list[Path], list[Path]]:
+    """(`values*/strings.xml`, `layout*/*.xml`) of a `res` folder."""
     strings: list[Path] = []
     layouts: list[Path] = []
-    assets: list[Path] = []
-    for sub in ("java", "kotlin"):
-        base = ss_dir / sub
-        if walker.is_dir(base):
-            for d, _dirs, files in walker.walk(base):
-                sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
-    res = ss_dir / "res"
     if walker.is_dir(res):
         for d in walker.iterdir(res):
             if d.name.startswith("values") and walker.is_file(d / "strings.xml"):
                 strings.append(d / "strings.xml")
             elif d.name.startswith("layout") and walker.is_dir(d):
                 layouts += [p for p in walker.iterdir(d) if p.suffix == ".xml" and not walker.excluded(p)]
-    asset_dir = ss_dir / "assets"
-    if walker.is_dir(asset_dir):
-        for d, _dirs, files in walker.walk(asset_dir):
-            assets += [d / f for f in files]
+    return strings, layouts
+
+
+def _assets_in(base: Path, walker: Walker) -> list[Path]:
+    out: list[Path] = []
+    if walker.is_dir(base):
+        for d, _dirs, files in walker.walk(base):
+            out += [d / f for f in files]
+    return out
+
+
+def _source_set(ss_dir: Path, walker: Walker) -> SourceSet:
+    manifest = ss_dir / "AndroidManifest.xml"
+    walker.listed(ss_dir)
+    sources = _sources_in(ss_dir / "java", walker) + _sources_in(ss_dir / "kotlin", walker)
+    strings, layouts = _res_files(ss_dir / "res", walker)
+    assets = _assets_in(ss_dir / "assets", walker)
     return SourceSet(ss_dir.name, manifest if manifest.is_file() and not walker.excluded(manifest) else None,
                      tuple(sources), tuple(strings), tuple(layouts), tuple(assets))
 
@@ -228,22 +241,14 @@ def _with_declared(ss: SourceSet | None, dirs: SourceDirs, module_dir: Path, wal
     manifest = ss.manifest if ss else None
     for written in dirs.java:
         base = _declared_dir(module_dir, written, walker)
-        if walker.is_dir(base) and not walker.excluded(base):
-            for d, _dirs, files in walker.walk(base):
-                sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
+        if not walker.excluded(base):
+            sources += _sources_in(base, walker)
     for written in dirs.res:
-        res = _declared_dir(module_dir, written, walker)
-        if walker.is_dir(res):
-            for d in walker.iterdir(res):
-                if d.name.startswith("values") and walker.is_file(d / "strings.xml"):
-                    strings.append(d / "strings.xml")
-                elif d.name.startswith("layout") and walker.is_dir(d):
-                    layouts += [p for p in walker.iterdir(d) if p.suffix == ".xml" and not walker.excluded(p)]
+        more_strings, more_layouts = _res_files(_declared_dir(module_dir, written, walker), walker)
+        strings += more_strings
+        layouts += more_layouts
     for written in dirs.assets:
-        base = _declared_dir(module_dir, written, walker)
-        if walker.is_dir(base):
-            for d, _dirs, files in walker.walk(base):
-                assets += [d / f for f in files]
+        assets += _assets_in(_declared_dir(module_dir, written, walker), walker)
     for written in dirs.manifests:
         path = _declared_dir(module_dir, written, walker)
         if walker.is_file(path) and walker.inside(path) and not walker.excluded(path):
