@@ -318,15 +318,8 @@ class ProgramIndex:
     def _started_class(self, fid: FnId, site: Site, owner: str) -> str | None:
         """The component class named in a start call whose lifecycle method `owner` declares (itself or
         a subclass of it)."""
-        fn_owner = self.function(fid).owner
-        for arg in site.args:
-            for ref in arg.refs:
-                if ref.endswith(("::class.java", "::class", ".class")):
-                    name = ref.split("::", 1)[0] if "::" in ref else ref[: -len(".class")]
-                    cls = self.resolve_type(name, fid.file, fn_owner)
-                    if cls == owner or owner in self.ancestors(cls):
-                        return cls
-        return None
+        return next((cls for cls in self.class_literals(fid, site) if cls == owner or owner in self.ancestors(cls)),
+                    None)
 
     def edges_in(self, fid: FnId, this_cls: str | None) -> list[Edge]:
         """The edges of `fid` when the object it runs on is known to be a `this_cls`: calls on that object
@@ -392,20 +385,19 @@ class ProgramIndex:
 
     def component_targets(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
         """Lifecycle methods of a component started through an Intent/WorkRequest naming its class."""
-        out: list[tuple[FnId, str]] = []
-        owner = self.files[fid.file].functions[fid.index].owner
+        return [(t, "component") for cls in self.class_literals(fid, site) if cls in self.classes
+                for method in LIFECYCLE for t in self.find_member(cls, method)]
+
+    def class_literals(self, fid: FnId, site: Site) -> list[str]:
+        """The classes the arguments of `site` name as literals (`X::class.java`, `X::class`, `X.class`), resolved."""
+        owner = self.function(fid).owner
+        out: list[str] = []
         for arg in site.args:
             for ref in arg.refs:
                 if ref.endswith(("::class.java", "::class")):
-                    name = ref.split("::", 1)[0]
+                    out.append(self.resolve_type(ref.split("::", 1)[0], fid.file, owner))
                 elif ref.endswith(".class"):
-                    name = ref[: -len(".class")]
-                else:
-                    continue
-                cls = self.resolve_type(name, fid.file, owner)
-                if cls in self.classes:
-                    for method in LIFECYCLE:
-                        out += [(t, "component") for t in self.find_member(cls, method)]
+                    out.append(self.resolve_type(ref[: -len(".class")], fid.file, owner))
         return out
 
     def is_fragment(self, cls: str) -> bool:
