@@ -100,6 +100,7 @@ class ConsentModel:
         self.configured_simple = {p.rsplit(".", 1)[-1] for p in self.configured}
         self._predicate_functions: set[str] | None = None
         self._start_routes: set[str] | None = None
+        self._nav_calls: dict[tuple[str, int], list[Site]] | None = None
         self._states: dict[int, tuple[Site, SiteState]] = {}
         self._constants: dict[str, list[tuple[str, ...]]] | None = None
         self._constant_cache: dict[str, tuple[str, ...]] = {}
@@ -284,8 +285,13 @@ class ConsentModel:
     def _start_destination(self, d: Deferred, site: Site) -> bool:
         """True unless the destination whose content `site` is in is known not to be a start destination
         (its route is not among the graphs' start destinations). Unknown: assumed to run at start."""
-        for _fid, call in self.index.by_site_name.get(d.call, ()):
-            if call.line == d.line and call.start <= site.start and site.end <= call.end and call.args:
+        if self._nav_calls is None:  # destination calls by (name, line), built once
+            self._nav_calls = {}
+            for name in NAV_DESTINATIONS:
+                for _fid, call in self.index.by_site_name.get(name, ()):
+                    self._nav_calls.setdefault((name, call.line), []).append(call)
+        for call in self._nav_calls.get((d.call, d.line), ()):
+            if call.start <= site.start and site.end <= call.end and call.args:
                 route = _tokens(call.args[:1])
                 return not route or bool(route & self.start_routes())
         return True
