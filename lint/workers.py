@@ -49,8 +49,7 @@ def work(job: Job) -> Outcome:
     try:
         result = summarize(rel, data, lang, budget)
     except Exception as exc:  # noqa: BLE001 - an extractor bug costs this file, never the run
-        return Outcome(encode_entry((f"internal error while summarising ({type(exc).__name__}: {exc}); "
-                                     "the file was not analysed",), None), False)
+        return _stopped(f"internal error while summarising ({type(exc).__name__}: {exc}); the file was not analysed")
     return Outcome(encode_entry(result.problems, result.summary), not result.timed_out)
 
 
