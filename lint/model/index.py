@@ -558,16 +558,29 @@ class ProgramIndex:
 
     def invoked(self, fid: FnId, fn: Function, name: str) -> list[tuple[FnId, str]]:
         """Kotlin `useCase(…)` where `useCase` is a property or parameter whose type has `operator fun invoke`."""
-        ptype = dict(zip(fn.params, fn.param_types, strict=False)).get(name)
-        owner: str | None = fn.owner
-        while ptype is None and owner and owner in self.classes:
-            decl = self.class_of(owner)
-            ptype = dict(decl.fields).get(name) if decl is not None else None
-            owner = decl.outer if decl is not None else None
+        ptype = self.declared_type(fid, name)
         if not ptype:
             return []
         cls = self.resolve_type(ptype, fid.file, fn.owner)
         return [(t, "exact") for t in self.find_member(cls, "invoke")] if cls in self.classes else []
+
+    def declared_type(self, fid: FnId, name: str, outer: bool = True) -> str | None:
+        """The type written for a parameter of `fid` or a field of its class (with `outer`, also of the classes
+        around it) called `name`: "" for a parameter whose type is no class name (a Kotlin function type),
+        None when no such declaration is there."""
+        fn = self.function(fid)
+        for param, ptype in zip(fn.params, fn.param_types, strict=False):
+            if param == name:
+                return ptype
+        owner: str | None = fn.owner
+        while owner and owner in self.classes:
+            decl = self.class_of(owner)
+            assert decl is not None
+            found = dict(decl.fields).get(name)
+            if found is not None or not outer:
+                return found
+            owner = decl.outer
+        return None
 
     def extension_getters(self, name: str, receiver: str | None) -> list[tuple[FnId, str]]:
         """Extension properties `val X.name get() = …` a read of `name` on a `receiver` may run: those declared

@@ -81,7 +81,7 @@ class ApiMatcher:
             recv = site.receiver.rsplit(".", 1)[-1]
             if not (recv.isidentifier() and len(simple) > 4 and recv.lower().endswith(simple)):
                 return None
-            declared = self._declared_type(fid, recv)  # `callback: ((Boolean) -> Unit)?` is no Callback
+            declared = self.index.declared_type(fid, recv, outer=False)  # `callback: (Boolean) -> Unit` is no Callback
             return True if declared is None or suffix_match(declared, api.owner) else None
         if cls in self.index.classes:
             # A project class: its own methods are not the platform API, unless it extends the owner.
@@ -90,16 +90,6 @@ class ApiMatcher:
         if api.kind == "uri":
             owner = api.member.rsplit(".", 1)[0]
         return suffix_match(cls.split("<")[0], owner) or suffix_match(owner.rsplit(".", 1)[-1], cls)
-
-    def _declared_type(self, fid: FnId, name: str) -> str | None:
-        """The type written for a parameter or field called `name` where `fid` runs ("" for a parameter whose
-        type is no class name, such as a Kotlin function type), or None when it is not declared there."""
-        fn = self.index.function(fid)
-        for param, ptype in zip(fn.params, fn.param_types, strict=False):
-            if param == name:
-                return ptype
-        decl = self.index.class_of(fn.owner)
-        return dict(decl.fields).get(name) if decl is not None else None
 
     def _scope_type(self, fid: FnId, site: Site) -> str | None:
         """The type a scope function makes the implicit receiver: `with(NotificationManagerCompat.from(ctx)) {
