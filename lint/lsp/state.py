@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from pipl_lint import __version__
-from pipl_lint.config import Config, ConfigError, Configs, find_config, load_config
+from pipl_lint.config import Config, ConfigError, Configs, load_config
 from pipl_lint.findings import Diagnostic, Finding
 from pipl_lint.lsp.settings import ServerSettings
 from pipl_lint.ruleapi import Rule
@@ -114,15 +114,6 @@ class PiplServer(LanguageServer):
         path = to_fs_path(uri) if uri else None
         return Path(path).resolve().parent if path else None
 
-    def load_config(self, root: Path) -> Config:
-        try:
-            path = Path(self.settings.config) if self.settings.config else find_config(root)
-            config = load_config(path) if path else Config()
-        except ConfigError as exc:
-            self.show(f"pipl-lint: {exc}; using the default configuration", types.MessageType.Warning)
-            config = Config()
-        return self.settings.apply(config)
-
     def project_config(self, folder: Path) -> Config:
         """The configuration of the project rooted at `folder`: the same nearest file `pipl-lint check` uses
         (or the `config` setting), with the editor's settings on top."""
@@ -138,7 +129,7 @@ class PiplServer(LanguageServer):
             root = self.root_for(uri)
             if root is None:
                 return None
-            self.analysis = Analysis(root, self.load_config(root), self.settings.cache, self.project_config)
+            self.analysis = Analysis(root, self.project_config(root), self.settings.cache, self.project_config)
         return self.analysis
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
