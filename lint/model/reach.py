@@ -105,14 +105,18 @@ class PreConsent:
                     continue
                 yield r, site, st
 
-    def trace(self, r: Reached, site: Site | None = None, site_note: str = "") -> tuple[TraceStep, ...]:
-        """Entry point first; one step per call hop; the collecting site last."""
-        hops: list[Reached] = []
+    def hops(self, r: Reached) -> list[Reached]:
+        """The path that reached `r`, from its entry point (first) to `r` (last)."""
+        out: list[Reached] = []
         cur: Reached | None = r
         while cur is not None:
-            hops.append(cur)
+            out.append(cur)
             cur = self._states.get(cur.prev_state) if cur.prev_state is not None else None
-        hops.reverse()
+        return out[::-1]
+
+    def trace(self, r: Reached, site: Site | None = None, site_note: str = "") -> tuple[TraceStep, ...]:
+        """Entry point first; one step per call hop; the collecting site last."""
+        hops = self.hops(r)
         steps = [TraceStep(r.entry.path, r.entry.line, str(r.entry.note))]
         for h in hops[1:]:
             assert h.via is not None

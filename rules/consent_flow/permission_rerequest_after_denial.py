@@ -71,7 +71,7 @@ from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import is_user_deferred
 from pipl_lint.model.index import FnId
-from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.reach import Entry, PreConsent, Reached
 from pipl_lint.model.requests import PermissionRequest, refusal_branch
 from pipl_lint.model.summary import Atom, Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -210,17 +210,13 @@ def _resume_reach(ctx: Context) -> PreConsent:
     return memo(ctx, "resume_reach", build)
 
 
-def _path_atoms(reach: PreConsent, reached: object, site: Site) -> Iterator[Atom]:
+def _path_atoms(reach: PreConsent, reached: Reached, site: Site) -> Iterator[Atom]:
     for g in site.guards:
         yield from g.atoms
-    cur = reached
-    while cur is not None and getattr(cur, "via", None) is not None:
-        via = cur.via  # type: ignore[attr-defined]
-        if via.site is not None:
-            for g in via.site.guards:
+    for hop in reversed(reach.hops(reached)):
+        if hop.via is not None and hop.via.site is not None:
+            for g in hop.via.site.guards:
                 yield from g.atoms
-        prev = cur.prev  # type: ignore[attr-defined]
-        cur = reach.reached.get(prev) if prev is not None else None
 
 
 def _memory_atom(ctx: Context, atom: Atom) -> bool:
