@@ -45,7 +45,6 @@ class Reached:
     fid: FnId
     entry: Entry
     via: Edge | None  # the edge that first reached fid (None for the entry itself)
-    prev: FnId | None
     notes: tuple[Msg, ...]  # open-guard notes accumulated along the path
     this_cls: str | None = None  # the class of the object fid runs on along this path, when known
     prev_state: tuple[FnId, str | None] | None = None  # the caller's (function, running class)
@@ -69,7 +68,7 @@ class PreConsent:
         for e in self.entries:
             state = (e.fid, e.this_cls)
             if state not in self._states:
-                r = Reached(e.fid, e, None, None, (), e.this_cls)
+                r = Reached(e.fid, e, None, (), e.this_cls)
                 self._states[state] = r
                 self.reached.setdefault(e.fid, r)
                 queue.append(state)
@@ -88,7 +87,7 @@ class PreConsent:
                     if st.user_action or (st.gated and self.stop_at_consent):
                         continue
                     notes = notes + st.notes
-                r = Reached(edge.target, here.entry, edge, fid, notes, callee_cls, state)
+                r = Reached(edge.target, here.entry, edge, notes, callee_cls, state)
                 self._states[target] = r
                 self.reached.setdefault(edge.target, r)
                 queue.append(target)
