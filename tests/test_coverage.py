@@ -14,8 +14,8 @@ import pytest
 from pipl_lint.config import Config
 from pipl_lint.coverage import Coverage, describe, unread_warning
 from pipl_lint.engine import run
+from pipl_lint.formats import CheckOutput, formatter
 from pipl_lint.registry import all_rules
-from pipl_lint.report import Report, formatter
 from tests.conftest import EXAMPLES
 from tests.test_cli import cli
 from tests.test_discover import MANIFEST, write
@@ -94,7 +94,7 @@ def test_coverage_survives_the_run_cache(tmp_path: Path) -> None:
 
 def test_sarif_invocation_carries_coverage_and_validates(half_broken: Path) -> None:
     result = run([half_broken], half_broken, Config(), all_rules())
-    report = Report(version="0.1.0", root=str(half_broken), findings=tuple(result.findings),
+    report = CheckOutput(version="0.1.0", root=str(half_broken), findings=tuple(result.findings),
                     diagnostics=tuple(result.diagnostics), rules=all_rules(), coverage=result.coverage)
     doc = json.loads(formatter("sarif")(report))
     invocation = doc["runs"][0]["invocations"][0]

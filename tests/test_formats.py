@@ -17,17 +17,17 @@ from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.config import Config
 from pipl_lint.engine import run
 from pipl_lint.findings import Diagnostic
+from pipl_lint.formats import FORMATS, CheckOutput, formatter
+from pipl_lint.formats.github import escape_data, escape_property
 from pipl_lint.registry import all_rules
-from pipl_lint.report import FORMATS, Report, formatter
-from pipl_lint.report.github import escape_data, escape_property
 from tests.conftest import EXAMPLES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
 
 
-def _report(root: Path, **kw: object) -> Report:
+def _report(root: Path, **kw: object) -> CheckOutput:
     result = run([root], root, Config(), all_rules())
-    base = Report(version="0.1.0", root=str(root), findings=tuple(result.findings),
+    base = CheckOutput(version="0.1.0", root=str(root), findings=tuple(result.findings),
                   diagnostics=tuple(result.diagnostics), rules=all_rules(),
                   suppressed_findings=tuple(result.suppressed))
     return replace(base, **kw)
@@ -41,7 +41,7 @@ def leaky(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def report(leaky: Path) -> Report:
+def report(leaky: Path) -> CheckOutput:
     rep = _report(leaky)
     # One suppressed, one baselined and one unreadable file, so every part of each format is exercised.
     return replace(rep, suppressed_findings=rep.findings[:1], baselined_findings=rep.findings[1:2],
@@ -49,7 +49,7 @@ def report(leaky: Path) -> Report:
 
 
 @pytest.fixture(scope="module")
-def sarif(report: Report) -> dict[str, object]:
+def sarif(report: CheckOutput) -> dict[str, object]:
     return json.loads(formatter("sarif")(report))
 
 
@@ -60,7 +60,7 @@ def test_sarif_validates_against_the_official_schema(sarif: dict[str, object]) -
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
 
 
-def test_sarif_describes_every_rule_not_only_those_that_fired(sarif: dict, report: Report) -> None:
+def test_sarif_describes_every_rule_not_only_those_that_fired(sarif: dict, report: CheckOutput) -> None:
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.meta.id for r in all_rules()]
@@ -96,7 +96,7 @@ def test_sarif_trace_is_a_code_flow(sarif: dict) -> None:
     assert [s["executionOrder"] for s in steps] == [1, 2, 3, 4]
 
 
-def test_sarif_keeps_suppressed_results_and_notifications(sarif: dict, report: Report) -> None:
+def test_sarif_keeps_suppressed_results_and_notifications(sarif: dict, report: CheckOutput) -> None:
     run = sarif["runs"][0]
     kinds = [r["suppressions"][0]["kind"] for r in run["results"] if "suppressions" in r]
     assert kinds == ["inSource", "external"]
@@ -106,7 +106,7 @@ def test_sarif_keeps_suppressed_results_and_notifications(sarif: dict, report: R
     assert run["invocations"][0]["executionSuccessful"] is True
 
 
-def test_sarif_fingerprints_survive_line_shifts(leaky: Path, report: Report, tmp_path: Path) -> None:
+def test_sarif_fingerprints_survive_line_shifts(leaky: Path, report: CheckOutput, tmp_path: Path) -> None:
     shifted = tmp_path / "leaky-app"
     shutil.copytree(leaky, shifted)
     kt = shifted / APP_KT
@@ -121,12 +121,12 @@ def test_sarif_fingerprints_survive_line_shifts(leaky: Path, report: Report, tmp
     assert after <= before and len(after) >= len(before) - 2  # only the two fake suppressions differ
 
 
-def test_sarif_output_is_byte_stable(report: Report) -> None:
+def test_sarif_output_is_byte_stable(report: CheckOutput) -> None:
     assert formatter("sarif")(report) == formatter("sarif")(report)
     assert formatter("sarif")(report).index('"$schema"') < formatter("sarif")(report).index('"runs"')
 
 
-def test_github_one_annotation_per_finding(report: Report) -> None:
+def test_github_one_annotation_per_finding(report: CheckOutput) -> None:
     out = formatter("github")(report).splitlines()
     annotations = [line for line in out if line.startswith("::")]
     assert len(annotations) == len(report.findings) + len(report.diagnostics)
@@ -144,7 +144,7 @@ def test_github_escaping() -> None:
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
 
 
-def test_gitlab_code_quality(report: Report) -> None:
+def test_gitlab_code_quality(report: CheckOutput) -> None:
     issues = json.loads(formatter("gitlab")(report))
     assert len(issues) == len(report.findings)
     fps = [i["fingerprint"] for i in issues]
@@ -158,7 +158,7 @@ def test_gitlab_code_quality(report: Report) -> None:
     assert umeng["location"] == {"path": APP_KT, "lines": {"begin": 31, "end": 37}}
 
 
-def test_checkstyle_xml(report: Report) -> None:
+def test_checkstyle_xml(report: CheckOutput) -> None:
     root = ET.fromstring(formatter("checkstyle")(report))
     errors = root.findall("./file/error")
     assert len(errors) == len(report.findings) + 1
@@ -168,7 +168,7 @@ def test_checkstyle_xml(report: Report) -> None:
     assert all(e.get("severity") in ("error", "warning", "info") for e in errors)
 
 
-def test_grouped_and_concise(report: Report) -> None:
+def test_grouped_and_concise(report: CheckOutput) -> None:
     grouped = formatter("grouped")(report)
     section = grouped.split(f"{APP_KT}\n", 1)[1].split("\n\n", 1)[0]
     assert "  31:9      error   EC102  " in section
@@ -178,7 +178,7 @@ def test_grouped_and_concise(report: Report) -> None:
 
 
 def test_every_format_renders_an_empty_report() -> None:
-    empty = Report(version="0.1.0", root="/tmp/x", findings=(), diagnostics=(), rules=all_rules())
+    empty = CheckOutput(version="0.1.0", root="/tmp/x", findings=(), diagnostics=(), rules=all_rules())
     for name in FORMATS:
         assert formatter(name)(empty)
 

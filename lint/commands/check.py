@@ -19,11 +19,11 @@ from pipl_lint.baseline import load as load_baseline
 from pipl_lint.config import Config, ConfigError, Configs, load_config
 from pipl_lint.errors import UsageError
 from pipl_lint.findings import Severity
+from pipl_lint.formats import FORMATS, CheckOutput, formatter
 from pipl_lint.i18n import parse_language
 from pipl_lint.io import write_text
 from pipl_lint.progress import Progress, ProgressStore
 from pipl_lint.registry import RegistryError, select
-from pipl_lint.report import FORMATS, Report, formatter
 
 if TYPE_CHECKING:
     from pipl_lint.cache import Cache
@@ -507,7 +507,7 @@ def emit(setup: Setup, opts: CheckOptions, outcome: Outcome) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     suppressed = [f.localized(lang) for f in result.suppressed if setup.only is None or f.touches(setup.only)]
-    report = Report(
+    report = CheckOutput(
         version=__version__, root=str(scan_root), findings=tuple(f.localized(lang) for f in outcome.findings),
         diagnostics=tuple(result.diagnostics), files=result.files_read, projects=len(result.projects),
         suppressed=len(suppressed), baselined=len(outcome.baselined), baseline_gone=outcome.baseline_gone,

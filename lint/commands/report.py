@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipl_lint import exitcodes, i18n
+from pipl_lint.compliance import FORMATS, renderer
+from pipl_lint.compliance.inventory import Inventory, build_inventory, merge, with_disclosure
 from pipl_lint.errors import UsageError
-from pipl_lint.inventory import Inventory, build_inventory, merge, with_disclosure
-from pipl_lint.inventory_report import FORMATS, renderer
 from pipl_lint.io import write_text
 from pipl_lint.ruleapi import Context
 

@@ -47,9 +47,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipl_lint.compliance.inventory import collection_points
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg
-from pipl_lint.inventory import collection_points
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta

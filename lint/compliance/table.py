@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pipl_lint.inventory import Collection, Inventory, PermissionRow, SdkRow
-from pipl_lint.inventory_report import labels as L
+from pipl_lint.compliance import labels as L
+from pipl_lint.compliance.inventory import Collection, Inventory, PermissionRow, SdkRow
 
 SECTIONS = ("personal_information", "sdks", "permissions")
 MAX_LISTED = 6  # "used by" and "entry points" cells list this many, then "and N more"

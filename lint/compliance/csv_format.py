@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
-from pipl_lint.inventory import Inventory
-from pipl_lint.inventory_report.table import tables
+from pipl_lint.compliance.inventory import Inventory
+from pipl_lint.compliance.table import tables
 
 BOM = "\ufeff"
 TABLE = "table"

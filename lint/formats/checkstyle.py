@@ -10,7 +10,7 @@ import re
 from xml.sax.saxutils import quoteattr
 
 from pipl_lint.findings import Severity
-from pipl_lint.report import Report
+from pipl_lint.formats import CheckOutput
 
 SEVERITIES = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -20,7 +20,7 @@ def _attr(text: object) -> str:
     return quoteattr(_INVALID.sub("", str(text)), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
-def render(report: Report) -> str:
+def render(report: CheckOutput) -> str:
     by_file: dict[str, list[str]] = {}
     for f in report.findings:
         by_file.setdefault(f.path, []).append(

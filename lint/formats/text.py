@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipl_lint.coverage import describe, unread_warning
 from pipl_lint.findings import Finding, Severity
-from pipl_lint.report import Report
+from pipl_lint.formats import CheckOutput
 
 COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
 MAX_NOTES = 20
@@ -15,7 +15,7 @@ def _paint(text: str, code: str, on: bool) -> str:
     return f"{code}{text}{RESET}" if on else text
 
 
-def render_finding(f: Finding, report: Report) -> list[str]:
+def render_finding(f: Finding, report: CheckOutput) -> list[str]:
     c = report.color
     head = (f"{_paint(f'{f.path}:{f.span.line}:{f.span.column}:', BOLD, c)} "
             f"{_paint(str(f.severity), COLORS[f.severity], c)} {_paint(f.rule, BOLD, c)} [{f.name}] {f.message}"
@@ -40,7 +40,7 @@ def render_finding(f: Finding, report: Report) -> list[str]:
     return out
 
 
-def render(report: Report) -> str:
+def render(report: CheckOutput) -> str:
     lines: list[str] = []
     for f in report.findings:
         lines += render_finding(f, report)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from pipl_lint import __version__
-from pipl_lint.inventory import Inventory
-from pipl_lint.inventory_report import labels as L
-from pipl_lint.inventory_report.table import Table, facts, summary, tables
+from pipl_lint.compliance import labels as L
+from pipl_lint.compliance.inventory import Inventory
+from pipl_lint.compliance.table import Table, facts, summary, tables
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 

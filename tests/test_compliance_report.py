@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 
 from pipl_lint.commands.report import ReportOptions, build
+from pipl_lint.compliance import renderer
+from pipl_lint.compliance.csv_format import BOM, safe
+from pipl_lint.compliance.inventory import Inventory
+from pipl_lint.compliance.table import tables
 from pipl_lint.config import Config
 from pipl_lint.engine import run
-from pipl_lint.inventory import Inventory
-from pipl_lint.inventory_report import renderer
-from pipl_lint.inventory_report.csv_format import BOM, safe
-from pipl_lint.inventory_report.table import tables
 from pipl_lint.registry import lookup
 from pipl_lint.rules.disclosure._common import Policy, _prepare, kind_mention, plain_text, policy
 from tests.conftest import EXAMPLES, ROOT
@@ -181,7 +181,7 @@ def test_csv_is_excel_friendly() -> None:
 
 
 def test_markdown_escapes_cells() -> None:
-    from pipl_lint.inventory_report.markdown import cell
+    from pipl_lint.compliance.markdown import cell
 
     assert cell("a|b\nc") == "a\\|b c"
     assert cell("<script>x</script> a < b") == "&lt;script>x&lt;/script> a < b"
@@ -454,8 +454,8 @@ def test_policy_text_matching() -> None:
 def test_not_necessary_count_needs_an_app_category(compliant: Inventory, lang: str) -> None:
     from dataclasses import replace
 
-    from pipl_lint.inventory_report import labels as L
-    from pipl_lint.inventory_report.table import summary
+    from pipl_lint.compliance import labels as L
+    from pipl_lint.compliance.table import summary
 
     label, needs = L.text(lang, "sum_not_necessary"), L.text(lang, "sum_needs_category")
     assert "app-category" in needs

@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from pipl_lint import __version__
-from pipl_lint.inventory import Collection, Inventory, PermissionRow, SdkRow
-from pipl_lint.inventory_report import labels as L
-from pipl_lint.inventory_report.table import kind_label
+from pipl_lint.compliance import labels as L
+from pipl_lint.compliance.inventory import Collection, Inventory, PermissionRow, SdkRow
+from pipl_lint.compliance.table import kind_label
 
 SCHEMA = "pipl-lint-inventory/1"
 

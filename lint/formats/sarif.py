@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from pipl_lint.coverage import unread_warning
 from pipl_lint.findings import Diagnostic, Finding, Severity, TraceStep
-from pipl_lint.report import Report
+from pipl_lint.formats import CheckOutput
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -138,7 +138,7 @@ def _notification(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def _invocation(report: Report) -> dict[str, Any]:
+def _invocation(report: CheckOutput) -> dict[str, Any]:
     """Success, a notification per file not analysed fully, and what was read (`properties.coverage`, the
     same object as `summary.coverage` in the JSON output), with a notification when sources went unread."""
     notes = [_notification(d) for d in report.diagnostics]
@@ -153,7 +153,7 @@ def _invocation(report: Report) -> dict[str, Any]:
     return out
 
 
-def build(report: Report) -> dict[str, Any]:
+def build(report: CheckOutput) -> dict[str, Any]:
     """The SARIF log as a dict (for tests and tools that post-process it)."""
     rules = sorted(report.rules, key=lambda r: r.meta.id)
     index = {r.meta.id: i for i, r in enumerate(rules)}
@@ -175,5 +175,5 @@ def build(report: Report) -> dict[str, Any]:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def render(report: Report) -> str:
+def render(report: CheckOutput) -> str:
     return json.dumps(build(report), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

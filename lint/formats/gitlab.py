@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from pipl_lint.findings import Finding, Severity
-from pipl_lint.report import Report
+from pipl_lint.formats import CheckOutput
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
@@ -35,7 +35,7 @@ def issue(f: Finding, fingerprint: str) -> dict[str, Any]:
     }
 
 
-def render(report: Report) -> str:
+def render(report: CheckOutput) -> str:
     seen: dict[str, int] = {}
     issues = []
     for f in report.findings:

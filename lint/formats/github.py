@@ -9,7 +9,7 @@ run pipl-lint from there. Values are escaped as the runner expects: `%`, CR and 
 from __future__ import annotations
 
 from pipl_lint.findings import Finding, Severity
-from pipl_lint.report import Report
+from pipl_lint.formats import CheckOutput
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -40,7 +40,7 @@ def annotation(f: Finding) -> str:
     return command(COMMANDS[f.severity], body, **props)
 
 
-def render(report: Report) -> str:
+def render(report: CheckOutput) -> str:
     lines = [annotation(f) for f in report.findings]
     for d in report.diagnostics:
         props: dict[str, object] = {"file": d.path, "title": "pipl-lint could not analyse this file fully"}

@@ -1,4 +1,4 @@
-"""Formatters: pure functions from a Report to text. No analysis, no filtering, no I/O."""
+"""Formatters: pure functions from a CheckOutput to text. No analysis, no filtering, no I/O."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class CheckOutput:
     """What a formatter may use: the findings, the diagnostics and a few facts about the run."""
 
     version: str
@@ -45,12 +45,12 @@ class Report:
         return out
 
 
-def formatter(name: str) -> Callable[[Report], str]:
+def formatter(name: str) -> Callable[[CheckOutput], str]:
     """The formatter for `--format name` (imported on demand to keep start-up fast)."""
     import importlib
 
     module_name, _, function = FORMATS[name].partition(":")
-    module = importlib.import_module(f"pipl_lint.report.{module_name}")
+    module = importlib.import_module(f"pipl_lint.formats.{module_name}")
     return getattr(module, function or "render")  # type: ignore[no-any-return]
 
 

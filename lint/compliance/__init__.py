@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipl_lint.inventory import Inventory
+from pipl_lint.compliance.inventory import Inventory
 
 FORMATS = ("json", "markdown", "html", "csv")
 
 
 def renderer(fmt: str) -> Callable[[Inventory, str], str]:
     if fmt == "json":
-        from pipl_lint.inventory_report.json_format import render
+        from pipl_lint.compliance.json_format import render
     elif fmt == "markdown":
-        from pipl_lint.inventory_report.markdown import render
+        from pipl_lint.compliance.markdown import render
     elif fmt == "html":
-        from pipl_lint.inventory_report.html import render
+        from pipl_lint.compliance.html import render
     elif fmt == "csv":
-        from pipl_lint.inventory_report.csv_format import render
+        from pipl_lint.compliance.csv_format import render
     else:
         raise ValueError(f"unknown report format {fmt!r}")
     return render

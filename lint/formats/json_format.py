@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from pipl_lint.findings import Finding
-from pipl_lint.report import Report
+from pipl_lint.formats import CheckOutput
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def render(report: Report) -> str:
+def render(report: CheckOutput) -> str:
     by_category: dict[str, int] = {}
     for f in report.findings:
         by_category[f.category.value] = by_category.get(f.category.value, 0) + 1

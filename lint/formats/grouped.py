@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from pipl_lint.report import Report
-from pipl_lint.report.text import BOLD, COLORS, DIM, _paint
+from pipl_lint.formats import CheckOutput
+from pipl_lint.formats.text import BOLD, COLORS, DIM, _paint
 
 
-def _summary(report: Report) -> str:
+def _summary(report: CheckOutput) -> str:
     counts = report.counts()
     total = len(report.findings)
     if not total:
@@ -27,7 +27,7 @@ def _summary(report: Report) -> str:
     return line + (" — " + ", ".join(extra) if extra else "") + "."
 
 
-def render(report: Report) -> str:
+def render(report: CheckOutput) -> str:
     c = report.color
     by_file: dict[str, list[str]] = {}
     for f in report.findings:
@@ -48,7 +48,7 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_concise(report: Report) -> str:
+def render_concise(report: CheckOutput) -> str:
     lines = [f"{f.path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}{f.variant_label}"
              for f in report.findings]
     lines += [f"{d.path}:{d.line}:{d.column}: note could not analyse fully: {d.message}" for d in report.diagnostics]

@@ -14,9 +14,9 @@ import re
 from html import escape
 
 from pipl_lint import __version__
-from pipl_lint.inventory import Inventory
-from pipl_lint.inventory_report import labels as L
-from pipl_lint.inventory_report.table import Row, Table, facts, summary, tables
+from pipl_lint.compliance import labels as L
+from pipl_lint.compliance.inventory import Inventory
+from pipl_lint.compliance.table import Row, Table, facts, summary, tables
 
 # Per table: the row tag the select filters on, its labels, and the column that shows it.
 FILTER_TAG = {"personal_information": ("timing", L.TIMING, 4), "sdks": ("consent", L.SDK_CONSENT, 8),
