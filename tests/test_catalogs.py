@@ -622,3 +622,69 @@ def test_new_sdks_are_recognised(catalog: Catalog) -> None:
         sdk = catalog.sdk(sdk_id)
         # partly verified: the source must say what was not read
         assert sdk.confidence == "P" and "[M]" in sdk.source, sdk_id
+
+
+# (id, a Maven group:artifact of the SDK, a jar/aar name or None, an init call as (owner simple name, method))
+CATALOG_2_SDKS = [
+    ("jmessage", "cn.jiguang.sdk:jmessage", "libs/jmessage-android-2.9.2.jar", ("JMessageClient", "init")),
+    ("topon", "com.anythink.sdk:core-tpn", None, ("ATSDK", "init")),
+    ("dcloud-unimp", "io.dcloud:unimp", "libs/uniMPSDK-V2-release.aar", ("DCUniMPSDK", "initialize")),
+    ("bughd", "im.fir:fir-sdk", None, ("FIR", "init")),
+    ("datadog", "com.datadoghq:dd-sdk-android-rum", None, ("Datadog", "initialize")),
+    ("amplitude", "com.amplitude:android-sdk", None, ("Amplitude", "initialize")),
+    ("amplitude", "com.amplitude:analytics-android", None, ("Amplitude", "Amplitude")),
+    ("segment", "com.segment.analytics.android:analytics", None, ("Analytics", "setSingletonInstance")),
+    ("segment", "com.segment.analytics.kotlin:android", None, ("Analytics", "Analytics")),
+    ("mixpanel", "com.mixpanel.android:mixpanel-android", None, ("MixpanelAPI", "getInstance")),
+    ("onesignal", "com.onesignal:OneSignal", None, ("OneSignal", "initWithContext")),
+    ("branch", "io.branch.sdk.android:library", None, ("Branch", "getAutoInstance")),
+    ("bugsnag", "com.bugsnag:bugsnag-android", None, ("Bugsnag", "start")),
+    ("appcenter", "com.microsoft.appcenter:appcenter-analytics", None, ("AppCenter", "start")),
+    ("newrelic", "com.newrelic.agent.android:android-agent", None, ("NewRelic", "start")),
+    ("applovin", "com.applovin:applovin-sdk", None, ("AppLovinSdk", "initializeSdk")),
+    ("unity-ads", "com.unity3d.ads:unity-ads", None, ("UnityAds", "initialize")),
+    ("ironsource", "com.ironsource.sdk:mediationsdk", None, ("IronSource", "init")),
+    ("netease-nim", "com.netease.nimlib:basesdk", None, ("NIMClient", "initSDK")),
+    ("rongcloud-im", "cn.rongcloud.sdk:im_lib", None, ("RongIMClient", "init")),
+    ("honor-push", "com.hihonor.mcs:push", None, ("HonorPushClient", "init")),
+    ("shumei", "com.ishumei:smsdk", None, ("SmAntiFraud", "create")),
+    ("qiyu", "com.qiyukf.unicorn:unicorn", None, ("Unicorn", "initSdk")),
+    ("iflytek-msc", "com.iflytek:msc", "libs/Msc.jar", ("SpeechUtility", "createUtility")),
+]
+
+
+@pytest.mark.parametrize(("sdk_id", "coordinate", "jar", "init"), CATALOG_2_SDKS,
+                         ids=[f"{row[0]}-{row[3][1]}" for row in CATALOG_2_SDKS])
+def test_catalog_2_sdks_are_recognised(catalog: Catalog, sdk_id: str, coordinate: str, jar: str | None,
+                                       init: tuple[str, str]) -> None:
+    group, _, artifact = coordinate.partition(":")
+    assert catalog.sdk_for_coordinate(group, artifact).id == sdk_id
+    if jar is not None:
+        assert catalog.sdk_for_jar(jar).id == sdk_id
+    owner, method = init
+    calls = {(call.owner_simple, role) for sdk, role, call in catalog.sdk_calls_by_method[method] if sdk.id == sdk_id}
+    assert (owner, "init") in calls
+    sdk = catalog.sdk(sdk_id)
+    # every call owner lives in one of the SDK's packages (a wrong owner is a silent miss)
+    for _role, call in sdk.calls():
+        assert any(call.owner.startswith(package + ".") for package in sdk.packages), (sdk_id, call.owner)
+    assert sdk.fix_zh and sdk.aliases and sdk.policy_url, sdk_id
+
+
+def test_catalog_2_consent_calls(catalog: Catalog) -> None:
+    def roles(sdk_id: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for role, call in catalog.sdk(sdk_id).calls():
+            out.setdefault(role, set()).add(call.method)
+        return out
+
+    assert roles("datadog")["agree"] == {"setTrackingConsent"}
+    assert roles("onesignal")["agree"] == {"setConsentGiven", "provideUserConsent"}
+    assert roles("applovin")["agree"] == {"setHasUserConsent"}
+    assert roles("ironsource")["agree"] == {"setConsent"}
+    assert roles("netease-nim")["preinit"] == {"config"} and "init" in roles("netease-nim")["init"]
+    assert roles("qiyu") == {"init": {"initSdk"}, "preinit": {"config"}}
+    assert catalog.sdk("datadog").confidence == "V"
+    # the newer entries must not steal coordinates of older ones
+    assert catalog.sdk_for_coordinate("cn.jiguang.sdk", "jcore").id == "jcore"
+    assert catalog.sdk_for_coordinate("cn.jiguang.sdk", "jpush").id == "jpush"
