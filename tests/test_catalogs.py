@@ -650,6 +650,10 @@ CATALOG_2_SDKS = [
     ("shumei", "com.ishumei:smsdk", None, ("SmAntiFraud", "create")),
     ("qiyu", "com.qiyukf.unicorn:unicorn", None, ("Unicorn", "initSdk")),
     ("iflytek-msc", "com.iflytek:msc", "libs/Msc.jar", ("SpeechUtility", "createUtility")),
+    ("agora-rtc", "io.agora.rtc:full-sdk", None, ("RtcEngine", "create")),
+    ("talkingdata", "com.talkingdata:analytics", None, ("TCAgent", "init")),
+    ("meizu-push", "com.meizu.flyme.internet:push-internal", None, ("PushManager", "register")),
+    ("growingio", "com.growingio.android:autotracker-cdp", None, ("GrowingAutotracker", "startWithConfiguration")),
 ]
 
 
