@@ -654,6 +654,10 @@ CATALOG_2_SDKS = [
     ("talkingdata", "com.talkingdata:analytics", None, ("TCAgent", "init")),
     ("meizu-push", "com.meizu.flyme.internet:push-internal", None, ("PushManager", "register")),
     ("growingio", "com.growingio.android:autotracker-cdp", None, ("GrowingAutotracker", "startWithConfiguration")),
+    ("flurry", "com.flurry.android:analytics", None, ("FlurryAgent", "init")),
+    ("braze", "com.braze:android-sdk-ui", None, ("BrazeActivityLifecycleCallbackListener",
+                                                 "BrazeActivityLifecycleCallbackListener")),
+    ("sigmob", "com.sigmob.sdk:windad", None, ("WindAds", "startWithOptions")),
 ]
 
 
@@ -692,3 +696,12 @@ def test_catalog_2_consent_calls(catalog: Catalog) -> None:
     # the newer entries must not steal coordinates of older ones
     assert catalog.sdk_for_coordinate("cn.jiguang.sdk", "jcore").id == "jcore"
     assert catalog.sdk_for_coordinate("cn.jiguang.sdk", "jpush").id == "jpush"
+
+
+def test_no_builder_owner_with_a_generic_method(catalog: Catalog) -> None:
+    """The SDK matcher confirms an untyped chain by the owner's last segment, so `Builder.build` would match every
+    `new NotificationCompat.Builder(…).build()`: a nested builder may only own a method no other builder has."""
+    generic = {"build", "create", "init", "initialize", "start", "apply"}
+    for sdk in catalog.sdks:
+        for role, call in sdk.calls():
+            assert not (call.owner.endswith(".Builder") and call.method in generic), (sdk.id, role, call.owner)
