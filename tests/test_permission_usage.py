@@ -321,3 +321,64 @@ def test_distribution_must_be_a_known_store_context(tmp_path: Path) -> None:
     config.write_text('distribution = "f-droid"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"pipl-lint\.toml:1: `distribution` must be one of"):
         load_config(config)
+
+
+UNUSED = RULES / "permission-declared-unused"
+
+
+def test_library_features_shared_storage_and_background_location_are_uses() -> None:
+    """Issue 15: a library that opens the camera or scans for BLE devices for the app's own feature, a MediaStore
+    insert whose URI comes through a local or a helper, a hard-coded `/sdcard` path, and location read in a
+    service or a worker (background location)."""
+    kt = context(UNUSED / "good-library-features-kotlin")
+    assert kinds(kt, "CAMERA") == [("api", "ScanActivity.kt")]
+    assert ("api", "ScanActivity.kt") in kinds(kt, "BLUETOOTH_SCAN")
+    assert ("api", "ScanActivity.kt") in kinds(kt, "BLUETOOTH_CONNECT")
+    assert ("api", "ScanActivity.kt") in kinds(kt, "WRITE_EXTERNAL_STORAGE")
+    (background,) = kt.permission_usage.uses(A + "ACCESS_BACKGROUND_LOCATION")
+    assert background.detail == "`LocationManager.requestLocationUpdates` in `TrackService`"
+    java = context(UNUSED / "good-library-features-java")
+    assert kinds(java, "CAMERA") == [("api", "PhotoActivity.java")]
+    assert kinds(java, "REQUEST_INSTALL_PACKAGES") == [("api", "PhotoActivity.java")]
+    assert {("api", "PhotoActivity.java"), ("string", "PhotoActivity.java")} <= set(kinds(java, "WRITE_EXTERNAL_STORAGE"))
+    assert [u.detail for u in java.permission_usage.uses(A + "ACCESS_BACKGROUND_LOCATION")] == [
+        "`LocationManager.getLastKnownLocation` in `SyncWorker`"]
+
+
+def test_library_lookalikes_are_not_uses() -> None:
+    ctx = context(UNUSED / "bad-library-lookalikes")
+    assert kinds(ctx, "BLUETOOTH_SCAN") == []  # java.util.Scanner
+    assert kinds(ctx, "ACCESS_BACKGROUND_LOCATION") == []  # location on screen
+    assert kinds(ctx, "WRITE_EXTERNAL_STORAGE") == []  # the app's own provider
+    (ep204,) = [f for f in findings(UNUSED / "bad-library-lookalikes", "EP204") if "BACKGROUND" in f.message]
+    assert ep204.span.line == 5 and "nothing in the project uses it" in ep204.message
+
+
+def test_a_used_play_only_permission_is_not_reported_off_google_play() -> None:
+    """Issue 15 item 4: the store that restricts it does not carry the app; unused, it stays a warning."""
+    def lines(root: Path, **config: object) -> dict[int, Severity]:
+        return {f.span.line: f.severity for f in findings(root, "EP204", **config)}
+    java, kotlin = UNUSED / "good-library-features-java", UNUSED / "good-library-features-kotlin"
+    assert lines(java) == {5: Severity.WARNING, 7: Severity.WARNING}  # install packages (Bugly), background
+    assert lines(java, distribution="china-stores") == lines(java, distribution="elsewhere") == {}
+    assert lines(kotlin) == {7: Severity.WARNING} and lines(kotlin, distribution="china-stores") == {}
+    lookalikes = UNUSED / "bad-library-lookalikes"
+    assert lines(lookalikes, distribution="china-stores") == {5: Severity.WARNING}  # nothing uses it
+
+
+def test_package_visibility_is_a_chinese_store_rule_too(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "AndroidManifest.xml": """
+            <manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.acme">
+                <uses-permission android:name="android.permission.QUERY_ALL_PACKAGES" />
+                <application />
+            </manifest>
+            """,
+        "src/com/acme/Extensions.kt": """
+            package com.acme
+            import android.content.pm.PackageManager
+            fun extensions(pm: PackageManager) = pm.getInstalledPackages(0)
+            """,
+    })
+    assert [f.span.line for f in findings(root, "EP204", distribution="china-stores")] == [2]
+    assert findings(root, "EP204", distribution="elsewhere") == []

@@ -34,7 +34,7 @@ it as `ctx.permission_usage`, the compliance report reads the same object for it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -57,6 +57,14 @@ DELEGATING_ACTIONS = frozenset({"ACTION_PICK", "ACTION_INSERT", "ACTION_EDIT", "
                                 "ACTION_INSERT_OR_EDIT", "ACTION_SEND", "ACTION_SENDTO", "ACTION_DIAL",
                                 "ACTION_OPEN_DOCUMENT"})
 DELEGATING_STRINGS = frozenset({f"android.intent.action.{a[7:]}" for a in DELEGATING_ACTIONS})
+LOCATION = frozenset({"android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"})
+BACKGROUND_LOCATION = "android.permission.ACCESS_BACKGROUND_LOCATION"
+# Components that run with no activity in front (the user may not be looking at the app).
+BACKGROUND_COMPONENTS = ("android.app.Service", "android.content.BroadcastReceiver", "android.app.job.JobService",
+                         "androidx.work.ListenableWorker", "androidx.work.Worker", "androidx.work.CoroutineWorker",
+                         "android.app.IntentService", "androidx.core.app.JobIntentService",
+                         "androidx.lifecycle.LifecycleService")
+GEOFENCE_APIS = frozenset({"geofencing-client-add-geofences"})  # apis.toml ids: geofences need background location
 MERGED_DIRS = ("merged_manifests", "merged_manifest", "packaged_manifests")
 ANDROID = "android.permission."
 
@@ -170,6 +178,7 @@ class PermissionUsage:
     def build(cls, src: UsageSources) -> PermissionUsage:
         uses: list[Use] = []
         uses += _code_uses(src)
+        uses += list(_background_location_uses(src, uses))
         uses += _string_uses(src)
         uses += _manifest_uses(src)
         declarations = list(_declarations(src))
@@ -253,6 +262,38 @@ def _code_uses(src: UsageSources) -> Iterator[Use]:
             kind, perms = "intent", ()
         name = {"uri": api.member, "constructor": api.owner_simple}.get(api.kind, f"{api.owner_simple}.{api.member}")
         yield Use(kind, path, site.line, f"`{name}`", site.column, perms, api.permission_mode, api, None, fid, site)
+
+
+def _background_location_uses(src: UsageSources, uses: Iterable[Use]) -> Iterator[Use]:
+    """Location read where no screen is in front (a service, a receiver, a job or worker) or a geofence: the app
+    uses location in the background, which needs `ACCESS_BACKGROUND_LOCATION` (Android 10 and higher)."""
+    if BACKGROUND_LOCATION not in src.catalog.permissions:
+        return
+    index = src.index
+    for use in uses:
+        if use.kind != "api" or use.fid is None or use.api is None or \
+                not LOCATION & set(use.permissions) or use.api.kind == "field":
+            continue
+        if use.api.id in GEOFENCE_APIS:
+            where = "a geofence"
+        else:
+            cls = _background_component(index, index.function(use.fid).owner)
+            if cls is None:
+                continue
+            where = f"`{cls.rsplit('.', 1)[-1]}`"
+        yield replace(use, kind="api", detail=f"{use.detail} in {where}", permissions=(BACKGROUND_LOCATION,),
+                      mode="any")
+
+
+def _background_component(index: ProgramIndex, owner: str) -> str | None:
+    """The class (`owner` or one it is nested in) that runs without a screen: a service, receiver, job or worker."""
+    cls: str | None = owner
+    while cls:
+        if index.is_subtype(cls, *BACKGROUND_COMPONENTS):
+            return cls
+        decl = index.class_of(cls)
+        cls = decl.outer if decl is not None else None
+    return None
 
 
 def _handed_to_delegate(index: ProgramIndex, fid: FnId, site: Site) -> bool:
