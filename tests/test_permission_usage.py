@@ -340,7 +340,8 @@ def test_library_features_shared_storage_and_background_location_are_uses() -> N
     java = context(UNUSED / "good-library-features-java")
     assert kinds(java, "CAMERA") == [("api", "PhotoActivity.java")]
     assert kinds(java, "REQUEST_INSTALL_PACKAGES") == [("api", "PhotoActivity.java")]
-    assert {("api", "PhotoActivity.java"), ("string", "PhotoActivity.java")} <= set(kinds(java, "WRITE_EXTERNAL_STORAGE"))
+    storage = set(kinds(java, "WRITE_EXTERNAL_STORAGE"))
+    assert {("api", "PhotoActivity.java"), ("string", "PhotoActivity.java")} <= storage
     assert [u.detail for u in java.permission_usage.uses(A + "ACCESS_BACKGROUND_LOCATION")] == [
         "`LocationManager.getLastKnownLocation` in `SyncWorker`"]
 
