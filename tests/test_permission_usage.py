@@ -383,3 +383,16 @@ def test_package_visibility_is_a_chinese_store_rule_too(tmp_path: Path) -> None:
     })
     assert [f.span.line for f in findings(root, "EP204", distribution="china-stores")] == [2]
     assert findings(root, "EP204", distribution="elsewhere") == []
+
+
+def test_an_ad_sdk_driven_by_a_mediation_adapter_uses_its_advertising_id(tmp_path: Path) -> None:
+    """Issue 15 item 3: AdMob behind `adapter-admob` serves the app's ads, so its merged AD_ID is used; without
+    the adapter (and no import) nothing uses it."""
+    import shutil
+    good = RULES / "sdk-merged-dangerous-permission" / "good-mediation"
+    assert findings(good, "EP211") == []
+    copy = shutil.copytree(good, tmp_path / "copy")
+    build = copy / "ads" / "build.gradle"
+    build.write_text(build.read_text(encoding="utf-8").replace("adapter-admob", "adapter-pangle"), encoding="utf-8")
+    found = findings(copy, "EP211")
+    assert found and all(f.path == "ads/build.gradle" and f.span.line == 7 for f in found)

@@ -7,7 +7,8 @@ works with it (a receiver for `SMS_RECEIVED`, a `foregroundServiceType`), a runt
 (`requestPermissions`, ActivityResult launchers, PermissionX … and `checkSelfPermission`), or a
 catalogued SDK among the dependencies that is known to need it (`sdk`: the SDK may use it;
 `sdk-feature`: the SDK's own feature needs it per the vendor's integration guide and the code imports the
-SDK's API, so the SDK uses it).
+SDK's API, or a mediation adapter for it is among the module's dependencies — `com.anythink.sdk:adapter-admob`
+drives Google Mobile Ads — so the SDK uses it).
 A runtime request whose permissions could not be resolved is an `unresolved` use of every dangerous
 permission the project declares and its code names somewhere (`Manifest.permission.X`, a literal, a
 constant) or that share a permission group with one it names: it may ask for any of those, so none of them is
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from pipl_lint.catalogs import ApiEntry, Catalog
+from pipl_lint.catalogs import ApiEntry, Catalog, Sdk
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Component, Manifest, UsesPermission
 from pipl_lint.model.matching import ApiMatcher
@@ -135,6 +136,8 @@ class SdkDependency(Protocol):
     def column(self) -> int: ...
     @property
     def coordinate(self) -> str: ...
+    @property
+    def module(self) -> Module: ...
 
 
 class UsageSources(Protocol):
@@ -429,7 +432,8 @@ def _sdk_uses(src: UsageSources) -> Iterator[Use]:
     for found in src.sdks:
         sdk = src.catalog.sdk(found.sdk_id)
         # The feature needs the permissions only when the app uses the SDK: its code imports the SDK's API.
-        used = any(path == p or path.startswith(p + ".") for path in imported for p in sdk.packages)
+        used = any(path == p or path.startswith(p + ".") for path in imported for p in sdk.packages) or \
+            _mediated(found, sdk)
         feature = sdk.feature_permissions if used else ()
         if feature:
             yield Use("sdk-feature", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
@@ -438,6 +442,19 @@ def _sdk_uses(src: UsageSources) -> Iterator[Use]:
         if others:
             yield Use("sdk", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
                       others, "any", None, sdk.id)
+
+
+def _mediated(found: SdkDependency, sdk: Sdk) -> bool:
+    """The module also depends on a mediation adapter for the SDK (an artifact named `adapter`/`mediation` and
+    one of the SDK's names): another ad SDK's API drives it."""
+    build = found.module.build
+    names = {"".join(c for c in n.lower() if c.isalnum()) for n in (sdk.name.split(" (")[0], *sdk.aliases)}
+    names = {n for n in names if len(n) >= 4}
+    for dep in build.dependencies if build is not None else ():
+        artifact = "".join(c for c in (dep.name or "").lower() if c.isalnum())
+        if ("adapter" in artifact or "mediation" in artifact) and any(n in artifact for n in names):
+            return True
+    return False
 
 
 def _declarations(src: UsageSources) -> Iterator[Declaration]:

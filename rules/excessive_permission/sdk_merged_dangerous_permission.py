@@ -95,8 +95,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     target = main_manifest(ctx)
     names = sorted({p for found in ctx.sdks for p in ctx.catalog.sdk(found.sdk_id).merged_permissions})
     for name in names:
-        if not merge_relevant(permission(ctx, name)) or source_declared(usage, name) or app_uses(usage, name):
-            continue
+        if not merge_relevant(permission(ctx, name)) or source_declared(usage, name) or app_uses(usage, name) \
+                or any(u.kind == "sdk-feature" for u in usage.uses(name)):
+            continue  # the SDK's own feature needs it (an ad SDK's advertising ID): the app uses it through the SDK
         sdks = usage.merged_by(name)
         first = sdks[0]
         others = [f"`{artifact(s.coordinate)}`" for s in sdks[1:]
