@@ -67,8 +67,8 @@ OPTIONS: tuple[Option, ...] = (
            "require-reason = true"),
     Option("distribution", str, "Where the app is distributed: google-play, china-stores, both (default) or "
            "elsewhere (neither: its own site, GitHub releases, F-Droid only). For an app not on Google Play a "
-           "Play-only restriction is not reported when the app uses the permission, and a warning, with the "
-           "reason, when nothing uses it.",
+           "Play-only restriction is at most a warning, with the reason; for one on neither, a restricted "
+           "permission the app uses is not reported.",
            'distribution = "china-stores"'),
     Option("policy.paths", list, "Privacy-policy files to compare with the SDKs and PI found in code.",
            'paths = ["app/src/main/assets/privacy.html"]'),

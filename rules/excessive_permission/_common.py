@@ -339,9 +339,10 @@ OVERLAY_CHECK, OVERLAY_WINDOW = "settings-can-draw-overlays", "window-type-appli
 
 def _in_context(ctx: Context, name: str, r: Restriction, tag: str) -> Restriction | None:
     """The restriction in the app's store context: an `info` for the app's core feature; for an app not on Google
-    Play, a Play-only restriction is nothing when the app uses the permission (the one store that restricts it does
-    not carry the app) and at most a warning, with the reason, when nothing uses it. Package visibility is also a
-    Chinese app-list rule, so it is Play-only just for an app on neither (`distribution = "elsewhere"`)."""
+    Play, a Play-only restriction is at most a warning, with the reason (Chinese stores still review the same
+    permissions for minimum necessity, 191号文 四.1, and installs, 26号). An app on neither (`distribution =
+    "elsewhere"`: GitHub releases, its own site) has no store that restricts the permission: a use is not
+    reported, package visibility and the app-list permissions included; nothing using it stays a warning."""
     core = core_use(ctx, name)
     if core is not None:
         why = Msg(f"{r.why.en}; the app's core feature uses it ({core.en}): keep it and declare that use",
@@ -351,7 +352,7 @@ def _in_context(ctx: Context, name: str, r: Restriction, tag: str) -> Restrictio
     if tag not in stores_not_reached.get(ctx.config.distribution, ()):
         return r
     usage = ctx.permission_usage
-    if any(u.is_code or u.kind == "sdk-feature" for u in usage.uses(name)):
+    if ctx.config.distribution == "elsewhere" and any(u.is_code or u.kind == "sdk-feature" for u in usage.uses(name)):
         return None
     why = Msg(f"{r.why.en} (the app is not distributed on Google Play: configured `distribution`)",
               f"{r.why.get('zh')}（应用不在 Google Play 上架：已配置 `distribution`）")

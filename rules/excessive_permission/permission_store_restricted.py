@@ -14,10 +14,10 @@ The message says when nothing in the project uses the permission, and the fix na
 
 Store context: with `distribution = "china-stores"` (the app is not on Google Play) a Google Play-only
 restriction (SMS/Call Log, all files, installing packages, background location, photo/video, exact alarms) is
-not reported when the app uses the permission (the store that restricts it does not carry the app), and is at
-most a warning, with the reason, when nothing uses it; with `distribution = "elsewhere"` (neither Google Play
-nor Chinese stores: GitHub releases, the app's own site) the same holds for package visibility and the app-list
-permissions. A use that is the app's core feature is an `info` that
+at most a warning, and the message gives the reason: Chinese stores still review these permissions for minimum
+necessity. With `distribution = "elsewhere"` (neither Google Play nor Chinese stores: GitHub releases, the app's
+own site) no store restricts them: a Play-only restriction, package visibility or an app-list permission that
+the app uses is not reported, and one that nothing uses is a warning with the reason. A use that is the app's core feature is an `info` that
 says so: call-log or SMS data read by code while a receiver for incoming SMS or calls exists (a forwarder,
 blocker or backup tool), an accessibility service declared with a description for the user. An overlay
 permission the app checks (`canDrawOverlays`) and uses for its own overlay window is not reported.
