@@ -17,10 +17,11 @@ restriction (SMS/Call Log, all files, installing packages, background location, 
 at most a warning, and the message gives the reason: Chinese stores still review these permissions for minimum
 necessity. With `distribution = "elsewhere"` (neither Google Play nor Chinese stores: GitHub releases, the app's
 own site) no store restricts them: a Play-only restriction, package visibility or an app-list permission that
-the app uses is not reported, and one that nothing uses is a warning with the reason. A use that is the app's core feature is an `info` that
-says so: call-log or SMS data read by code while a receiver for incoming SMS or calls exists (a forwarder,
-blocker or backup tool), an accessibility service declared with a description for the user. An overlay
-permission the app checks (`canDrawOverlays`) and uses for its own overlay window is not reported.
+the app uses is not reported, and one that nothing uses is a warning with the reason. A use that is the app's
+core feature is an `info` that says so: call-log or SMS data read by code while a receiver for incoming SMS or
+calls exists (a forwarder, blocker or backup tool), an accessibility service declared with a description for the
+user. An overlay permission the app checks (`canDrawOverlays`) and uses for its own overlay window is not
+reported.
 
 ## Why is this bad?
 Google Play rejects or removes apps that declare these permissions without an approved core use and a
