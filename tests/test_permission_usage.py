@@ -400,3 +400,9 @@ def test_an_ad_sdk_driven_by_a_mediation_adapter_uses_its_advertising_id(tmp_pat
     build.write_text(build.read_text(encoding="utf-8").replace("adapter-admob", "adapter-pangle"), encoding="utf-8")
     found = findings(copy, "EP211")
     assert found and all(f.path == "ads/build.gradle" and f.span.line == 7 for f in found)
+
+
+def test_a_video_call_sdks_calls_use_microphone_camera_and_bluetooth() -> None:
+    ctx = context(UNUSED / "good-video-call")
+    for name in ("RECORD_AUDIO", "CAMERA", "BLUETOOTH_CONNECT"):
+        assert {path for _kind, path in kinds(ctx, name)} == {"CallActivity.kt", "LegacyCallActivity.java"}, name
