@@ -188,8 +188,11 @@ def capture_only(ctx: Context) -> list[Use]:
 
 
 def requested_unused(ctx: Context, name: str) -> bool:
-    """Only runtime requests and checks name it, although the catalog knows what would use it."""
-    uses = [u for u in ctx.permission_usage.uses(name) if u.kind != "unresolved"]  # may ask for anything
+    """Only runtime requests and checks name it, although the catalog knows what would use it. An SDK that may
+    only collect with it (in its `permissions`, not its `feature_permissions`) does not count: asking the user
+    for a permission that only an SDK's own collection uses is still asking for nothing the app does."""
+    uses = [u for u in ctx.permission_usage.uses(name) if u.kind != "unresolved"  # may ask for anything
+            and not (u.kind == "sdk" and u.sdk is not None and name not in ctx.catalog.sdk(u.sdk).feature_permissions)]
     if not uses or any(u.kind not in ("request", "check") for u in uses) or not covered(ctx, name):
         return False
     perm = permission(ctx, name)
