@@ -406,3 +406,28 @@ def test_a_video_call_sdks_calls_use_microphone_camera_and_bluetooth() -> None:
     ctx = context(UNUSED / "good-video-call")
     for name in ("RECORD_AUDIO", "CAMERA", "BLUETOOTH_CONNECT"):
         assert {path for _kind, path in kinds(ctx, name)} == {"CallActivity.kt", "LegacyCallActivity.java"}, name
+
+
+def test_a_read_of_personal_information_must_name_it_in_its_own_arguments(tmp_path: Path) -> None:
+    """Only permission uses look for `args_contain` near the call (a MediaStore URI in a local): a second
+    `Settings.Secure.getString` in a function that reads ANDROID_ID is not another ANDROID_ID read."""
+    root = write(tmp_path, {
+        "AndroidManifest.xml": """
+            <manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.acme">
+                <application />
+            </manifest>
+            """,
+        "src/com/acme/Ids.kt": """
+            package com.acme
+            import android.content.ContentResolver
+            import android.provider.Settings
+            fun ids(cr: ContentResolver, key: String): List<String?> {
+                val id = Settings.Secure.getString(cr, Settings.Secure.ANDROID_ID)
+                val other = Settings.Secure.getString(cr, key)
+                return listOf(id, other)
+            }
+            """,
+    })
+    reads = [u.line for u in context(root).permission_usage.catalog_uses()
+             if u.api is not None and u.api.pi_kind == "android-id" and u.detail.endswith("getString`")]
+    assert reads == [5]

@@ -122,8 +122,8 @@ class ApiMatcher:
             if api.kind in ("field", "uri", "intent-action") and site.kind != "field":
                 continue
             if api.args_contain and not any(any(a in arg.text for a in api.args_contain) for arg in site.args) \
-                    and not self._named_nearby(fid, site, api.args_contain):
-                continue
+                    and (api.pi_kind is not None or not self._named_nearby(fid, site, api.args_contain)):
+                continue  # a read of personal information must name what it reads; a permission use may be nearby
             if api.kind == "constructor":
                 resolved = self.index.resolve_type(site.name, fid.file, self.index.function(fid).owner)
                 if resolved in self.index.classes or not suffix_match(site.name, api.owner):
