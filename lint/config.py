@@ -65,14 +65,16 @@ OPTIONS: tuple[Option, ...] = (
            "their first string/array argument is the permission list.", 'wrappers = ["PermissionHelper.ask"]'),
     Option("suppressions.require-reason", bool, "Report `pipl-lint: ignore[...]` comments that give no reason.",
            "require-reason = true"),
-    Option("distribution", str, "Where the app is distributed: google-play, china-stores or both (default). "
-           "Google Play-only restrictions are warnings, with the reason, for an app not on Google Play.",
+    Option("distribution", str, "Where the app is distributed: google-play, china-stores, both (default) or "
+           "elsewhere (neither: its own site, GitHub releases, F-Droid only). For an app not on Google Play a "
+           "Play-only restriction is at most a warning, with the reason; for one on neither, a restricted "
+           "permission the app uses is not reported.",
            'distribution = "china-stores"'),
     Option("policy.paths", list, "Privacy-policy files to compare with the SDKs and PI found in code.",
            'paths = ["app/src/main/assets/privacy.html"]'),
 )
 _BY_KEY = {o.key: o for o in OPTIONS}
-DISTRIBUTIONS = ("google-play", "china-stores", "both")
+DISTRIBUTIONS = ("google-play", "china-stores", "both", "elsewhere")
 _TABLES = {"severity", "consent", "permissions", "suppressions", "policy"}
 
 
@@ -94,7 +96,7 @@ class Config:
     require_reason: bool = True
     policy_paths: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()
-    distribution: str = "both"  # google-play | china-stores | both
+    distribution: str = "both"  # google-play | china-stores | both | elsewhere
 
     def with_overrides(self, **kw: Any) -> Config:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})

@@ -321,3 +321,113 @@ def test_distribution_must_be_a_known_store_context(tmp_path: Path) -> None:
     config.write_text('distribution = "f-droid"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"pipl-lint\.toml:1: `distribution` must be one of"):
         load_config(config)
+
+
+UNUSED = RULES / "permission-declared-unused"
+
+
+def test_library_features_shared_storage_and_background_location_are_uses() -> None:
+    """Issue 15: a library that opens the camera or scans for BLE devices for the app's own feature, a MediaStore
+    insert whose URI comes through a local or a helper, a hard-coded `/sdcard` path, and location read in a
+    service or a worker (background location)."""
+    kt = context(UNUSED / "good-library-features-kotlin")
+    assert kinds(kt, "CAMERA") == [("api", "ScanActivity.kt")]
+    assert ("api", "ScanActivity.kt") in kinds(kt, "BLUETOOTH_SCAN")
+    assert ("api", "ScanActivity.kt") in kinds(kt, "BLUETOOTH_CONNECT")
+    assert ("api", "ScanActivity.kt") in kinds(kt, "WRITE_EXTERNAL_STORAGE")
+    (background,) = kt.permission_usage.uses(A + "ACCESS_BACKGROUND_LOCATION")
+    assert background.detail == "`LocationManager.requestLocationUpdates` in `TrackService`"
+    java = context(UNUSED / "good-library-features-java")
+    assert kinds(java, "CAMERA") == [("api", "PhotoActivity.java")]
+    assert kinds(java, "REQUEST_INSTALL_PACKAGES") == [("api", "PhotoActivity.java")]
+    storage = set(kinds(java, "WRITE_EXTERNAL_STORAGE"))
+    assert {("api", "PhotoActivity.java"), ("string", "PhotoActivity.java")} <= storage
+    assert [u.detail for u in java.permission_usage.uses(A + "ACCESS_BACKGROUND_LOCATION")] == [
+        "`LocationManager.getLastKnownLocation` in `SyncWorker`"]
+
+
+def test_library_lookalikes_are_not_uses() -> None:
+    ctx = context(UNUSED / "bad-library-lookalikes")
+    assert kinds(ctx, "BLUETOOTH_SCAN") == []  # java.util.Scanner
+    assert kinds(ctx, "ACCESS_BACKGROUND_LOCATION") == []  # location on screen
+    assert kinds(ctx, "WRITE_EXTERNAL_STORAGE") == []  # the app's own provider
+    (ep204,) = [f for f in findings(UNUSED / "bad-library-lookalikes", "EP204") if "BACKGROUND" in f.message]
+    assert ep204.span.line == 5 and "nothing in the project uses it" in ep204.message
+
+
+def test_a_used_play_only_permission_is_a_warning_off_play_and_nothing_off_every_store() -> None:
+    """Issue 15 item 4: Chinese stores still review it (a warning with the reason); an app on neither store has
+    no store that restricts it (unused, it stays a warning)."""
+    def lines(root: Path, **config: object) -> dict[int, Severity]:
+        return {f.span.line: f.severity for f in findings(root, "EP204", **config)}
+    java, kotlin = UNUSED / "good-library-features-java", UNUSED / "good-library-features-kotlin"
+    assert lines(java) == {5: Severity.WARNING, 7: Severity.WARNING}  # install packages (Bugly), background
+    assert lines(java, distribution="china-stores") == lines(java)
+    assert lines(java, distribution="elsewhere") == {}
+    assert lines(kotlin) == {7: Severity.WARNING} and lines(kotlin, distribution="elsewhere") == {}
+    lookalikes = UNUSED / "bad-library-lookalikes"
+    assert lines(lookalikes, distribution="elsewhere") == {5: Severity.WARNING}  # nothing uses it
+    (off_play,) = findings(kotlin, "EP204", distribution="china-stores")
+    assert "not distributed on Google Play" in off_play.message and "used by" in off_play.message
+
+
+def test_package_visibility_is_a_chinese_store_rule_too(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "AndroidManifest.xml": """
+            <manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.acme">
+                <uses-permission android:name="android.permission.QUERY_ALL_PACKAGES" />
+                <application />
+            </manifest>
+            """,
+        "src/com/acme/Extensions.kt": """
+            package com.acme
+            import android.content.pm.PackageManager
+            fun extensions(pm: PackageManager) = pm.getInstalledPackages(0)
+            """,
+    })
+    assert [f.span.line for f in findings(root, "EP204", distribution="china-stores")] == [2]
+    assert findings(root, "EP204", distribution="elsewhere") == []
+
+
+def test_an_ad_sdk_driven_by_a_mediation_adapter_uses_its_advertising_id(tmp_path: Path) -> None:
+    """Issue 15 item 3: AdMob behind `adapter-admob` serves the app's ads, so its merged AD_ID is used; without
+    the adapter (and no import) nothing uses it."""
+    import shutil
+    good = RULES / "sdk-merged-dangerous-permission" / "good-mediation"
+    assert findings(good, "EP211") == []
+    copy = shutil.copytree(good, tmp_path / "copy")
+    build = copy / "ads" / "build.gradle"
+    build.write_text(build.read_text(encoding="utf-8").replace("adapter-admob", "adapter-pangle"), encoding="utf-8")
+    found = findings(copy, "EP211")
+    assert found and all(f.path == "ads/build.gradle" and f.span.line == 7 for f in found)
+
+
+def test_a_video_call_sdks_calls_use_microphone_camera_and_bluetooth() -> None:
+    ctx = context(UNUSED / "good-video-call")
+    for name in ("RECORD_AUDIO", "CAMERA", "BLUETOOTH_CONNECT"):
+        assert {path for _kind, path in kinds(ctx, name)} == {"CallActivity.kt", "LegacyCallActivity.java"}, name
+
+
+def test_a_read_of_personal_information_must_name_it_in_its_own_arguments(tmp_path: Path) -> None:
+    """Only permission uses look for `args_contain` near the call (a MediaStore URI in a local): a second
+    `Settings.Secure.getString` in a function that reads ANDROID_ID is not another ANDROID_ID read."""
+    root = write(tmp_path, {
+        "AndroidManifest.xml": """
+            <manifest xmlns:android="http://schemas.android.com/apk/res/android" package="com.acme">
+                <application />
+            </manifest>
+            """,
+        "src/com/acme/Ids.kt": """
+            package com.acme
+            import android.content.ContentResolver
+            import android.provider.Settings
+            fun ids(cr: ContentResolver, key: String): List<String?> {
+                val id = Settings.Secure.getString(cr, Settings.Secure.ANDROID_ID)
+                val other = Settings.Secure.getString(cr, key)
+                return listOf(id, other)
+            }
+            """,
+    })
+    reads = [u.line for u in context(root).permission_usage.catalog_uses()
+             if u.api is not None and u.api.pi_kind == "android-id" and u.detail.endswith("getString`")]
+    assert reads == [5]

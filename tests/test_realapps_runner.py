@@ -256,6 +256,8 @@ def test_unfetched_app_is_reported_and_skipped(corpus: tuple[Path, str], tmp_pat
         (lambda t: t.replace("line = 11\n", "line = true\n", 1), "label 0: line must be a int"),
         (lambda t: t.replace("heldout = false", "held_out = false"), "unknown keys ['held_out']"),
         (lambda t: t.replace('kinds = ["legacy-java"', 'kinds = ["ancient"'), "unknown kinds ['ancient']"),
+        (lambda t: t.replace("heldout = false", 'heldout = false\ndistribution = "f-droid"'),
+         "distribution 'f-droid' is not one of"),
         (lambda t: t + '\n[[label]]\nfile = "app/src/main/AndroidManifest.xml"\nline = 5\ncategory = '
          '"excessive-permission"\nrule = "EP201"\nverdict = "clean"\nreason = "r"\n', "label 6 contradicts label 3"),
         (lambda t: t + '\n[[label]]\nfile = "../x"\nline = 1\ncategory = "consent-flow"\nverdict = "clean"\n'
@@ -331,3 +333,19 @@ def test_shipped_sources_are_counted_without_tests_debug_build_logic_or_unshippe
         (tmp_path / rel).write_text("x")
     assert runner.count_shipped_sources(tmp_path) == 4  # A, B, C and the library's L
     assert runner.count_shipped_sources(tmp_path, ("library",)) == 3
+
+
+def test_the_apps_distribution_reaches_the_tool_as_configuration(tmp_path: Path) -> None:
+    """The runner hands `distribution` to pipl-lint with `--config` (a file outside the snapshot)."""
+    runner = load_runner()
+    fake, seen = tmp_path / "fake-lint", tmp_path / "seen.txt"
+    fake.write_text(f"#!/bin/sh\nprev=\nfor a; do [ \"$prev\" = --config ] && cat \"$a\" >> {seen}; prev=$a; done\n"
+                    "echo '{\"root\": \".\", \"findings\": []}'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    assert runner.run_tool([str(fake)], snapshot, "china-stores").status == "ok"
+    assert seen.read_text(encoding="utf-8") == 'distribution = "china-stores"\n'
+    assert runner.run_tool([str(fake)], snapshot).status == "ok"  # the default needs no configuration
+    assert seen.read_text(encoding="utf-8") == 'distribution = "china-stores"\n'
+    assert list(snapshot.iterdir()) == []

@@ -70,8 +70,12 @@ APP_KEYS = {
     "consent": str,
     "notes": str,
     "unshipped": list,
+    "distribution": str,
     "label": list,
 }
+# Where the app is published, handed to pipl-lint as its `distribution` setting (google-play: on Google Play,
+# possibly F-Droid too; china-stores: Chinese app stores, not Play; both; elsewhere: neither, e.g. GitHub releases).
+DISTRIBUTIONS = ("google-play", "china-stores", "both", "elsewhere")
 APP_REQUIRED = ("repo", "commit", "heldout", "label")
 LABEL_KEYS = {"file": str, "line": int, "category": str, "rule": str, "verdict": str, "reason": str}
 LABEL_REQUIRED = ("file", "line", "category", "verdict", "reason")
@@ -108,6 +112,7 @@ class App:
     # Folders with sources that the build does not include (a module missing from settings.gradle), checked by
     # the labeller: not counted among the shipped source files the tool must read.
     unshipped: tuple[str, ...] = ()
+    distribution: str = "both"
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,9 @@ def load_app(path: Path) -> App:
     unshipped = data.get("unshipped", [])
     if not all(isinstance(u, str) and _relative_path_ok(u, allow_empty=False) for u in unshipped):
         raise AppFileError(f"{path}: unshipped must be a list of relative folders")
+    distribution = data.get("distribution", "both")
+    if distribution not in DISTRIBUTIONS:
+        raise AppFileError(f"{path}: distribution {distribution!r} is not one of {', '.join(DISTRIBUTIONS)}")
     labels = tuple(_load_label(raw, f"{path}: label {i}") for i, raw in enumerate(data["label"]))
     # two problems of one rule on one line (two SDKs' manifest switches) are two labels; opposite verdicts
     # on the same spot are a mistake
@@ -180,7 +188,7 @@ def load_app(path: Path) -> App:
         if key in seen and labels[seen[key]].verdict != label.verdict:
             raise AppFileError(f"{path}: label {i} contradicts label {seen[key]} ({label.file}:{label.line})")
         seen.setdefault(key, i)
-    return App(slug, path, repo, commit, subdir, data["heldout"], labels, tuple(unshipped))
+    return App(slug, path, repo, commit, subdir, data["heldout"], labels, tuple(unshipped), distribution)
 
 
 def _load_label(raw: object, where: str) -> Label:
@@ -319,13 +327,18 @@ def _git(git_dir: Path, *args: str) -> list[str]:
 # ---------------------------------------------------------------- running the tool
 
 
-def run_tool(cmd: Sequence[str], folder: Path) -> Run:
-    """Run `cmd check . --format json --no-cache` in `folder`; wall time and peak RSS come from wait4."""
+def run_tool(cmd: Sequence[str], folder: Path, distribution: str = "both") -> Run:
+    """Run `cmd check . --format json --no-cache` in `folder`; wall time and peak RSS come from wait4. The app's
+    `distribution` goes to the tool in a configuration file outside the snapshot (`--config`)."""
     with tempfile.TemporaryDirectory(prefix="realapps-") as tmp:
         out, err = Path(tmp, "out.json"), Path(tmp, "err.txt")
+        config: list[str] = []
+        if distribution != "both":
+            Path(tmp, "pipl-lint.toml").write_text(f'distribution = "{distribution}"\n', encoding="utf-8")
+            config = ["--config", str(Path(tmp, "pipl-lint.toml"))]
         with out.open("wb") as stdout, err.open("wb") as stderr:
             start = time.perf_counter()
-            proc = subprocess.Popen([*cmd, "check", ".", "--format", "json", "--no-cache"], cwd=folder,
+            proc = subprocess.Popen([*cmd, "check", ".", "--format", "json", "--no-cache", *config], cwd=folder,
                                     stdout=stdout, stderr=stderr)
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - start
@@ -597,7 +610,7 @@ def measure(app: App, cmd: Sequence[str], mirror: Path, work: Path) -> Run:
     folder = dest / app.subdir if app.subdir else dest
     if not folder.is_dir():
         return Run("failed", f"subdir {app.subdir!r} is not in the snapshot")
-    run = run_tool(cmd, folder)
+    run = run_tool(cmd, folder, app.distribution)
     run.missing_blobs = missing
     run.shipped_sources = count_shipped_sources(folder, app.unshipped)
     return run

@@ -121,12 +121,15 @@ class ApiMatcher:
                 continue
             if api.kind in ("field", "uri", "intent-action") and site.kind != "field":
                 continue
-            if api.args_contain and not any(any(a in arg.text for a in api.args_contain) for arg in site.args):
-                continue
+            if api.args_contain and not any(any(a in arg.text for a in api.args_contain) for arg in site.args) \
+                    and (api.pi_kind is not None or not self._named_nearby(fid, site, api.args_contain)):
+                continue  # a read of personal information must name what it reads; a permission use may be nearby
             if api.kind == "constructor":
                 resolved = self.index.resolve_type(site.name, fid.file, self.index.function(fid).owner)
                 if resolved in self.index.classes or not suffix_match(site.name, api.owner):
                     continue
+                if api.match == "owner" and self._imports_other(fid, site.name, api.owner):
+                    continue  # `Scanner(System.in)` with `import java.util.Scanner` is not Kable's scanner
                 return api
             ok = self._owner_ok(fid, site, api)
             if ok is False:
@@ -135,6 +138,32 @@ class ApiMatcher:
                 continue
             return api
         return None
+
+    def _named_nearby(self, fid: FnId, site: Site, tokens: tuple[str, ...]) -> bool:
+        """An argument that is a local or a call (`insert(uri, values)`, `insert(getFilePath(), values)`) may
+        carry what `args_contain` asks for: the function names it before the call, or a project function it
+        calls names it (`val uri = MediaStore.Images.Media.EXTERNAL_CONTENT_URI`, a helper returning that URI)."""
+        if not any(arg.text.replace("()", "").replace(".", "").isidentifier() for arg in site.args[:1]):
+            return False
+
+        def names(s: Site) -> bool:
+            text = f"{s.receiver or ''}.{s.name}"
+            return any(t in text or any(t in a.text for a in s.args) for t in tokens)
+
+        if any(names(other) for other in self.index.sites_of(fid) if other.line <= site.line and other is not site):
+            return True
+        for edge in self.index.edges(fid):
+            if edge.line <= site.line and edge.target != fid and edge.how == "exact" and \
+                    any(names(other) for other in self.index.sites_of(edge.target)):
+                return True
+        return False
+
+    def _imports_other(self, fid: FnId, name: str, owner: str) -> bool:
+        """The file imports `name` explicitly, from another class than `owner`."""
+        for imp in self.index.file_of(fid).imports:
+            if not imp.wildcard and not imp.static and imp.simple == name:
+                return not suffix_match(owner, imp.path) and not suffix_match(imp.path, owner)
+        return False
 
     def uri_api(self, ref: str) -> ApiEntry | None:
         """The content-URI entry a reference such as `ContactsContract.Contacts.CONTENT_URI` names."""

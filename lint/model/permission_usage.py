@@ -7,7 +7,8 @@ works with it (a receiver for `SMS_RECEIVED`, a `foregroundServiceType`), a runt
 (`requestPermissions`, ActivityResult launchers, PermissionX … and `checkSelfPermission`), or a
 catalogued SDK among the dependencies that is known to need it (`sdk`: the SDK may use it;
 `sdk-feature`: the SDK's own feature needs it per the vendor's integration guide and the code imports the
-SDK's API, so the SDK uses it).
+SDK's API, or a mediation adapter for it is among the module's dependencies — `com.anythink.sdk:adapter-admob`
+drives Google Mobile Ads — so the SDK uses it).
 A runtime request whose permissions could not be resolved is an `unresolved` use of every dangerous
 permission the project declares and its code names somewhere (`Manifest.permission.X`, a literal, a
 constant) or that share a permission group with one it names: it may ask for any of those, so none of them is
@@ -34,11 +35,11 @@ it as `ctx.permission_usage`, the compliance report reads the same object for it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from pipl_lint.catalogs import ApiEntry, Catalog
+from pipl_lint.catalogs import ApiEntry, Catalog, Sdk
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Component, Manifest, UsesPermission
 from pipl_lint.model.matching import ApiMatcher
@@ -57,6 +58,14 @@ DELEGATING_ACTIONS = frozenset({"ACTION_PICK", "ACTION_INSERT", "ACTION_EDIT", "
                                 "ACTION_INSERT_OR_EDIT", "ACTION_SEND", "ACTION_SENDTO", "ACTION_DIAL",
                                 "ACTION_OPEN_DOCUMENT"})
 DELEGATING_STRINGS = frozenset({f"android.intent.action.{a[7:]}" for a in DELEGATING_ACTIONS})
+LOCATION = frozenset({"android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"})
+BACKGROUND_LOCATION = "android.permission.ACCESS_BACKGROUND_LOCATION"
+# Components that run with no activity in front (the user may not be looking at the app).
+BACKGROUND_COMPONENTS = ("android.app.Service", "android.content.BroadcastReceiver", "android.app.job.JobService",
+                         "androidx.work.ListenableWorker", "androidx.work.Worker", "androidx.work.CoroutineWorker",
+                         "android.app.IntentService", "androidx.core.app.JobIntentService",
+                         "androidx.lifecycle.LifecycleService")
+GEOFENCE_APIS = frozenset({"geofencing-client-add-geofences"})  # apis.toml ids: geofences need background location
 MERGED_DIRS = ("merged_manifests", "merged_manifest", "packaged_manifests")
 ANDROID = "android.permission."
 
@@ -127,6 +136,8 @@ class SdkDependency(Protocol):
     def column(self) -> int: ...
     @property
     def coordinate(self) -> str: ...
+    @property
+    def module(self) -> Module: ...
 
 
 class UsageSources(Protocol):
@@ -170,6 +181,7 @@ class PermissionUsage:
     def build(cls, src: UsageSources) -> PermissionUsage:
         uses: list[Use] = []
         uses += _code_uses(src)
+        uses += list(_background_location_uses(src, uses))
         uses += _string_uses(src)
         uses += _manifest_uses(src)
         declarations = list(_declarations(src))
@@ -253,6 +265,38 @@ def _code_uses(src: UsageSources) -> Iterator[Use]:
             kind, perms = "intent", ()
         name = {"uri": api.member, "constructor": api.owner_simple}.get(api.kind, f"{api.owner_simple}.{api.member}")
         yield Use(kind, path, site.line, f"`{name}`", site.column, perms, api.permission_mode, api, None, fid, site)
+
+
+def _background_location_uses(src: UsageSources, uses: Iterable[Use]) -> Iterator[Use]:
+    """Location read where no screen is in front (a service, a receiver, a job or worker) or a geofence: the app
+    uses location in the background, which needs `ACCESS_BACKGROUND_LOCATION` (Android 10 and higher)."""
+    if BACKGROUND_LOCATION not in src.catalog.permissions:
+        return
+    index = src.index
+    for use in uses:
+        if use.kind != "api" or use.fid is None or use.api is None or \
+                not LOCATION & set(use.permissions) or use.api.kind == "field":
+            continue
+        if use.api.id in GEOFENCE_APIS:
+            where = "a geofence"
+        else:
+            cls = _background_component(index, index.function(use.fid).owner)
+            if cls is None:
+                continue
+            where = f"`{cls.rsplit('.', 1)[-1]}`"
+        yield replace(use, kind="api", detail=f"{use.detail} in {where}", permissions=(BACKGROUND_LOCATION,),
+                      mode="any")
+
+
+def _background_component(index: ProgramIndex, owner: str) -> str | None:
+    """The class (`owner` or one it is nested in) that runs without a screen: a service, receiver, job or worker."""
+    cls: str | None = owner
+    while cls:
+        if index.is_subtype(cls, *BACKGROUND_COMPONENTS):
+            return cls
+        decl = index.class_of(cls)
+        cls = decl.outer if decl is not None else None
+    return None
 
 
 def _handed_to_delegate(index: ProgramIndex, fid: FnId, site: Site) -> bool:
@@ -388,7 +432,8 @@ def _sdk_uses(src: UsageSources) -> Iterator[Use]:
     for found in src.sdks:
         sdk = src.catalog.sdk(found.sdk_id)
         # The feature needs the permissions only when the app uses the SDK: its code imports the SDK's API.
-        used = any(path == p or path.startswith(p + ".") for path in imported for p in sdk.packages)
+        used = any(path == p or path.startswith(p + ".") for path in imported for p in sdk.packages) or \
+            _mediated(found, sdk)
         feature = sdk.feature_permissions if used else ()
         if feature:
             yield Use("sdk-feature", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
@@ -397,6 +442,19 @@ def _sdk_uses(src: UsageSources) -> Iterator[Use]:
         if others:
             yield Use("sdk", found.path, found.line, f"{sdk.name} (`{found.coordinate}`)", found.column,
                       others, "any", None, sdk.id)
+
+
+def _mediated(found: SdkDependency, sdk: Sdk) -> bool:
+    """The module also depends on a mediation adapter for the SDK (an artifact named `adapter`/`mediation` and
+    one of the SDK's names): another ad SDK's API drives it."""
+    build = found.module.build
+    names = {"".join(c for c in n.lower() if c.isalnum()) for n in (sdk.name.split(" (")[0], *sdk.aliases)}
+    names = {n for n in names if len(n) >= 4}
+    for dep in build.dependencies if build is not None else ():
+        artifact = "".join(c for c in (dep.name or "").lower() if c.isalnum())
+        if ("adapter" in artifact or "mediation" in artifact) and any(n in artifact for n in names):
+            return True
+    return False
 
 
 def _declarations(src: UsageSources) -> Iterator[Declaration]:

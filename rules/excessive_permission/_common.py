@@ -188,8 +188,11 @@ def capture_only(ctx: Context) -> list[Use]:
 
 
 def requested_unused(ctx: Context, name: str) -> bool:
-    """Only runtime requests and checks name it, although the catalog knows what would use it."""
-    uses = [u for u in ctx.permission_usage.uses(name) if u.kind != "unresolved"]  # may ask for anything
+    """Only runtime requests and checks name it, although the catalog knows what would use it. An SDK that may
+    only collect with it (in its `permissions`, not its `feature_permissions`) does not count: asking the user
+    for a permission that only an SDK's own collection uses is still asking for nothing the app does."""
+    uses = [u for u in ctx.permission_usage.uses(name) if u.kind != "unresolved"  # may ask for anything
+            and not (u.kind == "sdk" and u.sdk is not None and name not in ctx.catalog.sdk(u.sdk).feature_permissions)]
     if not uses or any(u.kind not in ("request", "check") for u in uses) or not covered(ctx, name):
         return False
     perm = permission(ctx, name)
@@ -299,9 +302,7 @@ def default_handler(ctx: Context, group: str) -> bool:
 
 def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
     """Why Google Play (or Chinese app-list rules) restrict this declaration, if they do, in the app's store
-    context: a Google Play-only restriction is at most a warning for an app not distributed on Google Play
-    (`distribution = "china-stores"`), and an `info` when the app's core feature uses the permission. Debug-only
-    declarations never reach a store."""
+    context (see `_in_context`). Debug-only declarations never reach a store."""
     perm = permission(ctx, decl.name)
     if perm is None or decl.is_debug:
         return None
@@ -314,7 +315,7 @@ def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
         role, role_zh = HANDLER_ROLES[group]
         why = Msg(f"restricted by Google Play to the default {role} app, and the project declares no such handler",
                   f"受 Google Play 限制，仅限默认{role_zh}应用使用，而项目没有声明此类处理组件")
-        return _in_context(ctx, decl.name, Restriction(Severity.ERROR, why, alt, PLAY_SMS), play_only=True)
+        return _in_context(ctx, decl.name, Restriction(Severity.ERROR, why, alt, PLAY_SMS), "play-sms-calllog")
     tag = next((t for t in RESTRICTIONS if t in tags), None)
     if tag == "play-exact-alarm" and perm.short != "USE_EXACT_ALARM":
         tag = None
@@ -325,30 +326,40 @@ def store_restriction(ctx: Context, decl: Declaration) -> Restriction | None:
     if tag == "special-access" and core_use(ctx, decl.name) is not None:
         return None  # checked and used as designed (an overlay the app draws); the user grants it in settings
     en, zh, severity, references = RESTRICTIONS[tag]
-    return _in_context(ctx, decl.name, Restriction(severity, Msg(en, zh), alt, references),
-                       play_only=tag in PLAY_ONLY)
+    return _in_context(ctx, decl.name, Restriction(severity, Msg(en, zh), alt, references), tag)
 
 
 # Restrictions that only Google Play imposes (package visibility is also the Chinese app-list rule).
-PLAY_ONLY = frozenset({"play-all-files", "play-install-packages", "play-background-location", "play-photo-video",
-                       "play-exact-alarm"})
+PLAY_ONLY = frozenset({"play-sms-calllog", "play-all-files", "play-install-packages", "play-background-location",
+                       "play-photo-video", "play-exact-alarm"})
 # Broadcasts that make SMS / call-log access a background feature of the app (forwarders, call blockers, backup).
 SMS_CALL_FEATURE_ACTIONS = frozenset({"android.provider.Telephony.SMS_RECEIVED", "android.intent.action.PHONE_STATE",
                                       "android.intent.action.NEW_OUTGOING_CALL"})
+# Restrictions that Chinese stores and regulators impose (the app list), on top of Google Play's.
+CN_STORE_TAGS = frozenset({"play-package-visibility", "cn-app-list"})
 OVERLAY_CHECK, OVERLAY_WINDOW = "settings-can-draw-overlays", "window-type-application-overlay"  # apis.toml ids
 
 
-def _in_context(ctx: Context, name: str, r: Restriction, *, play_only: bool) -> Restriction:
+def _in_context(ctx: Context, name: str, r: Restriction, tag: str) -> Restriction | None:
+    """The restriction in the app's store context: an `info` for the app's core feature; for an app not on Google
+    Play, a Play-only restriction is at most a warning, with the reason (Chinese stores still review the same
+    permissions for minimum necessity, 191号文 四.1, and installs, 26号). An app on neither (`distribution =
+    "elsewhere"`: GitHub releases, its own site) has no store that restricts the permission: a use is not
+    reported, package visibility and the app-list permissions included; nothing using it stays a warning."""
     core = core_use(ctx, name)
     if core is not None:
         why = Msg(f"{r.why.en}; the app's core feature uses it ({core.en}): keep it and declare that use",
                   f"{r.why.get('zh')}；应用的核心功能使用了它（{core.get('zh')}）：保留并申报该用途")
         return replace(r, severity=Severity.INFO, why=why)
-    if play_only and ctx.config.distribution == "china-stores":
-        why = Msg(f"{r.why.en} (the app is not distributed on Google Play: configured `distribution`)",
-                  f"{r.why.get('zh')}（应用不在 Google Play 上架：已配置 `distribution`）")
-        return replace(r, severity=min(r.severity, Severity.WARNING), why=why)
-    return r
+    stores_not_reached = {"china-stores": PLAY_ONLY, "elsewhere": PLAY_ONLY | CN_STORE_TAGS}
+    if tag not in stores_not_reached.get(ctx.config.distribution, ()):
+        return r
+    usage = ctx.permission_usage
+    if ctx.config.distribution == "elsewhere" and any(u.is_code or u.kind == "sdk-feature" for u in usage.uses(name)):
+        return None
+    why = Msg(f"{r.why.en} (the app is not distributed on Google Play: configured `distribution`)",
+              f"{r.why.get('zh')}（应用不在 Google Play 上架：已配置 `distribution`）")
+    return replace(r, severity=min(r.severity, Severity.WARNING), why=why)
 
 
 def core_use(ctx: Context, name: str) -> Msg | None:

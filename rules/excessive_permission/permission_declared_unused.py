@@ -7,7 +7,10 @@ that needs it: a catalogued API, content URI, `content://` string or intent acti
 module), a manifest component that only works with it, a runtime request or permission check, or a
 catalogued SDK among the dependencies that is known to use it. Reports the declaration when there is none.
 An SDK whose own feature needs it (`feature_permissions` in the SDK catalog: locating for a location SDK,
-notifications for a push SDK) uses it: nothing is reported. When only an SDK is known to possibly use it,
+notifications for a push SDK) uses it: nothing is reported. So does a library call that uses the permission for
+the app's own feature and collects nothing (a QR scanner view opening the camera, a BLE library scanning: API
+entries in `apis.toml`), a hard-coded shared-storage path (`/sdcard`), and location read in a service, receiver,
+job or worker, which is a use of `ACCESS_BACKGROUND_LOCATION`. When only an SDK is known to possibly use it,
 the finding is `info` and names the SDK. A runtime request whose permissions could not be resolved may
 ask for any dangerous permission, so it keeps them all from being reported.
 

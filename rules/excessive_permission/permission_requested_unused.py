@@ -4,8 +4,10 @@
 Reports the `<uses-permission>` of a runtime permission that the code asks for (`requestPermissions`,
 ActivityResult launchers, PermissionX, XXPermissions, EasyPermissions …) or checks, when no catalogued API,
 content URI, `content://` string, intent action or manifest component that needs it appears anywhere in the
-project, and no catalogued SDK among the dependencies is known to use it. Only permissions the catalog knows
-uses for are judged. The message points at the request.
+project, and no catalogued SDK among the dependencies needs it for its feature (a location SDK's locating).
+An SDK that may merely collect with it (an analytics SDK reading the IMEI once `READ_PHONE_STATE` is
+granted) does not count: the message names it. Only permissions the catalog knows uses for are judged. The
+message points at the request.
 
 ## Why is this bad?
 Asking for a permission is itself what 191号文 三.1 and 四.1 describe ("打开可收集个人信息的权限"): the user is
@@ -54,6 +56,7 @@ from pipl_lint.rules.excessive_permission._common import (
     permission,
     requested_unused,
     say,
+    sdk_names,
     where,
 )
 
@@ -66,7 +69,9 @@ META = RuleMeta(
     fix="Remove the runtime request and the <uses-permission>",
     references=("191号文 三.1", "191号文 四.1", "337号 (7)", "PIPL Art. 6"),
     messages={
-        "requested-unused": "{permission} is requested ({uses}) but no code in the project uses what it grants{kind}",
+        "requested-unused": "{permission} is requested ({uses}) but no code in the project uses what it grants"
+                            "{kind}{sdks}",
+        "sdks": "; only {sdks} may use it, for their own collection",
     },
     fixes={"remove": "Remove the {permission} request and declaration.{alternative}{merged}"},
 )
@@ -82,9 +87,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if perm and perm.pi_kind:
             label = ctx.catalog.pi_kinds[perm.pi_kind]
             kind = Msg(f" ({label.label_en.lower()})", f"（{label.label_zh}）")
+        sdks = [u for u in usage.sdk_uses(decl.name) if u.kind == "sdk"]
         yield declaration_finding(
             ctx, META, decl,
             say(ctx, META, "requested-unused", permission=code(decl.name), uses=where(usage.requests(decl.name)),
-                    kind=kind),
+                kind=kind, sdks=say(ctx, META, "sdks", sdks=sdk_names(sdks)) if sdks else ""),
             fix=fix_text(ctx, META, "remove", permission=code(decl.name), alternative=alternative(perm),
                              merged=merged_note(usage, decl.name)))

@@ -14,10 +14,14 @@ The message says when nothing in the project uses the permission, and the fix na
 
 Store context: with `distribution = "china-stores"` (the app is not on Google Play) a Google Play-only
 restriction (SMS/Call Log, all files, installing packages, background location, photo/video, exact alarms) is
-at most a warning, and the message gives the reason. A use that is the app's core feature is an `info` that
-says so: call-log or SMS data read by code while a receiver for incoming SMS or calls exists (a forwarder,
-blocker or backup tool), an accessibility service declared with a description for the user. An overlay
-permission the app checks (`canDrawOverlays`) and uses for its own overlay window is not reported.
+at most a warning, and the message gives the reason: Chinese stores still review these permissions for minimum
+necessity. With `distribution = "elsewhere"` (neither Google Play nor Chinese stores: GitHub releases, the app's
+own site) no store restricts them: a Play-only restriction, package visibility or an app-list permission that
+the app uses is not reported, and one that nothing uses is a warning with the reason. A use that is the app's
+core feature is an `info` that says so: call-log or SMS data read by code while a receiver for incoming SMS or
+calls exists (a forwarder, blocker or backup tool), an accessibility service declared with a description for the
+user. An overlay permission the app checks (`canDrawOverlays`) and uses for its own overlay window is not
+reported.
 
 ## Why is this bad?
 Google Play rejects or removes apps that declare these permissions without an approved core use and a

@@ -5,8 +5,10 @@ When there is no Gradle build output to read (see `merged-permission-unused`), u
 for every catalogued SDK among the dependencies whose AAR manifest merges a dangerous, special-access or
 store-restricted permission, or `AD_ID` / `ACCESS_ADSERVICES_AD_ID` (`merged_permissions` in
 `rules/data/sdks.toml`), reports it on the dependency line when the project neither declares nor removes the
-permission and nothing in its code, manifests or runtime requests uses it. `--fix` adds the
-`tools:node="remove"` line to the app's main manifest when it declares the `tools` namespace.
+permission and nothing in its code, manifests or runtime requests uses it. A permission the SDK's own feature
+needs while the app uses the SDK (`feature_permissions`: an ad SDK's advertising ID, when the code imports the
+SDK or a mediation adapter for it such as `com.anythink.sdk:adapter-admob` is a dependency) is not reported.
+`--fix` adds the `tools:node="remove"` line to the app's main manifest when it declares the `tools` namespace.
 
 ## Why is this bad?
 The permission ends up in the shipped app although no feature of the app needs it: the SDK gets a grant (or,
@@ -95,8 +97,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     target = main_manifest(ctx)
     names = sorted({p for found in ctx.sdks for p in ctx.catalog.sdk(found.sdk_id).merged_permissions})
     for name in names:
-        if not merge_relevant(permission(ctx, name)) or source_declared(usage, name) or app_uses(usage, name):
-            continue
+        if not merge_relevant(permission(ctx, name)) or source_declared(usage, name) or app_uses(usage, name) \
+                or any(u.kind == "sdk-feature" for u in usage.uses(name)):
+            continue  # the SDK's own feature needs it (an ad SDK's advertising ID): the app uses it through the SDK
         sdks = usage.merged_by(name)
         first = sdks[0]
         others = [f"`{artifact(s.coordinate)}`" for s in sdks[1:]
