@@ -253,6 +253,34 @@ def callers(ctx: FlowContext, fid: FnId) -> list[tuple[FnId, Site]]:
     return found
 
 
+# Overrides the framework calls when the user acts (a Java listener class, a menu, a preference screen).
+USER_METHODS = frozenset({"onClick", "onLongClick", "onItemClick", "onCheckedChanged", "onOptionsItemSelected",
+                          "onContextItemSelected", "onMenuItemClick", "onNavigationItemSelected",
+                          "onPreferenceChange", "onPreferenceClick", "onPreferenceTreeClick", "onSwitchChanged"})
+
+
+def on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int = 2) -> bool:
+    """`site` runs because the user acted: it sits in a click, toggle (checked-change), preference-change,
+    menu-item or Compose `onClick` handler, or in a function that every caller (up to `depth` levels) calls
+    from one. A function nobody in the project calls runs on a user action only when it is itself such a
+    handler (`onClick(View)`, `onOptionsItemSelected`)."""
+    return _on_user_action(ctx, fid, site, depth, set())
+
+
+def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: set[FnId]) -> bool:
+    if any(is_user_deferred(d) for d in site.deferred):
+        return True
+    if any(d.call or d.kind in ("lambda", "anonymous") for d in site.deferred):
+        return False  # another callback (a result, a timer, an observer): not known to be the user's act
+    if ctx.index.function(fid).name in USER_METHODS:
+        return True
+    if depth <= 0 or fid in seen:
+        return False
+    seen.add(fid)
+    found = callers(ctx, fid)
+    return bool(found) and all(_on_user_action(ctx, caller, call, depth - 1, seen) for caller, call in found)
+
+
 # --- text of resources used by code -----------------------------------------------------------------------
 
 def string_refs(site: Site) -> list[str]:

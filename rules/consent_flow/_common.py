@@ -32,6 +32,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     functions_of,
     layout_names,
     memo,
+    on_user_action,
     only_uses,
     res_text,
     short,

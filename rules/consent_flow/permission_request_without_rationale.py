@@ -14,6 +14,16 @@ own context or in its callers (two levels up):
 - the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
   `explainReasonBeforeRequest()` / `onExplainRequestReason`, XXPermissions' `interceptor`/`description`.
 
+A request made in context, on the user's own action (a click, a toggle's checked-change, a preference change,
+a Compose `onClick`, a menu item; or a function only such handlers call), depends on where the app is
+distributed (`distribution`):
+
+- `google-play`: it counts as explained by its context. Android's guidance asks for a request in context, on
+  the user's action, and for a separate rationale only when `shouldShowRequestPermissionRationale` is true.
+- `china-stores` and `both` (the default): it is still reported, with a message naming the requirement:
+  MIIT's 2023 notice (工信部信管函〔2023〕26号) asks apps to show the purpose at the same time as the system
+  dialog. Meet it with a purpose banner shown while the system dialog is open (or a dialog before it).
+
 Configuration: `permissions.require-rationale = false` turns the rule off (for apps whose explanation is
 shown by a platform or framework the linter cannot see).
 
@@ -75,6 +85,7 @@ from pipl_lint.rules.consent_flow._common import (
     asked_permissions,
     callers,
     fix_text,
+    on_user_action,
     say,
     string_refs,
 )
@@ -90,10 +101,16 @@ META = RuleMeta(
     messages={
         "no-rationale": "`{call}` asks for {permissions} without first showing why (no rationale dialog, "
                         "`shouldShowRequestPermissionRationale` branch or purpose text before it)",
+        "no-purpose-on-action": "`{call}` asks for {permissions} on a user action without showing its purpose "
+                                "with the system dialog: MIIT's 2023 notice (26号) asks apps distributed in China "
+                                "to state the purpose at the same time as the permission dialog",
     },
     fixes={
         "explain-first": "Before asking for {permissions}, show what the feature needs it for (a dialog whose positive "
                          "button makes the request, or a purpose banner while the system dialog shows)",
+        "purpose-with-dialog": "Show a purpose banner (what {permissions} is used for) at the top of the screen "
+                               "while the system dialog is open, and hide it in the result callback; for an app "
+                               "only on Google Play set `distribution = \"google-play\"`",
     },
 )
 
@@ -120,8 +137,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         asked = asked_permissions(ctx, req)
         if not asked.en or _explained(ctx, req):
             continue
-        message = say(ctx, META, "no-rationale", call=req.site.qualified, permissions=asked)
-        fix = fix_text(ctx, META, "explain-first", permissions=asked)
+        if on_user_action(ctx, req.fid, req.site):
+            if ctx.config.distribution == "google-play":
+                continue  # asked in context, on the user's own action: the control explains it (Android guidance)
+            message = say(ctx, META, "no-purpose-on-action", call=req.site.qualified, permissions=asked)
+            fix = fix_text(ctx, META, "purpose-with-dialog", permissions=asked)
+        else:
+            message = say(ctx, META, "no-rationale", call=req.site.qualified, permissions=asked)
+            fix = fix_text(ctx, META, "explain-first", permissions=asked)
         yield ctx.site_finding(META, req.fid, req.site, message, fix=fix)
 
 
