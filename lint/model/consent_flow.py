@@ -60,7 +60,6 @@ SCREEN_BASES = ("android.app.Activity", "androidx.appcompat.app.AppCompatActivit
                 "androidx.activity.ComponentActivity", "androidx.fragment.app.FragmentActivity")
 FRAGMENT_BASES = ("androidx.fragment.app.Fragment", "android.app.Fragment",
                   "androidx.fragment.app.DialogFragment")
-FRAGMENT_LIFECYCLE = ("onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart", "onResume")
 # Launcher callbacks that run without a user action on the launcher's own UI (the answer to its own
 # permission dialog or started activity).
 LAUNCHER_CALLBACKS = ("onRequestPermissionsResult", "onActivityResult", "onWindowFocusChanged", "onPostResume")
@@ -103,7 +102,8 @@ def launcher_classes(ctx: FlowContext) -> set[str]:
 def startup(ctx: FlowContext) -> PreConsent:
     """Everything that runs at startup without a user action, before or after consent: the pre-consent entry
     points, the launcher's lifecycle and callbacks, the screens it opens by itself (component starts) and the
-    fragments those screens add. Stops only at user actions (clicks, dialog buttons, result callbacks)."""
+    fragments those screens create (the index's fragment edges). Stops only at user actions (clicks, dialog
+    buttons, result callbacks)."""
     def build() -> PreConsent:
         index = ctx.index
         entries: list[Entry] = list(ctx.entries)
@@ -116,30 +116,7 @@ def startup(ctx: FlowContext) -> PreConsent:
                     label = f"`{short(owner)}.{name}`"
                     entries.append(Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
                                          e.path, e.line))
-        seen_fragments: set[str] = set()
-        reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-        for _ in range(4):
-            added = False
-            for r, site, state in list(reach.open_sites()):
-                if state.user_action or site.kind not in ("new", "call") or site.receiver is not None:
-                    continue
-                fn = index.function(r.fid)
-                cls = index.resolve_type(site.name, r.fid.file, fn.owner)
-                if cls in seen_fragments or cls not in index.classes or not index.is_subtype(cls, *FRAGMENT_BASES):
-                    continue
-                seen_fragments.add(cls)
-                path, line = _class_location(ctx, cls)
-                for name in FRAGMENT_LIFECYCLE:
-                    for fid in index.find_member(cls, name):
-                        frag, by = f"`{short(cls)}.{name}`", f"`{index.describe(r.fid)}`"
-                        note = Msg(f"fragment {frag}, added by {by} at startup",
-                                   f"启动时由 {by} 添加的 Fragment {frag}")
-                        entries.append(Entry(fid, "screen", note, path, line))
-                        added = True
-            if not added:
-                break
-            reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-        return reach
+        return PreConsent(index, ctx.consent, entries, stop_at_consent=False)
 
     return memo(ctx, "startup", build)
 
@@ -152,20 +129,11 @@ def startup_screens(ctx: FlowContext) -> set[str]:
         for r in startup(ctx).functions():
             fn = index.function(r.fid)
             if fn.name in ("onCreate", "onStart", "onResume", "onViewCreated", "onCreateView") and \
-                    index.is_subtype(fn.owner, *SCREEN_BASES, *FRAGMENT_BASES):
+                    (index.is_subtype(fn.owner, *SCREEN_BASES) or index.is_fragment(fn.owner)):
                 out.add(fn.owner)
         return out
 
     return memo(ctx, "startup_screens", build)
-
-
-def _class_location(ctx: FlowContext, fqn: str) -> tuple[str, int]:
-    entry = ctx.index.classes.get(fqn)
-    if entry is None:
-        return "", 0
-    decl, fi = entry
-    return ctx.index.files[fi].path, decl.line
-
 
 
 # --- exits -------------------------------------------------------------------------------------------------
