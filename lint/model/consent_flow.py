@@ -13,14 +13,16 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Protocol, TypeVar
 
 from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import AGREE_WORD, REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.reach import Entry, PreConsent, Reached
+from pipl_lint.model.requests import PermissionRequest
 from pipl_lint.model.resources import Resources
-from pipl_lint.model.summary import Arg, Deferred, Site
+from pipl_lint.model.summary import Arg, Atom, Deferred, Site
 from pipl_lint.parse.xml import XmlElement
 
 
@@ -35,6 +37,12 @@ class FlowContext(Protocol):
 
     @property
     def entries(self) -> list[Entry]: ...
+
+    @property
+    def pre_consent(self) -> PreConsent: ...
+
+    @property
+    def permission_requests(self) -> list[PermissionRequest]: ...
 
     def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]: ...
 
@@ -119,6 +127,64 @@ def startup(ctx: FlowContext) -> PreConsent:
         return PreConsent(index, ctx.consent, entries, stop_at_consent=False)
 
     return memo(ctx, "startup", build)
+
+
+def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reached]]:
+    """Permission requests that run at startup without a user action, with how they are reached; not those
+    composed only when the UI state asks for them (`composed_on_state`)."""
+    def build() -> list[tuple[PermissionRequest, Reached]]:
+        reach = startup(ctx)
+        out = []
+        for req in ctx.permission_requests:
+            reached = reach.reached.get(req.fid)
+            if reached is None or ctx.consent.state(req.site).user_action:
+                continue
+            if composed_on_state(ctx, reach, reached) is not None:
+                continue
+            out.append((req, reached))
+        return out
+
+    return memo(ctx, "requests_at_startup", build)
+
+
+def before_consent(ctx: FlowContext, req: PermissionRequest) -> bool:
+    """The request also runs before the user consents (it is reached without passing a consent check)."""
+    if ctx.pre_consent.reached.get(req.fid) is None:
+        return False
+    state = ctx.consent.state(req.site)
+    return not state.gated and not state.user_action
+
+
+# What a condition on a permission's own state reads (`if (!status.isGranted) LaunchedEffect { launch() }` asks
+# at startup whatever the screen's state), lower-cased.
+PERMISSION_STATE = re.compile(r"grant|permission|status|rationale|savedinstancestate")
+
+
+def composed_on_state(ctx: FlowContext, reach: PreConsent, r: Reached) -> Site | None:
+    """The call on the path to `r` where a composable composes the next step only in one branch of a condition
+    on its UI state (`when (pendingRequest) { is Improv -> ImprovPrompt(…) }`, `if (state.showScanner)`): the
+    screen shows it when an event sets that state (usually the user's), not by itself at startup. Conditions on
+    the permission's own state, on a first-run flag or on consent do not count; None when there is none."""
+    hops = reach.hops(r)
+    for before, h in pairwise(hops):
+        site = h.via.site if h.via is not None else None
+        caller = ctx.index.function(before.fid)
+        if site is None or not caller.name[:1].isupper() or ctx.index.files[before.fid.file].language != "kotlin":
+            continue  # Compose functions are named in PascalCase
+        for g in site.guards:
+            if g.kind not in ("if", "when", "early-return", "else"):
+                continue
+            if not g.atoms and g.kind == "when":
+                return site  # `when (state) { is X -> … }`
+            if g.atoms and not any(_not_ui_state(ctx, a) for a in g.atoms):
+                return site
+    return None
+
+
+def _not_ui_state(ctx: FlowContext, atom: Atom) -> bool:
+    if PERMISSION_STATE.search(atom.text.lower()):
+        return True
+    return bool(ctx.consent.atom_is_consent(atom) or ctx.consent.first_run_flag(atom))
 
 
 def startup_screens(ctx: FlowContext) -> set[str]:
