@@ -290,7 +290,8 @@ def callers(ctx: FlowContext, fid: FnId) -> list[tuple[FnId, Site]]:
 # Overrides the framework calls when the user acts (a Java listener class, a menu, a preference screen).
 USER_METHODS = frozenset({"onClick", "onLongClick", "onItemClick", "onCheckedChanged", "onOptionsItemSelected",
                           "onContextItemSelected", "onMenuItemClick", "onNavigationItemSelected",
-                          "onPreferenceChange", "onPreferenceClick", "onPreferenceTreeClick", "onSwitchChanged"})
+                          "onPreferenceChange", "onPreferenceClick", "onPreferenceTreeClick", "onSwitchChanged",
+                          "onSharedPreferenceChanged"})
 
 
 def on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int = 2) -> bool:

@@ -4,8 +4,8 @@
 For every runtime permission request, looks for a purpose shown before the system dialog, in the request's
 own context or in its callers (two levels up):
 
-- the request runs from a confirmation of an explanation: a dialog's positive button, a Compose
-  `confirmButton`, a "continue"/"allow" button;
+- the request runs from a confirmation of an explanation: a dialog's positive button (also a result
+  callback's `which == BUTTON_POSITIVE` branch), a Compose `confirmButton`, a "continue"/"allow" button;
 - a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
   `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
@@ -172,6 +172,8 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
         return True
     if any("shouldShow" in a.text and "Rationale" in a.text for g in at.guards for a in g.atoms):
         return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch
+    if any("BUTTON_POSITIVE" in a.text for g in at.guards for a in g.atoms if a.positive):
+        return True  # the positive button of a dialog's result callback (`which == BUTTON_POSITIVE`)
     for site in ctx.index.sites_of(fid):
         if site.line > at.line or not _encloses(site.deferred, at.deferred):
             continue
