@@ -5,7 +5,8 @@ For every runtime permission request, looks for a purpose shown before the syste
 own context or in its callers (two levels up):
 
 - the request runs from a confirmation of an explanation: a dialog's positive button (also a result
-  callback's `which == BUTTON_POSITIVE` branch), a Compose `confirmButton`, a "continue"/"allow" button;
+  callback's `which == BUTTON_POSITIVE` branch), a Compose `confirmButton`, a "continue"/"allow" button, a
+  confirmation callback handed to the project's own explanation dialog (`continueYesCallback = { … }`);
 - a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
   `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
@@ -124,6 +125,7 @@ CONFIRM_LABELS = frozenset({"confirmButton", "onConfirm", "onConfirmed", "onPosi
                             "onOk", "onAccept", "onGrant", "onProceed", "onNext", "positiveButton"})
 CONFIRM_WORDS = ("positive", "confirm", "continue", "allow", "proceed", "grant", "understand", "gotit", "go_on",
                  "btnok", "okbutton", "ok_button", "next")
+CONFIRM_LABEL_WORDS = ("positive", "confirm", "continue", "allow", "proceed", "yes", "accept")
 PURPOSE_WORDS = ("rationale", "purpose", "reason", "explain", "explanation", "why", "tip", "notice", "usage",
                  "说明", "用途", "目的")
 
@@ -188,6 +190,9 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
 def _confirms(d: Deferred) -> bool:
     if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS:
         return True
+    label = d.label.lower()
+    if label.endswith(("callback", "action", "click", "clicked")) and any(w in label for w in CONFIRM_LABEL_WORDS):
+        return True  # `continueYesCallback = { … }` handed to the project's own explanation dialog
     receiver = d.receiver.replace(".", "").lower()
     return is_user_deferred(d) and any(w in receiver for w in CONFIRM_WORDS)
 
