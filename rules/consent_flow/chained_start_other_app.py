@@ -96,7 +96,7 @@ def _package(ctx: Context, fid: FnId, site: Site) -> str:
     arg = site.args[0]
     if arg.strings and arg.text.strip().startswith('"'):
         return arg.strings[0] if "." in arg.strings[0] and not arg.strings[0].startswith(PLATFORM) else ""
-    if len(arg.refs) == 1:
+    if len(arg.refs) == 1 and arg.refs[0] not in ctx.index.function(fid).params:  # a parameter: chosen by the caller
         values = ctx.request_finder.constant(fid, arg.refs[0])
         if values and values[0].count(".") >= 1 and " " not in values[0] and not values[0].startswith(PLATFORM):
             return values[0] if not values[0][:1].isupper() else ""
