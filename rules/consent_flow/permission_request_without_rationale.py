@@ -13,7 +13,8 @@ own context or in its callers (two levels up):
   `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
   shown earlier in the same context;
 - the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
-  `explainReasonBeforeRequest()` / `onExplainRequestReason`, XXPermissions' `interceptor`/`description`.
+  `explainReasonBeforeRequest()` / `onExplainRequestReason`, XXPermissions' `interceptor`/`description`, a
+  builder's own dialog text (`VMPermission.setEnableDialog(true).setDialogContent("…")`).
 
 A request made in context, on the user's own action (a click, a toggle's checked-change, a preference change,
 a Compose `onClick`, a menu item; or a function only such handlers call), depends on where the app is
@@ -117,7 +118,8 @@ META = RuleMeta(
 
 RATIONALE_CALLS = frozenset({"shouldShowRequestPermissionRationale", "shouldShowRationale",
                              "explainReasonBeforeRequest", "onExplainRequestReason", "showRequestReasonDialog",
-                             "interceptor", "description", "rationale", "setRationale"})
+                             "interceptor", "description", "rationale", "setRationale", "setDialogContent",
+                             "setDialogMessage"})
 DIALOG_CALLS = frozenset({"AlertDialog", "Builder", "MaterialAlertDialogBuilder", "BottomSheetDialog",
                           "ModalBottomSheet", "BasicAlertDialog", "PopupWindow", "showAtLocation", "showAsDropDown",
                           "setMessage", "Dialog", "AppCompatDialog"})
