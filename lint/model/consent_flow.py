@@ -139,7 +139,7 @@ def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reach
             reached = reach.reached.get(req.fid)
             if reached is None or ctx.consent.state(req.site).user_action:
                 continue
-            if composed_on_state(ctx, reach, reached) is not None:
+            if composed_on_state(ctx, reach, reached) is not None or stored_for_later(ctx, req.fid, req.site):
                 continue
             out.append((req, reached))
         return out
@@ -153,6 +153,40 @@ def before_consent(ctx: FlowContext, req: PermissionRequest) -> bool:
         return False
     state = ctx.consent.state(req.site)
     return not state.gated and not state.user_action
+
+
+def stored_for_later(ctx: FlowContext, fid: FnId, site: Site) -> bool:
+    """`site` sits in a function value that is kept for later rather than run: a lambda assigned to a property
+    (`binding.reminders.showNotifPermission = { … }`, `remember { { launcher.launch(p) } }`) or handed to a
+    project function that stores its parameter without calling it (`viewModel.setPermissionInfo(ok) { … }`).
+    When it runs (usually on a tap elsewhere) is not known."""
+    for d in site.deferred:
+        if d.kind not in ("lambda", "anonymous", "reference"):
+            continue
+        if not d.call:
+            return True
+        if _kept_by_callee(ctx, fid, d):
+            return True
+    return False
+
+
+def _kept_by_callee(ctx: FlowContext, fid: FnId, d: Deferred) -> bool:
+    calls = [s for s in ctx.index.sites_of(fid) if s.name == d.call and s.kind == "call" and s.line <= d.line
+             and d.line <= s.end_line]
+    targets = [t for s in calls[:1] for t, how in ctx.index.resolve(fid, s) if how == "exact"]
+    if not targets:
+        return False
+    for target in targets:
+        fn = ctx.index.function(target)
+        if not fn.params:
+            return False
+        param = d.label if d.label in fn.params else fn.params[-1]  # a named argument, else the trailing lambda
+        for s in ctx.index.sites_of(target):
+            if s.name == param or (s.receiver or "").rstrip("?!") == param:
+                return False  # called here (`callback()`, `callback.invoke()`, Java `callback.run()`)
+            if any(param in a.refs for a in s.args):
+                return False  # passed on: who calls it is not followed
+    return True
 
 
 # What a condition on a permission's own state reads (`if (!status.isGranted) LaunchedEffect { launch() }` asks

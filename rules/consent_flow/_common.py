@@ -41,6 +41,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     short,
     startup,
     startup_screens,
+    stored_for_later,
     string_refs,
     value,
 )

@@ -58,6 +58,9 @@ A request that a composable shows only in one branch of a condition on its UI st
 (`when (pendingRequest) { is Improv -> ImprovPrompt(…) }`, `if (state.showScanner) Scanner(…)`) is taken to
 run when an event sets that state, not at startup; conditions on the permission's own state
 (`if (!status.isGranted) LaunchedEffect(Unit) { … }`), on a first-run flag or on consent do not count.
+A request in a function value that is kept for later — assigned to a property, or handed to a project
+function that stores it without calling it (`viewModel.setPermissionInfo(granted) { launcher.launch(p) }`) —
+is not a startup request: it runs when something invokes it, which is not followed.
 
 ## References
 - 191号文 三.1

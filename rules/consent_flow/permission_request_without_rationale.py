@@ -63,8 +63,9 @@ function counts as an explanation. Purpose banners drawn by a shared base class 
 the caller chain are not seen; configure `permissions.require-rationale = false` or suppress the finding
 where that is the case. A T/TAF 076 `<meta-data>` purpose in the manifest is not shown to the user at the
 time of the request and does not count. A request written inside a function value that is stored or handed
-back for later (`val request = remember { { launcher.launch(perms) } }`) is not judged: where it is invoked
-is not followed.
+back for later (`val request = remember { { launcher.launch(perms) } }`), or handed to a project function that
+keeps it without calling it (`viewModel.setPermissionInfo(granted) { launcher.launch(perms) }`), is not
+judged: where it is invoked is not followed.
 
 ## References
 - 191号文 二.3
@@ -89,6 +90,7 @@ from pipl_lint.rules.consent_flow._common import (
     fix_text,
     on_user_action,
     say,
+    stored_for_later,
     string_refs,
 )
 
@@ -136,8 +138,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not ctx.config.require_rationale:
         return
     for req in ctx.permission_requests:
-        if any(not d.call and d.kind in ("lambda", "anonymous") for d in req.site.deferred):
-            continue  # a request function stored for later (`remember { { launcher.launch(p) } }`): when, unknown
+        if stored_for_later(ctx, req.fid, req.site):
+            continue  # a request function kept for later (`remember { { launcher.launch(p) } }`): when, unknown
         asked = asked_permissions(ctx, req)
         if not asked.en or _explained(ctx, req):
             continue
