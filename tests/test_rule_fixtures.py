@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipl_lint.config import Config
+from pipl_lint.config import Config, load_config
 from pipl_lint.engine import run
 from pipl_lint.registry import all_rules, lookup
 from tests.conftest import FIXTURES, expectations, fixture_dirs
@@ -22,8 +22,10 @@ def _rule_of(case: Path) -> str:
 
 
 def _findings(case: Path, rule_id: str) -> set[tuple[str, int, str]]:
-    config = Config(app_category=(case / "category.txt").read_text().strip()
-                    if (case / "category.txt").is_file() else None)
+    # A case may carry its own configuration (`pipl-lint.toml`, e.g. `distribution`).
+    config = load_config(case / "pipl-lint.toml") if (case / "pipl-lint.toml").is_file() else Config()
+    if (case / "category.txt").is_file():
+        config = config.with_overrides(app_category=(case / "category.txt").read_text().strip())
     rule = lookup(rule_id)
     assert rule is not None
     result = run([case], case, config, [rule])
@@ -50,3 +52,18 @@ def test_every_rule_has_good_and_bad_fixtures() -> None:
     for name in sorted(names):
         cases = {p.name.split("-")[0] for p in (base / name).iterdir()} if (base / name).is_dir() else set()
         assert {"bad", "good"} <= cases, f"rule {name} needs tests/fixtures/rules/{name}/bad*/ and good*/"
+
+
+def test_rationale_on_user_action_names_the_miit_requirement_outside_google_play() -> None:
+    """CF304 for a request on a tap, in an app distributed in China: the message says why it is still reported
+    (MIIT's synchronous-purpose requirement) and the fix says how to meet it; a request at startup keeps the
+    plain message."""
+    base = FIXTURES / "rules" / "permission-request-without-rationale"
+    rule = lookup("CF304")
+    assert rule is not None
+    china = run([base / "bad-china-user-action-java"], base / "bad-china-user-action-java",
+                load_config(base / "bad-china-user-action-java" / "pipl-lint.toml"), [rule]).findings
+    assert china and all("on a user action" in f.message and "MIIT" in f.message for f in china)
+    assert all("purpose banner" in f.fix for f in china)
+    startup = run([base / "bad-play-startup-java"], base / "bad-play-startup-java", Config(), [rule]).findings
+    assert startup and all("without first showing why" in f.message for f in startup)

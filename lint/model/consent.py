@@ -6,7 +6,8 @@ functions that return or branch on a stored agreement (SharedPreferences / MMKV 
 as `privacy_agreed`, written directly or through a constant: `SpKey.PRIVACY`, a Kotlin `const val`, a
 Java `static final`, an enum or object property, resolved through the constants the index records) or
 are named like one, and identifiers or keys in the condition itself. A function that only writes the
-key (the agree callback) or reads it inside a click listener is not a predicate.
+key (the agree callback) or reads it inside a click listener is not a predicate, whatever its name
+(`isPrivacyAgreed()` that stores the answer is the agree callback).
 
 A first-run flag (`isFirstIn`, `first_launch`) counts as consent when the project shows the privacy
 dialog in the first-run branch of a condition on that flag: the other branch runs after the user
@@ -162,9 +163,11 @@ class ConsentModel:
                 plain = fn.name[4:] if fn.name.startswith("get:") else fn.name
                 if ACTION_NAME.match(plain):
                     continue
-                if self.reads_agreement(fid) or (CONSENT_WORD.search(plain) and _looks_boolean(plain)
-                                                 and not UI_NAME.search(plain)):
+                if self.reads_agreement(fid):
                     names.add(plain)
+                elif CONSENT_WORD.search(plain) and _looks_boolean(plain) and not UI_NAME.search(plain) \
+                        and not self._uses_consent_key(fid):
+                    names.add(plain)  # named like a check, and not an agree callback that writes the key
             self._predicate_functions = names
         return self._predicate_functions
 
@@ -185,6 +188,16 @@ class ConsentModel:
             if _key_read(site.name):
                 reads = True
         return reads
+
+    def _uses_consent_key(self, fid: FnId) -> bool:
+        """The function reads or writes a consent key somewhere (also inside listeners it registers)."""
+        for site in self.index.sites_of(fid):
+            if site.kind != "call" or not site.args or not (KEY_WRITES.match(site.name) or _key_read(site.name)):
+                continue
+            keys = self.key_texts([s for a in site.args for s in a.strings], [r for a in site.args for r in a.refs])
+            if self.is_consent_key(keys):
+                return True
+        return False
 
     def atom_is_consent(self, atom: Atom) -> bool:
         for call in atom.calls:

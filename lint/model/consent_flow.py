@@ -13,14 +13,16 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Protocol, TypeVar
 
 from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import AGREE_WORD, REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.reach import Entry, PreConsent, Reached
+from pipl_lint.model.requests import PermissionRequest
 from pipl_lint.model.resources import Resources
-from pipl_lint.model.summary import Arg, Deferred, Site
+from pipl_lint.model.summary import Arg, Atom, Deferred, Site
 from pipl_lint.parse.xml import XmlElement
 
 
@@ -35,6 +37,12 @@ class FlowContext(Protocol):
 
     @property
     def entries(self) -> list[Entry]: ...
+
+    @property
+    def pre_consent(self) -> PreConsent: ...
+
+    @property
+    def permission_requests(self) -> list[PermissionRequest]: ...
 
     def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]: ...
 
@@ -60,7 +68,6 @@ SCREEN_BASES = ("android.app.Activity", "androidx.appcompat.app.AppCompatActivit
                 "androidx.activity.ComponentActivity", "androidx.fragment.app.FragmentActivity")
 FRAGMENT_BASES = ("androidx.fragment.app.Fragment", "android.app.Fragment",
                   "androidx.fragment.app.DialogFragment")
-FRAGMENT_LIFECYCLE = ("onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart", "onResume")
 # Launcher callbacks that run without a user action on the launcher's own UI (the answer to its own
 # permission dialog or started activity).
 LAUNCHER_CALLBACKS = ("onRequestPermissionsResult", "onActivityResult", "onWindowFocusChanged", "onPostResume")
@@ -103,7 +110,8 @@ def launcher_classes(ctx: FlowContext) -> set[str]:
 def startup(ctx: FlowContext) -> PreConsent:
     """Everything that runs at startup without a user action, before or after consent: the pre-consent entry
     points, the launcher's lifecycle and callbacks, the screens it opens by itself (component starts) and the
-    fragments those screens add. Stops only at user actions (clicks, dialog buttons, result callbacks)."""
+    fragments those screens create (the index's fragment edges). Stops only at user actions (clicks, dialog
+    buttons, result callbacks)."""
     def build() -> PreConsent:
         index = ctx.index
         entries: list[Entry] = list(ctx.entries)
@@ -116,32 +124,101 @@ def startup(ctx: FlowContext) -> PreConsent:
                     label = f"`{short(owner)}.{name}`"
                     entries.append(Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
                                          e.path, e.line))
-        seen_fragments: set[str] = set()
-        reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-        for _ in range(4):
-            added = False
-            for r, site, state in list(reach.open_sites()):
-                if state.user_action or site.kind not in ("new", "call") or site.receiver is not None:
-                    continue
-                fn = index.function(r.fid)
-                cls = index.resolve_type(site.name, r.fid.file, fn.owner)
-                if cls in seen_fragments or cls not in index.classes or not index.is_subtype(cls, *FRAGMENT_BASES):
-                    continue
-                seen_fragments.add(cls)
-                path, line = _class_location(ctx, cls)
-                for name in FRAGMENT_LIFECYCLE:
-                    for fid in index.find_member(cls, name):
-                        frag, by = f"`{short(cls)}.{name}`", f"`{index.describe(r.fid)}`"
-                        note = Msg(f"fragment {frag}, added by {by} at startup",
-                                   f"启动时由 {by} 添加的 Fragment {frag}")
-                        entries.append(Entry(fid, "screen", note, path, line))
-                        added = True
-            if not added:
-                break
-            reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-        return reach
+        return PreConsent(index, ctx.consent, entries, stop_at_consent=False)
 
     return memo(ctx, "startup", build)
+
+
+def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reached]]:
+    """Permission requests that run at startup without a user action, with how they are reached; not those
+    composed only when the UI state asks for them (`composed_on_state`)."""
+    def build() -> list[tuple[PermissionRequest, Reached]]:
+        reach = startup(ctx)
+        out = []
+        for req in ctx.permission_requests:
+            reached = reach.reached.get(req.fid)
+            if reached is None or ctx.consent.state(req.site).user_action:
+                continue
+            if composed_on_state(ctx, reach, reached) is not None or stored_for_later(ctx, req.fid, req.site):
+                continue
+            out.append((req, reached))
+        return out
+
+    return memo(ctx, "requests_at_startup", build)
+
+
+def before_consent(ctx: FlowContext, req: PermissionRequest) -> bool:
+    """The request also runs before the user consents (it is reached without passing a consent check)."""
+    if ctx.pre_consent.reached.get(req.fid) is None:
+        return False
+    state = ctx.consent.state(req.site)
+    return not state.gated and not state.user_action
+
+
+def stored_for_later(ctx: FlowContext, fid: FnId, site: Site) -> bool:
+    """`site` sits in a function value that is kept for later rather than run: a lambda assigned to a property
+    (`binding.reminders.showNotifPermission = { … }`, `remember { { launcher.launch(p) } }`) or handed to a
+    project function that stores its parameter without calling it (`viewModel.setPermissionInfo(ok) { … }`).
+    When it runs (usually on a tap elsewhere) is not known."""
+    for d in site.deferred:
+        if d.kind not in ("lambda", "anonymous", "reference"):
+            continue
+        if not d.call:
+            return True
+        if _kept_by_callee(ctx, fid, d):
+            return True
+    return False
+
+
+def _kept_by_callee(ctx: FlowContext, fid: FnId, d: Deferred) -> bool:
+    calls = [s for s in ctx.index.sites_of(fid) if s.name == d.call and s.kind == "call" and s.line <= d.line
+             and d.line <= s.end_line]
+    targets = [t for s in calls[:1] for t, how in ctx.index.resolve(fid, s) if how == "exact"]
+    if not targets:
+        return False
+    for target in targets:
+        fn = ctx.index.function(target)
+        if not fn.params:
+            return False
+        param = d.label if d.label in fn.params else fn.params[-1]  # a named argument, else the trailing lambda
+        for s in ctx.index.sites_of(target):
+            if s.name == param or (s.receiver or "").rstrip("?!") == param:
+                return False  # called here (`callback()`, `callback.invoke()`, Java `callback.run()`)
+            if any(param in a.refs for a in s.args):
+                return False  # passed on: who calls it is not followed
+    return True
+
+
+# What a condition on a permission's own state reads (`if (!status.isGranted) LaunchedEffect { launch() }` asks
+# at startup whatever the screen's state), lower-cased.
+PERMISSION_STATE = re.compile(r"grant|permission|status|rationale|savedinstancestate")
+
+
+def composed_on_state(ctx: FlowContext, reach: PreConsent, r: Reached) -> Site | None:
+    """The call on the path to `r` where a composable composes the next step only in one branch of a condition
+    on its UI state (`when (pendingRequest) { is Improv -> ImprovPrompt(…) }`, `if (state.showScanner)`): the
+    screen shows it when an event sets that state (usually the user's), not by itself at startup. Conditions on
+    the permission's own state, on a first-run flag or on consent do not count; None when there is none."""
+    hops = reach.hops(r)
+    for before, h in pairwise(hops):
+        site = h.via.site if h.via is not None else None
+        caller = ctx.index.function(before.fid)
+        if site is None or not caller.name[:1].isupper() or ctx.index.files[before.fid.file].language != "kotlin":
+            continue  # Compose functions are named in PascalCase
+        for g in site.guards:
+            if g.kind not in ("if", "when", "early-return", "else"):
+                continue
+            if not g.atoms and g.kind == "when":
+                return site  # `when (state) { is X -> … }`
+            if g.atoms and not any(_not_ui_state(ctx, a) for a in g.atoms):
+                return site
+    return None
+
+
+def _not_ui_state(ctx: FlowContext, atom: Atom) -> bool:
+    if PERMISSION_STATE.search(atom.text.lower()):
+        return True
+    return bool(ctx.consent.atom_is_consent(atom) or ctx.consent.first_run_flag(atom))
 
 
 def startup_screens(ctx: FlowContext) -> set[str]:
@@ -152,20 +229,11 @@ def startup_screens(ctx: FlowContext) -> set[str]:
         for r in startup(ctx).functions():
             fn = index.function(r.fid)
             if fn.name in ("onCreate", "onStart", "onResume", "onViewCreated", "onCreateView") and \
-                    index.is_subtype(fn.owner, *SCREEN_BASES, *FRAGMENT_BASES):
+                    (index.is_subtype(fn.owner, *SCREEN_BASES) or index.is_fragment(fn.owner)):
                 out.add(fn.owner)
         return out
 
     return memo(ctx, "startup_screens", build)
-
-
-def _class_location(ctx: FlowContext, fqn: str) -> tuple[str, int]:
-    entry = ctx.index.classes.get(fqn)
-    if entry is None:
-        return "", 0
-    decl, fi = entry
-    return ctx.index.files[fi].path, decl.line
-
 
 
 # --- exits -------------------------------------------------------------------------------------------------
@@ -251,6 +319,35 @@ def callers(ctx: FlowContext, fid: FnId) -> list[tuple[FnId, Site]]:
                  and any(t == fid for t, _how in ctx.index.resolve(caller, site))]
         table[fid] = found
     return found
+
+
+# Overrides the framework calls when the user acts (a Java listener class, a menu, a preference screen).
+USER_METHODS = frozenset({"onClick", "onLongClick", "onItemClick", "onCheckedChanged", "onOptionsItemSelected",
+                          "onContextItemSelected", "onMenuItemClick", "onNavigationItemSelected",
+                          "onPreferenceChange", "onPreferenceClick", "onPreferenceTreeClick", "onSwitchChanged",
+                          "onSharedPreferenceChanged"})
+
+
+def on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int = 2) -> bool:
+    """`site` runs because the user acted: it sits in a click, toggle (checked-change), preference-change,
+    menu-item or Compose `onClick` handler, or in a function that every caller (up to `depth` levels) calls
+    from one. A function nobody in the project calls runs on a user action only when it is itself such a
+    handler (`onClick(View)`, `onOptionsItemSelected`)."""
+    return _on_user_action(ctx, fid, site, depth, set())
+
+
+def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: set[FnId]) -> bool:
+    if any(is_user_deferred(d) for d in site.deferred):
+        return True
+    if any(d.call or d.kind in ("lambda", "anonymous") for d in site.deferred):
+        return False  # another callback (a result, a timer, an observer): not known to be the user's act
+    if ctx.index.function(fid).name in USER_METHODS:
+        return True
+    if depth <= 0 or fid in seen:
+        return False
+    seen.add(fid)
+    found = callers(ctx, fid)
+    return bool(found) and all(_on_user_action(ctx, caller, call, depth - 1, seen) for caller, call in found)
 
 
 # --- text of resources used by code -----------------------------------------------------------------------

@@ -25,23 +25,27 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     Exit,
     Handler,
     arg_texts,
+    before_consent,
     callers,
+    composed_on_state,
     consent_uis,
     element_texts,
     exits_in,
     functions_of,
     layout_names,
     memo,
+    on_user_action,
     only_uses,
+    requests_at_startup,
     res_text,
     short,
     startup,
     startup_screens,
+    stored_for_later,
     string_refs,
     value,
 )
 from pipl_lint.model.index import FnId
-from pipl_lint.model.reach import Reached
 from pipl_lint.model.requests import PermissionRequest, ResultCallback
 from pipl_lint.model.summary import Deferred, Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -117,33 +121,6 @@ def app_anchor(ctx: Context) -> Anchor | None:
 
     return memo(ctx, "app_anchor", memoised)
 
-
-
-def requests_at_startup(ctx: Context) -> list[tuple[PermissionRequest, Reached]]:
-    """Permission requests that run at startup without a user action, with how they are reached."""
-    def build() -> list[tuple[PermissionRequest, Reached]]:
-        reach = startup(ctx)
-        out = []
-        for req in ctx.permission_requests:
-            reached = reach.reached.get(req.fid)
-            if reached is None:
-                continue
-            state = ctx.consent.state(req.site)
-            if state.user_action:
-                continue
-            out.append((req, reached))
-        return out
-
-    return memo(ctx, "requests_at_startup", build)
-
-
-def before_consent(ctx: Context, req: PermissionRequest) -> bool:
-    """The request also runs before the user consents (it is reached without passing a consent check)."""
-    reached = ctx.pre_consent.reached.get(req.fid)
-    if reached is None:
-        return False
-    state = ctx.consent.state(req.site)
-    return not state.gated and not state.user_action
 
 
 def dangerous(ctx: Context, permissions: Iterable[str]) -> list[str]:

@@ -45,7 +45,11 @@ No automatic fix.
 ## Limitations
 Receivers registered in code (`registerReceiver`) run only while the app runs and are not reported.
 Receivers merged from SDK manifests are seen only when a merged manifest is present in the build output.
-"Starts work" is judged from the project's own code; a receiver that only logs is not reported.
+"Starts work" is judged from the project's own code; a receiver that only logs is not reported, nor one whose
+work runs only under a setting the user chose (a condition on a value read from preferences or settings in the
+same function: "start on boot", the device the user selected), nor a home-screen widget (`AppWidgetProvider`:
+it runs only for widgets the user placed) or a receiver that only sends a broadcast to itself. A setting read
+in a callee, or whose name says nothing of preferences or settings, is not recognised.
 
 ## References
 - 164号 (二)6 APP频繁自启动和关联启动
@@ -55,10 +59,11 @@ Receivers merged from SDK manifests are seen only when a merged manifest is pres
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg
+from pipl_lint.model.consent import KEY_WRITES, PREFS_READS
 from pipl_lint.model.index import COMPONENT_STARTERS, FnId
 from pipl_lint.model.manifest import Component
 from pipl_lint.model.summary import Site
@@ -147,11 +152,14 @@ def _delivered(action: str, target: int | None) -> bool:
 
 
 def _work(ctx: Context, comp: Component) -> Msg | None:
-    """How the receiver starts work ("and starts `SyncService`"), or None when its code does nothing of the kind."""
+    """How the receiver starts work ("and starts `SyncService`"), or None when its code does nothing of the kind,
+    or only under a setting the user chose (`if (prefs.shouldStartOnBoot())`) or for its own class."""
     index = ctx.index
     cls = _project_class(ctx, comp.cls)
     if cls is None:
         return say(ctx, META, "not-in-project")
+    if index.is_subtype(cls, "android.appwidget.AppWidgetProvider"):
+        return None  # a home-screen widget: it runs only for widgets the user placed
     todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(cls, "onReceive")]
     seen: set[FnId] = set()
     while todo:
@@ -159,13 +167,50 @@ def _work(ctx: Context, comp: Component) -> Msg | None:
         if fid in seen:
             continue
         seen.add(fid)
-        for site in index.sites_of(fid):
-            found = _work_site(ctx, fid, site)
+        sites = index.sites_of(fid)
+        for site in sites:
+            if _setting_gated(ctx, fid, site, sites):
+                continue  # runs only when the user switched it on (start on boot, a device the user chose)
+            found = _work_site(ctx, fid, site, cls)
             if found:
                 return found
             if depth < 3 and site.kind in ("call", "new"):
                 todo += [(t, depth + 1) for t, _how in index.resolve(fid, site)]
     return None
+
+
+# What a stored setting is read through (receiver or callee names), lower-cased.
+SETTING_WORDS = ("pref", "setting", "mmkv", "datastore", "config")
+# Conditions on the broadcast itself or the platform, not on anything the user chose.
+NOT_SETTING = frozenset({"intent", "action", "extras", "SDK_INT", "VERSION", "Build"})
+
+
+def _setting_gated(ctx: Context, fid: FnId, site: Site, sites: Iterable[Site]) -> bool:
+    """`site` runs only under a condition that follows a stored setting read in the same function: the
+    condition reads the setting itself (`if (prefs.getBoolean("start_on_boot", false))`) or a value read from
+    settings before it (`val start = PreferenceHelper.getInstance().shouldStartLoggingOnBootup(); if (start)`,
+    an early return on the device address the user selected)."""
+    for g in site.guards:
+        if g.kind not in ("if", "when", "early-return"):
+            continue
+        for atom in g.atoms:
+            if set(atom.names) & NOT_SETTING:
+                continue  # `intent.action != BOOT_COMPLETED`, `Build.VERSION.SDK_INT >= 26`
+            if any(_reads_setting(c) for c in atom.calls):
+                return True
+            if any(s.line <= g.line and s.kind == "call" and _reads_setting(s.qualified) for s in sites):
+                return True
+    return False
+
+
+def _reads_setting(call: str) -> bool:
+    """`prefs.getBoolean`, `PreferenceHelper.getInstance().shouldStartLoggingOnBootup`, `meshPrefs.awaitDeviceAddress`
+    (not writes: `prefs.edit().putBoolean`)."""
+    head, _, name = call.rpartition(".")
+    if KEY_WRITES.match(name) or name in ("edit", "apply", "commit"):
+        return False
+    low = call.lower()
+    return any(w in low for w in SETTING_WORDS) and (bool(head) or name in PREFS_READS)
 
 
 def _project_class(ctx: Context, cls: str) -> str | None:
@@ -177,9 +222,11 @@ def _project_class(ctx: Context, cls: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _work_site(ctx: Context, fid: FnId, site: Site) -> Msg | None:
+def _work_site(ctx: Context, fid: FnId, site: Site, receiver: str) -> Msg | None:
     if site.kind in ("call", "new") and site.name in COMPONENT_STARTERS and site.args:
-        started = [short(ctx.index.function(t).owner) for t, _how in ctx.index.component_targets(fid, site)]
+        started = [short(owner) for owner in dict.fromkeys(ctx.index.function(t).owner
+                                                            for t, _how in ctx.index.component_targets(fid, site))
+                   if owner != receiver]  # a broadcast to itself (a widget refreshing) starts nothing else
         if started:
             return say(ctx, META, "starts", component=started[0])
     if site.kind == "call" and site.name in WORK_CALLS:

@@ -5,7 +5,8 @@ Finds intents aimed at another app's component — `ComponentName("com.other", �
 …)`, `setPackage("com.other")`, `getLaunchIntentForPackage("com.other")` with a package that is not the app's
 own (from the manifests and Gradle `namespace`/`applicationId`) — that are then started with
 `startService`, `startForegroundService`, `bindService`, `sendBroadcast` or `startActivity` in the same
-function, outside a click or other user action.
+function, outside a click or other user action — in the function itself or, for a helper
+(`WeChatShareUtil.shareToFriends`), in every project caller up to two levels (a share button's listener).
 
 ## Why is this bad?
 Waking other apps in the background (关联启动) keeps them — and the SDKs inside them — running without the
@@ -46,11 +47,10 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg
-from pipl_lint.model.consent import is_user_deferred
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import memo, say
+from pipl_lint.rules.consent_flow._common import memo, on_user_action, say
 
 META = RuleMeta(
     id="CF315",
@@ -83,8 +83,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         for site in ctx.index.sites_of(fid):
             kind = STARTS.get(site.name)
-            if kind is None or site.kind != "call" or any(is_user_deferred(d) for d in site.deferred):
-                continue
+            if kind is None or site.kind != "call" or on_user_action(ctx, fid, site):
+                continue  # opened on the user's tap (a share button), here or in every caller
             message = say(ctx, META, "starts", call=site.qualified, kind=kind, package=others[0])
             yield ctx.site_finding(META, fid, site, message)
 
@@ -96,7 +96,7 @@ def _package(ctx: Context, fid: FnId, site: Site) -> str:
     arg = site.args[0]
     if arg.strings and arg.text.strip().startswith('"'):
         return arg.strings[0] if "." in arg.strings[0] and not arg.strings[0].startswith(PLATFORM) else ""
-    if len(arg.refs) == 1:
+    if len(arg.refs) == 1 and arg.refs[0] not in ctx.index.function(fid).params:  # a parameter: chosen by the caller
         values = ctx.request_finder.constant(fid, arg.refs[0])
         if values and values[0].count(".") >= 1 and " " not in values[0] and not values[0].startswith(PLATFORM):
             return values[0] if not values[0][:1].isupper() else ""

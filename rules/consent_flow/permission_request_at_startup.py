@@ -54,6 +54,13 @@ reached through navigation graphs, reflection or a router library are not follow
 user opened on purpose (a scanner started from a button) is not reported. Requests whose permissions
 cannot be resolved to names (a list from the network, a parameter of an unrecognised helper) are reported
 as a warning that says so, rather than skipped.
+A request that a composable shows only in one branch of a condition on its UI state
+(`when (pendingRequest) { is Improv -> ImprovPrompt(…) }`, `if (state.showScanner) Scanner(…)`) is taken to
+run when an event sets that state, not at startup; conditions on the permission's own state
+(`if (!status.isGranted) LaunchedEffect(Unit) { … }`), on a first-run flag or on consent do not count.
+A request in a function value that is kept for later — assigned to a property, or handed to a project
+function that stores it without calling it (`viewModel.setPermissionInfo(granted) { launcher.launch(p) }`) —
+is not a startup request: it runs when something invokes it, which is not followed.
 
 ## References
 - 191号文 三.1

@@ -4,15 +4,27 @@
 For every runtime permission request, looks for a purpose shown before the system dialog, in the request's
 own context or in its callers (two levels up):
 
-- the request runs from a confirmation of an explanation: a dialog's positive button, a Compose
-  `confirmButton`, a "continue"/"allow" button;
+- the request runs from a confirmation of an explanation: a dialog's positive button (also a result
+  callback's `which == BUTTON_POSITIVE` branch), a Compose `confirmButton`, a "continue"/"allow" button, a
+  confirmation callback handed to the project's own explanation dialog (`continueYesCallback = { … }`);
 - a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
   `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
   `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
   shown earlier in the same context;
 - the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
-  `explainReasonBeforeRequest()` / `onExplainRequestReason`, XXPermissions' `interceptor`/`description`.
+  `explainReasonBeforeRequest()` / `onExplainRequestReason`, XXPermissions' `interceptor`/`description`, a
+  builder's own dialog text (`VMPermission.setEnableDialog(true).setDialogContent("…")`).
+
+A request made in context, on the user's own action (a click, a toggle's checked-change, a preference change,
+a Compose `onClick`, a menu item; or a function only such handlers call), depends on where the app is
+distributed (`distribution`):
+
+- `google-play` and `elsewhere` (neither store): it counts as explained by its context. Android's guidance asks for a request in context, on
+  the user's action, and for a separate rationale only when `shouldShowRequestPermissionRationale` is true.
+- `china-stores` and `both` (the default): it is still reported, with a message naming the requirement:
+  MIIT's 2023 notice (工信部信管函〔2023〕26号) asks apps to show the purpose at the same time as the system
+  dialog. Meet it with a purpose banner shown while the system dialog is open (or a dialog before it).
 
 Configuration: `permissions.require-rationale = false` turns the rule off (for apps whose explanation is
 shown by a platform or framework the linter cannot see).
@@ -51,8 +63,9 @@ function counts as an explanation. Purpose banners drawn by a shared base class 
 the caller chain are not seen; configure `permissions.require-rationale = false` or suppress the finding
 where that is the case. A T/TAF 076 `<meta-data>` purpose in the manifest is not shown to the user at the
 time of the request and does not count. A request written inside a function value that is stored or handed
-back for later (`val request = remember { { launcher.launch(perms) } }`) is not judged: where it is invoked
-is not followed.
+back for later (`val request = remember { { launcher.launch(perms) } }`), or handed to a project function that
+keeps it without calling it (`viewModel.setPermissionInfo(granted) { launcher.launch(perms) }`), is not
+judged: where it is invoked is not followed.
 
 ## References
 - 191号文 二.3
@@ -75,7 +88,9 @@ from pipl_lint.rules.consent_flow._common import (
     asked_permissions,
     callers,
     fix_text,
+    on_user_action,
     say,
+    stored_for_later,
     string_refs,
 )
 
@@ -90,16 +105,23 @@ META = RuleMeta(
     messages={
         "no-rationale": "`{call}` asks for {permissions} without first showing why (no rationale dialog, "
                         "`shouldShowRequestPermissionRationale` branch or purpose text before it)",
+        "no-purpose-on-action": "`{call}` asks for {permissions} on a user action without showing its purpose "
+                                "with the system dialog: MIIT's 2023 notice (26号) asks apps distributed in China "
+                                "to state the purpose at the same time as the permission dialog",
     },
     fixes={
         "explain-first": "Before asking for {permissions}, show what the feature needs it for (a dialog whose positive "
                          "button makes the request, or a purpose banner while the system dialog shows)",
+        "purpose-with-dialog": "Show a purpose banner (what {permissions} is used for) at the top of the screen "
+                               "while the system dialog is open, and hide it in the result callback; for an app "
+                               "not distributed in China set `distribution = \"google-play\"` (or `\"elsewhere\"`)",
     },
 )
 
 RATIONALE_CALLS = frozenset({"shouldShowRequestPermissionRationale", "shouldShowRationale",
                              "explainReasonBeforeRequest", "onExplainRequestReason", "showRequestReasonDialog",
-                             "interceptor", "description", "rationale", "setRationale"})
+                             "interceptor", "description", "rationale", "setRationale", "setDialogContent",
+                             "setDialogMessage"})
 DIALOG_CALLS = frozenset({"AlertDialog", "Builder", "MaterialAlertDialogBuilder", "BottomSheetDialog",
                           "ModalBottomSheet", "BasicAlertDialog", "PopupWindow", "showAtLocation", "showAsDropDown",
                           "setMessage", "Dialog", "AppCompatDialog"})
@@ -107,6 +129,7 @@ CONFIRM_LABELS = frozenset({"confirmButton", "onConfirm", "onConfirmed", "onPosi
                             "onOk", "onAccept", "onGrant", "onProceed", "onNext", "positiveButton"})
 CONFIRM_WORDS = ("positive", "confirm", "continue", "allow", "proceed", "grant", "understand", "gotit", "go_on",
                  "btnok", "okbutton", "ok_button", "next")
+CONFIRM_LABEL_WORDS = ("positive", "confirm", "continue", "allow", "proceed", "yes", "accept")
 PURPOSE_WORDS = ("rationale", "purpose", "reason", "explain", "explanation", "why", "tip", "notice", "usage",
                  "说明", "用途", "目的")
 
@@ -115,13 +138,19 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not ctx.config.require_rationale:
         return
     for req in ctx.permission_requests:
-        if any(not d.call and d.kind in ("lambda", "anonymous") for d in req.site.deferred):
-            continue  # a request function stored for later (`remember { { launcher.launch(p) } }`): when, unknown
+        if stored_for_later(ctx, req.fid, req.site):
+            continue  # a request function kept for later (`remember { { launcher.launch(p) } }`): when, unknown
         asked = asked_permissions(ctx, req)
         if not asked.en or _explained(ctx, req):
             continue
-        message = say(ctx, META, "no-rationale", call=req.site.qualified, permissions=asked)
-        fix = fix_text(ctx, META, "explain-first", permissions=asked)
+        if on_user_action(ctx, req.fid, req.site):
+            if ctx.config.distribution in ("google-play", "elsewhere"):
+                continue  # asked in context, on the user's own action: the control explains it (Android guidance)
+            message = say(ctx, META, "no-purpose-on-action", call=req.site.qualified, permissions=asked)
+            fix = fix_text(ctx, META, "purpose-with-dialog", permissions=asked)
+        else:
+            message = say(ctx, META, "no-rationale", call=req.site.qualified, permissions=asked)
+            fix = fix_text(ctx, META, "explain-first", permissions=asked)
         yield ctx.site_finding(META, req.fid, req.site, message, fix=fix)
 
 
@@ -149,6 +178,8 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
         return True
     if any("shouldShow" in a.text and "Rationale" in a.text for g in at.guards for a in g.atoms):
         return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch
+    if any("BUTTON_POSITIVE" in a.text for g in at.guards for a in g.atoms if a.positive):
+        return True  # the positive button of a dialog's result callback (`which == BUTTON_POSITIVE`)
     for site in ctx.index.sites_of(fid):
         if site.line > at.line or not _encloses(site.deferred, at.deferred):
             continue
@@ -163,6 +194,9 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
 def _confirms(d: Deferred) -> bool:
     if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS:
         return True
+    label = d.label.lower()
+    if label.endswith(("callback", "action", "click", "clicked")) and any(w in label for w in CONFIRM_LABEL_WORDS):
+        return True  # `continueYesCallback = { … }` handed to the project's own explanation dialog
     receiver = d.receiver.replace(".", "").lower()
     return is_user_deferred(d) and any(w in receiver for w in CONFIRM_WORDS)
 

@@ -54,7 +54,11 @@ Only refusal branches the linter can tell apart are seen: `if`/`else` on the res
 `grantResults[i] == PERMISSION_GRANTED`, `PERMISSION_DENIED`) and the libraries' denial callbacks; a
 `when (result)` with subject is not split. A remembered refusal is recognised by the names of what the
 guard calls or reads (`denied`, `refused`, `asked`, `mayAsk`, `cooldown`, `interval`, `拒绝`…) or by a stored key of
-that kind; a waiting time kept in a plain numeric constant is not measured.
+that kind; a waiting time kept in a plain numeric constant is not measured. A request reached from `onResume`
+only through another screen the resumed one opens (`startActivity`) is left to that screen's own lifecycle, and
+one that a composable shows only in a branch on its UI state (`when (pendingRequest) { is X -> … }`,
+`if (state.showScanner)`), or that sits in a function value kept for later (handed to a view model that stores
+it), is not taken for a request on every resume.
 
 ## References
 - 191号文 三.2
@@ -82,6 +86,7 @@ from pipl_lint.rules.consent_flow._common import (
     all_callbacks,
     asked_permissions,
     callers,
+    composed_on_state,
     dangerous,
     fix_text,
     memo,
@@ -91,6 +96,7 @@ from pipl_lint.rules.consent_flow._common import (
     requests_reached,
     say,
     short,
+    stored_for_later,
     value,
 )
 
@@ -188,6 +194,11 @@ def _on_resume(ctx: Context) -> Iterator[Finding]:
             continue
         if any(_memory_atom(ctx, a) for a in _path_atoms(reach, reached, req.site)):
             continue
+        hops = reach.hops(reached)
+        if any(h.via is not None and h.via.how == "component" for h in hops):
+            continue  # the resumed screen opens another one: that screen's own resume is judged on its own
+        if composed_on_state(ctx, reach, reached) is not None or stored_for_later(ctx, req.fid, req.site):
+            continue  # composed only when the UI state asks for it / kept for later: not on every resume
         message = say(ctx, META, "on-resume", call=req.site.qualified, permissions=_asked(ctx, req),
                           entry=reached.entry.note)
         trace = reach.trace(reached, req.site, f"`{req.site.qualified}`")
