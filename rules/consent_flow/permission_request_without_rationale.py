@@ -20,8 +20,9 @@ A request made in context, on the user's own action (a click, a toggle's checked
 a Compose `onClick`, a menu item; or a function only such handlers call), depends on where the app is
 distributed (`distribution`):
 
-- `google-play` and `elsewhere` (neither store): it counts as explained by its context. Android's guidance asks for a request in context, on
-  the user's action, and for a separate rationale only when `shouldShowRequestPermissionRationale` is true.
+- `google-play` and `elsewhere` (neither store): it counts as explained by its context. Android's guidance
+  asks for a request in context, on the user's action, and for a separate rationale only when
+  `shouldShowRequestPermissionRationale` is true.
 - `china-stores` and `both` (the default): it is still reported, with a message naming the requirement:
   MIIT's 2023 notice (工信部信管函〔2023〕26号) asks apps to show the purpose at the same time as the system
   dialog. Meet it with a purpose banner shown while the system dialog is open (or a dialog before it).
