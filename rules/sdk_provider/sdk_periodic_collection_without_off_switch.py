@@ -118,16 +118,20 @@ def _work(ctx: Context, fid: FnId, site: Site) -> list[FnId]:
             out += ctx.index.find_member(cls, name)
     if not alarm:  # a lambda or anonymous task handed to the call: its calls, walked inline
         for edge in ctx.index.edges(fid):
-            if edge.site is not None and any(d.call == site.name and d.line == site.line
-                                             for d in edge.site.deferred):
+            if edge.site is not None and _handed_to(edge.site, site):
                 out.append(edge.target)
     return out
 
 
 def _inline_reads(ctx: Context, fid: FnId, site: Site) -> Iterator[Site]:
     for s in ctx.index.sites_of(fid):
-        if any(d.call == site.name and d.line == site.line for d in s.deferred):
+        if _handed_to(s, site):
             yield s
+
+
+def _handed_to(inner: Site, call: Site) -> bool:
+    """`inner` is in a lambda or anonymous task handed to `call`."""
+    return any(d.call == call.name and call.line <= d.line <= call.end_line for d in inner.deferred)
 
 
 def _can_cancel(ctx: Context, sdk: SdkModule) -> bool:

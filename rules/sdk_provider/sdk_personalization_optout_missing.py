@@ -44,6 +44,7 @@ import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, Span
+from pipl_lint.i18n import Msg
 from pipl_lint.model.sdk_modules import is_public_api, sdk_modules
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.sdk_provider._common import pi_read
@@ -83,7 +84,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         fid = ad_id[0] if ad_id is not None else named[0]
         owner = ctx.index.function(fid).owner
         entry = ctx.index.classes.get(owner)
-        what = "personalised ads (it reads the advertising ID)" if ad_id is not None else "ads or recommendations"
+        what = Msg("ads or recommendations", "广告或推荐内容")
+        if ad_id is not None:
+            what = Msg("personalised ads (it reads the advertising ID)", "个性化广告（读取广告标识符）")
         if entry is not None:
             decl, fi = entry
             path, span = ctx.index.files[fi].path, Span.point(decl.line, decl.column)
