@@ -50,6 +50,11 @@ SWITCH_NAME = re.compile(
     r"\w*$", re.IGNORECASE)
 SWITCH_FIELD = re.compile(r"agree|consent|privacy|auth|grant|accept|gdpr|pipl", re.IGNORECASE)
 NOT_SWITCH = re.compile(r"url|text|listener|callback|dialog|view|token|key|secret|header", re.IGNORECASE)
+# Public functions that turn personalisation off, and pre-inits (initialise without collecting).
+OPT_OUT = re.compile(r"^(set|enable|disable|update)?_?(is)?_?(personali[sz]|limitAd|adPersonali[sz]|"
+                     r"personalRecommend|programmaticRecommend|recommend|adTracking|targeted|optOut|doNotTrack|"
+                     r"ad_?personal)\w*$|^optOut\w*|^opt_?out", re.IGNORECASE)
+PRE_INIT = re.compile(r"^pre_?init\w*$", re.IGNORECASE)
 # Component and callback base classes: their overrides are called by the framework, not by the host.
 COMPONENT_BASES = ("android.content.ContentProvider", "android.content.BroadcastReceiver", "android.app.Service",
                    "android.app.Activity", "androidx.work.Worker", "androidx.work.ListenableWorker",

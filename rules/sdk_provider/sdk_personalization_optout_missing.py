@@ -45,7 +45,7 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, Span
 from pipl_lint.i18n import Msg
-from pipl_lint.model.sdk_modules import is_public_api, sdk_modules
+from pipl_lint.model.sdk_modules import OPT_OUT, is_public_api, sdk_modules
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.sdk_provider._common import pi_read
 
@@ -65,9 +65,7 @@ META = RuleMeta(
 
 AD_NAME = re.compile(r"(^|[a-z_])(Ad|Ads|Advert\w*|Banner|Interstitial|Recommend\w*|Personali[sz]\w*|Feed)"
                      r"([A-Z_]|$)")
-OPT_OUT = re.compile(r"^(set|enable|disable|update)?_?(is)?_?(personali[sz]|limitAd|adPersonali[sz]|"
-                     r"personalRecommend|programmaticRecommend|recommend|adTracking|targeted|optOut|doNotTrack|"
-                     r"ad_?personal)\w*$|^optOut\w*|^opt_?out", re.IGNORECASE)
+
 
 
 def check(ctx: Context) -> Iterator[Finding]:
