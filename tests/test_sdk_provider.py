@@ -4,6 +4,7 @@ and the disclosure sheet of `pipl-lint report --sdk` (Markdown, JSON, and the HT
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,13 +82,30 @@ def test_public_api_option_names_the_init_functions(tmp_path: Path) -> None:
 def test_leaky_sdk_reports_every_planted_problem() -> None:
     out = _cli("check", "examples/leaky-sdk", "--format", "json", "--no-cache")
     assert out.returncode == 1, out.stderr
-    got = {(f["path"], f["line"], f["rule"]) for f in json.loads(out.stdout)["findings"] if f["rule"].startswith("SP")}
+    got = {(f["path"], f["line"], f["rule"]) for f in json.loads(out.stdout)["findings"]}  # SP6xx only: no app here
     want = {(f"examples/leaky-sdk/{p}", line, rule) for p, line, rule in expectations(EXAMPLES / "leaky-sdk")}
     assert got == want
     assert {r for _p, _l, r in want} == {"SP601", "SP602", "SP603", "SP604", "SP605", "SP606"}
     ctx = _context(EXAMPLES / "leaky-sdk")
     [sdk] = sdk_modules(ctx)
     assert {e.kind for e in auto_entries(ctx, sdk)} == {"provider", "receiver"}
+
+
+def test_app_with_a_published_library_runs_both_sets(tmp_path: Path) -> None:
+    """A published library inside an app repository: the app rules see the SDK's code as part of the app (EC101 from
+    the app's view of the provider) and the sdk-provider rules judge the SDK on its own terms (SP601)."""
+    root = tmp_path / "repo"
+    shutil.copytree(EXAMPLES / "leaky-sdk", root)
+    (root / "settings.gradle.kts").write_text('include(":tracker", ":app")\n')
+    app = root / "app/src/main"
+    app.mkdir(parents=True)
+    (root / "app/build.gradle.kts").write_text('plugins { id("com.android.application") }\n'
+                                                'dependencies { implementation(project(":tracker")) }\n')
+    (app / "AndroidManifest.xml").write_text('<manifest xmlns:android="http://schemas.android.com/apk/res/android">'
+                                             '<application/></manifest>\n')
+    out = _cli("check", str(root), "--format", "json", "--no-cache")
+    rules = {f["rule"] for f in json.loads(out.stdout)["findings"]}
+    assert {"SP601", "EC101"} <= rules
 
 
 def test_compliant_sdk_is_clean() -> None:

@@ -426,3 +426,17 @@ def api_walk(ctx: SdkContext, sdk: SdkModule) -> PreConsent:
     """What the SDK's public API reaches without a consent check."""
     return memo(ctx, f"api:{sdk.module.name}", lambda: PreConsent(ctx.index, sdk_consent(ctx),
                                                                     api_entries(ctx, sdk)))
+
+
+def sdk_only(ctx: SdkContext) -> bool:
+    """A repository of SDKs: no application module, and every module with code or a manifest is an SDK module.
+    There the app rules have no app to judge (the host's view of the same code is the sdk-provider rules')."""
+    sdks = {s.module.name for s in sdk_modules(ctx)}
+    if not sdks:
+        return False
+    for mod in ctx.project.modules:
+        if mod.is_application:
+            return False
+        if mod.name not in sdks and (next(mod.sources(), None) is not None or next(mod.manifests(), None) is not None):
+            return False
+    return True
