@@ -30,6 +30,7 @@ def _context(root: Path, config: Config | None = None) -> Any:
 
 
 def _project(tmp_path: Path, build: str, properties: str = "", name: str = "build.gradle.kts") -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "settings.gradle.kts").write_text('include(":lib")\n')
     src = tmp_path / "lib/src/main/java/com/acme"
     src.mkdir(parents=True)
@@ -156,3 +157,16 @@ def test_report_sdk_html_renders(browser: Chromium, tmp_path: Path) -> None:
     assert browser.eval("performance.getEntriesByType('resource').length") == 0
     assert browser.eval("getComputedStyle(document.querySelector('th')).position") == "sticky"
     assert browser.problems() == []
+
+
+def test_hostile_publication_files_never_crash(tmp_path: Path) -> None:
+    """Binary or outside-pointing gradle.properties and an unparsable publishing block: still an SDK, no crash."""
+    root = _project(tmp_path / "p", LIBRARY % '    `maven-publish`\n' + "publishing {{{ \xff",
+                    properties="")
+    (root / "lib/gradle.properties").write_bytes(b"\xff\xfe\x00POM_NAME=\x00\n" * 100)
+    outside = tmp_path / "outside.properties"
+    outside.write_text("POM_NAME=secret\n")
+    (root / "gradle.properties").symlink_to(outside)
+    ctx = _context(root)
+    [sdk] = sdk_modules(ctx)
+    assert sdk.publication.how == "maven-publish" and sdk.publication.name != "secret"

@@ -129,10 +129,12 @@ class Switch:
 
 
 # --- which modules ----------------------------------------------------------------------------------------
-def _read_properties(path: Path) -> dict[str, str]:
-    """`key=value` lines of a gradle.properties (never raises; a file too large or unreadable is empty)."""
+def _read_properties(path: Path, root: Path) -> dict[str, str]:
+    """`key=value` lines of a gradle.properties inside `root` (never raises; a file too large, unreadable or
+    reached through a link out of the project is empty)."""
     try:
-        if not path.is_file() or path.stat().st_size > MAX_PROPERTIES_BYTES:
+        if not path.is_file() or path.stat().st_size > MAX_PROPERTIES_BYTES or \
+                not path.resolve().is_relative_to(root.resolve()):
             return {}
         text = path.read_bytes().decode("utf-8", "replace")
     except OSError:
@@ -195,7 +197,8 @@ def _imports_android(index: ProgramIndex, files: Iterable[int]) -> bool:
 
 def _publication(mod: Module, root: Path, named: bool) -> Publication | None:
     plugins = set(mod.build.plugins) if mod.build is not None else set()
-    props = {**_read_properties(root / "gradle.properties"), **_read_properties(mod.dir / "gradle.properties")}
+    props = {**_read_properties(root / "gradle.properties", root),
+             **_read_properties(mod.dir / "gradle.properties", root)}
     block, coords = _script_publication(mod)
     how = next((p for p in sorted(plugins & PUBLISH_PLUGINS)), None)
     if how is None and block:
