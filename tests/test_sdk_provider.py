@@ -64,6 +64,18 @@ def test_published_library_is_an_sdk(tmp_path: Path, build: str, properties: str
     assert [s.name for s in switches(ctx, sdk)] == ["Api.setAgreePrivacy"]
 
 
+def test_publication_coordinates(tmp_path: Path) -> None:
+    build = (LIBRARY % '    id("com.vanniktech.maven.publish")\n' + 'group = "com.acme"\nversion = "0.9"\n'
+             'mavenPublishing {\n    coordinates("com.acme.sdk", "acme-core", "1.4.2")\n}\n')
+    [sdk] = sdk_modules(_context(_project(tmp_path, build, "POM_NAME=Acme Core\nPOM_DEVELOPER_NAME=Acme Ltd\n")))
+    p = sdk.publication
+    assert (p.coordinate, p.name, p.provider, sdk.name) == ("com.acme.sdk:acme-core:1.4.2", "Acme Core", "Acme Ltd",
+                                                            "Acme Core")
+    groovy = "plugins { id 'com.android.library'; id 'maven-publish' }\ngroup = 'org.x'\nversion = '3.0'\n"
+    [sdk] = sdk_modules(_context(_project(tmp_path / "g", groovy, "POM_ARTIFACT_ID=x-core\n", "build.gradle")))
+    assert sdk.publication.coordinate == "org.x:x-core:3.0"
+
+
 def test_unpublished_library_and_app_are_not_sdks_unless_named(tmp_path: Path) -> None:
     root = _project(tmp_path, LIBRARY % "")
     assert sdk_modules(_context(root)) == []

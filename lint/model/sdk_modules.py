@@ -152,18 +152,19 @@ def _read_properties(path: Path, root: Path) -> dict[str, str]:
     return out
 
 
-def _statements(statements: Iterable[Statement], context: tuple[str, ...] = ()) -> Iterator[
-        tuple[tuple[str, ...], Statement]]:
-    stack = [(context, s) for s in reversed(list(statements))]
+def _statements(statements: Iterable[Statement]) -> Iterator[tuple[tuple[str, ...], Statement]]:
+    """(names of the enclosing blocks, statement) for every statement, depth first in source order."""
+    stack: list[tuple[tuple[str, ...], Statement]] = [((), s) for s in reversed(list(statements))]
     while stack:
-        ctx, stmt = stack.pop()
-        yield ctx, stmt
+        blocks, stmt = stack.pop()
+        yield blocks, stmt
         if isinstance(stmt, Call) and stmt.closure:
-            stack.extend(((*ctx, stmt.name), s) for s in reversed(stmt.closure))
+            stack.extend(((*blocks, stmt.name), s) for s in reversed(stmt.closure))
 
 
 def _script_publication(mod: Module) -> tuple[bool, dict[str, str]]:
-    """(the script has a `publishing { }` / `mavenPublishing { }` block, the coordinates it sets)."""
+    """(the script has a `publishing { }` / `mavenPublishing { }` block, the coordinates it sets: in a publication,
+    vanniktech's `coordinates(group, artifact, version)`, else the project's top-level `group =` / `version =`)."""
     if mod.build is None:
         return False, {}
     try:
@@ -173,10 +174,14 @@ def _script_publication(mod: Module) -> tuple[bool, dict[str, str]]:
         script = parse_gradle_script(path, path.read_bytes())
     except (OSError, ValueError):
         return False, {}
-    block, coords = False, {}
+    block, coords, project = False, {}, {}
     for context, stmt in _statements(script.statements):
         if isinstance(stmt, Call) and stmt.name in ("publishing", "mavenPublishing") and not context:
             block = True
+        if not context and isinstance(stmt, Assign) and stmt.target in ("group", "version", "project.group",
+                                                                         "project.version") \
+                and isinstance(stmt.value, str):
+            project.setdefault("groupId" if stmt.target.endswith("group") else "version", stmt.value)
         if not any(c in ("publishing", "mavenPublishing", "publications") for c in context):
             continue
         if isinstance(stmt, Assign) and isinstance(stmt.value, str):
@@ -188,7 +193,7 @@ def _script_publication(mod: Module) -> tuple[bool, dict[str, str]]:
             values = [a.value for a in stmt.args if isinstance(a.value, str)]
             for key, value in zip(("groupId", "artifactId", "version"), values, strict=False):
                 coords.setdefault(key, value)
-    return block, coords
+    return block, {**project, **coords}
 
 
 def _imports_android(index: ProgramIndex, files: Iterable[int]) -> bool:
