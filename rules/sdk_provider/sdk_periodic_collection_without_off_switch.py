@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipl_lint.catalogs import ApiEntry
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.index import FnId
 from pipl_lint.model.reach import Entry, PreConsent
@@ -139,30 +140,25 @@ def _can_cancel(ctx: Context, sdk: SdkModule) -> bool:
     return any(s.kind == "call" and s.name in CANCELS for r in walk.functions() for s in ctx.index.sites_of(r.fid))
 
 
+def _reads(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
+    """The first personal-information read of the work a schedule runs, unless a consent check guards it."""
+    consent = sdk_consent(ctx)
+    for inner in _inline_reads(ctx, fid, site):
+        if not consent.state(inner).gated and (hit := pi_read(ctx, fid, inner)) is not None:
+            return hit
+    entries = [Entry(w, "periodic", "", ctx.path_of(w), ctx.index.function(w).line) for w in _work(ctx, fid, site)]
+    for reached, inner, _state in PreConsent(ctx.index, consent, entries).open_sites():
+        if (hit := pi_read(ctx, reached.fid, inner)) is not None:
+            return hit
+    return None
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     for sdk in sdk_modules(ctx):
-        cancellable: bool | None = None
-        for fid in ctx.index.all_functions():
-            if not sdk.owns(fid):
-                continue
-            for site in ctx.index.sites_of(fid):
-                if not _periodic(site):
-                    continue
-                consent = sdk_consent(ctx)
-                read = next((hit for s in _inline_reads(ctx, fid, site) if not consent.state(s).gated
-                             and (hit := pi_read(ctx, fid, s)) is not None), None)
-                if read is None:
-                    entries = [Entry(w, "periodic", "", ctx.path_of(w), ctx.index.function(w).line)
-                               for w in _work(ctx, fid, site)]
-                    walk = PreConsent(ctx.index, consent, entries)
-                    read = next((hit for r, s, _st in walk.open_sites()
-                                 if (hit := pi_read(ctx, r.fid, s)) is not None), None)
-                if read is None:
-                    continue
-                if cancellable is None:
-                    cancellable = _can_cancel(ctx, sdk)
-                if cancellable:
-                    break
-                api, call = read
-                yield ctx.site_finding(META, fid, site, ctx.say(META, "periodic", call=site.name,
-                                                                kind=kind_label(ctx, api), read=call))
+        found = [(fid, site, hit) for fid in ctx.index.all_functions() if sdk.owns(fid)
+                 for site in ctx.index.sites_of(fid) if _periodic(site) and (hit := _reads(ctx, fid, site))]
+        if not found or _can_cancel(ctx, sdk):
+            continue
+        for fid, site, (api, call) in found:
+            yield ctx.site_finding(META, fid, site, ctx.say(META, "periodic", call=site.name,
+                                                            kind=kind_label(ctx, api), read=call))

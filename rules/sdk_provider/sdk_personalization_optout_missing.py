@@ -63,7 +63,7 @@ META = RuleMeta(
     },
 )
 
-AD_NAME = re.compile(r"(^|[a-z_])(Ad|Ads|Advert\w*|Banner|Interstitial|Recommend\w*|Personali[sz]\w*|Feed)"
+AD_NAME = re.compile(r"(^|[a-z_])(Ad|Ads|Advert\w*|Interstitial|Recommend\w*|Personali[sz]\w*)"
                      r"([A-Z_]|$)")
 
 
