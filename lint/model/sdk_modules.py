@@ -13,7 +13,8 @@ switch on it can be set). What the host calls (`api_entries`): the public functi
 classes are not API), or the functions `public-api` names.
 
 The consent switch (`switches`) is a public function the host calls with the user's decision:
-`setPrivacyAgreed(boolean)`, `setAgreePrivacy`, `updatePrivacyAgree`, `setAuth` … with one parameter. Code
+`setPrivacyAgreed(boolean)`, `setAgreePrivacy`, `updatePrivacyAgree(ctx, boolean)`, `setAuth(ctx, boolean)` …:
+named so, with a boolean (or int) among at most three parameters. Code
 counts as after consent where a check of the state dominates it: the app-side consent model
 (`model/consent.py`) with the switch's own names added as predicates — the fields of the switch's class
 that sound like it, and the functions that read them.
@@ -392,10 +393,11 @@ def _switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
         if not sdk.owns(fid):
             continue
         fn = index.function(fid)
-        if len(fn.params) != 1 or not SWITCH_NAME.match(fn.name) or NOT_SWITCH.search(fn.name):
+        if not 1 <= len(fn.params) <= 3 or not SWITCH_NAME.match(fn.name) or NOT_SWITCH.search(fn.name):
             continue
-        if fn.param_types and fn.param_types[0] not in ("", "boolean", "Boolean", "int", "Int", "bool"):
-            continue
+        types = fn.param_types or ("",) * len(fn.params)
+        if not any(t in ("boolean", "Boolean", "int", "Int") for t in types) and types != ("",):
+            continue  # the decision is a boolean (or an int code): `setAuth(ctx, true)`, `updatePrivacyAgree(agreed)`
         if not is_public_api(ctx, fid):
             continue
         owner = fn.owner
