@@ -441,12 +441,12 @@ def api_walk(ctx: SdkContext, sdk: SdkModule) -> PreConsent:
 def sdk_only(ctx: SdkContext) -> bool:
     """A repository of SDKs: no application module, and every module with code or a manifest is an SDK module.
     There the app rules have no app to judge (the host's view of the same code is the sdk-provider rules')."""
+    if any(mod.is_application for mod in ctx.project.modules):
+        return False
     sdks = {s.module.name for s in sdk_modules(ctx)}
     if not sdks:
         return False
     for mod in ctx.project.modules:
-        if mod.is_application:
-            return False
         if mod.name not in sdks and (next(mod.sources(), None) is not None or next(mod.manifests(), None) is not None):
             return False
     return True
