@@ -140,11 +140,13 @@ def report(
                                                      "(number, key or Chinese name); overrides the config.")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Use this pipl-lint.toml.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    sdk: Annotated[bool, typer.Option("--sdk", help="The disclosure sheet of the SDK modules (json, markdown or "
+                                      "html) that host apps copy into their third-party SDK list.")] = False,
 ) -> None:
     """Compliance report: personal information collected, third-party SDKs and permissions, from the code."""
     from pipl_lint.commands.report import ReportOptions, run_report
 
-    opts = ReportOptions(tuple(paths or ()), format, output, lang, config, app_category, no_cache)
+    opts = ReportOptions(tuple(paths or ()), format, output, lang, config, app_category, no_cache, sdk)
     _run(run_report, opts)
 
 

@@ -72,6 +72,10 @@ OPTIONS: tuple[Option, ...] = (
            'distribution = "china-stores"'),
     Option("policy.paths", list, "Privacy-policy files to compare with the SDKs and PI found in code.",
            'paths = ["app/src/main/assets/privacy.html"]'),
+    Option("sdk-modules", list, "Modules to lint as SDKs for host apps (`sdk-provider` rules, `report --sdk`) "
+           "besides the published library modules found by themselves.", 'sdk-modules = [":tracker"]'),
+    Option("public-api", list, "The SDK's init/start functions the host calls (`Class.method` or `method`); "
+           "default: every public function of an SDK module.", 'public-api = ["Tracker.init", "Tracker.start"]'),
 )
 _BY_KEY = {o.key: o for o in OPTIONS}
 DISTRIBUTIONS = ("google-play", "china-stores", "both", "elsewhere")
@@ -97,6 +101,8 @@ class Config:
     policy_paths: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()
     distribution: str = "both"  # google-play | china-stores | both | elsewhere
+    sdk_modules: tuple[str, ...] = ()  # module paths linted as SDKs (":tracker")
+    public_api: tuple[str, ...] = ()  # the SDK's init/start functions ("Tracker.init")
 
     def with_overrides(self, **kw: Any) -> Config:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
@@ -317,4 +323,6 @@ def load_config(path: Path) -> Config:
         policy_paths=tuple(flat.get("policy.paths", ())),
         variants=tuple(flat.get("variants", ())),
         distribution=str(flat.get("distribution", "both")),
+        sdk_modules=tuple(flat.get("sdk-modules", ())),
+        public_api=tuple(flat.get("public-api", ())),
     )

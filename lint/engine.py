@@ -19,11 +19,12 @@ from pipl_lint.cache import Cache
 from pipl_lint.catalogs import catalog_fingerprint, load_catalog
 from pipl_lint.config import Config, scan_root_patterns
 from pipl_lint.coverage import Coverage, counted
-from pipl_lint.findings import Diagnostic, Finding
+from pipl_lint.findings import Category, Diagnostic, Finding
 from pipl_lint.model import conventions
 from pipl_lint.model.index import ProgramIndex
 from pipl_lint.model.manifest import Manifest, build_manifest
 from pipl_lint.model.resources import Resources
+from pipl_lint.model.sdk_modules import sdk_only
 from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.parse.xml import parse_xml
@@ -108,6 +109,8 @@ def run_rules(ctx: Context, rules: Sequence[Rule], config: Config, diags: list[D
     the variants' code once; a finding is kept for the selected variants that contain its file, its trace
     and its dependency, and rules marked `per_variant` run again on each selected variant's manifests and
     dependencies. A finding that holds for some selected variants only is labelled with them."""
+    if sdk_only(ctx):  # a repository of SDKs: the rules for SDK providers (and the suppression rules) only
+        rules = [r for r in rules if r.meta.category in (Category.SDK_PROVIDER, Category.SUPPRESSION)]
     scope = VariantScope(ctx.project, ctx.rel)
     selected, unknown = select(scope.variants, config.variants)
     if unknown:

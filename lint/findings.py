@@ -32,6 +32,7 @@ class Category(enum.StrEnum):
     EXCESSIVE_PERMISSION = "excessive-permission"
     CONSENT_FLOW = "consent-flow"
     DISCLOSURE = "disclosure"
+    SDK_PROVIDER = "sdk-provider"  # an SDK (published library module) linted for what it owes its host apps
     SUPPRESSION = "suppression"  # meta rules about the suppression comments themselves
 
 

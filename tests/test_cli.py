@@ -73,7 +73,7 @@ def test_rules_json_lists_every_rule_with_category() -> None:
     assert len({r["id"] for r in rules}) == len(rules) >= 6
     for r in rules:
         assert r["category"] in ("early-collection", "excessive-permission", "consent-flow", "disclosure",
-                                 "suppression")
+                                 "sdk-provider", "suppression")
         assert r["summary"] and r["explanation"] and r["references"]
 
 

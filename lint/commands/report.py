@@ -1,5 +1,6 @@
 """`pipl-lint report`: the compliance inventory of the projects under PATHS — personal information collected,
-third-party SDKs, permissions — as JSON, Markdown, HTML or CSV (see docs/reports.md).
+third-party SDKs, permissions — as JSON, Markdown, HTML or CSV; with `--sdk`, the disclosure sheet of the SDK
+modules (see docs/reports.md).
 
 Exit codes: 0 when the report was written, 2 on a usage or internal error. Findings never change the exit code:
 `pipl-lint check` is the gate, this is documentation.
@@ -28,6 +29,7 @@ class ReportOptions:
     config: Path | None = None
     app_category: str | None = None  # overrides `app-category` of the configuration
     no_cache: bool = False
+    sdk: bool = False  # the SDK disclosure sheet of the SDK modules (compliance/sdk_sheet.py) instead
 
 
 def inventory_of(ctx: Context) -> Inventory:
@@ -45,7 +47,7 @@ def inventory_of(ctx: Context) -> Inventory:
     return with_disclosure(inv, sdks, kinds)
 
 
-def build(opts: ReportOptions) -> Inventory:
+def _contexts(opts: ReportOptions) -> list[Context]:
     from pipl_lint.commands.check import CheckOptions, nothing_analysed, prepare, run_engine
 
     check_opts = CheckOptions(paths=opts.paths, format="json", config=opts.config, no_cache=opts.no_cache)
@@ -60,7 +62,23 @@ def build(opts: ReportOptions) -> Inventory:
     if unread:
         sys.stderr.write(f"pipl-lint: {len(unread)} file(s) could not be read or parsed completely; the report may "
                          "miss what they contain (`pipl-lint check` lists them)\n")
-    return merge(inventory_of(ctx) for ctx in result.contexts)
+    return list(result.contexts)
+
+
+def build(opts: ReportOptions) -> Inventory:
+    return merge(inventory_of(ctx) for ctx in _contexts(opts))
+
+
+def build_sdk_sheet(opts: ReportOptions, lang: str) -> str:
+    from pipl_lint.compliance.sdk_sheet import SDK_FORMATS, build_sheets, render
+
+    if opts.format not in SDK_FORMATS:
+        raise UsageError(f"report --sdk writes {', '.join(SDK_FORMATS)}, not {opts.format!r}")
+    sheets = [sheet for ctx in _contexts(opts) for sheet in build_sheets(ctx)]
+    if not sheets:
+        raise UsageError("no SDK module found: a published library module (maven-publish, com.vanniktech.maven."
+                         "publish, a publishing block, POM_ARTIFACT_ID) or one `sdk-modules` names")
+    return render(sheets, opts.format, lang)
 
 
 def run_report(opts: ReportOptions) -> int:
@@ -75,7 +93,7 @@ def run_report(opts: ReportOptions) -> int:
 
         if problem := unknown_app_category(opts.app_category):
             raise UsageError(f"--app-category: {problem}")
-    text = renderer(opts.format)(build(opts), lang)
+    text = build_sdk_sheet(opts, lang) if opts.sdk else renderer(opts.format)(build(opts), lang)
     if opts.output is not None:
         write_text(opts.output, text)
     else:

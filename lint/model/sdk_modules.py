@@ -1,0 +1,452 @@
+"""SDK modules: library modules a project publishes for host apps, their entry points and consent switch.
+
+A module is an SDK when it applies an Android library plugin (or `java-library` / `kotlin("jvm")` and its
+code imports Android APIs) and is published — `maven-publish`, `com.vanniktech.maven.publish`, a
+`publishing { }` block, a `POM_ARTIFACT_ID` in its `gradle.properties` — or when `sdk-modules` names it. An
+application module never is; an unpublished library module of an app is not, unless named.
+
+What an SDK runs by itself (`auto_entries`): the ContentProviders and androidx.startup initializers of its
+own manifests (created before the host's `Application.onCreate`), its receivers for system broadcasts, and
+the static/companion initialisers of its classes (they run on the first touch of the class, before any
+switch on it can be set). What the host calls (`api_entries`): the public functions of public classes
+(Kotlin `internal`/`private`, Java members without `public`, overrides of framework callbacks and component
+classes are not API), or the functions `public-api` names.
+
+The consent switch (`switches`) is a public function the host calls with the user's decision:
+`setPrivacyAgreed(boolean)`, `setAgreePrivacy`, `updatePrivacyAgree(ctx, boolean)`, `setAuth(ctx, boolean)` …:
+named so, with a boolean (or int) among at most three parameters. Code
+counts as after consent where a check of the state dominates it: the app-side consent model
+(`model/consent.py`) with the switch's own names added as predicates — the fields of the switch's class
+that sound like it, and the functions that read them.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from pipl_lint.i18n import Msg
+from pipl_lint.model.consent import ConsentModel
+from pipl_lint.model.entrypoints import STARTUP_PROVIDER, SYSTEM_BROADCASTS
+from pipl_lint.model.index import FnId, ProgramIndex
+from pipl_lint.model.manifest import Manifest
+from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.parse.gradle_ast import Assign, Call, Statement
+from pipl_lint.project.discover import Module, Project
+from pipl_lint.project.gradle import parse_gradle_script
+
+ANDROID_LIBRARY = frozenset({"com.android.library", "android-library", "com.android.kotlin.multiplatform.library"})
+JVM_LIBRARY = frozenset({"java-library", "org.jetbrains.kotlin.jvm", "kotlin"})
+PUBLISH_PLUGINS = frozenset({"maven-publish", "com.vanniktech.maven.publish", "com.vanniktech.maven.publish.base",
+                             "maven", "com.github.dcendents.android-maven", "com.jfrog.bintray"})
+MAX_PROPERTIES_BYTES = 256 * 1024
+# The host's consent switch: a setter taking the user's decision.
+SWITCH_NAME = re.compile(
+    r"^(set|update|change|notify|grant|mark)_?(is)?_?(user)?_?"
+    r"(privacy|agree|agreed|consent|auth|authorized|authorize|grant|granted|accept|accepted|gdpr|pipl|compliance)"
+    r"\w*$", re.IGNORECASE)
+SWITCH_FIELD = re.compile(r"agree|consent|privacy|auth|grant|accept|gdpr|pipl", re.IGNORECASE)
+NOT_SWITCH = re.compile(r"url|text|listener|callback|dialog|view|token|key|secret|header", re.IGNORECASE)
+# Public functions that turn personalisation off, and pre-inits (initialise without collecting).
+OPT_OUT = re.compile(r"^(set|enable|disable|update)?_?(is)?_?(personali[sz]|limitAd|adPersonali[sz]|"
+                     r"personalRecommend|programmaticRecommend|recommend|adTracking|targeted|optOut|doNotTrack|"
+                     r"ad_?personal)\w*$|^optOut\w*|^opt_?out", re.IGNORECASE)
+PRE_INIT = re.compile(r"^pre_?init\w*$", re.IGNORECASE)
+# Component and callback base classes: their overrides are called by the framework, not by the host.
+COMPONENT_BASES = ("android.content.ContentProvider", "android.content.BroadcastReceiver", "android.app.Service",
+                   "android.app.Activity", "androidx.work.Worker", "androidx.work.ListenableWorker",
+                   "androidx.work.CoroutineWorker", "androidx.startup.Initializer", "android.app.Application",
+                   "android.app.job.JobService", "java.util.TimerTask")
+
+_T = TypeVar("_T")
+_MEMO: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+class SdkContext(Protocol):
+    """What this module reads from the rule context (`pipl_lint.ruleapi.Context`)."""
+
+    project: Project
+    index: ProgramIndex
+    module_manifests: list[tuple[Module, Manifest]]
+    rel: Callable[[Path], str]
+
+    @property
+    def config(self) -> Any: ...
+    @property
+    def consent(self) -> ConsentModel: ...
+
+
+def memo(ctx: SdkContext, key: str, build: Callable[[], _T]) -> _T:
+    table = _MEMO.setdefault(ctx, {})
+    if key not in table:
+        table[key] = build()
+    return table[key]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What the build says about the published artifact (any part may be unknown)."""
+
+    how: str  # maven-publish | com.vanniktech.maven.publish | publishing block | POM_ARTIFACT_ID | sdk-modules
+    group: str | None = None
+    artifact: str | None = None
+    version: str | None = None
+    name: str | None = None  # POM_NAME
+    provider: str | None = None  # POM_DEVELOPER_NAME / POM_ORGANIZATION_NAME / the group
+
+    @property
+    def coordinate(self) -> str:
+        return ":".join(x for x in (self.group, self.artifact, self.version) if x)
+
+
+@dataclass(frozen=True, slots=True)
+class SdkModule:
+    module: Module
+    publication: Publication
+    files: frozenset[int]  # index file numbers of the module's shipped sources
+    manifests: tuple[Manifest, ...]  # its shipped (non-debug) manifests
+
+    @property
+    def name(self) -> str:
+        p = self.publication
+        return p.name or p.artifact or self.module.name.rsplit(":", 1)[-1] or self.module.dir.name
+
+    def owns(self, fid: FnId) -> bool:
+        return fid.file in self.files
+
+
+@dataclass(frozen=True, slots=True)
+class Switch:
+    """A consent switch: the public setter and the state it keeps."""
+
+    sdk: SdkModule = field(repr=False)
+    fid: FnId
+    name: str  # `Tracker.setPrivacyAgreed`
+    state: tuple[str, ...]  # field / getter names that hold it
+
+
+# --- which modules ----------------------------------------------------------------------------------------
+def _read_properties(path: Path, root: Path) -> dict[str, str]:
+    """`key=value` lines of a gradle.properties inside `root` (never raises; a file too large, unreadable or
+    reached through a link out of the project is empty)."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_PROPERTIES_BYTES or \
+                not path.resolve().is_relative_to(root.resolve()):
+            return {}
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return {}
+    out: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#!":
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            key, sep, value = line.partition(":")
+        if sep:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _statements(statements: Iterable[Statement]) -> Iterator[tuple[tuple[str, ...], Statement]]:
+    """(names of the enclosing blocks, statement) for every statement, depth first in source order."""
+    stack: list[tuple[tuple[str, ...], Statement]] = [((), s) for s in reversed(list(statements))]
+    while stack:
+        blocks, stmt = stack.pop()
+        yield blocks, stmt
+        if isinstance(stmt, Call) and stmt.closure:
+            stack.extend(((*blocks, stmt.name), s) for s in reversed(stmt.closure))
+
+
+def _script_publication(mod: Module) -> tuple[bool, dict[str, str]]:
+    """(the script has a `publishing { }` / `mavenPublishing { }` block, the coordinates it sets: in a publication,
+    vanniktech's `coordinates(group, artifact, version)`, else the project's top-level `group =` / `version =`)."""
+    if mod.build is None:
+        return False, {}
+    try:
+        path = mod.build.path
+        if path.stat().st_size > 4 * MAX_PROPERTIES_BYTES:
+            return False, {}
+        script = parse_gradle_script(path, path.read_bytes())
+    except (OSError, ValueError):
+        return False, {}
+    block, coords, project = False, {}, {}
+    for context, stmt in _statements(script.statements):
+        if isinstance(stmt, Call) and stmt.name in ("publishing", "mavenPublishing") and not context:
+            block = True
+        if not context and isinstance(stmt, Assign) and stmt.target in ("group", "version", "project.group",
+                                                                         "project.version") \
+                and isinstance(stmt.value, str):
+            project.setdefault("groupId" if stmt.target.endswith("group") else "version", stmt.value)
+        if not any(c in ("publishing", "mavenPublishing", "publications") for c in context):
+            continue
+        if isinstance(stmt, Assign) and isinstance(stmt.value, str):
+            coords.setdefault(stmt.target.rsplit(".", 1)[-1], stmt.value)
+        elif isinstance(stmt, Call) and stmt.name in ("groupId", "artifactId", "version") and stmt.args and \
+                isinstance(stmt.args[0].value, str):
+            coords.setdefault(stmt.name, stmt.args[0].value)
+        elif isinstance(stmt, Call) and stmt.name == "coordinates":
+            values = [a.value for a in stmt.args if isinstance(a.value, str)]
+            for key, value in zip(("groupId", "artifactId", "version"), values, strict=False):
+                coords.setdefault(key, value)
+    return block, {**project, **coords}
+
+
+def _imports_android(index: ProgramIndex, files: Iterable[int]) -> bool:
+    return any(i.path.startswith(("android.", "androidx.")) for f in files for i in index.files[f].imports)
+
+
+def _publication(mod: Module, root: Path, named: bool) -> Publication | None:
+    plugins = set(mod.build.plugins) if mod.build is not None else set()
+    props = {**_read_properties(root / "gradle.properties", root),
+             **_read_properties(mod.dir / "gradle.properties", root)}
+    block, coords = _script_publication(mod)
+    how = next((p for p in sorted(plugins & PUBLISH_PLUGINS)), None)
+    if how is None and block:
+        how = "publishing block"
+    if how is None and "POM_ARTIFACT_ID" in props:
+        how = "POM_ARTIFACT_ID"
+    if how is None and named:
+        how = "sdk-modules"
+    if how is None:
+        return None
+    group = coords.get("groupId") or coords.get("group") or props.get("GROUP") or props.get("POM_GROUP_ID")
+    artifact = coords.get("artifactId") or props.get("POM_ARTIFACT_ID")
+    version = coords.get("version") or props.get("VERSION_NAME") or props.get("POM_VERSION")
+    provider = props.get("POM_DEVELOPER_NAME") or props.get("POM_ORGANIZATION_NAME") or group
+    return Publication(how, group, artifact, version, props.get("POM_NAME"), provider)
+
+
+def _named(config: Any, mod: Module) -> bool:
+    names = {n.strip() for n in getattr(config, "sdk_modules", ())}
+    return mod.name in names or f":{mod.name.lstrip(':')}" in names or mod.dir.name in names
+
+
+def sdk_modules(ctx: SdkContext) -> list[SdkModule]:
+    """The project's SDK modules (memoised per context)."""
+    return memo(ctx, "sdk_modules", lambda: _find(ctx))
+
+
+def _find(ctx: SdkContext) -> list[SdkModule]:
+    by_path = {fs.path: i for i, fs in enumerate(ctx.index.files)}
+    out: list[SdkModule] = []
+    for mod in ctx.project.modules:
+        if mod.build is None or mod.is_application:
+            continue
+        files = frozenset(i for p in mod.sources() if (i := by_path.get(ctx.rel(p))) is not None)
+        plugins = set(mod.build.plugins)
+        named = _named(ctx.config, mod)
+        library = mod.build.is_library or bool(plugins & ANDROID_LIBRARY) or \
+            (bool(plugins & JVM_LIBRARY) and _imports_android(ctx.index, files))
+        if not (library or named):
+            continue
+        publication = _publication(mod, ctx.project.root, named)
+        if publication is None:
+            continue
+        manifests = tuple(m for owner, m in ctx.module_manifests
+                          if owner is mod and "/src/debug/" not in f"/{m.path}" and "/src/test" not in f"/{m.path}")
+        out.append(SdkModule(mod, publication, files, manifests))
+    return out
+
+
+def sdk_of(ctx: SdkContext, fid: FnId) -> SdkModule | None:
+    return next((s for s in sdk_modules(ctx) if s.owns(fid)), None)
+
+
+# --- entry points -----------------------------------------------------------------------------------------
+AUTO_WHAT: dict[str, tuple[str, str]] = {
+    "provider": ("the SDK's ContentProvider `{label}` (created before the host's Application.onCreate)",
+                 "SDK 的 ContentProvider `{label}`（早于宿主 Application.onCreate 创建）"),
+    "startup": ("the SDK's androidx.startup initializer `{label}` (runs before the host's Application.onCreate)",
+                "SDK 的 androidx.startup 初始化器 `{label}`（早于宿主 Application.onCreate 运行）"),
+    "receiver": ("the SDK's receiver for {action} `{label}` (runs without the host app being opened)",
+                 "SDK 的 {action} 广播接收器 `{label}`（无需打开宿主应用即运行）"),
+    "static": ("the static initialiser `{label}` (runs on the first use of the class, before any switch on it "
+               "can be set)", "静态初始化块 `{label}`（首次使用该类时即运行，早于任何开关的设置）"),
+    "api": ("the public API `{label}`", "对外接口 `{label}`"),
+}
+
+
+def _entry(ctx: SdkContext, fid: FnId, kind: str, path: str, line: int, this_cls: str | None,
+           **params: str) -> Entry:
+    fn = ctx.index.function(fid)
+    label = ctx.index.describe(fid) if fn.name.startswith("<") else f"{fn.owner.rsplit('.', 1)[-1]}.{fn.name}"
+    en, zh = AUTO_WHAT[kind]
+    return Entry(fid, kind, Msg(en.format(label=label, **params), zh.format(label=label, **params)), path, line,
+                 this_cls)
+
+
+def _members(index: ProgramIndex, cls: str, names: Iterable[str]) -> list[FnId]:
+    out: list[FnId] = []
+    for name in names:
+        out += index.find_member(cls, name)
+    return out
+
+
+def auto_entries(ctx: SdkContext, sdk: SdkModule) -> list[Entry]:
+    """What the SDK runs by itself in every host: providers, startup initializers, system-broadcast receivers
+    of its manifests, and its static initialisers."""
+    index = ctx.index
+    out: list[Entry] = []
+    for m in sdk.manifests:
+        for c in m.components:
+            if c.removed or not c.enabled:
+                continue
+            line = c.element.line
+            if c.kind == "provider" and c.cls == STARTUP_PROVIDER:
+                for md in c.meta_data:
+                    if md.value == "androidx.startup" and md.tools_node != "remove" and md.name in index.classes:
+                        out += [_entry(ctx, f, "startup", m.path, md.element.line, md.name)
+                                for f in _members(index, md.name, ("<init>", "create"))]
+            elif c.kind == "provider" and c.cls in index.classes:
+                out += [_entry(ctx, f, "provider", m.path, line, c.cls)
+                        for f in _members(index, c.cls, ("<init>", "onCreate"))]
+            elif c.kind == "receiver" and c.cls in index.classes and c.actions & SYSTEM_BROADCASTS:
+                action = sorted(c.actions & SYSTEM_BROADCASTS)[0].rsplit(".", 1)[-1]
+                out += [_entry(ctx, f, "receiver", m.path, line, c.cls, action=action)
+                        for f in _members(index, c.cls, ("<init>", "onReceive"))]
+    for fid in index.all_functions():
+        if sdk.owns(fid) and index.function(fid).name == "<clinit>" and \
+                any(s.kind in ("call", "field", "new") for s in index.sites_of(fid)):
+            fs = index.files[fid.file]
+            out.append(_entry(ctx, fid, "static", fs.path, index.function(fid).line, None))
+    return out
+
+
+def _is_public_class(ctx: SdkContext, fqn: str, language: str) -> bool:
+    index = ctx.index
+    while fqn in index.classes:
+        decl, _fi = index.classes[fqn]
+        mods = set(decl.modifiers)
+        if mods & {"private", "internal", "protected"}:
+            return False
+        if language == "java" and "public" not in mods and decl.kind not in ("companion",):
+            outer = index.classes.get(decl.outer or "")
+            if outer is None or outer[0].kind != "interface":
+                return False
+        if decl.outer is None:
+            return True
+        fqn = decl.outer
+    return fqn.endswith("Kt") or language == "kotlin"  # a Kotlin file facade: top-level functions
+
+
+def is_public_api(ctx: SdkContext, fid: FnId) -> bool:
+    """A function the host can call: public, declared in a public class, not a framework callback."""
+    index = ctx.index
+    fn = index.function(fid)
+    fs = index.files[fid.file]
+    if fn.name.startswith(("<", "get:")) or fn.name == "get":
+        return False
+    mods = set(fn.modifiers)
+    if mods & {"private", "internal", "protected", "override"}:
+        return False
+    if fs.language == "java" and "public" not in mods:
+        owner = index.classes.get(fn.owner)
+        if owner is None or owner[0].kind != "interface":
+            return False
+    if fn.owner in index.classes and index.is_subtype(fn.owner, *COMPONENT_BASES):
+        return False
+    return _is_public_class(ctx, fn.owner, fs.language)
+
+
+def _configured(ctx: SdkContext, fid: FnId) -> bool:
+    fn = ctx.index.function(fid)
+    owner = fn.owner.rsplit(".", 1)[-1]
+    for name in getattr(ctx.config, "public_api", ()):
+        head, _, member = name.strip().rpartition(".")
+        if member == fn.name and (not head or head in (owner, fn.owner) or fn.owner.endswith("." + head)):
+            return True
+    return False
+
+
+def api_entries(ctx: SdkContext, sdk: SdkModule) -> list[Entry]:
+    """The functions a host app calls: those `public-api` names, else every public API function."""
+    configured = bool(getattr(ctx.config, "public_api", ()))
+    out: list[Entry] = []
+    for fid in ctx.index.all_functions():
+        if not sdk.owns(fid):
+            continue
+        if configured and not _configured(ctx, fid):
+            continue
+        if not configured and not is_public_api(ctx, fid):
+            continue
+        fs = ctx.index.files[fid.file]
+        out.append(_entry(ctx, fid, "api", fs.path, ctx.index.function(fid).line, None))
+    return out
+
+
+# --- the consent switch -----------------------------------------------------------------------------------
+def switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
+    """The SDK's public consent setters, with the state they keep (memoised)."""
+    return memo(ctx, f"switches:{sdk.module.name}", lambda: _switches(ctx, sdk))
+
+
+def _switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
+    index = ctx.index
+    out: list[Switch] = []
+    for fid in index.all_functions():
+        if not sdk.owns(fid):
+            continue
+        fn = index.function(fid)
+        if not 1 <= len(fn.params) <= 3 or not SWITCH_NAME.match(fn.name) or NOT_SWITCH.search(fn.name):
+            continue
+        types = fn.param_types or ("",) * len(fn.params)
+        if not any(t in ("boolean", "Boolean", "int", "Int") for t in types) and types != ("",):
+            continue  # the decision is a boolean (or an int code): `setAuth(ctx, true)`, `updatePrivacyAgree(agreed)`
+        if not is_public_api(ctx, fid):
+            continue
+        owner = fn.owner
+        decl = index.classes.get(owner)
+        fields = [name for name, _t in (decl[0].fields if decl else ()) if SWITCH_FIELD.search(name)]
+        # The names this class (and its file) reads in functions that sound like the state: `isAgreed()`.
+        getters = [index.function(f).name for f in index.all_functions()
+                   if index.function(f).owner == owner and f != fid and SWITCH_FIELD.search(index.function(f).name)
+                   and not SWITCH_NAME.match(index.function(f).name)]
+        written = [name for name, _line in (index.files[fid.file].refs[fid.index]
+                                            if fid.index < len(index.files[fid.file].refs) else ())]
+        written = [w for w in written if SWITCH_FIELD.search(w) and w not in fn.params]
+        state = tuple(dict.fromkeys([*fields, *getters, *written]))
+        out.append(Switch(sdk, fid, f"{owner.rsplit('.', 1)[-1]}.{fn.name}", state))
+    return out
+
+
+def sdk_consent(ctx: SdkContext) -> ConsentModel:
+    """The app-side consent model with every SDK switch's state added as a predicate."""
+    def build() -> ConsentModel:
+        extra = [n for sdk in sdk_modules(ctx) for sw in switches(ctx, sdk) for n in sw.state]
+        base = ctx.consent
+        if not extra:
+            return base
+        return ConsentModel(ctx.index, (*base.configured, *extra), base.flags_off)
+    return memo(ctx, "consent", build)
+
+
+def auto_walk(ctx: SdkContext, sdk: SdkModule) -> PreConsent:
+    """What the SDK's auto-init entry points reach without a consent check."""
+    return memo(ctx, f"auto:{sdk.module.name}", lambda: PreConsent(ctx.index, sdk_consent(ctx),
+                                                                     auto_entries(ctx, sdk)))
+
+
+def api_walk(ctx: SdkContext, sdk: SdkModule) -> PreConsent:
+    """What the SDK's public API reaches without a consent check."""
+    return memo(ctx, f"api:{sdk.module.name}", lambda: PreConsent(ctx.index, sdk_consent(ctx),
+                                                                    api_entries(ctx, sdk)))
+
+
+def sdk_only(ctx: SdkContext) -> bool:
+    """A repository of SDKs: no application module, and every module with code or a manifest is an SDK module.
+    There the app rules have no app to judge (the host's view of the same code is the sdk-provider rules')."""
+    if any(mod.is_application for mod in ctx.project.modules):
+        return False
+    sdks = {s.module.name for s in sdk_modules(ctx)}
+    if not sdks:
+        return False
+    for mod in ctx.project.modules:
+        if mod.name not in sdks and (next(mod.sources(), None) is not None or next(mod.manifests(), None) is not None):
+            return False
+    return True
