@@ -79,6 +79,21 @@ def _methods(index: ProgramIndex, cls: str, names: Iterable[str]) -> list[tuple[
     return out
 
 
+def _unnamed_applications_may_run(manifests: list[Manifest], named: set[str]) -> bool:
+    """Whether an Application subclass no manifest names can still be the one that runs. Android runs only
+    the class `<application android:name>` names: when a manifest names a project class, or the app's own
+    manifest (the one with a launcher activity) names none, every other subclass is dead code (a leftover
+    `MyApplication` never registered). Otherwise (a name the project does not declare, such as a framework
+    class or a `${placeholder}`, or no app manifest at all) each subclass is assumed to run."""
+    if named:
+        return False
+    for m in manifests:
+        if m.application is not None and m.launcher_activities():
+            if m.application.cls:  # a name the index cannot resolve
+                return True
+    return not any(m.application is not None and m.launcher_activities() for m in manifests)
+
+
 def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[tuple[FnId, str, str | None]] = set()
@@ -103,7 +118,7 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
             apps.add(m.application.cls)
             el = m.application.element
             add_class(m.application.cls, "application", APP_METHODS, "application", m.path, el.line)
-    for fqn in list(index.classes):
+    for fqn in list(index.classes) if _unnamed_applications_may_run(manifests, apps) else ():
         if fqn not in apps and index.is_subtype(fqn, APPLICATION):
             apps.add(fqn)
             path, line = _class_location(index, fqn)
