@@ -87,11 +87,9 @@ def _unnamed_applications_may_run(manifests: list[Manifest], named: set[str]) ->
     class or a `${placeholder}`, or no app manifest at all) each subclass is assumed to run."""
     if named:
         return False
-    for m in manifests:
-        if m.application is not None and m.launcher_activities():
-            if m.application.cls:  # a name the index cannot resolve
-                return True
-    return not any(m.application is not None and m.launcher_activities() for m in manifests)
+    app_manifests = [m for m in manifests if m.application is not None and m.launcher_activities()]
+    # A name the index cannot resolve may still be (or extend) a project class.
+    return not app_manifests or any(m.application is not None and m.application.cls for m in app_manifests)
 
 
 def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Entry]:

@@ -26,6 +26,8 @@ CLASS_KINDS = {
     "annotation_type_declaration": "annotation",
 }
 STATEMENT_HOLDERS = frozenset({"block", "constructor_body", "switch_block_statement_group", "program"})
+# A local initialised with one of these is one plain read whose value a condition on the local tests.
+PLAIN_READS = frozenset({"method_invocation", "field_access", "identifier"})
 LOOPS = frozenset({"for_statement", "enhanced_for_statement", "while_statement", "do_statement"})
 
 
@@ -265,6 +267,7 @@ class JavaExtractor(Extractor):
             guessed = type_text if type_text and type_text != "var" else (
                 self.guess_type(value) if value is not None else None)
             self.declare_local(name, guessed)
+            self.remember_local_value(name, value, PLAIN_READS, self.gather)
             if value is not None:
                 if 0 <= self.current < len(self.functions):
                     fn = self.functions[self.current]
@@ -492,6 +495,21 @@ class JavaExtractor(Extractor):
 
     v_ternary = v_if
 
+    def v_binary(self, node: Node, depth: int) -> None:
+        """`a && f()` calls `f` only when `a` holds, `a || f()` only when it does not: the right operand is
+        guarded by the left (short-circuit evaluation)."""
+        op = self.text(node.child_by_field_name("operator"))
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op not in ("&&", "||") or left is None or right is None:
+            for c in node.named_children:
+                self.visit(c, depth + 1)
+            return
+        self.visit(left, depth + 1)
+        self.guards.append(Guard("if", self.make_atoms(True, self.atoms_of(left, op == "&&")),
+                                 node.start_point[0] + 1))
+        self.visit(right, depth + 1)
+        self.guards.pop()
+
     def is_exit(self, node: Node | None) -> bool:
         if node is None:
             return False
@@ -532,6 +550,7 @@ _HANDLERS = {
     "lambda_expression": JavaExtractor.v_lambda,
     "if_statement": JavaExtractor.v_if,
     "ternary_expression": JavaExtractor.v_ternary,
+    "binary_expression": JavaExtractor.v_binary,
     "string_literal": JavaExtractor.v_string,
     "line_comment": JavaExtractor.v_comment,
     "block_comment": JavaExtractor.v_comment,

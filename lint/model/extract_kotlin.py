@@ -25,6 +25,8 @@ from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import
 STATEMENT_HOLDERS = frozenset({"block", "lambda_literal", "source_file", "statements", "class_body",
                                "control_structure_body", "when_entry", "anonymous_function"})
 TYPE_NODES = frozenset({"user_type", "nullable_type", "function_type", "parenthesized_type"})
+# A local initialised with one of these is one plain read whose value a condition on the local tests.
+PLAIN_READS = frozenset({"call_expression", "navigation_expression", "identifier"})
 EQUALITY_OPS = frozenset({"==", "!=", "===", "!=="})
 COMMENTS = frozenset({"line_comment", "block_comment", "multiline_comment"})
 
@@ -526,6 +528,7 @@ class KotlinExtractor(Extractor):
             # A local variable.
             if name:
                 self.declare_local(name, type_text)
+                self.remember_local_value(name, value, PLAIN_READS, self.gather)
                 if value is not None:
                     self.record_constant(f"{self.functions[self.current].owner}#"
                                          f"{self.functions[self.current].name}", name, value)
@@ -1006,6 +1009,21 @@ class KotlinExtractor(Extractor):
                     self.visit(c, depth + 1)
             self.guards.pop()
 
+    def v_binary(self, node: Node, depth: int) -> None:
+        """`a && f()` calls `f` only when `a` holds, `a || f()` only when it does not: the right operand is
+        guarded by the left (short-circuit evaluation)."""
+        op = node.children[1].type if node.child_count == 3 else ""
+        if op not in ("&&", "||"):
+            for c in node.named_children:
+                self.visit(c, depth + 1)
+            return
+        left, right = node.children[0], node.children[2]
+        self.visit(left, depth + 1)
+        self.guards.append(Guard("if", self.make_atoms(True, self.atoms_of(left, op == "&&")),
+                                 node.start_point[0] + 1))
+        self.visit(right, depth + 1)
+        self.guards.pop()
+
     def v_loop(self, node: Node, depth: int) -> None:
         self.loops += 1
         for c in node.children:
@@ -1039,6 +1057,9 @@ _HANDLERS = {
     "object_literal": KotlinExtractor.v_object_literal,
     "if_expression": KotlinExtractor.v_if,
     "when_expression": KotlinExtractor.v_when,
+    "binary_expression": KotlinExtractor.v_binary,
+    "conjunction_expression": KotlinExtractor.v_binary,
+    "disjunction_expression": KotlinExtractor.v_binary,
     "for_statement": KotlinExtractor.v_loop,
     "while_statement": KotlinExtractor.v_loop,
     "do_while_statement": KotlinExtractor.v_loop,
