@@ -133,6 +133,7 @@ class Extractor:
         self.locals: list[dict[str, str]] = []
         # Per function: what a local's initialiser reads, when it is one plain read (`val on = prefs.isOn()`).
         self.local_values: list[dict[str, Collector]] = []
+        self.element_types: dict[str, str] = {}  # Kotlin: element type of collection-typed properties and locals
         self.refs: list[dict[str, int]] = []
         self.current = -1
         self.guards: list[Guard] = []

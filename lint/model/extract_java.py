@@ -28,6 +28,11 @@ CLASS_KINDS = {
 STATEMENT_HOLDERS = frozenset({"block", "constructor_body", "switch_block_statement_group", "program"})
 # A local initialised with one of these is one plain read whose value a condition on the local tests.
 PLAIN_READS = frozenset({"method_invocation", "field_access", "identifier"})
+# Dependency injection (see the Kotlin extractor): collection types whose elements are injected (multibindings),
+# wrappers built only on first use.
+DI_COLLECTIONS = frozenset({"Set", "List", "Collection", "Iterable", "Map"})
+DI_DEFERRED = frozenset({"Lazy", "Provider"})
+DI_PROVIDER_ANNOTATIONS = frozenset({"Provides", "Binds", "Single", "Factory"})
 LOOPS = frozenset({"for_statement", "enhanced_for_statement", "while_statement", "do_statement"})
 
 
@@ -215,6 +220,7 @@ class JavaExtractor(Extractor):
         saved = self.enter_function(idx)
         for n, t in zip(params, types, strict=False):
             self.declare_local(n, t)
+        self.di_method(node, is_ctor)
         body = node.child_by_field_name("body")
         if body is not None:
             self.visit(body, depth + 1)
@@ -238,6 +244,7 @@ class JavaExtractor(Extractor):
         type_text = strip_type(self.text(type_node)) if type_node is not None else None
         pseudo = "<clinit>" if "static" in mods or (self.class_stack and self.class_stack[-1].kind == "interface") \
             else "<init>"
+        self.di_field(node, type_node, pseudo)
         for decl in node.children:
             if decl.type != "variable_declarator":
                 continue
@@ -440,6 +447,62 @@ class JavaExtractor(Extractor):
             self.visit(body, depth + 1)
         self.ctx.pop()
         self.deferred.pop()
+
+    # --- dependency injection ---------------------------------------------------------------------------
+    # An `inject` site names a type the container builds where the site is; a `provides` site in a
+    # `@Provides`/`@Binds` method names the type it provides (see the index).
+    def annotation_names(self, node: Node) -> set[str]:
+        mods = _first(node, "modifiers")
+        out: set[str] = set()
+        for m in mods.children if mods is not None else ():
+            if m.type in ("annotation", "marker_annotation"):
+                out.add(self.text(m.child_by_field_name("name")).rsplit(".", 1)[-1])
+        return out
+
+    def injected_type(self, ty: Node | None) -> str | None:
+        """What injecting a value of type `ty` builds: the type, a collection's elements, nothing for
+        `Lazy<T>`/`Provider<T>` (built on first use)."""
+        if ty is None:
+            return None
+        if ty.type == "generic_type":
+            head = self.text(_first(ty, "type_identifier", "scoped_type_identifier")).rsplit(".", 1)[-1]
+            targs = _first(ty, "type_arguments")
+            args = [a for a in targs.named_children] if targs is not None else []
+            if head in DI_DEFERRED:
+                return None
+            if head in DI_COLLECTIONS and args:
+                return self.injected_type(args[-1])
+            return head or None
+        if ty.type in ("type_identifier", "scoped_type_identifier"):
+            return self.text(ty) or None
+        return None
+
+    def add_injection(self, type_name: str | None, node: Node, kind: str = "inject") -> None:
+        if type_name and type_name[:1].isupper():
+            self.add_site(kind, type_name, None, None, False, None, [], node)
+
+    def di_field(self, node: Node, type_node: Node | None, pseudo: str) -> None:
+        """`@Inject Analytics analytics;`: built when the container injects the object (as it is created)."""
+        if pseudo != "<init>" or not self.class_stack or "Inject" not in self.annotation_names(node):
+            return
+        idx = self.function_index("<init>", node, merge=True)
+        saved = self.enter_function(idx)
+        self.add_injection(self.injected_type(type_node), node)
+        self.leave_function(saved)
+
+    def di_method(self, node: Node, is_ctor: bool) -> None:
+        """An `@Inject` constructor builds its parameters; a `@Provides`/`@Binds` method builds its parameters
+        and provides its return type."""
+        names = self.annotation_names(node)
+        provider = not is_ctor and bool(names & DI_PROVIDER_ANNOTATIONS)
+        if not (provider or (is_ctor and "Inject" in names)):
+            return
+        params = node.child_by_field_name("parameters")
+        for p in params.named_children if params is not None else ():
+            if p.type == "formal_parameter":
+                self.add_injection(self.injected_type(p.child_by_field_name("type")), p)
+        if provider:
+            self.add_injection(self.injected_type(node.child_by_field_name("type")), node, "provides")
 
     # --- control flow ----------------------------------------------------------------------------------
     def atoms_of(self, cond: Node, positive: bool) -> list[tuple[str, bool, Collector]]:

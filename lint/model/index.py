@@ -76,7 +76,8 @@ class Edge:
     target: FnId
     file: int  # file of the call
     line: int
-    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback
+    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback | injected |
+    #           injected-any | provided
     site: Site | None  # None for property reads by bare name
     # The class of the object the callee runs on, when the call tells it: a component start names it,
     # a constructor call creates it, SAME passes the caller's on; None: not known.
@@ -101,6 +102,7 @@ class ProgramIndex:
         self._supers: dict[str, tuple[str, ...]] = {}
         self._imports: list[dict[str, str]] = []
         self._wildcards: list[tuple[str, ...]] = []
+        self._providers: dict[str, list[FnId]] | None = None
         for fi, fs in enumerate(self.files):
             simple: dict[str, str] = {}
             wild: list[str] = []
@@ -303,7 +305,7 @@ class ProgramIndex:
             return self._started_class(fid, site, callee.owner)
         if how == "fragment":
             return self.resolve_type(site.name, fid.file, self.function(fid).owner)
-        if how == "callback":
+        if how in ("callback", "injected", "injected-any"):
             return callee.owner
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
@@ -442,6 +444,8 @@ class ProgramIndex:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
         name = site.name
+        if site.kind in ("inject", "provides"):
+            return self.injected(fid, site) if site.kind == "inject" else []
         if name in CALLBACK_REGISTRARS and site.args:
             registered = self.registered_callbacks(fid, site)
             if registered:
@@ -498,6 +502,41 @@ class ProgramIndex:
             if len(owners) == 1:
                 return [(t, "by-name") for t in cands]
         return []
+
+    # --- dependency injection ----------------------------------------------------------------------------
+    def providers(self) -> dict[str, list[FnId]]:
+        """Type FQN -> the `@Provides`/`@Binds` functions that provide it (their `provides` sites)."""
+        if self._providers is None:
+            table: dict[str, list[FnId]] = defaultdict(list)
+            for fi, per_fn in enumerate(self._sites):
+                for i, sites in enumerate(per_fn):
+                    for site in sites:
+                        if site.kind == "provides":
+                            owner = self.files[fi].functions[i].owner
+                            table[self.resolve_type(site.name, fi, owner)].append(FnId(fi, i))
+            self._providers = dict(table)
+        return self._providers
+
+    def injected(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """What the container runs to hand out the type an `inject` site names: its providers (`provided`);
+        else a concrete project class's initialisers (`injected`); else, for an interface or abstract class
+        bound where the model cannot see (generated modules, `@Binds` it could not read), the initialisers of
+        every concrete project implementation (`injected-any`: an over-approximation the trace says)."""
+        cls = self.resolve_type(site.name, fid.file, self.function(fid).owner)
+        provided = [(t, "provided") for t in self.providers().get(cls, ()) if t != fid]
+        if provided:
+            return provided
+        decl = self.class_of(cls)
+        if decl is None:
+            return []
+        if decl.kind in ("class", "object") and "abstract" not in decl.modifiers:
+            return [(t, "injected") for t in self.initialisers(cls)]
+        out: list[tuple[FnId, str]] = []
+        for sub in sorted(self.subtypes(cls)):
+            sd = self.class_of(sub)
+            if sd is not None and sd.kind in ("class", "object") and "abstract" not in sd.modifiers:
+                out += [(t, "injected-any") for t in self.initialisers(sub)]
+        return out
 
     def _resolve_in_class(self, cls: str, name: str, static: bool) -> list[tuple[FnId, str]]:
         if cls in self.facades and cls not in self.classes:

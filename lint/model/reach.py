@@ -27,6 +27,9 @@ HOW_NOTES = {
     "component": "",
     "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
     "callback": " (registered observer: runs as the first activity starts)",
+    "injected": " (injected: the DI container builds it here)",
+    "provided": " (injected through this provider)",
+    "injected-any": " (injected: binding not resolved, every project implementation assumed)",
 }
 
 
