@@ -482,10 +482,11 @@ class JavaExtractor(Extractor):
             self.add_site(kind, type_name, None, None, False, None, [], node)
 
     def di_field(self, node: Node, type_node: Node | None, pseudo: str) -> None:
-        """`@Inject Analytics analytics;`: built when the container injects the object (as it is created)."""
+        """`@Inject Analytics analytics;`: built when the container injects the object (an Android component: as
+        the system creates it; the pseudo-function `<inject>`, run with the component's lifecycle)."""
         if pseudo != "<init>" or not self.class_stack or "Inject" not in self.annotation_names(node):
             return
-        idx = self.function_index("<init>", node, merge=True)
+        idx = self.function_index("<inject>", node, merge=True)
         saved = self.enter_function(idx)
         self.add_injection(self.injected_type(type_node), node)
         self.leave_function(saved)

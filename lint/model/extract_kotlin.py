@@ -946,11 +946,12 @@ class KotlinExtractor(Extractor):
         if type_name and type_name[:1].isupper():
             self.add_site(kind, type_name, None, None, False, None, [], node)
 
-    def in_construction(self, node: Node, fn: Callable[[], None]) -> None:
-        """Run `fn` inside the class's `<init>` (what happens when the container creates an instance)."""
+    def in_construction(self, node: Node, fn: Callable[[], None], pseudo: str = "<init>") -> None:
+        """Run `fn` inside the class's `<init>` (what happens when the container creates an instance) or its
+        `<inject>` (field injection: Hilt injects an Android component as the system creates it)."""
         if not self.class_stack:
             return
-        idx = self.function_index("<init>", node, merge=True, owner=self.class_stack[-1].fqn)
+        idx = self.function_index(pseudo, node, merge=True, owner=self.class_stack[-1].fqn)
         saved = self.enter_function(idx)
         fn()
         self.leave_function(saved)
@@ -974,11 +975,12 @@ class KotlinExtractor(Extractor):
 
     def di_field(self, node: Node, name: str, declared: Node | None) -> None:
         """`@Inject lateinit var analytics: Analytics` (Hilt/Dagger field injection): built when the container
-        injects the object, which is as it is created (Hilt: in `super.onCreate()`)."""
+        injects the object - for an Android component as the system creates it (`super.onCreate()`), not when
+        code constructs one itself: the pseudo-function `<inject>`, run with the component's lifecycle."""
         self.remember_element_type(name, declared)
         if self.class_stack and "Inject" in self.annotation_names(node):
             ty = self.injected_type(declared)
-            self.in_construction(node, lambda: self.add_injection(ty, node))
+            self.in_construction(node, lambda: self.add_injection(ty, node), "<inject>")
 
     def di_constructor(self, node: Node, ctor: Node | None) -> None:
         """`class X @Inject constructor(a: A)` (Dagger/Hilt) or `@Single class X(a: A)` (Koin annotations):

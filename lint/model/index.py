@@ -47,8 +47,8 @@ COMPONENT_RUNNERS = frozenset({
 })
 FRAGMENTS = ("androidx.fragment.app.Fragment", "android.app.Fragment", "android.support.v4.app.Fragment")
 # What runs when a created fragment is shown (added by a transaction, a pager adapter, a navigation host).
-FRAGMENT_LIFECYCLE = ("onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart",
-                      "onResume")
+FRAGMENT_LIFECYCLE = ("<inject>", "onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated",
+                      "onStart", "onResume")
 # A receiver of one of these types is a Context: an extension declared for Context applies to it.
 CONTEXTS = frozenset({"Context", "ContextWrapper", "ContextThemeWrapper", "Application", "Activity", "Service",
                       "AppCompatActivity", "FragmentActivity", "ComponentActivity", "MultiDexApplication"})
@@ -56,10 +56,16 @@ CONTEXTS = frozenset({"Context", "ContextWrapper", "ContextThemeWrapper", "Appli
 CALLBACK_REGISTRARS: dict[str, tuple[str, ...]] = {
     "registerActivityLifecycleCallbacks": ("onActivityPreCreated", "onActivityCreated", "onActivityPostCreated",
                                            "onActivityStarted", "onActivityResumed"),
-    "addObserver": ("onCreate", "onStart", "onResume", "onStateChanged"),  # lifecycle.addObserver(obs)
+    # lifecycle.addObserver(obs), ProcessLifecycleOwner.get().lifecycle.addObserver(obs)
+    "addObserver": ("onCreate", "onStart", "onResume", "onStateChanged"),
+    # Run while the app is in use, the consent dialog included (a rotation, memory pressure).
+    "registerComponentCallbacks": ("onConfigurationChanged", "onTrimMemory", "onLowMemory"),
 }
-LIFECYCLE = ("<init>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand", "onHandleIntent",
-             "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
+# Kotlin Multiplatform source sets that never ship in the Android app.
+NOT_ANDROID_SOURCE_SETS = ("jvmMain", "desktopMain", "iosMain", "jsMain", "wasmJsMain", "nativeMain", "appleMain",
+                           "macosMain", "linuxMain", "mingwMain")
+LIFECYCLE = ("<init>", "<inject>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand",
+             "onHandleIntent", "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +173,8 @@ class ProgramIndex:
             return f"{owner} (constructor and initialisers)"
         if fn.name == "<clinit>":
             return f"{owner} (static / companion initialisers)"
+        if fn.name == "<inject>":
+            return f"{owner} (injected fields)"
         if fn.name.startswith("get:"):
             return f"{owner}.{fn.name[4:]} (property initialiser)"
         return f"{owner}.{fn.name}"
@@ -522,6 +530,8 @@ class ProgramIndex:
         else a concrete project class's initialisers (`injected`); else, for an interface or abstract class
         bound where the model cannot see (generated modules, `@Binds` it could not read), the initialisers of
         every concrete project implementation (`injected-any`: an over-approximation the trace says)."""
+        if self._is_builtin(site.name):  # `@Named("deviceId") String`: qualifiers decide, the model cannot
+            return []
         cls = self.resolve_type(site.name, fid.file, self.function(fid).owner)
         provided = [(t, "provided") for t in self.providers().get(cls, ()) if t != fid]
         if provided:
@@ -533,9 +543,12 @@ class ProgramIndex:
             return [(t, "injected") for t in self.initialisers(cls)]
         out: list[tuple[FnId, str]] = []
         for sub in sorted(self.subtypes(cls)):
-            sd = self.class_of(sub)
-            if sd is not None and sd.kind in ("class", "object") and "abstract" not in sd.modifiers:
-                out += [(t, "injected-any") for t in self.initialisers(sub)]
+            entry = self.classes.get(sub)
+            if entry is None or entry[0].kind not in ("class", "object") or "abstract" in entry[0].modifiers:
+                continue
+            if any(f"/src/{sset}/" in f"/{self.files[entry[1]].path}" for sset in NOT_ANDROID_SOURCE_SETS):
+                continue  # a Kotlin Multiplatform implementation for the desktop, iOS or the web
+            out += [(t, "injected-any") for t in self.initialisers(sub)]
         return out
 
     def _resolve_in_class(self, cls: str, name: str, static: bool) -> list[tuple[FnId, str]]:
