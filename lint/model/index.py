@@ -60,6 +60,9 @@ CALLBACK_REGISTRARS: dict[str, tuple[str, ...]] = {
     "addObserver": ("onCreate", "onStart", "onResume", "onStateChanged"),
     # Run while the app is in use, the consent dialog included (a rotation, memory pressure).
     "registerComponentCallbacks": ("onConfigurationChanged", "onTrimMemory", "onLowMemory"),
+    # OkHttp: runs for every request of the client built here (a client is built to be used).
+    "addInterceptor": ("intercept",),
+    "addNetworkInterceptor": ("intercept",),
 }
 # Kotlin Multiplatform source sets that never ship in the Android app.
 NOT_ANDROID_SOURCE_SETS = ("jvmMain", "desktopMain", "iosMain", "jsMain", "wasmJsMain", "nativeMain", "appleMain",

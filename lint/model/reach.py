@@ -26,7 +26,7 @@ HOW_NOTES = {
     "property": " (property read)",
     "component": "",
     "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
-    "callback": " (registered observer: runs as the first activity starts)",
+    "callback": " (registered callback: the framework calls it - as the first activity starts, for each request)",
     "injected": " (injected: the DI container builds it here)",
     "provided": " (injected through this provider)",
     "injected-any": " (injected: binding not resolved, every project implementation assumed)",
