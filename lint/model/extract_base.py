@@ -303,8 +303,9 @@ class Extractor:
         out: list[Atom] = []
         for text, pos, c in parts:
             calls, refs, strings = list(c.calls), list(c.refs), list(c.strings)
-            if values and text.lstrip("!").strip() in values:  # a condition that is just a local
-                v = values[text.lstrip("!").strip()]
+            local = text.lstrip("!").strip().removesuffix(" != null").removesuffix(" == null").strip()
+            if values and local in values:  # a condition that is just a local (or its null test)
+                v = values[local]
                 calls += [x for x in v.calls if x not in calls][:MAX_ARG_ITEMS]
                 refs += [x for x in v.refs if x not in refs][:MAX_ARG_ITEMS]
                 strings += [x for x in v.strings if x not in strings][:MAX_ARG_ITEMS]

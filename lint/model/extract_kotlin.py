@@ -165,6 +165,11 @@ class KotlinExtractor(Extractor):
                 if guard is not None:
                     self.guards.append(guard)
                     pushed += 1
+            elif c.type == "property_declaration":
+                guard = self.elvis_return_guard(c)
+                if guard is not None:
+                    self.guards.append(guard)
+                    pushed += 1
         if pushed:
             del self.guards[len(self.guards) - pushed :]
 
@@ -1147,6 +1152,23 @@ class KotlinExtractor(Extractor):
         if cond is None or other is not None or not self.is_exit(then):
             return None
         return Guard("early-return", self.make_atoms(True, self.atoms_of(cond, False)), node.start_point[0] + 1)
+
+    def elvis_return_guard(self, node: Node) -> Guard | None:
+        """`val route = intent.getStringExtra(ROUTE) ?: return` (or `?: run { log(); return }`): the rest of the
+        block runs only when the left side is not null."""
+        value = node.children[-1] if node.child_count else None
+        if value is None or value.type != "binary_expression" or value.child_count != 3 or \
+                value.children[1].type != "?:":
+            return None
+        left, right = value.children[0], value.children[2]
+        if right.type == "call_expression" and self.text(right.children[0]) in ("run", "also", "let", "apply"):
+            lam = _first(_first(right, "annotated_lambda") or right, "lambda_literal")
+            body = [c for c in lam.children if c.is_named and c.type not in COMMENTS] if lam is not None else []
+            right = body[-1] if body else right
+        if not self.is_exit(right):
+            return None
+        text, _positive, col = self.atom(left, True)
+        return Guard("early-return", self.make_atoms(True, [(f"{text} != null", True, col)]), node.start_point[0] + 1)
 
     def v_when(self, node: Node, depth: int) -> None:
         subject = _first(node, "when_subject")
