@@ -32,7 +32,8 @@ SYSTEM_BROADCASTS = frozenset({
     "android.provider.Telephony.SMS_RECEIVED", "android.intent.action.NEW_OUTGOING_CALL",
     "android.intent.action.MEDIA_MOUNTED", "android.intent.action.BATTERY_CHANGED",
 })
-APP_METHODS = ("<init>", "<clinit>", "attachBaseContext", "onCreate")
+# `<inject>`: the fields Hilt/Dagger injects into the component as it is created (see the extractors).
+APP_METHODS = ("<init>", "<clinit>", "<inject>", "attachBaseContext", "onCreate")
 # How each kind of entry point is named in messages: (English, Chinese).
 WHAT: dict[str, tuple[str, str]] = {
     "application": ("Application (runs at process start, before any UI)",
@@ -48,7 +49,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "receiver": ("receiver for {action} (runs without the app being opened)",
                  "{action} 广播接收器（无需打开应用即运行）"),
 }
-LAUNCHER_METHODS = ("<init>", "<clinit>", "onCreate", "onPostCreate", "onStart", "onResume")
+LAUNCHER_METHODS = ("<init>", "<clinit>", "<inject>", "onCreate", "onPostCreate", "onStart", "onResume")
 
 
 def _short(fqn: str) -> str:
@@ -79,6 +80,19 @@ def _methods(index: ProgramIndex, cls: str, names: Iterable[str]) -> list[tuple[
     return out
 
 
+def _unnamed_applications_may_run(manifests: list[Manifest], named: set[str]) -> bool:
+    """Whether an Application subclass no manifest names can still be the one that runs. Android runs only
+    the class `<application android:name>` names: when a manifest names a project class, or the app's own
+    manifest (the one with a launcher activity) names none, every other subclass is dead code (a leftover
+    `MyApplication` never registered). Otherwise (a name the project does not declare, such as a framework
+    class or a `${placeholder}`, or no app manifest at all) each subclass is assumed to run."""
+    if named:
+        return False
+    app_manifests = [m for m in manifests if m.application is not None and m.launcher_activities()]
+    # A name the index cannot resolve may still be (or extend) a project class.
+    return not app_manifests or any(m.application is not None and m.application.cls for m in app_manifests)
+
+
 def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[tuple[FnId, str, str | None]] = set()
@@ -103,7 +117,7 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
             apps.add(m.application.cls)
             el = m.application.element
             add_class(m.application.cls, "application", APP_METHODS, "application", m.path, el.line)
-    for fqn in list(index.classes):
+    for fqn in list(index.classes) if _unnamed_applications_may_run(manifests, apps) else ():
         if fqn not in apps and index.is_subtype(fqn, APPLICATION):
             apps.add(fqn)
             path, line = _class_location(index, fqn)
@@ -123,18 +137,19 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
                             add_class(cls, "startup", ("<init>", "create"), "startup", m.path, md.element.line)
             elif c.kind == "provider" and c.cls in index.classes:
                 providers.add(c.cls)
-                add_class(c.cls, "provider", ("<init>", "onCreate"), "provider", m.path, el.line)
+                add_class(c.cls, "provider", ("<init>", "<inject>", "onCreate"), "provider", m.path, el.line)
             elif c.kind in ("activity", "activity-alias") and c.is_launcher:
                 target = c.target_activity if c.kind == "activity-alias" else c.cls
                 if target and target in index.classes:
                     add_class(target, "launcher", LAUNCHER_METHODS, "launcher", m.path, el.line)
             elif c.kind == "receiver" and c.cls in index.classes and c.actions & SYSTEM_BROADCASTS:
                 action = sorted(c.actions & SYSTEM_BROADCASTS)[0].rsplit(".", 1)[-1]
-                add_class(c.cls, "receiver", ("<init>", "onReceive"), "receiver", m.path, el.line, action=action)
+                add_class(c.cls, "receiver", ("<init>", "<inject>", "onReceive"), "receiver", m.path, el.line,
+                          action=action)
     readable = [m for m in manifests if m.root is not None and m.root.tag == "manifest"]
     for fqn in list(index.classes) if not readable else ():
         # Without a readable manifest, assume every ContentProvider subclass is declared.
         if fqn not in providers and index.is_subtype(fqn, PROVIDER):
             path, line = _class_location(index, fqn)
-            add_class(fqn, "provider", ("<init>", "onCreate"), "provider-subclass", path, line)
+            add_class(fqn, "provider", ("<init>", "<inject>", "onCreate"), "provider-subclass", path, line)
     return entries

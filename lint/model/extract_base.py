@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -131,6 +131,9 @@ class Extractor:
         self.functions: list[Function] = []
         self.function_keys: dict[tuple[str, str], int] = {}
         self.locals: list[dict[str, str]] = []
+        # Per function: what a local's initialiser reads, when it is one plain read (`val on = prefs.isOn()`).
+        self.local_values: list[dict[str, Collector]] = []
+        self.element_types: dict[str, str] = {}  # Kotlin: element type of collection-typed properties and locals
         self.refs: list[dict[str, int]] = []
         self.current = -1
         self.guards: list[Guard] = []
@@ -221,6 +224,7 @@ class Extractor:
                                        node.start_point[0] + 1, self.column(node), node.end_point[0] + 1,
                                        modifiers))
         self.locals.append(dict(zip(params, param_types, strict=False)))
+        self.local_values.append({})
         self.refs.append({})
         idx = len(self.functions) - 1
         if merge:
@@ -278,11 +282,35 @@ class Extractor:
                                         self.current, tuple(self.guards), tuple(self.deferred),
                                         self.loops > 0))
 
+    def remember_local_value(self, name: str, value: Node | None, plain: frozenset[str],
+                             gather: Callable[[Node, Collector, int], None]) -> None:
+        """Record what a local's initialiser reads when it is one plain read - a name or a call chain, no
+        operator (`val start = PreferenceHelper.getInstance().shouldStartOnBoot()`; `plain` names the node
+        types that are), so that a condition on the local reads it too (`if (start)`). A local initialised
+        with anything else is forgotten."""
+        if not (0 <= self.current < len(self.local_values)) or not name:
+            return
+        values = self.local_values[self.current]
+        if value is None or value.type not in plain or value.end_byte - value.start_byte > 200:
+            values.pop(name, None)
+            return
+        col = Collector()
+        gather(value, col, 0)
+        values[name] = col
+
     def make_atoms(self, positive: bool, parts: list[tuple[str, bool, Collector]]) -> tuple[Atom, ...]:
-        return tuple(
-            Atom(text, pos == positive, tuple(c.calls), tuple(c.refs), tuple(c.strings))
-            for text, pos, c in parts
-        )
+        values = self.local_values[self.current] if 0 <= self.current < len(self.local_values) else {}
+        out: list[Atom] = []
+        for text, pos, c in parts:
+            calls, refs, strings = list(c.calls), list(c.refs), list(c.strings)
+            local = text.lstrip("!").strip().removesuffix(" != null").removesuffix(" == null").strip()
+            if values and local in values:  # a condition that is just a local (or its null test)
+                v = values[local]
+                calls += [x for x in v.calls if x not in calls][:MAX_ARG_ITEMS]
+                refs += [x for x in v.refs if x not in refs][:MAX_ARG_ITEMS]
+                strings += [x for x in v.strings if x not in strings][:MAX_ARG_ITEMS]
+            out.append(Atom(text, pos == positive, tuple(calls), tuple(refs), tuple(strings)))
+        return tuple(out)
 
     def context_deferred(self, kind: str, label: str | None = None, supertype: str = "",
                          line: int = 0) -> Deferred:

@@ -26,6 +26,13 @@ CLASS_KINDS = {
     "annotation_type_declaration": "annotation",
 }
 STATEMENT_HOLDERS = frozenset({"block", "constructor_body", "switch_block_statement_group", "program"})
+# A local initialised with one of these is one plain read whose value a condition on the local tests.
+PLAIN_READS = frozenset({"method_invocation", "field_access", "identifier"})
+# Dependency injection (see the Kotlin extractor): collection types whose elements are injected (multibindings),
+# wrappers built only on first use.
+DI_COLLECTIONS = frozenset({"Set", "List", "Collection", "Iterable", "Map"})
+DI_DEFERRED = frozenset({"Lazy", "Provider"})
+DI_PROVIDER_ANNOTATIONS = frozenset({"Provides", "Binds", "Single", "Factory"})
 LOOPS = frozenset({"for_statement", "enhanced_for_statement", "while_statement", "do_statement"})
 
 
@@ -213,6 +220,7 @@ class JavaExtractor(Extractor):
         saved = self.enter_function(idx)
         for n, t in zip(params, types, strict=False):
             self.declare_local(n, t)
+        self.di_method(node, is_ctor)
         body = node.child_by_field_name("body")
         if body is not None:
             self.visit(body, depth + 1)
@@ -236,6 +244,7 @@ class JavaExtractor(Extractor):
         type_text = strip_type(self.text(type_node)) if type_node is not None else None
         pseudo = "<clinit>" if "static" in mods or (self.class_stack and self.class_stack[-1].kind == "interface") \
             else "<init>"
+        self.di_field(node, type_node, pseudo)
         for decl in node.children:
             if decl.type != "variable_declarator":
                 continue
@@ -265,6 +274,7 @@ class JavaExtractor(Extractor):
             guessed = type_text if type_text and type_text != "var" else (
                 self.guess_type(value) if value is not None else None)
             self.declare_local(name, guessed)
+            self.remember_local_value(name, value, PLAIN_READS, self.gather)
             if value is not None:
                 if 0 <= self.current < len(self.functions):
                     fn = self.functions[self.current]
@@ -438,6 +448,63 @@ class JavaExtractor(Extractor):
         self.ctx.pop()
         self.deferred.pop()
 
+    # --- dependency injection ---------------------------------------------------------------------------
+    # An `inject` site names a type the container builds where the site is; a `provides` site in a
+    # `@Provides`/`@Binds` method names the type it provides (see the index).
+    def annotation_names(self, node: Node) -> set[str]:
+        mods = _first(node, "modifiers")
+        out: set[str] = set()
+        for m in mods.children if mods is not None else ():
+            if m.type in ("annotation", "marker_annotation"):
+                out.add(self.text(m.child_by_field_name("name")).rsplit(".", 1)[-1])
+        return out
+
+    def injected_type(self, ty: Node | None) -> str | None:
+        """What injecting a value of type `ty` builds: the type, a collection's elements, nothing for
+        `Lazy<T>`/`Provider<T>` (built on first use)."""
+        if ty is None:
+            return None
+        if ty.type == "generic_type":
+            head = self.text(_first(ty, "type_identifier", "scoped_type_identifier")).rsplit(".", 1)[-1]
+            targs = _first(ty, "type_arguments")
+            args = [a for a in targs.named_children] if targs is not None else []
+            if head in DI_DEFERRED:
+                return None
+            if head in DI_COLLECTIONS and args:
+                return self.injected_type(args[-1])
+            return head or None
+        if ty.type in ("type_identifier", "scoped_type_identifier"):
+            return self.text(ty) or None
+        return None
+
+    def add_injection(self, type_name: str | None, node: Node, kind: str = "inject") -> None:
+        if type_name and type_name[:1].isupper():
+            self.add_site(kind, type_name, None, None, False, None, [], node)
+
+    def di_field(self, node: Node, type_node: Node | None, pseudo: str) -> None:
+        """`@Inject Analytics analytics;`: built when the container injects the object (an Android component: as
+        the system creates it; the pseudo-function `<inject>`, run with the component's lifecycle)."""
+        if pseudo != "<init>" or not self.class_stack or "Inject" not in self.annotation_names(node):
+            return
+        idx = self.function_index("<inject>", node, merge=True)
+        saved = self.enter_function(idx)
+        self.add_injection(self.injected_type(type_node), node)
+        self.leave_function(saved)
+
+    def di_method(self, node: Node, is_ctor: bool) -> None:
+        """An `@Inject` constructor builds its parameters; a `@Provides`/`@Binds` method builds its parameters
+        and provides its return type."""
+        names = self.annotation_names(node)
+        provider = not is_ctor and bool(names & DI_PROVIDER_ANNOTATIONS)
+        if not (provider or (is_ctor and "Inject" in names)):
+            return
+        params = node.child_by_field_name("parameters")
+        for p in params.named_children if params is not None else ():
+            if p.type == "formal_parameter":
+                self.add_injection(self.injected_type(p.child_by_field_name("type")), p)
+        if provider:
+            self.add_injection(self.injected_type(node.child_by_field_name("type")), node, "provides")
+
     # --- control flow ----------------------------------------------------------------------------------
     def atoms_of(self, cond: Node, positive: bool) -> list[tuple[str, bool, Collector]]:
         inner, neg = _unparen(cond)
@@ -492,6 +559,21 @@ class JavaExtractor(Extractor):
 
     v_ternary = v_if
 
+    def v_binary(self, node: Node, depth: int) -> None:
+        """`a && f()` calls `f` only when `a` holds, `a || f()` only when it does not: the right operand is
+        guarded by the left (short-circuit evaluation)."""
+        op = self.text(node.child_by_field_name("operator"))
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if op not in ("&&", "||") or left is None or right is None:
+            for c in node.named_children:
+                self.visit(c, depth + 1)
+            return
+        self.visit(left, depth + 1)
+        self.guards.append(Guard("if", self.make_atoms(True, self.atoms_of(left, op == "&&")),
+                                 node.start_point[0] + 1))
+        self.visit(right, depth + 1)
+        self.guards.pop()
+
     def is_exit(self, node: Node | None) -> bool:
         if node is None:
             return False
@@ -532,6 +614,7 @@ _HANDLERS = {
     "lambda_expression": JavaExtractor.v_lambda,
     "if_statement": JavaExtractor.v_if,
     "ternary_expression": JavaExtractor.v_ternary,
+    "binary_expression": JavaExtractor.v_binary,
     "string_literal": JavaExtractor.v_string,
     "line_comment": JavaExtractor.v_comment,
     "block_comment": JavaExtractor.v_comment,

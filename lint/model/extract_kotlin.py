@@ -6,6 +6,8 @@ whole expression), and a call with a trailing lambda is a call_expression wrappi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tree_sitter import Node
 
 from pipl_lint.model.extract_base import (
@@ -25,6 +27,21 @@ from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import
 STATEMENT_HOLDERS = frozenset({"block", "lambda_literal", "source_file", "statements", "class_body",
                                "control_structure_body", "when_entry", "anonymous_function"})
 TYPE_NODES = frozenset({"user_type", "nullable_type", "function_type", "parenthesized_type"})
+# A local initialised with one of these is one plain read whose value a condition on the local tests.
+PLAIN_READS = frozenset({"call_expression", "navigation_expression", "identifier"})
+# Dependency injection: calls that hand out an instance of their type argument (or of the declared type of the
+# property they initialise or delegate), annotations that make the container build things.
+DI_REQUESTS = frozenset({"koinInject", "inject", "get", "getOrNull", "injectOrNull", "koinViewModel", "viewModel",
+                         "activityViewModel", "sharedViewModel", "hiltViewModel", "viewModels", "activityViewModels",
+                         "getViewModel", "injectLazy"})
+DI_RECEIVERS = frozenset({"getKoin()", "koin", "KoinJavaComponent", "GlobalContext.get()", "KoinPlatform.getKoin()"})
+# Iterating a collection of injected things (`initializers.forEach { it.init(this) }`): `it` is its element.
+DI_COLLECTIONS = frozenset({"Set", "List", "Collection", "Iterable", "Map", "MutableSet", "MutableList",
+                            "MutableMap", "Array"})
+DI_DEFERRED = frozenset({"Lazy", "Provider"})
+DI_CLASS_ANNOTATIONS = frozenset({"Single", "Factory", "KoinViewModel", "Scoped"})
+DI_PROVIDER_ANNOTATIONS = frozenset({"Provides", "Binds", "Single", "Factory", "KoinViewModel", "Scoped"})
+ITERATING = frozenset({"forEach", "onEach", "forEachIndexed", "map", "mapNotNull", "filter", "all", "any"})
 EQUALITY_OPS = frozenset({"==", "!=", "===", "!=="})
 COMMENTS = frozenset({"line_comment", "block_comment", "multiline_comment"})
 
@@ -148,6 +165,11 @@ class KotlinExtractor(Extractor):
                 if guard is not None:
                     self.guards.append(guard)
                     pushed += 1
+            elif c.type == "property_declaration":
+                guard = self.elvis_return_guard(c)
+                if guard is not None:
+                    self.guards.append(guard)
+                    pushed += 1
         if pushed:
             del self.guards[len(self.guards) - pushed :]
 
@@ -226,6 +248,7 @@ class KotlinExtractor(Extractor):
                 if pname and ptype is not None:
                     cb.fields[pname] = strip_type(self.text(ptype))
         self.visit_construction(node, depth, "<init>")
+        self.di_constructor(node, ctor)
         self.visit_class_body(node, depth)
         self.pop_class()
 
@@ -451,6 +474,7 @@ class KotlinExtractor(Extractor):
                 extension = strip_type(self.text(c))
         idx = self.function_index(name, node, params, types, extension, mods)
         saved = self.enter_function(idx)
+        self.di_provider(node)
         self.visit_children_of_body(node, depth)
         self.leave_function(saved)
 
@@ -526,6 +550,8 @@ class KotlinExtractor(Extractor):
             # A local variable.
             if name:
                 self.declare_local(name, type_text)
+                self.remember_local_value(name, value, PLAIN_READS, self.gather)
+                self.remember_element_type(name, declared)
                 if value is not None:
                     self.record_constant(f"{self.functions[self.current].owner}#"
                                          f"{self.functions[self.current].name}", name, value)
@@ -537,6 +563,7 @@ class KotlinExtractor(Extractor):
         self.modifiers(node)
         if self.class_stack and name and type_text:
             self.class_stack[-1].fields[name] = type_text
+        self.di_field(node, name, declared)
         if value is not None and name:
             self.record_constant(self.owner, name, value)
         if getter is not None or delegate is not None:
@@ -741,11 +768,15 @@ class KotlinExtractor(Extractor):
         if name:
             self.collect_call(f"{receiver}.{name}" if receiver else name)
         implicit = self.scope_receiver_type(name, recv_node, rtype, arg_nodes) if lambdas else None
+        element = self.iterated_element(name, receiver, lambdas)
         built = self.build_args(name, receiver, sam, arg_nodes, depth, implicit)
+        if element is not None:
+            self.restore_local(*element)
         if name:
             if receiver is None and rtype is None and self.implicit:
                 rtype = self.implicit[-1]  # `with(tm) { getDeviceId() }`: the scope's receiver, when not ours
             self.add_site("call", name, receiver, rtype, static, ident, built, node)
+            self.di_request(node, callee, name, receiver)
 
     def scope_receiver_type(self, name: str, recv_node: Node | None, rtype: str | None,
                             arg_nodes: list[tuple[Node, str | None]]) -> str | None:
@@ -881,6 +912,145 @@ class KotlinExtractor(Extractor):
             self.ctx.pop()
             self.deferred.pop()
 
+    # --- dependency injection ---------------------------------------------------------------------------
+    # An `inject` site names a type the container builds where the site is (its project implementations'
+    # initialisers run there); a `provides` site in a `@Provides`/`@Binds` function names the type it provides.
+    def annotation_names(self, node: Node | None) -> set[str]:
+        """Simple names of the annotations in `node`'s modifiers (`@Inject`, `@field:Inject`, `@Single(…)`)."""
+        mods = _first(node, "modifiers") if node is not None else None
+        out: set[str] = set()
+        for m in mods.children if mods is not None else ():
+            if m.type != "annotation":
+                continue
+            inv = _first(m, "constructor_invocation")
+            ty = _first(m, "user_type") or (_first(inv, "user_type") if inv is not None else None)
+            if ty is not None:
+                out.add(self.text(ty).rsplit(".", 1)[-1].split("<", 1)[0])
+        return out
+
+    def injected_type(self, ty: Node | None) -> str | None:
+        """What injecting a value of type `ty` builds: the type itself, a collection's elements (multibindings:
+        `Set<AppInitializer>`), nothing for `Lazy<T>`/`Provider<T>` (built on first use) or function types."""
+        if ty is None:
+            return None
+        if ty.type == "nullable_type":
+            ty = _first(ty, "user_type")
+        if ty is None or ty.type != "user_type":
+            return None
+        parts = [self.text(c) for c in ty.children if c.type == "identifier"]  # not `@JvmSuppressWildcards`
+        head = parts[-1] if parts else ""
+        targs = _first(ty, "type_arguments")
+        args = [a for a in targs.children if a.type == "type_projection"] if targs is not None else []
+        if head in DI_DEFERRED:
+            return None
+        if head in DI_COLLECTIONS and args:
+            return self.injected_type(_first(args[-1], "user_type", "nullable_type"))
+        return ".".join(parts) or None
+
+    def add_injection(self, type_name: str | None, node: Node, kind: str = "inject") -> None:
+        if type_name and type_name[:1].isupper():
+            self.add_site(kind, type_name, None, None, False, None, [], node)
+
+    def in_construction(self, node: Node, fn: Callable[[], None], pseudo: str = "<init>") -> None:
+        """Run `fn` inside the class's `<init>` (what happens when the container creates an instance) or its
+        `<inject>` (field injection: Hilt injects an Android component as the system creates it)."""
+        if not self.class_stack:
+            return
+        idx = self.function_index(pseudo, node, merge=True, owner=self.class_stack[-1].fqn)
+        saved = self.enter_function(idx)
+        fn()
+        self.leave_function(saved)
+
+    def di_request(self, node: Node, callee: Node, name: str, receiver: str | None) -> None:
+        """`koinInject<PlatformAnalytics>()`, `val vm: MainViewModel = get()`, `by inject<Tracker>()`,
+        `by viewModels<MainViewModel>()`: the container builds the requested type here."""
+        if name not in DI_REQUESTS or (receiver is not None and receiver not in DI_RECEIVERS):
+            return
+        targs = _first(node, "type_arguments") or _first(callee, "type_arguments")
+        proj = _first(targs, "type_projection") if targs is not None else None
+        if proj is not None:
+            self.add_injection(self.injected_type(_first(proj, "user_type", "nullable_type")), node)
+            return
+        holder = node.parent
+        if holder is not None and holder.type == "property_delegate":
+            holder = holder.parent
+        if holder is not None and holder.type == "property_declaration":
+            var = _first(holder, "variable_declaration")
+            self.add_injection(self.injected_type(_first(var, "user_type", "nullable_type")), node)
+
+    def di_field(self, node: Node, name: str, declared: Node | None) -> None:
+        """`@Inject lateinit var analytics: Analytics` (Hilt/Dagger field injection): built when the container
+        injects the object - for an Android component as the system creates it (`super.onCreate()`), not when
+        code constructs one itself: the pseudo-function `<inject>`, run with the component's lifecycle."""
+        self.remember_element_type(name, declared)
+        if self.class_stack and "Inject" in self.annotation_names(node):
+            ty = self.injected_type(declared)
+            self.in_construction(node, lambda: self.add_injection(ty, node), "<inject>")
+
+    def di_constructor(self, node: Node, ctor: Node | None) -> None:
+        """`class X @Inject constructor(a: A)` (Dagger/Hilt) or `@Single class X(a: A)` (Koin annotations):
+        building X builds its parameters first."""
+        if ctor is None or not ("Inject" in self.annotation_names(ctor)
+                                or self.annotation_names(node) & DI_CLASS_ANNOTATIONS):
+            return
+        params = _first(ctor, "class_parameters")
+        types = [self.injected_type(_first(p, *TYPE_NODES)) for p in (params.children if params else ())
+                 if p.type == "class_parameter"]
+
+        def build() -> None:
+            for t in types:
+                self.add_injection(t, ctor)
+        self.in_construction(node, build)
+
+    def di_provider(self, node: Node) -> None:
+        """`@Provides fun analytics(ctx: Context): Analytics = …`, `@Binds fun bind(impl: UmengInit): AppInitializer`,
+        Koin `@Single fun …`: provides its return type (a `provides` site), and builds its parameters."""
+        if not self.annotation_names(node) & DI_PROVIDER_ANNOTATIONS:
+            return
+        seen_params = False
+        for c in node.children:
+            if c.type == "function_value_parameters":
+                seen_params = True
+                for p in c.children:
+                    if p.type == "parameter":
+                        self.add_injection(self.injected_type(_first(p, *TYPE_NODES)), p)
+            elif seen_params and c.type in TYPE_NODES:
+                self.add_injection(self.injected_type(c), node, "provides")
+                break
+
+    def remember_element_type(self, name: str, declared: Node | None) -> None:
+        """The element type of a property or local declared as a collection (`Set<AppInitializer>`)."""
+        if name and declared is not None:
+            ty = _first(declared, "user_type") if declared.type == "nullable_type" else declared
+            if ty is not None and ty.type == "user_type" and self.text(_first(ty, "identifier")) in DI_COLLECTIONS:
+                element = self.injected_type(ty)
+                if element:
+                    self.element_types[name] = element
+
+    def iterated_element(self, name: str, receiver: str | None, lambdas: list[Node]) -> tuple[str, str | None] | None:
+        """Inside `xs.forEach { it.f() }` / `xs.forEach { x -> x.f() }` over a collection of known element type,
+        the lambda's parameter has that type (restored after the call: see `restore_local`)."""
+        if name not in ITERATING or not lambdas or receiver is None:
+            return None
+        element = self.element_types.get(receiver.removeprefix("this."))
+        if element is None:
+            return None
+        lit = _first(lambdas[0], "lambda_literal")
+        params = _first(lit, "lambda_parameters") if lit is not None else None
+        var = _first(params, "variable_declaration") if params is not None else None
+        first = _first(var or params, "identifier") if params is not None else None
+        param = self.text(first) if first is not None else "it"
+        previous = self.local_type(param)
+        self.declare_local(param, element)
+        return param, previous
+
+    def restore_local(self, name: str, previous: str | None) -> None:
+        if 0 <= self.current < len(self.locals):
+            if previous is None:
+                self.locals[self.current].pop(name, None)
+            else:
+                self.locals[self.current][name] = previous
+
     # --- control flow ----------------------------------------------------------------------------------
     def atoms_of(self, cond: Node, positive: bool) -> list[tuple[str, bool, Collector]]:
         """Split a condition into atoms that all hold where the branch runs."""
@@ -983,6 +1153,23 @@ class KotlinExtractor(Extractor):
             return None
         return Guard("early-return", self.make_atoms(True, self.atoms_of(cond, False)), node.start_point[0] + 1)
 
+    def elvis_return_guard(self, node: Node) -> Guard | None:
+        """`val route = intent.getStringExtra(ROUTE) ?: return` (or `?: run { log(); return }`): the rest of the
+        block runs only when the left side is not null."""
+        value = node.children[-1] if node.child_count else None
+        if value is None or value.type != "binary_expression" or value.child_count != 3 or \
+                value.children[1].type != "?:":
+            return None
+        left, right = value.children[0], value.children[2]
+        if right.type == "call_expression" and self.text(right.children[0]) in ("run", "also", "let", "apply"):
+            lam = _first(_first(right, "annotated_lambda") or right, "lambda_literal")
+            body = [c for c in lam.children if c.is_named and c.type not in COMMENTS] if lam is not None else []
+            right = body[-1] if body else right
+        if not self.is_exit(right):
+            return None
+        text, _positive, col = self.atom(left, True)
+        return Guard("early-return", self.make_atoms(True, [(f"{text} != null", True, col)]), node.start_point[0] + 1)
+
     def v_when(self, node: Node, depth: int) -> None:
         subject = _first(node, "when_subject")
         if subject is not None:
@@ -1005,6 +1192,21 @@ class KotlinExtractor(Extractor):
                 if c != cond:
                     self.visit(c, depth + 1)
             self.guards.pop()
+
+    def v_binary(self, node: Node, depth: int) -> None:
+        """`a && f()` calls `f` only when `a` holds, `a || f()` only when it does not: the right operand is
+        guarded by the left (short-circuit evaluation)."""
+        op = node.children[1].type if node.child_count == 3 else ""
+        if op not in ("&&", "||"):
+            for c in node.named_children:
+                self.visit(c, depth + 1)
+            return
+        left, right = node.children[0], node.children[2]
+        self.visit(left, depth + 1)
+        self.guards.append(Guard("if", self.make_atoms(True, self.atoms_of(left, op == "&&")),
+                                 node.start_point[0] + 1))
+        self.visit(right, depth + 1)
+        self.guards.pop()
 
     def v_loop(self, node: Node, depth: int) -> None:
         self.loops += 1
@@ -1039,6 +1241,9 @@ _HANDLERS = {
     "object_literal": KotlinExtractor.v_object_literal,
     "if_expression": KotlinExtractor.v_if,
     "when_expression": KotlinExtractor.v_when,
+    "binary_expression": KotlinExtractor.v_binary,
+    "conjunction_expression": KotlinExtractor.v_binary,
+    "disjunction_expression": KotlinExtractor.v_binary,
     "for_statement": KotlinExtractor.v_loop,
     "while_statement": KotlinExtractor.v_loop,
     "do_while_statement": KotlinExtractor.v_loop,

@@ -47,8 +47,8 @@ COMPONENT_RUNNERS = frozenset({
 })
 FRAGMENTS = ("androidx.fragment.app.Fragment", "android.app.Fragment", "android.support.v4.app.Fragment")
 # What runs when a created fragment is shown (added by a transaction, a pager adapter, a navigation host).
-FRAGMENT_LIFECYCLE = ("onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated", "onStart",
-                      "onResume")
+FRAGMENT_LIFECYCLE = ("<inject>", "onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated",
+                      "onStart", "onResume")
 # A receiver of one of these types is a Context: an extension declared for Context applies to it.
 CONTEXTS = frozenset({"Context", "ContextWrapper", "ContextThemeWrapper", "Application", "Activity", "Service",
                       "AppCompatActivity", "FragmentActivity", "ComponentActivity", "MultiDexApplication"})
@@ -56,10 +56,19 @@ CONTEXTS = frozenset({"Context", "ContextWrapper", "ContextThemeWrapper", "Appli
 CALLBACK_REGISTRARS: dict[str, tuple[str, ...]] = {
     "registerActivityLifecycleCallbacks": ("onActivityPreCreated", "onActivityCreated", "onActivityPostCreated",
                                            "onActivityStarted", "onActivityResumed"),
-    "addObserver": ("onCreate", "onStart", "onResume", "onStateChanged"),  # lifecycle.addObserver(obs)
+    # lifecycle.addObserver(obs), ProcessLifecycleOwner.get().lifecycle.addObserver(obs)
+    "addObserver": ("onCreate", "onStart", "onResume", "onStateChanged"),
+    # Run while the app is in use, the consent dialog included (a rotation, memory pressure).
+    "registerComponentCallbacks": ("onConfigurationChanged", "onTrimMemory", "onLowMemory"),
+    # OkHttp: runs for every request of the client built here (a client is built to be used).
+    "addInterceptor": ("intercept",),
+    "addNetworkInterceptor": ("intercept",),
 }
-LIFECYCLE = ("<init>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand", "onHandleIntent",
-             "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
+# Kotlin Multiplatform source sets that never ship in the Android app.
+NOT_ANDROID_SOURCE_SETS = ("jvmMain", "desktopMain", "iosMain", "jsMain", "wasmJsMain", "nativeMain", "appleMain",
+                           "macosMain", "linuxMain", "mingwMain")
+LIFECYCLE = ("<init>", "<inject>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand",
+             "onHandleIntent", "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,8 @@ class Edge:
     target: FnId
     file: int  # file of the call
     line: int
-    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback
+    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback | injected |
+    #           injected-any | provided
     site: Site | None  # None for property reads by bare name
     # The class of the object the callee runs on, when the call tells it: a component start names it,
     # a constructor call creates it, SAME passes the caller's on; None: not known.
@@ -101,6 +111,7 @@ class ProgramIndex:
         self._supers: dict[str, tuple[str, ...]] = {}
         self._imports: list[dict[str, str]] = []
         self._wildcards: list[tuple[str, ...]] = []
+        self._providers: dict[str, list[FnId]] | None = None
         for fi, fs in enumerate(self.files):
             simple: dict[str, str] = {}
             wild: list[str] = []
@@ -165,6 +176,8 @@ class ProgramIndex:
             return f"{owner} (constructor and initialisers)"
         if fn.name == "<clinit>":
             return f"{owner} (static / companion initialisers)"
+        if fn.name == "<inject>":
+            return f"{owner} (injected fields)"
         if fn.name.startswith("get:"):
             return f"{owner}.{fn.name[4:]} (property initialiser)"
         return f"{owner}.{fn.name}"
@@ -303,7 +316,7 @@ class ProgramIndex:
             return self._started_class(fid, site, callee.owner)
         if how == "fragment":
             return self.resolve_type(site.name, fid.file, self.function(fid).owner)
-        if how == "callback":
+        if how in ("callback", "injected", "injected-any"):
             return callee.owner
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
@@ -442,6 +455,8 @@ class ProgramIndex:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
         name = site.name
+        if site.kind in ("inject", "provides"):
+            return self.injected(fid, site) if site.kind == "inject" else []
         if name in CALLBACK_REGISTRARS and site.args:
             registered = self.registered_callbacks(fid, site)
             if registered:
@@ -498,6 +513,46 @@ class ProgramIndex:
             if len(owners) == 1:
                 return [(t, "by-name") for t in cands]
         return []
+
+    # --- dependency injection ----------------------------------------------------------------------------
+    def providers(self) -> dict[str, list[FnId]]:
+        """Type FQN -> the `@Provides`/`@Binds` functions that provide it (their `provides` sites)."""
+        if self._providers is None:
+            table: dict[str, list[FnId]] = defaultdict(list)
+            for fi, per_fn in enumerate(self._sites):
+                for i, sites in enumerate(per_fn):
+                    for site in sites:
+                        if site.kind == "provides":
+                            owner = self.files[fi].functions[i].owner
+                            table[self.resolve_type(site.name, fi, owner)].append(FnId(fi, i))
+            self._providers = dict(table)
+        return self._providers
+
+    def injected(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """What the container runs to hand out the type an `inject` site names: its providers (`provided`);
+        else a concrete project class's initialisers (`injected`); else, for an interface or abstract class
+        bound where the model cannot see (generated modules, `@Binds` it could not read), the initialisers of
+        every concrete project implementation (`injected-any`: an over-approximation the trace says)."""
+        if self._is_builtin(site.name):  # `@Named("deviceId") String`: qualifiers decide, the model cannot
+            return []
+        cls = self.resolve_type(site.name, fid.file, self.function(fid).owner)
+        provided = [(t, "provided") for t in self.providers().get(cls, ()) if t != fid]
+        if provided:
+            return provided
+        decl = self.class_of(cls)
+        if decl is None:
+            return []
+        if decl.kind in ("class", "object") and "abstract" not in decl.modifiers:
+            return [(t, "injected") for t in self.initialisers(cls)]
+        out: list[tuple[FnId, str]] = []
+        for sub in sorted(self.subtypes(cls)):
+            entry = self.classes.get(sub)
+            if entry is None or entry[0].kind not in ("class", "object") or "abstract" in entry[0].modifiers:
+                continue
+            if any(f"/src/{sset}/" in f"/{self.files[entry[1]].path}" for sset in NOT_ANDROID_SOURCE_SETS):
+                continue  # a Kotlin Multiplatform implementation for the desktop, iOS or the web
+            out += [(t, "injected-any") for t in self.initialisers(sub)]
+        return out
 
     def _resolve_in_class(self, cls: str, name: str, static: bool) -> list[tuple[FnId, str]]:
         if cls in self.facades and cls not in self.classes:

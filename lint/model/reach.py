@@ -1,7 +1,8 @@
 """Entry points that run before consent, and what they reach.
 
 `PreConsent` walks the call graph breadth first from every entry point, following only calls that are
-neither gated by consent nor deferred to a user action, and keeps the first (shortest) path to each
+neither gated by consent, nor deferred to a user action, nor guarded by a condition that is false on first
+launch (`model/conditions.py`), and keeps the first (shortest) path to each
 function so that every finding can show the hops from the entry point to the collecting call.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from pipl_lint.findings import TraceStep
 from pipl_lint.i18n import Msg
+from pipl_lint.model.conditions import FirstLaunch
 from pipl_lint.model.consent import ConsentModel, SiteState
 from pipl_lint.model.index import SAME, Edge, FnId, ProgramIndex
 from pipl_lint.model.summary import Site
@@ -24,7 +26,10 @@ HOW_NOTES = {
     "property": " (property read)",
     "component": "",
     "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
-    "callback": " (registered observer: runs as the first activity starts)",
+    "callback": " (registered callback: the framework calls it - as the first activity starts, for each request)",
+    "injected": " (injected: the DI container builds it here)",
+    "provided": " (injected through this provider)",
+    "injected-any": " (injected: binding not resolved, every project implementation assumed)",
 }
 
 
@@ -57,11 +62,21 @@ class PreConsent:
         self.consent = consent
         self.entries = entries
         self.stop_at_consent = stop_at_consent
+        self.first_launch = FirstLaunch(index, consent)
         self.reached: dict[FnId, Reached] = {}  # the first (shortest) path to each function
         # Every (function, class of the object it runs on) reached: a base-class method run for the launcher
         # activity calls the launcher's overrides, run for another subclass that one's.
         self._states: dict[tuple[FnId, str | None], Reached] = {}
         self._walk()
+        # Keys the code just reached stores (a switch turned on, an extra put): no longer off on first launch.
+        # When the walk relied on one being off, walk again (each round turns at least one more on, so this ends).
+        while on := self.first_launch.turned_on(self.reached):
+            relied = bool(on & self.first_launch.used)
+            self.first_launch.assume_on(on)
+            if not relied:
+                break
+            self.reached, self._states = {}, {}
+            self._walk()
 
     def _walk(self) -> None:
         queue: deque[tuple[FnId, str | None]] = deque()
@@ -84,7 +99,8 @@ class PreConsent:
                 notes = here.notes
                 if edge.site is not None:
                     st = self.consent.state(edge.site)
-                    if st.user_action or (st.gated and self.stop_at_consent):
+                    if st.user_action or (st.gated and self.stop_at_consent) or \
+                            self.first_launch.off_guard(fid, edge.site) is not None:
                         continue
                     notes = notes + st.notes
                 r = Reached(edge.target, here.entry, edge, notes, callee_cls, state)
@@ -100,7 +116,8 @@ class PreConsent:
         for r in self.reached.values():
             for site in self.index.sites_of(r.fid):
                 st = self.consent.state(site)
-                if st.user_action or (st.gated and self.stop_at_consent):
+                if st.user_action or (st.gated and self.stop_at_consent) or \
+                        self.first_launch.off_guard(r.fid, site) is not None:
                     continue
                 yield r, site, st
 
