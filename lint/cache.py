@@ -152,6 +152,25 @@ class Cache:
         except sqlite3.Error:
             pass
 
+    # --- small values kept across namespaces (each carries its own fingerprint, e.g. the rule index) ------
+    def get_meta(self, key: str) -> bytes | None:
+        if self.db is None or key == "namespace":
+            return None
+        try:
+            row = self.db.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and isinstance(row[0], bytes) else None
+
+    def put_meta(self, key: str, value: bytes) -> None:
+        if self.db is None or key == "namespace":
+            return
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        except sqlite3.Error:
+            pass
+
     # --- whole runs --------------------------------------------------------------------------------------
     def get_run(self, key: str) -> bytes | None:
         if self.db is None:

@@ -12,28 +12,25 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from pipl_lint.cache import Cache
-from pipl_lint.catalogs import catalog_fingerprint, load_catalog
 from pipl_lint.config import Config, scan_root_patterns
 from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Diagnostic, Finding
-from pipl_lint.model import conventions
-from pipl_lint.model.index import ProgramIndex
-from pipl_lint.model.manifest import Manifest, build_manifest
-from pipl_lint.model.resources import Resources
-from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
-from pipl_lint.model.summary import FileSummary
-from pipl_lint.parse.xml import parse_xml
-from pipl_lint.project.discover import Discovery, Module, Project
+from pipl_lint.project.discover import SOURCE_SUFFIXES, Discovery, Module, Project
 from pipl_lint.project.discovery_cache import discover_cached
 from pipl_lint.project.files import FileReader
-from pipl_lint.project.variants import VariantScope, describe, select
-from pipl_lint.ruleapi import Context, Rule
+from pipl_lint.registry import rule_ids
 from pipl_lint.summaries import Loaded, SummaryStore
-from pipl_lint.suppress import apply_suppressions
+
+if TYPE_CHECKING:  # the analysis is imported only when a run is not reused from the cache
+    from pipl_lint.cache import Cache
+    from pipl_lint.model.manifest import Manifest
+    from pipl_lint.model.resources import Resources
+    from pipl_lint.model.summary import FileSummary
+    from pipl_lint.ruleapi import Context, Rule
 
 
 @dataclass
@@ -51,6 +48,9 @@ class RunResult:
 
 def read_manifest(reader: FileReader, path: Path, namespace: str | None,
                   diags: list[Diagnostic]) -> Manifest | None:
+    from pipl_lint.model.manifest import build_manifest
+    from pipl_lint.parse.xml import parse_xml
+
     text = reader.read_text(path, diags)
     if text is None:
         return None
@@ -62,6 +62,8 @@ def read_manifest(reader: FileReader, path: Path, namespace: str | None,
 
 
 def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) -> Resources:
+    from pipl_lint.model.resources import Resources
+
     sets = [ss for mod in project.modules for ss in mod.source_sets if not ss.is_test]
     return Resources(
         strings=[p for ss in sets for p in ss.strings],
@@ -74,6 +76,8 @@ def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) ->
 
 def load_project_sources(project: Project, reader: FileReader, store: SummaryStore,
                          diags: list[Diagnostic]) -> Loaded:
+    from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
+
     sources = [p for mod in project.modules for p in mod.sources()]
     return store.load([(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags)
 
@@ -81,6 +85,11 @@ def load_project_sources(project: Project, reader: FileReader, store: SummarySto
 def build_context(project: Project, scan_root: Path, config: Config, reader: FileReader,
                   store: SummaryStore, diags: list[Diagnostic],
                   summaries: list[FileSummary] | None = None) -> Context:
+    from pipl_lint.catalogs import load_catalog
+    from pipl_lint.model import conventions
+    from pipl_lint.model.index import ProgramIndex
+    from pipl_lint.ruleapi import Context
+
     manifests: list[tuple[Module, Manifest]] = []
     manifest_sets: dict[str, str] = {}
     for mod in project.modules:
@@ -108,6 +117,8 @@ def run_rules(ctx: Context, rules: Sequence[Rule], config: Config, diags: list[D
     the variants' code once; a finding is kept for the selected variants that contain its file, its trace
     and its dependency, and rules marked `per_variant` run again on each selected variant's manifests and
     dependencies. A finding that holds for some selected variants only is labelled with them."""
+    from pipl_lint.project.variants import VariantScope, describe, select
+
     scope = VariantScope(ctx.project, ctx.rel)
     selected, unknown = select(scope.variants, config.variants)
     if unknown:
@@ -158,6 +169,8 @@ class _RunPayload(msgspec.Struct, array_like=True):
 
 
 def _inputs(projects: Iterable[Project], configs: Iterable[Config]) -> list[Path]:
+    from pipl_lint.model import conventions
+
     paths: list[Path] = [c.path for c in configs if c.path]
     for project in projects:
         paths += project.files()
@@ -170,19 +183,20 @@ def _inputs(projects: Iterable[Project], configs: Iterable[Config]) -> list[Path
     return sorted(set(paths))
 
 
-def _run_key(scan_root: Path, config: Config, plans: list[tuple[Config, list[Rule]]], projects: list[Project],
+def _run_key(scan_root: Path, config: Config, plans: list[tuple[Config, Sequence[Rule]]], projects: list[Project],
              summaries_digest: str | None = None) -> str:
     """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
     inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
     analysis cannot see, such as comments or trailing whitespace)."""
     from pipl_lint import __version__
     from pipl_lint.cache import stat_signature
+    from pipl_lint.catalogs import catalog_fingerprint
 
     inputs = _inputs(projects, [config, *(c for c, _rules in plans)])
     if summaries_digest is not None:
-        inputs = [p for p in inputs if p.suffix not in LANGUAGE_OF_SUFFIX]
+        inputs = [p for p in inputs if not p.name.endswith(SOURCE_SUFFIXES)]
     basis = repr((__version__, catalog_fingerprint(), repr(config),
-                  [(repr(c), [r.meta.id for r in rules]) for c, rules in plans],
+                  [(repr(c), list(rule_ids(rules))) for c, rules in plans],
                   sorted(str(p.root) for p in projects), str(scan_root),
                   stat_signature(inputs), summaries_digest))
     return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
@@ -205,6 +219,8 @@ def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Projec
 
 def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Context) -> Coverage:
     """What of `project` was read: its (non-test) sources, manifests and Gradle files."""
+    from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
+
     coverage = Coverage(projects=1, modules=len(project.modules))
     total: dict[str, int] = {}
     for mod in project.modules:
@@ -224,20 +240,20 @@ def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Co
     return coverage + counted("gradle", len(project.gradle_files), len(project.gradle_unread))
 
 
-ProjectPlan = Callable[[Path], tuple[Config, Sequence[Rule]]]
+ProjectPlan = Callable[[Path], tuple[Config, Sequence["Rule"]]]
 """The configuration and the rules for the project rooted at a folder."""
 
 
 def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config: Config,
               per_project: ProjectPlan | None,
-              cache: Cache | None = None) -> tuple[Discovery, list[tuple[Config, list[Rule]]]]:
+              cache: Cache | None = None) -> tuple[Discovery, list[tuple[Config, Sequence[Rule]]]]:
     """The projects, found with the run's `exclude`; a project whose own configuration excludes other files is
     looked at again with those."""
     found = discover_cached(paths, scan_root, reader, scan_root_patterns(config, scan_root), cache)
     if per_project is None:
         return found, []
     projects: list[Project] = []
-    plans: list[tuple[Config, list[Rule]]] = []
+    plans: list[tuple[Config, Sequence[Rule]]] = []
     for project in found.projects:
         own, rules = per_project(project.root)
         if own.exclude and own != config:
@@ -247,7 +263,7 @@ def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config
         else:
             again_projects = [project]
         projects += again_projects
-        plans += [(own, list(rules))] * len(again_projects)
+        plans += [(own, rules)] * len(again_projects)
     found.projects = projects
     return found, plans
 
@@ -269,7 +285,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result = RunResult(scan_root)
     store = store or SummaryStore(reader, config.parse_timeout, cache)
     found, plans = _discover(paths, scan_root, reader, config, per_project, cache)
-    rules = list(rules)
+    rules = rules if isinstance(rules, Sequence) else tuple(rules)
     plans = plans or [(config, rules)] * len(found.projects)
     run_keys: list[str] = []
     reuse = cache is not None and not keep_contexts and not overlay
@@ -285,6 +301,8 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         if _cached_run(cache, run_keys[1], result, found.projects):
             cache.put_run(run_keys[0], cache.get_run(run_keys[1]) or b"")
             return _only(result, only_files)
+    from pipl_lint.suppress import apply_suppressions
+
     for project, sources, (own, own_rules) in zip(found.projects, loaded, plans, strict=True):
         summaries = sources.decode(result.diagnostics)
         ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries)

@@ -8,11 +8,14 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipl_lint.findings import Diagnostic
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.project.files import FileReader
-from pipl_lint.workers import BoundedPool, Outcome, work
+
+if TYPE_CHECKING:
+    from pipl_lint.workers import Outcome
 
 
 def _workers() -> int:
@@ -77,6 +80,8 @@ class SummaryStore:
         return Loaded(entries)
 
     def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[Outcome]:
+        from pipl_lint.workers import BoundedPool, work
+
         self.files_parsed += len(misses)
         total, report = len(misses), self.on_parsed
         if self.jobs <= 0:  # in this process, without the hard time limit: for profiling only
@@ -92,6 +97,7 @@ class Loaded:
 
     def decode(self, diags: list[Diagnostic]) -> list[FileSummary]:
         from pipl_lint.cache import decode_entry
+        from pipl_lint.workers import work
 
         out: list[FileSummary] = []
         for rel, encoded, job in self.entries:
