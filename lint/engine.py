@@ -298,8 +298,17 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
     if reuse and cache is not None:
         run_keys.append(_run_key(scan_root, config, plans, found.projects, store.digest.hexdigest()))
+        run_keys.append(_run_key(scan_root, config, plans, found.projects, "incremental"))
         if _cached_run(cache, run_keys[1], result, found.projects):
-            cache.put_run(run_keys[0], cache.get_run(run_keys[1]) or b"")
+            payload = cache.get_run(run_keys[1]) or b""
+            cache.put_run(run_keys[0], payload)
+            _remember(cache, run_keys[2], loaded, payload)
+            return _only(result, only_files)
+        if _moved_run(cache, run_keys[2], loaded, result, found.projects):
+            payload = _encode(result)
+            for key in run_keys[:2]:
+                cache.put_run(key, payload)
+            _remember(cache, run_keys[2], loaded, payload)
             return _only(result, only_files)
     from pipl_lint.suppress import apply_suppressions
 
@@ -320,11 +329,53 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
     if run_keys and cache is not None and not result.internal_error and store.complete:
-        payload = msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
-                                                     result.files_read, len(result.projects), result.coverage))
-        for key in run_keys:
+        payload = _encode(result)
+        for key in run_keys[:2]:
             cache.put_run(key, payload)
+        if len(run_keys) == 3:
+            _remember(cache, run_keys[2], loaded, payload)
     return _only(result, only_files)
+
+
+def _encode(result: RunResult) -> bytes:
+    return msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
+                                              result.files_read, len(result.projects), result.coverage))
+
+
+def _remember(cache: Cache, key: str, loaded: list[Loaded], payload: bytes) -> None:
+    """Keep the run's files and results for the incremental step of the next run (`pipl_lint.incremental`)."""
+    from pipl_lint.incremental import Remembered
+
+    cache.put_run(key, msgspec.msgpack.encode(Remembered([sources.files for sources in loaded], payload)))
+
+
+def _moved_run(cache: Cache, key: str, loaded: list[Loaded], result: RunResult, projects: list[Project]) -> bool:
+    """The previous run's results moved to the new positions, when the changed files' summaries differ from the
+    previous ones in positions only (`pipl_lint.incremental`); False when that cannot be proved."""
+    from pipl_lint import incremental
+
+    raw = cache.get_run(key)
+    if raw is None:
+        return False
+    try:
+        before = msgspec.msgpack.decode(raw, type=incremental.Remembered)
+        previous = msgspec.msgpack.decode(before.payload, type=_RunPayload)
+        if len(before.projects) != len(loaded):
+            return False
+        changed = [c for old, sources in zip(before.projects, loaded, strict=True)
+                   for c in incremental.changed_files(old, sources.files)]
+        entries = {rel: encoded for sources in loaded for rel, encoded, _job in sources.entries}
+        shifts = incremental.shifts_for(cache, changed, entries)
+        findings = incremental.move_findings(previous.findings, shifts)
+        suppressed = incremental.move_findings(previous.suppressed, shifts)
+        diagnostics = incremental.move_diagnostics(previous.diagnostics, shifts)
+    except (incremental.Mismatch, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        return False
+    result.findings = sorted(findings, key=lambda f: f.sort_key)
+    result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
+    result.suppressed, result.files_read = suppressed, previous.files_read
+    result.coverage, result.projects = previous.coverage, projects
+    return True
 
 
 def _only(result: RunResult, only_files: frozenset[str] | None) -> RunResult:

@@ -77,7 +77,7 @@ class SummaryStore:
         if self.cache is not None:
             self.cache.put_summaries(new)
             self.cache.touch([k for *_r, k in jobs if k in hits])
-        return Loaded(entries)
+        return Loaded(entries, [k for *_r, k in jobs])
 
     def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[Outcome]:
         from pipl_lint.workers import BoundedPool, work
@@ -92,8 +92,15 @@ class SummaryStore:
 class Loaded:
     """Encoded summaries of one project, decoded on demand."""
 
-    def __init__(self, entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]]) -> None:
+    def __init__(self, entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]],
+                 keys: list[str] | None = None) -> None:
         self.entries = entries
+        self.keys = keys or []  # the content key of each entry (see `cache.content_key`)
+
+    @property
+    def files(self) -> list[tuple[str, str]]:
+        """(relative path, content key) of each entry, in order."""
+        return [(rel, key) for (rel, _e, _j), key in zip(self.entries, self.keys, strict=True)]
 
     def decode(self, diags: list[Diagnostic]) -> list[FileSummary]:
         from pipl_lint.cache import decode_entry
