@@ -279,7 +279,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     configuration file); `config` still decides what applies to the run as a whole (`max-file-size`,
     `parse-timeout`, and `exclude` while looking for projects). `overlay` (real path → bytes) replaces files
     on disk (unsaved editor buffers); whole-run results, keyed by the files' stat signatures, are then
-    neither reused nor stored."""
+    neither reused nor stored, but the incremental step (`pipl_lint.incremental`) still applies."""
     scan_root = scan_root.resolve()
     reader = FileReader(scan_root, config.max_file_size, overlay)
     result = RunResult(scan_root)
@@ -287,29 +287,29 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     found, plans = _discover(paths, scan_root, reader, config, per_project, cache)
     rules = rules if isinstance(rules, Sequence) else tuple(rules)
     plans = plans or [(config, rules)] * len(found.projects)
-    run_keys: list[str] = []
-    reuse = cache is not None and not keep_contexts and not overlay
-    if reuse and cache is not None:
+    run_keys: list[str] = []  # nothing changed; no summary changed; (unsaved buffers and) the incremental step
+    reuse = cache is not None and not keep_contexts
+    if reuse and cache is not None and not overlay:
         run_keys.append(_run_key(scan_root, config, plans, found.projects))
         if _cached_run(cache, run_keys[0], result, found.projects):
             return _only(result, only_files)
     result.diagnostics += found.diagnostics
     result.projects = found.projects
     loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
-    if reuse and cache is not None:
+    if reuse and cache is not None and not overlay:
         run_keys.append(_run_key(scan_root, config, plans, found.projects, store.digest.hexdigest()))
-        run_keys.append(_run_key(scan_root, config, plans, found.projects, "incremental"))
         if _cached_run(cache, run_keys[1], result, found.projects):
             payload = cache.get_run(run_keys[1]) or b""
             cache.put_run(run_keys[0], payload)
-            _remember(cache, run_keys[2], loaded, payload)
+            _remember(cache, _moved_key(scan_root, config, plans, found.projects, overlay), loaded, payload)
             return _only(result, only_files)
-        if _moved_run(cache, run_keys[2], loaded, result, found.projects):
-            payload = _encode(result)
-            for key in run_keys[:2]:
-                cache.put_run(key, payload)
-            _remember(cache, run_keys[2], loaded, payload)
-            return _only(result, only_files)
+    moved_key = _moved_key(scan_root, config, plans, found.projects, overlay) if reuse else None
+    if moved_key is not None and cache is not None and _moved_run(cache, moved_key, loaded, result, found.projects):
+        payload = _encode(result)
+        for key in run_keys:
+            cache.put_run(key, payload)
+        _remember(cache, moved_key, loaded, payload)
+        return _only(result, only_files)
     from pipl_lint.suppress import apply_suppressions
 
     for project, sources, (own, own_rules) in zip(found.projects, loaded, plans, strict=True):
@@ -328,13 +328,22 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result.files_read = store.files_summarized
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
-    if run_keys and cache is not None and not result.internal_error and store.complete:
+    if reuse and cache is not None and not result.internal_error and store.complete:
         payload = _encode(result)
-        for key in run_keys[:2]:
+        for key in run_keys:
             cache.put_run(key, payload)
-        if len(run_keys) == 3:
-            _remember(cache, run_keys[2], loaded, payload)
+        if moved_key is not None:
+            _remember(cache, moved_key, loaded, payload)
     return _only(result, only_files)
+
+
+def _moved_key(scan_root: Path, config: Config, plans: list[tuple[Config, Sequence[Rule]]], projects: list[Project],
+               overlay: Mapping[str, bytes] | None) -> str:
+    """The key of the incremental step's record: every input but the sources (whose summaries it compares),
+    with the content of unsaved buffers of other files (a manifest edited in the editor)."""
+    unsaved = sorted((path, hashlib.blake2b(data, digest_size=20).hexdigest())
+                     for path, data in (overlay or {}).items() if not path.endswith(SOURCE_SUFFIXES))
+    return _run_key(scan_root, config, plans, projects, f"incremental {unsaved}")
 
 
 def _encode(result: RunResult) -> bytes:

@@ -116,3 +116,46 @@ def test_findings_move_or_refuse() -> None:
             incremental.move_findings([refused], shifts)
     assert incremental.move_findings([_finding("B.kt", 5, "x (line 7)")], shifts)  # another file's line 7
     assert incremental.move_diagnostics([Diagnostic("A.kt", "d", 5, 9)], shifts)[0].line == 6
+
+
+LEAK = """
+    fun collectEarly() {
+        val id = android.provider.Settings.Secure.getString(
+            contentResolver, android.provider.Settings.Secure.ANDROID_ID)
+    }
+"""
+
+
+def test_the_language_server_moves_results_of_unsaved_buffers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language server's analysis (an overlay of unsaved buffers) takes the same incremental step, and gives
+    what a cold run of the same text on disk gives."""
+    pytest.importorskip("pygls")
+    import os
+
+    from pipl_lint.config import Config
+    from pipl_lint.lsp.state import Analysis
+
+    root = (tmp_path / "compliant-app").resolve()
+    shutil.copytree(EXAMPLES / "compliant-app", root)
+    app = root / "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
+    text = app.read_text("utf-8").replace("super.onCreate()", "super.onCreate()\n        collectEarly()", 1)
+    app.write_text(text.rstrip().rstrip("}") + LEAK + "}\n", "utf-8")
+    moved: list[bool] = []
+    real = engine._moved_run
+
+    def counting(*args: object) -> bool:
+        moved.append(real(*args))  # type: ignore[arg-type]
+        return moved[-1]
+
+    monkeypatch.setattr(engine, "_moved_run", counting)
+    analysis = Analysis(root, Config(), use_cache=True)
+    analysis.run()
+    edited = b"// one\n// two\n// three\n" + app.read_bytes()
+    analysis.run(overlay={os.path.realpath(app): edited})
+    assert moved[-1] is True
+    in_memory = {rel: [(f.span, f.rule, f.message) for f in fs] for rel, fs in analysis.by_path.items()}
+    assert in_memory and all(f.span.line > 3 for fs in analysis.by_path.values() for f in fs)
+    app.write_bytes(edited)
+    cold = Analysis(root, Config(), use_cache=False)
+    cold.run()
+    assert in_memory == {rel: [(f.span, f.rule, f.message) for f in fs] for rel, fs in cold.by_path.items()}

@@ -91,8 +91,15 @@ def discover_cached(paths: Sequence[Path], scan_root: Path, reader: FileReader, 
                     cache: Cache | None = None) -> Discovery:
     """`discover`, reusing the stored result when nothing it looked at changed."""
     excludes = tuple(excludes)
-    if cache is None or reader.overlay:  # unsaved editor buffers may hold Gradle files
+    if cache is None:
         return discover(paths, scan_root, reader, excludes)
+    # Unsaved editor buffers (the language server's overlay, by real path) of files discovery reads (Gradle
+    # files, catalogs) make a stored discovery wrong, and one made from them must not be stored.
+    overlaid = set(reader.overlay)
+
+    def unsaved(read: Iterable[str]) -> bool:
+        return bool(overlaid) and any(os.path.realpath(f) in overlaid for f in read)
+
     key = _key(paths, scan_root, reader, excludes)
     raw = cache.get_run(key)
     if raw is not None:
@@ -101,7 +108,8 @@ def discover_cached(paths: Sequence[Path], scan_root: Path, reader: FileReader, 
         except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
             stored = None
         if stored is not None and all(_dir_stat(d) == (d, m, i) for d, m, i in stored.dirs) \
-                and all(_file_stat(f) == (f, n, m, i) for f, n, m, i in stored.files):
+                and all(_file_stat(f) == (f, n, m, i) for f, n, m, i in stored.files) \
+                and not unsaved(f for f, *_rest in stored.files):
             return stored.discovery
     start = _now()
     walker = Walker(scan_root, excludes)
@@ -109,7 +117,7 @@ def discover_cached(paths: Sequence[Path], scan_root: Path, reader: FileReader, 
     dirs = [_dir_stat(d) for d in sorted(walker.seen_dirs)]
     files = [_file_stat(f) for f in sorted(walker.seen_files)]
     if not any(_racy(mtime, start) for _p, mtime, _i in dirs) and \
-            not any(_racy(mtime, start) for _p, _s, mtime, _i in files):
+            not any(_racy(mtime, start) for _p, _s, mtime, _i in files) and not unsaved(walker.seen_files):
         try:
             cache.put_run(key, _ENCODER.encode(_Stored(dirs, files, found)))
         except (TypeError, ValueError, OverflowError):
