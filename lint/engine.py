@@ -183,23 +183,36 @@ def _inputs(projects: Iterable[Project], configs: Iterable[Config]) -> list[Path
     return sorted(set(paths))
 
 
-def _run_key(scan_root: Path, config: Config, plans: list[tuple[Config, Sequence[Rule]]], projects: list[Project],
-             summaries_digest: str | None = None) -> str:
-    """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
-    inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
-    analysis cannot see, such as comments or trailing whitespace)."""
-    from pipl_lint import __version__
-    from pipl_lint.cache import stat_signature
-    from pipl_lint.catalogs import catalog_fingerprint
+class _RunKeys:
+    """The keys under which one run's results are stored (docs/architecture.md, Warm runs); the inputs are
+    listed and stat'ed once."""
 
-    inputs = _inputs(projects, [config, *(c for c, _rules in plans)])
-    if summaries_digest is not None:
-        inputs = [p for p in inputs if not p.name.endswith(SOURCE_SUFFIXES)]
-    basis = repr((__version__, catalog_fingerprint(), repr(config),
-                  [(repr(c), list(rule_ids(rules))) for c, rules in plans],
-                  sorted(str(p.root) for p in projects), str(scan_root),
-                  stat_signature(inputs), summaries_digest))
-    return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+    def __init__(self, scan_root: Path, config: Config, plans: list[tuple[Config, Sequence[Rule]]],
+                 projects: list[Project]) -> None:
+        from pipl_lint import __version__
+        from pipl_lint.cache import stat_signature
+        from pipl_lint.catalogs import catalog_fingerprint
+
+        self.signature = stat_signature(_inputs(projects, [config, *(c for c, _rules in plans)]))
+        self.basis = (__version__, catalog_fingerprint(), repr(config),
+                      [(repr(c), list(rule_ids(rules))) for c, rules in plans],
+                      sorted(str(p.root) for p in projects), str(scan_root))
+
+    def key(self, summaries_digest: str | None = None) -> str:
+        """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
+        inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
+        analysis cannot see, such as comments or trailing whitespace), or the incremental step's marker."""
+        signature = self.signature if summaries_digest is None else \
+            [s for s in self.signature if not s[0].endswith(SOURCE_SUFFIXES)]
+        basis = repr((*self.basis, signature, summaries_digest))
+        return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+    def moved(self, overlay: Mapping[str, bytes] | None) -> str:
+        """The key of the incremental step's record: every input but the sources (whose summaries it compares),
+        with the content of unsaved buffers of other files (a manifest edited in the editor)."""
+        unsaved = sorted((path, hashlib.blake2b(data, digest_size=20).hexdigest())
+                         for path, data in (overlay or {}).items() if not path.endswith(SOURCE_SUFFIXES))
+        return self.key(f"incremental {unsaved}")
 
 
 def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Project]) -> bool:
@@ -287,23 +300,24 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     found, plans = _discover(paths, scan_root, reader, config, per_project, cache)
     rules = rules if isinstance(rules, Sequence) else tuple(rules)
     plans = plans or [(config, rules)] * len(found.projects)
-    run_keys: list[str] = []  # nothing changed; no summary changed; (unsaved buffers and) the incremental step
+    run_keys: list[str] = []  # nothing changed; no summary changed
     reuse = cache is not None and not keep_contexts
-    if reuse and cache is not None and not overlay:
-        run_keys.append(_run_key(scan_root, config, plans, found.projects))
+    keys = _RunKeys(scan_root, config, plans, found.projects) if reuse else None
+    if keys is not None and cache is not None and not overlay:
+        run_keys.append(keys.key())
         if _cached_run(cache, run_keys[0], result, found.projects):
             return _only(result, only_files)
     result.diagnostics += found.diagnostics
     result.projects = found.projects
     loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
-    if reuse and cache is not None and not overlay:
-        run_keys.append(_run_key(scan_root, config, plans, found.projects, store.digest.hexdigest()))
+    if keys is not None and cache is not None and not overlay:
+        run_keys.append(keys.key(store.digest.hexdigest()))
         if _cached_run(cache, run_keys[1], result, found.projects):
             payload = cache.get_run(run_keys[1]) or b""
             cache.put_run(run_keys[0], payload)
-            _remember(cache, _moved_key(scan_root, config, plans, found.projects, overlay), loaded, payload)
+            _remember(cache, keys.moved(overlay), loaded, payload)
             return _only(result, only_files)
-    moved_key = _moved_key(scan_root, config, plans, found.projects, overlay) if reuse else None
+    moved_key = keys.moved(overlay) if keys is not None else None
     if moved_key is not None and cache is not None and _moved_run(cache, moved_key, loaded, result, found.projects):
         payload = _encode(result)
         for key in run_keys:
@@ -335,15 +349,6 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         if moved_key is not None:
             _remember(cache, moved_key, loaded, payload)
     return _only(result, only_files)
-
-
-def _moved_key(scan_root: Path, config: Config, plans: list[tuple[Config, Sequence[Rule]]], projects: list[Project],
-               overlay: Mapping[str, bytes] | None) -> str:
-    """The key of the incremental step's record: every input but the sources (whose summaries it compares),
-    with the content of unsaved buffers of other files (a manifest edited in the editor)."""
-    unsaved = sorted((path, hashlib.blake2b(data, digest_size=20).hexdigest())
-                     for path, data in (overlay or {}).items() if not path.endswith(SOURCE_SUFFIXES))
-    return _run_key(scan_root, config, plans, projects, f"incremental {unsaved}")
 
 
 def _encode(result: RunResult) -> bytes:

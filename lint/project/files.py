@@ -38,12 +38,21 @@ class FileReader:
         self.overlay = overlay or {}
         self._root_text = str(self.scan_root)
         self._root_prefix = self._root_text.rstrip(os.sep) + os.sep
-        self._reals: dict[Path, str] = {}  # realpath of each path asked about, once per run
+        self._reals: dict[Path, str] = {}  # realpath of each path (and folder) asked about, once per run
 
     def _realpath(self, path: Path) -> str:
+        """`os.path.realpath(path)`, resolving each folder once: a file that is not a link is its folder's real
+        path joined with its name."""
         real = self._reals.get(path)
         if real is None:
-            real = self._reals[path] = os.path.realpath(path)
+            real = ""
+            if path.name not in ("", ".", "..") and path.parent != path:
+                try:
+                    if not stat.S_ISLNK(os.lstat(path).st_mode):
+                        real = os.path.join(self._realpath(path.parent), path.name)
+                except (OSError, ValueError):
+                    pass
+            real = self._reals[path] = real or os.path.realpath(path)
         return real
 
     def rel(self, path: Path) -> str:
