@@ -15,10 +15,11 @@ to the new ones (`Shift`). Anything the step cannot prove moves exactly makes th
   after it, so that line is paired too: code moved between a comment and the line it covers breaks the map;
 - a finding, trace step or diagnostic in a changed file at a position no summary recorded, or with edits there
   (edits are character offsets in the text);
-- a message, fix, anchor or trace note that may quote a moved line of a changed file: any number that is such
-  a line, in a finding located in that file or whose trace passes through it (`(line 31)` names a guard on the
-  path), and `App.kt:31` (the file's name, a colon, such a line) in any finding. Messages quote positions only
-  in these two ways (an invariant the rules keep; the random-edit test checks it);
+- a message, fix, anchor or trace note that may quote a moved position of a changed file: any number that is
+  a moved line or column, in a finding located in that file or whose trace passes through it (`(line 31)`
+  names a guard on the path), and `App.kt:31` (the file's name, a colon, a moved line) in any finding.
+  Messages quote positions only in these two ways (an invariant the rules keep; the random-edit test checks
+  it);
 - more than `MAX_CHANGED` changed files.
 
 The result is what a cold run gives, byte for byte (tests/test_incremental.py checks it after random edits).
@@ -82,7 +83,9 @@ class Shift:
 
     @property
     def moved(self) -> set[int]:
-        return {old for old, new in self.lines.items() if old != new}
+        """The lines that moved, and the columns that did (a message might quote either)."""
+        return {old for old, new in self.lines.items() if old != new} | \
+            {old[1] for old, new in self.points.items() if old[1] != new[1]}
 
     def line(self, old: int) -> int:
         if old not in self.lines:
@@ -175,15 +178,16 @@ def _pair(pos: dict[str, tuple[int, int]], shift: Shift) -> None:
 
 def move_findings(findings: Iterable[Finding], shifts: dict[str, Shift]) -> list[Finding]:
     moved = {path: {str(n) for n in s.moved} for path, s in shifts.items()}
+    lines = {path: {str(old) for old, new in s.lines.items() if old != new} for path, s in shifts.items()}
     quoted = {path: re.compile(rf"(?<![\w.-]){re.escape(path.rsplit('/', 1)[-1])}:(\d+)") for path in moved}
     out = []
     for f in findings:
         texts = [f.message, f.fix, f.anchor, *(s.note for s in f.trace),
                  *(t for tr in f.translations for t in (tr.message, tr.fix))]
         touched = {f.path, *(s.path for s in f.trace)}
-        for path, lines in moved.items():
-            numbers = (_NUMBER if path in touched else quoted[path]).findall
-            if lines and any(m in lines for text in texts for m in numbers(text)):
+        for path in moved:
+            numbers, risky = (_NUMBER.findall, moved[path]) if path in touched else (quoted[path].findall, lines[path])
+            if risky and any(m in risky for text in texts for m in numbers(text)):
                 raise Mismatch
         shift = shifts.get(f.path)
         span = f.span
