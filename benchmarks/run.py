@@ -17,9 +17,11 @@ With `--also N`, an N-line tree is generated and cold-scanned too, for the growt
     python benchmarks/run.py --apps DIR [DIR ...] [--repeat 3]
 
 Real-app mode (issue 17): each DIR (an extracted app, e.g. from the realapps corpus) is copied into a
-temporary folder (without its .git and pipl-lint cache) and timed with the steps above: parse only, cold,
-warm, warm after a one-line code edit in one Kotlin file, the pre-commit path, --version, peak memory, and
-semgrep in the same run. Targets are issue 17's.
+temporary folder (without its .git and pipl-lint cache) and timed with the steps of issue 17's table: parse
+only, cold, warm, warm and pre-commit after a one-line edit in one Kotlin file (a line inserted near the top:
+the code below moves, the incremental step applies) and after a code edit (a function appended: the analysis
+runs again), the language server's diagnostics after a `didChange`, --version, --help, peak memory, and
+semgrep in the same run.
 
 Every pipl-lint step runs `--repeat` times (median reported); each cold run deletes the cache first. Peak
 memory is the larger of the biggest single process (exact, from wait4) and the sampled sum of PSS over the
@@ -62,6 +64,7 @@ EDIT_MARK = "// pipl-lint benchmark edit"
 APP_TARGET_WARM = 0.3
 APP_TARGET_EDIT = 0.5
 APP_TARGET_RSS_MB = 300.0
+APP_TARGET_LSP = 0.3
 
 PARSE_SCRIPT = r"""
 import json, sys, time
@@ -304,22 +307,23 @@ class Bench:
             self.check(step, root, [str(root)])
         return step
 
-    def warm_edit(self, root: Path, edited: Path, repeat: int, code: bool = False) -> Step:
-        name = "warm, one file changed (code)" if code else "warm, one file changed (comment)"
-        step = Step(name, note=edited.relative_to(root).as_posix())
+    def warm_edit(self, root: Path, edited: Path, repeat: int, code: bool = False, kind: str = "") -> Step:
+        kind = kind or ("code" if code else "comment")
+        step = Step(f"warm, one file changed ({EDIT_NAMES[kind] if kind == 'line' else kind})",
+                    note=edited.relative_to(root).as_posix())
         for i in range(repeat):
-            (append_code_edit if code else append_edit)(edited, f"warm {i}")
+            EDITS[kind](edited, f"warm {i}")
             self.log(f"warm scan after an edit {i + 1}/{repeat}")
             self.check(step, root, [str(root)])
         return step
 
-    def precommit(self, root: Path, edited: Path, repeat: int, code: bool = False) -> Step:
+    def precommit(self, root: Path, edited: Path, repeat: int, code: bool = False, kind: str = "") -> Step:
         rel = edited.relative_to(root).as_posix()
-        step = Step("pre-commit, one staged file (code)" if code else "pre-commit, one staged file (comment)",
-                    note=rel)
+        kind = kind or ("code" if code else "comment")
+        step = Step(f"pre-commit, one staged file ({EDIT_NAMES[kind] if kind == 'line' else kind})", note=rel)
         git_init(root)
         for i in range(repeat):
-            (append_code_edit if code else append_edit)(edited, f"commit {i}")
+            EDITS[kind](edited, f"commit {i}")
             git(root, "add", "--", rel)
             self.log(f"pre-commit path {i + 1}/{repeat}")
             # As the hook runs it: `entry` + the staged file names, from the repository root, text output.
@@ -330,6 +334,46 @@ class Bench:
         step = Step("pipl-lint --version")
         for _ in range(5):
             step.runs.append(run_process([str(self.pipl), "--version"], HERE, 0, self.env))
+        return step
+
+    def help(self) -> Step:
+        step = Step("pipl-lint --help")
+        for _ in range(5):
+            step.runs.append(run_process([str(self.pipl), "--help"], HERE, 0, self.env))
+        return step
+
+    def lsp_change(self, root: Path, edited: Path, repeat: int) -> Step:
+        """The language server (`pipl-lint server`, debounce 0): seconds from a `didChange` that inserts a line
+        above the code of an open document to the diagnostics of that version."""
+        step = Step("language server: diagnostics after didChange", note=edited.relative_to(root).as_posix())
+        server = subprocess.Popen([str(self.pipl), "server"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, env=self.env)
+        assert server.stdin is not None and server.stdout is not None
+        rpc = Rpc(server.stdin, server.stdout)
+        try:
+            rpc.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {},
+                                       "initializationOptions": {"debounce": 0, "cache": True}})
+            rpc.notify("initialized", {})
+            uri, text = edited.as_uri(), edited.read_text(encoding="utf-8")
+            rpc.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "kotlin", "version": 1,
+                                                                 "text": text}})
+            rpc.diagnostics(uri, 1, timeout=600)
+            for i in range(repeat):
+                text = f"{EDIT_MARK} lsp {i}\n" + text
+                start, cpu = time.perf_counter(), _children_cpu(server.pid)
+                rpc.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": i + 2},
+                                                      "contentChanges": [{"text": text}]})
+                rpc.diagnostics(uri, i + 2, timeout=600)
+                step.runs.append(Run(time.perf_counter() - start, 0, 0.0, _children_cpu(server.pid) - cpu))
+            rpc.request("shutdown", None)
+            rpc.notify("exit", None)
+            server.wait(timeout=30)
+        except (OSError, TimeoutError, ValueError) as exc:
+            self.problems.append(f"language server: {type(exc).__name__}: {exc}")
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait()
         return step
 
     def version_text(self) -> str:
@@ -503,6 +547,20 @@ def append_code_edit(path: Path, tag: str) -> None:
     name = "benchEdit" + "".join(ch for ch in tag.title() if ch.isalnum()) + str(time.time_ns() % 100000)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(f"\nfun {name}(): Int = {len(tag)}\n")
+
+
+def insert_line_edit(path: Path, tag: str) -> None:
+    """A one-line edit that moves the code below it without changing it: a comment line after the package
+    line (the case the incremental step reuses)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("package ")), 0)
+    lines.insert(at, f"{EDIT_MARK} {tag} {time.time_ns()}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+EDITS = {"comment": append_edit, "code": append_code_edit, "line": insert_line_edit}
+EDIT_NAMES = {"comment": "a comment appended", "code": "a function appended: the analysis runs again",
+              "line": "a line inserted: the code below moves"}
 
 
 def restore(path: Path, original: bytes) -> None:
@@ -750,6 +808,66 @@ def main(argv: list[str] | None = None) -> int:
             temp.cleanup()
 
 
+def _children_cpu(pid: int) -> float:
+    """CPU seconds used so far by the process `pid` (user + system), from /proc; 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class Rpc:
+    """A minimal JSON-RPC client of the language server protocol over a pipe (standard library only)."""
+
+    def __init__(self, out: object, inp: object) -> None:
+        self.out, self.inp, self.next_id = out, inp, 0
+
+    def _send(self, doc: dict[str, object]) -> None:
+        body = json.dumps(doc).encode("utf-8")
+        self.out.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)  # type: ignore[attr-defined]
+        self.out.flush()  # type: ignore[attr-defined]
+
+    def _read(self) -> dict[str, object]:
+        length = 0
+        while True:
+            line = self.inp.readline()  # type: ignore[attr-defined]
+            if not line:
+                raise ValueError("the server closed its output")
+            if line in (b"\r\n", b"\n"):
+                break
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        return json.loads(self.inp.read(length))  # type: ignore[attr-defined, no-any-return]
+
+    def notify(self, method: str, params: object) -> None:
+        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method: str, params: object) -> object:
+        self.next_id += 1
+        self._send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        while True:
+            doc = self._read()
+            if doc.get("id") == self.next_id and "method" not in doc:
+                return doc.get("result")
+            self._answer(doc)
+
+    def _answer(self, doc: dict[str, object]) -> None:
+        if "id" in doc and "method" in doc:  # a request from the server (e.g. workDoneProgress): answer null
+            self._send({"jsonrpc": "2.0", "id": doc["id"], "result": None})
+
+    def diagnostics(self, uri: str, version: int, timeout: float) -> list[object]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            doc = self._read()
+            params = doc.get("params")
+            if doc.get("method") == "textDocument/publishDiagnostics" and isinstance(params, dict) \
+                    and params.get("uri") == uri and params.get("version") == version:
+                return list(params.get("diagnostics") or [])
+            self._answer(doc)
+        raise TimeoutError(f"no diagnostics for version {version}")
+
+
 # ----------------------------------------------------------------------------------------------------
 # Real-app mode
 # ----------------------------------------------------------------------------------------------------
@@ -785,9 +903,13 @@ def bench_app(bench: Bench, app: Path, semgrep: str | None) -> tuple[dict[str, o
         steps["parse"], info = bench.parse_only(root, repeat)
         steps["cold"] = bench.cold(root, repeat, "cold, check --no-cache", no_cache=True)
         steps["warm"] = bench.warm(root, repeat)
+        steps["edit_line"] = bench.warm_edit(root, edited, repeat, kind="line")
+        steps["precommit_line"] = bench.precommit(root, edited, repeat, kind="line")
         steps["edit_code"] = bench.warm_edit(root, edited, repeat, code=True)
         steps["precommit_code"] = bench.precommit(root, edited, repeat, code=True)
+        steps["lsp"] = bench.lsp_change(root, edited, repeat)
         steps["version"] = bench.version()
+        steps["help"] = bench.help()
         if semgrep:
             steps["semgrep"] = bench.semgrep(root, semgrep, 1)
         result: dict[str, object] = {
@@ -816,15 +938,18 @@ def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
     out.append(f"| cold `check --no-cache` | {cold.seconds:.2f} | {cold.cpu:.2f} | "
                f"{mb(cold.peak_mb)} | ≤ {bound:.2f} s ({TARGET_COLD_X_PARSE} × parse), < semgrep | "
                f"{cold.seconds / p:.1f} × parse{vs}, {verdict(ok, cold)} |")
-    for key, target in (("warm", APP_TARGET_WARM), ("edit_code", APP_TARGET_EDIT),
-                        ("precommit_code", APP_TARGET_EDIT)):
-        st = steps[key]
+    for key, target in (("warm", APP_TARGET_WARM), ("edit_line", APP_TARGET_EDIT), ("precommit_line", APP_TARGET_EDIT),
+                        ("edit_code", APP_TARGET_EDIT), ("precommit_code", APP_TARGET_EDIT), ("lsp", APP_TARGET_LSP)):
+        st = steps.get(key)
+        if st is None or not st.runs:
+            continue
         out.append(f"| {st.name} | {st.seconds:.2f} | {st.cpu:.2f} | {mb(st.peak_mb)} | ≤ {target} s | "
                    f"{verdict(st.seconds <= target, st)} |")
-    v = steps["version"]
-    out.append(f"| `pipl-lint --version` | {v.best:.3f} | {v.cpu:.3f} | {mb(v.peak_mb)} | ≤ {TARGET_VERSION} s | "
-               f"{verdict(v.best <= TARGET_VERSION)} |")
-    scans = [steps[k] for k in ("cold", "warm", "edit_code", "precommit_code")]
+    for key in ("version", "help"):
+        v = steps[key]
+        out.append(f"| `pipl-lint --{key}` | {v.best:.3f} | {v.cpu:.3f} | {mb(v.peak_mb)} | ≤ {TARGET_VERSION} s | "
+                   f"{verdict(v.best <= TARGET_VERSION)} |")
+    scans = [steps[k] for k in ("cold", "warm", "edit_line", "precommit_line", "edit_code", "precommit_code")]
     peak = max(st.peak_mb for st in scans)
     out.append(f"| peak memory (all scans) | — | — | {mb(peak)} | ≤ {APP_TARGET_RSS_MB:.0f} MB | "
                f"{verdict(peak <= APP_TARGET_RSS_MB, *scans)} |")
@@ -872,8 +997,8 @@ def run_apps(bench: Bench, args: argparse.Namespace) -> int:
            "repeat": args.repeat, "semgrep": semgrep, "semgrep_rules": count_semgrep_rules(),
            "keep_env": args.keep_env, "label": args.label, "apps": results, "problems": bench.problems,
            "targets": {"cold_x_parse": TARGET_COLD_X_PARSE, "warm_s": APP_TARGET_WARM,
-                       "warm_edit_s": APP_TARGET_EDIT, "precommit_s": APP_TARGET_EDIT,
-                       "rss_mb": APP_TARGET_RSS_MB, "version_s": TARGET_VERSION},
+                       "warm_edit_s": APP_TARGET_EDIT, "precommit_s": APP_TARGET_EDIT, "lsp_change_s": APP_TARGET_LSP,
+                       "rss_mb": APP_TARGET_RSS_MB, "version_s": TARGET_VERSION, "help_s": TARGET_VERSION},
            "markdown": text}
     args.results.mkdir(parents=True, exist_ok=True)
     out = args.results / f"{dt.date.today().isoformat()}-apps.json"

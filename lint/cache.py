@@ -25,6 +25,7 @@ from pipl_lint.model.summary import SUMMARY_VERSION, FileSummary
 CACHE_DIR = ".pipl-lint-cache"
 DB_NAME = "cache.sqlite3"
 PRUNE_AFTER = 30 * 24 * 3600
+PRUNE_EVERY = 24 * 3600
 _ENCODER = msgspec.msgpack.Encoder()
 # A cache entry: the problems met while reading the file, and its summary (None when unreadable).
 Entry = tuple[tuple[str, ...], FileSummary | None]
@@ -96,8 +97,13 @@ class Cache:
     def close(self) -> None:
         if self.db is not None:
             try:
-                self.db.execute("DELETE FROM summaries WHERE used < ?", (time.time() - PRUNE_AFTER,))
-                self.db.execute("DELETE FROM runs WHERE used < ?", (time.time() - PRUNE_AFTER,))
+                now = time.time()
+                row = self.db.execute("SELECT v FROM meta WHERE k='pruned'").fetchone()
+                if row is None or not isinstance(row[0], (int, float)) or row[0] < now - PRUNE_EVERY:
+                    with self.db:  # entries unused for PRUNE_AFTER go, checked at most once per PRUNE_EVERY
+                        self.db.execute("DELETE FROM summaries WHERE used < ?", (now - PRUNE_AFTER,))
+                        self.db.execute("DELETE FROM runs WHERE used < ?", (now - PRUNE_AFTER,))
+                        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', ?)", (now,))
                 self.db.close()
             except sqlite3.Error:
                 pass
@@ -149,6 +155,25 @@ class Cache:
             with self.db:
                 self.db.executemany("UPDATE summaries SET used=? WHERE k=? AND used < ?",
                                     ((now, k, now - 24 * 3600) for k in keys))
+        except sqlite3.Error:
+            pass
+
+    # --- small values kept across namespaces (each carries its own fingerprint, e.g. the rule index) ------
+    def get_meta(self, key: str) -> bytes | None:
+        if self.db is None or key in ("namespace", "pruned"):
+            return None
+        try:
+            row = self.db.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and isinstance(row[0], bytes) else None
+
+    def put_meta(self, key: str, value: bytes) -> None:
+        if self.db is None or key in ("namespace", "pruned"):
+            return
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
         except sqlite3.Error:
             pass
 

@@ -18,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rendering it with rich imports more than the command itself needs
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -12,29 +12,25 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from pipl_lint.cache import Cache
-from pipl_lint.catalogs import catalog_fingerprint, load_catalog
 from pipl_lint.config import Config, scan_root_patterns
 from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Category, Diagnostic, Finding
-from pipl_lint.model import conventions
-from pipl_lint.model.index import ProgramIndex
-from pipl_lint.model.manifest import Manifest, build_manifest
-from pipl_lint.model.resources import Resources
-from pipl_lint.model.sdk_modules import sdk_only
-from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
-from pipl_lint.model.summary import FileSummary
-from pipl_lint.parse.xml import parse_xml
-from pipl_lint.project.discover import Discovery, Module, Project
+from pipl_lint.project.discover import SOURCE_SUFFIXES, Discovery, Module, Project
 from pipl_lint.project.discovery_cache import discover_cached
 from pipl_lint.project.files import FileReader
-from pipl_lint.project.variants import VariantScope, describe, select
-from pipl_lint.ruleapi import Context, Rule
+from pipl_lint.registry import rule_ids
 from pipl_lint.summaries import Loaded, SummaryStore
-from pipl_lint.suppress import apply_suppressions
+
+if TYPE_CHECKING:  # the analysis is imported only when a run is not reused from the cache
+    from pipl_lint.cache import Cache
+    from pipl_lint.model.manifest import Manifest
+    from pipl_lint.model.resources import Resources
+    from pipl_lint.model.summary import FileSummary
+    from pipl_lint.ruleapi import Context, Rule
 
 
 @dataclass
@@ -52,6 +48,9 @@ class RunResult:
 
 def read_manifest(reader: FileReader, path: Path, namespace: str | None,
                   diags: list[Diagnostic]) -> Manifest | None:
+    from pipl_lint.model.manifest import build_manifest
+    from pipl_lint.parse.xml import parse_xml
+
     text = reader.read_text(path, diags)
     if text is None:
         return None
@@ -63,6 +62,8 @@ def read_manifest(reader: FileReader, path: Path, namespace: str | None,
 
 
 def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) -> Resources:
+    from pipl_lint.model.resources import Resources
+
     sets = [ss for mod in project.modules for ss in mod.source_sets if not ss.is_test]
     return Resources(
         strings=[p for ss in sets for p in ss.strings],
@@ -75,6 +76,8 @@ def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) ->
 
 def load_project_sources(project: Project, reader: FileReader, store: SummaryStore,
                          diags: list[Diagnostic]) -> Loaded:
+    from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
+
     sources = [p for mod in project.modules for p in mod.sources()]
     return store.load([(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags)
 
@@ -82,6 +85,11 @@ def load_project_sources(project: Project, reader: FileReader, store: SummarySto
 def build_context(project: Project, scan_root: Path, config: Config, reader: FileReader,
                   store: SummaryStore, diags: list[Diagnostic],
                   summaries: list[FileSummary] | None = None) -> Context:
+    from pipl_lint.catalogs import load_catalog
+    from pipl_lint.model import conventions
+    from pipl_lint.model.index import ProgramIndex
+    from pipl_lint.ruleapi import Context
+
     manifests: list[tuple[Module, Manifest]] = []
     manifest_sets: dict[str, str] = {}
     for mod in project.modules:
@@ -109,6 +117,9 @@ def run_rules(ctx: Context, rules: Sequence[Rule], config: Config, diags: list[D
     the variants' code once; a finding is kept for the selected variants that contain its file, its trace
     and its dependency, and rules marked `per_variant` run again on each selected variant's manifests and
     dependencies. A finding that holds for some selected variants only is labelled with them."""
+    from pipl_lint.model.sdk_modules import sdk_only
+    from pipl_lint.project.variants import VariantScope, describe, select
+
     if sdk_only(ctx):  # a repository of SDKs: the rules for SDK providers (and the suppression rules) only
         rules = [r for r in rules if r.meta.category in (Category.SDK_PROVIDER, Category.SUPPRESSION)]
     scope = VariantScope(ctx.project, ctx.rel)
@@ -161,6 +172,8 @@ class _RunPayload(msgspec.Struct, array_like=True):
 
 
 def _inputs(projects: Iterable[Project], configs: Iterable[Config]) -> list[Path]:
+    from pipl_lint.model import conventions
+
     paths: list[Path] = [c.path for c in configs if c.path]
     for project in projects:
         paths += project.files()
@@ -173,22 +186,36 @@ def _inputs(projects: Iterable[Project], configs: Iterable[Config]) -> list[Path
     return sorted(set(paths))
 
 
-def _run_key(scan_root: Path, config: Config, plans: list[tuple[Config, list[Rule]]], projects: list[Project],
-             summaries_digest: str | None = None) -> str:
-    """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
-    inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
-    analysis cannot see, such as comments or trailing whitespace)."""
-    from pipl_lint import __version__
-    from pipl_lint.cache import stat_signature
+class _RunKeys:
+    """The keys under which one run's results are stored (docs/architecture.md, Warm runs); the inputs are
+    listed and stat'ed once."""
 
-    inputs = _inputs(projects, [config, *(c for c, _rules in plans)])
-    if summaries_digest is not None:
-        inputs = [p for p in inputs if p.suffix not in LANGUAGE_OF_SUFFIX]
-    basis = repr((__version__, catalog_fingerprint(), repr(config),
-                  [(repr(c), [r.meta.id for r in rules]) for c, rules in plans],
-                  sorted(str(p.root) for p in projects), str(scan_root),
-                  stat_signature(inputs), summaries_digest))
-    return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+    def __init__(self, scan_root: Path, config: Config, plans: list[tuple[Config, Sequence[Rule]]],
+                 projects: list[Project]) -> None:
+        from pipl_lint import __version__
+        from pipl_lint.cache import stat_signature
+        from pipl_lint.catalogs import catalog_fingerprint
+
+        self.signature = stat_signature(_inputs(projects, [config, *(c for c, _rules in plans)]))
+        self.basis = (__version__, catalog_fingerprint(), repr(config),
+                      [(repr(c), list(rule_ids(rules))) for c, rules in plans],
+                      sorted(str(p.root) for p in projects), str(scan_root))
+
+    def key(self, summaries_digest: str | None = None) -> str:
+        """Without `summaries_digest`: every input's stat signature (nothing at all changed). With it: the other
+        inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
+        analysis cannot see, such as comments or trailing whitespace), or the incremental step's marker."""
+        signature = self.signature if summaries_digest is None else \
+            [s for s in self.signature if not s[0].endswith(SOURCE_SUFFIXES)]
+        basis = repr((*self.basis, signature, summaries_digest))
+        return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+    def moved(self, overlay: Mapping[str, bytes] | None) -> str:
+        """The key of the incremental step's record: every input but the sources (whose summaries it compares),
+        with the content of unsaved buffers of other files (a manifest edited in the editor)."""
+        unsaved = sorted((path, hashlib.blake2b(data, digest_size=20).hexdigest())
+                         for path, data in (overlay or {}).items() if not path.endswith(SOURCE_SUFFIXES))
+        return self.key(f"incremental {unsaved}")
 
 
 def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Project]) -> bool:
@@ -208,6 +235,8 @@ def _cached_run(cache: Cache, key: str, result: RunResult, projects: list[Projec
 
 def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Context) -> Coverage:
     """What of `project` was read: its (non-test) sources, manifests and Gradle files."""
+    from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
+
     coverage = Coverage(projects=1, modules=len(project.modules))
     total: dict[str, int] = {}
     for mod in project.modules:
@@ -227,20 +256,20 @@ def project_coverage(project: Project, summaries: Iterable[FileSummary], ctx: Co
     return coverage + counted("gradle", len(project.gradle_files), len(project.gradle_unread))
 
 
-ProjectPlan = Callable[[Path], tuple[Config, Sequence[Rule]]]
+ProjectPlan = Callable[[Path], tuple[Config, Sequence["Rule"]]]
 """The configuration and the rules for the project rooted at a folder."""
 
 
 def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config: Config,
               per_project: ProjectPlan | None,
-              cache: Cache | None = None) -> tuple[Discovery, list[tuple[Config, list[Rule]]]]:
+              cache: Cache | None = None) -> tuple[Discovery, list[tuple[Config, Sequence[Rule]]]]:
     """The projects, found with the run's `exclude`; a project whose own configuration excludes other files is
     looked at again with those."""
     found = discover_cached(paths, scan_root, reader, scan_root_patterns(config, scan_root), cache)
     if per_project is None:
         return found, []
     projects: list[Project] = []
-    plans: list[tuple[Config, list[Rule]]] = []
+    plans: list[tuple[Config, Sequence[Rule]]] = []
     for project in found.projects:
         own, rules = per_project(project.root)
         if own.exclude and own != config:
@@ -250,7 +279,7 @@ def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config
         else:
             again_projects = [project]
         projects += again_projects
-        plans += [(own, list(rules))] * len(again_projects)
+        plans += [(own, rules)] * len(again_projects)
     found.projects = projects
     return found, plans
 
@@ -266,28 +295,40 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     configuration file); `config` still decides what applies to the run as a whole (`max-file-size`,
     `parse-timeout`, and `exclude` while looking for projects). `overlay` (real path → bytes) replaces files
     on disk (unsaved editor buffers); whole-run results, keyed by the files' stat signatures, are then
-    neither reused nor stored."""
+    neither reused nor stored, but the incremental step (`pipl_lint.incremental`) still applies."""
     scan_root = scan_root.resolve()
     reader = FileReader(scan_root, config.max_file_size, overlay)
     result = RunResult(scan_root)
     store = store or SummaryStore(reader, config.parse_timeout, cache)
     found, plans = _discover(paths, scan_root, reader, config, per_project, cache)
-    rules = list(rules)
+    rules = rules if isinstance(rules, Sequence) else tuple(rules)
     plans = plans or [(config, rules)] * len(found.projects)
-    run_keys: list[str] = []
-    reuse = cache is not None and not keep_contexts and not overlay
-    if reuse and cache is not None:
-        run_keys.append(_run_key(scan_root, config, plans, found.projects))
+    run_keys: list[str] = []  # nothing changed; no summary changed
+    reuse = cache is not None and not keep_contexts
+    keys = _RunKeys(scan_root, config, plans, found.projects) if reuse else None
+    if keys is not None and cache is not None and not overlay:
+        run_keys.append(keys.key())
         if _cached_run(cache, run_keys[0], result, found.projects):
             return _only(result, only_files)
     result.diagnostics += found.diagnostics
     result.projects = found.projects
     loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
-    if reuse and cache is not None:
-        run_keys.append(_run_key(scan_root, config, plans, found.projects, store.digest.hexdigest()))
+    if keys is not None and cache is not None and not overlay:
+        run_keys.append(keys.key(store.digest.hexdigest()))
         if _cached_run(cache, run_keys[1], result, found.projects):
-            cache.put_run(run_keys[0], cache.get_run(run_keys[1]) or b"")
+            payload = cache.get_run(run_keys[1]) or b""
+            cache.put_run(run_keys[0], payload)
+            _remember(cache, keys.moved(overlay), loaded, payload)
             return _only(result, only_files)
+    moved_key = keys.moved(overlay) if keys is not None else None
+    if moved_key is not None and cache is not None and _moved_run(cache, moved_key, loaded, result, found.projects):
+        payload = _encode(result)
+        for key in run_keys:
+            cache.put_run(key, payload)
+        _remember(cache, moved_key, loaded, payload)
+        return _only(result, only_files)
+    from pipl_lint.suppress import apply_suppressions
+
     for project, sources, (own, own_rules) in zip(found.projects, loaded, plans, strict=True):
         summaries = sources.decode(result.diagnostics)
         ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries)
@@ -304,12 +345,54 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     result.files_read = store.files_summarized
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)
-    if run_keys and cache is not None and not result.internal_error and store.complete:
-        payload = msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
-                                                     result.files_read, len(result.projects), result.coverage))
+    if reuse and cache is not None and not result.internal_error and store.complete:
+        payload = _encode(result)
         for key in run_keys:
             cache.put_run(key, payload)
+        if moved_key is not None:
+            _remember(cache, moved_key, loaded, payload)
     return _only(result, only_files)
+
+
+def _encode(result: RunResult) -> bytes:
+    return msgspec.msgpack.encode(_RunPayload(result.findings, result.diagnostics, result.suppressed,
+                                              result.files_read, len(result.projects), result.coverage))
+
+
+def _remember(cache: Cache, key: str, loaded: list[Loaded], payload: bytes) -> None:
+    """Keep the run's files and results for the incremental step of the next run (`pipl_lint.incremental`)."""
+    from pipl_lint.incremental import Remembered
+
+    cache.put_run(key, msgspec.msgpack.encode(Remembered([sources.files for sources in loaded], payload)))
+
+
+def _moved_run(cache: Cache, key: str, loaded: list[Loaded], result: RunResult, projects: list[Project]) -> bool:
+    """The previous run's results moved to the new positions, when the changed files' summaries differ from the
+    previous ones in positions only (`pipl_lint.incremental`); False when that cannot be proved."""
+    from pipl_lint import incremental
+
+    raw = cache.get_run(key)
+    if raw is None:
+        return False
+    try:
+        before = msgspec.msgpack.decode(raw, type=incremental.Remembered)
+        previous = msgspec.msgpack.decode(before.payload, type=_RunPayload)
+        if len(before.projects) != len(loaded):
+            return False
+        changed = [c for old, sources in zip(before.projects, loaded, strict=True)
+                   for c in incremental.changed_files(old, sources.files)]
+        entries = {rel: encoded for sources in loaded for rel, encoded, _job in sources.entries}
+        shifts = incremental.shifts_for(cache, changed, entries)
+        findings = incremental.move_findings(previous.findings, shifts)
+        suppressed = incremental.move_findings(previous.suppressed, shifts)
+        diagnostics = incremental.move_diagnostics(previous.diagnostics, shifts)
+    except (incremental.Mismatch, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        return False
+    result.findings = sorted(findings, key=lambda f: f.sort_key)
+    result.diagnostics = sorted(diagnostics, key=lambda d: d.sort_key)
+    result.suppressed, result.files_read = suppressed, previous.files_read
+    result.coverage, result.projects = previous.coverage, projects
+    return True
 
 
 def _only(result: RunResult, only_files: frozenset[str] | None) -> RunResult:

@@ -8,11 +8,14 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipl_lint.findings import Diagnostic
 from pipl_lint.model.summary import FileSummary
 from pipl_lint.project.files import FileReader
-from pipl_lint.workers import BoundedPool, Outcome, work
+
+if TYPE_CHECKING:
+    from pipl_lint.workers import Outcome
 
 
 def _workers() -> int:
@@ -74,9 +77,11 @@ class SummaryStore:
         if self.cache is not None:
             self.cache.put_summaries(new)
             self.cache.touch([k for *_r, k in jobs if k in hits])
-        return Loaded(entries)
+        return Loaded(entries, [k for *_r, k in jobs])
 
     def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[Outcome]:
+        from pipl_lint.workers import BoundedPool, work
+
         self.files_parsed += len(misses)
         total, report = len(misses), self.on_parsed
         if self.jobs <= 0:  # in this process, without the hard time limit: for profiling only
@@ -87,11 +92,19 @@ class SummaryStore:
 class Loaded:
     """Encoded summaries of one project, decoded on demand."""
 
-    def __init__(self, entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]]) -> None:
+    def __init__(self, entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]],
+                 keys: list[str] | None = None) -> None:
         self.entries = entries
+        self.keys = keys or []  # the content key of each entry (see `cache.content_key`)
+
+    @property
+    def files(self) -> list[tuple[str, str]]:
+        """(relative path, content key) of each entry, in order."""
+        return [(rel, key) for (rel, _e, _j), key in zip(self.entries, self.keys, strict=True)]
 
     def decode(self, diags: list[Diagnostic]) -> list[FileSummary]:
         from pipl_lint.cache import decode_entry
+        from pipl_lint.workers import work
 
         out: list[FileSummary] = []
         for rel, encoded, job in self.entries:

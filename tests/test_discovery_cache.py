@@ -233,3 +233,29 @@ def test_racy_discovery_is_not_stored(project: Path, monkeypatch: pytest.MonkeyP
     walks = runs.walks
     runs.findings()
     assert runs.walks == (walks if stored else walks + 1)
+
+
+def test_a_safe_write_does_not_walk_again_but_a_relinked_folder_does(project: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editor's safe write (a new file renamed over the old one) changes the folder's time, not its entries:
+    the stored discovery holds, checked by listing that one folder. A link re-pointed keeps its name: its
+    target is part of the entries."""
+    runs = Runs(project, monkeypatch)
+    write(project, f"{SRC}/Helper.kt", HELPER)
+    write(project, "other/src/main/java/com/example/t/Other.kt", HELPER)
+    os.symlink("main", project / "app/src/alias")
+    before = runs.settled()
+    walks = runs.walks
+    temp = project / SRC / ".App.kt.tmp"
+    temp.write_text(APP.replace("super.onCreate()", "super.onCreate()\n\n"), encoding="utf-8")
+    os.replace(temp, project / SRC / "App.kt")
+    os.utime(project / SRC, (runs.stamp + 5, runs.stamp + 5))  # a time of its own, not a racy one
+    assert runs.findings() == before
+    assert runs.walks == walks, "a safe write walked the tree again"
+    assert runs.findings() == runs.findings("--no-cache")
+    walks = runs.walks  # --no-cache walks
+    os.unlink(project / "app/src/alias")
+    os.symlink("../../other/src/main", project / "app/src/alias")
+    os.utime(project / "app/src", (runs.stamp + 6, runs.stamp + 6), follow_symlinks=False)
+    runs.findings()
+    assert runs.walks == walks + 1, "a re-pointed link was not seen"

@@ -7,25 +7,22 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipl_lint import __version__, exitcodes
-from pipl_lint.baseline import Baseline, BaselineError
-from pipl_lint.baseline import apply as apply_baseline
-from pipl_lint.baseline import load as load_baseline
 from pipl_lint.config import Config, ConfigError, Configs, load_config
 from pipl_lint.errors import UsageError
 from pipl_lint.findings import Severity
 from pipl_lint.formats import FORMATS, CheckOutput, formatter
-from pipl_lint.i18n import parse_language
 from pipl_lint.io import write_text
 from pipl_lint.progress import Progress, ProgressStore
-from pipl_lint.registry import RegistryError, select
+from pipl_lint.registry import RegistryError, RuleIndex, rule_index, select
 
 if TYPE_CHECKING:
+    from pipl_lint.baseline import Baseline
     from pipl_lint.cache import Cache
     from pipl_lint.commands.staged import StagedScope
     from pipl_lint.engine import RunResult
@@ -134,15 +131,16 @@ class Setup:
     paths: tuple[Path, ...]
     scan_root: Path
     config: Config  # the run's own (see `resolve_configs`)
-    rules: tuple[Rule, ...]  # those of the run's own configuration
+    rules: Sequence[Rule]  # those of the run's own configuration (a `Selection`: imported when first used)
     only: frozenset[str] | None
     configs: Configs = field(default_factory=Configs)  # each project's
-    rules_for: Callable[[Config], tuple[Rule, ...]] | None = None  # None: the rules each configuration selects
+    rules_for: Callable[[Config], Sequence[Rule]] | None = None  # None: the rules each configuration selects
+    index: RuleIndex | None = None  # the rule index (see `registry.rule_index`)
 
-    def project(self, root: Path) -> tuple[Config, tuple[Rule, ...]]:
+    def project(self, root: Path) -> tuple[Config, Sequence[Rule]]:
         """The configuration and the rules for the project at `root` (analysed from `scan_root`)."""
         config = self.configs.for_folder(root)
-        return config, self.rules_for(config) if self.rules_for else select(config.select, config.ignore)
+        return config, self.rules_for(config) if self.rules_for else select(config.select, config.ignore, self.index)
 
     def fail_on(self, finding: Finding, projects: list[Project]) -> Severity:
         """The failing severity of the configuration of the project the finding is in."""
@@ -171,12 +169,18 @@ def prepare(opts: CheckOptions) -> Setup:
     scan_root = scan_root_for(paths)
     try:
         configs, config = resolve_configs(replace(opts, paths=paths), scan_root)
-        rules = select(config.select, config.ignore)
+        cache = open_cache(scan_root, config, opts)
+        try:
+            index = rule_index(cache)
+        finally:
+            if cache is not None:
+                cache.close()
+        rules = select(config.select, config.ignore, index)
     except (ConfigError, RegistryError) as exc:
         raise UsageError(str(exc)) from None
     files = [p for p in paths if p.is_file()]
     only = frozenset(Path(os.path.relpath(p.resolve(), scan_root)).as_posix() for p in files) if files else None
-    return Setup(tuple(paths), scan_root, config, tuple(rules), only, configs)
+    return Setup(tuple(paths), scan_root, config, rules, only, configs, index=index)
 
 
 def open_cache(scan_root: Path, config: Config, opts: CheckOptions) -> Cache | None:
@@ -200,7 +204,7 @@ def run_engine(setup: Setup, opts: CheckOptions, progress: Progress | None = Non
     store = None
     if progress is not None and progress.enabled:
         store = ProgressStore(progress, FileReader(scan_root, config.max_file_size), config.parse_timeout, cache)
-    def project(root: Path) -> tuple[Config, tuple[Rule, ...]]:  # an exported old tree: the configuration of today's
+    def project(root: Path) -> tuple[Config, Sequence[Rule]]:  # an exported old tree: the configuration of today's
         return setup.project(setup.scan_root / root.relative_to(scan_root))
 
     try:
@@ -267,6 +271,8 @@ def analyse(setup: Setup, opts: CheckOptions, progress: Progress, old: Counter[s
                 kept.append(f)
         outcome.findings = kept
     if baseline is not None:
+        from pipl_lint.baseline import apply as apply_baseline
+
         filtered = apply_baseline(outcome.findings, baseline, setup.only)
         outcome.findings, outcome.baselined, outcome.baseline_gone = \
             filtered.new, filtered.baselined, len(filtered.gone)
@@ -456,6 +462,9 @@ def run_check(opts: CheckOptions) -> int:
     progress = Progress(enabled=False if opts.quiet or opts.progress is False else None)
     baseline = None
     if opts.baseline is not None:
+        from pipl_lint.baseline import BaselineError
+        from pipl_lint.baseline import load as load_baseline
+
         try:
             baseline = load_baseline(opts.baseline)
         except BaselineError as exc:
@@ -499,6 +508,7 @@ def run_check(opts: CheckOptions) -> int:
 
 
 def emit(setup: Setup, opts: CheckOptions, outcome: Outcome) -> int:
+    from pipl_lint.i18n import parse_language
     from pipl_lint.registry import all_rules
 
     result, config, scan_root = outcome.result, setup.config, setup.scan_root

@@ -49,9 +49,9 @@ class Analysis:
         cache = None
         if self.use_cache:
             from pipl_lint.cache import Cache
-            from pipl_lint.catalogs import load_catalog
+            from pipl_lint.catalogs import catalog_fingerprint
 
-            cache = Cache(self.root, f"{__version__}|{load_catalog().fingerprint()}|{self.config.fingerprint()}")
+            cache = Cache(self.root, f"{__version__}|{catalog_fingerprint()}|{self.config.fingerprint()}")
         def plan(project_root: Path) -> tuple[Config, list[Rule]]:
             own = self.project_config(project_root) if self.project_config is not None else self.config
             return own, select(own.select, own.ignore)

@@ -38,6 +38,22 @@ class FileReader:
         self.overlay = overlay or {}
         self._root_text = str(self.scan_root)
         self._root_prefix = self._root_text.rstrip(os.sep) + os.sep
+        self._reals: dict[Path, str] = {}  # realpath of each path (and folder) asked about, once per run
+
+    def _realpath(self, path: Path) -> str:
+        """`os.path.realpath(path)`, resolving each folder once: a file that is not a link is its folder's real
+        path joined with its name."""
+        real = self._reals.get(path)
+        if real is None:
+            real = ""
+            if path.name not in ("", ".", "..") and path.parent != path:
+                try:
+                    if not stat.S_ISLNK(os.lstat(path).st_mode):
+                        real = os.path.join(self._realpath(path.parent), path.name)
+                except (OSError, ValueError):
+                    pass
+            real = self._reals[path] = real or os.path.realpath(path)
+        return real
 
     def rel(self, path: Path) -> str:
         """Path relative to the scan root with `/` separators (absolute when outside it), printable."""
@@ -45,7 +61,10 @@ class FileReader:
 
     def _rel(self, path: Path) -> str:
         try:
-            return path.resolve().relative_to(self.scan_root).as_posix()
+            real = self._realpath(path)
+            if real.startswith(self._root_prefix):
+                return real[len(self._root_prefix):].replace(os.sep, "/")
+            return Path(real).relative_to(self.scan_root).as_posix()
         except (ValueError, OSError, RuntimeError):  # outside, or a symlink loop (RuntimeError before 3.13)
             try:
                 return path.absolute().relative_to(self.scan_root).as_posix()
@@ -90,7 +109,7 @@ class FileReader:
             diags.append(Diagnostic(rel, "the file name is not valid UTF-8 or has control characters; shown with "
                                          "\\xNN escapes (--fix cannot edit it)"))
         try:
-            real = os.path.realpath(path)
+            real = self._realpath(path)
         except (OSError, ValueError):
             real = ""
         if not real or not (real == self._root_text or real.startswith(self._root_prefix)):

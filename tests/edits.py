@@ -1,0 +1,130 @@
+"""Random edits of an Android project, for checking that cached and incremental runs equal cold ones.
+
+`random_edit` makes one change with a seeded `random.Random`: in a Kotlin or Java file it inserts a blank line,
+a comment, a harmless statement or a suppression comment, deletes or duplicates a line, or changes a call's
+name; it adds, deletes or renames a source file; it inserts a line into a manifest or a Gradle file. Most edits
+move code without changing it (the case the incremental step reuses), the others change the analysis. Every
+edited file gets a modification time of its own (`clock`), as if time passed between the edits. Used by
+tests/test_incremental.py (a fixed seed) and benchmarks/incremental_fuzz.py (new seeds, real apps).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+SOURCE = (".kt", ".java")
+SKIP = {".git", ".pipl-lint-cache", "build", ".gradle"}
+
+
+class Clock:
+    """Increasing modification times, one second apart, in the past (never racy)."""
+
+    def __init__(self, start: int = 1_600_000_000) -> None:
+        self.now = start
+
+    def stamp(self, path: Path) -> None:
+        self.now += 1
+        os.utime(path, (self.now, self.now))
+        os.utime(path.parent, (self.now, self.now))
+
+
+def files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    out = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP)
+        out += [Path(folder) / n for n in sorted(names) if n.endswith(suffixes)]
+    return out
+
+
+def _insert(rng: random.Random, path: Path, line: str) -> str:
+    lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
+    at = rng.randrange(len(lines) + 1)
+    lines.insert(at, line + "\n")
+    path.write_text("".join(lines), "utf-8", "surrogateescape")
+    return f"insert at {path.name}:{at + 1}: {line.strip()!r}"
+
+
+def _source_edit(rng: random.Random, path: Path, n: int) -> str:
+    lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
+    kind = rng.choice(["blank", "blank", "comment", "statement", "suppress", "delete", "duplicate", "rename-call"])
+    if kind == "blank":
+        return _insert(rng, path, "")
+    if kind == "comment":
+        return _insert(rng, path, f"    // note {n}")
+    if kind == "statement":
+        statement = f"val probe{n} = {n}" if path.suffix == ".kt" else f"int probe{n} = {n};"
+        return _insert(rng, path, f"        {statement}")
+    if kind == "suppress":
+        return _insert(rng, path, "    // pipl-lint: ignore[EC101] reviewed")
+    if not lines:
+        return _insert(rng, path, "")
+    at = rng.randrange(len(lines))
+    if kind == "delete":
+        removed = lines.pop(at)
+        path.write_text("".join(lines), "utf-8", "surrogateescape")
+        return f"delete {path.name}:{at + 1}: {removed.strip()!r}"
+    if kind == "duplicate":
+        lines.insert(at, lines[at])
+        path.write_text("".join(lines), "utf-8", "surrogateescape")
+        return f"duplicate {path.name}:{at + 1}"
+    calls = [i for i, text in enumerate(lines) if "(" in text and "." in text]
+    if not calls:
+        return _insert(rng, path, "")
+    at = rng.choice(calls)
+    lines[at] = lines[at].replace("(", "Renamed(", 1)
+    path.write_text("".join(lines), "utf-8", "surrogateescape")
+    return f"rename a call {path.name}:{at + 1}"
+
+
+def random_edit(rng: random.Random, root: Path, n: int, clock: Clock) -> str:
+    """One random change under `root`; returns what it did."""
+    sources = files(root, SOURCE)
+    kind = rng.choices(["source", "add", "delete", "rename", "manifest", "gradle"], [14, 1, 1, 1, 1, 1])[0]
+    touched: list[Path] = []
+    what: str
+    if kind == "source" or (kind in ("delete", "rename") and len(sources) < 3) or not sources:
+        path = rng.choice(sources)
+        what, touched = _source_edit(rng, path, n), [path]
+    elif kind == "add":
+        original = rng.choice(sources)
+        copy = original.with_name(f"Copy{n}{original.suffix}")
+        text = original.read_text("utf-8", "surrogateescape")
+        copy.write_text(text.replace(f"class {original.stem}", f"class {copy.stem}"), "utf-8", "surrogateescape")
+        what, touched = f"add {copy.name} (from {original.name})", [copy]
+    elif kind == "delete":
+        path = rng.choice(sources)
+        path.unlink()
+        what, touched = f"delete {path.name}", []
+        clock.now += 1
+        os.utime(path.parent, (clock.now, clock.now))
+    elif kind == "rename":
+        path = rng.choice(sources)
+        target = path.with_name(f"Moved{n}{path.suffix}")
+        path.rename(target)
+        what, touched = f"rename {path.name} -> {target.name}", [target]
+    else:
+        suffix: tuple[str, ...] = ("AndroidManifest.xml",) if kind == "manifest" else (".gradle", ".gradle.kts")
+        found = files(root, suffix)
+        if not found:
+            return random_edit(rng, root, n, clock)
+        path = rng.choice(found)
+        line = rng.choice(["", "<!-- note -->"] if kind == "manifest" else ["", "// note"])
+        lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
+        at = rng.randrange(1, len(lines) + 1) if lines else 0  # never before an XML declaration
+        lines.insert(at, line + "\n")
+        path.write_text("".join(lines), "utf-8", "surrogateescape")
+        what, touched = f"insert into {path.name}:{at + 1}", [path]
+    for path in touched:
+        clock.stamp(path)
+    return what
+
+
+def edit_sequence(root: Path, seed: int, steps: int, after_each: Callable[[int, str], None]) -> None:
+    """`steps` random edits of the project under `root`, calling `after_each(step, description)` after each."""
+    rng = random.Random(seed)
+    clock = Clock()
+    for n in range(steps):
+        after_each(n, random_edit(rng, root, n, clock))

@@ -1,0 +1,161 @@
+"""Incremental runs equal cold runs (issue 17): after each of a seeded sequence of random edits, additions,
+deletions and renames across Kotlin, Java, manifest and Gradle files, `check` with the cache (which reuses
+moved results when it can prove them exact, see `pipl_lint.incremental`) writes the same JSON, byte for byte,
+as `check --no-cache`. New seeds and real apps: benchmarks/incremental_fuzz.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipl_lint import engine, incremental
+from pipl_lint.commands.check import CheckOptions, run_check
+from pipl_lint.findings import Category, Diagnostic, Finding, Severity, Span, TraceStep
+from pipl_lint.model.source import summarize
+from tests.conftest import EXAMPLES
+from tests.edits import Clock, edit_sequence
+
+
+def _report(root: Path, out: Path, no_cache: bool) -> bytes:
+    code = run_check(CheckOptions(paths=(root,), format="json", output=out, no_cache=no_cache, quiet=True))
+    assert code in (0, 1, 2)
+    return out.read_bytes()
+
+
+def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "leaky-app"
+    shutil.copytree(EXAMPLES / "leaky-app", root)
+    Clock().stamp(root / "settings.gradle.kts")
+    monkeypatch.chdir(root)
+    moved: list[bool] = []
+    real = engine._moved_run
+
+    def counting(*args: object) -> bool:
+        ok = real(*args)  # type: ignore[arg-type]
+        moved.append(ok)
+        return ok
+
+    monkeypatch.setattr(engine, "_moved_run", counting)
+    out = tmp_path / "out.json"
+    _report(root, out, no_cache=False)
+    log: list[str] = []
+
+    def compare(step: int, what: str) -> None:
+        log.append(what)
+        warm = _report(root, out, no_cache=False)
+        cold = _report(root, out, no_cache=True)
+        assert warm == cold, f"step {step}: {what}\n" + "\n".join(log)
+
+    edit_sequence(root, seed=17, steps=30, after_each=compare)
+    assert moved.count(True) >= 5, log  # the incremental step was really taken
+    assert moved.count(False) >= 3, log  # and so was the full analysis
+
+
+KOTLIN = b"""package a
+
+class App {
+    fun onCreate() {
+        start()
+        if (agreed()) {
+            other()
+        }
+    }
+}
+"""
+
+
+def _shift(old: bytes, new: bytes) -> incremental.Shift:
+    a, b = summarize("A.kt", old, "kotlin"), summarize("A.kt", new, "kotlin")
+    return incremental.compare((tuple(a.problems), a.summary), (tuple(b.problems), b.summary))
+
+
+def test_a_moved_summary_gives_a_line_map() -> None:
+    shift = _shift(KOTLIN, KOTLIN.replace(b"    fun onCreate", b"\n    fun onCreate"))
+    assert shift.line(5) == 6 and shift.line(3) == 3
+    assert shift.point(5, 9) == (6, 9)
+    assert 5 in shift.moved and 3 not in shift.moved
+
+
+@pytest.mark.parametrize("new", [
+    KOTLIN.replace(b"start()", b"begin()"),  # another call
+    KOTLIN.replace(b"start()", b"start(1)"),  # other arguments
+    KOTLIN.replace(b"start()", b"start(\n        )"),  # the call's text changed length
+    KOTLIN.replace(b"agreed()", b"!agreed()"),  # another guard
+    KOTLIN.replace(b"        start()\n", b"        start(); other()\n"),  # a call added
+])
+def test_a_changed_summary_is_no_move(new: bytes) -> None:
+    with pytest.raises(incremental.Mismatch):
+        _shift(KOTLIN, new)
+
+
+def test_a_suppression_comment_keeps_the_line_it_covers() -> None:
+    before = KOTLIN.replace(b"        start()", b"        // pipl-lint: ignore[EC101] ok\n        start()")
+    with pytest.raises(incremental.Mismatch):  # code moved away from the comment: it no longer covers it
+        _shift(before, before.replace(b"ok\n", b"ok\n\n"))
+    assert _shift(before, b"\n" + before).line(6) == 7  # both moved
+
+
+def _finding(path: str, line: int, message: str = "m", trace: tuple[TraceStep, ...] = ()) -> Finding:
+    return Finding("EC101", "pi-api-before-consent", Category.EARLY_COLLECTION, Severity.ERROR, path,
+                   Span(line, 9, line, 16), message, "f", (), trace)
+
+
+def test_findings_move_or_refuse() -> None:
+    shift = _shift(KOTLIN, KOTLIN.replace(b"    fun onCreate", b"\n    fun onCreate"))
+    shifts = {"A.kt": shift}
+    moved = incremental.move_findings([_finding("A.kt", 5, trace=(TraceStep("A.kt", 4, "n"),))], shifts)
+    assert moved[0].span == Span(6, 9, 6, 16) and moved[0].trace[0].line == 5
+    assert incremental.move_findings([_finding("B.kt", 5, "at B.kt:5")], shifts)[0].span.line == 5
+    for refused in (_finding("A.kt", 5, "guard (line 7) is no consent check"),  # a moved line, quoted
+                    _finding("B.kt", 5, "see A.kt:7"),  # quoted by file name from another file
+                    _finding("B.kt", 5, "x (line 7)", trace=(TraceStep("A.kt", 4, "n"),)),  # on its trace
+                    _finding("A.kt", 2)):  # a position no summary recorded
+        with pytest.raises(incremental.Mismatch):
+            incremental.move_findings([refused], shifts)
+    assert incremental.move_findings([_finding("B.kt", 5, "x (line 7)")], shifts)  # another file's line 7
+    assert incremental.move_diagnostics([Diagnostic("A.kt", "d", 5, 9)], shifts)[0].line == 6
+
+
+LEAK = """
+    fun collectEarly() {
+        val id = android.provider.Settings.Secure.getString(
+            contentResolver, android.provider.Settings.Secure.ANDROID_ID)
+    }
+"""
+
+
+def test_the_language_server_moves_results_of_unsaved_buffers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language server's analysis (an overlay of unsaved buffers) takes the same incremental step, and gives
+    what a cold run of the same text on disk gives."""
+    pytest.importorskip("pygls")
+    import os
+
+    from pipl_lint.config import Config
+    from pipl_lint.lsp.state import Analysis
+
+    root = (tmp_path / "compliant-app").resolve()
+    shutil.copytree(EXAMPLES / "compliant-app", root)
+    app = root / "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
+    text = app.read_text("utf-8").replace("super.onCreate()", "super.onCreate()\n        collectEarly()", 1)
+    app.write_text(text.rstrip().rstrip("}") + LEAK + "}\n", "utf-8")
+    moved: list[bool] = []
+    real = engine._moved_run
+
+    def counting(*args: object) -> bool:
+        moved.append(real(*args))  # type: ignore[arg-type]
+        return moved[-1]
+
+    monkeypatch.setattr(engine, "_moved_run", counting)
+    analysis = Analysis(root, Config(), use_cache=True)
+    analysis.run()
+    edited = b"// one\n// two\n// three\n" + app.read_bytes()
+    analysis.run(overlay={os.path.realpath(app): edited})
+    assert moved[-1] is True
+    in_memory = {rel: [(f.span, f.rule, f.message) for f in fs] for rel, fs in analysis.by_path.items()}
+    assert in_memory and all(f.span.line > 3 for fs in analysis.by_path.values() for f in fs)
+    app.write_bytes(edited)
+    cold = Analysis(root, Config(), use_cache=False)
+    cold.run()
+    assert in_memory == {rel: [(f.span, f.rule, f.message) for f in fs] for rel, fs in cold.by_path.items()}
