@@ -13,7 +13,8 @@ For each app file (`apps/<slug>.toml`, format in README.md; tuning apps only unl
   4. match the findings against the labels.
 
 A label is found when a finding of its category (and of its rule, when the label names one) is on the
-labelled file within one line, or has a trace step on that file within one line. A finding is a true
+labelled file within one line, or has a related location (where a helper the reported entry call leads into
+collects) or a trace step on that file within one line. A finding is a true
 positive when it matches a violation label, a false positive when it matches only clean labels, and
 "unreviewed" when it matches no label (it needs a label). `--json OUT` stores every number and every
 finding, so `--compare OLD.json` can re-score an older run against today's labels (the same label set) and
@@ -124,6 +125,7 @@ class Finding:
     line: int
     message: str
     trace: tuple[Step, ...]
+    related: tuple[Step, ...] = ()
 
 
 @dataclass
@@ -348,8 +350,10 @@ def run_tool(cmd: Sequence[str], folder: Path) -> Run:
 
 def _finding(raw: dict[str, Any], root: Path, folder: Path) -> Finding:
     trace = tuple(Step(_relative(s.get("path", ""), root, folder), int(s.get("line", 0))) for s in raw.get("trace", []))
+    related = tuple(Step(_relative(s.get("path", ""), root, folder), int(s.get("line", 0)))
+                    for s in raw.get("related", []))
     return Finding(raw["rule"], raw["category"], _relative(raw["path"], root, folder), int(raw["line"]),
-                   raw.get("message", ""), trace)
+                   raw.get("message", ""), trace, related)
 
 
 def _relative(path: str, root: Path, folder: Path) -> str:
@@ -376,7 +380,7 @@ def distance(label: Label, finding: Finding) -> int | None:
         return None
     if label.rule in APP_LEVEL_RULES:
         return 0
-    spots = [(finding.path, finding.line), *((s.path, s.line) for s in finding.trace)]
+    spots = [(finding.path, finding.line), *((s.path, s.line) for s in (*finding.related, *finding.trace))]
     gaps = [abs(line - label.line) for path, line in spots if path == label.file]
     return min(gaps) if gaps and min(gaps) <= LINE_SLACK else None
 
@@ -539,7 +543,8 @@ def run_json(apps: Sequence[App], runs: dict[str, Run], scores: dict[str, Score]
                 "unreviewed": [{"file": f.path, "line": f.line, "rule": f.rule} for f in s.unreviewed],
                 "findings": [
                     {"rule": f.rule, "category": f.category, "path": f.path, "line": f.line,
-                     "message": f.message, "trace": [[st.path, st.line] for st in f.trace]}
+                     "message": f.message, "trace": [[st.path, st.line] for st in f.trace],
+                     "related": [[st.path, st.line] for st in f.related]}
                     for f in run.findings
                 ],
             }
@@ -557,7 +562,8 @@ def stored_findings(doc: dict[str, Any]) -> dict[tuple[str, str], list[Finding]]
         if entry.get("status") == "ok":
             result[(slug, entry["commit"])] = [
                 Finding(f["rule"], f["category"], f["path"], f["line"], f.get("message", ""),
-                        tuple(Step(p, ln) for p, ln in f["trace"]))
+                        tuple(Step(p, ln) for p, ln in f["trace"]),
+                        tuple(Step(p, ln) for p, ln in f.get("related", [])))
                 for f in entry["findings"]
             ]
     return result

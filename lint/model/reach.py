@@ -7,7 +7,7 @@ function so that every finding can show the hops from the entry point to the col
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -26,6 +26,11 @@ HOW_NOTES = {
     "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
     "callback": " (registered observer: runs as the first activity starts)",
 }
+
+
+# Edges along which the framework, not the app's code, runs the callee (a component start, a registered
+# observer, a fragment's lifecycle): the callee is where the app's own code starts again, like an entry point.
+DISPATCH = frozenset({"component", "fragment", "callback"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,28 @@ class Reached:
     prev_state: tuple[FnId, str | None] | None = None  # the caller's (function, running class)
 
 
+@dataclass(frozen=True, slots=True)
+class EntryCall:
+    """A call in pre-consent entry code that leads into a helper: the line to move behind consent.
+
+    `caller` is the function the framework runs (an entry point, or a function reached through framework
+    dispatch, see DISPATCH); `edges` are the calls from it to the function that collects, the entry call
+    first (its shortest chain)."""
+
+    caller: Reached
+    edges: tuple[Edge, ...]
+
+    @property
+    def edge(self) -> Edge:
+        return self.edges[0]
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The call's identity (file, offset): reached for several running classes it is one call."""
+        e = self.edges[0]
+        return e.file, e.site.start if e.site is not None else -e.line
+
+
 class PreConsent:
     def __init__(self, index: ProgramIndex, consent: ConsentModel, entries: list[Entry],
                  stop_at_consent: bool = True) -> None:
@@ -62,6 +89,10 @@ class PreConsent:
         # activity calls the launcher's overrides, run for another subclass that one's.
         self._states: dict[tuple[FnId, str | None], Reached] = {}
         self._walk()
+        self._callers: dict[tuple[FnId, str | None], list[tuple[tuple[FnId, str | None], Edge]]] | None = None
+        self._framework: set[tuple[FnId, str | None]] = set()
+        self._by_fid: dict[FnId, list[tuple[FnId, str | None]]] = defaultdict(list)
+        self._entry_calls: dict[FnId, list[EntryCall]] = {}
 
     def _walk(self) -> None:
         queue: deque[tuple[FnId, str | None]] = deque()
@@ -84,13 +115,17 @@ class PreConsent:
                 notes = here.notes
                 if edge.site is not None:
                     st = self.consent.state(edge.site)
-                    if st.user_action or (st.gated and self.stop_at_consent):
+                    if self._closed(st):
                         continue
                     notes = notes + st.notes
                 r = Reached(edge.target, here.entry, edge, notes, callee_cls, state)
                 self._states[target] = r
                 self.reached.setdefault(edge.target, r)
                 queue.append(target)
+
+    def _closed(self, st: SiteState) -> bool:
+        """The site does not run before consent: a user action, or (when the walk stops there) consent-gated."""
+        return st.user_action or (st.gated and self.stop_at_consent)
 
     def functions(self) -> Iterator[Reached]:
         yield from self.reached.values()
@@ -100,7 +135,7 @@ class PreConsent:
         for r in self.reached.values():
             for site in self.index.sites_of(r.fid):
                 st = self.consent.state(site)
-                if st.user_action or (st.gated and self.stop_at_consent):
+                if self._closed(st):
                     continue
                 yield r, site, st
 
@@ -125,4 +160,91 @@ class PreConsent:
         if site is not None:
             fs = self.index.files[r.fid.file]
             steps.append(TraceStep(fs.path, site.line, site_note or f"`{site.qualified}`"))
+        return tuple(steps)
+
+    def _graph(self) -> None:
+        """The walked graph reversed (callee state -> [(caller state, edge)], open plain calls only), and the
+        states the framework runs: the entry points, the targets of open DISPATCH edges, the overrides that
+        inherited framework-run code calls on `this` (`BaseActivity.onCreate` run for the launcher calls the
+        launcher's `initSettings()`: the override is the launcher's own entry code), and the superclass's
+        method a framework-run override chains to (`super.onCreate()` into an app base class)."""
+        callers: dict[tuple[FnId, str | None], list[tuple[tuple[FnId, str | None], Edge]]] = defaultdict(list)
+        framework = {(e.fid, e.this_cls) for e in self.entries}
+        template: list[tuple[tuple[FnId, str | None], tuple[FnId, str | None]]] = []
+        for state in self._states:
+            fid, this_cls = state
+            self._by_fid[fid].append(state)
+            for edge in self.index.edges_in(fid, this_cls):
+                if edge.site is not None and self._closed(self.consent.state(edge.site)):
+                    continue
+                target = (edge.target, this_cls if edge.this_cls == SAME else edge.this_cls)
+                if target not in self._states:
+                    continue
+                if edge.how in DISPATCH:
+                    framework.add(target)
+                else:
+                    callers[target].append((state, edge))
+                    if edge.this_cls == SAME and (self._overrides(fid, edge.target) or self._chains_up(fid, edge)):
+                        template.append((state, target))
+        grown = True
+        while grown:
+            grown = False
+            for state, target in template:
+                if state in framework and target not in framework:
+                    framework.add(target)
+                    grown = True
+        self._callers, self._framework = callers, framework
+
+    def _chains_up(self, caller: FnId, edge: Edge) -> bool:
+        """`super.onCreate()` in `onCreate`: the superclass's version of the method the framework runs."""
+        return edge.site is not None and edge.site.receiver == "super" and \
+            self.index.function(edge.target).name == self.index.function(caller).name
+
+    def _overrides(self, caller: FnId, callee: FnId) -> bool:
+        """`callee` is declared in a subclass of `caller`'s class (a template method's override)."""
+        base, sub = self.index.function(caller).owner, self.index.function(callee).owner
+        return sub != base and self.index.is_subtype(sub, base)
+
+    def entry_calls(self, fid: FnId) -> list[EntryCall]:
+        """Every call in code the framework runs before consent (an entry point, or what it reaches through
+        framework dispatch) that leads to `fid` along open calls, each with its shortest chain; empty when
+        `fid` is itself such code (its collecting calls are the lines to move)."""
+        if fid in self._entry_calls:
+            return self._entry_calls[fid]
+        if self._callers is None:
+            self._graph()
+        assert self._callers is not None
+        starts = self._by_fid.get(fid, [])
+        out: dict[tuple[int, int], EntryCall] = {}
+        if not any(s in self._framework for s in starts):
+            # Breadth first backwards: `toward` holds, per state, the call by which it leads to `fid`.
+            toward: dict[tuple[FnId, str | None], tuple[Edge, tuple[FnId, str | None]] | None] = \
+                {s: None for s in starts}
+            queue = deque(starts)
+            while queue:
+                state = queue.popleft()
+                for caller, edge in self._callers.get(state, ()):
+                    if caller in self._framework:
+                        edges = [edge]
+                        step = toward[state]
+                        while step is not None:
+                            edges.append(step[0])
+                            step = toward[step[1]]
+                        call = EntryCall(self._states[caller], tuple(edges))
+                        out.setdefault(call.key, call)
+                    elif caller not in toward:
+                        toward[caller] = (edge, state)
+                        queue.append(caller)
+        self._entry_calls[fid] = list(out.values())
+        return self._entry_calls[fid]
+
+    def call_trace(self, call: EntryCall, fid: FnId, site: Site, site_note: str) -> tuple[TraceStep, ...]:
+        """The path through an entry call: to the function that makes it (`trace`), then each call of its
+        chain, the collecting site last."""
+        steps = list(self.trace(call.caller))
+        for edge in call.edges:
+            fs = self.index.files[edge.file]
+            steps.append(TraceStep(fs.path, edge.line,
+                                   f"calls `{self.index.describe(edge.target)}`{HOW_NOTES.get(edge.how, '')}"))
+        steps.append(TraceStep(self.index.files[fid.file].path, site.line, site_note))
         return tuple(steps)

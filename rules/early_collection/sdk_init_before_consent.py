@@ -61,7 +61,7 @@ from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import path_notes
+from pipl_lint.rules.early_collection._common import Collecting, by_entry_call, callee, entry_call_finding, listing, path_notes
 
 META = RuleMeta(
     id="EC102",
@@ -72,7 +72,11 @@ META = RuleMeta(
     fix="Initialise the SDK in the agree callback and, on later launches, only when the stored consent is true",
     references=("191号文 三.1", "191号文 五.1", "164号 (一)1", "PIPL Art. 13", "PIPL Art. 23"),
     fixable=True,
-    messages={"starts": "{sdk}: `{call}` starts the SDK before the user consents (reached from {entry}){notes}"},
+    messages={
+        "starts": "{sdk}: `{call}` starts the SDK before the user consents (reached from {entry}){notes}",
+        "leads-to": "{sdks}: `{callee}` starts the SDK ({calls}) before the user consents (reached from {entry})"
+                    "{notes}",
+    },
 )
 
 # Init calls with a vendor "pre-init" that may run before consent: (owner, method) → (pre-init method,
@@ -105,6 +109,9 @@ def pre_init_edits(ctx: Context, fid: FnId, site: Site, call: SdkCall) -> tuple[
 
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
+    hits: list[Collecting] = []
+    calls: dict[tuple[FnId, int], SdkCall] = {}
+    fixes: dict[str, Msg] = {}
     for reached, site, state in pc.open_sites():
         hit = ctx.sdk_calls.match(reached.fid, site, roles=("init",))
         if hit is None:
@@ -112,9 +119,25 @@ def check(ctx: Context) -> Iterator[Finding]:
         sdk, _role, call = hit
         shown = f"{call.owner_simple}(…)" if call.method == call.owner_simple.rsplit(".", 1)[-1] else \
             f"{call.owner_simple}.{call.method}"
-        message = ctx.say(META, "starts", sdk=sdk.name, call=shown, entry=reached.entry.note,
-                          notes=path_notes(reached, state))
-        trace = pc.trace(reached, site, f"`{site.qualified}` initialises {sdk.name}")
-        fix = Msg(sdk.fix, sdk.fix_zh or None) if sdk.fix else None
-        yield ctx.site_finding(META, reached.fid, site, message, fix=fix, trace=trace,
-                               edits=pre_init_edits(ctx, reached.fid, site, call))
+        calls[(reached.fid, site.start)] = call
+        if sdk.fix:
+            fixes[sdk.id] = Msg(sdk.fix, sdk.fix_zh or None)
+        hits.append(Collecting(reached, site, state, shown, Msg(sdk.name), sdk.id,
+                               f"`{site.qualified}` initialises {sdk.name}"))
+    for entry_call, group in by_entry_call(ctx, hits):
+        first = group[0]
+        notes = path_notes(first.reached, first.state)
+        sdk_ids = list(dict.fromkeys(h.key for h in group))
+        fix = fixes.get(sdk_ids[0]) if len(sdk_ids) == 1 else None
+        edits = tuple(e for h in group for e in pre_init_edits(ctx, h.reached.fid, h.site,
+                                                               calls[(h.reached.fid, h.site.start)]))
+        if entry_call is None:
+            message = ctx.say(META, "starts", sdk=first.what, call=first.call, entry=first.reached.entry.note,
+                              notes=notes)
+            trace = pc.trace(first.reached, first.site, first.note)
+            yield ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace, edits=edits)
+            continue
+        sdks, shown = listing(group)
+        message = ctx.say(META, "leads-to", sdks=sdks, callee=callee(ctx, entry_call),
+                          calls=shown, entry=entry_call.caller.entry.note, notes=notes)
+        yield entry_call_finding(ctx, META, entry_call, group, message, fix, edits)
