@@ -173,8 +173,8 @@ def collect(ctx: Context, paths: frozenset[str] | None = None) -> list[Suppressi
 
 def hides(sups: list[Suppression], f: Finding) -> bool:
     """On the finding's line, or on every one of its related locations."""
-    return any(s.covers(f) for s in sups) or bool(f.related) and all(
-        any(s.covers_at(f, r.path, r.span.line) for s in sups) for r in f.related)
+    return any(s.covers(f) for s in sups) or (bool(f.related) and all(
+        any(s.covers_at(f, r.path, r.span.line) for s in sups) for r in f.related))
 
 
 def _used(s: Suppression, f: Finding) -> bool:

@@ -46,7 +46,8 @@ def test_fixture(case: Path) -> None:
     else:
         assert want, "bad fixtures must mark at least one expected finding"
         assert got == want, f"missing {sorted(want - got)}; unexpected {sorted(got - want)}"
-        assert related == collects, f"related: missing {sorted(collects - related)}; unexpected {sorted(related - collects)}"
+        assert related == collects, \
+            f"related: missing {sorted(collects - related)}; unexpected {sorted(related - collects)}"
 
 
 def test_every_rule_has_good_and_bad_fixtures() -> None:

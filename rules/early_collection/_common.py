@@ -92,8 +92,9 @@ def entry_call_finding(ctx: object, meta: object, call: EntryCall, hits: list[Co
         finding = ctx.site_finding(meta, caller, edge.site, message, fix=fix, trace=trace, edits=edits,
                                    anchor=f"{ctx.site_anchor(caller, edge.site)}>{leads_to}")
     else:  # a property read by its bare name
+        anchor = f"{ctx.index.describe(caller)}|{ctx.index.describe(edge.target)}>{leads_to}"
         finding = ctx.finding(meta, ctx.path_of(caller), Span.point(edge.line, 1), message, fix=fix, trace=trace,
-                              edits=edits, anchor=f"{ctx.index.describe(caller)}|{ctx.index.describe(edge.target)}>{leads_to}")
+                              edits=edits, anchor=anchor)
     return replace(finding, related=related)
 
 

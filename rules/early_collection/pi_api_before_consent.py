@@ -8,6 +8,12 @@ policy: in the Application, a ContentProvider, an androidx.startup initializer, 
 lifecycle, a boot receiver, or anything they call (across files, modules, Kotlin and Java) without first
 checking the stored consent.
 
+Where it is reported: on the line to move behind consent. A read in the entry code itself is reported
+where it is; a read inside a helper (`DeviceIdUtil.getImei()`) is reported on the call in the entry code
+that leads into the helper, with the reads as related locations ("collects at File:line") and the path
+through them. A helper reached from three entry calls gives three findings; everything one entry call
+leads to gives one finding that lists what is read.
+
 ## Why is this bad?
 Collecting personal information before consent is the finding MIIT and app-store reviewers report most
 often (191号文 三.1 "在征得用户同意前就开始收集个人信息或打开可收集个人信息的权限"; 337号 category 1; 164号
@@ -20,7 +26,8 @@ class App : Application() {
     override fun onCreate() {
         super.onCreate()
         val tm = getSystemService(TELEPHONY_SERVICE) as TelephonyManager
-        Analytics.deviceId = tm.imei          // runs before any dialog
+        Analytics.deviceId = tm.imei          // runs before any dialog: reported here
+        DeviceIdUtil.collect(this)            // reported here, "collects at DeviceIdUtil.kt:12"
     }
 }
 ```
@@ -69,7 +76,14 @@ from pipl_lint.i18n import Msg, join
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import Collecting, by_entry_call, callee, entry_call_finding, listing, path_notes
+from pipl_lint.rules.early_collection._common import (
+    Collecting,
+    by_entry_call,
+    callee,
+    entry_call_finding,
+    listing,
+    path_notes,
+)
 
 # Reported by the inventory, not as a violation: device model/OS and carrier name identify no one alone.
 LOW_SENSITIVITY = ("device-model", "carrier")

@@ -6,7 +6,9 @@ Finds the initialisation calls of catalogued SDKs (Umeng `UMConfigure.init`, `JP
 `MobileAds.initialize` …) that run before consent: in an entry point (Application, ContentProvider,
 androidx.startup initializer, launcher activity, boot receiver) or anything they call, without a consent
 check. The SDKs' "pre-init" calls that their vendors allow before consent (`UMConfigure.preInit`) are
-not reported.
+not reported. An init inside a helper (`UmengHelper.init()`, `InitManager.initSdks()`) is reported on the
+call in the entry code that leads into it (the line to move behind consent), with the init calls as
+related locations ("collects at File:line"); one finding per entry call, listing the SDKs it starts.
 
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
@@ -18,7 +20,8 @@ user agrees.
 ```kotlin
 override fun onCreate() {
     super.onCreate()
-    UMConfigure.init(this, KEY, "official", UMConfigure.DEVICE_TYPE_PHONE, "")
+    UMConfigure.init(this, KEY, "official", UMConfigure.DEVICE_TYPE_PHONE, "")   // reported here
+    InitManager.initSdks(this)   // reported here; "collects at" the inits inside it
 }
 ```
 
@@ -61,7 +64,14 @@ from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import Collecting, by_entry_call, callee, entry_call_finding, listing, path_notes
+from pipl_lint.rules.early_collection._common import (
+    Collecting,
+    by_entry_call,
+    callee,
+    entry_call_finding,
+    listing,
+    path_notes,
+)
 
 META = RuleMeta(
     id="EC102",
