@@ -331,3 +331,27 @@ def test_shipped_sources_are_counted_without_tests_debug_build_logic_or_unshippe
         (tmp_path / rel).write_text("x")
     assert runner.count_shipped_sources(tmp_path) == 4  # A, B, C and the library's L
     assert runner.count_shipped_sources(tmp_path, ("library",)) == 3
+
+
+def test_findings_on_entry_calls_score_once_per_collecting_call() -> None:
+    """A helper reached from two entry calls is two findings on the entry calls, each with the helper's read as
+    a related location; scored as before the findings moved (one per collecting call), so a clean label on the
+    read is one false positive, and labels on the read or on an entry call are found."""
+    runner = load_runner()
+    app, splash, helper = "a/App.kt", "a/Splash.kt", "a/Ids.kt"
+    reads = [runner.Step(helper, 9), runner.Step(helper, 12)]
+    from_app = runner.Finding("EC101", "early-collection", app, 5, "`Ids.read` reads …",
+                              (runner.Step("AndroidManifest.xml", 3), runner.Step(app, 5), reads[0]), tuple(reads))
+    from_splash = runner.Finding("EC101", "early-collection", splash, 7, "`Ids.read` reads …",
+                                 (runner.Step("AndroidManifest.xml", 8), runner.Step(splash, 7), reads[0]),
+                                 (reads[0],))
+    units = runner.units([from_app, from_splash])
+    assert [(u.path, u.line) for u in units] == [(helper, 9), (helper, 12)]
+    assert {(s.path, s.line) for s in units[0].trace} >= {(app, 5), (splash, 7)}
+    clean = runner.Label(helper, 9, "early-collection", "EC101", "clean", "runs after consent")
+    result = runner.score([clean], [from_app, from_splash])
+    assert result.by_category["early-collection"].fp == 1
+    on_entry = runner.Label(splash, 7, "early-collection", "EC101", "violation", "IMEI at launch")
+    on_read = runner.Label(helper, 12, "early-collection", None, "violation", "MAC at launch")
+    result = runner.score([on_entry, on_read], [from_app, from_splash])
+    assert not result.misses and result.by_category["early-collection"].tp == 2

@@ -14,7 +14,9 @@ For each app file (`apps/<slug>.toml`, format in README.md; tuning apps only unl
 
 A label is found when a finding of its category (and of its rule, when the label names one) is on the
 labelled file within one line, or has a related location (where a helper the reported entry call leads into
-collects) or a trace step on that file within one line. A finding is a true
+collects) or a trace step on that file within one line. A finding with related locations is scored once per
+collecting call (deduplicated across the entry calls that lead to it), as such findings were reported before
+they moved to the entry call, so numbers stay comparable (`units`). A finding is a true
 positive when it matches a violation label, a false positive when it matches only clean labels, and
 "unreviewed" when it matches no label (it needs a label). `--json OUT` stores every number and every
 finding, so `--compare OLD.json` can re-score an older run against today's labels (the same label set) and
@@ -438,9 +440,37 @@ class Score:
         self.unreviewed += other.unreviewed
 
 
+def units(findings: Sequence[Finding]) -> list[Finding]:
+    """What is scored. An early-collection finding whose collecting call sits in a helper is reported on the
+    entry call that leads into it, with the collecting calls as related locations; before, it was reported at
+    each collecting call, once however many entry calls led there. So that numbers stay comparable across that
+    change, such a finding counts once per collecting call, deduplicated across the entry calls (the first
+    finding's message kept), and matches by that call, the entry call(s) and the trace (but for the trace's
+    last step when that is another of the finding's collecting calls)."""
+    out: list[Finding] = []
+    at: dict[tuple[str, str, int], int] = {}
+    for f in findings:
+        if not f.related:
+            out.append(f)
+            continue
+        for r in dict.fromkeys(f.related):
+            # the trace runs to the first collecting call: the others' units do not match there
+            others = {(s.path, s.line) for s in f.related} - {(r.path, r.line)}
+            spots = (Step(f.path, f.line), *(s for s in f.trace if (s.path, s.line) not in others))
+            key = (f.rule, r.path, r.line)
+            if key in at:
+                u = out[at[key]]
+                out[at[key]] = Finding(u.rule, u.category, u.path, u.line, u.message, u.trace + spots)
+            else:
+                at[key] = len(out)
+                out.append(Finding(f.rule, f.category, r.path, r.line, f.message, spots))
+    return out
+
+
 def score(labels: Iterable[Label], findings: Sequence[Finding]) -> Score:
     result = Score()
     labels = list(labels)
+    findings = units(findings)
     matched = [matched_labels(f, labels) for f in findings]
     for label in labels:
         hits = [f for f, hit in zip(findings, matched, strict=True) if label in hit]
