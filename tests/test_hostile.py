@@ -181,7 +181,9 @@ def test_every_encoding_is_analysed_at_the_right_line(tmp_path: Path) -> None:
     expected.add(("Mixed.kt", 4))
     result = scan(tmp_path, "--no-cache", "-f", "json", "--select", "EC101")
     doc = json.loads(result.stdout)
-    assert {(f["path"], f["line"]) for f in doc["findings"]} == expected
+    # reported on the calls in App.onCreate, each read (in its own encoding) a related location
+    assert {(r["path"], r["line"]) for f in doc["findings"] for r in f["related"]} == expected
+    assert {(f["path"], f["line"]) for f in doc["findings"]} == {("App.kt", 4 + i) for i in range(len(expected))}
     notes = {e["path"]: e["message"] for e in doc["errors"]}
     assert "UTF-16-LE without a byte-order mark" in notes["Utf16Le.kt"]
     assert "UTF-32-BE without a byte-order mark" in notes["Utf32Be.kt"]
