@@ -8,7 +8,8 @@ Crashlytics (`firebase_crashlytics_collection_enabled`), Performance, Cloud Mess
 `AutoLogAppEventsEnabled`, `AdvertiserIDCollectionEnabled`), Sentry (`io.sentry.auto-init`,
 `io.sentry.send-default-pii`), HMS Push (`push_kit_auto_init_enabled`) … — reports when the app's
 manifests leave the SDK collecting from the first launch: the switch is absent and defaults to on (reported
-on `<application>`), or it is set to the collecting value (reported on that `<meta-data>` element).
+on `<application>`), or it is set to the collecting value (reported on that `<meta-data>` element; when that
+is a master switch, only there).
 
 ## Why is this bad?
 These SDKs start themselves through merged ContentProviders; without the switch they collect and upload
@@ -95,8 +96,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             gating = []  # collection is off at launch
         gating = [f for f in gating if meta.get(f.name, (None,))[0] != f.safe]  # name only what is still on
         # A switch set explicitly to the collecting value is reported on its own <meta-data>, the line to change.
+        # When that is a master switch, the switches left absent change nothing: that element is the fix.
         explicit = [f for f in gating if meta.get(f.name, (None,))[0] is not None]
-        gating = [f for f in gating if f not in explicit]
+        gating = [] if any(f.name in masters for f in explicit) else [f for f in gating if f not in explicit]
         unsafe = [(f, meta[f.name]) for f in sdk.manifest_flags
                   if f.name in meta and meta[f.name][0] is not None and meta[f.name][0] != f.safe
                   and (not f.default_enabled or f in explicit)]
