@@ -62,12 +62,14 @@ class TraceStep:
 class Related:
     """Another place a finding is about. A finding on the call in pre-consent entry code that leads into a
     helper names, as related locations, where the helper collects (`collects at File:line`). `anchor` is the
-    line-free identity the finding had when it was reported at that place (its earlier fingerprint)."""
+    line-free identity the finding had when it was reported at that place (its earlier fingerprint); `trace`
+    the path that reaches it, entry point first (the finding's own trace is its first related location's)."""
 
     path: str
     span: Span
     note: str
     anchor: str = ""
+    trace: tuple[TraceStep, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,8 +245,11 @@ def test_related_locations_in_every_format_that_shows_them(report: CheckOutput, 
 
     doc = json.loads(formatter("json")(report))
     entry = next(f for f in doc["findings"] if f["rule"] == "EC101" and f["path"] == APP_KT and f["line"] == 57)
-    assert entry["related"][0] == {"path": DEVICE_ID, "line": 38, "column": 71, "end_line": 38, "end_column": 83,
-                                   "note": "`tm.getImei` reads Hardware device identifiers"}
+    first = entry["related"][0]
+    assert first == {"path": DEVICE_ID, "line": 38, "column": 71, "end_line": 38, "end_column": 83,
+                     "note": "`tm.getImei` reads Hardware device identifiers", "trace": entry["trace"]}
+    assert [s["path"] for s in entry["related"][1]["trace"]][1:3] == [APP_KT, "core/src/main/java/com/example/"
+                                                                        "dailynews/core/device/DeviceInfoCollector.kt"]
     assert all(f["related"] == [] for f in doc["findings"] if f["rule"] not in ("EC101", "EC102"))
 
     result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "EC101"

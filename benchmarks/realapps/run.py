@@ -43,7 +43,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,15 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Where a finding on an entry call collects, with the path through the entry call to it."""
+
+    path: str
+    line: int
+    trace: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     category: str
@@ -127,7 +136,7 @@ class Finding:
     line: int
     message: str
     trace: tuple[Step, ...]
-    related: tuple[Step, ...] = ()
+    related: tuple[Related, ...] = ()
 
 
 @dataclass
@@ -351,9 +360,12 @@ def run_tool(cmd: Sequence[str], folder: Path) -> Run:
 
 
 def _finding(raw: dict[str, Any], root: Path, folder: Path) -> Finding:
-    trace = tuple(Step(_relative(s.get("path", ""), root, folder), int(s.get("line", 0))) for s in raw.get("trace", []))
-    related = tuple(Step(_relative(s.get("path", ""), root, folder), int(s.get("line", 0)))
-                    for s in raw.get("related", []))
+    def step(s: dict[str, Any]) -> Step:
+        return Step(_relative(s.get("path", ""), root, folder), int(s.get("line", 0)))
+
+    trace = tuple(step(s) for s in raw.get("trace", []))
+    related = tuple(Related(*astuple(step(r)), tuple(step(s) for s in r.get("trace", [])))
+                    for r in raw.get("related", []))
     return Finding(raw["rule"], raw["category"], _relative(raw["path"], root, folder), int(raw["line"]),
                    raw.get("message", ""), trace, related)
 
@@ -442,28 +454,25 @@ class Score:
 
 def units(findings: Sequence[Finding]) -> list[Finding]:
     """What is scored. An early-collection finding whose collecting call sits in a helper is reported on the
-    entry call that leads into it, with the collecting calls as related locations; before, it was reported at
-    each collecting call, once however many entry calls led there. So that numbers stay comparable across that
-    change, such a finding counts once per collecting call, deduplicated across the entry calls (the first
-    finding's message kept), and matches by that call, the entry call(s) and the trace (but for the trace's
-    last step when that is another of the finding's collecting calls)."""
+    entry call that leads into it, with the collecting calls as related locations (each with its own path);
+    before, it was reported at each collecting call, once however many entry calls led there, with the walk's
+    first path. So that numbers stay comparable across that change, such a finding counts once per collecting
+    call, deduplicated across the entry calls, and matches as the finding at that call did: by that call and
+    its shortest path (ties: the first finding's)."""
     out: list[Finding] = []
     at: dict[tuple[str, str, int], int] = {}
     for f in findings:
         if not f.related:
             out.append(f)
             continue
-        for r in dict.fromkeys(f.related):
-            # the trace runs to the first collecting call: the others' units do not match there
-            others = {(s.path, s.line) for s in f.related} - {(r.path, r.line)}
-            spots = (Step(f.path, f.line), *(s for s in f.trace if (s.path, s.line) not in others))
+        for r in f.related:
+            unit = Finding(f.rule, f.category, r.path, r.line, f.message, r.trace or f.trace)
             key = (f.rule, r.path, r.line)
-            if key in at:
-                u = out[at[key]]
-                out[at[key]] = Finding(u.rule, u.category, u.path, u.line, u.message, u.trace + spots)
-            else:
+            if key not in at:
                 at[key] = len(out)
-                out.append(Finding(f.rule, f.category, r.path, r.line, f.message, spots))
+                out.append(unit)
+            elif len(unit.trace) < len(out[at[key]].trace):
+                out[at[key]] = unit
     return out
 
 
@@ -574,7 +583,7 @@ def run_json(apps: Sequence[App], runs: dict[str, Run], scores: dict[str, Score]
                 "findings": [
                     {"rule": f.rule, "category": f.category, "path": f.path, "line": f.line,
                      "message": f.message, "trace": [[st.path, st.line] for st in f.trace],
-                     "related": [[st.path, st.line] for st in f.related]}
+                     "related": [[r.path, r.line, [[st.path, st.line] for st in r.trace]] for r in f.related]}
                     for f in run.findings
                 ],
             }
@@ -593,7 +602,8 @@ def stored_findings(doc: dict[str, Any]) -> dict[tuple[str, str], list[Finding]]
             result[(slug, entry["commit"])] = [
                 Finding(f["rule"], f["category"], f["path"], f["line"], f.get("message", ""),
                         tuple(Step(p, ln) for p, ln in f["trace"]),
-                        tuple(Step(p, ln) for p, ln in f.get("related", [])))
+                        tuple(Related(p, ln, tuple(Step(*st) for st in (rest[0] if rest else ())))
+                              for p, ln, *rest in f.get("related", [])))
                 for f in entry["findings"]
             ]
     return result

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from pipl_lint.findings import Edit, Finding, Related, Span
+from pipl_lint.findings import Edit, Finding, Related, Span, TraceStep
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.consent import SiteState
 from pipl_lint.model.reach import EntryCall, Reached
@@ -76,16 +76,20 @@ def callee(ctx: object, call: EntryCall) -> str:
 
 def entry_call_finding(ctx: object, meta: object, call: EntryCall, hits: list[Collecting], message: Msg,
                        fix: Msg | None, edits: tuple[Edit, ...] = ()) -> Finding:
-    """The finding on an entry call: its trace runs through the call to the first collecting call, the
-    collecting calls are its related locations. The anchor names the entry call and what it leads to (a
-    new read in the helper is a new finding); each related location keeps the anchor its finding had when
-    it was reported there, so older baselines still match (`Finding.legacy_fingerprints`)."""
+    """The finding on an entry call: the collecting calls are its related locations, each with the path
+    through the entry call to it; the finding's trace is the first one's. The anchor names the entry call
+    and what it leads to (a new read in the helper is a new finding); each related location keeps the anchor
+    its finding had when it was reported there, so older baselines still match (`Finding.legacy_fingerprints`)."""
     pc = ctx.pre_consent
-    first = hits[0]
-    trace = pc.call_trace(call, first.reached.fid, first.site, first.note)
+
+    def path_to(h: Collecting) -> tuple[TraceStep, ...]:
+        own = next(c for c in pc.entry_calls(h.reached.fid) if c.key == call.key)  # the chain to h's function
+        return pc.call_trace(own, h.reached.fid, h.site, h.note)
+
     related = tuple(Related(ctx.path_of(h.reached.fid),
                             Span(h.site.line, h.site.column, h.site.end_line, h.site.end_column),
-                            h.note, ctx.site_anchor(h.reached.fid, h.site)) for h in hits)
+                            h.note, ctx.site_anchor(h.reached.fid, h.site), path_to(h)) for h in hits)
+    trace = related[0].trace
     caller, edge = call.caller.fid, call.edge
     leads_to = "|".join(sorted({r.anchor for r in related}))
     if edge.site is not None:
