@@ -72,9 +72,9 @@ class EntryCall:
 
     @property
     def key(self) -> tuple[int, int]:
-        """The call's identity (file, offset): reached for several running classes it is one call."""
-        e = self.edges[0]
-        return e.file, e.site.start if e.site is not None else -e.line
+        """The line to move (file, line): one call reached for several running classes, or two calls on one
+        line that start the same thing (`startActivity(Intent(this, X::class.java))`), are one entry call."""
+        return self.edges[0].file, self.edges[0].line
 
 
 class PreConsent:
@@ -91,6 +91,7 @@ class PreConsent:
         self._walk()
         self._callers: dict[tuple[FnId, str | None], list[tuple[tuple[FnId, str | None], Edge]]] | None = None
         self._framework: set[tuple[FnId, str | None]] = set()
+        self._direct: set[tuple[FnId, str | None]] = set()
         self._by_fid: dict[FnId, list[tuple[FnId, str | None]]] = defaultdict(list)
         self._entry_calls: dict[FnId, list[EntryCall]] = {}
 
@@ -163,13 +164,14 @@ class PreConsent:
         return tuple(steps)
 
     def _graph(self) -> None:
-        """The walked graph reversed (callee state -> [(caller state, edge)], open plain calls only), and the
-        states the framework runs: the entry points, the targets of open DISPATCH edges, the overrides that
-        inherited framework-run code calls on `this` (`BaseActivity.onCreate` run for the launcher calls the
-        launcher's `initSettings()`: the override is the launcher's own entry code), and the superclass's
-        method a framework-run override chains to (`super.onCreate()` into an app base class)."""
+        """The walked graph reversed (callee state -> [(caller state, edge)], open calls only), the entry code
+        (`_framework`: the entry points' functions, with the overrides that inherited entry code calls on `this`
+        — `BaseActivity.onCreate` run for the launcher calls the launcher's `initSettings()` — and the
+        superclass's method an entry override chains to, `super.onCreate()` into an app base class), and the
+        code the framework runs (`_direct`: that, and likewise what open DISPATCH edges start)."""
         callers: dict[tuple[FnId, str | None], list[tuple[tuple[FnId, str | None], Edge]]] = defaultdict(list)
         framework = {(e.fid, e.this_cls) for e in self.entries}
+        dispatched: set[tuple[FnId, str | None]] = set()
         template: list[tuple[tuple[FnId, str | None], tuple[FnId, str | None]]] = []
         for state in self._states:
             fid, this_cls = state
@@ -180,20 +182,28 @@ class PreConsent:
                 target = (edge.target, this_cls if edge.this_cls == SAME else edge.this_cls)
                 if target not in self._states:
                     continue
+                callers[target].append((state, edge))
                 if edge.how in DISPATCH:
-                    framework.add(target)
-                else:
-                    callers[target].append((state, edge))
-                    if edge.this_cls == SAME and (self._overrides(fid, edge.target) or self._chains_up(fid, edge)):
-                        template.append((state, target))
+                    dispatched.add(target)
+                elif edge.this_cls == SAME and (self._overrides(fid, edge.target) or self._chains_up(fid, edge)):
+                    template.append((state, target))
+        self._callers = callers
+        self._framework = self._with_templates(framework, template)
+        self._direct = self._with_templates(framework | dispatched, template)
+
+    @staticmethod
+    def _with_templates(states: set[tuple[FnId, str | None]],
+                        template: list[tuple[tuple[FnId, str | None], tuple[FnId, str | None]]]) \
+            -> set[tuple[FnId, str | None]]:
+        out = set(states)
         grown = True
         while grown:
             grown = False
             for state, target in template:
-                if state in framework and target not in framework:
-                    framework.add(target)
+                if state in out and target not in out:
+                    out.add(target)
                     grown = True
-        self._callers, self._framework = callers, framework
+        return out
 
     def _chains_up(self, caller: FnId, edge: Edge) -> bool:
         """`super.onCreate()` in `onCreate`: the superclass's version of the method the framework runs."""
@@ -206,9 +216,10 @@ class PreConsent:
         return sub != base and self.index.is_subtype(sub, base)
 
     def entry_calls(self, fid: FnId) -> list[EntryCall]:
-        """Every call in code the framework runs before consent (an entry point, or what it reaches through
-        framework dispatch) that leads to `fid` along open calls, each with its shortest chain; empty when
-        `fid` is itself such code (its collecting calls are the lines to move)."""
+        """Every call in an entry point's code that leads to `fid` along open calls (through framework dispatch
+        too: the `startActivity(...)` that starts a screen whose helper collects), each with its shortest chain;
+        empty when `fid` is code the framework runs itself — an entry point's, or what an open DISPATCH edge
+        starts (a started activity's `onCreate`): its collecting calls are the lines to move."""
         if fid in self._entry_calls:
             return self._entry_calls[fid]
         if self._callers is None:
@@ -216,7 +227,7 @@ class PreConsent:
         assert self._callers is not None
         starts = self._by_fid.get(fid, [])
         out: dict[tuple[int, int], EntryCall] = {}
-        if not any(s in self._framework for s in starts):
+        if not any(s in self._direct for s in starts):
             # Breadth first backwards: `toward` holds, per state, the call by which it leads to `fid`.
             toward: dict[tuple[FnId, str | None], tuple[Edge, tuple[FnId, str | None]] | None] = \
                 {s: None for s in starts}

@@ -3,12 +3,13 @@
 Where a finding goes: a collecting call (a personal-information read, an SDK's init) that a helper makes is
 reported on the call in pre-consent entry code that leads into the helper — the line the developer must move
 behind consent — with the collecting calls as related locations ("collects at File:line"). The entry call is
-the first call on the path made by code the framework runs: the entry point's own function (Application,
-ContentProvider, startup initializer, launcher activity, receiver) or a function the path reaches through
-framework dispatch (a component started, a registered observer, a fragment's lifecycle; `DISPATCH` in
-`model/reach.py`). A helper reached from three entry calls gives three findings; everything one entry call
-leads to gives one finding per rule, listing what is collected. A collecting call in entry code itself is
-reported where it is.
+the first call on the path in the entry point's own code (Application, ContentProvider, startup initializer,
+launcher activity, receiver; `PreConsent.entry_calls`): when the path goes on through framework dispatch (a
+component started, a fragment shown, an observer registered; `DISPATCH` in `model/reach.py`), that start is
+the entry call, one line instead of one per started screen. A helper reached from three entry calls gives three
+findings; everything one entry call leads to gives one finding per rule, listing what is collected. A collecting
+call in code the framework runs itself (the entry point's, or a started component's lifecycle) is reported
+where it is.
 """
 
 from __future__ import annotations
