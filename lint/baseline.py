@@ -5,6 +5,13 @@ A JSON file with two sections keyed by the line-independent finding fingerprint 
 person moved there (kept when the baseline is regenerated). Each entry carries rule, name, path and
 message for humans; no line numbers, so edits above a finding do not revive it. When several findings
 share a fingerprint, `count` says how many are accepted and further ones are reported as new.
+
+Findings that moved: an early-collection finding whose collecting call sits in a helper is reported on the
+entry call that leads into it (`Finding.related` names the collecting calls). A baseline written when it was
+reported at the collecting call still accepts it: a finding none of whose own fingerprint is left is baselined
+when the baseline has every one of its `legacy_fingerprints` (one per collecting call, as they were). Such an
+entry is not used up (the one old finding now stands for each entry call that reaches the helper) and does not
+count as gone. `pipl-lint baseline` writes the new fingerprints; regenerate it to drop the old ones.
 """
 
 from __future__ import annotations
@@ -109,11 +116,16 @@ def apply(findings: Iterable[Finding], baseline: Baseline, scope: frozenset[str]
     new: list[Finding] = []
     old: list[Finding] = []
     matched: set[str] = set()
+    accepted = set(left)
     for f in findings:
+        legacy = f.legacy_fingerprints
         if left[f.fingerprint] > 0:
             left[f.fingerprint] -= 1
             old.append(f)
             matched.add(f.fingerprint)
+        elif legacy and accepted.issuperset(legacy):
+            old.append(f)
+            matched.update(legacy)
         else:
             new.append(f)
     gone = [fp for fp, e in baseline.current.items()

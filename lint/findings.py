@@ -60,6 +60,20 @@ class TraceStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding is about. A finding on the call in pre-consent entry code that leads into a
+    helper names, as related locations, where the helper collects (`collects at File:line`). `anchor` is the
+    line-free identity the finding had when it was reported at that place (its earlier fingerprint); `trace`
+    the path that reaches it, entry point first (the finding's own trace is its first related location's)."""
+
+    path: str
+    span: Span
+    note: str
+    anchor: str = ""
+    trace: tuple[TraceStep, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Translation:
     lang: str
     message: str
@@ -90,6 +104,9 @@ class Finding:
     # The analysed variants the finding holds for, when not all of them (`china`, `chinaRelease`); empty:
     # every analysed variant. Not part of the identity: one problem is one finding whatever its variants.
     variants: tuple[str, ...] = field(default=(), compare=False)
+    # Where the problem also is: the collecting calls a helper makes when the finding sits on the entry call
+    # that leads into it (see docs/output.md#related-locations).
+    related: tuple[Related, ...] = ()
 
     def localized(self, lang: str) -> Finding:
         """This finding with its message and fix in `lang` (same fingerprint)."""
@@ -109,13 +126,22 @@ class Finding:
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
     @property
+    def legacy_fingerprints(self) -> tuple[str, ...]:
+        """The fingerprints this finding had when it was reported at each related location (before findings
+        moved to the entry call): a baseline written then still accepts it when it accepts all of them."""
+        return tuple(dict.fromkeys(
+            hashlib.sha256("\x1f".join((self.rule, r.path, r.anchor)).encode("utf-8")).hexdigest()[:32]
+            for r in self.related if r.anchor))
+
+    @property
     def variant_label(self) -> str:
         """` [china, chinaPaidRelease]` when the finding holds for some analysed variants only; else ``""``."""
         return f" [{', '.join(self.variants)}]" if self.variants else ""
 
     def touches(self, paths: frozenset[str]) -> bool:
-        """True when the finding sits in, or its trace passes through, one of `paths`."""
-        return self.path in paths or any(step.path in paths for step in self.trace)
+        """True when the finding sits in, collects in, or its trace passes through, one of `paths`."""
+        return self.path in paths or any(step.path in paths for step in self.trace) or \
+            any(r.path in paths for r in self.related)
 
 
 class Applicability(enum.StrEnum):

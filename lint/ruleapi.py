@@ -305,13 +305,16 @@ class Context:
         return Finding(meta.id, meta.name, meta.category, severity, path, span, msg.en, fx.en,
                        references or meta.references, trace, anchor, edits, translations)
 
+    def site_anchor(self, fid: FnId, site: Site) -> str:
+        """A site's line-free identity: the enclosing function and the call as written."""
+        fn = self.index.function(fid)
+        return f"{fn.owner}.{fn.name}|{site.qualified}"
+
     def site_finding(self, meta: RuleMeta, fid: FnId, site: Site, message: str | i18n.Msg,
                      **kw: object) -> Finding:
-        fn = self.index.function(fid)
-        anchor = f"{fn.owner}.{fn.name}|{site.qualified}"
         span = Span(site.line, site.column, site.end_line, site.end_column)
-        return self.finding(meta, self.path_of(fid), span, message, anchor=str(kw.pop("anchor", anchor)),
-                            **kw)  # type: ignore[arg-type]
+        return self.finding(meta, self.path_of(fid), span, message,
+                            anchor=str(kw.pop("anchor", self.site_anchor(fid, site))), **kw)  # type: ignore[arg-type]
 
     def element_span(self, element: object) -> Span:
         line = getattr(element, "line", 1)

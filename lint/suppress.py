@@ -15,6 +15,11 @@ Gradle build files are not covered yet (the Gradle parser keeps no comments): us
 (SP501) reports comments without one. Findings of the `suppression` category are hidden only by naming
 their rule explicitly.
 
+A finding on the call that leads into a helper (it has related locations: where the helper collects) is
+hidden by a suppression on its own line, or when every one of its collecting lines carries one (so a
+suppression written at the collecting call, where such findings were reported before, still works, and
+one on only some of the collecting calls does not hide the others).
+
 `collect(ctx)` reads only the Context (the parsed model), so rules may use it too.
 """
 
@@ -50,7 +55,12 @@ class Suppression:
     text: str = ""  # as written, for messages
 
     def covers(self, f: Finding) -> bool:
-        if f.path != self.path or not (self.first_line <= f.span.line <= self.last_line):
+        """The suppression is on the finding's own line and names it."""
+        return self.covers_at(f, f.path, f.span.line)
+
+    def covers_at(self, f: Finding, path: str, line: int) -> bool:
+        """The suppression is at `path:line` (the finding's, or one of its related locations') and names it."""
+        if path != self.path or not (self.first_line <= line <= self.last_line):
             return False
         if f.category == Category.SUPPRESSION:
             return bool(self.rules & {f.rule, f.name})
@@ -161,15 +171,25 @@ def collect(ctx: Context, paths: frozenset[str] | None = None) -> list[Suppressi
     return out
 
 
+def hides(sups: list[Suppression], f: Finding) -> bool:
+    """On the finding's line, or on every one of its related locations."""
+    return any(s.covers(f) for s in sups) or (bool(f.related) and all(
+        any(s.covers_at(f, r.path, r.span.line) for s in sups) for r in f.related))
+
+
+def _used(s: Suppression, f: Finding) -> bool:
+    return s.covers(f) or any(s.covers_at(f, r.path, r.span.line) for r in f.related)
+
+
 def apply_suppressions(findings: list[Finding], ctx: Context) -> tuple[list[Finding], list[Finding], list[Diagnostic]]:
     """(kept, suppressed, notes)."""
     if not findings:
         return [], [], []
-    sups = collect(ctx, frozenset(f.path for f in findings))
+    sups = collect(ctx, frozenset(p for f in findings for p in (f.path, *(r.path for r in f.related))))
     kept: list[Finding] = []
     dropped: list[Finding] = []
     for f in findings:
-        (dropped if any(s.covers(f) for s in sups) else kept).append(f)
+        (dropped if hides(sups, f) else kept).append(f)
     return kept, dropped, []
 
 
@@ -192,6 +212,6 @@ def unused(suppressions: Iterable[Suppression], suppressed: Iterable[Finding], r
             continue
         if any(k != ALL and k not in ran_keys for k in s.rules) or (ALL in s.rules and ran_keys != known_keys):
             continue
-        if not any(s.covers(f) for f in hidden):
+        if not any(_used(s, f) for f in hidden):
             out.append((s, "hides no finding"))
     return sorted(out, key=lambda t: (t[0].path, t[0].line))

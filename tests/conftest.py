@@ -15,6 +15,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # `// expect: EC101`, `// expect: EC101, EC102`, `<!-- expect: EP201 -->`, `# expect: EP201`
 EXPECT = re.compile(r"(?://|<!--|#)\s*expect:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
+# `// collects: EC101`: a related location of a finding (where a helper the reported entry call leads into collects)
+COLLECTS = re.compile(r"(?://|<!--|#).*?collects:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
 TEXT_SUFFIXES = (".kt", ".java", ".xml", ".kts", ".gradle", ".toml")
 
 
@@ -28,8 +30,8 @@ def _no_user_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("PIPL_LINT_DEBUG", raising=False)
 
 
-def expectations(root: Path) -> set[tuple[str, int, str]]:
-    """(path relative to root, line, rule id) for every `expect:` marker under root."""
+def expectations(root: Path, marker: re.Pattern[str] = EXPECT) -> set[tuple[str, int, str]]:
+    """(path relative to root, line, rule id) for every `expect:` marker (or `marker`) under root."""
     out: set[tuple[str, int, str]] = set()
     for dirpath, _dirs, files in os.walk(root):
         for name in files:
@@ -38,7 +40,7 @@ def expectations(root: Path) -> set[tuple[str, int, str]]:
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()
             for lineno, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-                m = EXPECT.search(line)
+                m = marker.search(line)
                 if m:
                     for rule in m.group(1).split(","):
                         out.add((rel, lineno, rule.strip()))

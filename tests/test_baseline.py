@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from pipl_lint import baseline
 from pipl_lint.commands.baseline import run_baseline
 from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.errors import UsageError
-from pipl_lint.findings import Category, Finding, Severity, Span
+from pipl_lint.findings import Category, Finding, Related, Severity, Span
 from tests.conftest import EXAMPLES
 
 APP_KT = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
@@ -43,6 +44,32 @@ def test_apply_matches_by_fingerprint_up_to_the_count() -> None:
     assert out.gone == [_f(4, "gone|z").fingerprint]
     partial = baseline.apply([], b, scope=frozenset({"other.kt"}))
     assert partial.gone == []  # a partial run cannot tell that entries for other files are gone
+
+
+def _moved(line: int, *reads: str, entry: str = "App.onCreate|Helper.read") -> Finding:
+    """A finding on the entry call `entry` in App.kt that leads to `reads` in Helper.kt (related locations)."""
+    related = tuple(Related("Helper.kt", Span(10 + i, 1, 10 + i, 2), f"`{r}` reads PI", f"Helper.read|{r}")
+                    for i, r in enumerate(reads))
+    return replace(_f(line, f"{entry}>{'|'.join(sorted(x.anchor for x in related))}", "App.kt"), related=related)
+
+
+def test_findings_moved_to_the_entry_call_keep_their_old_baseline_entries() -> None:
+    """A baseline written when the reads in a helper were reported where they are still accepts the findings
+    now reported on the entry calls that lead there, without using its entries up or counting them as gone."""
+    old = baseline.from_findings([_f(10, "Helper.read|tm.imei", "Helper.kt"), _f(11, "Helper.read|mac", "Helper.kt")])
+    from_app = _moved(5, "tm.imei", "mac")
+    from_splash = _moved(9, "tm.imei", "mac", entry="Splash.onCreate|Helper.read")
+    assert from_app.fingerprint != from_splash.fingerprint  # two entry calls, two findings
+    assert set(from_app.legacy_fingerprints) == set(old.current)
+    out = baseline.apply([from_app, from_splash], old)
+    assert out.baselined == [from_app, from_splash] and out.new == [] and out.gone == []
+    # A read the old baseline did not accept makes the finding new.
+    grown = _moved(5, "tm.imei", "mac", "wifi.ssid")
+    assert baseline.apply([grown], old).new == [grown]
+    # A regenerated baseline has the new fingerprints, which survive line shifts.
+    again = baseline.from_findings([from_app, from_splash])
+    assert set(again.current) == {from_app.fingerprint, from_splash.fingerprint}
+    assert baseline.apply([_moved(40, "tm.imei", "mac")], again).baselined
 
 
 def test_manual_entries_survive_regeneration(tmp_path: Path) -> None:

@@ -63,10 +63,14 @@ def test_pipl_lint_reports_the_planted_leaks_and_nothing_else(tree: tuple[Path, 
                            "--no-cache"], cwd=out, capture_output=True, text=True, check=False)
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
-    found = {(f["rule"], f["path"], f["line"]) for f in doc["findings"]}
+    # A leak planted in a helper is reported on the entry call that leads into it, the planted line being a
+    # related location (where it collects).
+    where = {(f["rule"], f["path"], f["line"]): {(f["rule"], r["path"], r["line"]) for r in f["related"]}
+             for f in doc["findings"]}
+    found = set(where) | {r for rel in where.values() for r in rel}
     assert planted <= found, f"planted leaks not reported: {sorted(planted - found)}"
     assert not safe & found, f"guarded / unreachable sites reported: {sorted(safe & found)}"
-    stray = {f for f in found if f[0] in ("EC101", "EC102")} - planted
+    stray = {f for f, rel in where.items() if f[0] in ("EC101", "EC102") and not ({f} | rel) & planted}
     assert not stray, f"filler code reported: {sorted(stray)}"
     assert all(f["category"] == "early-collection" for f in doc["findings"])
 

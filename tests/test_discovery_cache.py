@@ -103,7 +103,10 @@ class Runs:
     def findings(self, *extra: str) -> list[tuple[str, int, str]]:
         result = CliRunner().invoke(cli_app, ["check", ".", "-f", "json", *extra])
         assert result.exit_code in (0, 1), result.output
-        return [(f["path"], f["line"], f["rule"]) for f in json.loads(result.stdout)["findings"]]
+        # a helper's reads are reported on the entry call that leads into it: their places are related locations
+        return [where for f in json.loads(result.stdout)["findings"]
+                for where in [(f["path"], f["line"], f["rule"]), *((r["path"], r["line"], f["rule"])
+                                                                   for r in f["related"])]]
 
     def backdate(self, again: bool = False) -> None:
         """Every timestamp into the past, a different one each time unless `again` (as if the last change were

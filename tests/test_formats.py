@@ -227,3 +227,53 @@ def test_gradle_example_names_the_report_after_every_format_and_prints_text_on_f
     assert 'getOrDefault(format, "txt")' not in script  # no format silently falls back to .txt
     failure = script[script.index("if (code != 0)"):]
     assert '"--format", "text"' in failure and "throw GradleException" in failure
+
+
+DEVICE_ID = "analytics/src/main/java/com/example/dailynews/analytics/DeviceIdProvider.java"
+
+
+def test_related_locations_in_every_format_that_shows_them(report: CheckOutput, sarif: dict) -> None:
+    """The IMEI read in a helper is reported on `DeviceInfoCollector.collect(...)` in `DailyNewsApp.onCreate`
+    (line 57), the line to move behind consent; the reads are its related locations."""
+    imei = next(f for f in report.findings if f.rule == "EC101" and f.path == APP_KT and f.span.line == 57)
+    assert [(r.path, r.span.line) for r in imei.related] == [(DEVICE_ID, 38), (DEVICE_ID, 38)]
+    assert [(s.path, s.line) for s in imei.trace][-2:] == [
+        ("core/src/main/java/com/example/dailynews/core/device/DeviceInfoCollector.kt", 38), (DEVICE_ID, 38)]
+
+    text = formatter("text")(report)
+    assert f"      collects at {DEVICE_ID}:38  `tm.getImei` reads Hardware device identifiers\n" in text
+
+    doc = json.loads(formatter("json")(report))
+    entry = next(f for f in doc["findings"] if f["rule"] == "EC101" and f["path"] == APP_KT and f["line"] == 57)
+    first = entry["related"][0]
+    assert first == {"path": DEVICE_ID, "line": 38, "column": 71, "end_line": 38, "end_column": 83,
+                     "note": "`tm.getImei` reads Hardware device identifiers", "trace": entry["trace"]}
+    assert [s["path"] for s in entry["related"][1]["trace"]][1:3] == [APP_KT, "core/src/main/java/com/example/"
+                                                                        "dailynews/core/device/DeviceInfoCollector.kt"]
+    assert all(f["related"] == [] for f in doc["findings"] if f["rule"] not in ("EC101", "EC102"))
+
+    result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "EC101"
+                  and r["locations"][0]["physicalLocation"]["region"]["startLine"] == 57)
+    related = result["relatedLocations"]
+    assert [r["id"] for r in related] == [1, 2]
+    assert related[0]["physicalLocation"]["artifactLocation"]["uri"] == DEVICE_ID
+    assert related[0]["physicalLocation"]["region"] == {"startLine": 38, "startColumn": 71, "endLine": 38,
+                                                        "endColumn": 83}
+    assert related[0]["message"]["text"] == "collects here: `tm.getImei` reads Hardware device identifiers"
+
+    github = next(line for line in formatter("github")(report).splitlines()
+                  if line.startswith(f"::error file={APP_KT},line=57,") and "EC101" in line)
+    assert f"%0Acollects at {DEVICE_ID}:38: `tm.getImei` reads" in github
+
+    issue = next(i for i in json.loads(formatter("gitlab")(report))
+                 if i["location"]["lines"]["begin"] == 57 and i["check_name"].startswith("EC101"))
+    assert f"**Collects at:**\n- `{DEVICE_ID}:38` `tm.getImei` reads" in issue["content"]["body"]
+
+    root = ET.fromstring(formatter("checkstyle")(report))
+    error = next(e for f in root.findall("file") if f.get("name") == APP_KT for e in f.findall("error")
+                 if e.get("line") == "57" and e.get("source", "").startswith("pipl-lint.EC101"))
+    assert f"; collects at {DEVICE_ID}:38)" in (error.get("message") or "")
+
+    grouped = formatter("grouped")(report)
+    section = grouped.split(f"{APP_KT}\n", 1)[1].split("\n\n", 1)[0]
+    assert f"collects at {DEVICE_ID}:38" in section

@@ -181,7 +181,9 @@ def test_every_encoding_is_analysed_at_the_right_line(tmp_path: Path) -> None:
     expected.add(("Mixed.kt", 4))
     result = scan(tmp_path, "--no-cache", "-f", "json", "--select", "EC101")
     doc = json.loads(result.stdout)
-    assert {(f["path"], f["line"]) for f in doc["findings"]} == expected
+    # reported on the calls in App.onCreate, each read (in its own encoding) a related location
+    assert {(r["path"], r["line"]) for f in doc["findings"] for r in f["related"]} == expected
+    assert {(f["path"], f["line"]) for f in doc["findings"]} == {("App.kt", 4 + i) for i in range(len(expected))}
     notes = {e["path"]: e["message"] for e in doc["errors"]}
     assert "UTF-16-LE without a byte-order mark" in notes["Utf16Le.kt"]
     assert "UTF-32-BE without a byte-order mark" in notes["Utf32Be.kt"]
@@ -198,7 +200,7 @@ def test_file_size_limit_is_configurable(tmp_path: Path) -> None:
                                      "android.os.Build.getSerial()\n}\n")
     size = (tmp_path / "Big.kt").stat().st_size
     doc = json.loads(scan(tmp_path, "--no-cache", "-f", "json", "--select", "EC101").stdout)
-    assert [f["path"] for f in doc["findings"]] == ["Big.kt"]
+    assert [r["path"] for f in doc["findings"] for r in f["related"]] == ["Big.kt"]  # reached from App.kt
     (tmp_path / "pipl-lint.toml").write_text(f"max-file-size = {size - 1}\n")
     result = scan(tmp_path, "--no-cache", "-f", "json", "--select", "EC101")
     doc = json.loads(result.stdout)
@@ -218,7 +220,7 @@ def test_parse_timeout_stops_pathological_error_recovery(tmp_path: Path) -> None
     (tmp_path / "pipl-lint.toml").write_text("parse-timeout = 0.5\n")
     result = scan(tmp_path, "--no-cache", "-f", "json", "--select", "EC101")
     doc = json.loads(result.stdout)
-    assert [f["path"] for f in doc["findings"]] == ["Other.kt"]
+    assert [r["path"] for f in doc["findings"] for r in f["related"]] == ["Other.kt"]  # reached from App.kt
     notes = {e["path"]: e["message"] for e in doc["errors"]}
     assert "took longer than 0.5 s and was stopped" in notes["Slow.kt"]  # minutes without the limit
 

@@ -349,3 +349,33 @@ def test_the_apps_distribution_reaches_the_tool_as_configuration(tmp_path: Path)
     assert runner.run_tool([str(fake)], snapshot).status == "ok"  # the default needs no configuration
     assert seen.read_text(encoding="utf-8") == 'distribution = "china-stores"\n'
     assert list(snapshot.iterdir()) == []
+
+
+def test_findings_on_entry_calls_score_once_per_collecting_call() -> None:
+    """A helper reached from two entry calls is two findings on the entry calls, each with the helper's reads as
+    related locations (each with its own path); scored as before the findings moved: once per collecting call,
+    with its shortest path. A clean label on a read is one false positive; labels on a read, or on the path to
+    it, are found; a label on the path to another read is not this read's."""
+    runner = load_runner()
+    step, related = runner.Step, runner.Related
+    app, splash, helper = "a/App.kt", "a/Splash.kt", "a/Ids.kt"
+    app_path = (step("AndroidManifest.xml", 3), step(app, 5))
+    to_imei = (*app_path, step(helper, 9))
+    to_mac = (*app_path, step(helper, 4), step(helper, 12))
+    from_app = runner.Finding("EC101", "early-collection", app, 5, "`Ids.read` reads …", to_imei,
+                              (related(helper, 9, to_imei), related(helper, 12, to_mac)))
+    splash_path = (step("AndroidManifest.xml", 8), step(splash, 7), step(splash, 20), step(splash, 30))
+    to_imei_from_splash = (*splash_path, step(helper, 9))
+    from_splash = runner.Finding("EC101", "early-collection", splash, 7, "`Ids.read` reads …", to_imei_from_splash,
+                                 (related(helper, 9, to_imei_from_splash),))
+    units = runner.units([from_app, from_splash])
+    assert [(u.path, u.line, u.trace) for u in units] == [(helper, 9, to_imei), (helper, 12, to_mac)]
+    clean = runner.Label(helper, 9, "early-collection", "EC101", "clean", "runs after consent")
+    assert runner.score([clean], [from_app, from_splash]).by_category["early-collection"].fp == 1
+    on_entry = runner.Label(app, 5, "early-collection", "EC101", "violation", "IMEI at launch")
+    on_read = runner.Label(helper, 12, "early-collection", None, "violation", "MAC at launch")
+    result = runner.score([on_entry, on_read], [from_app, from_splash])
+    assert not result.misses and result.by_category["early-collection"].tp == 2
+    on_mac_path = runner.Label(helper, 4, "early-collection", "EC101", "clean", "the MAC read's own call")
+    result = runner.score([on_mac_path], [from_app, from_splash])
+    assert [(f.path, f.line) for f, _label in result.false_positives] == [(helper, 12)]

@@ -17,7 +17,7 @@ pytest.importorskip("pygls")
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep
+from pipl_lint.findings import Applicability, Category, Edit, Finding, Related, Severity, Span, TraceStep
 from pipl_lint.lsp.convert import (
     edit_to_text_edit,
     finding_to_diagnostic,
@@ -217,9 +217,13 @@ def test_unsaved_changes_are_diagnosed(tmp_path: Path) -> None:
     leaky = compliant.replace("super.onCreate()", "super.onCreate()\n        collectEarly()", 1)
     leaky = leaky.rstrip().rstrip("}") + LEAK + "}\n"
     app.write_text(leaky, "utf-8")
-    line = next(i for i, text in enumerate(leaky.splitlines()) if "Secure.getString" in text)
+    # Reported on the call in onCreate that leads into the helper; the read is its related location.
+    line = next(i for i, text in enumerate(leaky.splitlines()) if text.strip() == "collectEarly()")
+    reads = next(i for i, text in enumerate(leaky.splitlines()) if "Secure.getString" in text)
     diags = asyncio.run(_edit_session(root.resolve(), compliant, leaky))
     assert [(d.code, d.range.start.line) for d in diags[1]] == [("EC101", line)]
+    collects = diags[1][0].related_information[0]
+    assert collects.message.startswith("collects here: ") and collects.location.range.start.line == reads
     assert [(d.code, d.range.start.line) for d in diags[2]] == [("EC101", line + 3)]  # moved, not saved
     assert not diags[3]  # fixed in the buffer: cleared
     assert app.read_text("utf-8") == leaky  # nothing was written
@@ -242,6 +246,20 @@ def test_columns_are_converted_to_utf16_units() -> None:
     assert d.range.start == types.Position(1, 4)  # the emoji is two UTF-16 units
     assert d.range.end == types.Position(1, 10)
     assert d.severity == types.DiagnosticSeverity.Warning and d.code == "EC101"
+
+
+def test_related_locations_come_first_in_related_information() -> None:
+    lines = ["x\n", "😀é call()\n"]
+    f = _finding(span=Span(1, 1, 1, 2), trace=(TraceStep("a/B.kt", 1, "entry"),),
+                 related=(Related("a/B.kt", Span(2, 4, 2, 10), "`call` reads IMEI"),
+                          Related("a/Other.kt", Span(7, 5, 7, 9), "`x.y` reads MAC address")))
+    d = finding_to_diagnostic(f, lines, Path("/r"))
+    assert d.related_information is not None
+    same, other, step = d.related_information
+    assert same.message == "collects here: `call` reads IMEI"
+    assert same.location.range.start == types.Position(1, 4) and same.location.range.end == types.Position(1, 10)
+    assert other.location.uri.endswith("/a/Other.kt") and other.location.range.start == types.Position(6, 0)
+    assert step.message == "1. entry"
 
 
 def test_edits_become_text_edits_at_the_right_place() -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from pipl_lint.commands.check import CheckOptions, run_check
 from pipl_lint.config import Config
 from pipl_lint.engine import run
-from pipl_lint.findings import Category, Finding, Severity, Span
+from pipl_lint.findings import Category, Finding, Related, Severity, Span
 from pipl_lint.registry import all_rules, lookup
 from pipl_lint.suppress import Suppression, known_keys, parse_annotation, parse_comment, unused
 from tests.conftest import EXAMPLES, FIXTURES
@@ -161,3 +162,60 @@ def test_text_summary_counts_suppressed(round_trip: tuple, monkeypatch: pytest.M
     monkeypatch.chdir(root)
     run_check(CheckOptions(no_cache=True, format="grouped"))
     assert f"{len(after.suppressed)} suppressed" in capsys.readouterr().out
+
+
+HELPERS = FIXTURES / "rules" / "pi-api-before-consent" / "bad-helper-entry-calls-java"
+SRC = "src/com/acme"
+
+
+def _helper_run(tmp_path: Path, edits: list[tuple[str, str, str]]) -> tuple[list[Finding], list[Finding]]:
+    """EC101 on a copy of the helper fixture after appending `tail` to the line of `file` holding `needle`:
+    (reported, suppressed) as (path, line) of each finding."""
+    root = tmp_path / "app"
+    shutil.copytree(HELPERS, root)
+    for file, needle, tail in edits:
+        _append_to_line(root / SRC / file, needle, tail)
+    rule = lookup("EC101")
+    assert rule is not None
+    result = run([root], root, Config(), [rule])
+    return result.findings, result.suppressed
+
+
+def _where(findings: list[Finding]) -> set[tuple[str, int]]:
+    return {(f.path.rsplit("/", 1)[-1], f.span.line) for f in findings}
+
+
+def test_a_suppression_at_the_collecting_call_hides_every_finding_that_leads_there(tmp_path: Path) -> None:
+    """Findings moved from the collecting call to the entry calls that lead into the helper: a comment written
+    where they were reported before still hides them (all three entry calls), and nothing else."""
+    kept, hidden = _helper_run(tmp_path, [("DeviceIdUtil.java", "tm.getImei()", " // pipl-lint: ignore[EC101] test")])
+    assert _where(hidden) == {("App.java", 12), ("SplashActivity.java", 10), ("InitProvider.java", 11)}
+    assert _where(kept) == {("App.java", 13), ("App.java", 14)}
+
+
+def test_a_suppression_at_the_entry_call_hides_that_finding_only(tmp_path: Path) -> None:
+    suppression = " // pipl-lint: ignore[EC101] reviewed"
+    kept, hidden = _helper_run(tmp_path, [("SplashActivity.java", "setTitle(", suppression)])
+    assert _where(hidden) == {("SplashActivity.java", 10)}
+    assert {("App.java", 12), ("InitProvider.java", 11)} <= _where(kept)
+
+
+def test_a_suppression_on_some_collecting_calls_does_not_hide_the_others(tmp_path: Path) -> None:
+    one = [("DeviceProfile.java", "tm.getSubscriberId()", " // pipl-lint: ignore[EC101] not shipped")]
+    kept, hidden = _helper_run(tmp_path, one)
+    assert not hidden and ("App.java", 13) in _where(kept)
+    every = [("DeviceProfile.java", needle, " // pipl-lint: ignore[EC101] not shipped")
+             for needle in ("tm.getSubscriberId()", "tm.getSimSerialNumber()", "Settings.Secure.ANDROID_ID);",
+                            "getMacAddress()", "lm.getLastKnownLocation")]
+    kept, hidden = _helper_run(tmp_path / "every", every)
+    assert _where(hidden) == {("App.java", 13)}
+
+
+def test_a_suppression_at_a_related_location_is_used() -> None:
+    f = replace(_f(line=5), related=(Related("B.kt", Span(9, 1, 9, 2), "`x` reads IMEI"),))
+    at_read = parse_comment("B.kt", 9, 9, "// pipl-lint: ignore[EC101] checked")
+    elsewhere = parse_comment("B.kt", 20, 20, "// pipl-lint: ignore[EC101] checked")
+    assert at_read is not None and elsewhere is not None
+    ec101 = lookup("EC101")
+    assert ec101 is not None
+    assert [s.line for s, _why in unused([at_read, elsewhere], [f], [ec101], all_rules())] == [20]

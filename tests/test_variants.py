@@ -250,7 +250,8 @@ def test_flavour_only_findings_say_which_flavour() -> None:
     """Bugly starts only in the `china` flavour's `src/bugly` folder (a `sourceSets` folder: read, labelled);
     Firebase Analytics is an `overseasImplementation` dependency; Crashlytics is `debugImplementation` only."""
     got = findings("flavoured")
-    assert ("EC102", "app/src/bugly/com/acme/SdkStarter.java", 8, ("china",)) in got
+    # reported on App.onCreate's call into the helper in src/bugly (its trace passes there: `china` only)
+    assert ("EC102", "app/src/main/java/com/acme/App.kt", 8, ("china",)) in got
     assert ("EC104", "app/src/main/AndroidManifest.xml", 4, ("overseas",)) in got
     assert ("EC105", "app/src/main/AndroidManifest.xml", 4, ("overseas",)) in got
     assert all(f[3] == ("overseas",) for f in got if f[0] == "EP211")
@@ -275,7 +276,8 @@ def test_flavour_only_findings_in_json_sarif_and_text(tmp_path: Path) -> None:
     results = json.loads(sarif.stdout)["runs"][0]["results"]
     assert next(r for r in results if r["ruleId"] == "EC102")["properties"]["variants"] == ["china"]
     text = subprocess.run([exe, "check", "--no-cache", "."], cwd=root, capture_output=True, text=True, timeout=120)
-    assert "starts the SDK before the user consents (reached from" in text.stdout
+    assert "starts the SDK (`CrashReport.initCrashReport`) before the user consents (reached from" in text.stdout
+    assert "collects at app/src/bugly/com/acme/SdkStarter.java:8" in text.stdout
     assert "`App.onCreate`) [china]" in text.stdout
     only = subprocess.run([exe, "check", "--no-cache", "-f", "json", "--variant", "chinaRelease", "."], cwd=root,
                           capture_output=True, text=True, timeout=120)
@@ -288,7 +290,7 @@ def test_variant_selection_from_the_config() -> None:
     assert not any(f[0] == "EC102" for f in got)
     assert ("EC104", "app/src/main/AndroidManifest.xml", 4, ()) in got
     debug = findings("flavoured", variants=("chinaDebug",))  # a debug variant when asked for by name
-    assert ("EC102", "app/src/bugly/com/acme/SdkStarter.java", 8, ()) in debug
+    assert ("EC102", "app/src/main/java/com/acme/App.kt", 8, ()) in debug
 
 
 def test_unknown_variant_is_a_note_and_the_default_is_kept() -> None:
@@ -308,7 +310,9 @@ def test_manifests_merge_in_android_priority_with_tools_markers() -> None:
     `eu` only adds the ad-ID sub-switch (main's `false` still applies: off)."""
     got = findings("merge-order")
     ec104 = [f for f in got if f[0] == "EC104"]
-    assert ec104 == [("EC104", "app/src/main/AndroidManifest.xml", 4, ("chinaRelease", "intlRelease"))]
+    # `china` sets the switch to the collecting value: reported on that element; `intl` leaves it absent
+    assert ec104 == [("EC104", "app/src/china/AndroidManifest.xml", 5, ("china",)),
+                     ("EC104", "app/src/main/AndroidManifest.xml", 4, ("intl",))]
     # `china` also removes Firebase's self-starting provider with `tools:node="remove"`
     assert [f for f in got if f[0] == "EC105"] == [("EC105", "app/src/main/AndroidManifest.xml", 4, ("intl",))]
 

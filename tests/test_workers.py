@@ -110,7 +110,9 @@ def test_a_scan_goes_on_past_a_stuck_file_and_does_not_cache_its_result(tmp_path
     monkeypatch.setattr(workers, "work", _stuck_on("Stuck.kt", "hang"))
     cache = Cache(tmp_path, "test")
     first = run([tmp_path], tmp_path, config, rules, cache=cache)
-    assert [(f.rule, f.path) for f in first.findings if f.rule == "EC101"] == [("EC101", "Other.kt")]
+    # reported on App.onCreate's call, collecting in Other.kt
+    assert [(f.rule, f.path, [r.path for r in f.related]) for f in first.findings if f.rule == "EC101"] == \
+        [("EC101", "App.kt", ["Other.kt"])]
     assert any(d.path == "Stuck.kt" and "was stopped" in d.message for d in first.diagnostics)
     monkeypatch.setattr(workers, "work", real_work)  # a quieter machine: the file is read whole this time
     second = run([tmp_path], tmp_path, config, rules, cache=Cache(tmp_path, "test"))
@@ -127,7 +129,7 @@ def test_the_command_line_reports_a_stopped_file_by_name(tmp_path: Path) -> None
     doc = json.loads(out.stdout)
     notes = {e["path"]: e["message"] for e in doc["errors"]}
     assert "took longer than 0.3 s and was stopped" in notes["Stuck.kt"]
-    assert [f["path"] for f in doc["findings"] if f["rule"] == "EC101"] == ["Other.kt"]
+    assert [r["path"] for f in doc["findings"] if f["rule"] == "EC101" for r in f["related"]] == ["Other.kt"]
 
 
 def test_a_pool_started_from_another_thread_does_not_fork_that_thread() -> None:

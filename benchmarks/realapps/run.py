@@ -13,7 +13,10 @@ For each app file (`apps/<slug>.toml`, format in README.md; tuning apps only unl
   4. match the findings against the labels.
 
 A label is found when a finding of its category (and of its rule, when the label names one) is on the
-labelled file within one line, or has a trace step on that file within one line. A finding is a true
+labelled file within one line, or has a related location (where a helper the reported entry call leads into
+collects) or a trace step on that file within one line. A finding with related locations is scored once per
+collecting call (deduplicated across the entry calls that lead to it), as such findings were reported before
+they moved to the entry call, so numbers stay comparable (`units`). A finding is a true
 positive when it matches a violation label, a false positive when it matches only clean labels, and
 "unreviewed" when it matches no label (it needs a label). `--json OUT` stores every number and every
 finding, so `--compare OLD.json` can re-score an older run against today's labels (the same label set) and
@@ -40,7 +43,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +125,15 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Where a finding on an entry call collects, with the path through the entry call to it."""
+
+    path: str
+    line: int
+    trace: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     category: str
@@ -129,6 +141,7 @@ class Finding:
     line: int
     message: str
     trace: tuple[Step, ...]
+    related: tuple[Related, ...] = ()
 
 
 @dataclass
@@ -360,9 +373,14 @@ def run_tool(cmd: Sequence[str], folder: Path, distribution: str = "both") -> Ru
 
 
 def _finding(raw: dict[str, Any], root: Path, folder: Path) -> Finding:
-    trace = tuple(Step(_relative(s.get("path", ""), root, folder), int(s.get("line", 0))) for s in raw.get("trace", []))
+    def step(s: dict[str, Any]) -> Step:
+        return Step(_relative(s.get("path", ""), root, folder), int(s.get("line", 0)))
+
+    trace = tuple(step(s) for s in raw.get("trace", []))
+    related = tuple(Related(*astuple(step(r)), tuple(step(s) for s in r.get("trace", [])))
+                    for r in raw.get("related", []))
     return Finding(raw["rule"], raw["category"], _relative(raw["path"], root, folder), int(raw["line"]),
-                   raw.get("message", ""), trace)
+                   raw.get("message", ""), trace, related)
 
 
 def _relative(path: str, root: Path, folder: Path) -> str:
@@ -389,7 +407,7 @@ def distance(label: Label, finding: Finding) -> int | None:
         return None
     if label.rule in APP_LEVEL_RULES:
         return 0
-    spots = [(finding.path, finding.line), *((s.path, s.line) for s in finding.trace)]
+    spots = [(finding.path, finding.line), *((s.path, s.line) for s in (*finding.related, *finding.trace))]
     gaps = [abs(line - label.line) for path, line in spots if path == label.file]
     return min(gaps) if gaps and min(gaps) <= LINE_SLACK else None
 
@@ -447,9 +465,34 @@ class Score:
         self.unreviewed += other.unreviewed
 
 
+def units(findings: Sequence[Finding]) -> list[Finding]:
+    """What is scored. An early-collection finding whose collecting call sits in a helper is reported on the
+    entry call that leads into it, with the collecting calls as related locations (each with its own path);
+    before, it was reported at each collecting call, once however many entry calls led there, with the walk's
+    first path. So that numbers stay comparable across that change, such a finding counts once per collecting
+    call, deduplicated across the entry calls, and matches as the finding at that call did: by that call and
+    its shortest path (ties: the first finding's)."""
+    out: list[Finding] = []
+    at: dict[tuple[str, str, int], int] = {}
+    for f in findings:
+        if not f.related:
+            out.append(f)
+            continue
+        for r in f.related:
+            unit = Finding(f.rule, f.category, r.path, r.line, f.message, r.trace or f.trace)
+            key = (f.rule, r.path, r.line)
+            if key not in at:
+                at[key] = len(out)
+                out.append(unit)
+            elif len(unit.trace) < len(out[at[key]].trace):
+                out[at[key]] = unit
+    return out
+
+
 def score(labels: Iterable[Label], findings: Sequence[Finding]) -> Score:
     result = Score()
     labels = list(labels)
+    findings = units(findings)
     matched = [matched_labels(f, labels) for f in findings]
     for label in labels:
         hits = [f for f, hit in zip(findings, matched, strict=True) if label in hit]
@@ -552,7 +595,8 @@ def run_json(apps: Sequence[App], runs: dict[str, Run], scores: dict[str, Score]
                 "unreviewed": [{"file": f.path, "line": f.line, "rule": f.rule} for f in s.unreviewed],
                 "findings": [
                     {"rule": f.rule, "category": f.category, "path": f.path, "line": f.line,
-                     "message": f.message, "trace": [[st.path, st.line] for st in f.trace]}
+                     "message": f.message, "trace": [[st.path, st.line] for st in f.trace],
+                     "related": [[r.path, r.line, [[st.path, st.line] for st in r.trace]] for r in f.related]}
                     for f in run.findings
                 ],
             }
@@ -570,7 +614,9 @@ def stored_findings(doc: dict[str, Any]) -> dict[tuple[str, str], list[Finding]]
         if entry.get("status") == "ok":
             result[(slug, entry["commit"])] = [
                 Finding(f["rule"], f["category"], f["path"], f["line"], f.get("message", ""),
-                        tuple(Step(p, ln) for p, ln in f["trace"]))
+                        tuple(Step(p, ln) for p, ln in f["trace"]),
+                        tuple(Related(p, ln, tuple(Step(*st) for st in (rest[0] if rest else ())))
+                              for p, ln, *rest in f.get("related", [])))
                 for f in entry["findings"]
             ]
     return result

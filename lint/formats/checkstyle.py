@@ -1,6 +1,7 @@
 """`--format checkstyle`: Checkstyle XML, read by Jenkins (Warnings NG), SonarQube, reviewdog, Danger …
 
-`<checkstyle><file name="…"><error line= column= severity= message= source="pipl-lint.EC101"/></file>`;
+`<checkstyle><file name="…"><error line= column= severity= message= source="pipl-lint.EC101"/></file>`; the
+message ends with the fix and where a helper the reported call leads into collects (`collects at path:line`);
 files and errors in the report's order, characters XML 1.0 cannot carry are dropped.
 """
 
@@ -23,9 +24,11 @@ def _attr(text: object) -> str:
 def render(report: CheckOutput) -> str:
     by_file: dict[str, list[str]] = {}
     for f in report.findings:
+        collects = "".join(f"; collects at {r.path}:{r.span.line}" for r in f.related)
         by_file.setdefault(f.path, []).append(
             f"    <error line={_attr(f.span.line)} column={_attr(f.span.column)} "
-            f"severity={_attr(SEVERITIES[f.severity])} message={_attr(f'{f.message}{f.variant_label} (fix: {f.fix})')} "
+            f"severity={_attr(SEVERITIES[f.severity])} "
+            f"message={_attr(f'{f.message}{f.variant_label} (fix: {f.fix}{collects})')} "
             f"source={_attr(f'pipl-lint.{f.rule}.{f.name}')}/>")
     for d in report.diagnostics:
         by_file.setdefault(d.path, []).append(

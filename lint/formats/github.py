@@ -35,6 +35,8 @@ def annotation(f: Finding) -> str:
         props["endColumn"] = s.end_column
     props["title"] = f"{f.rule} {f.name}"
     body = f"{f.message}{f.variant_label}\nfix: {f.fix}"
+    for r in f.related:
+        body += f"\ncollects at {r.path}:{r.span.line}: {r.note}"
     if f.trace:
         body += "\npath: " + " → ".join(f"{t.path}:{t.line}" for t in f.trace)
     return command(COMMANDS[f.severity], body, **props)

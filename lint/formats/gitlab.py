@@ -19,6 +19,8 @@ SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.IN
 
 def issue(f: Finding, fingerprint: str) -> dict[str, Any]:
     body = f"{f.message}{f.variant_label}\n\n**Fix:** {f.fix}"
+    if f.related:
+        body += "\n\n**Collects at:**\n" + "\n".join(f"- `{r.path}:{r.span.line}` {r.note}" for r in f.related)
     if f.trace:
         body += "\n\n**Path:**\n" + "\n".join(f"{i + 1}. `{t.path}:{t.line}` {t.note}" for i, t in enumerate(f.trace))
     if f.references:

@@ -1,4 +1,5 @@
-"""`--format grouped` (findings under their file, one line each) and `--format concise` (one
+"""`--format grouped` (findings under their file, one line each, then where a helper the reported call
+leads into collects: `collects at path:line`) and `--format concise` (one
 `path:line:col: severity RULE [name] message` line per finding, for editors' error parsers and grep)."""
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def render(report: CheckOutput) -> str:
         by_file.setdefault(f.path, []).append(
             f"  {where:<9} {_paint(f'{f.severity!s:<7}', COLORS[f.severity], c)} {_paint(f.rule, BOLD, c)}  "
             f"{f.message}{f.variant_label}")
+        by_file[f.path] += [f"  {'':<9} {'':<7} {'':<5}  collects at {r.path}:{r.span.line}" for r in f.related]
     for d in report.diagnostics:
         by_file.setdefault(d.path, []).append(
             f"  {f'{d.line}:{d.column}' if d.line else '-':<9} {_paint('note   ', DIM, c)} could not analyse fully: "

@@ -24,6 +24,10 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "fix": f.fix,
         "references": list(f.references),
         "trace": [{"path": s.path, "line": s.line, "note": s.note} for s in f.trace],
+        "related": [{"path": r.path, "line": r.span.line, "column": r.span.column, "end_line": r.span.end_line,
+                     "end_column": r.span.end_column, "note": r.note,
+                     "trace": [{"path": s.path, "line": s.line, "note": s.note} for s in r.trace]}
+                    for r in f.related],
         "fingerprint": f.fingerprint,
         "variants": list(f.variants),
     }

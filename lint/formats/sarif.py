@@ -3,7 +3,8 @@
 - `tool.driver.rules` describes every known rule (not only those that fired): short and full description,
   help (the rule's docstring as markdown), default level, category and tags.
 - Each result has a region, `partialFingerprints["piplLint/v1"]` (line-independent, so alerts survive
-  line shifts), the call trace as a `codeFlow`, and the edits of an autofix as `fixes`.
+  line shifts), the call trace as a `codeFlow`, where a helper it leads into collects as
+  `relatedLocations` (numbered from 1, with their note), and the edits of an autofix as `fixes`.
 - Paths are relative to `%SRCROOT%`, declared in `originalUriBaseIds` as the scan root.
 - Findings hidden by an in-source suppression (`inSource`) or by the baseline (`external`) are kept as
   suppressed results; files that could not be analysed are `toolExecutionNotifications`.
@@ -120,6 +121,11 @@ def result(f: Finding, rule_index: dict[str, int], suppression: str | None = Non
         out["properties"]["variants"] = list(f.variants)
     if f.rule in rule_index:
         out["ruleIndex"] = rule_index[f.rule]
+    if f.related:
+        out["relatedLocations"] = [
+            {**_location(r.path, r.span.line, r.span.column, r.span.end_line, r.span.end_column,
+                         f"collects here: {r.note}"), "id": i + 1}
+            for i, r in enumerate(f.related)]
     if f.trace:
         out["codeFlows"] = [_code_flow(f.trace)]
     fixes = _fixes(f)

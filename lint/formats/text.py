@@ -1,4 +1,5 @@
-"""`--format text`: `path:line:col: severity rule message`, the line with a caret, the trace, the fix."""
+"""`--format text`: `path:line:col: severity rule message`, the line with a caret, where a helper it leads
+into collects (`collects at path:line`), the trace, the fix."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ def render_finding(f: Finding, report: CheckOutput) -> list[str]:
                     len(text) - f.span.column + 1)
         out.append(" " * (len(gutter) - 2) + "| " + " " * (f.span.column - 1) + _paint("^" * min(width, 80),
                                                                                        COLORS[f.severity], c))
+    for r in f.related:
+        out.append(f"      {_paint('collects at', BOLD, c)} {r.path}:{r.span.line}  {r.note}")
     if f.trace:
         out.append("      path:")
         for i, step in enumerate(f.trace):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from pipl_lint.findings import Applicability, Edit, Finding, Severity
+from pipl_lint.findings import Applicability, Edit, Finding, Related, Severity
 
 SOURCE = "pipl-lint"
 SEVERITIES = {
@@ -46,11 +46,23 @@ def path_uri(root: Path, path: str) -> str:
     return (root / path).resolve().as_uri()
 
 
+def _related_range(f: Finding, r: Related, lines: list[str], units: Units) -> types.Range:
+    """A related location's range: exact in the finding's own document; in another file (whose text the
+    converter does not have) its lines, from their start."""
+    if r.path == f.path:
+        return types.Range(position(lines, r.span.line, r.span.column, units),
+                           position(lines, r.span.end_line, r.span.end_column, units))
+    return types.Range(types.Position(max(0, r.span.line - 1), 0), types.Position(max(0, r.span.end_line - 1), 0))
+
+
 def finding_to_diagnostic(f: Finding, lines: list[str], root: Path, units: Units = utf16_units) -> types.Diagnostic:
     s = f.span
     end_line, end_column = (s.end_line, s.end_column) if (s.end_line, s.end_column) > (s.line, s.column) else \
         (s.line, s.column + 1)
-    related = [types.DiagnosticRelatedInformation(
+    collects = [types.DiagnosticRelatedInformation(
+        location=types.Location(path_uri(root, r.path), _related_range(f, r, lines, units)),
+        message=f"collects here: {r.note}") for r in f.related]
+    related = collects + [types.DiagnosticRelatedInformation(
         location=types.Location(path_uri(root, step.path),
                                 types.Range(types.Position(max(0, step.line - 1), 0),
                                             types.Position(max(0, step.line - 1), 0))),

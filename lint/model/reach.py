@@ -8,7 +8,7 @@ function so that every finding can show the hops from the entry point to the col
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,6 +33,11 @@ HOW_NOTES = {
 }
 
 
+# Edges along which the framework, not the app's code, runs the callee (a component start, a registered
+# observer, a fragment's lifecycle): the callee is where the app's own code starts again, like an entry point.
+DISPATCH = frozenset({"component", "fragment", "callback"})
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """An entry point: `fid` runs before the user can consent."""
@@ -53,6 +58,28 @@ class Reached:
     notes: tuple[Msg, ...]  # open-guard notes accumulated along the path
     this_cls: str | None = None  # the class of the object fid runs on along this path, when known
     prev_state: tuple[FnId, str | None] | None = None  # the caller's (function, running class)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCall:
+    """A call in pre-consent entry code that leads into a helper: the line to move behind consent.
+
+    `caller` is the function the framework runs (an entry point, or a function reached through framework
+    dispatch, see DISPATCH); `edges` are the calls from it to the function that collects, the entry call
+    first (its shortest chain)."""
+
+    caller: Reached
+    edges: tuple[Edge, ...]
+
+    @property
+    def edge(self) -> Edge:
+        return self.edges[0]
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """The line to move (file, line): one call reached for several running classes, or two calls on one
+        line that start the same thing (`startActivity(Intent(this, X::class.java))`), are one entry call."""
+        return self.edges[0].file, self.edges[0].line
 
 
 class PreConsent:
@@ -77,6 +104,11 @@ class PreConsent:
                 break
             self.reached, self._states = {}, {}
             self._walk()
+        self._callers: dict[tuple[FnId, str | None], list[tuple[tuple[FnId, str | None], Edge]]] | None = None
+        self._framework: set[tuple[FnId, str | None]] = set()
+        self._direct: set[tuple[FnId, str | None]] = set()
+        self._by_fid: dict[FnId, list[tuple[FnId, str | None]]] = defaultdict(list)
+        self._entry_calls: dict[FnId, list[EntryCall]] = {}
 
     def _walk(self) -> None:
         queue: deque[tuple[FnId, str | None]] = deque()
@@ -99,14 +131,19 @@ class PreConsent:
                 notes = here.notes
                 if edge.site is not None:
                     st = self.consent.state(edge.site)
-                    if st.user_action or (st.gated and self.stop_at_consent) or \
-                            self.first_launch.off_guard(fid, edge.site) is not None:
+                    if self._closed(fid, edge.site, st):
                         continue
                     notes = notes + st.notes
                 r = Reached(edge.target, here.entry, edge, notes, callee_cls, state)
                 self._states[target] = r
                 self.reached.setdefault(edge.target, r)
                 queue.append(target)
+
+    def _closed(self, fid: FnId, site: Site, st: SiteState) -> bool:
+        """The site does not run before consent: a user action, (when the walk stops there) consent-gated, or
+        behind a guard that is false on first launch."""
+        return st.user_action or (st.gated and self.stop_at_consent) or \
+            self.first_launch.off_guard(fid, site) is not None
 
     def functions(self) -> Iterator[Reached]:
         yield from self.reached.values()
@@ -116,8 +153,7 @@ class PreConsent:
         for r in self.reached.values():
             for site in self.index.sites_of(r.fid):
                 st = self.consent.state(site)
-                if st.user_action or (st.gated and self.stop_at_consent) or \
-                        self.first_launch.off_guard(r.fid, site) is not None:
+                if self._closed(r.fid, site, st):
                     continue
                 yield r, site, st
 
@@ -142,4 +178,101 @@ class PreConsent:
         if site is not None:
             fs = self.index.files[r.fid.file]
             steps.append(TraceStep(fs.path, site.line, site_note or f"`{site.qualified}`"))
+        return tuple(steps)
+
+    def _graph(self) -> None:
+        """The walked graph reversed (callee state -> [(caller state, edge)], open calls only), the entry code
+        (`_framework`: the entry points' functions, with the overrides that inherited entry code calls on `this`
+        — `BaseActivity.onCreate` run for the launcher calls the launcher's `initSettings()` — and the
+        superclass's method an entry override chains to, `super.onCreate()` into an app base class), and the
+        code the framework runs (`_direct`: that, and likewise what open DISPATCH edges start)."""
+        callers: dict[tuple[FnId, str | None], list[tuple[tuple[FnId, str | None], Edge]]] = defaultdict(list)
+        framework = {(e.fid, e.this_cls) for e in self.entries}
+        dispatched: set[tuple[FnId, str | None]] = set()
+        template: list[tuple[tuple[FnId, str | None], tuple[FnId, str | None]]] = []
+        for state in self._states:
+            fid, this_cls = state
+            self._by_fid[fid].append(state)
+            for edge in self.index.edges_in(fid, this_cls):
+                if edge.site is not None and self._closed(fid, edge.site, self.consent.state(edge.site)):
+                    continue
+                target = (edge.target, this_cls if edge.this_cls == SAME else edge.this_cls)
+                if target not in self._states:
+                    continue
+                callers[target].append((state, edge))
+                if edge.how in DISPATCH:
+                    dispatched.add(target)
+                elif edge.this_cls == SAME and (self._overrides(fid, edge.target) or self._chains_up(fid, edge)):
+                    template.append((state, target))
+        self._callers = callers
+        self._framework = self._with_templates(framework, template)
+        self._direct = self._with_templates(framework | dispatched, template)
+
+    @staticmethod
+    def _with_templates(states: set[tuple[FnId, str | None]],
+                        template: list[tuple[tuple[FnId, str | None], tuple[FnId, str | None]]]) \
+            -> set[tuple[FnId, str | None]]:
+        out = set(states)
+        grown = True
+        while grown:
+            grown = False
+            for state, target in template:
+                if state in out and target not in out:
+                    out.add(target)
+                    grown = True
+        return out
+
+    def _chains_up(self, caller: FnId, edge: Edge) -> bool:
+        """`super.onCreate()` in `onCreate`: the superclass's version of the method the framework runs."""
+        return edge.site is not None and edge.site.receiver == "super" and \
+            self.index.function(edge.target).name == self.index.function(caller).name
+
+    def _overrides(self, caller: FnId, callee: FnId) -> bool:
+        """`callee` is declared in a subclass of `caller`'s class (a template method's override)."""
+        base, sub = self.index.function(caller).owner, self.index.function(callee).owner
+        return sub != base and self.index.is_subtype(sub, base)
+
+    def entry_calls(self, fid: FnId) -> list[EntryCall]:
+        """Every call in an entry point's code that leads to `fid` along open calls (through framework dispatch
+        too: the `startActivity(...)` that starts a screen whose helper collects), each with its shortest chain;
+        empty when `fid` is code the framework runs itself — an entry point's, or what an open DISPATCH edge
+        starts (a started activity's `onCreate`): its collecting calls are the lines to move."""
+        if fid in self._entry_calls:
+            return self._entry_calls[fid]
+        if self._callers is None:
+            self._graph()
+        assert self._callers is not None
+        starts = self._by_fid.get(fid, [])
+        out: dict[tuple[int, int], EntryCall] = {}
+        if not any(s in self._direct for s in starts):
+            # Breadth first backwards: `toward` holds, per state, the call by which it leads to `fid`.
+            toward: dict[tuple[FnId, str | None], tuple[Edge, tuple[FnId, str | None]] | None] = \
+                {s: None for s in starts}
+            queue = deque(starts)
+            while queue:
+                state = queue.popleft()
+                for caller, edge in self._callers.get(state, ()):
+                    if caller in self._framework:
+                        edges = [edge]
+                        step = toward[state]
+                        while step is not None:
+                            edges.append(step[0])
+                            step = toward[step[1]]
+                        call = EntryCall(self._states[caller], tuple(edges))
+                        out.setdefault(call.key, call)
+                    elif caller not in toward:
+                        toward[caller] = (edge, state)
+                        queue.append(caller)
+        self._entry_calls[fid] = list(out.values())
+        return self._entry_calls[fid]
+
+    def call_trace(self, call: EntryCall, fid: FnId, site: Site, site_note: str) -> tuple[TraceStep, ...]:
+        """The path through an entry call: to the function that makes it (`trace`), then each call of its
+        chain, the collecting site last."""
+        steps = list(self.trace(call.caller))
+        for edge in call.edges:
+            fs = self.index.files[edge.file]
+            steps.append(TraceStep(fs.path, edge.line,
+                                   f"calls `{self.index.describe(edge.target)}`{HOW_NOTES.get(edge.how, '')}"))
+        steps.append(TraceStep(self.index.files[fid.file].path, site.line, site_note))
         return tuple(steps)

@@ -1,10 +1,27 @@
-"""Shared wording for the early-collection rules."""
+"""Shared wording for the early-collection rules, and where their findings go.
+
+Where a finding goes: a collecting call (a personal-information read, an SDK's init) that a helper makes is
+reported on the call in pre-consent entry code that leads into the helper — the line the developer must move
+behind consent — with the collecting calls as related locations ("collects at File:line"). The entry call is
+the first call on the path in the entry point's own code (Application, ContentProvider, startup initializer,
+launcher activity, receiver; `PreConsent.entry_calls`): when the path goes on through framework dispatch (a
+component started, a fragment shown, an observer registered; `DISPATCH` in `model/reach.py`), that start is
+the entry call, one line instead of one per started screen. A helper reached from three entry calls gives three
+findings; everything one entry call leads to gives one finding per rule, listing what is collected. A collecting
+call in code the framework runs itself (the entry point's, or a started component's lifecycle) is reported
+where it is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from pipl_lint.findings import Edit, Finding, Related, Span, TraceStep
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.consent import SiteState
-from pipl_lint.model.reach import Reached
+from pipl_lint.model.reach import EntryCall, Reached
+from pipl_lint.model.summary import Site
 
 
 def path_notes(reached: Reached, state: SiteState) -> Msg:
@@ -14,6 +31,76 @@ def path_notes(reached: Reached, state: SiteState) -> Msg:
         return Msg("")
     body = join(*notes, sep="; ", sep_zh="；")
     return Msg("; " + body.en, "；" + body.get("zh"))
+
+
+@dataclass(frozen=True, slots=True)
+class Collecting:
+    """A collecting call a rule found before consent: `call` names it in messages (`TelephonyManager.getImei`),
+    `what` is what it collects (a PI kind's label, an SDK's name) and `key` its id, `note` describes it in
+    traces and related locations."""
+
+    reached: Reached
+    site: Site
+    state: SiteState
+    call: str
+    what: Msg
+    key: str
+    note: str
+
+
+def by_entry_call(ctx: object, hits: Iterable[Collecting]) -> Iterator[tuple[EntryCall | None, list[Collecting]]]:
+    """The collecting calls grouped by the entry call that leads to them (in source order); a call in entry
+    code itself comes alone, with None."""
+    pc = ctx.pre_consent
+    groups: dict[tuple[int, int], tuple[EntryCall, list[Collecting]]] = {}
+    for hit in hits:
+        calls = pc.entry_calls(hit.reached.fid)
+        if not calls:
+            yield None, [hit]
+        for call in calls:
+            groups.setdefault(call.key, (call, []))[1].append(hit)
+    for call, group in groups.values():
+        yield call, sorted(group, key=lambda h: (ctx.path_of(h.reached.fid), h.site.line, h.site.column))
+
+
+def listing(hits: list[Collecting]) -> tuple[Msg, str]:
+    """(what is collected, deduplicated: `IMEI/MEID、Android ID`; the calls: `` `A`, `B` ``)."""
+    whats = list(dict.fromkeys(h.what for h in hits))
+    calls = list(dict.fromkeys(h.call for h in hits))
+    return join(*whats, sep=", ", sep_zh="、"), ", ".join(f"`{c}`" for c in calls)
+
+
+def callee(ctx: object, call: EntryCall) -> str:
+    """How messages name the function an entry call leads into: `DeviceIdUtil.getImei`."""
+    return ctx.index.describe(call.edge.target).split(" (", 1)[0]
+
+
+def entry_call_finding(ctx: object, meta: object, call: EntryCall, hits: list[Collecting], message: Msg,
+                       fix: Msg | None, edits: tuple[Edit, ...] = ()) -> Finding:
+    """The finding on an entry call: the collecting calls are its related locations, each with the path
+    through the entry call to it; the finding's trace is the first one's. The anchor names the entry call
+    and what it leads to (a new read in the helper is a new finding); each related location keeps the anchor
+    its finding had when it was reported there, so older baselines still match (`Finding.legacy_fingerprints`)."""
+    pc = ctx.pre_consent
+
+    def path_to(h: Collecting) -> tuple[TraceStep, ...]:
+        own = next(c for c in pc.entry_calls(h.reached.fid) if c.key == call.key)  # the chain to h's function
+        return pc.call_trace(own, h.reached.fid, h.site, h.note)
+
+    related = tuple(Related(ctx.path_of(h.reached.fid),
+                            Span(h.site.line, h.site.column, h.site.end_line, h.site.end_column),
+                            h.note, ctx.site_anchor(h.reached.fid, h.site), path_to(h)) for h in hits)
+    trace = related[0].trace
+    caller, edge = call.caller.fid, call.edge
+    leads_to = "|".join(sorted({r.anchor for r in related}))
+    if edge.site is not None:
+        finding = ctx.site_finding(meta, caller, edge.site, message, fix=fix, trace=trace, edits=edits,
+                                   anchor=f"{ctx.site_anchor(caller, edge.site)}>{leads_to}")
+    else:  # a property read by its bare name
+        anchor = f"{ctx.index.describe(caller)}|{ctx.index.describe(edge.target)}>{leads_to}"
+        finding = ctx.finding(meta, ctx.path_of(caller), Span.point(edge.line, 1), message, fix=fix, trace=trace,
+                              edits=edits, anchor=anchor)
+    return replace(finding, related=related)
 
 
 def app_meta_data(ctx: object) -> dict[str, tuple[str | None, object]]:

@@ -8,6 +8,12 @@ policy: in the Application, a ContentProvider, an androidx.startup initializer, 
 lifecycle, a boot receiver, or anything they call (across files, modules, Kotlin and Java) without first
 checking the stored consent.
 
+Where it is reported: on the line to move behind consent. A read in the entry code itself is reported
+where it is; a read inside a helper (`DeviceIdUtil.getImei()`) is reported on the call in the entry code
+that leads into the helper, with the reads as related locations ("collects at File:line") and the path
+through them. A helper reached from three entry calls gives three findings; everything one entry call
+leads to gives one finding that lists what is read.
+
 ## Why is this bad?
 Collecting personal information before consent is the finding MIIT and app-store reviewers report most
 often (191号文 三.1 "在征得用户同意前就开始收集个人信息或打开可收集个人信息的权限"; 337号 category 1; 164号
@@ -20,7 +26,8 @@ class App : Application() {
     override fun onCreate() {
         super.onCreate()
         val tm = getSystemService(TELEPHONY_SERVICE) as TelephonyManager
-        Analytics.deviceId = tm.imei          // runs before any dialog
+        Analytics.deviceId = tm.imei          // runs before any dialog: reported here
+        DeviceIdUtil.collect(this)            // reported here, "collects at DeviceIdUtil.kt:12"
     }
 }
 ```
@@ -69,7 +76,14 @@ from pipl_lint.i18n import Msg, join
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import path_notes
+from pipl_lint.rules.early_collection._common import (
+    Collecting,
+    by_entry_call,
+    callee,
+    entry_call_finding,
+    listing,
+    path_notes,
+)
 
 # Reported by the inventory, not as a violation: device model/OS and carrier name identify no one alone.
 LOW_SENSITIVITY = ("device-model", "carrier")
@@ -84,6 +98,7 @@ META = RuleMeta(
     references=("191号文 三.1", "337号 (1)", "164号 (一)1", "PIPL Art. 13"),
     messages={
         "reads": "`{call}` reads {kind} before the user consents (reached from {entry}){notes}",
+        "leads-to": "`{callee}` reads {kinds} ({calls}) before the user consents (reached from {entry}){notes}",
     },
     fixes={
         "generic": "Run it only after consent: in the privacy dialog's agree callback, behind your stored-consent "
@@ -158,6 +173,7 @@ def _ui_only_sensor(ctx: Context, fid: FnId) -> bool:
 
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
+    hits: list[Collecting] = []
     for reached, site, state in pc.open_sites():
         hit = _api_at(ctx, reached.fid, site)
         if hit is None or hit[0].pi_kind in (None, "clipboard", *LOW_SENSITIVITY):
@@ -166,11 +182,22 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         api, call = hit
         kind = ctx.catalog.pi_kinds[api.pi_kind or ""]
-        label = Msg(kind.label_en, kind.label_zh)
-        message = ctx.say(META, "reads", call=call, kind=label, entry=reached.entry.note,
-                          notes=path_notes(reached, state))
+        hits.append(Collecting(reached, site, state, call, Msg(kind.label_en, kind.label_zh), api.pi_kind or "",
+                               f"`{site.qualified}` reads {kind.label_en}"))
+    for entry_call, group in by_entry_call(ctx, hits):
+        first = group[0]
+        notes = path_notes(first.reached, first.state)
         fix = ctx.fix_text(META, "generic")
-        if api.pi_kind in META.fixes:
-            fix = join(ctx.fix_text(META, api.pi_kind or ""), fix, sep_zh="")
-        trace = pc.trace(reached, site, f"`{site.qualified}` reads {kind.label_en}")
-        yield ctx.site_finding(META, reached.fid, site, message, fix=fix, trace=trace)
+        specific = [ctx.fix_text(META, k) for k in dict.fromkeys(h.key for h in group) if k in META.fixes]
+        if specific:
+            fix = join(*specific, fix, sep_zh="")
+        if entry_call is None:
+            message = ctx.say(META, "reads", call=first.call, kind=first.what, entry=first.reached.entry.note,
+                              notes=notes)
+            trace = pc.trace(first.reached, first.site, first.note)
+            yield ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace)
+            continue
+        kinds, calls = listing(group)
+        message = ctx.say(META, "leads-to", callee=callee(ctx, entry_call), kinds=kinds,
+                          calls=calls, entry=entry_call.caller.entry.note, notes=notes)
+        yield entry_call_finding(ctx, META, entry_call, group, message, fix)

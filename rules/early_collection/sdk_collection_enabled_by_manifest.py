@@ -7,8 +7,9 @@ Crashlytics (`firebase_crashlytics_collection_enabled`), Performance, Cloud Mess
 (`firebase_messaging_auto_init_enabled`), Facebook (`com.facebook.sdk.AutoInitEnabled`,
 `AutoLogAppEventsEnabled`, `AdvertiserIDCollectionEnabled`), Sentry (`io.sentry.auto-init`,
 `io.sentry.send-default-pii`), HMS Push (`push_kit_auto_init_enabled`) … — reports when the app's
-manifests leave the SDK collecting from the first launch: the switch is absent and defaults to on, or it
-is set to the collecting value.
+manifests leave the SDK collecting from the first launch: the switch is absent and defaults to on (reported
+on `<application>`), or it is set to the collecting value (reported on that `<meta-data>` element; when that
+is a master switch, only there).
 
 ## Why is this bad?
 These SDKs start themselves through merged ContentProviders; without the switch they collect and upload
@@ -17,7 +18,9 @@ Data policy).
 
 ## Example
 ```xml
-<application android:name=".App">   <!-- firebase-analytics is a dependency; no switch -->
+<application android:name=".App">   <!-- firebase-analytics is a dependency; no switch: reported here -->
+    <meta-data android:name="com.facebook.sdk.AutoLogAppEventsEnabled" android:value="true" />  <!-- reported here -->
+</application>
 ```
 
 ## Use instead
@@ -92,9 +95,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         if gating and any(meta.get(f.name, (None,))[0] == f.safe for f in sdk.manifest_flags if f.name in masters):
             gating = []  # collection is off at launch
         gating = [f for f in gating if meta.get(f.name, (None,))[0] != f.safe]  # name only what is still on
+        # A switch set explicitly to the collecting value is reported on its own <meta-data>, the line to change.
+        # When that is a master switch, the switches left absent change nothing: that element is the fix.
+        explicit = [f for f in gating if meta.get(f.name, (None,))[0] is not None]
+        gating = [] if any(f.name in masters for f in explicit) else [f for f in gating if f not in explicit]
         unsafe = [(f, meta[f.name]) for f in sdk.manifest_flags
                   if f.name in meta and meta[f.name][0] is not None and meta[f.name][0] != f.safe
-                  and not f.default_enabled]
+                  and (not f.default_enabled or f in explicit)]
         for flag, (value, element) in unsafe:
             manifest = next(m for m in ctx.variant_manifests() if element in list(m.root.iter()))
             yield ctx.finding(

@@ -6,7 +6,9 @@ Finds the initialisation calls of catalogued SDKs (Umeng `UMConfigure.init`, `JP
 `MobileAds.initialize` …) that run before consent: in an entry point (Application, ContentProvider,
 androidx.startup initializer, launcher activity, boot receiver) or anything they call, without a consent
 check. The SDKs' "pre-init" calls that their vendors allow before consent (`UMConfigure.preInit`) are
-not reported.
+not reported. An init inside a helper (`UmengHelper.init()`, `InitManager.initSdks()`) is reported on the
+call in the entry code that leads into it (the line to move behind consent), with the init calls as
+related locations ("collects at File:line"); one finding per entry call, listing the SDKs it starts.
 
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
@@ -18,7 +20,8 @@ user agrees.
 ```kotlin
 override fun onCreate() {
     super.onCreate()
-    UMConfigure.init(this, KEY, "official", UMConfigure.DEVICE_TYPE_PHONE, "")
+    UMConfigure.init(this, KEY, "official", UMConfigure.DEVICE_TYPE_PHONE, "")   // reported here
+    InitManager.initSdks(this)   // reported here; "collects at" the inits inside it
 }
 ```
 
@@ -61,7 +64,14 @@ from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import path_notes
+from pipl_lint.rules.early_collection._common import (
+    Collecting,
+    by_entry_call,
+    callee,
+    entry_call_finding,
+    listing,
+    path_notes,
+)
 
 META = RuleMeta(
     id="EC102",
@@ -72,7 +82,11 @@ META = RuleMeta(
     fix="Initialise the SDK in the agree callback and, on later launches, only when the stored consent is true",
     references=("191号文 三.1", "191号文 五.1", "164号 (一)1", "PIPL Art. 13", "PIPL Art. 23"),
     fixable=True,
-    messages={"starts": "{sdk}: `{call}` starts the SDK before the user consents (reached from {entry}){notes}"},
+    messages={
+        "starts": "{sdk}: `{call}` starts the SDK before the user consents (reached from {entry}){notes}",
+        "leads-to": "{sdks}: `{callee}` starts the SDK ({calls}) before the user consents (reached from {entry})"
+                    "{notes}",
+    },
 )
 
 # Init calls with a vendor "pre-init" that may run before consent: (owner, method) → (pre-init method,
@@ -105,6 +119,9 @@ def pre_init_edits(ctx: Context, fid: FnId, site: Site, call: SdkCall) -> tuple[
 
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
+    hits: list[Collecting] = []
+    calls: dict[tuple[FnId, int], SdkCall] = {}
+    fixes: dict[str, Msg] = {}
     for reached, site, state in pc.open_sites():
         hit = ctx.sdk_calls.match(reached.fid, site, roles=("init",))
         if hit is None:
@@ -112,9 +129,25 @@ def check(ctx: Context) -> Iterator[Finding]:
         sdk, _role, call = hit
         shown = f"{call.owner_simple}(…)" if call.method == call.owner_simple.rsplit(".", 1)[-1] else \
             f"{call.owner_simple}.{call.method}"
-        message = ctx.say(META, "starts", sdk=sdk.name, call=shown, entry=reached.entry.note,
-                          notes=path_notes(reached, state))
-        trace = pc.trace(reached, site, f"`{site.qualified}` initialises {sdk.name}")
-        fix = Msg(sdk.fix, sdk.fix_zh or None) if sdk.fix else None
-        yield ctx.site_finding(META, reached.fid, site, message, fix=fix, trace=trace,
-                               edits=pre_init_edits(ctx, reached.fid, site, call))
+        calls[(reached.fid, site.start)] = call
+        if sdk.fix:
+            fixes[sdk.id] = Msg(sdk.fix, sdk.fix_zh or None)
+        hits.append(Collecting(reached, site, state, shown, Msg(sdk.name), sdk.id,
+                               f"`{site.qualified}` initialises {sdk.name}"))
+    for entry_call, group in by_entry_call(ctx, hits):
+        first = group[0]
+        notes = path_notes(first.reached, first.state)
+        sdk_ids = list(dict.fromkeys(h.key for h in group))
+        fix = fixes.get(sdk_ids[0]) if len(sdk_ids) == 1 else None
+        edits = tuple(e for h in group for e in pre_init_edits(ctx, h.reached.fid, h.site,
+                                                               calls[(h.reached.fid, h.site.start)]))
+        if entry_call is None:
+            message = ctx.say(META, "starts", sdk=first.what, call=first.call, entry=first.reached.entry.note,
+                              notes=notes)
+            trace = pc.trace(first.reached, first.site, first.note)
+            yield ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace, edits=edits)
+            continue
+        sdks, shown = listing(group)
+        message = ctx.say(META, "leads-to", sdks=sdks, callee=callee(ctx, entry_call),
+                          calls=shown, entry=entry_call.caller.entry.note, notes=notes)
+        yield entry_call_finding(ctx, META, entry_call, group, message, fix, edits)
