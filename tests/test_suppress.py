@@ -219,3 +219,15 @@ def test_a_suppression_at_a_related_location_is_used() -> None:
     ec101 = lookup("EC101")
     assert ec101 is not None
     assert [s.line for s, _why in unused([at_read, elsewhere], [f], [ec101], all_rules())] == [20]
+
+
+def test_a_helper_many_entry_calls_lead_to_is_reported_where_it_collects() -> None:
+    """More than three entry calls into one helper: one finding in the helper (one change there fixes every
+    caller) whose message says how many calls reach it, not one finding per call."""
+    root = FIXTURES / "rules" / "pi-api-before-consent" / "bad-helper-many-entry-calls-java"
+    rule = lookup("EC101")
+    assert rule is not None
+    found = run([root], root, Config(), [rule]).findings
+    assert _where(found) == {("Api.java", 11)}
+    assert "reached before consent from 4 calls in entry code" in found[0].message
+    assert not found[0].related

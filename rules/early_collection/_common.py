@@ -9,7 +9,8 @@ component started, a fragment shown, an observer registered; `DISPATCH` in `mode
 the entry call, one line instead of one per started screen. A helper reached from three entry calls gives three
 findings; everything one entry call leads to gives one finding per rule, listing what is collected. A collecting
 call in code the framework runs itself (the entry point's, or a started component's lifecycle) is reported
-where it is.
+where it is; so is one in a helper that more than `MAX_ENTRY_CALLS` entry calls lead to (a network helper the
+launcher calls for every request): one change in the helper fixes them all, and the message says how many.
 """
 
 from __future__ import annotations
@@ -48,19 +49,34 @@ class Collecting:
     note: str
 
 
+# More entry calls than this leading to one helper: the finding stays where the helper collects.
+MAX_ENTRY_CALLS = 3
+
+
 def by_entry_call(ctx: object, hits: Iterable[Collecting]) -> Iterator[tuple[EntryCall | None, list[Collecting]]]:
     """The collecting calls grouped by the entry call that leads to them (in source order); a call in entry
-    code itself comes alone, with None."""
+    code itself, or in a helper more than MAX_ENTRY_CALLS entry calls lead to, comes alone, with None."""
     pc = ctx.pre_consent
     groups: dict[tuple[int, int], tuple[EntryCall, list[Collecting]]] = {}
     for hit in hits:
         calls = pc.entry_calls(hit.reached.fid)
-        if not calls:
+        if not calls or len(calls) > MAX_ENTRY_CALLS:
             yield None, [hit]
+            continue
         for call in calls:
             groups.setdefault(call.key, (call, []))[1].append(hit)
     for call, group in groups.values():
         yield call, sorted(group, key=lambda h: (ctx.path_of(h.reached.fid), h.site.line, h.site.column))
+
+
+def many_callers(ctx: object, hit: Collecting) -> Msg:
+    """`; reached before consent from 34 calls in entry code: change it here, once` for a helper reported where
+    it collects because too many entry calls lead to it (see MAX_ENTRY_CALLS); else nothing."""
+    n = len(ctx.pre_consent.entry_calls(hit.reached.fid))
+    if n <= MAX_ENTRY_CALLS:
+        return Msg("")
+    return Msg(f"; reached before consent from {n} calls in entry code: change it here, once",
+               f"；入口代码中有 {n} 处调用在同意前到达此处：在这里修改一次即可")
 
 
 def listing(hits: list[Collecting]) -> tuple[Msg, str]:

@@ -12,7 +12,9 @@ Where it is reported: on the line to move behind consent. A read in the entry co
 where it is; a read inside a helper (`DeviceIdUtil.getImei()`) is reported on the call in the entry code
 that leads into the helper, with the reads as related locations ("collects at File:line") and the path
 through them. A helper reached from three entry calls gives three findings; everything one entry call
-leads to gives one finding that lists what is read.
+leads to gives one finding that lists what is read. A helper that more than three entry calls lead to (the
+network helper every request of the launcher goes through) is reported where it reads, once, with the
+number of calls in the message: one change there fixes every caller.
 
 ## Why is this bad?
 Collecting personal information before consent is the finding MIIT and app-store reviewers report most
@@ -82,6 +84,7 @@ from pipl_lint.rules.early_collection._common import (
     callee,
     entry_call_finding,
     listing,
+    many_callers,
     path_notes,
 )
 
@@ -192,6 +195,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if specific:
             fix = join(*specific, fix, sep_zh="")
         if entry_call is None:
+            notes = join(notes, many_callers(ctx, first), sep="", sep_zh="")
             message = ctx.say(META, "reads", call=first.call, kind=first.what, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)

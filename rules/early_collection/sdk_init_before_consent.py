@@ -8,7 +8,9 @@ androidx.startup initializer, launcher activity, boot receiver) or anything they
 check. The SDKs' "pre-init" calls that their vendors allow before consent (`UMConfigure.preInit`) are
 not reported. An init inside a helper (`UmengHelper.init()`, `InitManager.initSdks()`) is reported on the
 call in the entry code that leads into it (the line to move behind consent), with the init calls as
-related locations ("collects at File:line"); one finding per entry call, listing the SDKs it starts.
+related locations ("collects at File:line"); one finding per entry call, listing the SDKs it starts. An
+init in a helper that more than three entry calls lead to is reported where it is, once, with the number of
+calls in the message.
 
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
@@ -60,7 +62,7 @@ from collections.abc import Iterator
 
 from pipl_lint.catalogs import SdkCall
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity
-from pipl_lint.i18n import Msg
+from pipl_lint.i18n import Msg, join
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -70,6 +72,7 @@ from pipl_lint.rules.early_collection._common import (
     callee,
     entry_call_finding,
     listing,
+    many_callers,
     path_notes,
 )
 
@@ -142,6 +145,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         edits = tuple(e for h in group for e in pre_init_edits(ctx, h.reached.fid, h.site,
                                                                calls[(h.reached.fid, h.site.start)]))
         if entry_call is None:
+            notes = join(notes, many_callers(ctx, first), sep="", sep_zh="")
             message = ctx.say(META, "starts", sdk=first.what, call=first.call, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
