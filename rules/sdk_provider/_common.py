@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipl_lint.catalogs import ApiEntry
 from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
-from pipl_lint.model.sdk_modules import SdkModule, Switch, switches
+from pipl_lint.model.sdk_modules import SdkModule, Switch, product_switches
 from pipl_lint.model.summary import Site
 
 # Identify no one alone (as for EC101, the inventory lists them): device model/OS, carrier name.
@@ -33,5 +33,7 @@ def kind_label(ctx: object, api: ApiEntry) -> Msg:
 
 def switch_names(ctx: object, sdk: SdkModule) -> str:
     """`Tracker.setPrivacyAgreed`, … or "" when the SDK has no consent switch."""
-    found: list[Switch] = switches(ctx, sdk)  # type: ignore[arg-type]
-    return ", ".join(f"`{s.name}`" for s in found)
+    found: list[Switch] = product_switches(ctx, sdk)  # type: ignore[arg-type]
+    names = list(dict.fromkeys(s.name for s in found))
+    more = f" (+{len(names) - 3})" if len(names) > 3 else ""
+    return ", ".join(f"`{n}`" for n in names[:3]) + more
