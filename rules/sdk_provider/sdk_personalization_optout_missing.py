@@ -4,7 +4,8 @@
 Reports an SDK module that serves ads or personalised content — its public classes or functions are named
 for ad views, banners, interstitial/rewarded/splash/native ads, recommendations or personalisation
 (`BannerAdView`, `loadAd()`, `RecommendFeed`) — when none of its public functions turns personalisation
-off (`setPersonalizedEnabled(false)`, `setAdPersonalization`, `optOut`, `setLimitAdTracking`, `disablePersonalization`, `setPersonalRecommend` …).
+off (`setPersonalizedEnabled(false)`, `setAdPersonalization`, `optOut`, `setLimitAdTracking`,
+`disablePersonalization`, `setPersonalRecommend` …).
 
 ## Why is this bad?
 PIPL Art. 24 gives users the right to refuse automated decision-making used for personalised push and
