@@ -35,6 +35,7 @@ from pipl_lint.model.entrypoints import STARTUP_PROVIDER, SYSTEM_BROADCASTS
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Manifest
 from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.summary import Guard
 from pipl_lint.parse.gradle_ast import Assign, Call, Statement
 from pipl_lint.project.discover import Module, Project
 from pipl_lint.project.gradle import parse_gradle_script
@@ -48,8 +49,11 @@ MAX_PROPERTIES_BYTES = 256 * 1024
 SWITCH_NAME = re.compile(
     r"^(set|update|change|notify|grant|mark|enable)_?(is)?_?(user)?_?"
     r"(privacy|agree|agreed|consent|auth|authorized|authorize|grant|granted|accept|accepted|gdpr|pipl|compliance|"
-    r"data_?collect|collect(ion)?_?enabled|tracking_?(enabled|consent|allowed)|opt_?(in|out))"
+    r"data_?collect|collect(ion)?_?enabled|tracking_?(enabled|consent|allowed)|opt_?(in|out)|"
+    r"(imei|android_?id|oaid|gaid|advertising_?id|mac(_?address)?|device_?id|location|imsi|iccid|serial|"
+    r"app_?list|installed_?apps)_?(enabled|collect\w*|track\w*|read\w*))"
     r"\w*$|^opt_?(in|out)\w*$", re.IGNORECASE)
+SETTER_PREFIX = re.compile(r"^(set|update|change|notify|grant|mark|enable)_?", re.IGNORECASE)
 # An action without argument that is the decision itself: `optInTracking()` / `optOutTracking()`,
 # `enableDataCollect()` (after a config option that starts the SDK collecting nothing), `grantConsent()`.
 SWITCH_ACTION = re.compile(r"^(opt_?(in|out)|(enable|disable)_?data_?collect|(grant|revoke|give|withdraw)_?consent|"
@@ -61,6 +65,9 @@ SWITCH_PARAM = re.compile(r"^(opt_?(in|out)\w*|\w*(consent|privacy_?agreed?|data
                           re.IGNORECASE)
 SWITCH_FIELD = re.compile(r"agree|consent|privacy|auth|grant|accept|gdpr|pipl|data_?collect|collection_?enabled|"
                           r"tracking_?enabled|opt_?(ed)?_?(in|out)", re.IGNORECASE)
+# A state that holds when the user refused: the guarded code runs when it is false.
+REFUSAL_STATE = re.compile(r"opt(ed)?_?out|disabled?(?![a-z])|do_?not|dont|is_?sdk_?disable", re.IGNORECASE)
+NOT_STATE = re.compile(r"host|server|path|endpoint|domain", re.IGNORECASE)  # where it sends, not whether
 NOT_SWITCH = re.compile(r"url|text|listener|callback|dialog|view|token|key|secret|header", re.IGNORECASE)
 # Public functions that turn personalisation off, and pre-inits (initialise without collecting).
 OPT_OUT = re.compile(r"^(set|enable|disable|update)?_?(is)?_?(personali[sz]|limitAd|adPersonali[sz]|"
@@ -523,10 +530,17 @@ def _switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
                    and _switch_kind(index.function(f)) is None]
         written = [name for name, _line in (index.files[fid.file].refs[fid.index]
                                             if fid.index < len(index.files[fid.file].refs) else ())]
+        # the state a setter names: `setImeiEnabled` keeps `mImeiEnabled`, read through `isImeiEnabled()`
+        stem = SETTER_PREFIX.sub("", fn.name).lower() if kind == "setter" else ""
+        if len(stem) > 4:
+            fields += [n for n in own_fields if n.lower().endswith(stem)]
+            getters += [index.function(f).name for f in index.all_functions() if index.function(f).owner == owner
+                        and f != fid and index.function(f).name.lower().endswith(stem) and not index.function(f).params]
         written = [w.rsplit(".", 1)[-1] for w in written]  # `AdjustImei.isImeiToBeRead = true`
         written = [w for w in written if (SWITCH_FIELD.search(w) or (kind == "pair" and w in own_fields))
                    and w not in fn.params]
-        state = tuple(dict.fromkeys([*fields, *getters, *written]))
+        state = tuple(n for n in dict.fromkeys([*fields, *getters, *written])
+                      if not NOT_SWITCH.search(n) and not NOT_STATE.search(n))
         name = f"{owner.rsplit('.', 1)[-1]}.{fn.name}"
         if kind == "param":
             name += "(" + ", ".join(p for p in fn.params if SWITCH_PARAM.match(p)) + ")"
@@ -540,14 +554,33 @@ def product_switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
     return switches(ctx, sdk) or [sw for other in sdk_modules(ctx) if other is not sdk for sw in switches(ctx, other)]
 
 
+class SdkConsentModel(ConsentModel):
+    """The app-side consent model with the SDK switches' states as predicates, and their polarity: an opt-out
+    state (`optedOut`, `hasOptedOutTracking()`, `isSdkDisabled`) holds when the user refused, and
+    `consent != GRANTED` when the user has not agreed."""
+
+    def __init__(self, base: ConsentModel, index: ProgramIndex, extra: Iterable[str]) -> None:
+        super().__init__(index, (*base.configured, *extra), base.flags_off)
+        self.refusals = {n.rsplit(".", 1)[-1] for n in extra if REFUSAL_STATE.search(n)}
+
+    def guard_state(self, guard: Guard) -> int:
+        for atom in guard.atoms:
+            names = {c.rsplit(".", 1)[-1].lstrip("!") for c in atom.calls} | set(atom.names)
+            if names & self.refusals:
+                return -1 if atom.positive else 1
+            if "!=" in atom.text and "null" not in atom.text and self.atom_is_consent(atom):
+                return -1 if atom.positive else 1  # `consent != TrackingConsent.GRANTED`
+        return super().guard_state(guard)
+
+
 def sdk_consent(ctx: SdkContext) -> ConsentModel:
-    """The app-side consent model with every SDK switch's state added as a predicate."""
+    """The app-side consent model with every SDK switch's state added as a predicate (`SdkConsentModel`)."""
     def build() -> ConsentModel:
         extra = [n for sdk in sdk_modules(ctx) for sw in switches(ctx, sdk) for n in sw.state]
         base = ctx.consent
         if not extra:
             return base
-        return ConsentModel(ctx.index, (*base.configured, *extra), base.flags_off)
+        return SdkConsentModel(base, ctx.index, extra)
     return memo(ctx, "consent", build)
 
 
