@@ -46,9 +46,9 @@ minus what the SDK itself calls. A helper the SDK calls only through reflection 
 host calls only after consent by contract (documented, not checked) is still reported: name the init functions
 with `public-api`. The switch's state is recognised by name (privacy/agree/consent/auth/grant/data-collection/
 opt-out fields and getters of the setter's class, the field a setter names: `setImeiEnabled` →
-`isImeiEnabled()`, the boolean of an on/off pair's class) and by the app-side consent model. A catalogued call that is the SDK's own function
-of that name (`context.deviceInfo().getDeviceId()`) and `InetAddress.getHostAddress` in a function that walks
-no local interface (a server's address) are not reads.
+`isImeiEnabled()`, the boolean of an on/off pair's class) and by the app-side consent model. A catalogued call
+that is the SDK's own function of that name (`context.deviceInfo().getDeviceId()`) and
+`InetAddress.getHostAddress` in a function that walks no local interface (a server's address) are not reads.
 
 ## References
 - 164号 (一)1
