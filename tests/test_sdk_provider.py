@@ -15,6 +15,7 @@ import pytest
 from pipl_lint.config import Config
 from pipl_lint.engine import run
 from pipl_lint.model.sdk_modules import api_entries, auto_entries, sdk_modules, switches
+from pipl_lint.registry import lookup
 from tests.conftest import EXAMPLES, ROOT, expectations
 from tests.test_compliance_report import Chromium, _chromium
 
@@ -182,3 +183,62 @@ def test_hostile_publication_files_never_crash(tmp_path: Path) -> None:
     ctx = _context(root)
     [sdk] = sdk_modules(ctx)
     assert sdk.publication.how == "maven-publish" and sdk.publication.name != "secret"
+
+
+def test_publication_through_an_applied_script(tmp_path: Path) -> None:
+    """sensorsdata/sa-sdk-android: `apply from: "../script_config/maven.gradle"` applies maven-publish."""
+    root = _project(tmp_path, "apply plugin: 'com.android.library'\napply from: '../scripts/maven.gradle'\n",
+                    name="build.gradle")
+    (root / "scripts").mkdir()
+    (root / "scripts/maven.gradle").write_text("apply plugin: 'signing'\napply plugin: 'maven-publish'\n")
+    [sdk] = sdk_modules(_context(root))
+    assert sdk.publication.how == "maven-publish (apply from)"
+    # a script outside the project, or one that publishes nothing, does not make an SDK
+    outside = _project(tmp_path / "o", "apply plugin: 'com.android.library'\napply from: '../../../x.gradle'\n",
+                       name="build.gradle")
+    (tmp_path / "x.gradle").write_text("apply plugin: 'maven-publish'\n")
+    assert sdk_modules(_context(outside)) == []
+
+
+SWITCH_CASES = [
+    ("fun setDataCollectionEnabled(enabled: Boolean) = Unit", "Api.setDataCollectionEnabled"),
+    ("fun setImeiEnabled(enabled: Boolean) = Unit", "Api.setImeiEnabled"),
+    ("fun optOut(optOut: Boolean) = Unit", "Api.optOut"),
+    ("fun optOutTracking() = Unit", "Api.optOutTracking"),
+    ("fun enableDataCollect() = Unit", "Api.enableDataCollect"),
+    ("fun setTrackingConsent(consent: TrackingConsent) = Unit", "Api.setTrackingConsent"),
+    ("fun getInstance(token: String, optOutTrackingDefault: Boolean) = Unit", "Api.getInstance(optOutTrackingDefault)"),
+    ("fun readImei() = Unit\n    fun doNotReadImei() = Unit", "Api.readImei"),
+]
+
+
+@pytest.mark.parametrize(("member", "name"), SWITCH_CASES)
+def test_consent_switch_shapes(tmp_path: Path, member: str, name: str) -> None:
+    root = _project(tmp_path, LIBRARY % '    `maven-publish`\n')
+    (root / "lib/src/main/java/com/acme/Api.kt").write_text(
+        f"package com.acme\n\nenum class TrackingConsent {{ GRANTED }}\n\nobject Api {{\n    {member}\n"
+        "    fun setDebugEnabled(enabled: Boolean) = Unit\n    fun setServerUrl(url: String) = Unit\n}\n")
+    ctx = _context(root)
+    [sdk] = sdk_modules(ctx)
+    assert name in [s.name for s in switches(ctx, sdk)]
+    assert not {"Api.setDebugEnabled", "Api.setServerUrl"} & {s.name for s in switches(ctx, sdk)}
+
+
+def test_api_entries_are_the_entry_classes_the_sdk_does_not_call_itself(tmp_path: Path) -> None:
+    root = _project(tmp_path, LIBRARY % '    `maven-publish`\n')
+    util = root / "lib/src/main/java/com/acme/internal"
+    util.mkdir()
+    (util / "Ids.kt").write_text("package com.acme.internal\n\nobject Ids {\n    fun read() = Unit\n}\n")
+    (root / "lib/src/main/java/com/acme/Api.kt").write_text(
+        "package com.acme\n\nimport com.acme.internal.Ids\n\nobject Api {\n    fun init() { setup() }\n"
+        "    fun setup() = Ids.read()\n}\n")
+    ctx = _context(root)
+    [sdk] = sdk_modules(ctx)
+    assert {ctx.index.function(e.fid).name for e in api_entries(ctx, sdk)} == {"init"}
+
+
+def test_opt_out_pair_ignored_is_reported_as_ignored_switch() -> None:
+    case = ROOT / "tests/fixtures/rules/sdk-collects-before-host-consent/bad-opt-in-out-ignored-kotlin"
+    result = run([case], case, Config(), [lookup("SD602")])
+    [finding] = [f for f in result.findings if f.rule == "SD602"]
+    assert "`Analytics.optInTracking`" in finding.message and "offers hosts no consent switch" not in finding.message

@@ -35,6 +35,7 @@ from pipl_lint.model.entrypoints import STARTUP_PROVIDER, SYSTEM_BROADCASTS
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.manifest import Manifest
 from pipl_lint.model.reach import Entry, PreConsent
+from pipl_lint.model.summary import Guard
 from pipl_lint.parse.gradle_ast import Assign, Call, Statement
 from pipl_lint.project.discover import Module, Project
 from pipl_lint.project.gradle import parse_gradle_script
@@ -44,17 +45,37 @@ JVM_LIBRARY = frozenset({"java-library", "org.jetbrains.kotlin.jvm", "kotlin"})
 PUBLISH_PLUGINS = frozenset({"maven-publish", "com.vanniktech.maven.publish", "com.vanniktech.maven.publish.base",
                              "maven", "com.github.dcendents.android-maven", "com.jfrog.bintray"})
 MAX_PROPERTIES_BYTES = 256 * 1024
-# The host's consent switch: a setter taking the user's decision.
+# The host's consent switch: a setter taking the user's decision (a boolean, an int code or a consent enum).
 SWITCH_NAME = re.compile(
-    r"^(set|update|change|notify|grant|mark)_?(is)?_?(user)?_?"
-    r"(privacy|agree|agreed|consent|auth|authorized|authorize|grant|granted|accept|accepted|gdpr|pipl|compliance)"
-    r"\w*$", re.IGNORECASE)
-SWITCH_FIELD = re.compile(r"agree|consent|privacy|auth|grant|accept|gdpr|pipl", re.IGNORECASE)
+    r"^(set|update|change|notify|grant|mark|enable)_?(is)?_?(user)?_?"
+    r"(privacy|agree|agreed|consent|auth|authorized|authorize|grant|granted|accept|accepted|gdpr|pipl|compliance|"
+    r"data_?collect|collect(ion)?_?enabled|tracking_?(enabled|consent|allowed)|opt_?(in|out)|"
+    r"(imei|android_?id|oaid|gaid|advertising_?id|mac(_?address)?|device_?id|location|imsi|iccid|serial|"
+    r"app_?list|installed_?apps)_?(enabled|collect\w*|track\w*|read\w*))"
+    r"\w*$|^opt_?(in|out)\w*$", re.IGNORECASE)
+SETTER_PREFIX = re.compile(r"^(set|update|change|notify|grant|mark|enable)_?", re.IGNORECASE)
+# An action without argument that is the decision itself: `optInTracking()` / `optOutTracking()`,
+# `enableDataCollect()` (after a config option that starts the SDK collecting nothing), `grantConsent()`.
+SWITCH_ACTION = re.compile(r"^(opt_?(in|out)|(enable|disable)_?data_?collect|(grant|revoke|give|withdraw)_?consent|"
+                           r"(accept|agree)_?privacy)\w*$", re.IGNORECASE)
+# What an `enableX()` / `disableX()` pair must be about to count as a switch.
+PAIR_SUBJECT = re.compile(r"collect|track|read|analytics|sdk|consent|privacy", re.IGNORECASE)
+# A parameter that carries the decision at init: `getInstance(ctx, token, optOutTrackingDefault)`.
+SWITCH_PARAM = re.compile(r"^(opt_?(in|out)\w*|\w*(consent|privacy_?agreed?|data_?collection_?enabled)\w*)$",
+                          re.IGNORECASE)
+SWITCH_FIELD = re.compile(r"agree|consent|privacy|auth|grant|accept|gdpr|pipl|data_?collect|collection_?enabled|"
+                          r"tracking_?enabled|opt_?(ed)?_?(in|out)", re.IGNORECASE)
+# A state that holds when the user refused: the guarded code runs when it is false.
+REFUSAL_STATE = re.compile(r"opt(ed)?_?out|disabled?(?![a-z])|do_?not|dont|is_?sdk_?disable", re.IGNORECASE)
+NOT_STATE = re.compile(r"host|server|path|endpoint|domain", re.IGNORECASE)  # where it sends, not whether
 NOT_SWITCH = re.compile(r"url|text|listener|callback|dialog|view|token|key|secret|header", re.IGNORECASE)
 # Public functions that turn personalisation off, and pre-inits (initialise without collecting).
 OPT_OUT = re.compile(r"^(set|enable|disable|update)?_?(is)?_?(personali[sz]|limitAd|adPersonali[sz]|"
                      r"personalRecommend|programmaticRecommend|recommend|adTracking|targeted|optOut|doNotTrack|"
                      r"ad_?personal)\w*$|^optOut\w*|^opt_?out", re.IGNORECASE)
+# Functions a host calls to start the SDK: their classes are its entry classes.
+ENTRY_NAME = re.compile(r"^(init|initialize|initWith\w*|initSdk|start|startWith\w*|startSdk|getInstance|sharedInstance|"
+                        r"with)$")
 PRE_INIT = re.compile(r"^pre_?init\w*$", re.IGNORECASE)
 # Component and callback base classes: their overrides are called by the framework, not by the host.
 COMPONENT_BASES = ("android.content.ContentProvider", "android.content.BroadcastReceiver", "android.app.Service",
@@ -163,22 +184,37 @@ def _statements(statements: Iterable[Statement]) -> Iterator[tuple[tuple[str, ..
             stack.extend(((*blocks, stmt.name), s) for s in reversed(stmt.closure))
 
 
-def _script_publication(mod: Module) -> tuple[bool, dict[str, str]]:
+def _script_publication(mod: Module, root: Path) -> tuple[bool, dict[str, str], set[str]]:
     """(the script has a `publishing { }` / `mavenPublishing { }` block, the coordinates it sets: in a publication,
-    vanniktech's `coordinates(group, artifact, version)`, else the project's top-level `group =` / `version =`)."""
+    vanniktech's `coordinates(group, artifact, version)`, else the project's top-level `group =` / `version =`,
+    the plugins its `apply from:` scripts apply). Scripts applied with `apply from: "../maven.gradle"` (inside
+    the project, two levels deep at most) count as part of the module's script."""
     if mod.build is None:
-        return False, {}
+        return False, {}, set()
+    return _read_publication(mod.build.path, root, 0)
+
+
+def _read_publication(path: Path, root: Path, depth: int) -> tuple[bool, dict[str, str], set[str]]:
     try:
-        path = mod.build.path
-        if path.stat().st_size > 4 * MAX_PROPERTIES_BYTES:
-            return False, {}
+        if not path.resolve().is_relative_to(root.resolve()) or path.stat().st_size > 4 * MAX_PROPERTIES_BYTES:
+            return False, {}, set()
         script = parse_gradle_script(path, path.read_bytes())
     except (OSError, ValueError):
-        return False, {}
-    block, coords, project = False, {}, {}
+        return False, {}, set()
+    block, coords, project, plugins = False, {}, {}, set()
     for context, stmt in _statements(script.statements):
         if isinstance(stmt, Call) and stmt.name in ("publishing", "mavenPublishing") and not context:
             block = True
+        if isinstance(stmt, Call) and stmt.name == "apply" and not context:
+            for arg in stmt.args:
+                if arg.name == "plugin" and isinstance(arg.value, str):
+                    plugins.add(arg.value)
+                elif arg.name == "from" and isinstance(arg.value, str) and depth < 2 and \
+                        "://" not in arg.value and arg.value.endswith((".gradle", ".gradle.kts")):
+                    sub_block, sub_coords, sub_plugins = _read_publication(path.parent / arg.value, root, depth + 1)
+                    block, plugins = block or sub_block, plugins | sub_plugins
+                    for key, value in sub_coords.items():
+                        coords.setdefault(key, value)
         if not context and isinstance(stmt, Assign) and stmt.target in ("group", "version", "project.group",
                                                                          "project.version") \
                 and isinstance(stmt.value, str):
@@ -194,7 +230,7 @@ def _script_publication(mod: Module) -> tuple[bool, dict[str, str]]:
             values = [a.value for a in stmt.args if isinstance(a.value, str)]
             for key, value in zip(("groupId", "artifactId", "version"), values, strict=False):
                 coords.setdefault(key, value)
-    return block, {**project, **coords}
+    return block, {**project, **coords}, plugins
 
 
 def _imports_android(index: ProgramIndex, files: Iterable[int]) -> bool:
@@ -205,8 +241,9 @@ def _publication(mod: Module, root: Path, named: bool) -> Publication | None:
     plugins = set(mod.build.plugins) if mod.build is not None else set()
     props = {**_read_properties(root / "gradle.properties", root),
              **_read_properties(mod.dir / "gradle.properties", root)}
-    block, coords = _script_publication(mod)
-    how = next((p for p in sorted(plugins & PUBLISH_PLUGINS)), None)
+    block, coords, applied = _script_publication(mod, root)
+    how = next((p for p in sorted(plugins & PUBLISH_PLUGINS)), None) or \
+        next((f"{p} (apply from)" for p in sorted(applied & PUBLISH_PLUGINS)), None)
     if how is None and block:
         how = "publishing block"
     if how is None and "POM_ARTIFACT_ID" in props:
@@ -364,16 +401,64 @@ def _configured(ctx: SdkContext, fid: FnId) -> bool:
     return False
 
 
+def entry_classes(ctx: SdkContext, sdk: SdkModule) -> frozenset[str]:
+    """The SDK's documented entry classes: the public classes of the module's top-level package (the shortest
+    package among its sources: `com.example.tracker`, not `com.example.tracker.internal.util`), and the public
+    classes with an entry function (`init`, `initialize`, `start…`, `getInstance`, `sharedInstance`, `with`) -
+    with their nested and companion classes. Memoised."""
+    def build() -> frozenset[str]:
+        index = ctx.index
+        packages = [index.files[f].package for f in sdk.files]
+        top = min(packages, key=lambda p: (p.count("."), p)) if packages else ""
+        out: set[str] = set()
+        for f in sdk.files:
+            fs = index.files[f]
+            for decl in fs.classes:
+                if fs.package == top and decl.outer is None and _is_public_class(ctx, decl.fqn, fs.language):
+                    out.add(decl.fqn)
+        for fid in index.all_functions():
+            if sdk.owns(fid) and ENTRY_NAME.match(index.function(fid).name) and is_public_api(ctx, fid):
+                out.add(index.function(fid).owner)
+        # nested classes (companions, builders) of an entry class are part of it
+        for fqn, (decl, _fi) in index.classes.items():
+            outer = decl.outer
+            while outer is not None and outer not in out:
+                outer = index.classes[outer][0].outer if outer in index.classes else None
+            if outer is not None:
+                out.add(fqn)
+        return frozenset(out)
+    return memo(ctx, f"entry_classes:{sdk.module.name}", build)
+
+
+def called_inside(ctx: SdkContext) -> frozenset[FnId]:
+    """Functions that the code of the project's SDK modules itself calls (resolved calls and property reads, not
+    calls by name only): helpers public for use across packages, not for the host. Memoised."""
+    def build() -> frozenset[FnId]:
+        files = frozenset().union(*(s.files for s in sdk_modules(ctx)))
+        out: set[FnId] = set()
+        for fid in ctx.index.all_functions():
+            if fid.file in files:
+                out |= {e.target for e in ctx.index.edges(fid)
+                        if e.target != fid and e.how in ("exact", "virtual", "extension", "property")}
+        return frozenset(out)
+    return memo(ctx, "called_inside", build)
+
+
 def api_entries(ctx: SdkContext, sdk: SdkModule) -> list[Entry]:
-    """The functions a host app calls: those `public-api` names, else every public API function."""
+    """The functions a host app calls: those `public-api` names, else the public functions of the SDK's entry
+    classes (`entry_classes`) that the SDK's own code does not call (`Adjust.initSdk`, not the
+    `ActivityHandler.getInstance` it delegates to: what the SDK calls itself is reached from the host's call)."""
     configured = bool(getattr(ctx.config, "public_api", ()))
+    entries = entry_classes(ctx, sdk) if not configured else frozenset()
+    inside = called_inside(ctx) if not configured else frozenset()
     out: list[Entry] = []
     for fid in ctx.index.all_functions():
         if not sdk.owns(fid):
             continue
         if configured and not _configured(ctx, fid):
             continue
-        if not configured and not is_public_api(ctx, fid):
+        if not configured and (ctx.index.function(fid).owner not in entries or fid in inside
+                               or not is_public_api(ctx, fid)):
             continue
         fs = ctx.index.files[fid.file]
         out.append(_entry(ctx, fid, "api", fs.path, ctx.index.function(fid).line, None))
@@ -386,43 +471,116 @@ def switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
     return memo(ctx, f"switches:{sdk.module.name}", lambda: _switches(ctx, sdk))
 
 
-def _switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
-    index = ctx.index
-    out: list[Switch] = []
-    for fid in index.all_functions():
-        if not sdk.owns(fid):
-            continue
+def _switch_kind(fn: Any) -> str | None:
+    """How a function takes the host's decision: "setter" (`setPrivacyAgreed(true)`, `setTrackingConsent(GRANTED)`,
+    `optOut(true)`), "action" (`optInTracking()`), "param" (`getInstance(ctx, token, optOutTrackingDefault)`)."""
+    types = fn.param_types or ("",) * len(fn.params)
+    if not fn.params:
+        return "action" if SWITCH_ACTION.match(fn.name) and not NOT_SWITCH.search(fn.name) else None
+    # the decision is a boolean, an int code or a consent enum: `setAuth(ctx, true)`, `setTrackingConsent(GRANTED)`
+    if len(fn.params) <= 3 and SWITCH_NAME.match(fn.name) and not NOT_SWITCH.search(fn.name) and \
+            (types == ("",) or any(t in ("boolean", "Boolean", "int", "Int") or "Consent" in t for t in types)):
+        return "setter"
+    if any(t in ("boolean", "Boolean") and SWITCH_PARAM.match(p) for p, t in zip(fn.params, types, strict=False)):
+        return "param"
+    return None
+
+
+def _pairs(index: ProgramIndex, fids: Iterable[FnId]) -> set[FnId]:
+    """Public functions without parameters that come in an on/off pair on one class: `readImei()` /
+    `doNotReadImei()`, `enableDataCollection()` / `disableDataCollection()` (the pair, not its name, says
+    that the host turns something on and off; `enable…`/`disable…` only for collecting, tracking or reading)."""
+    by_owner: dict[str, dict[str, FnId]] = {}
+    for fid in fids:
         fn = index.function(fid)
-        if not 1 <= len(fn.params) <= 3 or not SWITCH_NAME.match(fn.name) or NOT_SWITCH.search(fn.name):
-            continue
-        types = fn.param_types or ("",) * len(fn.params)
-        if not any(t in ("boolean", "Boolean", "int", "Int") for t in types) and types != ("",):
-            continue  # the decision is a boolean (or an int code): `setAuth(ctx, true)`, `updatePrivacyAgree(agreed)`
-        if not is_public_api(ctx, fid):
-            continue
-        owner = fn.owner
-        decl = index.classes.get(owner)
-        fields = [name for name, _t in (decl[0].fields if decl else ()) if SWITCH_FIELD.search(name)]
-        # The names this class (and its file) reads in functions that sound like the state: `isAgreed()`.
-        getters = [index.function(f).name for f in index.all_functions()
-                   if index.function(f).owner == owner and f != fid and SWITCH_FIELD.search(index.function(f).name)
-                   and not SWITCH_NAME.match(index.function(f).name)]
-        written = [name for name, _line in (index.files[fid.file].refs[fid.index]
-                                            if fid.index < len(index.files[fid.file].refs) else ())]
-        written = [w for w in written if SWITCH_FIELD.search(w) and w not in fn.params]
-        state = tuple(dict.fromkeys([*fields, *getters, *written]))
-        out.append(Switch(sdk, fid, f"{owner.rsplit('.', 1)[-1]}.{fn.name}", state))
+        if not fn.params:
+            by_owner.setdefault(fn.owner, {})[fn.name] = fid
+    out: set[FnId] = set()
+    for names in by_owner.values():
+        for name, fid in names.items():
+            cap = name[:1].upper() + name[1:]
+            off = names.get(f"doNot{cap}") or names.get(f"dont{cap}")
+            rest = name[len("enable"):] if name.startswith("enable") else ""
+            if off is None and rest and PAIR_SUBJECT.search(rest):
+                off = names.get(f"disable{rest}")
+            if off is not None:
+                out |= {fid, off}
     return out
 
 
+def _switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
+    index = ctx.index
+    out: list[Switch] = []
+    public = [f for f in index.all_functions() if sdk.owns(f) and is_public_api(ctx, f)]
+    pairs = _pairs(index, public)
+    for fid in public:
+        fn = index.function(fid)
+        kind = _switch_kind(fn) or ("pair" if fid in pairs else None)
+        if kind is None:
+            continue
+        owner = fn.owner
+        decl = index.classes.get(owner)
+        own_fields = list(dict.fromkeys(name for name, _t in (decl[0].fields if decl else ())))
+        fields = [name for name in own_fields if SWITCH_FIELD.search(name)]
+        if kind == "pair":  # the on/off pair keeps its state in a boolean of its class: `isImeiToBeRead`
+            fields += [name for name, t in (decl[0].fields if decl else ()) if t in ("boolean", "Boolean")]
+        # The names this class (and its file) reads in functions that sound like the state: `isAgreed()`.
+        getters = [index.function(f).name for f in index.all_functions()
+                   if index.function(f).owner == owner and f != fid and SWITCH_FIELD.search(index.function(f).name)
+                   and _switch_kind(index.function(f)) is None]
+        written = [name for name, _line in (index.files[fid.file].refs[fid.index]
+                                            if fid.index < len(index.files[fid.file].refs) else ())]
+        # the state a setter names: `setImeiEnabled` keeps `mImeiEnabled`, read through `isImeiEnabled()`
+        stem = SETTER_PREFIX.sub("", fn.name).lower() if kind == "setter" else ""
+        if len(stem) > 4:
+            fields += [n for n in own_fields if n.lower().endswith(stem)]
+            getters += [index.function(f).name for f in index.all_functions() if index.function(f).owner == owner
+                        and f != fid and index.function(f).name.lower().endswith(stem) and not index.function(f).params]
+        written = [w.rsplit(".", 1)[-1] for w in written]  # `AdjustImei.isImeiToBeRead = true`
+        written = [w for w in written if (SWITCH_FIELD.search(w) or (kind == "pair" and w in own_fields))
+                   and w not in fn.params]
+        state = tuple(n for n in dict.fromkeys([*fields, *getters, *written])
+                      if not NOT_SWITCH.search(n) and not NOT_STATE.search(n))
+        name = f"{owner.rsplit('.', 1)[-1]}.{fn.name}"
+        if kind == "param":
+            name += "(" + ", ".join(p for p in fn.params if SWITCH_PARAM.match(p)) + ")"
+        out.append(Switch(sdk, fid, name, state))
+    return out
+
+
+def product_switches(ctx: SdkContext, sdk: SdkModule) -> list[Switch]:
+    """The module's own switches, else those of the other SDK modules of the project: a plugin module
+    (`sdk-plugin-imei`) is switched by its core module's `setEnabled`/`optOut`, one product in one repository."""
+    return switches(ctx, sdk) or [sw for other in sdk_modules(ctx) if other is not sdk for sw in switches(ctx, other)]
+
+
+class SdkConsentModel(ConsentModel):
+    """The app-side consent model with the SDK switches' states as predicates, and their polarity: an opt-out
+    state (`optedOut`, `hasOptedOutTracking()`, `isSdkDisabled`) holds when the user refused, and
+    `consent != GRANTED` when the user has not agreed."""
+
+    def __init__(self, base: ConsentModel, index: ProgramIndex, extra: Iterable[str]) -> None:
+        super().__init__(index, (*base.configured, *extra), base.flags_off)
+        self.refusals = {n.rsplit(".", 1)[-1] for n in extra if REFUSAL_STATE.search(n)}
+
+    def guard_state(self, guard: Guard) -> int:
+        for atom in guard.atoms:
+            names = {c.rsplit(".", 1)[-1].lstrip("!") for c in atom.calls} | set(atom.names)
+            if names & self.refusals:
+                return -1 if atom.positive else 1
+            if "!=" in atom.text and "null" not in atom.text and self.atom_is_consent(atom):
+                return -1 if atom.positive else 1  # `consent != TrackingConsent.GRANTED`
+        return super().guard_state(guard)
+
+
 def sdk_consent(ctx: SdkContext) -> ConsentModel:
-    """The app-side consent model with every SDK switch's state added as a predicate."""
+    """The app-side consent model with every SDK switch's state added as a predicate (`SdkConsentModel`)."""
     def build() -> ConsentModel:
         extra = [n for sdk in sdk_modules(ctx) for sw in switches(ctx, sdk) for n in sw.state]
         base = ctx.consent
         if not extra:
             return base
-        return ConsentModel(ctx.index, (*base.configured, *extra), base.flags_off)
+        return SdkConsentModel(base, ctx.index, extra)
     return memo(ctx, "consent", build)
 
 

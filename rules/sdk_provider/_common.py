@@ -5,17 +5,27 @@ from __future__ import annotations
 from pipl_lint.catalogs import ApiEntry
 from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
-from pipl_lint.model.sdk_modules import SdkModule, Switch, switches
+from pipl_lint.model.sdk_modules import SdkModule, Switch, memo, product_switches
 from pipl_lint.model.summary import Site
 
 # Identify no one alone (as for EC101, the inventory lists them): device model/OS, carrier name.
 LOW_SENSITIVITY = ("device-model", "carrier", "clipboard")
 QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader"})
+# `InetAddress.getHostAddress` is the device's IP address only on an address of a local interface: the function
+# enumerates them (`NetworkInterface.getNetworkInterfaces()…getInetAddresses()`, `InetAddress.getLocalHost()`).
+# Elsewhere it formats the address of a server the SDK looked up (`InetAddress.getByName(url.host)`).
+LOCAL_ADDRESS_CALLS = frozenset({"getNetworkInterfaces", "getInetAddresses", "getInterfaceAddresses", "getLocalHost",
+                                 "getByInetAddress", "getByName"})
+SERVER_LOOKUPS = frozenset({"getByName", "getAllByName"})
 
 
 def pi_read(ctx: object, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     """The catalogued personal-information API a site reads, with how to name it."""
     api = ctx.apis.match(fid, site)  # type: ignore[attr-defined]
+    if api is not None and api.kind == "method" and _project_call(ctx, fid, site):
+        return None  # `tracker.getDeviceId()`, `startRecording(percent)`: the SDK's own function of that name
+    if api is not None and api.member == "getHostAddress" and not _local_address(ctx, fid):
+        return None
     if api is not None and api.kind in ("method", "field") and api.pi_kind and api.pi_kind not in LOW_SENSITIVITY:
         return api, f"{api.owner_simple}.{api.member}"
     if site.name in QUERY_CALLS and site.args:
@@ -26,6 +36,32 @@ def pi_read(ctx: object, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     return None
 
 
+def _project_call(ctx: object, fid: FnId, site: Site) -> bool:
+    """The call resolves to a function of the project (by its receiver's type or the caller's class), not to
+    the framework API of the same name."""
+    index = ctx.index  # type: ignore[attr-defined]
+    if any(how != "by-name" for _target, how in index.resolve(fid, site)):
+        return True
+    # A receiver whose type nothing tells (`trackerContext.getDeviceInfoProvider().getDeviceId()`) when the
+    # project declares a function of that name and arity: the framework call has a typed receiver (`tm`).
+    if site.rtype is None and site.receiver and not site.static:
+        return (site.name, len(site.args)) in _project_names(ctx)
+    return False
+
+
+def _project_names(ctx: object) -> frozenset[tuple[str, int]]:
+    index = ctx.index  # type: ignore[attr-defined]
+    return memo(ctx, "project_function_names",  # type: ignore[arg-type]
+                lambda: frozenset((index.function(f).name, len(index.function(f).params))
+                                  for f in index.all_functions()))
+
+
+def _local_address(ctx: object, fid: FnId) -> bool:
+    """The function takes addresses from the device's own interfaces, not (only) from a server lookup."""
+    names = {s.name for s in ctx.index.sites_of(fid)}  # type: ignore[attr-defined]
+    return bool(names & (LOCAL_ADDRESS_CALLS - SERVER_LOOKUPS))
+
+
 def kind_label(ctx: object, api: ApiEntry) -> Msg:
     kind = ctx.catalog.pi_kinds[api.pi_kind or ""]  # type: ignore[attr-defined]
     return Msg(kind.label_en, kind.label_zh)
@@ -33,5 +69,7 @@ def kind_label(ctx: object, api: ApiEntry) -> Msg:
 
 def switch_names(ctx: object, sdk: SdkModule) -> str:
     """`Tracker.setPrivacyAgreed`, … or "" when the SDK has no consent switch."""
-    found: list[Switch] = switches(ctx, sdk)  # type: ignore[arg-type]
-    return ", ".join(f"`{s.name}`" for s in found)
+    found: list[Switch] = product_switches(ctx, sdk)  # type: ignore[arg-type]
+    names = list(dict.fromkeys(s.name for s in found))
+    more = f" (+{len(names) - 3})" if len(names) > 3 else ""
+    return ", ".join(f"`{n}`" for n in names[:3]) + more

@@ -1,11 +1,13 @@
 """An SDK's public API reads personal information without checking the host's consent switch.
 
 ## What it does
-In an SDK module, finds personal-information reads on a path from a public function the host calls (every
-public function of a public class; or the init/start functions `public-api` names) that no check of the
-SDK's consent switch dominates. When the SDK has a switch (`setPrivacyAgreed(boolean)`, `setAgreePrivacy`,
-`updatePrivacyAgree`, `setAuth` …) the finding says it is not honoured on that path; when it has none, that
-the SDK offers hosts no way to defer collection until the user has agreed. Reads that the SDK's own
+In an SDK module, finds personal-information reads on a path from a public function the host calls (the
+public functions of the SDK's entry classes that its own code does not call; or the init/start functions
+`public-api` names) that no check of the SDK's consent switch dominates. When the SDK has a switch
+(`setPrivacyAgreed(boolean)`, `setAgreePrivacy`, `updatePrivacyAgree`, `setAuth`, `setDataCollectionEnabled`,
+`setImeiEnabled`, `optOut(boolean)`, `optInTracking()`/`optOutTracking()`, `setTrackingConsent(GRANTED)`, an
+init argument such as `optOutTrackingDefault` …) the finding says it is not honoured on that path; when it
+has none, that the SDK offers hosts no way to defer collection until the user has agreed. Reads that the SDK's own
 auto-init already reaches are reported by `sdk-collects-on-autoinit` instead.
 
 ## Why is this bad?
@@ -37,11 +39,16 @@ object Tracker {
 No automatic fix.
 
 ## Limitations
-Public API is read from visibility modifiers (Kotlin `internal`/`private` and Java non-`public` members are
-not API; overrides of framework callbacks are not either). A function the host calls only after consent by
-contract (documented, not checked) is still reported: name the init functions with `public-api`. The
-switch's state is recognised by name (privacy/agree/consent/auth/grant fields and getters of the setter's
-class) and by the app-side consent model.
+Public API is read from visibility modifiers (Kotlin `internal`/`private` and Java non-`public` members are not
+API; overrides of framework callbacks are not either), limited to the entry classes: the public classes of the
+module's top-level package and those with an `init`/`start…`/`getInstance`/`sharedInstance`/`with` function,
+minus what the SDK itself calls. A helper the SDK calls only through reflection stays an entry. A function the
+host calls only after consent by contract (documented, not checked) is still reported: name the init functions
+with `public-api`. The switch's state is recognised by name (privacy/agree/consent/auth/grant/data-collection/
+opt-out fields and getters of the setter's class, the field a setter names: `setImeiEnabled` →
+`isImeiEnabled()`, the boolean of an on/off pair's class) and by the app-side consent model. A catalogued call
+that is the SDK's own function of that name (`context.deviceInfo().getDeviceId()`) and
+`InetAddress.getHostAddress` in a function that walks no local interface (a server's address) are not reads.
 
 ## References
 - 164号 (一)1

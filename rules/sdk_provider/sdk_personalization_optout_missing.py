@@ -1,10 +1,11 @@
 """An advertising or personalisation SDK offers hosts no public opt-out.
 
 ## What it does
-Reports an SDK module that serves ads or personalised content — its code reads the advertising ID (OAID,
-GAID), or its public classes or functions are named for ads, recommendations or personalisation — when none
-of its public functions turns personalisation off (`setPersonalizedEnabled(false)`, `setAdPersonalization`,
-`optOut`, `setLimitAdTracking`, `disablePersonalization`, `setPersonalRecommend` …).
+Reports an SDK module that serves ads or personalised content — its public classes or functions are named
+for ad views, banners, interstitial/rewarded/splash/native ads, recommendations or personalisation
+(`BannerAdView`, `loadAd()`, `RecommendFeed`) — when none of its public functions turns personalisation
+off (`setPersonalizedEnabled(false)`, `setAdPersonalization`, `optOut`, `setLimitAdTracking`,
+`disablePersonalization`, `setPersonalRecommend` …).
 
 ## Why is this bad?
 PIPL Art. 24 gives users the right to refuse automated decision-making used for personalised push and
@@ -30,8 +31,9 @@ object AdSettings {
 No automatic fix.
 
 ## Limitations
-Whether an SDK personalises is read from the advertising-ID reads and from names; an opt-out is recognised
-by its name only, not by what it does.
+Whether an SDK personalises is read from names; reading the advertising ID alone does not make an SDK an
+ad SDK (analytics and attribution SDKs read it to measure), it only makes the message say so. An opt-out is
+recognised by its name only, not by what it does.
 
 ## References
 - PIPL Art. 24
@@ -63,9 +65,13 @@ META = RuleMeta(
     },
 )
 
-AD_NAME = re.compile(r"(^|[a-z_])(Ad|Ads|Advert\w*|Interstitial|Recommend\w*|Personali[sz]\w*)"
-                     r"([A-Z_]|$)")
-
+# What serves ads or personalised content: ad views, loaders and slots, banner/interstitial/rewarded/splash/native
+# ads, recommendation and personalisation classes; `loadAd()`/`showInterstitial()`. Not an advertising-ID getter
+# or an attribution class (`AdsActivateDataLoader`, `getAdvertisingId`): reading the ID is measured, not serving.
+AD_CLASS = re.compile(r"(Ad|Ads)(View|Loader|Slot|Unit|Request|Sdk|Manager|Client)$|Banner(Ad|View)|Interstitial|"
+                      r"Reward(ed)?(Video|Ad)|(Splash|Native|Feed|Draw|Express)Ads?(View)?$|Recommend|Personali[sz]")
+AD_FUNCTION = re.compile(r"^(load|show|request|fetch|render|display)\w*(Ad|Ads|Banner|Interstitial|RewardedVideo)$|"
+                         r"Recommend|Personali[sz]")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -75,11 +81,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         ad_id = next(((f, s) for f in ctx.index.all_functions() if sdk.owns(f) for s in ctx.index.sites_of(f)
                       if (hit := pi_read(ctx, f, s)) is not None and hit[0].pi_kind == "advertising-id"), None)
-        named = [f for f in public if AD_NAME.search(ctx.index.function(f).name)
-                 or AD_NAME.search(ctx.index.function(f).owner.rsplit(".", 1)[-1])]
-        if ad_id is None and not named:
-            continue
-        fid = ad_id[0] if ad_id is not None else named[0]
+        named = [f for f in public if AD_FUNCTION.search(ctx.index.function(f).name)
+                 or AD_CLASS.search(ctx.index.function(f).owner.rsplit(".", 1)[-1])]
+        if not named:
+            continue  # reading the advertising ID alone is measurement or attribution, not serving ads
+        fid = named[0]
         owner = ctx.index.function(fid).owner
         entry = ctx.index.classes.get(owner)
         what = Msg("ads or recommendations", "广告或推荐内容")
