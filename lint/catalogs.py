@@ -135,6 +135,9 @@ class ApiEntry:
     notes: str
     source: str
     confidence: str
+    # The highest API level on which the member needs its permissions (legacy storage: WRITE_EXTERNAL_STORAGE
+    # for a download into a public folder up to API 28); None: on every level.
+    max_api: int | None = None
 
     @property
     def lookup_key(self) -> str:
@@ -564,12 +567,13 @@ def _parse_apis(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[ApiEn
         match = e.text("match", choices=("name", "owner"))
         args = e.texts("args_contain")
         min_api = e.integer("min_api", low=1)
+        max_api = e.integer("max_api", low=1)
         notes = e.text("notes", "")
         source, confidence = e.provenance()
         out.append((ApiEntry(
             id=entry_id, owner=owner, owner_simple=_simple_name(owner) if owner else "", member=member, kind=kind,
             pi_kind=pi_kind, permissions=permissions, permission_mode=mode, match=match, args_contain=args,
-            min_api=min_api, notes=notes, source=source, confidence=confidence,
+            min_api=min_api, notes=notes, source=source, confidence=confidence, max_api=max_api,
         ), e))
         e.finish()
     _unique(problems, file, ((a.id, a.id) for a, _ in out), "id")

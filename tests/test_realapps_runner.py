@@ -301,6 +301,30 @@ def test_a_finding_is_credited_to_the_nearest_label_only() -> None:
     assert not result.misses and result.by_category["excessive-permission"].tp == 1
 
 
+def test_a_manifest_finding_matches_only_a_label_about_its_own_permission() -> None:
+    """The quirk of AiHeart and xuezhibao: a finding about the unlabelled permission of line 21 was scored
+    against the label of line 20 about another permission (within the one-line slack)."""
+    runner = load_runner()
+    manifest = "app/src/main/AndroidManifest.xml"
+    call = runner.Label(manifest, 20, "excessive-permission", None, "clean", "CALL_PHONE used: ACTION_CALL")
+    policy = runner.Finding("EP201", "excessive-permission", manifest, 21,
+                            "`ACCESS_NOTIFICATION_POLICY` is declared but nothing in the project uses it", ())
+    result = runner.score([call], [policy])
+    assert not result.false_positives and [f.line for f in result.unreviewed] == [21]
+    # the same finding about the labelled permission still matches within the slack (full names too)
+    same = runner.Finding("EP201", "excessive-permission", manifest, 21,
+                          "`android.permission.CALL_PHONE` is declared but nothing uses it", ())
+    assert runner.distance(call, same) == 1
+    # a reason that names no permission matches by place only, as before
+    vague = runner.Label(manifest, 20, "excessive-permission", None, "violation", "unused, see notes")
+    assert runner.distance(vague, policy) == 1
+    # off the manifest (a dependency line merging several permissions) the place decides
+    gradle = runner.Label("app/build.gradle", 30, "excessive-permission", "EP211", "violation", "merges AD_ID")
+    merged = runner.Finding("EP211", "excessive-permission", "app/build.gradle", 30,
+                            "firebase merges `ACCESS_ADSERVICES_AD_ID`", ())
+    assert runner.distance(gradle, merged) == 0
+
+
 def test_committed_app_files_are_valid() -> None:
     """Every labelled app in the repository passes the strict validation (what run.py checks first)."""
     runner = load_runner()

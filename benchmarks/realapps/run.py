@@ -401,9 +401,52 @@ def _relative(path: str, root: Path, folder: Path) -> str:
 APP_LEVEL_RULES = frozenset({"CF301", "CF310", "CF311", "CF312"})
 
 
+# The permission names pipl-lint knows (the last part of each catalogued name: CAMERA, READ_SMS, ...): an
+# excessive-permission finding names its permission in backquotes, a label names it in its reason.
+PERMISSIONS_TOML = Path(__file__).resolve().parents[2] / "rules" / "data" / "permissions.toml"
+WORD_RE = re.compile(r"[A-Za-z0-9_.]+")
+QUOTED_RE = re.compile(r"`([A-Za-z0-9_.]+)`")
+
+
+def _permission_names() -> frozenset[str]:
+    try:
+        with PERMISSIONS_TOML.open("rb") as fh:
+            entries = tomllib.load(fh).get("permission", [])
+    except (OSError, tomllib.TOMLDecodeError):
+        return frozenset()
+    return frozenset(str(e.get("name", "")).rsplit(".", 1)[-1] for e in entries if isinstance(e, dict))
+
+
+PERMISSION_NAMES = _permission_names()
+
+
+def _short(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def finding_permission(finding: Finding) -> str | None:
+    """The permission an excessive-permission finding on a manifest is about (on its `<uses-permission>`): the
+    first permission name it quotes. None elsewhere (a dependency line merges several permissions)."""
+    if finding.category != "excessive-permission" or not finding.path.endswith("AndroidManifest.xml"):
+        return None
+    return next((n for m in QUOTED_RE.findall(finding.message) if (n := _short(m)) in PERMISSION_NAMES), None)
+
+
+def label_permissions(label: Label) -> frozenset[str]:
+    """The permissions an excessive-permission label's reason names (empty: it names none)."""
+    if label.category != "excessive-permission":
+        return frozenset()
+    return frozenset(n for w in WORD_RE.findall(label.reason) if (n := _short(w)) in PERMISSION_NAMES)
+
+
 def distance(label: Label, finding: Finding) -> int | None:
-    """How many lines the finding (or a step of its trace) is from the label; None when it cannot match it."""
+    """How many lines the finding (or a step of its trace) is from the label; None when it cannot match it.
+    An excessive-permission finding on a manifest about one permission cannot match a label whose reason
+    names only others (the `<uses-permission>` of the next line has its own permission, labelled or not)."""
     if finding.category != label.category or (label.rule is not None and finding.rule != label.rule):
+        return None
+    permission, named = finding_permission(finding), label_permissions(label)
+    if permission is not None and named and permission not in named:
         return None
     if label.rule in APP_LEVEL_RULES:
         return 0

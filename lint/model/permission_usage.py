@@ -66,6 +66,13 @@ BACKGROUND_COMPONENTS = ("android.app.Service", "android.content.BroadcastReceiv
                          "android.app.IntentService", "androidx.core.app.JobIntentService",
                          "androidx.lifecycle.LifecycleService")
 GEOFENCE_APIS = frozenset({"geofencing-client-add-geofences"})  # apis.toml ids: geofences need background location
+# Pickers of shared files (apis.toml ids; they need no permission from Android 10). Up to Android 9 the platform's
+# guide has an app that reads media through them declare READ_EXTERNAL_STORAGE with maxSdkVersion 28
+# (developer.android.com/training/data-storage/shared/documents-files), so a declaration bounded that way is used.
+LEGACY_PICKERS = frozenset({"intent-action-get-content", "activity-result-get-content",
+                            "activity-result-pick-visual-media", "activity-result-pick-multiple-visual-media"})
+READ_STORAGE = "android.permission.READ_EXTERNAL_STORAGE"
+LEGACY_STORAGE_MAX_API = 28  # scoped storage from Android 10 (API 29)
 MERGED_DIRS = ("merged_manifests", "merged_manifest", "packaged_manifests")
 ANDROID = "android.permission."
 
@@ -185,6 +192,7 @@ class PermissionUsage:
         uses += _string_uses(src)
         uses += _manifest_uses(src)
         declarations = list(_declarations(src))
+        uses += list(_legacy_picker_uses(uses, declarations))
         uses += _request_uses(src, _dangerous_declared(src, declarations))
         uses += _check_uses(src)
         uses += _sdk_uses(src)
@@ -263,6 +271,8 @@ def _code_uses(src: UsageSources) -> Iterator[Use]:
         perms = api.permissions
         if api.kind == "uri" and _handed_to_delegate(index, fid, site):
             kind, perms = "intent", ()
+        if api.max_api is not None and (min_sdk := src.min_sdk()) is not None and min_sdk > api.max_api:
+            perms = ()  # the app never runs where the member needs a permission
         name = {"uri": api.member, "constructor": api.owner_simple}.get(api.kind, f"{api.owner_simple}.{api.member}")
         yield Use(kind, path, site.line, f"`{name}`", site.column, perms, api.permission_mode, api, None, fid, site)
 
@@ -286,6 +296,19 @@ def _background_location_uses(src: UsageSources, uses: Iterable[Use]) -> Iterato
             where = f"`{cls.rsplit('.', 1)[-1]}`"
         yield replace(use, kind="api", detail=f"{use.detail} in {where}", permissions=(BACKGROUND_LOCATION,),
                       mode="any")
+
+
+def _legacy_picker_uses(uses: Iterable[Use], declarations: Iterable[Declaration]) -> Iterator[Use]:
+    """A file/media picker when every `READ_EXTERNAL_STORAGE` of the project is bounded by maxSdkVersion 28 or
+    lower: the documented legacy pattern (media read through a picker up to Android 9), so the permission is
+    used. An unbounded declaration is not excused: from Android 10 a picker needs no permission."""
+    reads = [d for d in declarations if d.name == READ_STORAGE and not d.merged and not d.entry.removed]
+    if not reads or any(d.entry.max_sdk is None or d.entry.max_sdk > LEGACY_STORAGE_MAX_API for d in reads):
+        return
+    for use in uses:
+        if use.api is not None and use.api.id in LEGACY_PICKERS:
+            yield replace(use, kind="api", detail=f"{use.detail} (shared media up to Android 9)",
+                          permissions=(READ_STORAGE,), mode="any")
 
 
 def _background_component(index: ProgramIndex, owner: str) -> str | None:

@@ -397,6 +397,10 @@ class Bound:
     reason: Msg  # why newer releases do not need the permission
 
 
+# AccountManager's permissions of API 22 and before (GET_ACCOUNTS aside): not checked from Android 6.0 (API 23).
+ACCOUNT_PERMISSIONS = frozenset({"MANAGE_ACCOUNTS", "AUTHENTICATE_ACCOUNTS", "USE_CREDENTIALS"})
+
+
 def legacy_bound(ctx: Context, decl: Declaration) -> Bound | None:
     """The `android:maxSdkVersion` the project's targetSdk makes possible, when the declaration lacks it."""
     perm = permission(ctx, decl.name)
@@ -421,6 +425,11 @@ def legacy_bound(ctx: Context, decl: Declaration) -> Bound | None:
             return None
         reason = Msg("apps targeting Android 12 use `BLUETOOTH_SCAN`/`BLUETOOTH_CONNECT` from API 31 on",
                      "以 Android 12 为目标的应用从 API 31 起改用 `BLUETOOTH_SCAN`/`BLUETOOTH_CONNECT`")
+    elif perm.short in ACCOUNT_PERMISSIONS:
+        if target < 23:
+            return None
+        reason = Msg("`AccountManager` checks it only up to Android 5.1 (API 22); from Android 6.0 it does nothing",
+                     "`AccountManager` 只在 Android 5.1（API 22）及以下检查它；从 Android 6.0 起它不起任何作用")
     else:
         return None
     current = decl.entry.max_sdk

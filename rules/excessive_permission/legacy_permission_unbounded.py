@@ -3,9 +3,11 @@ targetSdk only needs it on old ones.
 
 ## What it does
 Reports `WRITE_EXTERNAL_STORAGE` (targetSdk ≥ 29), `READ_EXTERNAL_STORAGE` (targetSdk ≥ 33) and `BLUETOOTH` /
-`BLUETOOTH_ADMIN` (targetSdk ≥ 31) declared without `android:maxSdkVersion` — or with a higher one than the
-target makes necessary — and offers the bound: `28` for `WRITE_EXTERNAL_STORAGE` (`29` when the app opts into
-`requestLegacyExternalStorage`), `32` for `READ_EXTERNAL_STORAGE`, `30` for the Bluetooth pair. The targetSdk
+`BLUETOOTH_ADMIN` (targetSdk ≥ 31), and AccountManager's `MANAGE_ACCOUNTS`, `AUTHENTICATE_ACCOUNTS` and
+`USE_CREDENTIALS` (targetSdk ≥ 23: the platform checks them only up to API 22) declared without
+`android:maxSdkVersion` — or with a higher one than the target makes necessary — and offers the bound: `28`
+for `WRITE_EXTERNAL_STORAGE` (`29` when the app opts into `requestLegacyExternalStorage`), `32` for
+`READ_EXTERNAL_STORAGE`, `30` for the Bluetooth pair, `22` for the account permissions. The targetSdk
 comes from Gradle (`targetSdk`/`targetSdkVersion`) or `<uses-sdk>`.
 
 ## Why is this bad?
