@@ -192,7 +192,8 @@ def _on_resume(ctx: Context) -> Iterator[Finding]:
         reached = reach.reached.get(req.fid)
         if reached is None or ctx.consent.state(req.site).user_action:
             continue
-        if any(_memory_atom(ctx, a) for a in _path_atoms(reach, reached, req.site)):
+        atoms = list(_path_atoms(reach, reached, req.site))
+        if any(_memory_atom(ctx, a) for a in atoms) or any(_answer_flag(ctx, req.fid, a) for a in atoms):
             continue
         hops = reach.hops(reached)
         if any(h.via is not None and h.via.how == "component" for h in hops):
@@ -236,6 +237,27 @@ def _memory_atom(ctx: Context, atom: Atom) -> bool:
         return True
     return any(fid in memory_functions(ctx) for call in atom.calls
                for fid in ctx.index.by_name.get(call.rsplit(".", 1)[-1], ()))
+
+
+def _answer_flag(ctx: Context, fid: FnId, atom: Atom) -> bool:
+    """The atom tests a field of the requesting class that its permission result callback also uses
+    (`if (!mHasCheckPermission) requestPermissions(…)` with `mHasCheckPermission = true` in
+    `onRequestPermissionsResult`): the answer is remembered for as long as the screen lives."""
+    owner = ctx.index.function(fid).owner
+    decl = ctx.index.class_of(owner)
+    if decl is None:
+        return False
+    fields = {name for name, _type in decl.fields} & set(atom.names)
+    if not fields:
+        return False
+    for cb, _perms in all_callbacks(ctx):
+        if ctx.index.function(cb.fid).owner != owner:
+            continue
+        fs = ctx.index.files[cb.fid.file]
+        refs = fs.refs[cb.fid.index] if cb.fid.index < len(fs.refs) else ()
+        if any(name in fields for name, _line in refs):
+            return True
+    return False
 
 
 # --- in a loop -----------------------------------------------------------------------------------------------
