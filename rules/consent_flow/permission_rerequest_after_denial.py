@@ -10,7 +10,9 @@ Reports a runtime permission request (any recognised form, also through project 
   taps — or sends the user to the app's system settings page there without asking;
 - runs from `onResume`/`onStart`/`onRestart` of an activity or fragment (and what they call) without a check of
   a remembered refusal (a stored "denied at" time or flag, `PermissionMemory.mayAsk(...)`-style functions);
-  a `checkSelfPermission` check is not a memory of the refusal;
+  a `checkSelfPermission` check is not a memory of the refusal; a field of the screen that its result callback
+  sets (`if (!mHasCheckPermission)` with `mHasCheckPermission = true` in `onRequestPermissionsResult`) is one, for
+  as long as the screen lives;
 - runs inside a loop;
 - is guarded by a remembered refusal whose waiting time, when the code states it (`TimeUnit.HOURS.toMillis(24)`,
   `Duration.ofHours(24)`), is shorter than the configured minimum.
