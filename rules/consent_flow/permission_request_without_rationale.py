@@ -5,8 +5,9 @@ For every runtime permission request, looks for a purpose shown before the syste
 own context or in its callers (two levels up):
 
 - the request runs from a confirmation of an explanation: a dialog's positive button (also a result
-  callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a "continue"/"allow" button, a
-  confirmation callback handed to the project's own explanation dialog (`continueYesCallback = { … }`);
+  callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
+  "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
+  (`continueYesCallback = { … }`);
 - a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
   `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,

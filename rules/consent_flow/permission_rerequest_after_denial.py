@@ -12,7 +12,8 @@ Reports a runtime permission request (any recognised form, also through project 
   a remembered refusal (a stored "denied at" time or flag, `PermissionMemory.mayAsk(...)`-style functions);
   a `checkSelfPermission` check is not a memory of the refusal; a field of the screen that its result callback
   sets (`if (!mHasCheckPermission)` with `mHasCheckPermission = true` in `onRequestPermissionsResult`) is one, for
-  as long as the screen lives;
+  as long as the screen lives, and so is an Intent extra the same function removes after asking
+  (`if (intent.getBooleanExtra(FROM_ONBOARDING, false)) { …; intent.removeExtra(FROM_ONBOARDING) }`: asked once);
 - runs inside a loop;
 - is guarded by a remembered refusal whose waiting time, when the code states it (`TimeUnit.HOURS.toMillis(24)`,
   `Duration.ofHours(24)`), is shorter than the configured minimum.
@@ -132,6 +133,7 @@ META = RuleMeta(
 )
 
 RESUME = ("onResume", "onStart", "onRestart", "onPostResume")
+EXTRA_READS = frozenset({"getBooleanExtra", "hasExtra", "getStringExtra", "getIntExtra"})
 DELAYS = ("postDelayed", "sendEmptyMessageDelayed", "sendMessageDelayed", "schedule", "delay", "postAtTime")
 SETTINGS_ACTIONS = ("ACTION_APPLICATION_DETAILS_SETTINGS", "APPLICATION_DETAILS_SETTINGS",
                     "ACTION_MANAGE_APP_PERMISSIONS")
@@ -195,7 +197,8 @@ def _on_resume(ctx: Context) -> Iterator[Finding]:
         if reached is None or ctx.consent.state(req.site).user_action:
             continue
         atoms = list(_path_atoms(reach, reached, req.site))
-        if any(_memory_atom(ctx, a) for a in atoms) or any(_answer_flag(ctx, req.fid, a) for a in atoms):
+        if any(_memory_atom(ctx, a) for a in atoms) or any(_answer_flag(ctx, req.fid, a) for a in atoms) or \
+                _one_shot_extra(ctx, req, atoms):
             continue
         hops = reach.hops(reached)
         if any(h.via is not None and h.via.how == "component" for h in hops):
@@ -239,6 +242,17 @@ def _memory_atom(ctx: Context, atom: Atom) -> bool:
         return True
     return any(fid in memory_functions(ctx) for call in atom.calls
                for fid in ctx.index.by_name.get(call.rsplit(".", 1)[-1], ()))
+
+
+def _one_shot_extra(ctx: Context, req: PermissionRequest, atoms: list[Atom]) -> bool:
+    """The request runs only while the screen's Intent carries an extra that the same function then removes
+    (`if (intent.getBooleanExtra(FROM_ONBOARDING, false)) { launch(…); intent.removeExtra(FROM_ONBOARDING) }`):
+    it is asked once, not on every resume."""
+    removed = {a.text.strip() for s in ctx.index.sites_of(req.fid) if s.name == "removeExtra" for a in s.args[:1]}
+    if not removed:
+        return False
+    return any(a.positive and any(c.rsplit(".", 1)[-1] in EXTRA_READS for c in a.calls) and
+               any(key in a.text for key in removed) for a in atoms)
 
 
 def _answer_flag(ctx: Context, fid: FnId, atom: Atom) -> bool:
