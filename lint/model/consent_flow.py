@@ -325,7 +325,9 @@ def callers(ctx: FlowContext, fid: FnId) -> list[tuple[FnId, Site]]:
 USER_METHODS = frozenset({"onClick", "onLongClick", "onItemClick", "onCheckedChanged", "onOptionsItemSelected",
                           "onContextItemSelected", "onMenuItemClick", "onNavigationItemSelected",
                           "onPreferenceChange", "onPreferenceClick", "onPreferenceTreeClick", "onSwitchChanged",
-                          "onSharedPreferenceChanged"})
+                          "onSharedPreferenceChanged",
+                          # the user's answer to a permission dialog (as `registerForActivityResult` callbacks)
+                          "onRequestPermissionsResult"})
 
 
 # Coroutine builders run their block right where they are written: a `scope.launch { … }` inside a click handler
