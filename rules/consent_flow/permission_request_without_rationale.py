@@ -25,8 +25,8 @@ function (`let`, `apply` …) block runs where it is written; a lambda handed to
 user action); an observer of a LiveData or Flow (`vm.requests.observe(owner) { … }`, `events.collect { … }`) runs
 where the value is set (`requests.value = …`, `postValue`, `_events.tryEmit`): every place that sets it, outside
 the observer itself, must be on a user action; the result callback of an earlier request
-(`onRequestPermissionsResult`, an ActivityResult callback, Accompanist's `rememberPermissionState(p) { … }`) is the user's answer, so a follow-up request there (background location after
-foreground) is on the same action.
+(`onRequestPermissionsResult`, an ActivityResult callback, Accompanist's `rememberPermissionState(p) { … }`) is
+the user's answer, so a follow-up request there (background location after foreground) is on the same action.
 
 - `google-play` and `elsewhere` (neither store): it counts as explained by its context. Android's guidance
   asks for a request in context, on the user's action, and for a separate rationale only when
