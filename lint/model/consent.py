@@ -51,7 +51,8 @@ SHOWS_CONSENT = re.compile(r"(?<!dis)(agree|consent|privacy|policy|protocol|term
 USER_CALL = re.compile(
     r"^((set|add)On\w*Listener|set(Positive|Negative|Neutral)Button|clickable|combinedClickable|"
     r"set(Positive|Negative|Neutral|Confirm|Cancel|Agree|Disagree|Refuse|Ok|Sure)(Btn|Button|Click\w*|Listener)?|"
-    r"onClick|registerForActivityResult|rememberLauncherForActivityResult|setOnClickListener|"
+    r"onClick|registerForActivityResult|rememberLauncherForActivityResult|rememberPermissionState|"
+    r"rememberMultiplePermissionsState|setOnClickListener|"
     r"doOn\w*(Click|Text)\w*|setOnPreferenceClickListener|IconButton|TextButton|Button|OutlinedButton|"
     r"setItems|setSingleChoiceItems|setMultiChoiceItems|setAction)$")
 USER_LABEL = re.compile(
@@ -323,8 +324,9 @@ class ConsentModel:
         user = False
         for d in site.deferred:
             if is_agree_deferred(d):
-                # Runs when the user agrees, whatever held where the callback was registered.
-                return SiteState(True, False, (), False)
+                # Runs when the user agrees, whatever held where the callback was registered (and on the user's
+                # action when the callback is registered in a click handler: it never runs by itself).
+                return SiteState(True, user, (), False)
             if is_user_deferred(d) or (d.kind == "lambda" and d.call in NAV_DESTINATIONS
                                        and not self._start_destination(d, site)):
                 user = True

@@ -325,29 +325,140 @@ def callers(ctx: FlowContext, fid: FnId) -> list[tuple[FnId, Site]]:
 USER_METHODS = frozenset({"onClick", "onLongClick", "onItemClick", "onCheckedChanged", "onOptionsItemSelected",
                           "onContextItemSelected", "onMenuItemClick", "onNavigationItemSelected",
                           "onPreferenceChange", "onPreferenceClick", "onPreferenceTreeClick", "onSwitchChanged",
-                          "onSharedPreferenceChanged"})
+                          "onSharedPreferenceChanged",
+                          # the user's answer to a permission dialog (as `registerForActivityResult` callbacks)
+                          "onRequestPermissionsResult"})
+
+
+# Coroutine builders run their block right where they are written: a `scope.launch { … }` inside a click handler
+# runs because of the click.
+COROUTINE_CALLS = frozenset({"launch", "async", "withContext", "runBlocking", "coroutineScope", "supervisorScope"})
+# Kotlin scope functions and inline iteration run their block right away, where they are written.
+INLINE_CALLS = frozenset({"let", "run", "apply", "also", "with", "use", "takeIf", "takeUnless", "forEach",
+                          "synchronized"})
+# Observers of a value (LiveData, Flow): the block runs when something sets the value.
+OBSERVER_CALLS = frozenset({"observe", "observeForever", "collect", "collectLatest"})
+# How a LiveData / Flow value is set (`state.value = x` reads as a `value` field site).
+STATE_SETTERS = frozenset({"value", "setValue", "postValue", "emit", "tryEmit", "send", "trySend"})
 
 
 def on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int = 2) -> bool:
     """`site` runs because the user acted: it sits in a click, toggle (checked-change), preference-change,
     menu-item or Compose `onClick` handler, or in a function that every caller (up to `depth` levels) calls
     from one. A function nobody in the project calls runs on a user action only when it is itself such a
-    handler (`onClick(View)`, `onOptionsItemSelected`)."""
+    handler (`onClick(View)`, `onOptionsItemSelected`). A coroutine block (`scope.launch { … }`) runs where it
+    is written; an observer of a LiveData / Flow value (`vm.requests.observe(owner) { … }`, `flow.collect { … }`)
+    runs on the user's action when every place in the project that sets the value does so on one (the state a
+    tap sets)."""
     return _on_user_action(ctx, fid, site, depth, set())
 
 
-def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: set[FnId]) -> bool:
+def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: set[FnId],
+                    states: int = 1) -> bool:
     if any(is_user_deferred(d) for d in site.deferred):
         return True
-    if any(d.call or d.kind in ("lambda", "anonymous") for d in site.deferred):
-        return False  # another callback (a result, a timer, an observer): not known to be the user's act
+    if any(a.positive and "ActionPerformed" in a.text for g in site.guards for a in g.atoms):
+        return True  # `if (snackbar.showSnackbar(…) == SnackbarResult.ActionPerformed)`: the user tapped its action
+    for d in reversed(site.deferred):  # innermost first
+        if d.kind == "lambda" and (d.call in COROUTINE_CALLS or d.call in INLINE_CALLS):
+            continue
+        if d.call in OBSERVER_CALLS and states > 0:
+            return _state_set_on_user_action(ctx, d, seen, states - 1)
+        if d.kind == "lambda" and d.call:
+            return _lambda_run_on_user_action(ctx, fid, d, depth, seen, states)
+        if d.call or d.kind in ("lambda", "anonymous"):
+            return False  # another callback (a result, a timer): not known to be the user's act
     if ctx.index.function(fid).name in USER_METHODS:
         return True
     if depth <= 0 or fid in seen:
         return False
     seen.add(fid)
     found = callers(ctx, fid)
-    return bool(found) and all(_on_user_action(ctx, caller, call, depth - 1, seen) for caller, call in found)
+    # A call the index matched only by name (`Row.Builder().setEnabled(…)` for a view model's `setEnabled`) does not
+    # count when calls resolved by type reach the function.
+    exact = [(c, s) for c, s in found if any(t == fid and how == "exact" for t, how in ctx.index.resolve(c, s))]
+    found = exact or found
+    return bool(found) and all(_on_user_action(ctx, caller, call, depth - 1, seen, states) for caller, call in found)
+
+
+def _lambda_run_on_user_action(ctx: FlowContext, fid: FnId, d: Deferred, depth: int, seen: set[FnId],
+                               states: int) -> bool:
+    """A lambda handed to a project function (`SensorView(onSetEnabled = { … })`) runs where that function
+    invokes its parameter: on a user action when every invocation (at least one) is on one, following the
+    parameter when it is handed on (`Row(onSetEnabled = onSetEnabled)`)."""
+    calls = [s for s in ctx.index.sites_of(fid) if s.name == d.call and s.kind in ("call", "new")
+             and s.line <= d.line <= s.end_line]
+    targets = [t for s in calls[:1] for t, how in ctx.index.resolve(fid, s) if how == "exact"]
+    if not targets:
+        return False
+    for target in targets:
+        fn = ctx.index.function(target)
+        if not fn.params or target in seen:
+            return False
+        seen.add(target)  # each function's parameters are followed once along a path
+        param = d.label if d.label in fn.params else fn.params[-1]
+        if not _param_run_on_user_action(ctx, target, param, depth, seen, states, 3):
+            return False
+    return True
+
+
+def _param_run_on_user_action(ctx: FlowContext, fid: FnId, param: str, depth: int, seen: set[FnId],
+                              states: int, hops: int) -> bool:
+    found = False
+    for s in ctx.index.sites_of(fid):
+        if (s.kind == "call" and s.receiver is None and s.name == param) or \
+                (s.kind == "call" and s.name == "invoke" and (s.receiver or "").rstrip("?!") == param):
+            if not _on_user_action(ctx, fid, s, depth, seen, states):
+                return False
+            found = True
+            continue
+        handed = [a for a in s.args if a.text.strip() == param]
+        if not handed:
+            continue
+        targets = [t for t, how in ctx.index.resolve(fid, s) if how == "exact"] if hops > 0 else []
+        if not targets:
+            return False  # handed to something the linter does not follow
+        for target in targets:
+            fn = ctx.index.function(target)
+            label = handed[0].label
+            inner = label if label in fn.params else None
+            if inner is None or target in seen or \
+                    not _param_run_on_user_action(ctx, target, inner, depth, seen | {target}, states, hops - 1):
+                return False
+            found = True
+    return found
+
+
+def _state_name(receiver: str) -> str:
+    """`viewModel.permissionRequests` → `permissionRequests`; `_state`/`mState` → `state`; "" for a call result."""
+    last = receiver.replace("?", "").replace("!!", "").rsplit(".", 1)[-1]
+    if not last.isidentifier():
+        return ""
+    if last.startswith("_"):
+        last = last.lstrip("_")
+    elif len(last) > 1 and last[0] == "m" and last[1].isupper():
+        last = last[1].lower() + last[2:]
+    return last
+
+
+def _state_set_on_user_action(ctx: FlowContext, observer: Deferred, seen: set[FnId], states: int) -> bool:
+    """Every place in the project that sets the value `observer` observes (at least one) does so on a user
+    action; sets written inside an observer of the same value (resets after handling it) do not count."""
+    name = _state_name(observer.receiver)
+    if not name:
+        return False
+    found = False
+    for fid, site in ctx.sites(*STATE_SETTERS):
+        if site.kind == "field" and site.name != "value":
+            continue
+        if _state_name(site.receiver or "") != name:
+            continue
+        if any(d.call in OBSERVER_CALLS and _state_name(d.receiver) == name for d in site.deferred):
+            continue
+        if not _on_user_action(ctx, fid, site, 2, set(seen), states):
+            return False
+        found = True
+    return found
 
 
 # --- text of resources used by code -----------------------------------------------------------------------

@@ -559,6 +559,35 @@ class JavaExtractor(Extractor):
 
     v_ternary = v_if
 
+    def v_switch(self, node: Node, depth: int) -> None:
+        """Each case of a `switch` runs only when the subject equals its label: `case BUTTON_POSITIVE:` is
+        recorded as a guard `which == BUTTON_POSITIVE` (several labels or `default`: a guard without atoms)."""
+        cond = node.child_by_field_name("condition")
+        body = node.child_by_field_name("body")
+        if cond is not None:
+            self.visit(cond, depth + 1)
+        if body is None:
+            return
+        subject = self.text(cond).strip().removeprefix("(").removesuffix(")").strip() if cond is not None else ""
+        for group in body.named_children:
+            labels = [c for c in group.named_children if c.type == "switch_label"]
+            values = [c.named_children[0] for c in labels if c.named_child_count == 1]
+            atoms: tuple = ()
+            if len(labels) == 1 and len(values) == 1 and subject:
+                col = Collector()
+                if cond is not None:
+                    self.gather(cond, col, 0)
+                self.gather(values[0], col, 0)
+                atoms = self.make_atoms(True, [(f"{subject} == {self.text(values[0])}", True, col)])
+            self.guards.append(Guard("when", atoms, group.start_point[0] + 1))
+            if group.type == "switch_block_statement_group":
+                self.visit_statements(group, depth + 1)
+            else:
+                for c in group.named_children:
+                    if c.type != "switch_label":
+                        self.visit(c, depth + 1)
+            self.guards.pop()
+
     def v_binary(self, node: Node, depth: int) -> None:
         """`a && f()` calls `f` only when `a` holds, `a || f()` only when it does not: the right operand is
         guarded by the left (short-circuit evaluation)."""
@@ -614,6 +643,8 @@ _HANDLERS = {
     "lambda_expression": JavaExtractor.v_lambda,
     "if_statement": JavaExtractor.v_if,
     "ternary_expression": JavaExtractor.v_ternary,
+    "switch_expression": JavaExtractor.v_switch,
+    "switch_statement": JavaExtractor.v_switch,
     "binary_expression": JavaExtractor.v_binary,
     "string_literal": JavaExtractor.v_string,
     "line_comment": JavaExtractor.v_comment,

@@ -45,6 +45,9 @@ COMPONENT_RUNNERS = frozenset({
     "getService", "getForegroundService", "getActivity", "getActivities", "getBroadcast", "launch", "navigate",
     "setContentIntent", "setFullScreenIntent", "addAction", "startWork",
 })
+# An Intent handed to these is run later, when the user taps a launcher shortcut or a notification.
+LATER_INTENTS = frozenset({"setIntent", "setIntents"})
+PENDING_GETTERS = frozenset({"getActivity", "getActivities", "getService", "getForegroundService", "getBroadcast"})
 FRAGMENTS = ("androidx.fragment.app.Fragment", "android.app.Fragment", "android.support.v4.app.Fragment")
 # What runs when a created fragment is shown (added by a transaction, a pager adapter, a navigation host).
 FRAGMENT_LIFECYCLE = ("<inject>", "onAttach", "onCreate", "onCreateView", "onViewCreated", "onActivityCreated",
@@ -451,6 +454,17 @@ class ProgramIndex:
             return True
         return not any(s.name in COMPONENT_RUNNERS for s in sites)
 
+    def _built_for_later(self, fid: FnId, site: Site) -> bool:
+        """True when the Intent at `site` is written inside a launcher shortcut (`ShortcutInfo.Builder…
+        .setIntent(Intent(this, X::class.java))`) or a `PendingIntent.getActivity(…)`: X runs when the user
+        taps the shortcut or the notification, not here."""
+        for s in self._sites[fid.file][fid.index]:
+            if s is site or not (s.start <= site.start and site.end <= s.end):
+                continue
+            if s.name in LATER_INTENTS or (s.name in PENDING_GETTERS and (s.receiver or "").endswith("PendingIntent")):
+                return True
+        return False
+
     def resolve(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
@@ -461,7 +475,8 @@ class ProgramIndex:
             registered = self.registered_callbacks(fid, site)
             if registered:
                 return registered
-        if name in COMPONENT_STARTERS and site.args and not self._built_to_stop(fid, site):
+        if name in COMPONENT_STARTERS and site.args and not self._built_to_stop(fid, site) \
+                and not self._built_for_later(fid, site):
             started = self.component_targets(fid, site)
             if started:
                 return started

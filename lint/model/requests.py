@@ -264,6 +264,14 @@ def _usb(site: Site) -> bool:
     return "usb" in text or any("intent" in a.text.lower() for a in site.args)
 
 
+def _code_only(site: Site) -> bool:
+    """`Shizuku.requestPermission(SHIZUKU_PERMISSION_REQUEST_CODE)`: a library's own grant asked with only a request
+    code (no permission named or passed), not an Android runtime permission."""
+    texts = [a.text.strip() for a in site.args]
+    return bool(texts) and all(t.isdigit() or "CODE" in t.upper() or "REQUEST" in t.upper() for t in texts) and \
+        not any("perm" in r.lower() and "code" not in r.lower() for a in site.args for r in a.refs)
+
+
 def _permission_text(args: list[Arg], form: str, receiver: str = "") -> str:
     """The argument that should name the permissions of an unresolved request (for messages)."""
     cands = [a.text.strip() for a in args if not _is_lambda(a) and a.text.strip() not in NOT_PERMISSIONS
@@ -524,7 +532,7 @@ class RequestFinder:
             return "RxPermissions"
         if name in self.wrappers:
             return "wrapper"
-        if name in LIBRARY_REQUESTS and not _usb(site) and \
+        if name in LIBRARY_REQUESTS and not _usb(site) and not _code_only(site) and \
                 all(how == "by-name" for _t, how in self.index.resolve(fid, site)):
             return "library"  # not the project's own function (a by-name guess does not count)
         return ""

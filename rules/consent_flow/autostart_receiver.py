@@ -47,7 +47,9 @@ Receivers registered in code (`registerReceiver`) run only while the app runs an
 Receivers merged from SDK manifests are seen only when a merged manifest is present in the build output.
 "Starts work" is judged from the project's own code; a receiver that only logs is not reported, nor one whose
 work runs only under a setting the user chose (a condition on a value read from preferences or settings in the
-same function: "start on boot", the device the user selected), nor a home-screen widget (`AppWidgetProvider`:
+same function: "start on boot", the device the user selected), nor one that only sets alarms again (alarms are
+cleared on reboot: `AlarmManager.set…` with a `PendingIntent` for a receiver or a screen - reminders - not one
+that starts a service), nor a home-screen widget (`AppWidgetProvider`:
 it runs only for widgets the user placed) or a receiver that only sends a broadcast to itself. A setting read
 in a callee, or whose name says nothing of preferences or settings, is not recognised.
 
@@ -172,11 +174,31 @@ def _work(ctx: Context, comp: Component) -> Msg | None:
             if _setting_gated(ctx, fid, site, sites):
                 continue  # runs only when the user switched it on (start on boot, a device the user chose)
             found = _work_site(ctx, fid, site, cls)
-            if found:
-                return found
+            if found and not _rearms_alarm(site, sites):
+                return found  # (alarms are cleared on reboot: setting them again is not work of its own)
             if depth < 3 and site.kind in ("call", "new"):
                 todo += [(t, depth + 1) for t, _how in index.resolve(fid, site)]
     return None
+
+
+ALARM_CALLS = frozenset({"setExact", "setExactAndAllowWhileIdle", "setRepeating", "setInexactRepeating",
+                         "setAndAllowWhileIdle", "setAlarmClock", "setWindow"})
+# Reminders and notifications: an alarm that wakes a receiver or opens a screen (not one that starts a service).
+PENDING_GETTERS = frozenset({"getBroadcast", "getActivity"})
+
+
+def _rearms_alarm(site: Site, sites: Iterable[Site]) -> bool:
+    """`site` sets an alarm (`alarmManager.setExactAndAllowWhileIdle(…)`), or builds the Intent of one: its
+    function hands Intents only to `PendingIntent` getters (`Intent(ctx, ReminderReceiver::class.java)` for
+    `PendingIntent.getBroadcast`), starting nothing itself."""
+    if site.kind == "call" and site.name in ALARM_CALLS:
+        return True
+    if site.name not in COMPONENT_STARTERS:
+        return False
+    listed = list(sites)
+    pending = any(s.name in PENDING_GETTERS and (s.receiver or "").endswith("PendingIntent") for s in listed)
+    runs = any(s.kind == "call" and s.name in WORK_CALLS and s.name not in ALARM_CALLS for s in listed)
+    return pending and not runs
 
 
 # What a stored setting is read through (receiver or callee names), lower-cased.
@@ -229,7 +251,8 @@ def _work_site(ctx: Context, fid: FnId, site: Site, receiver: str) -> Msg | None
                    if owner != receiver]  # a broadcast to itself (a widget refreshing) starts nothing else
         if started:
             return say(ctx, META, "starts", component=started[0])
-    if site.kind == "call" and site.name in WORK_CALLS:
+    if site.kind == "call" and site.name in WORK_CALLS and \
+            not any(how == "exact" for _t, how in ctx.index.resolve(fid, site)):  # the project's own `schedule()`
         return say(ctx, META, "calls", call=site.qualified)
     sdk = ctx.sdk_calls.match(fid, site, roles=("init",))
     if sdk is not None:

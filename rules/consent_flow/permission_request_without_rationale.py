@@ -5,8 +5,9 @@ For every runtime permission request, looks for a purpose shown before the syste
 own context or in its callers (two levels up):
 
 - the request runs from a confirmation of an explanation: a dialog's positive button (also a result
-  callback's `which == BUTTON_POSITIVE` branch), a Compose `confirmButton`, a "continue"/"allow" button, a
-  confirmation callback handed to the project's own explanation dialog (`continueYesCallback = { … }`);
+  callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
+  "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
+  (`continueYesCallback = { … }`);
 - a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
   `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
@@ -17,8 +18,15 @@ own context or in its callers (two levels up):
   builder's own dialog text (`VMPermission.setEnableDialog(true).setDialogContent("…")`).
 
 A request made in context, on the user's own action (a click, a toggle's checked-change, a preference change,
-a Compose `onClick`, a menu item; or a function only such handlers call), depends on where the app is
-distributed (`distribution`):
+a Compose `onClick`, a menu item, a snackbar action; or a function only such handlers call), depends on where the
+app is distributed (`distribution`). What the linter follows to tell: a coroutine (`scope.launch { … }`) or scope
+function (`let`, `apply` …) block runs where it is written; a lambda handed to a project function
+(`SensorView(onSetEnabled = { … })`) runs where that function invokes the parameter (every invocation must be on a
+user action); an observer of a LiveData or Flow (`vm.requests.observe(owner) { … }`, `events.collect { … }`) runs
+where the value is set (`requests.value = …`, `postValue`, `_events.tryEmit`): every place that sets it, outside
+the observer itself, must be on a user action; the result callback of an earlier request
+(`onRequestPermissionsResult`, an ActivityResult callback, Accompanist's `rememberPermissionState(p) { … }`) is
+the user's answer, so a follow-up request there (background location after foreground) is on the same action.
 
 - `google-play` and `elsewhere` (neither store): it counts as explained by its context. Android's guidance
   asks for a request in context, on the user's action, and for a separate rationale only when

@@ -10,7 +10,10 @@ Reports a runtime permission request (any recognised form, also through project 
   taps — or sends the user to the app's system settings page there without asking;
 - runs from `onResume`/`onStart`/`onRestart` of an activity or fragment (and what they call) without a check of
   a remembered refusal (a stored "denied at" time or flag, `PermissionMemory.mayAsk(...)`-style functions);
-  a `checkSelfPermission` check is not a memory of the refusal;
+  a `checkSelfPermission` check is not a memory of the refusal; a field of the screen that its result callback
+  sets (`if (!mHasCheckPermission)` with `mHasCheckPermission = true` in `onRequestPermissionsResult`) is one, for
+  as long as the screen lives, and so is an Intent extra the same function removes after asking
+  (`if (intent.getBooleanExtra(FROM_ONBOARDING, false)) { …; intent.removeExtra(FROM_ONBOARDING) }`: asked once);
 - runs inside a loop;
 - is guarded by a remembered refusal whose waiting time, when the code states it (`TimeUnit.HOURS.toMillis(24)`,
   `Duration.ofHours(24)`), is shorter than the configured minimum.
@@ -130,6 +133,7 @@ META = RuleMeta(
 )
 
 RESUME = ("onResume", "onStart", "onRestart", "onPostResume")
+EXTRA_READS = frozenset({"getBooleanExtra", "hasExtra", "getStringExtra", "getIntExtra"})
 DELAYS = ("postDelayed", "sendEmptyMessageDelayed", "sendMessageDelayed", "schedule", "delay", "postAtTime")
 SETTINGS_ACTIONS = ("ACTION_APPLICATION_DETAILS_SETTINGS", "APPLICATION_DETAILS_SETTINGS",
                     "ACTION_MANAGE_APP_PERMISSIONS")
@@ -192,7 +196,9 @@ def _on_resume(ctx: Context) -> Iterator[Finding]:
         reached = reach.reached.get(req.fid)
         if reached is None or ctx.consent.state(req.site).user_action:
             continue
-        if any(_memory_atom(ctx, a) for a in _path_atoms(reach, reached, req.site)):
+        atoms = list(_path_atoms(reach, reached, req.site))
+        if any(_memory_atom(ctx, a) for a in atoms) or any(_answer_flag(ctx, req.fid, a) for a in atoms) or \
+                _one_shot_extra(ctx, req, atoms):
             continue
         hops = reach.hops(reached)
         if any(h.via is not None and h.via.how == "component" for h in hops):
@@ -236,6 +242,38 @@ def _memory_atom(ctx: Context, atom: Atom) -> bool:
         return True
     return any(fid in memory_functions(ctx) for call in atom.calls
                for fid in ctx.index.by_name.get(call.rsplit(".", 1)[-1], ()))
+
+
+def _one_shot_extra(ctx: Context, req: PermissionRequest, atoms: list[Atom]) -> bool:
+    """The request runs only while the screen's Intent carries an extra that the same function then removes
+    (`if (intent.getBooleanExtra(FROM_ONBOARDING, false)) { launch(…); intent.removeExtra(FROM_ONBOARDING) }`):
+    it is asked once, not on every resume."""
+    removed = {a.text.strip() for s in ctx.index.sites_of(req.fid) if s.name == "removeExtra" for a in s.args[:1]}
+    if not removed:
+        return False
+    return any(a.positive and any(c.rsplit(".", 1)[-1] in EXTRA_READS for c in a.calls) and
+               any(key in a.text for key in removed) for a in atoms)
+
+
+def _answer_flag(ctx: Context, fid: FnId, atom: Atom) -> bool:
+    """The atom tests a field of the requesting class that its permission result callback also uses
+    (`if (!mHasCheckPermission) requestPermissions(…)` with `mHasCheckPermission = true` in
+    `onRequestPermissionsResult`): the answer is remembered for as long as the screen lives."""
+    owner = ctx.index.function(fid).owner
+    decl = ctx.index.class_of(owner)
+    if decl is None:
+        return False
+    fields = {name for name, _type in decl.fields} & set(atom.names)
+    if not fields:
+        return False
+    for cb, _perms in all_callbacks(ctx):
+        if ctx.index.function(cb.fid).owner != owner:
+            continue
+        fs = ctx.index.files[cb.fid.file]
+        refs = fs.refs[cb.fid.index] if cb.fid.index < len(fs.refs) else ()
+        if any(name in fields for name, _line in refs):
+            return True
+    return False
 
 
 # --- in a loop -----------------------------------------------------------------------------------------------
