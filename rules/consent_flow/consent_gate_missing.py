@@ -16,6 +16,14 @@ It reports once per project, on the `<application>` element of the app's main ma
 whole app is declared; the Application class, or the launcher activity, is the first step of the path),
 naming what collects and which half is missing.
 
+Where the app is distributed (`distribution`) decides when a gate is needed. In China (`china-stores`,
+`both`, the default) every app that collects needs one: MIIT's first-run prompt is required whatever the
+legal basis. An app distributed only outside China (`google-play`, `elsewhere`) needs one when a catalogued
+data SDK ships in it (analytics, ads, crash reporting, push: data goes to a third party, which GDPR and
+Play's user-data policy tie to consent); personal information its own code reads for the feature the user
+opens (location for a GPS logger, the camera of a scanner) is asked for with runtime permissions and
+disclosed in the privacy policy, not behind a first-run gate.
+
 ## Why is this bad?
 191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
 the privacy policy; app stores reject such apps (OPPO's rejection text: "您的应用在首次运行时未通过弹窗等明显方式提醒
@@ -105,6 +113,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     what, evidence = what_collects(ctx)
     if not what.en:
         return
+    if ctx.config.distribution in ("google-play", "elsewhere") and not any(True for _ in ctx.sdks):
+        return  # not distributed in China, and no third-party data SDK: no first-run gate is required
     anchor = app_anchor(ctx)
     element = next((m for m in ctx.app_manifests() if m.application is not None), None)
     if anchor is None and element is None:
