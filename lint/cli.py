@@ -66,7 +66,7 @@ def _run(fn: object, *args: object, **kwargs: object) -> None:
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(short_help="Check the Android projects under PATHS.")
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the current folder).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "text",
@@ -111,7 +111,7 @@ def check(
     _run(run_check, opts)
 
 
-@app.command("baseline")
+@app.command("baseline", short_help="Write the current findings to a baseline file.")
 def baseline_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Folders (default: the current folder).")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")] = Path(
@@ -130,7 +130,7 @@ def baseline_command(
     _run(run_baseline, opts, output)
 
 
-@app.command()
+@app.command(short_help="Compliance report: PI collected, SDKs, permissions (--sdk: SDK sheet).")
 def report(
     paths: Annotated[list[Path] | None, typer.Argument(help="Folders (default: the current folder).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="json, markdown (md), html or csv",
@@ -151,7 +151,7 @@ def report(
     _run(run_report, opts)
 
 
-@app.command()
+@app.command(short_help="Run the language server on stdin/stdout (needs pipl-lint[lsp]).")
 def server() -> None:
     """Run the language server on stdin/stdout (for editors; needs `pip install 'pipl-lint[lsp]'`)."""
     from pipl_lint.server import run_server
@@ -159,7 +159,7 @@ def server() -> None:
     _run(run_server)
 
 
-@app.command()
+@app.command(short_help="List every rule.")
 def rules(
     format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown (md)",
                                         callback=_format_alias)] = "text",
@@ -171,7 +171,7 @@ def rules(
     _run(run_rules, format, lang)
 
 
-@app.command()
+@app.command(short_help="Explain a rule: what, why, how to fix, references.")
 def explain(
     rule: Annotated[str, typer.Argument(help="Rule id or name.")],
     lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
