@@ -48,6 +48,7 @@ from pipl_lint.model.sdk_modules import sdk_modules
 from pipl_lint.ruleapi import Context, RuleMeta
 
 META = RuleMeta(
+    since="0.2.0",
     id="SD604",
     name="sdk-autostart-component",
     category=Category.SDK_PROVIDER,

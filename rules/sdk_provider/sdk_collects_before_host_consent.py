@@ -67,6 +67,7 @@ from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.sdk_provider._common import kind_label, pi_read, switch_names
 
 META = RuleMeta(
+    since="0.2.0",
     id="SD602",
     name="sdk-collects-before-host-consent",
     category=Category.SDK_PROVIDER,

@@ -58,6 +58,7 @@ from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.sdk_provider._common import kind_label, pi_read
 
 META = RuleMeta(
+    since="0.2.0",
     id="SD601",
     name="sdk-collects-on-autoinit",
     category=Category.SDK_PROVIDER,

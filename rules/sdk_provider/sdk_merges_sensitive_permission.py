@@ -49,6 +49,7 @@ from pipl_lint.model.sdk_modules import sdk_modules
 from pipl_lint.ruleapi import Context, RuleMeta
 
 META = RuleMeta(
+    since="0.2.0",
     id="SD603",
     name="sdk-merges-sensitive-permission",
     category=Category.SDK_PROVIDER,

@@ -56,6 +56,7 @@ from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.sdk_provider._common import kind_label, pi_read
 
 META = RuleMeta(
+    since="0.2.0",
     id="SD605",
     name="sdk-periodic-collection-without-off-switch",
     category=Category.SDK_PROVIDER,

@@ -52,6 +52,7 @@ from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.sdk_provider._common import pi_read
 
 META = RuleMeta(
+    since="0.2.0",
     id="SD606",
     name="sdk-personalization-optout-missing",
     category=Category.SDK_PROVIDER,
