@@ -67,6 +67,17 @@ NAV_DESTINATIONS = frozenset({"composable", "dialog", "bottomSheet"})
 NAV_HOSTS = frozenset({"NavHost", "navigation", "createGraph", "NavGraph", "AnimatedNavHost"})
 
 
+# Lambdas that run only when the code before them threw (`runCatching { … }.getOrElse { … }`, `.onFailure`,
+# Flow `.catch`, Rx `onErrorReturn`, `CompletableFuture.exceptionally`): not the first launch's normal path.
+FAILURE_HANDLERS = frozenset({"getOrElse", "onFailure", "recover", "recoverCatching", "getOrDefault", "catch",
+                              "onErrorReturn", "onErrorResumeNext", "onErrorReturnItem", "doOnError",
+                              "exceptionally"})
+
+
+def is_failure_handler(d: Deferred) -> bool:
+    return d.kind == "lambda" and d.call in FAILURE_HANDLERS
+
+
 def is_user_deferred(d: Deferred) -> bool:
     return bool(USER_CALL.match(d.call) or USER_LABEL.match(d.label))
 
@@ -85,7 +96,8 @@ class SiteState:
 
     gated: bool  # dominated by a true consent predicate, or inside an agree callback
     user_action: bool  # inside a click/selection callback: runs on a user action, not by itself (nor ever
-    #                    in shipped builds: code only for debug builds, see ConsentModel.flags_off)
+    #                    in shipped builds: code only for debug builds, see ConsentModel.flags_off; nor on the
+    #                    normal path: a failure handler, FAILURE_HANDLERS)
     notes: tuple[Msg, ...]  # why it is still open: non-consent guards, delays, threads ...
     refused_branch: bool  # inside a branch where consent is known to be false
 
@@ -325,8 +337,8 @@ class ConsentModel:
             if is_agree_deferred(d):
                 # Runs when the user agrees, whatever held where the callback was registered.
                 return SiteState(True, False, (), False)
-            if is_user_deferred(d) or (d.kind == "lambda" and d.call in NAV_DESTINATIONS
-                                       and not self._start_destination(d, site)):
+            if is_user_deferred(d) or is_failure_handler(d) or (d.kind == "lambda" and d.call in NAV_DESTINATIONS
+                                                                and not self._start_destination(d, site)):
                 user = True
             elif d.call:
                 notes.append(_continuation_note(d))

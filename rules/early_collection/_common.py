@@ -147,9 +147,12 @@ def removed_components(ctx: object) -> set[str]:
     return out
 
 
-def main_application(ctx: object) -> tuple[object, object] | None:
-    """(manifest, <application> element) of the first app module's main manifest."""
-    for m in ctx.app_manifests():
+def main_application(ctx: object, module: object | None = None) -> tuple[object, object] | None:
+    """(manifest, <application> element) of the first app module's main manifest; with `module` (the module
+    that declares an SDK dependency), that module's own when it is an app (a repository with a phone and a
+    watch app reports each SDK on the manifest of the app that ships it)."""
+    own = [m for mod, m in ctx.module_manifests if mod is module and mod.is_application]
+    for m in [*sorted(own, key=lambda m: "/src/main/" not in f"/{m.path}"), *ctx.app_manifests()]:
         if m.application is not None and "/src/debug/" not in f"/{m.path}":
             return m, m.application.element
     return None

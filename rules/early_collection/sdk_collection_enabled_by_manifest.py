@@ -81,7 +81,6 @@ META = RuleMeta(
 
 def check(ctx: Context) -> Iterator[Finding]:
     meta = app_meta_data(ctx)
-    app = main_application(ctx)
     seen: set[str] = set()
     for found in ctx.sdks:
         if found.sdk_id in seen or (not found.module.is_application and not ctx.app_modules()):
@@ -109,6 +108,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
                 fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
                 anchor=f"{sdk.id}|{flag.name}")
+        app = main_application(ctx, found.module)
         if not gating or app is None:
             continue
         manifest, app_el = app
