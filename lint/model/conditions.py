@@ -16,6 +16,7 @@ boot receiver, a callee's early return, a service's intent handler).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pipl_lint.model.consent import ConsentModel
@@ -39,6 +40,9 @@ FALSE_TEXTS = frozenset({"false", '"false"'})  # `getBoolean(K, false)`; `Boolea
 # Reads of a setting with a default (`getString(PROVIDER, "gaode")`, `decodeInt(MODE, 0)`).
 SETTING_READS = frozenset({"getString", "getInt", "getLong", "decodeString", "decodeInt", "decodeLong", "get",
                            "getValue"})
+# A signed-in user: nobody has signed in on first launch (signing in is a user action, after the policy).
+SIGNED_IN = re.compile(r"^(is|has)(User)?(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed)$|"
+                       r"^(get)?(current|loggedIn|signedIn|login)(User|Account|Member|Uid)(Id|Info)?$", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
@@ -69,6 +73,8 @@ class FirstLaunch:
         that nothing running before consent stores unasked."""
         text = atom.text.strip()
         if atom.positive and self._setting_differs(fid, atom, text):
+            return True
+        if atom.positive and _signed_in(atom, text):
             return True
         # `bundle.get(K) != null` must hold, or `getStringExtra(K) == null` must not (`if (… == null) return`).
         present = text.endswith(NOT_NULL if atom.positive else IS_NULL)
@@ -190,7 +196,28 @@ class FirstLaunch:
         if name in KEYED_READS:
             sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call]
             return bool(sites) and all(self._read_off(s, present) for s in sites)
-        return not present and self._getter_off(name)
+        if present:
+            return self._intent_reader_off(name)
+        return self._getter_off(name)
+
+    def _intent_reader_off(self, name: str) -> bool:
+        """`routeFromIntent(intent) != null`: every project function of that name takes an Intent and reads its
+        extras (`getStringExtra`, `extras.get` …), keys nothing before consent puts. The launcher's intent
+        carries no extras, so the value the app checks for null is null on first launch."""
+        fids = self.index.by_name.get(name, ())
+        if not fids or len(fids) > 4:
+            return False
+        for f in fids:
+            fn = self.index.function(f)
+            if not any(t.rstrip("?").rsplit(".", 1)[-1] == "Intent" for t in fn.param_types):
+                return False
+            reads = [s for s in self.index.sites_of(f) if s.kind == "call" and s.name in NULL_WHEN_ABSENT
+                     and s.name.endswith("Extra") and len(s.args) == 1]
+            # A key the function is handed (`lookup { key -> intent.getStringExtra(key) }`) names nothing: the
+            # launcher's intent has no extras at all. A named key counts while nothing puts it before consent.
+            if not reads or not all(_dynamic_key(s.args[0], fn.params) or self._read_off(s, True) for s in reads):
+                return False
+        return True
 
     def _read_off(self, site: Site, present: bool) -> bool:
         """A keyed read that is false (or, with `present`, null) until something stores the key."""
@@ -293,3 +320,21 @@ def _is_value(text: str) -> bool:
     last = text.rsplit(".", 1)[-1]
     return last.isidentifier() and last.upper() == last and any(c.isalpha() for c in last) and \
         all(p.isidentifier() for p in text.split("."))
+
+
+def _signed_in(atom: Atom, text: str) -> bool:
+    """`isLoggedIn()`, `currentUserId(ctx) != null`, `AccountManager.isLogin`: holds only when a user has signed
+    in, which nobody has on first launch. Not its negation (`!isLogin()`, `currentUser() == null`)."""
+    if text.startswith("!") or IS_NULL in text or "==" in text.replace(NOT_NULL, ""):
+        return False
+    names = [c.rsplit(".", 1)[-1] for c in atom.calls if _is_whole_call(text.removesuffix(NOT_NULL).strip(), c)]
+    bare = text.removesuffix(NOT_NULL).strip()
+    if bare.replace(".", "").replace("_", "").isalnum():
+        names.append(bare.rsplit(".", 1)[-1])  # `isLogin`, `session.currentUser != null`
+    return any(SIGNED_IN.match(n) for n in names)
+
+
+def _dynamic_key(arg: Arg, params: tuple[str, ...]) -> bool:
+    """The key is a lower-case local or parameter (`key`), not a literal or a constant."""
+    text = arg.text.strip()
+    return not arg.strings and text.isidentifier() and text[:1].islower() and text not in params
