@@ -854,6 +854,8 @@ class KotlinExtractor(Extractor):
         text = self.text(node)
         if name in ("class", "java", "kotlin") or "::" in text:
             self.collect_ref(text)
+            if node.children[-2].type == "::" and name_node.type == "identifier" and name not in ("class", "java"):
+                self.v_reference(node, depth)  # `TelemetryConfig::setAnalyticsEnabled`, `this::onEvent`
             return
         self.collect_ref(text.lstrip("!"))
         receiver, rtype, static, ident = self.receiver_info(recv)
