@@ -78,6 +78,12 @@ def is_failure_handler(d: Deferred) -> bool:
     return d.kind == "lambda" and d.call in FAILURE_HANDLERS
 
 
+def is_event_callback_reference(d: Deferred) -> bool:
+    """`SplashApp(onNext = this::exit)`: a function reference handed as an `on…` callback runs when that event
+    happens (the user agrees, a screen finishes), not where it is handed over."""
+    return d.kind == "reference" and d.label.startswith("on") and d.label[2:3].isupper()
+
+
 def is_page_script_call(d: Deferred) -> bool:
     """Code handed to `addJavascriptInterface` (in the bridge object, or a lambda its constructor gets): it runs
     when the page's script calls the bridge (a share or pay button in an article), not by itself at start."""
@@ -343,7 +349,8 @@ class ConsentModel:
             if is_agree_deferred(d):
                 # Runs when the user agrees, whatever held where the callback was registered.
                 return SiteState(True, False, (), False)
-            if is_user_deferred(d) or is_failure_handler(d) or is_page_script_call(d) or (
+            if is_user_deferred(d) or is_failure_handler(d) or is_page_script_call(d) or \
+                    is_event_callback_reference(d) or (
                     d.kind == "lambda" and d.call in NAV_DESTINATIONS and not self._start_destination(d, site)):
                 user = True
             elif d.call:
