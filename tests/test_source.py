@@ -51,3 +51,22 @@ class App {
     assert summary is not None
     refs = [(s.receiver, s.name, s.deferred[-1].call) for s in summary.sites if s.kind == "reference"]
     assert refs == [("Telemetry", "setEnabled", "onEach"), ("this", "bar", "foo")]
+
+
+def test_kotlin_property_assignment_is_the_java_setter_call() -> None:
+    """`x.isCrashlyticsCollectionEnabled = v` calls `setCrashlyticsCollectionEnabled(v)`; `x.userId = v` calls
+    `setUserId(v)`; a local assignment is no call."""
+    src = b"""package a
+class T {
+    fun f(enabled: Boolean) {
+        crashlytics?.isCrashlyticsCollectionEnabled = enabled
+        Firebase.analytics.userId = "x"
+        local = 3
+    }
+}
+"""
+    summary = summarize("A.kt", src, "kotlin").summary
+    assert summary is not None
+    calls = [(s.receiver, s.name, [a.text for a in s.args]) for s in summary.sites if s.kind == "call"]
+    assert calls == [("crashlytics", "setCrashlyticsCollectionEnabled", ["enabled"]),
+                     ("Firebase.analytics", "setUserId", ['"x"'])]
