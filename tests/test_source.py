@@ -70,3 +70,16 @@ class T {
     calls = [(s.receiver, s.name, [a.text for a in s.args]) for s in summary.sites if s.kind == "call"]
     assert calls == [("crashlytics", "setCrashlyticsCollectionEnabled", ["enabled"]),
                      ("Firebase.analytics", "setUserId", ['"x"'])]
+
+
+def test_kotlin_state_value_assignment_is_not_a_setter_call() -> None:
+    """`_weather.value = x` sets a StateFlow/LiveData value: not `setValue` (which the consent-flow rules read
+    as storing to preferences)."""
+    src = b"""package a
+class VM {
+    fun f() { _weather.value = Unavailable }
+}
+"""
+    summary = summarize("A.kt", src, "kotlin").summary
+    assert summary is not None
+    assert not [s for s in summary.sites if s.kind == "call" and s.name == "setValue"]

@@ -874,7 +874,7 @@ class KotlinExtractor(Extractor):
             return
         self.visit(lhs, depth + 1)
         prop = self.text(lhs.children[-1])
-        if prop[:1].islower():
+        if prop[:1].islower() and prop != "value":  # `state.value = x`: a state holder's value, kept as a read
             bean_is = prop.startswith("is") and prop[2:3].isupper()  # `isEnabled` -> `setEnabled`
             setter = "set" + (prop[2:] if bean_is else prop[:1].upper() + prop[1:])
             receiver, rtype, static, ident = self.receiver_info(lhs.children[0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 10
+SUMMARY_VERSION = 11
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):
