@@ -8,7 +8,10 @@ A condition that holds only when a keyed value is present is false then:
 - an intent extra (`intent.getBooleanExtra(LOG_ONCE, false)`, `extras.getBoolean(LOG_ONCE)`,
   `bundle.get(LOG_ONCE) != null`, `getStringExtra(ROUTE) != null`),
 read directly, through a local initialised with that read (`boolean start = helper.shouldStartOnBoot();
-if (start)`), or through a short project getter that returns it - unless code that itself runs before consent
+if (start)`), or through a short project getter that returns it (or that only compares a stored setting with
+values other than its default: `getMode().equals("custom")`); a value a project function reads from the
+Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no extras); a signed-in user
+(`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent (signing in comes after it) - unless code that itself runs before consent
 stores or puts something other than `false` under that key outside a user action. Code that runs only when
 such a condition holds does not run before consent, whichever function on the path holds the condition (the
 boot receiver, a callee's early return, a service's intent handler).
@@ -209,6 +212,27 @@ class FirstLaunch:
             return self._intent_reader_off(name)
         return self._getter_off(name)
 
+    def _compares_off(self, fid: FnId) -> bool:
+        """`return getMode().equals("custom") || getMode().equals("static")`: every comparison in the getter
+        tests a setting (read with a literal default, not yet stored) against another value - all false until
+        the user picks one."""
+        sites = [s for s in self.index.sites_of(fid) if s.kind == "call"]
+        compares = [s for s in sites if s.name in ("equals", "equalsIgnoreCase", "contentEquals") and s.receiver
+                    and len(s.args) == 1]
+        if not compares:
+            return False
+        getters: set[str] = set()
+        for s in compares:
+            recv = s.receiver.strip()
+            getter = recv[:-2].rsplit(".", 1)[-1] if recv.endswith("()") else ""
+            default = self._getter_default(getter, False) if getter.isidentifier() else None
+            value = s.args[0].text.strip()
+            if default is None or not _is_value(value) or self._same_value(default, value):
+                return False
+            getters.add(getter)
+        # nothing else in the getter: only the setting reads and their comparisons
+        return all(s in compares or s.name in getters for s in sites)
+
     def _intent_reader_off(self, name: str) -> bool:
         """`routeFromIntent(intent) != null`: every project function of that name takes an Intent and reads its
         extras (`getStringExtra`, `extras.get` …), keys nothing before consent puts. The launcher's intent
@@ -258,8 +282,8 @@ class FirstLaunch:
             fn = self.index.function(f)
             reads = [s for s in self.index.sites_of(f)
                      if s.kind == "call" and s.name in READS_WITH_DEFAULT | BOOLEAN_WITHOUT_DEFAULT and s.args]
-            if fn.end_line - fn.line > GETTER_MAX_LINES or fn.params or not reads or \
-                    not all(self._read_off(s, False) for s in reads):
+            if fn.end_line - fn.line > GETTER_MAX_LINES or fn.params or \
+                    not ((reads and all(self._read_off(s, False) for s in reads)) or self._compares_off(f)):
                 ok = False
                 break
         self._getters[name] = ok
