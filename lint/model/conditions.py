@@ -11,9 +11,9 @@ read directly, through a local initialised with that read (`boolean start = help
 if (start)`), or through a short project getter that returns it (or that only compares a stored setting with
 values other than its default: `getMode().equals("custom")`); a value a project function reads from the
 Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no extras); a signed-in user
-(`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent (signing in comes after it) - unless code that itself runs before consent
-stores or puts something other than `false` under that key outside a user action. Code that runs only when
-such a condition holds does not run before consent, whichever function on the path holds the condition (the
+(`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent (signing in comes after it)
+- unless code that itself runs before consent stores or puts something other than `false` under that key
+outside a user action. Code that runs only when such a condition holds does not run before consent, whichever function on the path holds the condition (the
 boot receiver, a callee's early return, a service's intent handler).
 """
 
