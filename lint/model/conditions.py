@@ -13,8 +13,9 @@ values other than its default: `getMode().equals("custom")`); a value a project 
 Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no extras); a signed-in user
 (`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent (signing in comes after it)
 - unless code that itself runs before consent stores or puts something other than `false` under that key
-outside a user action. Code that runs only when such a condition holds does not run before consent, whichever function on the path holds the condition (the
-boot receiver, a callee's early return, a service's intent handler).
+outside a user action. Code that runs only when such a condition holds does not run before consent,
+whichever function on the path holds the condition (the boot receiver, a callee's early return, a service's
+intent handler).
 """
 
 from __future__ import annotations
