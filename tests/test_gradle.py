@@ -310,6 +310,8 @@ PLUGIN_CASES = [
     (KTS, "plugins { alias(libs.plugins.android.application) apply false }", ()),
     (KTS, 'apply(plugin = "com.android.application")', ("com.android.application",)),
     (KTS, 'plugins.apply("com.android.library")', ("com.android.library",)),
+    # the catalog alias's plugin id, as Habitica writes it
+    (KTS, "plugins { id(libs.plugins.android.application.get().pluginId) }", ("com.android.application",)),
 ]
 
 

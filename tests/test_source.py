@@ -33,3 +33,53 @@ def test_non_ascii_names_come_out_as_written() -> None:
     assert {f.name for f in result.summary.functions} >= {"获取MAC", "été"}
     reads = [(s.name, s.receiver, s.line) for s in result.summary.sites if s.name == "macAddress"]
     assert reads == [("macAddress", "管理器.connectionInfo", 5)]
+
+
+def test_kotlin_callable_references_are_reference_sites() -> None:
+    """`.onEach(Telemetry::setEnabled)` / `foo(this::bar)` name a function that runs later: a `reference` site
+    inside the call it is handed to (`X::class.java` is a class literal, not a reference)."""
+    src = b"""package a
+class App {
+    fun onCreate() {
+        prefs.analytics.changes().onEach(Telemetry::setEnabled).launchIn(scope)
+        foo(this::bar)
+        val k = X::class.java
+    }
+}
+"""
+    summary = summarize("A.kt", src, "kotlin").summary
+    assert summary is not None
+    refs = [(s.receiver, s.name, s.deferred[-1].call) for s in summary.sites if s.kind == "reference"]
+    assert refs == [("Telemetry", "setEnabled", "onEach"), ("this", "bar", "foo")]
+
+
+def test_kotlin_property_assignment_is_the_java_setter_call() -> None:
+    """`x.isCrashlyticsCollectionEnabled = v` calls `setCrashlyticsCollectionEnabled(v)`; `x.userId = v` calls
+    `setUserId(v)`; a local assignment is no call."""
+    src = b"""package a
+class T {
+    fun f(enabled: Boolean) {
+        crashlytics?.isCrashlyticsCollectionEnabled = enabled
+        Firebase.analytics.userId = "x"
+        local = 3
+    }
+}
+"""
+    summary = summarize("A.kt", src, "kotlin").summary
+    assert summary is not None
+    calls = [(s.receiver, s.name, [a.text for a in s.args]) for s in summary.sites if s.kind == "call"]
+    assert calls == [("crashlytics", "setCrashlyticsCollectionEnabled", ["enabled"]),
+                     ("Firebase.analytics", "setUserId", ['"x"'])]
+
+
+def test_kotlin_state_value_assignment_is_not_a_setter_call() -> None:
+    """`_weather.value = x` sets a StateFlow/LiveData value: not `setValue` (which the consent-flow rules read
+    as storing to preferences)."""
+    src = b"""package a
+class VM {
+    fun f() { _weather.value = Unavailable }
+}
+"""
+    summary = summarize("A.kt", src, "kotlin").summary
+    assert summary is not None
+    assert not [s for s in summary.sites if s.kind == "call" and s.name == "setValue"]

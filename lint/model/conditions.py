@@ -8,14 +8,19 @@ A condition that holds only when a keyed value is present is false then:
 - an intent extra (`intent.getBooleanExtra(LOG_ONCE, false)`, `extras.getBoolean(LOG_ONCE)`,
   `bundle.get(LOG_ONCE) != null`, `getStringExtra(ROUTE) != null`),
 read directly, through a local initialised with that read (`boolean start = helper.shouldStartOnBoot();
-if (start)`), or through a short project getter that returns it - unless code that itself runs before consent
-stores or puts something other than `false` under that key outside a user action. Code that runs only when
-such a condition holds does not run before consent, whichever function on the path holds the condition (the
-boot receiver, a callee's early return, a service's intent handler).
+if (start)`), or through a short project getter that returns it (or that only compares a stored setting with
+values other than its default: `getMode().equals("custom")`); a value a project function reads from the
+Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no extras); a signed-in user
+(`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent (signing in comes after it)
+- unless code that itself runs before consent stores or puts something other than `false` under that key
+outside a user action. Code that runs only when such a condition holds does not run before consent,
+whichever function on the path holds the condition (the boot receiver, a callee's early return, a service's
+intent handler).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pipl_lint.model.consent import ConsentModel
@@ -39,6 +44,9 @@ FALSE_TEXTS = frozenset({"false", '"false"'})  # `getBoolean(K, false)`; `Boolea
 # Reads of a setting with a default (`getString(PROVIDER, "gaode")`, `decodeInt(MODE, 0)`).
 SETTING_READS = frozenset({"getString", "getInt", "getLong", "decodeString", "decodeInt", "decodeLong", "get",
                            "getValue"})
+# A signed-in user: nobody has signed in on first launch (signing in is a user action, after the policy).
+SIGNED_IN = re.compile(r"^(is|has)(User)?(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed)$|"
+                       r"^(get)?(current|loggedIn|signedIn|login)(User|Account|Member|Uid)(Id|Info)?$", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
@@ -56,6 +64,7 @@ class FirstLaunch:
         self.used: set[tuple[str, ...]] = set()  # keys found off so far
         self._getters: dict[str, bool] = {}
         self._property_index: dict[str, list[FnId]] | None = None
+        self._asks: bool | None = None
 
     def off_guard(self, fid: FnId, site: Site) -> Guard | None:
         """The first guard of `site` (in function `fid`) that is false on first launch, or None."""
@@ -70,6 +79,8 @@ class FirstLaunch:
         text = atom.text.strip()
         if atom.positive and self._setting_differs(fid, atom, text):
             return True
+        if atom.positive and _signed_in(atom, text) and self._asks_for_consent():
+            return True  # signing in comes after the privacy dialog (an app that never asks: no such order)
         # `bundle.get(K) != null` must hold, or `getStringExtra(K) == null` must not (`if (… == null) return`).
         present = text.endswith(NOT_NULL if atom.positive else IS_NULL)
         if not (atom.positive or present) or not atom.calls or self.consent.atom_is_consent(atom):
@@ -79,6 +90,14 @@ class FirstLaunch:
         if text.isidentifier():  # a local whose initialiser the extractor merged into the atom
             return any(self._call_off(fid, call, present) for call in atom.calls)
         return any(_is_whole_call(text, call) and self._call_off(fid, call, present) for call in atom.calls)
+
+    def _asks_for_consent(self) -> bool:
+        """Some code reads a stored agreement (or a consent check is configured)."""
+        if self._asks is None:
+            c = self.consent
+            self._asks = bool(c.configured or c.predicate_functions()) or \
+                any(c.reads_agreement(fid) for fid in self.index.all_functions())
+        return self._asks
 
     def turned_on(self, reached: Iterable[FnId]) -> set[tuple[str, ...]]:
         """Keys not yet on that a function in `reached` (code that runs before consent) stores something other
@@ -190,7 +209,49 @@ class FirstLaunch:
         if name in KEYED_READS:
             sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call]
             return bool(sites) and all(self._read_off(s, present) for s in sites)
-        return not present and self._getter_off(name)
+        if present:
+            return self._intent_reader_off(name)
+        return self._getter_off(name)
+
+    def _compares_off(self, fid: FnId) -> bool:
+        """`return getMode().equals("custom") || getMode().equals("static")`: every comparison in the getter
+        tests a setting (read with a literal default, not yet stored) against another value - all false until
+        the user picks one."""
+        sites = [s for s in self.index.sites_of(fid) if s.kind == "call"]
+        compares = [s for s in sites if s.name in ("equals", "equalsIgnoreCase", "contentEquals") and s.receiver
+                    and len(s.args) == 1]
+        if not compares:
+            return False
+        getters: set[str] = set()
+        for s in compares:
+            recv = s.receiver.strip()
+            getter = recv[:-2].rsplit(".", 1)[-1] if recv.endswith("()") else ""
+            default = self._getter_default(getter, False) if getter.isidentifier() else None
+            value = s.args[0].text.strip()
+            if default is None or not _is_value(value) or self._same_value(default, value):
+                return False
+            getters.add(getter)
+        # nothing else in the getter: only the setting reads and their comparisons
+        return all(s in compares or s.name in getters for s in sites)
+
+    def _intent_reader_off(self, name: str) -> bool:
+        """`routeFromIntent(intent) != null`: every project function of that name takes an Intent and reads its
+        extras (`getStringExtra`, `extras.get` …), keys nothing before consent puts. The launcher's intent
+        carries no extras, so the value the app checks for null is null on first launch."""
+        fids = self.index.by_name.get(name, ())
+        if not fids or len(fids) > 4:
+            return False
+        for f in fids:
+            fn = self.index.function(f)
+            if not any(t.rstrip("?").rsplit(".", 1)[-1] == "Intent" for t in fn.param_types):
+                return False
+            reads = [s for s in self.index.sites_of(f) if s.kind == "call" and s.name in NULL_WHEN_ABSENT
+                     and s.name.endswith("Extra") and len(s.args) == 1]
+            # A key the function is handed (`lookup { key -> intent.getStringExtra(key) }`) names nothing: the
+            # launcher's intent has no extras at all. A named key counts while nothing puts it before consent.
+            if not reads or not all(_dynamic_key(s.args[0], fn.params) or self._read_off(s, True) for s in reads):
+                return False
+        return True
 
     def _read_off(self, site: Site, present: bool) -> bool:
         """A keyed read that is false (or, with `present`, null) until something stores the key."""
@@ -222,8 +283,8 @@ class FirstLaunch:
             fn = self.index.function(f)
             reads = [s for s in self.index.sites_of(f)
                      if s.kind == "call" and s.name in READS_WITH_DEFAULT | BOOLEAN_WITHOUT_DEFAULT and s.args]
-            if fn.end_line - fn.line > GETTER_MAX_LINES or fn.params or not reads or \
-                    not all(self._read_off(s, False) for s in reads):
+            if fn.end_line - fn.line > GETTER_MAX_LINES or fn.params or \
+                    not ((reads and all(self._read_off(s, False) for s in reads)) or self._compares_off(f)):
                 ok = False
                 break
         self._getters[name] = ok
@@ -293,3 +354,21 @@ def _is_value(text: str) -> bool:
     last = text.rsplit(".", 1)[-1]
     return last.isidentifier() and last.upper() == last and any(c.isalpha() for c in last) and \
         all(p.isidentifier() for p in text.split("."))
+
+
+def _signed_in(atom: Atom, text: str) -> bool:
+    """`isLoggedIn()`, `currentUserId(ctx) != null`, `AccountManager.isLogin`: holds only when a user has signed
+    in, which nobody has on first launch. Not its negation (`!isLogin()`, `currentUser() == null`)."""
+    if text.startswith("!") or IS_NULL in text or "==" in text.replace(NOT_NULL, ""):
+        return False
+    names = [c.rsplit(".", 1)[-1] for c in atom.calls if _is_whole_call(text.removesuffix(NOT_NULL).strip(), c)]
+    bare = text.removesuffix(NOT_NULL).strip()
+    if bare.replace(".", "").replace("_", "").isalnum():
+        names.append(bare.rsplit(".", 1)[-1])  # `isLogin`, `session.currentUser != null`
+    return any(SIGNED_IN.match(n) for n in names)
+
+
+def _dynamic_key(arg: Arg, params: tuple[str, ...]) -> bool:
+    """The key is a lower-case local or parameter (`key`), not a literal or a constant."""
+    text = arg.text.strip()
+    return not arg.strings and text.isidentifier() and text[:1].islower() and text not in params

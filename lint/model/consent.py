@@ -68,6 +68,29 @@ NAV_DESTINATIONS = frozenset({"composable", "dialog", "bottomSheet"})
 NAV_HOSTS = frozenset({"NavHost", "navigation", "createGraph", "NavGraph", "AnimatedNavHost"})
 
 
+# Lambdas that run only when the code before them threw (`runCatching { … }.getOrElse { … }`, `.onFailure`,
+# Flow `.catch`, Rx `onErrorReturn`, `CompletableFuture.exceptionally`): not the first launch's normal path.
+FAILURE_HANDLERS = frozenset({"getOrElse", "onFailure", "recover", "recoverCatching", "getOrDefault", "catch",
+                              "onErrorReturn", "onErrorResumeNext", "onErrorReturnItem", "doOnError",
+                              "exceptionally"})
+
+
+def is_failure_handler(d: Deferred) -> bool:
+    return d.kind == "lambda" and d.call in FAILURE_HANDLERS
+
+
+def is_event_callback_reference(d: Deferred) -> bool:
+    """`SplashApp(onNext = this::exit)`: a function reference handed as an `on…` callback runs when that event
+    happens (the user agrees, a screen finishes), not where it is handed over."""
+    return d.kind == "reference" and d.label.startswith("on") and d.label[2:3].isupper()
+
+
+def is_page_script_call(d: Deferred) -> bool:
+    """Code handed to `addJavascriptInterface` (in the bridge object, or a lambda its constructor gets): it runs
+    when the page's script calls the bridge (a share or pay button in an article), not by itself at start."""
+    return d.call == "addJavascriptInterface"
+
+
 def is_user_deferred(d: Deferred) -> bool:
     return bool(USER_CALL.match(d.call) or USER_LABEL.match(d.label))
 
@@ -86,7 +109,8 @@ class SiteState:
 
     gated: bool  # dominated by a true consent predicate, or inside an agree callback
     user_action: bool  # inside a click/selection callback: runs on a user action, not by itself (nor ever
-    #                    in shipped builds: code only for debug builds, see ConsentModel.flags_off)
+    #                    in shipped builds: code only for debug builds, see ConsentModel.flags_off; nor on the
+    #                    normal path: a failure handler, FAILURE_HANDLERS)
     notes: tuple[Msg, ...]  # why it is still open: non-consent guards, delays, threads ...
     refused_branch: bool  # inside a branch where consent is known to be false
 
@@ -327,8 +351,9 @@ class ConsentModel:
                 # Runs when the user agrees, whatever held where the callback was registered (and on the user's
                 # action when the callback is registered in a click handler: it never runs by itself).
                 return SiteState(True, user, (), False)
-            if is_user_deferred(d) or (d.kind == "lambda" and d.call in NAV_DESTINATIONS
-                                       and not self._start_destination(d, site)):
+            if is_user_deferred(d) or is_failure_handler(d) or is_page_script_call(d) or \
+                    is_event_callback_reference(d) or (
+                    d.kind == "lambda" and d.call in NAV_DESTINATIONS and not self._start_destination(d, site)):
                 user = True
             elif d.call:
                 notes.append(_continuation_note(d))

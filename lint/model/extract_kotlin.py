@@ -854,11 +854,34 @@ class KotlinExtractor(Extractor):
         text = self.text(node)
         if name in ("class", "java", "kotlin") or "::" in text:
             self.collect_ref(text)
+            if node.children[-2].type == "::" and name_node.type == "identifier" and name not in ("class", "java"):
+                self.v_reference(node, depth)  # `TelemetryConfig::setAnalyticsEnabled`, `this::onEvent`
             return
         self.collect_ref(text.lstrip("!"))
         receiver, rtype, static, ident = self.receiver_info(recv)
         self.visit(recv, depth + 1)
         self.add_site("field", name, receiver, rtype, static, ident, [], node)
+
+    def v_assignment(self, node: Node, depth: int) -> None:
+        """`crashlytics.isCrashlyticsCollectionEnabled = allowed`: Kotlin calls the Java setter
+        (`setCrashlyticsCollectionEnabled(allowed)`); recorded as that call too, with the value as its argument."""
+        kids = node.children
+        lhs = kids[0] if kids else None
+        if lhs is None or len(kids) < 3 or self.text(kids[1]) != "=" or lhs.type != "navigation_expression" \
+                or lhs.child_count < 3 or lhs.children[-1].type != "identifier" or _holds_code(kids[-1]):
+            for c in kids:
+                self.visit(c, depth + 1)
+            return
+        self.visit(lhs, depth + 1)
+        prop = self.text(lhs.children[-1])
+        if prop[:1].islower() and prop != "value":  # `state.value = x`: a state holder's value, kept as a read
+            bean_is = prop.startswith("is") and prop[2:3].isupper()  # `isEnabled` -> `setEnabled`
+            setter = "set" + (prop[2:] if bean_is else prop[:1].upper() + prop[1:])
+            receiver, rtype, static, ident = self.receiver_info(lhs.children[0])
+            args = self.build_args(setter, receiver, "", [(kids[-1], None)], depth)
+            self.add_site("call", setter, receiver, rtype, static, ident, args, node)
+        else:
+            self.visit(kids[-1], depth + 1)
 
     def v_identifier(self, node: Node, depth: int) -> None:
         name = self.text(node)
@@ -1222,6 +1245,20 @@ class KotlinExtractor(Extractor):
                 self.visit(c, depth + 1)
 
 
+_CODE_NODES = frozenset({"lambda_literal", "anonymous_function", "object_literal", "annotated_lambda"})
+
+
+def _holds_code(node: Node) -> bool:
+    """The value holds code that runs later (a lambda, an anonymous object): a stored callback, kept as is."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in _CODE_NODES:
+            return True
+        stack.extend(n.children)
+    return False
+
+
 _HANDLERS = {
     "import": KotlinExtractor.v_import,
     "import_header": KotlinExtractor.v_import,
@@ -1235,6 +1272,7 @@ _HANDLERS = {
     "property_declaration": KotlinExtractor.v_property,
     "call_expression": KotlinExtractor.v_call,
     "navigation_expression": KotlinExtractor.v_navigation,
+    "assignment": KotlinExtractor.v_assignment,
     "callable_reference": KotlinExtractor.v_reference,
     "lambda_literal": KotlinExtractor.v_lambda,
     "anonymous_function": KotlinExtractor.v_lambda,

@@ -405,8 +405,55 @@ class ProgramIndex:
                 for method in LIFECYCLE for t in self.find_member(cls, method)]
 
     def class_literals(self, fid: FnId, site: Site) -> list[str]:
-        """The classes the arguments of `site` name as literals (`X::class.java`, `X::class`, `X.class`), resolved."""
+        """The classes the arguments of `site` name as literals (`X::class.java`, `X::class`, `X.class`), resolved;
+        also through a `Class` field (`BaseSplash.sTargetClass`): the literals its class's setters are given."""
         owner = self.function(fid).owner
+        out: list[str] = []
+        for arg in site.args:
+            for ref in arg.refs:
+                if ref.endswith(("::class.java", "::class")):
+                    out.append(self.resolve_type(ref.split("::", 1)[0], fid.file, owner))
+                elif ref.endswith(".class"):
+                    out.append(self.resolve_type(ref[: -len(".class")], fid.file, owner))
+                elif not any(other.startswith(ref + ".") for other in arg.refs):
+                    out += self._class_field_values(ref, fid.file, owner)
+        return out
+
+    def _class_field_values(self, ref: str, file: int, context: str) -> list[str]:
+        """`Base.sTargetClass` / `targetClass`, a field declared `Class<?>` (`KClass`): the class literals given to
+        the setters of its class (`Base.setTargetClass(LoginActivity.class)`: functions of that class with a
+        `Class` parameter whose name mentions the field's), resolved. The splash template names the screen it
+        opens next in a static field the Application fills in."""
+        head, _, name = ref.rpartition(".")
+        cls = self.resolve_type(head, file, context) if head else context
+        decl = self.class_of(cls)
+        classes = [cls, *self.ancestors(cls)] if decl is not None else []
+        for klass in [k for c in classes for k in (c, self._companions.get(c))]:
+            d = self.class_of(klass) if klass else None
+            ftype = dict(d.fields).get(name) if d is not None else None
+            if ftype is not None:
+                cls = klass
+                break
+        else:
+            return []
+        if not ftype.replace("?", "").strip().startswith(("Class", "KClass", "java.lang.Class")):
+            return []
+        stem = name.lstrip("_")
+        stem = stem[1:] if len(stem) > 1 and stem[0] in "ms" and stem[1].isupper() else stem
+        out: list[str] = []
+        for (owner, fname), fids in self.members.items():
+            if owner != cls or stem.lower() not in fname.lower():
+                continue
+            if not any(t.replace("?", "").strip().startswith(("Class", "KClass"))
+                       for f in fids for t in self.function(f).param_types):
+                continue
+            for caller, call in self.by_site_name.get(fname, ()):
+                if call.args:
+                    caller_owner = self.function(caller).owner
+                    out += [c for c in self.class_literals_only(caller, call, caller_owner) if c in self.classes]
+        return list(dict.fromkeys(out))
+
+    def class_literals_only(self, fid: FnId, site: Site, owner: str) -> list[str]:
         out: list[str] = []
         for arg in site.args:
             for ref in arg.refs:

@@ -217,6 +217,10 @@ class SdkMatcher:
             # An unqualified call: only through a static import of the owner's member.
             fs = self.index.files[fid.file]
             return any(i.path == f"{owner}.{site.name}" or (i.wildcard and i.path == owner) for i in fs.imports)
+        ktx = site.receiver.split("(", 1)[0].split(".")
+        if len(ktx) == 2 and ktx[0] == "Firebase" and ktx[1][:1].islower():
+            # Firebase KTX accessors: `Firebase.analytics` is FirebaseAnalytics, `Firebase.crashlytics` …
+            return owner.rsplit(".", 1)[-1] == "Firebase" + ktx[1][:1].upper() + ktx[1][1:]
         cls, _static = self.index.receiver_class(fid, site)
         if cls is None:
             # Chains such as `PushManager.getInstance().initialize(ctx)` or `Firebase.analytics.x()`.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 9
+SUMMARY_VERSION = 12  # both branches changed the extractors (Java switch cases; Kotlin references/setters)
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):

@@ -529,6 +529,10 @@ class _BuildInterpreter:
         positional = stmt.positional
         if stmt.name == "id" and positional:
             plugin = self.r.string(positional[0])
+            value = positional[0]
+            if plugin is None and isinstance(value, Ref) and value.path.endswith(".get().pluginId"):
+                # `id(libs.plugins.android.application.get().pluginId)`: the catalog alias's plugin id
+                plugin = self.plugin_alias(Ref(value.path.removesuffix(".get().pluginId")))
         elif stmt.name == "kotlin" and positional:
             suffix = self.r.string(positional[0])
             plugin = f"org.jetbrains.kotlin.{suffix}" if suffix else None

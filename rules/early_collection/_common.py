@@ -147,9 +147,27 @@ def removed_components(ctx: object) -> set[str]:
     return out
 
 
-def main_application(ctx: object) -> tuple[object, object] | None:
-    """(manifest, <application> element) of the first app module's main manifest."""
-    for m in ctx.app_manifests():
+def launches(ctx: object, module: object) -> bool:
+    """The module is an app: its build says so, or (when no module's build does - the application plugin applied
+    through a convention plugin) its manifests declare the launcher activity."""
+    if module.is_application:
+        return True
+    return not ctx.app_modules() and any(mod is module and m.launcher_activities() for mod, m in ctx.module_manifests)
+
+
+def main_application(ctx: object, module: object | None = None,
+                     source_set: str = "main") -> tuple[object, object] | None:
+    """(manifest, <application> element) of the first app module's main manifest; with `module` (the module
+    that declares an SDK dependency), that module's own when it is an app (a repository with a phone and a
+    watch app reports each SDK on the manifest of the app that ships it), the manifest of `source_set` first
+    (`fullImplementation` ships in the `full` flavour: its manifest)."""
+    own = [m for mod, m in ctx.module_manifests if mod is module and launches(ctx, mod)]
+
+    def rank(m: object) -> tuple[bool, bool]:
+        name = ctx.manifest_sets.get(m.path, "main")
+        return name != source_set, "/src/main/" not in f"/{m.path}"
+
+    for m in [*sorted(own, key=rank), *ctx.app_manifests()]:
         if m.application is not None and "/src/debug/" not in f"/{m.path}":
             return m, m.application.element
     return None

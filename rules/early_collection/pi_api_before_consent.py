@@ -133,10 +133,12 @@ def _targets_one_package(site: Site) -> bool:
 
 
 def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
-    """The PI API a site reads, with how to name it; None for SDK calls (reported by EC102)."""
-    if ctx.sdk_calls.match(fid, site) is not None:
-        return None
+    """The PI API a site reads, with how to name it; None for other SDK calls (reported by EC102). An SDK call
+    that apis.toml lists as reading personal information (AMap `AMapLocationClient.startLocation`: the
+    device's location) is both: the SDK starts (EC102) and reads it (here)."""
     api = ctx.apis.match(fid, site)
+    if ctx.sdk_calls.match(fid, site) is not None and (api is None or api.kind not in ("method", "field")):
+        return None
     # Constructors (ActivityResult contracts such as TakePicture/PickContact, AudioRecord) collect nothing
     # until launched or started by the user or a later call.
     if api is not None and api.kind in ("method", "field"):

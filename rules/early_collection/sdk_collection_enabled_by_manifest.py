@@ -40,7 +40,10 @@ collection after consent, or the SDK stays off.
 Only SDKs found in Gradle dependencies (or `libs/` jars) and listed with manifest switches in
 `rules/data/sdks.toml` are checked. Checked per shipped variant on the variant's manifests in Android's merge priority
 (build type > flavour > main; `tools:node="remove"` honoured) and its dependencies; debug-only manifests
-and dependencies do not ship. Only a master switch (one that stops the SDK's self-start) counts as
+and dependencies do not ship. The finding goes on the manifest of the app module that ships the SDK, of the
+source set its configuration names (`fullImplementation`: the `full` flavour's manifest). A module whose build
+applies the application plugin only through a convention plugin counts as the app when its manifest declares
+the launcher activity. Only a master switch (one that stops the SDK's self-start) counts as
 "collection off"; a sub-switch such as `google_analytics_adid_collection_enabled=false` does not.
 
 ## References
@@ -55,8 +58,9 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg
+from pipl_lint.project.variants import configuration_source_set
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import app_meta_data, main_application
+from pipl_lint.rules.early_collection._common import app_meta_data, launches, main_application
 
 META = RuleMeta(
     id="EC104",
@@ -81,10 +85,9 @@ META = RuleMeta(
 
 def check(ctx: Context) -> Iterator[Finding]:
     meta = app_meta_data(ctx)
-    app = main_application(ctx)
     seen: set[str] = set()
     for found in ctx.sdks:
-        if found.sdk_id in seen or (not found.module.is_application and not ctx.app_modules()):
+        if found.sdk_id in seen or (not ctx.app_modules() and not launches(ctx, found.module)):
             continue
         seen.add(found.sdk_id)
         sdk = ctx.catalog.sdk(found.sdk_id)
@@ -109,6 +112,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
                 fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
                 anchor=f"{sdk.id}|{flag.name}")
+        shipped_in = configuration_source_set(found.dependency.configuration) if found.dependency else "main"
+        app = main_application(ctx, found.module, shipped_in)
         if not gating or app is None:
             continue
         manifest, app_el = app

@@ -30,8 +30,16 @@ AMapLocationClient.updatePrivacyAgree(this, PrivacyStore.isAgreed(this))
 ## Fix safety
 No automatic fix: the stored-consent expression is the project's own.
 
+It also finds the switch set from a stored setting whose default is `true` — `prefs.getBoolean(KEY, true)`,
+a preference object's property (`preferenceStore.getBoolean("analytics", true)`) whose `.changes()` flow is
+collected at start, a DataStore value `?: true` / `stateIn(…, true)` — passed directly or through a helper's
+parameter (`TelemetryConfig::setAnalyticsEnabled`, `updateAnalyticsConsent(prefs.analyticsAllowed.value)`):
+on first launch nothing is stored, so the SDK is told the user agreed although nobody was asked. The default
+is shown as a related location.
+
 ## Limitations
-Only literal `true` is reported; a variable that is always true is not recognised. When the app has a
+A literal `true`, or a stored setting whose default is `true` (one hop through a parameter), is reported; other
+variables that are always true are not recognised. When the app has a
 consent check, a hard-coded `true` in code that runs only after it (a map screen the user opens) is taken
 as covered by that consent. Calls listed in
 `rules/data/sdks.toml` (`agree` entries with the position of their boolean argument) are known.
@@ -44,9 +52,11 @@ as covered by that consent. Calls listed in
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pipl_lint.catalogs import Sdk, SdkCall
-from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.findings import Category, Finding, Related, Severity, Span
+from pipl_lint.model.conditions import READS_WITH_DEFAULT
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -62,7 +72,9 @@ META = RuleMeta(
     messages={"hardcoded": "{sdk}: `{call}` tells the SDK the user agreed (`true`) before the user has consented "
                            "(reached from {entry})",
               "never-asked": "{sdk}: `{call}` tells the SDK the user agreed (`true`), but the app never asks for "
-                             "consent: no code reads a stored agreement"},
+                             "consent: no code reads a stored agreement",
+              "default-on": "{sdk}: `{call}` is given `{value}`, a stored setting that defaults to `true`: on first "
+                            "launch the SDK is told the user agreed before anybody asked (reached from {entry})"},
 )
 
 
@@ -76,12 +88,111 @@ def _hardcoded(ctx: Context, fid: FnId, site: Site) -> tuple[Sdk, SdkCall] | Non
     return sdk, call
 
 
+# Reads through a stored value's holder that say nothing about its default.
+_FLOW_STEPS = frozenset({"changes", "value", "get", "first", "firstOrNull", "asFlow", "asStateFlow", "data",
+                         "collectAsState", "getValue", "isEnabled", "enabled", "it", "this"})
+
+
+def _default_on(ctx: Context, fid: FnId, site: Site) -> tuple[Sdk, SdkCall, str, FnId, Site] | None:
+    """An agree call whose consent argument is a stored setting read with the default `true`: directly, or
+    through the parameter of the function it is in (its callers' arguments, or the flow a reference to it is
+    collected from). Returns what names the value and where its default is written."""
+    hit = ctx.sdk_calls.match(fid, site, roles=("agree",))
+    if hit is None:
+        return None
+    sdk, _role, call = hit
+    if call.arg is None or call.arg >= len(site.args):
+        return None
+    value = site.args[call.arg].text.strip()
+    if value in ("true", "false") or not value:
+        return None
+    fn = ctx.index.function(fid)
+    sources: list[tuple[FnId, str]] = []
+    if value in fn.params:
+        i = fn.params.index(value)
+        for caller, csite in ctx.index.by_site_name.get(fn.name, ()):
+            if caller not in ctx.pre_consent.reached or fid not in {t for t, _h in ctx.index.resolve(caller, csite)}:
+                continue
+            if csite.kind == "call" and i < len(csite.args):
+                sources.append((caller, csite.args[i].text))
+            elif csite.kind == "reference" and csite.deferred:  # `.onEach(Config::setEnabled)`: the flow's value
+                sources.append((caller, csite.deferred[-1].receiver))
+    else:
+        sources.append((fid, value))
+    for src_fid, text in sources:
+        found = _stored_default_true(ctx, src_fid, text)
+        if found is not None:
+            return sdk, call, text.replace("\n", " ").strip(), found[0], found[1]
+    return None
+
+
+def _true_default(site: Site) -> bool:
+    """`getBoolean(KEY, true)`, `stateIn(scope, started, true)`, `map { it[KEY] ?: true }`."""
+    if site.kind != "call" or not site.args:
+        return False
+    last = site.args[-1].text.strip()
+    if site.name in READS_WITH_DEFAULT and len(site.args) >= 2 and last == "true":
+        return True
+    if site.name == "stateIn" and last == "true":
+        return True
+    return any(a.text.replace(" ", "").rstrip("}").endswith("?:true") for a in site.args)
+
+
+def _false_default(site: Site) -> bool:
+    if site.kind != "call" or not site.args:
+        return False
+    last = site.args[-1].text.strip()
+    return (site.name in READS_WITH_DEFAULT and len(site.args) >= 2 and last == "false") or \
+        (site.name == "stateIn" and last == "false") or \
+        any(a.text.replace(" ", "").rstrip("}").endswith("?:false") for a in site.args)
+
+
+def _stored_default_true(ctx: Context, fid: FnId, text: str) -> tuple[FnId, Site] | None:
+    """Where `text` (`prefs.getBoolean(K, true)`, `privacyPreferences.analytics .changes()`,
+    `analyticsPrefs.analyticsAllowed.value`) gets a default `true`: a read in `fid` itself, or the
+    initialiser or getter of the property it names, in a class that declares it."""
+    for s in ctx.index.sites_of(fid):
+        if _true_default(s) and s.qualified in text:
+            return fid, s
+    words = [w.strip("()?!") for w in text.replace("?.", ".").replace(" ", "").split(".")]
+    props = [w for w in words if w.isidentifier() and w[:1].islower() and w not in _FLOW_STEPS]
+    for prop in reversed(props):
+        for fqn, (decl, _fi) in ctx.index.classes.items():
+            if prop not in dict(decl.fields):
+                continue
+            getter = ctx.index.find_member(fqn, f"get:{prop}", up=False)
+            for g in getter:
+                hit = next((s for s in ctx.index.sites_of(g) if _true_default(s)), None)
+                if hit is not None:
+                    return g, hit
+            inits = ctx.index.find_member(fqn, "<init>", up=False)
+            reads = [(f, s) for f in inits for s in ctx.index.sites_of(f) if _true_default(s) or _false_default(s)]
+            named = [(f, s) for f, s in reads if any(prop.lower() == v.lower() for a in s.args for v in a.strings)]
+            pick = named or reads
+            if pick and all(_true_default(s) for _f, s in pick):
+                return pick[0]
+    return None
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     reported: set[int] = set()
     for reached, site, _state in pc.open_sites():
         hit = _hardcoded(ctx, reached.fid, site)
         if hit is None:
+            stored = _default_on(ctx, reached.fid, site)
+            if stored is not None:
+                sdk, call, value, dfid, dsite = stored
+                reported.add(id(site))
+                message = ctx.say(META, "default-on", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}",
+                                  value=value[:80], entry=reached.entry.note)
+                span = Span(dsite.line, dsite.column, dsite.end_line, dsite.end_column)
+                same = dfid == reached.fid and dsite.line == site.line  # `set…(prefs.getBoolean(K, true))`
+                note = "the stored setting defaults to `true` here"
+                related = () if same else (Related(ctx.path_of(dfid), span, note),)
+                finding = ctx.site_finding(META, reached.fid, site, message,
+                                           trace=pc.trace(reached, site, f"`{site.qualified}(…)`"))
+                yield replace(finding, related=related)
             continue
         sdk, call = hit
         reported.add(id(site))
