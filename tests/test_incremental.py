@@ -55,6 +55,39 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
     assert moved.count(False) >= 3, log  # and so was the full analysis
 
 
+def test_a_log_call_added_moves_the_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding or removing a logging call (which the analysis does not read) reuses the previous results, moved, and
+    they are what a cold run gives; a log call whose argument calls something analyses again (so does one that is
+    the function's first read of a name such as `TAG`: the function's reads change)."""
+    root = tmp_path / "leaky-app"
+    shutil.copytree(EXAMPLES / "leaky-app", root)
+    monkeypatch.chdir(root)
+    moved: list[bool] = []
+    real = engine._moved_run
+    monkeypatch.setattr(engine, "_moved_run", lambda *args: moved.append(real(*args)) or moved[-1])
+    out = tmp_path / "out.json"
+    _report(root, out, no_cache=False)
+    service = root / "app/src/main/java/com/example/dailynews/sync/SyncService.kt"
+    receiver = root / "app/src/main/java/com/example/dailynews/sync/BootReceiver.java"
+    original, clock = service.read_text("utf-8"), Clock()
+    destroy = "    override fun onDestroy() {\n"
+    for path, old, new, expect in (
+        (service, destroy, destroy + '        Log.v("sync", "bye")\n', True),
+        (receiver, '"Boot completed, starting sync");\n', '"Boot completed, starting sync");\n'
+                                                         '        Log.d(TAG, "boot " + 1);\n', True),
+        (service, '        Log.v("sync", "bye")\n', "", True),  # removed again
+        (service, destroy, destroy + "        Log.v(TAG, name())\n", False),
+    ):
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        clock.stamp(path)
+        warm = _report(root, out, no_cache=False)
+        assert moved[-1] is expect, (path.name, new)
+        assert warm == _report(root, out, no_cache=True), (path.name, new)
+    assert service.read_text("utf-8") != original
+
+
 KOTLIN = b"""package a
 
 class App {
