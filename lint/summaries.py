@@ -130,7 +130,8 @@ def for_analysis(summary: FileSummary) -> FileSummary:
     """The summary as the analysis reads it: without logging calls (`LOG_CALLS` on `LOGGERS`, imported under
     their own names, in a file that declares no class of that name) whose arguments contain no other site, and
     without the string literals inside them; a function's read of the logger's name is dropped too when no
-    site it keeps reads that name. A function of the summary alone, used for cold and warm runs alike."""
+    site it keeps reads that name, and otherwise dated at the first site kept that reads it. A function of the
+    summary alone, used for cold and warm runs alike."""
     loggers = {imp.simple for imp in summary.imports
                if not imp.wildcard and not imp.static and LOGGERS.get(imp.simple) == imp.path}
     if not loggers or not any(s.kind == "call" and s.name in LOG_CALLS and s.receiver in loggers
@@ -163,9 +164,17 @@ def for_analysis(summary: FileSummary) -> FileSummary:
         if fn >= len(refs):
             continue
         kept = [s for s in by_function[fn] if id(s) not in dropped]
-        unread = {name for name in loggers
-                  if not any(s.receiver == name or any(name in a.refs for a in s.args) for s in kept)}
-        refs[fn] = tuple(r for r in refs[fn] if r[0] not in unread)
+        dropped_lines = {start[0] for f, start, _end in spans if f == fn}
+        out: list[tuple[str, int]] = []
+        for name, line in refs[fn]:
+            if name in loggers:
+                reads = [s.line for s in kept if s.receiver == name or any(name in a.refs for a in s.args)]
+                if not reads:
+                    continue  # read only by the calls left out
+                if line in dropped_lines:  # first read by a call left out: the first read kept
+                    line = min(reads)
+            out.append((name, line))
+        refs[fn] = tuple(out)
     return msgspec.structs.replace(summary, sites=sites, strings=strings, refs=tuple(refs))
 
 

@@ -140,6 +140,14 @@ def test_a_log_call_is_not_analysed(log: bytes) -> None:
     assert shift.line(8) == 9 and shift.line(9) == 10
 
 
+def test_a_log_call_before_one_that_is_analysed_moves() -> None:
+    """A function that already logs something the analysis reads (`${user.name}` is a property read) reads the
+    name `Log` from that call on, whether or not a plain log call comes first."""
+    before = LOGGED.replace(b"        start()\n", b'        start()\n        Log.d("a", "${user.name}")\n')
+    after = before.replace(b"        start()\n", b'        Log.i("a", "b")\n        start()\n')
+    assert _shift(before, after).line(9) == 10
+
+
 @pytest.mark.parametrize("new", [
     LOGGED.replace(b"        start()\n", b'        Log.d("a", deviceId())\n        start()\n'),  # a call inside
     LOGGED.replace(b"        start()\n", b'        Log.v("a", "b")\n        start()\n')
