@@ -166,14 +166,19 @@ def for_analysis(summary: FileSummary) -> FileSummary:
         kept = [s for s in by_function[fn] if id(s) not in dropped]
         dropped_lines = {start[0] for f, start, _end in spans if f == fn}
         out: list[tuple[str, int]] = []
+        later: list[tuple[str, int]] = []  # first read by a call left out: now first read by the first call kept
         for name, line in refs[fn]:
             if name in loggers:
                 reads = [s.line for s in kept if s.receiver == name or any(name in a.refs for a in s.args)]
                 if not reads:
                     continue  # read only by the calls left out
-                if line in dropped_lines:  # first read by a call left out: the first read kept
-                    line = min(reads)
+                if line in dropped_lines:
+                    later.append((name, min(reads)))
+                    continue
             out.append((name, line))
+        for name, line in later:  # in first-read order, as the extractor lists them
+            at = next((i for i, (_n, other) in enumerate(out) if other >= line), len(out))
+            out.insert(at, (name, line))
         refs[fn] = tuple(out)
     return msgspec.structs.replace(summary, sites=sites, strings=strings, refs=tuple(refs))
 

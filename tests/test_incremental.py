@@ -143,8 +143,8 @@ def test_a_log_call_is_not_analysed(log: bytes) -> None:
 def test_a_log_call_before_one_that_is_analysed_moves() -> None:
     """A function that already logs something the analysis reads (`${user.name}` is a property read) reads the
     name `Log` from that call on, whether or not a plain log call comes first."""
-    before = LOGGED.replace(b"        start()\n", b'        start()\n        Log.d("a", "${user.name}")\n')
-    after = before.replace(b"        start()\n", b'        Log.i("a", "b")\n        start()\n')
+    before = LOGGED.replace(b"        start()\n", b'        start(count)\n        Log.d("a", "${user.name}")\n')
+    after = before.replace(b"        start(count)\n", b'        Log.i("a", "b")\n        start(count)\n')
     assert _shift(before, after).line(9) == 10
 
 
