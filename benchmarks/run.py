@@ -19,9 +19,9 @@ With `--also N`, an N-line tree is generated and cold-scanned too, for the growt
 Real-app mode (issue 17): each DIR (an extracted app, e.g. from the realapps corpus) is copied into a
 temporary folder (without its .git and pipl-lint cache) and timed with the steps of issue 17's table: parse
 only, cold, warm, warm and pre-commit after a one-line edit in one Kotlin file (a line inserted near the top:
-the code below moves, the incremental step applies) and after a code edit (a function appended: the analysis
-runs again), the language server's diagnostics after a `didChange`, --version, --help, peak memory, and
-semgrep in the same run.
+the code below moves, the incremental step applies), after a log call added to a function (the analysis does
+not read it) and after a code edit (a function appended: the analysis runs again), the language server's
+diagnostics after a `didChange`, --version, --help, peak memory, and semgrep in the same run.
 
 Every pipl-lint step runs `--repeat` times (median reported); each cold run deletes the cache first. Peak
 memory is the larger of the biggest single process (exact, from wait4) and the sampled sum of PSS over the
@@ -309,7 +309,7 @@ class Bench:
 
     def warm_edit(self, root: Path, edited: Path, repeat: int, code: bool = False, kind: str = "") -> Step:
         kind = kind or ("code" if code else "comment")
-        step = Step(f"warm, one file changed ({EDIT_NAMES[kind] if kind == 'line' else kind})",
+        step = Step(f"warm, one file changed ({EDIT_NAMES[kind] if kind in ('line', 'log') else kind})",
                     note=edited.relative_to(root).as_posix())
         for i in range(repeat):
             EDITS[kind](edited, f"warm {i}")
@@ -558,9 +558,24 @@ def insert_line_edit(path: Path, tag: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-EDITS = {"comment": append_edit, "code": append_code_edit, "line": insert_line_edit}
+def _function_bodies(lines: list[str]) -> list[int]:
+    return [i + 1 for i, line in enumerate(lines) if "fun " in line and line.rstrip().endswith("{")]
+
+
+def insert_log_edit(path: Path, tag: str) -> None:
+    """A logging call added at the start of the file's first function body (a file that imports the logger, see
+    `pick_log_edit_target`): the analysis does not read it, the incremental step moves the results."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    logger = "Timber" if any(line.startswith("import timber.log.Timber") for line in lines) else "Log"
+    text = f'"{tag} {time.time_ns()}"'
+    lines.insert(_function_bodies(lines)[0], f"        {logger}.d({text})\n" if logger == "Timber" else
+                 f'        Log.d("bench", {text})\n')
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+EDITS = {"comment": append_edit, "code": append_code_edit, "line": insert_line_edit, "log": insert_log_edit}
 EDIT_NAMES = {"comment": "a comment appended", "code": "a function appended: the analysis runs again",
-              "line": "a line inserted: the code below moves"}
+              "line": "a line inserted: the code below moves", "log": "a log call added to a function"}
 
 
 def restore(path: Path, original: bytes) -> None:
@@ -885,6 +900,21 @@ def pick_app_edit_target(root: Path) -> Path:
     raise SystemExit(f"no Kotlin source file under {root}")
 
 
+def pick_log_edit_target(root: Path) -> Path | None:
+    """The first (sorted) main-source Kotlin file of 100-400 lines that imports `android.util.Log` or
+    `timber.log.Timber` and has a function with a body; None when there is none."""
+    files = sorted(p for p in root.rglob("*.kt") if "src" in p.parts and not {"test", "androidTest"} & set(p.parts))
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if 100 <= len(lines) <= 400 and _function_bodies(lines) and \
+                any(line.strip() in ("import android.util.Log", "import timber.log.Timber") for line in lines):
+            return path
+    return None
+
+
 def source_lines(root: Path) -> int:
     return sum(p.read_bytes().count(b"\n") for p in root.rglob("*")
                if p.suffix in (".kt", ".java") and ".git" not in p.parts and p.is_file())
@@ -897,6 +927,7 @@ def bench_app(bench: Bench, app: Path, semgrep: str | None) -> tuple[dict[str, o
         bench.log(f"copying {app} to {root}")
         shutil.copytree(app, root, symlinks=True, ignore=shutil.ignore_patterns(".git", *CACHE_DIRS))
         edited = pick_app_edit_target(root)
+        logged = pick_log_edit_target(root)
         load_before = [round(x, 2) for x in os.getloadavg()]
         steps: dict[str, Step] = {}
         bench.log(f"{app.name}: parse only")
@@ -905,6 +936,8 @@ def bench_app(bench: Bench, app: Path, semgrep: str | None) -> tuple[dict[str, o
         steps["warm"] = bench.warm(root, repeat)
         steps["edit_line"] = bench.warm_edit(root, edited, repeat, kind="line")
         steps["precommit_line"] = bench.precommit(root, edited, repeat, kind="line")
+        if logged is not None:
+            steps["edit_log"] = bench.warm_edit(root, logged, repeat, kind="log")
         steps["edit_code"] = bench.warm_edit(root, edited, repeat, code=True)
         steps["precommit_code"] = bench.precommit(root, edited, repeat, code=True)
         steps["lsp"] = bench.lsp_change(root, edited, repeat)
@@ -916,6 +949,7 @@ def bench_app(bench: Bench, app: Path, semgrep: str | None) -> tuple[dict[str, o
             "app": app.name, "files": info["files"], "bytes": info["bytes"], "lines": source_lines(root),
             "parse_files_with_errors": info["files_with_errors"],
             "edited": edited.relative_to(root).as_posix(),
+            "log_edited": logged.relative_to(root).as_posix() if logged is not None else None,
             "load_before": load_before, "load_after": [round(x, 2) for x in os.getloadavg()],
             "steps": {k: v.as_json() for k, v in steps.items()},
         }
@@ -939,6 +973,7 @@ def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
                f"{mb(cold.peak_mb)} | ≤ {bound:.2f} s ({TARGET_COLD_X_PARSE} × parse), < semgrep | "
                f"{cold.seconds / p:.1f} × parse{vs}, {verdict(ok, cold)} |")
     for key, target in (("warm", APP_TARGET_WARM), ("edit_line", APP_TARGET_EDIT), ("precommit_line", APP_TARGET_EDIT),
+                        ("edit_log", APP_TARGET_EDIT),
                         ("edit_code", APP_TARGET_EDIT), ("precommit_code", APP_TARGET_EDIT), ("lsp", APP_TARGET_LSP)):
         st = steps.get(key)
         if st is None or not st.runs:
@@ -949,7 +984,8 @@ def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
         v = steps[key]
         out.append(f"| `pipl-lint --{key}` | {v.best:.3f} | {v.cpu:.3f} | {mb(v.peak_mb)} | ≤ {TARGET_VERSION} s | "
                    f"{verdict(v.best <= TARGET_VERSION)} |")
-    scans = [steps[k] for k in ("cold", "warm", "edit_line", "precommit_line", "edit_code", "precommit_code")]
+    scans = [steps[k] for k in ("cold", "warm", "edit_line", "precommit_line", "edit_log", "edit_code",
+                                "precommit_code") if k in steps]
     peak = max(st.peak_mb for st in scans)
     out.append(f"| peak memory (all scans) | — | — | {mb(peak)} | ≤ {APP_TARGET_RSS_MB:.0f} MB | "
                f"{verdict(peak <= APP_TARGET_RSS_MB, *scans)} |")

@@ -106,8 +106,10 @@ def compare(old: Any, new: Any) -> Shift:
     (old_problems, old_summary), (new_problems, new_summary) = old, new
     if old_problems != new_problems or old_summary is None or new_summary is None:
         raise Mismatch
+    from pipl_lint.summaries import for_analysis
+
     shift = Shift()
-    _walk(old_summary, new_summary, shift)
+    _walk(for_analysis(old_summary), for_analysis(new_summary), shift)
     shift.check()
     return shift
 
@@ -183,26 +185,38 @@ def move_findings(findings: Iterable[Finding], shifts: dict[str, Shift]) -> list
     out = []
     for f in findings:
         texts = [f.message, f.fix, f.anchor, *(s.note for s in f.trace),
-                 *(t for tr in f.translations for t in (tr.message, tr.fix))]
-        touched = {f.path, *(s.path for s in f.trace)}
+                 *(t for tr in f.translations for t in (tr.message, tr.fix)),
+                 *(t for r in f.related for t in (r.note, r.anchor, *(s.note for s in r.trace)))]
+        touched = {f.path, *(s.path for s in f.trace), *(r.path for r in f.related),
+                   *(s.path for r in f.related for s in r.trace)}
         for path in moved:
             numbers, risky = (_NUMBER.findall, moved[path]) if path in touched else (quoted[path].findall, lines[path])
             if risky and any(m in risky for text in texts for m in numbers(text)):
                 raise Mismatch
-        shift = shifts.get(f.path)
-        span = f.span
-        if shift is not None:
-            if any(e.path == f.path for e in f.edits):
-                raise Mismatch
-            line, column = shift.point(span.line, span.column)
-            end_line, end_column = shift.point(span.end_line, span.end_column)
-            span = Span(line, column, end_line, end_column)
         if any(e.path in shifts for e in f.edits):
-            raise Mismatch
-        trace = tuple(TraceStep(s.path, shifts[s.path].line(s.line), s.note) if s.path in shifts else s
-                      for s in f.trace)
-        out.append(f if span is f.span and trace == f.trace else replace(f, span=span, trace=trace))
+            raise Mismatch  # edits are character offsets
+        span = _move_span(f.path, f.span, shifts)
+        trace = _move_trace(f.trace, shifts)
+        related = tuple(replace(r, span=_move_span(r.path, r.span, shifts), trace=_move_trace(r.trace, shifts))
+                        for r in f.related)
+        if span is f.span and trace == f.trace and related == f.related:
+            out.append(f)
+        else:
+            out.append(replace(f, span=span, trace=trace, related=related))
     return out
+
+
+def _move_span(path: str, span: Span, shifts: dict[str, Shift]) -> Span:
+    shift = shifts.get(path)
+    if shift is None:
+        return span
+    line, column = shift.point(span.line, span.column)
+    end_line, end_column = shift.point(span.end_line, span.end_column)
+    return Span(line, column, end_line, end_column)
+
+
+def _move_trace(trace: tuple[TraceStep, ...], shifts: dict[str, Shift]) -> tuple[TraceStep, ...]:
+    return tuple(TraceStep(s.path, shifts[s.path].line(s.line), s.note) if s.path in shifts else s for s in trace)
 
 
 def move_diagnostics(diagnostics: Iterable[Diagnostic], shifts: dict[str, Shift]) -> list[Diagnostic]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipl_lint.findings import Diagnostic
-from pipl_lint.model.summary import FileSummary
+from pipl_lint.model.summary import FileSummary, Site
 from pipl_lint.project.files import FileReader
 
 if TYPE_CHECKING:
@@ -114,8 +114,73 @@ class Loaded:
                 problems, summary = decode_entry(work(job).entry)
             diags.extend(Diagnostic(rel, problem) for problem in problems)
             if summary is not None:
+                summary = for_analysis(summary)
                 out.append(summary if summary.path == rel else _with_path(summary, rel))
         return out
+
+
+# Logging calls: a call of one of these on the imported logger, whose arguments hold no other call, reaches no
+# project code, collects nothing and decides nothing. The analysis does not see it (`for_analysis`), so adding
+# or removing one changes only positions and the incremental step moves the previous results.
+LOGGERS = {"Log": "android.util.Log", "Timber": "timber.log.Timber"}
+LOG_CALLS = frozenset({"v", "d", "i", "w", "e", "wtf"})
+
+
+def for_analysis(summary: FileSummary) -> FileSummary:
+    """The summary as the analysis reads it: without logging calls (`LOG_CALLS` on `LOGGERS`, imported under
+    their own names, in a file that declares no class of that name) whose arguments contain no other site, and
+    without the string literals inside them; a function's read of the logger's name is dropped too when no
+    site it keeps reads that name, and otherwise dated at the first site kept that reads it. A function of the
+    summary alone, used for cold and warm runs alike."""
+    loggers = {imp.simple for imp in summary.imports
+               if not imp.wildcard and not imp.static and LOGGERS.get(imp.simple) == imp.path}
+    if not loggers or not any(s.kind == "call" and s.name in LOG_CALLS and s.receiver in loggers
+                              for s in summary.sites):
+        return summary
+    loggers -= {c.name for c in summary.classes}
+    by_function: dict[int, list[Site]] = {}
+    for site in summary.sites:
+        by_function.setdefault(site.function, []).append(site)
+    dropped: set[int] = set()  # id() of dropped sites
+    spans: list[tuple[int, tuple[int, int], tuple[int, int]]] = []  # function, start, end of each
+    for site in summary.sites:
+        if site.kind != "call" or site.name not in LOG_CALLS or site.receiver not in loggers or site.function < 0:
+            continue
+        if any(other is not site and site.start <= other.start and other.end <= site.end
+               for other in by_function[site.function]):
+            continue  # an argument calls something: keep the whole call
+        dropped.add(id(site))
+        spans.append((site.function, (site.line, site.column), (site.end_line, site.end_column)))
+    if not dropped:
+        return summary
+    import msgspec
+
+    sites = tuple(s for s in summary.sites if id(s) not in dropped)
+    strings = tuple(lit for lit in summary.strings
+                    if not any(fn == lit.function and start <= (lit.line, lit.column) <= end
+                               for fn, start, end in spans))
+    refs = list(summary.refs)
+    for fn in {fn for fn, _start, _end in spans}:
+        if fn >= len(refs):
+            continue
+        kept = [s for s in by_function[fn] if id(s) not in dropped]
+        dropped_lines = {start[0] for f, start, _end in spans if f == fn}
+        out: list[tuple[str, int]] = []
+        later: list[tuple[str, int]] = []  # first read by a call left out: now first read by the first call kept
+        for name, line in refs[fn]:
+            if name in loggers:
+                reads = [s.line for s in kept if s.receiver == name or any(name in a.refs for a in s.args)]
+                if not reads:
+                    continue  # read only by the calls left out
+                if line in dropped_lines:
+                    later.append((name, min(reads)))
+                    continue
+            out.append((name, line))
+        for name, line in later:  # in first-read order, as the extractor lists them
+            at = next((i for i, (_n, other) in enumerate(out) if other >= line), len(out))
+            out.insert(at, (name, line))
+        refs[fn] = tuple(out)
+    return msgspec.structs.replace(summary, sites=sites, strings=strings, refs=tuple(refs))
 
 
 def _with_path(summary: FileSummary, rel: str) -> FileSummary:

@@ -49,7 +49,40 @@ def _insert(rng: random.Random, path: Path, line: str) -> str:
 
 def _source_edit(rng: random.Random, path: Path, n: int) -> str:
     lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
-    kind = rng.choice(["blank", "blank", "comment", "statement", "suppress", "delete", "duplicate", "rename-call"])
+    kind = rng.choice(["blank", "blank", "comment", "statement", "suppress", "delete", "duplicate", "rename-call",
+                       "log", "log", "log-call", "call", "function", "import"])
+    java = path.suffix == ".java"
+    end = ";" if java else ""
+    if kind in ("log", "log-call", "call"):  # at the start of a function body (or anywhere, when none is found)
+        bodies = [i + 1 for i, text in enumerate(lines) if text.rstrip().endswith("{") and "(" in text
+                  and ("fun " in text or (java and not text.lstrip().startswith(("if", "for", "while", "switch"))))]
+        if kind == "log":
+            statement = f'Log.{rng.choice("dviwe")}("probe", "step {n}"){end}'
+        elif kind == "log-call":
+            statement = f'Log.d("probe", String.valueOf({n})){end}'
+        else:
+            statement = f"Settings.Secure.getString(null, Settings.Secure.ANDROID_ID){end}"
+        if not bodies:
+            return _insert(rng, path, f"        {statement}")
+        at = rng.choice(bodies)
+        lines.insert(at, f"        {statement}\n")
+        path.write_text("".join(lines), "utf-8", "surrogateescape")
+        return f"{kind} at {path.name}:{at + 1}"
+    if kind == "function":  # a new member after a class header
+        heads = [i + 1 for i, text in enumerate(lines) if "class " in text and text.rstrip().endswith("{")]
+        member = f"    void probe{n}() {{ start(); }}" if java else f"    fun probe{n}() {{ start() }}"
+        if not heads:
+            return _insert(rng, path, member)
+        at = rng.choice(heads)
+        lines.insert(at, member + "\n")
+        path.write_text("".join(lines), "utf-8", "surrogateescape")
+        return f"add a function at {path.name}:{at + 1}"
+    if kind == "import":  # after the package line
+        name = rng.choice(["android.util.Log", "android.provider.Settings", "com.example.Probe"])
+        at = next((i + 1 for i, text in enumerate(lines) if text.startswith("package ")), 0)
+        lines.insert(at, f"import {name}{end}\n")
+        path.write_text("".join(lines), "utf-8", "surrogateescape")
+        return f"import {name} at {path.name}:{at + 1}"
     if kind == "blank":
         return _insert(rng, path, "")
     if kind == "comment":

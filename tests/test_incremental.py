@@ -6,14 +6,16 @@ as `check --no-cache`. New seeds and real apps: benchmarks/incremental_fuzz.py."
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipl_lint import engine, incremental
 from pipl_lint.commands.check import CheckOptions, run_check
-from pipl_lint.findings import Category, Diagnostic, Finding, Severity, Span, TraceStep
+from pipl_lint.findings import Category, Diagnostic, Finding, Related, Severity, Span, TraceStep
 from pipl_lint.model.source import summarize
+from pipl_lint.summaries import for_analysis
 from tests.conftest import EXAMPLES
 from tests.edits import Clock, edit_sequence
 
@@ -53,6 +55,39 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
     assert moved.count(False) >= 3, log  # and so was the full analysis
 
 
+def test_a_log_call_added_moves_the_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding or removing a logging call (which the analysis does not read) reuses the previous results, moved, and
+    they are what a cold run gives; a log call whose argument calls something analyses again (so does one that is
+    the function's first read of a name such as `TAG`: the function's reads change)."""
+    root = tmp_path / "leaky-app"
+    shutil.copytree(EXAMPLES / "leaky-app", root)
+    monkeypatch.chdir(root)
+    moved: list[bool] = []
+    real = engine._moved_run
+    monkeypatch.setattr(engine, "_moved_run", lambda *args: moved.append(real(*args)) or moved[-1])
+    out = tmp_path / "out.json"
+    _report(root, out, no_cache=False)
+    service = root / "app/src/main/java/com/example/dailynews/sync/SyncService.kt"
+    receiver = root / "app/src/main/java/com/example/dailynews/sync/BootReceiver.java"
+    original, clock = service.read_text("utf-8"), Clock()
+    destroy = "    override fun onDestroy() {\n"
+    for path, old, new, expect in (
+        (service, destroy, destroy + '        Log.v("sync", "bye")\n', True),
+        (receiver, '"Boot completed, starting sync");\n', '"Boot completed, starting sync");\n'
+                                                         '        Log.d(TAG, "boot " + 1);\n', True),
+        (service, '        Log.v("sync", "bye")\n', "", True),  # removed again
+        (service, destroy, destroy + "        Log.v(TAG, name())\n", False),
+    ):
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        clock.stamp(path)
+        warm = _report(root, out, no_cache=False)
+        assert moved[-1] is expect, (path.name, new)
+        assert warm == _report(root, out, no_cache=True), (path.name, new)
+    assert service.read_text("utf-8") != original
+
+
 KOTLIN = b"""package a
 
 class App {
@@ -90,6 +125,41 @@ def test_a_changed_summary_is_no_move(new: bytes) -> None:
         _shift(KOTLIN, new)
 
 
+LOGGED = KOTLIN.replace(b"package a\n", b"package a\n\nimport android.util.Log\nimport timber.log.Timber\n")
+
+
+@pytest.mark.parametrize("log", [
+    b'Log.d("a", "b")', b'Timber.wtf("b")', b'Log.w("a", "b $x")', b'Log.i("a", "b" + 1)',
+])
+def test_a_log_call_is_not_analysed(log: bytes) -> None:
+    new = LOGGED.replace(b"        start()\n", b"        " + log + b"\n        start()\n")
+    seen, before = for_analysis(summarize("A.kt", new, "kotlin").summary), summarize("A.kt", LOGGED, "kotlin").summary
+    assert [s.name for s in seen.sites] == [s.name for s in before.sites] == ["start", "agreed", "other"]
+    assert seen.strings == before.strings == () and seen.refs == before.refs
+    shift = _shift(LOGGED, new)  # only positions changed: the previous results move
+    assert shift.line(8) == 9 and shift.line(9) == 10
+
+
+def test_a_log_call_before_one_that_is_analysed_moves() -> None:
+    """A function that already logs something the analysis reads (`${user.name}` is a property read) reads the
+    name `Log` from that call on, whether or not a plain log call comes first."""
+    before = LOGGED.replace(b"        start()\n", b'        start(count)\n        Log.d("a", "${user.name}")\n')
+    after = before.replace(b"        start(count)\n", b'        Log.i("a", "b")\n        start(count)\n')
+    assert _shift(before, after).line(9) == 10
+
+
+@pytest.mark.parametrize("new", [
+    LOGGED.replace(b"        start()\n", b'        Log.d("a", deviceId())\n        start()\n'),  # a call inside
+    LOGGED.replace(b"        start()\n", b'        Log.v("a", "b")\n        start()\n')
+    .replace(b"class App {", b"class App {\n    class Log"),  # a class of that name
+    KOTLIN.replace(b"        start()\n", b'        Log.d("a", "b")\n        start()\n'),  # not imported
+    LOGGED.replace(b"        start()\n", b'        Log.println(4, "a", "b")\n        start()\n'),  # another method
+])
+def test_other_log_calls_are_analysed(new: bytes) -> None:
+    with pytest.raises(incremental.Mismatch):
+        _shift(LOGGED, new)
+
+
 def test_a_suppression_comment_keeps_the_line_it_covers() -> None:
     before = KOTLIN.replace(b"        start()", b"        // pipl-lint: ignore[EC101] ok\n        start()")
     with pytest.raises(incremental.Mismatch):  # code moved away from the comment: it no longer covers it
@@ -115,6 +185,13 @@ def test_findings_move_or_refuse() -> None:
         with pytest.raises(incremental.Mismatch):
             incremental.move_findings([refused], shifts)
     assert incremental.move_findings([_finding("B.kt", 5, "x (line 7)")], shifts)  # another file's line 7
+    # Related locations move too, and what they say is checked like the finding's own text.
+    related = Related("A.kt", Span(5, 9, 5, 16), "collects here", trace=(TraceStep("A.kt", 4, "n"),))
+    found = incremental.move_findings([replace(_finding("B.kt", 3), related=(related,))], shifts)[0]
+    assert found.related[0].span == Span(6, 9, 6, 16) and found.related[0].trace[0].line == 5
+    with pytest.raises(incremental.Mismatch):
+        incremental.move_findings([replace(_finding("B.kt", 3), related=(replace(related, note="(line 7)"),))],
+                                  shifts)
     assert incremental.move_diagnostics([Diagnostic("A.kt", "d", 5, 9)], shifts)[0].line == 6
 
 
