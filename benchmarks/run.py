@@ -453,7 +453,7 @@ phases = [
     ("cache (pipl_lint/cache.py, own time)", own("lint/cache.py")),
     ("build the index (ProgramIndex)", cum("model/index.py", "__init__")),
     ("rules (every check())", rules),
-    ("report", cum("commands/check.py", "render") + cum("report/json_format.py", "render")),
+    ("report", cum("commands/check.py", "render") + cum("formats/json_format.py", "render")),
 ]
 print(f"total {total:.2f} s under cProfile (Python code runs ~1.5-2x slower profiled; tree-sitter does not)")
 for label, t in phases:
