@@ -90,6 +90,8 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     from pipl_lint.model.index import ProgramIndex
     from pipl_lint.ruleapi import Context
 
+    constants = conventions.constants(project, reader, diags)  # `implementation(Libs.X)` -> buildSrc's `Libs.X`
+    project = conventions.with_constants(project, constants)
     manifests: list[tuple[Module, Manifest]] = []
     manifest_sets: dict[str, str] = {}
     for mod in project.modules:
@@ -103,8 +105,8 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     index = ProgramIndex(summaries)
     ctx = Context(project, scan_root, config, load_catalog(), index, manifests,
                   _resources(project, reader, diags), reader.rel)
-    ctx.convention_dependencies = conventions.module_dependencies(
-        project, conventions.convention_plugins(project, reader, diags))
+    ctx.convention_dependencies = conventions.convention_constants(conventions.module_dependencies(
+        project, conventions.convention_plugins(project, reader, diags)), constants)
     ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
                   if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
     ctx.manifest_sets = manifest_sets

@@ -986,3 +986,18 @@ def test_build_config_flags_off_in_shipped_builds(path: Path, text: str) -> None
     script = read_build_script(path, text)
     assert ("buildType:release", "LOG_DEBUG", False) in script.build_config_flags
     assert script.flags_off_when_shipped() == {"DEBUG", "LOG_DEBUG"}
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("build.gradle", "dependencies {\n    implementation Libs.FIREBASE\n    api Deps.Push.jpush\n}\n"),
+    ("build.gradle.kts", "dependencies {\n    implementation(Libs.FIREBASE)\n    api(Deps.Push.jpush)\n}\n"),
+])
+def test_unresolved_reference_notation_is_kept(name: str, text: str) -> None:
+    from pipl_lint.project.gradle import resolve_reference
+
+    deps = read_build_script(Path(name), text).dependencies
+    assert [(d.reference, d.group) for d in deps] == [("Libs.FIREBASE", None), ("Deps.Push.jpush", None)]
+    values = {"Libs.FIREBASE": "com.google.firebase:firebase-analytics:22.1.0", "Deps.Push.jpush": "1.0"}
+    resolved = [resolve_reference(d, values) for d in deps]
+    assert resolved[0].coordinate == "com.google.firebase:firebase-analytics:22.1.0"
+    assert resolved[1] == deps[1]  # not a coordinate: left as it was

@@ -232,3 +232,71 @@ def test_buildsrc_precompiled_script_plugin(tmp_path: Path) -> None:
         "app/src/main/AndroidManifest.xml": MANIFEST,
     })
     assert sdks(tmp_path) == {(":app", "jpush", "buildSrc/src/main/kotlin/acme-push.gradle.kts")}
+
+
+BUILDSRC_LIBS = '''package com.acme.build
+
+object Versions {
+    const val UMENG = "9.6.8"
+}
+
+object Libs {
+    const val FIREBASE_ANALYTICS = "com.google.firebase:firebase-analytics-ktx"
+    const val UMENG = "com.umeng.umsdk:common:${Versions.UMENG}"
+    const val ALIAS = FIREBASE_ANALYTICS
+    const val CYCLE = Libs.CYCLE
+    val bugly = "com.tencent.bugly:crashreport:" + unknownVersion()
+    object Push {
+        val jpush = "cn.jiguang.sdk:jpush:$JPUSH_VERSION"
+    }
+}
+'''
+
+
+def test_buildsrc_constants_name_dependencies(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "settings.gradle.kts": 'include(":app", ":lib")\n',
+        "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
+        "buildSrc/src/main/java/Libs.kt": BUILDSRC_LIBS,
+        "buildSrc/src/main/java/Deps.java": 'public class Deps {\n'
+            '    public static final String V = "4.1.9";\n'
+            '    public static final String BUGLY = "com.tencent.bugly:crashreport:" + V;\n'
+            '    public static class Push { public static final String JPUSH = "cn.jiguang.sdk:jpush:5.0.0"; }\n}\n',
+        "app/build.gradle.kts": 'plugins { id("com.android.application") }\ndependencies {\n'
+            "    implementation(Libs.UMENG)\n    api(com.acme.build.Libs.ALIAS)\n    implementation(Libs.CYCLE)\n"
+            "    implementation(Libs.NOT_THERE)\n    testImplementation(Libs.bugly)\n}\n",
+        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "lib/build.gradle": "apply plugin: 'com.android.library'\ndependencies {\n"
+            "    implementation Deps.Push.JPUSH\n    implementation Deps.BUGLY\n"
+            "    implementation Libs.Push.jpush\n}\n",
+        "lib/src/main/AndroidManifest.xml": MANIFEST,
+    })
+    assert sdks(tmp_path) == {(":app", "umeng", "app/build.gradle.kts"),
+                              (":app", "firebase-analytics", "app/build.gradle.kts"),
+                              (":lib", "jpush", "lib/build.gradle")}
+
+
+def test_buildsrc_constant_values(tmp_path: Path) -> None:
+    """Templates resolve through other constants; an unknown part ends the value (the version is left out);
+    a Java concatenation, a cycle and an unknown name resolve to nothing (the reference is kept)."""
+    from pipl_lint.model.conventions import constants, with_constants
+
+    test_buildsrc_constants_name_dependencies(tmp_path)
+    root = tmp_path.resolve()
+    reader = FileReader(root)
+    diags: list[Diagnostic] = []
+    project = discover((root,), root, reader).projects[0]
+    values = constants(project, reader, diags)
+    assert values["Libs.UMENG"] == values["com.acme.build.Libs.UMENG"] == "com.umeng.umsdk:common:9.6.8"
+    assert values["Libs.ALIAS"] == "com.google.firebase:firebase-analytics-ktx"
+    assert values["Libs.bugly"] == "com.tencent.bugly:crashreport:"
+    assert values["Libs.Push.jpush"] == "cn.jiguang.sdk:jpush:$JPUSH_VERSION"  # Kotlin `$x`: a literal version
+    assert values["Deps.Push.JPUSH"] == "cn.jiguang.sdk:jpush:5.0.0"
+    assert "Libs.CYCLE" not in values and "Deps.BUGLY" not in values
+    app = next(m for m in with_constants(project, values).modules if m.name == ":app")
+    assert app.build is not None
+    found = {d.reference: d.coordinate for d in app.build.dependencies}
+    assert found == {"Libs.UMENG": "com.umeng.umsdk:common:9.6.8",
+                     "com.acme.build.Libs.ALIAS": "com.google.firebase:firebase-analytics-ktx",
+                     "Libs.CYCLE": None, "Libs.NOT_THERE": None,
+                     "Libs.bugly": "com.tencent.bugly:crashreport"}

@@ -12,14 +12,24 @@ Multi-module apps keep their build logic in `build-logic/` or `buildSrc/` (or an
 A plugin that applies another (`pluginManager.apply("acme.android.lib")`, `plugins { id(...) }`) passes on
 that plugin's dependencies. Sources are parsed with tree-sitter (the same summaries as app code) and the
 scripts with our Gradle readers; nothing is run. `libs.*` resolves through the main project's catalog.
+
+The build logic's string constants name dependencies too (`constants`, `with_constants`): a module's
+`implementation(Libs.FIREBASE_ANALYTICS)` / `implementation Deps.UMENG` whose reference the build script cannot
+resolve takes the value of the constant of that name in the build logic's sources — Kotlin `const val` /
+`val` of an `object` (nested objects: `Deps.Firebase.analytics`), Java `static final String` (nested classes),
+named as written in build files (`Libs.X`, with or without the package). A value may be a string, another
+such constant, a Kotlin template or `+` concatenation of those (`"g:n:${Versions.X}"`); a part that does not
+resolve ends the value there, so `"g:n:${unknown}"` still names `g:n` (the catalog matches group and name).
+Java concatenations are not read (the reference stays unresolved, as do references to anything else).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipl_lint.findings import Diagnostic
 from pipl_lint.model.source import LANGUAGE_OF_SUFFIX, summarize
@@ -27,8 +37,11 @@ from pipl_lint.model.summary import Arg, FileSummary
 from pipl_lint.parse.gradle_ast import Assign, Call, Ref, Script, Statement
 from pipl_lint.project.discover import SKIP_DIRS, Project
 from pipl_lint.project.files import FileReader
-from pipl_lint.project.gradle import Dependency, parse_gradle_script, read_build_script
+from pipl_lint.project.gradle import Dependency, parse_gradle_script, read_build_script, resolve_reference
 from pipl_lint.project.version_catalog import VersionCatalog
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 BUILD_LOGIC_DIRS = ("buildSrc", "build-logic", "gradle/build-logic", "build-conventions", "plugins")
 SCRIPT_PLUGIN_SUFFIXES = (".gradle.kts", ".gradle")
@@ -332,3 +345,153 @@ def _lookup(plugins: dict[str, ConventionPlugin], plugin_id: str) -> ConventionP
     if found is not None:
         return found
     return next((p for key, p in plugins.items() if p.script and plugin_id.endswith("." + key)), None)
+
+
+# -- constants ------------------------------------------------------------------------------------
+
+_MAX_CONSTANT_DEPTH = 8
+_Part = tuple[bool, str]  # (a reference?, text): the pieces of a constant's value, in order
+
+
+def constants(project: Project, reader: FileReader, diags: list[Diagnostic]) -> dict[str, str]:
+    """Name (`Libs.X`, `Deps.Firebase.analytics`, `com.acme.Libs.X`) → value of the build logic's string
+    constants (see the module docstring)."""
+    raw: dict[str, list[_Part]] = {}
+    scopes: dict[str, str] = {}  # constant name -> its owner's name (references inside resolve there first)
+    for top in build_logic_dirs(project):
+        for path in _files(top):
+            if "src" not in path.relative_to(top).parts or path.suffix not in LANGUAGE_OF_SUFFIX:
+                continue
+            data = reader.read_bytes(path, diags)
+            if data is None:
+                continue
+            lang = LANGUAGE_OF_SUFFIX[path.suffix]
+            result = summarize(reader.rel(path), data, lang, PARSE_TIMEOUT)
+            if result.summary is None:
+                continue
+            package = result.summary.package
+            found = [(c.owner, c.name, [(":" not in c.values[0], c.values[0])])  # a coordinate, or a name
+                     for c in result.summary.constants if "#" not in c.owner and len(c.values) == 1]
+            if lang == "kotlin":
+                found += _kotlin_templates(data, package)
+            for owner, name, parts in found:
+                short = owner.removeprefix(package + ".") if package else owner
+                for key in {f"{owner}.{name}", f"{short}.{name}"}:
+                    raw.setdefault(key, parts)
+                    scopes.setdefault(key, short)
+    memo: dict[str, str | None] = {}
+    out: dict[str, str] = {}
+    for key in raw:
+        value = _constant_value(key, raw, scopes, memo, 0)
+        if value:
+            out[key] = value
+    return out
+
+
+def _constant_value(key: str, raw: dict[str, list[_Part]], scopes: dict[str, str],
+                    memo: dict[str, str | None], depth: int) -> str | None:
+    """The constant's text; a reference to a string constant is replaced by its value, and the first one that
+    is not (or a cycle) ends the text there. A summary's lone value is a reference when it names a constant."""
+    if depth > _MAX_CONSTANT_DEPTH or key not in raw:
+        return None
+    if key in memo:
+        return memo[key]
+    memo[key] = None  # a cycle ends here
+    memo[key] = value = _constant_text(key, raw, scopes, memo, depth)
+    return value
+
+
+def _constant_text(key: str, raw: dict[str, list[_Part]], scopes: dict[str, str],
+                   memo: dict[str, str | None], depth: int) -> str | None:
+    text = ""
+    for is_ref, part in raw[key]:
+        if not is_ref:
+            text += part
+            continue
+        scope = scopes[key]
+        candidates = [f"{'.'.join(scope.split('.')[:i])}.{part}" for i in range(scope.count(".") + 1, 0, -1)]
+        target = next((c for c in [*candidates, part] if c in raw), None)
+        value = _constant_value(target, raw, scopes, memo, depth + 1) if target is not None else None
+        if value is None:
+            if len(raw[key]) == 1 and ":" not in part and target is None:
+                return part  # a summary's literal without a colon (a version): no constant of that name
+            return text or None
+        text += value
+    return text
+
+
+def _kotlin_templates(data: bytes, package: str) -> list[tuple[str, str, list[_Part]]]:
+    """(owner, name, parts) of the properties of Kotlin classes and objects initialised with a string template
+    or a `+` concatenation of strings and references (the summaries keep no value for those)."""
+    from pipl_lint.model.source import ParseTimeout, parse
+
+    try:
+        tree = parse(data, "kotlin", PARSE_TIMEOUT)
+    except ParseTimeout:
+        return []
+
+    def text(node: Node) -> str:
+        return data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def parts(node: Node, depth: int) -> list[_Part]:
+        if depth > _MAX_CONSTANT_DEPTH:
+            return [(True, "")]
+        if node.type == "string_literal":
+            out: list[_Part] = []
+            for c in node.children:
+                if c.type == "string_content":
+                    out.append((False, text(c)))
+                elif c.type == "interpolation":
+                    inner = c.named_children
+                    if len(inner) != 1 or inner[0].type not in ("identifier", "navigation_expression"):
+                        return [*out, (True, "")]  # not a name: the value ends here
+                    out.append((True, text(inner[0])))
+            return out
+        if node.type in ("identifier", "navigation_expression"):
+            return [(True, text(node))]
+        if node.type == "binary_expression" and node.child_count == 3 and node.children[1].type == "+":
+            return parts(node.children[0], depth + 1) + parts(node.children[2], depth + 1)
+        return [(True, "")]  # not a string or a name: the value ends here
+
+    out: list[tuple[str, str, list[_Part]]] = []
+    stack: list[tuple[Node, str]] = [(tree.root_node, package)]
+    while stack:
+        node, owner = stack.pop()
+        if node.type in ("object_declaration", "class_declaration", "companion_object"):
+            name = next((text(c) for c in node.children if c.type in ("identifier", "type_identifier")), None)
+            owner = f"{owner}.{name}" if owner and name else name or owner
+        elif node.type == "property_declaration" and owner != package:
+            declaration = next((c for c in node.children if c.type == "variable_declaration"), None)
+            value = node.children[-1] if node.child_count else None
+            if declaration is not None and value is not None and value.type in ("string_literal",
+                                                                                 "binary_expression"):
+                found = parts(value, 0)
+                has_template = value.type == "binary_expression" or any(is_ref for is_ref, _ in found)
+                if found and has_template and declaration.named_children:
+                    out.append((owner, text(declaration.named_children[0]), found))
+            continue
+        elif node.type in ("function_declaration", "lambda_literal", "anonymous_initializer"):
+            continue
+        stack.extend((c, owner) for c in node.children)
+    return out
+
+
+def with_constants(project: Project, values: Mapping[str, str]) -> Project:
+    """The project with every dependency whose reference names a build-logic constant resolved."""
+    if not values:
+        return project
+    modules = []
+    for mod in project.modules:
+        if mod.build is not None and any(d.reference for d in mod.build.dependencies):
+            build = replace(mod.build, dependencies=tuple(resolve_reference(d, values)
+                                                          for d in mod.build.dependencies))
+            mod = replace(mod, build=build)
+        modules.append(mod)
+    return replace(project, modules=tuple(modules))
+
+
+def convention_constants(found: dict[str, list[ConventionDependency]],
+                         values: Mapping[str, str]) -> dict[str, list[ConventionDependency]]:
+    """The convention plugins' dependencies with references to build-logic constants resolved."""
+    return {name: [replace(c, dependency=resolve_reference(c.dependency, values)) for c in deps]
+            for name, deps in found.items()}

@@ -17,13 +17,16 @@ minSdk = 24 } }``, ``android.defaultConfig.minSdk = 24`` and ``android.defaultCo
 Values are resolved through simple ``val``/``def`` variables and ``ext``/``extra`` properties defined in
 the same script, the ``properties`` passed in (``gradle.properties`` or the root project's ``ext``), and
 ``libs.versions.*`` of the version catalog; anything else is left unresolved (``None`` for SDK levels).
+A dependency notation that stays an unresolved reference keeps it (``Dependency.reference``): the string
+constants of the build logic's sources (``buildSrc``'s ``object Libs { const val X = "g:n" }``) resolve it
+later (:func:`resolve_reference`, ``pipl_lint.model.conventions.constants``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +55,7 @@ __all__ = [
     "parse_gradle_script",
     "read_build_script",
     "read_settings",
+    "resolve_reference",
 ]
 
 APPLICATION_PLUGINS = frozenset({"com.android.application", "android"})
@@ -132,6 +136,9 @@ class Dependency:
     line: int
     column: int
     file_patterns: tuple[str, ...] = ()  # `include` globs of a `fileTree` (none: every file under `files`)
+    # A notation that is a reference the script cannot resolve (`Libs.FIREBASE_ANALYTICS`, `Deps.Umeng.common`),
+    # as written: a constant of the build logic's sources may name it (see `resolve_reference`).
+    reference: str | None = None
 
     @property
     def coordinate(self) -> str | None:
@@ -482,6 +489,19 @@ def _coordinates(notation: str) -> tuple[str | None, str | None, str | None]:
     return group, name, version
 
 
+def resolve_reference(dependency: Dependency, constants: Mapping[str, str]) -> Dependency:
+    """The dependency with the coordinates of the string constant its unresolved reference names
+    (`Libs.FIREBASE_ANALYTICS` → ``com.google.firebase:firebase-analytics-ktx``); unchanged when it has
+    no reference or no constant of that name holds a ``group:name[:version]``."""
+    value = constants.get(dependency.reference) if dependency.reference else None
+    if value is None:
+        return dependency
+    group, name, version = _coordinates(value)
+    if not (group and name):
+        return dependency
+    return replace(dependency, group=group, name=name, version=version)
+
+
 def _module_relative(path: str) -> str:
     """``$projectDir/x`` → ``x``; ``${rootDir}/x`` → ``$rootDir/x``; other paths as written."""
     path = path.strip().replace("\\", "/")
@@ -744,6 +764,7 @@ class _BuildInterpreter:
             line=stmt.line,
             column=stmt.column,
             file_patterns=patterns,
+            reference=fields.get("reference"),
         )
         self.dependencies.append(dependency)
 
@@ -777,7 +798,7 @@ class _BuildInterpreter:
             if resolved != value:
                 self.add_notation(configuration, resolved, stmt, platform, depth + 1)
             else:
-                self.new(configuration, stmt, platform)
+                self.new(configuration, stmt, platform, reference=value.path)
         elif isinstance(value, str):
             group, name, version = _coordinates(self.r.resolve(value) or value)  # type: ignore[arg-type]
             self.new(configuration, stmt, platform, group=group, name=name, version=version)
