@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pipl_lint import i18n
 from pipl_lint.catalogs import Catalog
@@ -32,6 +33,8 @@ from pipl_lint.model.summary import Site
 from pipl_lint.project.discover import Module, Project
 from pipl_lint.project.gradle import Dependency
 from pipl_lint.project.variants import Variant, configuration_source_set
+
+_M = TypeVar("_M")
 
 RULE_ID = re.compile(r"^[A-Z]{2}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
@@ -138,6 +141,7 @@ class Context:
         self.variant: Variant | None = None  # set on the per-variant views (`for_variant`)
         self.variant_sets: frozenset[str] = frozenset()  # source-set names some variant of the project has
         self.selected: tuple[Variant, ...] = ()  # the analysed variants (empty: no variant information)
+        self._memo: dict[str, Any] = {}  # `memo`: values models and rule families compute once per context
 
     def for_variant(self, variant: Variant) -> Context:
         """A view of this context restricted to one variant: its manifests and dependencies. Everything
@@ -146,7 +150,16 @@ class Context:
         for name in ("sdks", "permission_usage"):  # the variant's own dependencies and manifests
             view.__dict__.pop(name, None)
         view.variant = variant
+        view._memo = {}  # memoised values may depend on the variant's manifests and dependencies
         return view
+
+    def memo(self, key: str, build: Callable[[], _M]) -> _M:
+        """A value computed once per context (per variant view) and shared by whoever asks for it: the models
+        and the rule families. Keys are namespaced by their owner (`consent-flow:startup`,
+        `excessive-permission:startup`), so two owners never read each other's value."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def in_variant(self, source_set: str) -> bool:
         """Whether a source set (of any module) is part of the current variant (of some analysed variant,

@@ -10,11 +10,10 @@ expressions run only over resource text and string literals, never over source c
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import AGREE_WORD, REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
@@ -28,6 +27,8 @@ from pipl_lint.parse.xml import XmlElement
 
 class FlowContext(Protocol):
     """What the consent-flow model reads (`pipl_lint.ruleapi.Context` has it all)."""
+
+    def memo(self, key: str, build: Callable[[], T]) -> T: ...
 
     index: ProgramIndex
     resources: Resources
@@ -50,7 +51,6 @@ class FlowContext(Protocol):
 
 
 T = TypeVar("T")
-_MEMO: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 # Text of string resources and literals (not code).
 # The policy itself, not any mention of privacy ("搜集用户隐私信息", "local control and privacy first").
@@ -82,10 +82,7 @@ START_CALLS = frozenset({"startActivity", "startActivities", "startActivityForRe
 
 def memo(ctx: FlowContext, key: str, build: Callable[[], T]) -> T:
     """A value computed once per context and shared by the rules that ask for it."""
-    table = _MEMO.setdefault(ctx, {})
-    if key not in table:
-        table[key] = build()
-    return table[key]  # type: ignore[no-any-return]
+    return ctx.memo("consent-flow:" + key, build)
 
 
 def short(fqn: str) -> str:

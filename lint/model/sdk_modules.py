@@ -23,7 +23,6 @@ that sound like it, and the functions that read them.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,11 +83,12 @@ COMPONENT_BASES = ("android.content.ContentProvider", "android.content.Broadcast
                    "android.app.job.JobService", "java.util.TimerTask")
 
 _T = TypeVar("_T")
-_MEMO: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 class SdkContext(Protocol):
     """What this module reads from the rule context (`pipl_lint.ruleapi.Context`)."""
+
+    def memo(self, key: str, build: Callable[[], _T]) -> _T: ...
 
     project: Project
     index: ProgramIndex
@@ -102,10 +102,7 @@ class SdkContext(Protocol):
 
 
 def memo(ctx: SdkContext, key: str, build: Callable[[], _T]) -> _T:
-    table = _MEMO.setdefault(ctx, {})
-    if key not in table:
-        table[key] = build()
-    return table[key]  # type: ignore[no-any-return]
+    return ctx.memo("sdk-provider:" + key, build)
 
 
 @dataclass(frozen=True, slots=True)

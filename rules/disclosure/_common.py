@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +44,6 @@ _NEGATION = re.compile(
 GENERIC_PREFIXES = frozenset({"com.google", "com.google.android", "com.google.android.gms", "com.tencent", "com.qq",
                               "com.baidu", "com.huawei", "com.huawei.hms", "com.alibaba", "com.android", "android.os",
                               "com.example", "cn.com"})
-_MEMO: weakref.WeakKeyDictionary[Context, Policy | None] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +88,11 @@ class Policy:
 
 def policy(ctx: Context) -> Policy | None:
     """The project's privacy policy, or None when none is configured or found (memoised per context)."""
-    if ctx not in _MEMO:
+    def build() -> Policy | None:
         texts = _configured(ctx) or _discovered(ctx)
-        _MEMO[ctx] = _prepare(texts) if texts else None
-    return _MEMO[ctx]
+        return _prepare(texts) if texts else None
+
+    return ctx.memo("disclosure:policy", build)
 
 
 def _configured(ctx: Context) -> list[tuple[str, str]]:

@@ -14,10 +14,9 @@ Division of work between the rules, so that a declaration is reported once for o
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pipl_lint.catalogs import Permission
 from pipl_lint.findings import Edit, Finding, Severity
@@ -28,7 +27,6 @@ from pipl_lint.model.reach import PreConsent
 from pipl_lint.ruleapi import Context, RuleMeta
 
 T = TypeVar("T")
-_MEMO: weakref.WeakKeyDictionary[Context, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 ANDROID = "android.permission."
 FINE = ANDROID + "ACCESS_FINE_LOCATION"
@@ -59,10 +57,7 @@ NOTIFICATION_LISTENER = ("android.permission.BIND_NOTIFICATION_LISTENER_SERVICE"
 
 def memo(ctx: Context, key: str, build: Callable[[], T]) -> T:
     """A value computed once per Context and shared by the rules of this category."""
-    table = _MEMO.setdefault(ctx, {})
-    if key not in table:
-        table[key] = build()
-    return table[key]  # type: ignore[no-any-return]
+    return ctx.memo("excessive-permission:" + key, build)
 
 
 # --- wording -------------------------------------------------------------------------------------------------
