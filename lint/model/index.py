@@ -411,13 +411,20 @@ class ProgramIndex:
         out: list[str] = []
         for arg in site.args:
             for ref in arg.refs:
-                if ref.endswith(("::class.java", "::class")):
-                    out.append(self.resolve_type(ref.split("::", 1)[0], fid.file, owner))
-                elif ref.endswith(".class"):
-                    out.append(self.resolve_type(ref[: -len(".class")], fid.file, owner))
+                literal = self._class_literal(ref, fid.file, owner)
+                if literal is not None:
+                    out.append(literal)
                 elif not any(other.startswith(ref + ".") for other in arg.refs):
                     out += self._class_field_values(ref, fid.file, owner)
         return out
+
+    def _class_literal(self, ref: str, file: int, owner: str) -> str | None:
+        """`X::class.java`, `X::class` or `X.class`, resolved; None for any other reference."""
+        if ref.endswith(("::class.java", "::class")):
+            return self.resolve_type(ref.split("::", 1)[0], file, owner)
+        if ref.endswith(".class"):
+            return self.resolve_type(ref[: -len(".class")], file, owner)
+        return None
 
     def _class_field_values(self, ref: str, file: int, context: str) -> list[str]:
         """`Base.sTargetClass` / `targetClass`, a field declared `Class<?>` (`KClass`): the class literals given to
@@ -450,18 +457,13 @@ class ProgramIndex:
             for caller, call in self.by_site_name.get(fname, ()):
                 if call.args:
                     caller_owner = self.function(caller).owner
-                    out += [c for c in self.class_literals_only(caller, call, caller_owner) if c in self.classes]
+                    out += [c for c in self._class_literals_only(caller, call, caller_owner) if c in self.classes]
         return list(dict.fromkeys(out))
 
-    def class_literals_only(self, fid: FnId, site: Site, owner: str) -> list[str]:
-        out: list[str] = []
-        for arg in site.args:
-            for ref in arg.refs:
-                if ref.endswith(("::class.java", "::class")):
-                    out.append(self.resolve_type(ref.split("::", 1)[0], fid.file, owner))
-                elif ref.endswith(".class"):
-                    out.append(self.resolve_type(ref[: -len(".class")], fid.file, owner))
-        return out
+    def _class_literals_only(self, fid: FnId, site: Site, owner: str) -> list[str]:
+        """The class literals among the arguments of `site`, resolved (no `Class` fields followed)."""
+        return [c for arg in site.args for ref in arg.refs
+                if (c := self._class_literal(ref, fid.file, owner)) is not None]
 
     def is_fragment(self, cls: str) -> bool:
         """A Fragment subclass: AndroidX / support / platform, or through a library base whose name says so
