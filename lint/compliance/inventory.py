@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pipl_lint.catalogs import ApiEntry, AppType, Catalog, SdkCall
 from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId, ProgramIndex
+from pipl_lint.model.matching import QUERY_CALLS
 from pipl_lint.model.permission_usage import Declaration, PermissionUsage
 from pipl_lint.model.summary import Site
 from pipl_lint.project.discover import Module
@@ -48,8 +49,6 @@ SDK_ROLES = ("init", "agree")
 NECESSITY = ("necessary", "not-necessary", "not-judged", "no-category")
 DECLARATION_STATUS = ("declared", "removed", "dead", "debug-only")
 
-# Calls that read a content provider: a content URI counts as collection only when it is queried (as EC101).
-QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader", "ContentResolverCompat.query"})
 # Catalog owners whose constructors/actions hand the collection to a system UI the user operates.
 USER_MEDIATED_OWNERS = ("ActivityResultContracts", "ScanContract", "MediaStore")
 SCREEN_BASES = ("android.app.Activity", "androidx.fragment.app.Fragment", "android.app.Fragment",

@@ -12,6 +12,12 @@ from pipl_lint.model.extract_base import FACTORY_NAMES
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.summary import Site
 
+# Personal-information kinds that identify no one alone (device model/OS, carrier name): the compliance report
+# lists them; no rule reports them as collection.
+LOW_SENSITIVITY = ("device-model", "carrier")
+# Calls that read a content provider: a content URI counts as collection only when it is queried.
+QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader", "ContentResolverCompat.query"})
+
 
 def kotlin_property(getter: str) -> str | None:
     """`getDeviceId` → `deviceId`, `getSSID` → `ssid`, `isWifiEnabled` → `isWifiEnabled`."""

@@ -46,6 +46,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     value,
 )
 from pipl_lint.model.index import FnId
+from pipl_lint.model.matching import LOW_SENSITIVITY
 from pipl_lint.model.requests import PermissionRequest, ResultCallback
 from pipl_lint.model.summary import Deferred, Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -154,7 +155,6 @@ def category_name(ctx: Context) -> str:
 
 # --- what collects --------------------------------------------------------------------------------------------
 
-LOW_SENSITIVITY = ("device-model", "carrier")
 PROPER = frozenset({"Android", "Bluetooth", "Wi-Fi", "Google"})
 
 

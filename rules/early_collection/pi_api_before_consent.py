@@ -76,6 +76,7 @@ from pipl_lint.catalogs import ApiEntry
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.index import FnId
+from pipl_lint.model.matching import LOW_SENSITIVITY, QUERY_CALLS
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
@@ -87,9 +88,6 @@ from pipl_lint.rules.early_collection._common import (
     many_callers,
     path_notes,
 )
-
-# Reported by the inventory, not as a violation: device model/OS and carrier name identify no one alone.
-LOW_SENSITIVITY = ("device-model", "carrier")
 
 META = RuleMeta(
     id="EC101",
@@ -120,9 +118,6 @@ META = RuleMeta(
     },
 )
 
-
-# Calls that read a content provider: a content URI counts as collection only when it is queried.
-QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader", "ContentResolverCompat.query"})
 
 
 def _targets_one_package(site: Site) -> bool:

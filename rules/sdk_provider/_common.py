@@ -5,12 +5,12 @@ from __future__ import annotations
 from pipl_lint.catalogs import ApiEntry
 from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
+from pipl_lint.model.matching import LOW_SENSITIVITY, QUERY_CALLS
 from pipl_lint.model.sdk_modules import SdkModule, Switch, memo, product_switches
 from pipl_lint.model.summary import Site
 
-# Identify no one alone (as for EC101, the inventory lists them): device model/OS, carrier name.
-LOW_SENSITIVITY = ("device-model", "carrier", "clipboard")
-QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader"})
+# Not reported, as for EC101: the kinds that identify no one alone, and the clipboard (EC106's, on the app side).
+NOT_REPORTED = (*LOW_SENSITIVITY, "clipboard")
 # `InetAddress.getHostAddress` is the device's IP address only on an address of a local interface: the function
 # enumerates them (`NetworkInterface.getNetworkInterfaces()…getInetAddresses()`, `InetAddress.getLocalHost()`).
 # Elsewhere it formats the address of a server the SDK looked up (`InetAddress.getByName(url.host)`).
@@ -26,12 +26,12 @@ def pi_read(ctx: object, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
         return None  # `tracker.getDeviceId()`, `startRecording(percent)`: the SDK's own function of that name
     if api is not None and api.member == "getHostAddress" and not _local_address(ctx, fid):
         return None
-    if api is not None and api.kind in ("method", "field") and api.pi_kind and api.pi_kind not in LOW_SENSITIVITY:
+    if api is not None and api.kind in ("method", "field") and api.pi_kind and api.pi_kind not in NOT_REPORTED:
         return api, f"{api.owner_simple}.{api.member}"
     if site.name in QUERY_CALLS and site.args:
         for ref in site.args[0].refs:
             uri = ctx.apis.uri_api(ref)  # type: ignore[attr-defined]
-            if uri is not None and uri.pi_kind and uri.pi_kind not in LOW_SENSITIVITY:
+            if uri is not None and uri.pi_kind and uri.pi_kind not in NOT_REPORTED:
                 return uri, f"query({uri.member})"
     return None
 
