@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pipl_lint.catalogs import ApiEntry
 from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId
 from pipl_lint.model.matching import LOW_SENSITIVITY, QUERY_CALLS
+from pipl_lint.model.reach import PreConsent, Reached
 from pipl_lint.model.sdk_modules import SdkModule, Switch, memo, product_switches
 from pipl_lint.model.summary import Site
 
@@ -60,6 +63,18 @@ def _local_address(ctx: object, fid: FnId) -> bool:
     """The function takes addresses from the device's own interfaces, not (only) from a server lookup."""
     names = {s.name for s in ctx.index.sites_of(fid)}  # type: ignore[attr-defined]
     return bool(names & (LOCAL_ADDRESS_CALLS - SERVER_LOOKUPS))
+
+
+def sdk_reads(ctx: object, sdk: SdkModule, walk: PreConsent) -> Iterator[tuple[Reached, Site, str, Msg]]:
+    """(where, the site, how to name the call, the PI kind's label) for every personal-information read in the
+    SDK's own code that `walk` reaches with no consent check on the way."""
+    for reached, site, _state in walk.open_sites():
+        if not sdk.owns(reached.fid):
+            continue
+        hit = pi_read(ctx, reached.fid, site)
+        if hit is not None:
+            api, call = hit
+            yield reached, site, call, kind_label(ctx, api)
 
 
 def kind_label(ctx: object, api: ApiEntry) -> Msg:

@@ -64,7 +64,7 @@ from collections.abc import Iterator
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.sdk_modules import api_walk, auto_walk, sdk_modules
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.sdk_provider._common import kind_label, pi_read, switch_names
+from pipl_lint.rules.sdk_provider._common import sdk_reads, switch_names
 
 META = RuleMeta(
     since="0.2.0",
@@ -94,14 +94,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         auto = auto_walk(ctx, sdk)
         walk = api_walk(ctx, sdk)
         switch = switch_names(ctx, sdk)
-        for reached, site, _state in walk.open_sites():
-            if not sdk.owns(reached.fid) or reached.fid in auto.reached:
-                continue
-            hit = pi_read(ctx, reached.fid, site)
-            if hit is None:
-                continue
-            api, call = hit
-            kind = kind_label(ctx, api)
+        for reached, site, call, kind in sdk_reads(ctx, sdk, walk):
+            if reached.fid in auto.reached:
+                continue  # SD601's: collected from auto-init, whatever the host calls
             key = "ignored" if switch else "none"
             message = ctx.say(META, key, call=call, kind=kind, entry=reached.entry.note, switch=switch)
             fix = ctx.fix_text(META, key, call=call, kind=kind, switch=switch)

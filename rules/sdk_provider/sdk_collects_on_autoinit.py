@@ -55,7 +55,7 @@ from collections.abc import Iterator
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.sdk_modules import auto_walk, sdk_modules
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.sdk_provider._common import kind_label, pi_read
+from pipl_lint.rules.sdk_provider._common import sdk_reads
 
 META = RuleMeta(
     since="0.2.0",
@@ -76,14 +76,7 @@ META = RuleMeta(
 def check(ctx: Context) -> Iterator[Finding]:
     for sdk in sdk_modules(ctx):
         walk = auto_walk(ctx, sdk)
-        for reached, site, _state in walk.open_sites():
-            if not sdk.owns(reached.fid):
-                continue
-            hit = pi_read(ctx, reached.fid, site)
-            if hit is None:
-                continue
-            api, call = hit
-            kind = kind_label(ctx, api)
+        for reached, site, call, kind in sdk_reads(ctx, sdk, walk):
             message = ctx.say(META, "reads", call=call, kind=kind, entry=reached.entry.note)
             trace = walk.trace(reached, site, f"`{site.qualified}` reads {kind.en}")
             yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
