@@ -18,6 +18,16 @@ EXPECT = re.compile(r"(?://|<!--|#)\s*expect:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}
 # `// collects: EC101`: a related location of a finding (where a helper the reported entry call leads into collects)
 COLLECTS = re.compile(r"(?://|<!--|#).*?collects:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)")
 TEXT_SUFFIXES = (".kt", ".java", ".xml", ".kts", ".gradle", ".toml")
+# A manifest that declares nothing but an application.
+BARE_MANIFEST = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application/></manifest>'
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    """Write `files` (path relative to `root` -> text) under `root`, creating folders."""
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
 
 
 @pytest.fixture(autouse=True)

@@ -7,17 +7,7 @@ from pathlib import Path
 
 from pipl_lint.project.discover import discover, find_root
 from pipl_lint.project.files import FileReader
-from tests.conftest import EXAMPLES
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-
-
-MANIFEST = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application/></manifest>'
+from tests.conftest import BARE_MANIFEST, EXAMPLES, write_tree
 
 
 def run(root: Path, *paths: Path):
@@ -25,7 +15,7 @@ def run(root: Path, *paths: Path):
 
 
 def test_groovy_project_with_flavours(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "settings.gradle": "include ':app', ':lib'\ninclude ':feature:news'\n",
         "app/build.gradle": """
 apply plugin: 'com.android.application'
@@ -42,15 +32,15 @@ dependencies {
     implementation group: 'cn.jiguang.sdk', name: 'jpush', version: '5.0.0'
 }
 """,
-        "app/src/main/AndroidManifest.xml": MANIFEST,
-        "app/src/cn/AndroidManifest.xml": MANIFEST,
-        "app/src/debug/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+        "app/src/cn/AndroidManifest.xml": BARE_MANIFEST,
+        "app/src/debug/AndroidManifest.xml": BARE_MANIFEST,
         "app/src/main/java/com/acme/App.java": "package com.acme; class App {}",
         "app/src/cn/kotlin/com/acme/Push.kt": "package com.acme\nobject Push",
         "app/src/main/res/values/strings.xml": "<resources/>",
         "app/src/main/res/values-zh-rCN/strings.xml": "<resources/>",
         "lib/build.gradle": "plugins { id 'com.android.library' }\nandroid { namespace 'com.acme.lib' }",
-        "lib/src/main/AndroidManifest.xml": MANIFEST,
+        "lib/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "feature/news/build.gradle": "plugins { id 'com.android.library' }",
     })
     found = run(tmp_path)
@@ -75,7 +65,7 @@ dependencies {
 
 
 def test_kts_with_version_catalog(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "settings.gradle.kts": 'rootProject.name = "acme"\ninclude(":app", ":core")\n',
         "gradle/libs.versions.toml": """
 [versions]
@@ -101,7 +91,7 @@ dependencies {
     implementation(project(":core"))
 }
 """,
-        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "core/build.gradle.kts": 'plugins { id("com.android.library") }',
         "core/src/main/kotlin/com/acme/core/Ids.kt": "package com.acme.core\nobject Ids",
     })
@@ -117,8 +107,8 @@ dependencies {
 
 
 def test_manifest_only_layout(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "legacy/AndroidManifest.xml": MANIFEST,
+    write_tree(tmp_path, {
+        "legacy/AndroidManifest.xml": BARE_MANIFEST,
         "legacy/src/com/acme/Main.java": "package com.acme; class Main {}",
         "legacy/res/values/strings.xml": "<resources/>",
     })
@@ -131,12 +121,12 @@ def test_manifest_only_layout(tmp_path: Path) -> None:
 
 def test_several_apps_under_one_root(tmp_path: Path) -> None:
     for name in ("one", "two"):
-        write(tmp_path / name, {
+        write_tree(tmp_path / name, {
             "settings.gradle": "include ':app'",
             "app/build.gradle": "apply plugin: 'com.android.application'",
-            "app/src/main/AndroidManifest.xml": MANIFEST,
+            "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
         })
-    write(tmp_path, {"sample/AndroidManifest.xml": MANIFEST, "sample/src/A.java": "class A {}"})
+    write_tree(tmp_path, {"sample/AndroidManifest.xml": BARE_MANIFEST, "sample/src/A.java": "class A {}"})
     roots = sorted(p.root.name for p in run(tmp_path).projects)
     assert roots == ["one", "sample", "two"]
 

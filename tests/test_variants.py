@@ -11,6 +11,7 @@ from pipl_lint.project.discover import discover
 from pipl_lint.project.files import FileReader
 from pipl_lint.project.gradle import read_build_script
 from pipl_lint.project.variants import configuration_source_set, describe, module_variants, select
+from tests.conftest import BARE_MANIFEST, write_tree
 
 GROOVY = Path("build.gradle")
 KTS = Path("build.gradle.kts")
@@ -149,14 +150,6 @@ def test_configuration_source_set(configuration: str, source_set: str) -> None:
     assert configuration_source_set(configuration) == source_set
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text)
-
-
-MANIFEST = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application/></manifest>'
 
 
 @pytest.mark.parametrize("kts", [False, True])
@@ -185,12 +178,12 @@ android {
   }
 }
 """
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "settings.gradle" + (".kts" if kts else ""): "include(\":app\")\n",
         "app/build.gradle" + (".kts" if kts else ""): build,
         "app/src/main/java/a/App.kt": "package a\nclass App\n",
-        "app/src/main/AndroidManifest.xml": MANIFEST,
-        "app/meta/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+        "app/meta/AndroidManifest.xml": BARE_MANIFEST,
         "app/src/bugly/com/x/BuglyInit.java": "package com.x; class BuglyInit {}",
         "app/src/amap/com/x/Loc.kt": "package com.x\nclass Loc\n",
         "shared/java/s/Shared.kt": "package s\nclass Shared\n",
@@ -209,9 +202,9 @@ android {
 
 
 def test_a_folder_in_two_source_sets_is_read_once(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "build.gradle": "android { sourceSets { a.java.srcDirs = ['common']\n b.java.srcDirs = ['common'] } }",
-        "src/main/AndroidManifest.xml": MANIFEST,
+        "src/main/AndroidManifest.xml": BARE_MANIFEST,
         "common/C.kt": "class C\n",
     })
     (project,) = discover([tmp_path], tmp_path, FileReader(tmp_path)).projects
@@ -221,9 +214,9 @@ def test_a_folder_in_two_source_sets_is_read_once(tmp_path: Path) -> None:
 
 def test_declared_folders_outside_the_scan_root_are_not_read(tmp_path: Path) -> None:
     root = tmp_path / "proj"
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "proj/build.gradle": "android { sourceSets { main.java.srcDirs = ['../outside', '/etc'] } }",
-        "proj/src/main/AndroidManifest.xml": MANIFEST,
+        "proj/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "outside/O.kt": "class O\n",
     })
     (project,) = discover([root], root, FileReader(root)).projects
@@ -354,12 +347,12 @@ def test_library_manifests_merge_below_the_app(tmp_path: Path) -> None:
 
     meta = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"><application>' \
            '<meta-data android:name="{}" android:value="{}" /></application></manifest>'
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "settings.gradle": "include ':app', ':core'\n",
         "app/build.gradle": "apply plugin: 'com.android.application'\nandroid { namespace 'com.acme' }\n"
                             "dependencies {\n implementation project(':core')\n"
                             " implementation 'com.google.firebase:firebase-analytics:21.5.0'\n}\n",
-        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "core/build.gradle": "apply plugin: 'com.android.library'\n",
         "core/src/main/AndroidManifest.xml": meta.format("firebase_analytics_collection_deactivated", "false"),
         "core/src/debug/AndroidManifest.xml": meta.format("firebase_analytics_collection_enabled", "false"),
@@ -403,13 +396,13 @@ def test_variants_config_key_and_cli_option(tmp_path: Path) -> None:
 def test_per_variant_rules_run_once_per_distinct_manifest_and_dependency_set(tmp_path: Path) -> None:
     from pipl_lint.project.variants import VariantScope
 
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "build.gradle": "apply plugin: 'com.android.application'\n"
                         "android { productFlavors { play {}\n huawei {}\n oppo {}\n vivo {} } }\n"
                         "dependencies { implementation 'a:b:1'\n huaweiImplementation 'com.huawei.hms:push:6'\n"
                         " debugImplementation 'c:d:1' }\n",
-        "src/main/AndroidManifest.xml": MANIFEST,
-        "src/oppo/AndroidManifest.xml": MANIFEST,
+        "src/main/AndroidManifest.xml": BARE_MANIFEST,
+        "src/oppo/AndroidManifest.xml": BARE_MANIFEST,
         "src/vivo/java/V.kt": "class V\n",
     })
     (project,) = discover([tmp_path], tmp_path, FileReader(tmp_path)).projects
