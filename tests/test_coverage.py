@@ -16,9 +16,8 @@ from pipl_lint.coverage import Coverage, describe, unread_warning
 from pipl_lint.engine import run
 from pipl_lint.formats import CheckOutput, formatter
 from pipl_lint.registry import all_rules
-from tests.conftest import EXAMPLES
+from tests.conftest import BARE_MANIFEST, EXAMPLES, write_tree
 from tests.test_cli import cli
-from tests.test_discover import MANIFEST, write
 
 BINARY = b"\x00\x01\x02\xff\xfe" * 200
 
@@ -27,10 +26,10 @@ BINARY = b"\x00\x01\x02\xff\xfe" * 200
 def half_broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """3 Kotlin + 1 Java readable, 1 Kotlin binary, 1 Java binary, a broken manifest in a second module."""
     root = tmp_path_factory.mktemp("coverage")
-    write(root, {
+    write_tree(root, {
         "settings.gradle": "include ':app', ':lib'\n",
         "app/build.gradle": "apply plugin: 'com.android.application'\n",
-        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "app/src/main/java/a/A.kt": "package a\nclass A",
         "app/src/main/java/a/B.kt": "package a\nclass B",
         "app/src/main/java/a/C.kt": "package a\nclass C",
@@ -155,7 +154,7 @@ def test_a_staged_file_outside_any_project_is_not_an_error(tmp_path: Path) -> No
     """The pre-commit hook passes staged `.xml`/`.kt`/... files; one outside every Android project has nothing
     to check (a monorepo's server `pom.xml`), which must not block the commit."""
     (tmp_path / ".git").mkdir()
-    write(tmp_path, {"server/pom.xml": "<project/>"})
+    write_tree(tmp_path, {"server/pom.xml": "<project/>"})
     out = cli("check", "server/pom.xml", cwd=tmp_path)
     assert out.returncode == 0
     assert "nothing to check: `server/pom.xml` is not part of an Android project" in out.stderr
@@ -167,7 +166,7 @@ def test_staged_files_outside_any_project_never_block_a_commit(tmp_path: Path) -
     import subprocess
 
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    write(tmp_path, {"server/pom.xml": "<project/>"})
+    write_tree(tmp_path, {"server/pom.xml": "<project/>"})
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools/helper.jar").write_bytes(BINARY)
     subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)

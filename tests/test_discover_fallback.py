@@ -11,17 +11,17 @@ import pytest
 from pipl_lint.project.discover import discover
 from pipl_lint.project.files import FileReader
 from pipl_lint.project.gradle import read_settings
-from tests.test_discover import MANIFEST, write
+from tests.conftest import BARE_MANIFEST, write_tree
 
 APP = {
     "app/build.gradle": "apply plugin: 'com.android.application'\n",
-    "app/src/main/AndroidManifest.xml": MANIFEST,
+    "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
     "app/src/main/java/com/acme/App.java": "package com.acme; class App {}",
     "lib/build.gradle.kts": "plugins { id(\"com.android.library\") }\n",
     "lib/src/main/java/com/acme/Lib.java": "package com.acme; class Lib {}",
-    "eclipse-lib/AndroidManifest.xml": MANIFEST,
+    "eclipse-lib/AndroidManifest.xml": BARE_MANIFEST,
     "eclipse-lib/src/com/acme/Old.java": "package com.acme; class Old {}",
-    "docs/AndroidManifest.xml": MANIFEST,  # a manifest without sources is not a module
+    "docs/AndroidManifest.xml": BARE_MANIFEST,  # a manifest without sources is not a module
     "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
     "build-logic/convention/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
     "tools/other-build/settings.gradle": "include ':x'\n",
@@ -62,7 +62,7 @@ def test_assignment_in_an_argument_list_is_also_an_assignment() -> None:
 
 
 def test_unparseable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:
-    write(tmp_path, {**APP, "settings.gradle": "include ':app'\ninclude ':lib' +\n) broken (\n"})
+    write_tree(tmp_path, {**APP, "settings.gradle": "include ':app'\ninclude ':lib' +\n) broken (\n"})
     mods, notes = modules(tmp_path)
     assert set(mods) == {":app", ":lib", ":eclipse-lib"}
     assert mods[":eclipse-lib"] == tmp_path / "eclipse-lib"
@@ -73,14 +73,14 @@ def test_unparseable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:
 
 
 def test_included_but_unevaluated_modules_fall_back_to_the_folders(tmp_path: Path) -> None:
-    write(tmp_path, {**APP, "settings.gradle": "file('.').eachDir { dir -> include \":${dir.name}\" }\n"})
+    write_tree(tmp_path, {**APP, "settings.gradle": "file('.').eachDir { dir -> include \":${dir.name}\" }\n"})
     mods, notes = modules(tmp_path)
     assert set(mods) == {":app", ":lib", ":eclipse-lib"}
     assert any("cannot evaluate (`include` of `:${dir.name}`)" in n for n in notes)
 
 
 def test_unreadable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:
-    write(tmp_path, APP)
+    write_tree(tmp_path, APP)
     (tmp_path / "settings.gradle").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     mods, notes = modules(tmp_path)
     assert {":app", ":lib", ":eclipse-lib"} <= set(mods)
@@ -88,7 +88,7 @@ def test_unreadable_settings_fall_back_to_the_folders(tmp_path: Path) -> None:
 
 
 def test_the_folders_are_scanned_only_when_the_settings_are_incomplete(tmp_path: Path) -> None:
-    write(tmp_path, {**APP, "settings.gradle": "include ':app'\n"})
+    write_tree(tmp_path, {**APP, "settings.gradle": "include ':app'\n"})
     mods, notes = modules(tmp_path)
     assert set(mods) == {":app"}  # lib is not part of this build: Gradle would not build it either
     assert not any("settings" in n for n in notes)
@@ -96,7 +96,7 @@ def test_the_folders_are_scanned_only_when_the_settings_are_incomplete(tmp_path:
 
 def test_the_issue_case_end_to_end(tmp_path: Path) -> None:
     """`include ':app',` + `rootProject.name='X'` on the next line used to leave 0 source files read."""
-    write(tmp_path, {**APP, "settings.gradle": "include ':app',\nrootProject.name='X'\n"})
+    write_tree(tmp_path, {**APP, "settings.gradle": "include ':app',\nrootProject.name='X'\n"})
     mods, notes = modules(tmp_path)
     assert set(mods) == {":app"}
     assert notes == []
@@ -109,7 +109,7 @@ def test_the_issue_app_is_analysed_not_reported_clean(tmp_path: Path) -> None:
 
     from tests.test_cli import cli
 
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "settings.gradle": "include ':app',\nrootProject.name='X'\n",
         "app/build.gradle": "apply plugin: 'com.android.application'\n"
                             "dependencies { implementation 'com.amap.api:location:6.4.0' }\n",

@@ -15,7 +15,7 @@ from pipl_lint.findings import Diagnostic
 from pipl_lint.project.discover import discover
 from pipl_lint.project.files import FileReader
 from pipl_lint.summaries import SummaryStore
-from tests.test_discover import MANIFEST, write
+from tests.conftest import BARE_MANIFEST, write_tree
 
 COMBINED = "AMap3DMap_9.7.0_AMapSearch_9.7.0_AMapLocation_6.3.0_20230526.jar"
 
@@ -34,10 +34,10 @@ def sdks(root: Path) -> set[tuple[str, str, str]]:
 
 
 def app(root: Path, dependencies: str, jars: tuple[str, ...] = (COMBINED, "bugly_crash_4.1.9.jar")) -> None:
-    write(root, {
+    write_tree(root, {
         "settings.gradle": "include ':app'\n",
         "app/build.gradle": f"apply plugin: 'com.android.application'\ndependencies {{\n{dependencies}\n}}\n",
-        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
     })
     (root / "app/libs").mkdir()
     for jar in jars:
@@ -100,7 +100,7 @@ def test_flatdir_aar(tmp_path: Path) -> None:
 
 
 def test_eclipse_layout_ships_all_of_libs(tmp_path: Path) -> None:
-    write(tmp_path, {"AndroidManifest.xml": MANIFEST, "src/com/acme/A.java": "package com.acme; class A {}"})
+    write_tree(tmp_path, {"AndroidManifest.xml": BARE_MANIFEST, "src/com/acme/A.java": "package com.acme; class A {}"})
     (tmp_path / "libs").mkdir()
     (tmp_path / "libs" / COMBINED).write_bytes(b"PK")
     assert {s for _m, s, _p in sdks(tmp_path)} == {"amap-map", "amap-search", "amap-location"}
@@ -171,7 +171,7 @@ public class AndroidLibraryConventionPlugin implements Plugin<Project> {
 
 
 def convention_project(root: Path, logic: str) -> None:
-    write(root, {
+    write_tree(root, {
         "settings.gradle.kts": f'pluginManagement {{ includeBuild("{logic}") }}\ninclude(":app", ":core", ":plain")\n',
         "gradle/libs.versions.toml": CATALOG,
         f"{logic}/settings.gradle.kts": 'rootProject.name = "build-logic"\ninclude(":convention")\n',
@@ -198,11 +198,11 @@ gradlePlugin {
             'dependencies {\n    "implementation"("com.umeng.umsdk:common:9.6.8")\n    add("implementation", '
             '"com.tencent.bugly:crashreport:4.1.9")\n}\n',
         "app/build.gradle.kts": "plugins { alias(libs.plugins.acme.android.application) }\n",
-        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "core/build.gradle.kts": 'plugins { id("acme.android.library") }\n',
-        "core/src/main/AndroidManifest.xml": MANIFEST,
+        "core/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "plain/build.gradle.kts": 'plugins { id("com.android.library") }\n',
-        "plain/src/main/AndroidManifest.xml": MANIFEST,
+        "plain/src/main/AndroidManifest.xml": BARE_MANIFEST,
     })
 
 
@@ -222,14 +222,14 @@ def test_convention_plugins_attribute_their_dependencies(tmp_path: Path, logic: 
 
 
 def test_buildsrc_precompiled_script_plugin(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "settings.gradle": "include ':app'\n",
         "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
         "buildSrc/src/main/kotlin/acme-push.gradle.kts":
             'plugins { id("com.android.library") }\n'
             'dependencies { implementation("cn.jiguang.sdk:jpush:5.0.0") }\n',
         "app/build.gradle": "plugins {\n    id 'com.android.application'\n    id 'acme-push'\n}\n",
-        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
     })
     assert sdks(tmp_path) == {(":app", "jpush", "buildSrc/src/main/kotlin/acme-push.gradle.kts")}
 
@@ -254,7 +254,7 @@ object Libs {
 
 
 def test_buildsrc_constants_name_dependencies(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_tree(tmp_path, {
         "settings.gradle.kts": 'include(":app", ":lib")\n',
         "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
         "buildSrc/src/main/java/Libs.kt": BUILDSRC_LIBS,
@@ -265,11 +265,11 @@ def test_buildsrc_constants_name_dependencies(tmp_path: Path) -> None:
         "app/build.gradle.kts": 'plugins { id("com.android.application") }\ndependencies {\n'
             "    implementation(Libs.UMENG)\n    api(com.acme.build.Libs.ALIAS)\n    implementation(Libs.CYCLE)\n"
             "    implementation(Libs.NOT_THERE)\n    testImplementation(Libs.bugly)\n}\n",
-        "app/src/main/AndroidManifest.xml": MANIFEST,
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
         "lib/build.gradle": "apply plugin: 'com.android.library'\ndependencies {\n"
             "    implementation Deps.Push.JPUSH\n    implementation Deps.BUGLY\n"
             "    implementation Libs.Push.jpush\n}\n",
-        "lib/src/main/AndroidManifest.xml": MANIFEST,
+        "lib/src/main/AndroidManifest.xml": BARE_MANIFEST,
     })
     assert sdks(tmp_path) == {(":app", "umeng", "app/build.gradle.kts"),
                               (":app", "firebase-analytics", "app/build.gradle.kts"),
