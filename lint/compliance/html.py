@@ -122,33 +122,33 @@ GOOD = {"after-consent", "user-action", "necessary"}
 HOT = {"before-consent", "not-necessary"}  # rows marked with a red edge
 
 
-def _hash(source: str) -> str:
+def csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def _e(value: object) -> str:
+def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _text(value: str) -> str:
+def rich(value: str) -> str:
     """Escaped cell text with `code` spans shown as code."""
-    return _CODE.sub(r"<code>\1</code>", _e(value))
+    return _CODE.sub(r"<code>\1</code>", esc(value))
 
 
 def _cell(row: Row, index: int, value: str, t: Table) -> str:
     url = row.links.get(index)
     if url:
-        return f'<td><a href="{_e(url)}" rel="noopener noreferrer" target="_blank">{_e(value)}</a></td>'
+        return f'<td><a href="{esc(url)}" rel="noopener noreferrer" target="_blank">{esc(value)}</a></td>'
     for tag, column in PILLS[t.id]:
         code = row.tags.get(tag, "")
         if index == column and code:
             kind = "bad" if code in BAD else "ok" if code in GOOD else ""
-            return f'<td><span class="pill {kind}">{_e(value)}</span></td>'
-    return f"<td>{_text(value)}</td>"
+            return f'<td><span class="pill {kind}">{esc(value)}</span></td>'
+    return f"<td>{rich(value)}</td>"
 
 
 def _row(row: Row, t: Table) -> str:
-    attrs = "".join(f' data-{_e(k)}="{_e(v)}"' for k, v in row.tags.items())
+    attrs = "".join(f' data-{esc(k)}="{esc(v)}"' for k, v in row.tags.items())
     hot = ' class="hot"' if HOT & set(row.tags.values()) else ""
     cells = "".join(_cell(row, i, v, t) for i, v in enumerate(row.cells))
     return f"<tr{hot}{attrs}>{cells}</tr>"
@@ -159,49 +159,68 @@ def _controls(t: Table, lang: str) -> str:
     present = list(dict.fromkeys(r.tags.get(tag, "") for r in t.rows if r.tags.get(tag)))
     order = list(names[lang if lang in names else "en"])
     present.sort(key=lambda code: order.index(code) if code in order else len(order))
-    options = f'<option value="">{_e(L.text(lang, "all"))}</option>' + "".join(
-        f'<option value="{_e(code)}">{_e(L.pick(names, lang, code))}</option>' for code in present)
-    return (f'<div class="controls"><label>{_e(L.text(lang, "filter"))} '
-            f'<input type="search" placeholder="{_e(L.text(lang, "filter_placeholder"))}" '
-            f'aria-label="{_e(L.text(lang, "filter"))}: {_e(t.title)}"></label>'
-            f'<select data-tag="{_e(tag)}" aria-label="{_e(t.columns[column])}">{options}</select>'
-            f'<span class="shown">{_e(L.text(lang, "shown"))} <span class="shown-n">{len(t.rows)}</span> / '
+    options = f'<option value="">{esc(L.text(lang, "all"))}</option>' + "".join(
+        f'<option value="{esc(code)}">{esc(L.pick(names, lang, code))}</option>' for code in present)
+    return (f'<div class="controls"><label>{esc(L.text(lang, "filter"))} '
+            f'<input type="search" placeholder="{esc(L.text(lang, "filter_placeholder"))}" '
+            f'aria-label="{esc(L.text(lang, "filter"))}: {esc(t.title)}"></label>'
+            f'<select data-tag="{esc(tag)}" aria-label="{esc(t.columns[column])}">{options}</select>'
+            f'<span class="shown">{esc(L.text(lang, "shown"))} <span class="shown-n">{len(t.rows)}</span> / '
             f'{len(t.rows)}</span></div>')
 
 
 def _table(t: Table, lang: str) -> str:
-    head = f'<section class="inv" id="{_e(t.id)}"><h2>{_e(t.title)}</h2><p class="note">{_e(t.note)}</p>'
+    head = f'<section class="inv" id="{esc(t.id)}"><h2>{esc(t.title)}</h2><p class="note">{esc(t.note)}</p>'
     if not t.rows:
-        return head + f'<p class="empty">{_e(L.text(lang, "no_rows"))}</p></section>'
-    ths = "".join(f'<th scope="col">{_e(c)}</th>' for c in t.columns)
+        return head + f'<p class="empty">{esc(L.text(lang, "no_rows"))}</p></section>'
+    ths = "".join(f'<th scope="col">{esc(c)}</th>' for c in t.columns)
     rows = "\n".join(_row(r, t) for r in t.rows)
-    return (head + _controls(t, lang) + f'<div class="scroll"><table id="t-{_e(t.id)}"><thead><tr>{ths}</tr></thead>'
+    return (head + _controls(t, lang) + f'<div class="scroll"><table id="t-{esc(t.id)}"><thead><tr>{ths}</tr></thead>'
             f"<tbody>\n{rows}\n</tbody></table></div></section>")
 
 
 def render(inv: Inventory, lang: str) -> str:
-    csp = (f"default-src 'none'; style-src {_hash(STYLE)}; script-src {_hash(SCRIPT)}; img-src data:; "
-           "base-uri 'none'; form-action 'none'")
     all_tables = tables(inv, lang)
-    dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts(inv, lang, __version__))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts(inv, lang, __version__))
     cards = "".join(
         f'<li class="{"alert" if s.alert else ""}{" hot" if s.alert and isinstance(s.value, int) and s.value else ""}'
         f'{"" if isinstance(s.value, int) else " note"}">'
-        f'<span class="n">{_e(str(s.value))}</span><span class="l">{_e(s.label)}</span></li>'
+        f'<span class="n">{esc(str(s.value))}</span><span class="l">{esc(s.label)}</span></li>'
         for s in summary(inv, lang))
-    toc = "".join(f'<a href="#{_e(t.id)}">{_e(t.title)} ({len(t.rows)})</a>' for t in all_tables)
+    toc = "".join(f'<a href="#{esc(t.id)}">{esc(t.title)} ({len(t.rows)})</a>' for t in all_tables)
     body = "\n".join(_table(t, lang) for t in all_tables)
+    header = (f"<header><h1>{esc(L.text(lang, 'title'))}</h1><p class=\"note\">{esc(L.text(lang, 'draft_note'))}</p>"
+              f'<dl class="facts">{dl}</dl></header>\n')
+    body = (f'<section id="summary"><h2>{esc(L.text(lang, "summary"))}</h2><ul class="cards">{cards}</ul></section>\n'
+            f'<nav class="toc">{toc}</nav>\n{body}\n')
+    return page(lang, L.text(lang, "title"), ", ".join(inv.projects), header + body, SCRIPT)
+
+
+def page(lang: str, title: str, subject: str, body: str, script: str | None = None) -> str:
+    """One self-contained page: the reports' style, a CSP that allows only it (and `script`), `body` as given."""
+    csp = (f"default-src 'none'; style-src {csp_hash(STYLE)}; "
+           + (f"script-src {csp_hash(script)}; " if script else "")
+           + "img-src data:; base-uri 'none'; form-action 'none'")
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">\n'
-        f'<meta name="generator" content="pipl-lint {_e(__version__)}">\n'
-        f"<title>{_e(L.text(lang, 'title'))} — {_e(', '.join(inv.projects))}</title>\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp)}">\n'
+        f'<meta name="generator" content="pipl-lint {esc(__version__)}">\n'
+        f"<title>{esc(title)} — {esc(subject)}</title>\n"
         f"<style>{STYLE}</style>\n</head>\n<body>\n"
-        f"<header><h1>{_e(L.text(lang, 'title'))}</h1><p class=\"note\">{_e(L.text(lang, 'draft_note'))}</p>"
-        f'<dl class="facts">{dl}</dl></header>\n'
-        f'<section id="summary"><h2>{_e(L.text(lang, "summary"))}</h2><ul class="cards">{cards}</ul></section>\n'
-        f'<nav class="toc">{toc}</nav>\n{body}\n'
-        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        + body
+        + (f"<script>{script}</script>\n" if script else "")
+        + "</body>\n</html>\n"
     )
+
+
+def plain_table(t: Table, lang: str) -> str:
+    """A table with a third-level heading and no filter controls (the SDK sheet's)."""
+    head = f'<section class="inv"><h3>{esc(t.title)}</h3>'
+    if not t.rows:
+        return head + f'<p class="empty">{esc(L.text(lang, "no_rows"))}</p></section>'
+    ths = "".join(f'<th scope="col">{esc(c)}</th>' for c in t.columns)
+    rows = "\n".join("<tr>" + "".join(f"<td>{rich(v)}</td>" for v in r.cells) + "</tr>" for r in t.rows)
+    return (head + f'<div class="scroll"><table><thead><tr>{ths}</tr></thead><tbody>\n{rows}\n</tbody></table>'
+            "</div></section>")

@@ -18,8 +18,9 @@ def cell(value: str) -> str:
     return _TAG_START.sub("&lt;", text.replace("\\", "\\\\").replace("|", "\\|")) or " "
 
 
-def _table(t: Table, lang: str) -> list[str]:
-    out = [f"## {t.title}", "", t.note, ""]
+def table(t: Table, lang: str, level: int = 2) -> list[str]:
+    """A table as Markdown lines: its heading at `level`, its note when it has one, then the rows."""
+    out = [f"{'#' * level} {t.title}", "", *([t.note, ""] if t.note else [])]
     if not t.rows:
         return [*out, f"*{L.text(lang, 'no_rows')}*", ""]
     out.append("| " + " | ".join(cell(c) for c in t.columns) + " |")
@@ -35,5 +36,5 @@ def render(inv: Inventory, lang: str) -> str:
     out += [f"- {cell(s.label)}: **{s.value}**" for s in summary(inv, lang)]
     out.append("")
     for t in tables(inv, lang):
-        out += _table(t, lang)
+        out += table(t, lang)
     return "\n".join(out).rstrip("\n") + "\n"
