@@ -99,7 +99,8 @@ def test_the_issue_case_end_to_end(tmp_path: Path) -> None:
     write_tree(tmp_path, {**APP, "settings.gradle": "include ':app',\nrootProject.name='X'\n"})
     mods, notes = modules(tmp_path)
     assert set(mods) == {":app"}
-    assert notes == []
+    # Gradle includes `:X` too (the assignment's value), a project with no folder: said, not hidden
+    assert notes == ["settings.gradle: module `:X`: its folder `X` does not exist; not read"]
 
 
 def test_the_issue_app_is_analysed_not_reported_clean(tmp_path: Path) -> None:
@@ -132,3 +133,29 @@ def test_the_issue_app_is_analysed_not_reported_clean(tmp_path: Path) -> None:
     assert doc["summary"]["coverage"]["sources"]["read"] == 1
     assert any(f["rule"] == "EC103" and f["path"] == "app/src/main/java/com/acme/App.java" for f in doc["findings"])
     assert out.returncode == 1
+
+
+def test_a_renamed_project_and_its_children_are_read_from_their_folders(tmp_path: Path) -> None:
+    """OneSignal's SDK: `include ':onesignal'`, `project(':onesignal').name = "OneSignal"`, then
+    `include ':OneSignal:core'`, which Gradle lays out in `onesignal/core`. Discovery used to look for
+    `OneSignal/core`, find nothing and read no source at all."""
+    write_tree(tmp_path, {
+        "settings.gradle": "include ':onesignal'\nproject(':onesignal').name = \"OneSignal\"\n"
+                           "include ':OneSignal:core'\n",
+        "onesignal/build.gradle": "apply plugin: 'com.android.library'\n",
+        "onesignal/core/build.gradle": "apply plugin: 'com.android.library'\n",
+        "onesignal/core/src/main/java/com/onesignal/Core.java": "package com.onesignal; class Core {}",
+    })
+    mods, notes = modules(tmp_path)
+    assert mods == {":OneSignal": tmp_path / "onesignal", ":OneSignal:core": tmp_path / "onesignal" / "core"}
+    assert notes == []
+
+
+def test_an_included_module_without_a_folder_is_named_not_skipped(tmp_path: Path) -> None:
+    """A module the settings include whose folder is missing (a submodule not checked out) is said, not
+    silently left out of "what was read"."""
+    write_tree(tmp_path, {**{k: v for k, v in APP.items() if k.startswith("app/")},
+                          "settings.gradle": "include ':app', ':sdk'\n"})
+    mods, notes = modules(tmp_path)
+    assert set(mods) == {":app"}
+    assert notes == ["settings.gradle: module `:sdk`: its folder `sdk` does not exist; not read"]

@@ -657,7 +657,29 @@ PROJECT_DIR_CASES = [
     ("settings.gradle.kts", 'project(":x").projectDir = file("libs/x")', {":x": "libs/x"}),
     ("settings.gradle.kts", 'project(":x").projectDir = File(rootDir, "libs/x")', {":x": "libs/x"}),
     ("settings.gradle.kts", 'project(":a:b").projectDir = file("modules/b")', {":a:b": "modules/b"}),
+    # a child of a project whose folder moved lives in that folder
+    ("settings.gradle", "include ':a', ':a:b'\nproject(':a').projectDir = file('libs/a')",
+     {":a": "libs/a", ":a:b": "libs/a/b"}),
 ]
+
+
+RENAME_CASES = [
+    # `project(':x').name = 'Y'` makes the project `:Y` and keeps its folder; its children follow (OneSignal's SDK)
+    ("settings.gradle", "include ':onesignal'\nproject(':onesignal').name = \"OneSignal\"\ninclude ':OneSignal:core'\n",
+     (":OneSignal", ":OneSignal:core"), {":OneSignal": "onesignal", ":OneSignal:core": "onesignal/core"}),
+    ("settings.gradle.kts", 'include(":lib")\nproject(":lib").name = "library"\n', (":library",), {":library": "lib"}),
+    # a rename with a folder of its own
+    ("settings.gradle", "include ':x'\nproject(':x').name = 'core'\nproject(':x').projectDir = file('libs/x')\n",
+     (":core",), {":x": "libs/x", ":core": "libs/x"}),
+    # no rename: the folder is the path
+    ("settings.gradle", "include ':a:b'\n", (":a:b",), {}),
+]
+
+
+@pytest.mark.parametrize(("name", "source", "includes", "dirs"), RENAME_CASES)
+def test_settings_renames(name: str, source: str, includes: tuple[str, ...], dirs: dict[str, str]) -> None:
+    settings = read_settings(Path(name), source)
+    assert (settings.includes, settings.project_dirs) == (includes, dirs)
 
 
 @pytest.mark.parametrize(("name", "source", "expected"), PROJECT_DIR_CASES)

@@ -438,6 +438,9 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
     for name, mdir in module_dirs:
         walker.probe(mdir)
         if not mdir.is_dir():
+            if name != ":" and settings_path is not None:
+                diags.append(Diagnostic(reader.rel(settings_path), f"module `{printable(name[:200])}`: its folder "
+                                        f"`{printable(reader.rel(mdir)[:200])}` does not exist; not read"))
             continue
         walker.listed(mdir)
         if (name, mdir) in fallback and not any((mdir / b).is_file() for b in BUILD_FILES) \

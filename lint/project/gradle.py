@@ -973,6 +973,7 @@ class _SettingsInterpreter:
         self.r = resolver
         self.includes: list[str] = []
         self.project_dirs: dict[str, str] = {}
+        self.renames: dict[str, str] = {}
         self.root_name: str | None = None
         self.catalog_files: list[str] = []
         self.unresolved: list[str] = []
@@ -1046,6 +1047,10 @@ class _SettingsInterpreter:
             directory = self.directory(stmt.value)
             if directory is not None:
                 self.project_dirs[_project_path(key[0][len("project(") : -1])] = directory
+        elif len(key) == 2 and key[0].startswith("project(") and key[1] == "name":
+            name = self.r.string(stmt.value)
+            if name and ":" not in name and "$" not in name:
+                self.renames[_project_path(key[0][len("project(") : -1])] = name
 
     def directory(self, value: Value) -> str | None:
         if isinstance(value, Call) and value.name in ("file", "File", "files") and value.positional:
@@ -1082,6 +1087,34 @@ def _loop_value(value: Value, item: Value) -> Value:
     return value
 
 
+def _layout(includes: list[str], explicit: dict[str, str],
+            renames: dict[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Each included project's path and folder as Gradle lays them out: the folder is the `projectDir` the
+    settings give it, else its parent project's folder plus its own name; `project(":a").name = "B"` makes the
+    project `:B` and keeps its folder `a`, so a later `include ":B:core"` lives in `a/core`."""
+    folders: dict[str, str] = {}
+
+    def folder(path: str) -> str:
+        if path in folders:
+            return folders[path]
+        if path in explicit:
+            return explicit[path]
+        parent, _, name = path.rpartition(":")
+        base = folder(parent) if parent else ""
+        return f"{base}/{name}" if base else name
+
+    paths: list[str] = []
+    for include in includes:
+        where = folder(include)
+        parent = include.rpartition(":")[0]
+        final = f"{parent}:{renames[include]}" if include in renames else include
+        folders.setdefault(final, where)
+        if final not in paths:
+            paths.append(final)
+    moved = {p: folders[p] for p in paths if folders[p] != p.strip(":").replace(":", "/")}
+    return tuple(paths), {**explicit, **moved}
+
+
 def read_settings(path: Path, text: str) -> Settings:
     """Facts of a ``settings.gradle`` / ``settings.gradle.kts``; never raises."""
     script = parse_gradle_script(path, text)
@@ -1091,10 +1124,11 @@ def read_settings(path: Path, text: str) -> Settings:
         interpreter.run(script)
     except Exception as exc:  # noqa: BLE001 - defensive
         errors.append(ParseError(1, 1, f"internal interpreter error: {exc!r}"))
+    includes, project_dirs = _layout(interpreter.includes, interpreter.project_dirs, interpreter.renames)
     return Settings(
         path=path,
-        includes=tuple(interpreter.includes),
-        project_dirs=dict(interpreter.project_dirs),
+        includes=includes,
+        project_dirs=project_dirs,
         root_name=interpreter.root_name,
         catalog_files=tuple(interpreter.catalog_files),
         errors=tuple(errors),
