@@ -5,7 +5,9 @@ Reports each `<uses-permission>` in an SDK module's manifest that is dangerous (
 (Google Play's SMS/call-log, package-visibility, exact-alarm or accessibility policies; the Chinese stores'
 app-list rule) or never grantable to a normal app. It is an error when the SDK's own code never uses the
 permission (no API, content URI, intent, request or check of it); otherwise a warning asking to document
-it and let hosts remove it.
+it and let hosts remove it. A dangerous permission that gives access to no personal information
+(`POST_NOTIFICATIONS`, `CALL_PHONE`) and that the SDK uses is not reported: the host asks for it at runtime,
+when the user decides, and it discloses nothing about the user.
 
 ## Why is this bad?
 The manifest merger copies the SDK's permissions into every host app, where reviewers hold the host
@@ -84,6 +86,11 @@ def _why(ctx: Context, name: str) -> Msg | None:
     return None
 
 
+def _runtime_without_pi(ctx: Context, name: str) -> bool:
+    perm = ctx.catalog.permission(name)
+    return perm is not None and perm.dangerous and not perm.pi_kind and not perm.restricted
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     for sdk in sdk_modules(ctx):
         paths = {ctx.index.files[f].path for f in sdk.files}
@@ -95,6 +102,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 if why is None:
                     continue
                 uses = [u for u in ctx.permission_usage.uses(p.name) if u.kind in USES and u.path in paths]
+                if uses and _runtime_without_pi(ctx, p.name):
+                    continue
                 short = p.name.rsplit(".", 1)[-1]
                 key = "used" if uses else "unused"
                 msg = ctx.say(META, key, permission=short, why=why, use=uses[0].detail if uses else "")
