@@ -7,7 +7,8 @@ Finds an SDK's privacy-consent call — AMap `updatePrivacyAgree(ctx, true)`, Ba
 `setPrivacyPolicyStrategy`, MobTech `submitPolicyGrantResult(true)`, GDT `setAgreePrivacyStrategy(true)` … —
 whose consent argument is the literal `true` on a path that runs before the user consents — or anywhere
 at all when the app never asks for consent (no code reads a stored agreement): then nobody has agreed,
-whichever screen makes the call.
+whichever screen makes the call (but not in an Application subclass the manifest never names: Android never
+creates it).
 
 ## Why is this bad?
 These switches exist so that the SDK collects nothing until the user agrees. Passing `true` at start-up
@@ -57,6 +58,7 @@ from dataclasses import replace
 from pipl_lint.catalogs import Sdk, SdkCall
 from pipl_lint.findings import Category, Finding, Related, Severity, Span
 from pipl_lint.model.conditions import READS_WITH_DEFAULT
+from pipl_lint.model.entrypoints import unregistered_applications
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -200,14 +202,19 @@ def check(ctx: Context) -> Iterator[Finding]:
                           entry=reached.entry.note)
         trace = pc.trace(reached, site, f"`{site.qualified}(…, true)`")
         yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
+    dead = unregistered_applications(ctx.index, ctx.manifests)  # Android never creates them
     candidates = [(fid, site, hit) for fid in ctx.index.all_functions() for site in ctx.index.sites_of(fid)
                   if id(site) not in reported and (hit := _hardcoded(ctx, fid, site)) is not None
-                  and not ctx.consent.state(site).gated]
+                  and not ctx.consent.state(site).gated and not _in_classes(ctx.index.function(fid).owner, dead)]
     if not candidates or _asks_for_consent(ctx):
         return  # the app asks: code that runs after its check is covered by the answer
     for fid, site, (sdk, call) in candidates:
         message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
         yield ctx.site_finding(META, fid, site, message)
+
+
+def _in_classes(owner: str, classes: frozenset[str]) -> bool:
+    return owner in classes or any(owner.startswith(c + ".") for c in classes)
 
 
 def _asks_for_consent(ctx: Context) -> bool:
