@@ -19,6 +19,42 @@ LOW_SENSITIVITY = ("device-model", "carrier")
 QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader", "ContentResolverCompat.query"})
 
 
+# What a launcher query names: `Intent(ACTION_MAIN).addCategory(CATEGORY_LAUNCHER)` resolved with no package lists
+# the installed apps.
+_LAUNCHER_WORDS = ("ACTION_MAIN", "CATEGORY_LAUNCHER", "CATEGORY_HOME", "CATEGORY_LEANBACK_LAUNCHER",
+                   "android.intent.action.MAIN", "android.intent.category.LAUNCHER", "android.intent.category.HOME")
+_EXPLICIT = ("setPackage", "setComponent", "setClassName", "setClass")
+
+
+def _names_launcher(site: Site) -> bool:
+    return any(w.endswith(_LAUNCHER_WORDS) for a in site.args for w in (*a.refs, *a.strings))
+
+
+def _names_action(site: Site) -> bool:
+    return any(w.rsplit(".", 1)[-1].startswith("ACTION_") for a in site.args for w in a.refs) or \
+        any(w.startswith("android.intent.action.") for a in site.args for w in a.strings)
+
+
+def queries_one_intent(index: ProgramIndex, fid: FnId, site: Site) -> bool:
+    """A package query (`queryIntentActivities(intent, …)`) that asks about one app or one kind of request, not
+    the installed-app list: the intent names a package or class (`Intent().setPackage(pkg)`,
+    `Intent(ctx, X::class.java)`), or the function builds it for one action other than the launcher's
+    (`Intent(ACTION_VIEW, uri)`: the browsers that can open a link) and names no launcher category. An intent
+    built elsewhere (a parameter) is taken as an app-list read."""
+    if any(call.rsplit(".", 1)[-1] in _EXPLICIT for arg in site.args for call in arg.calls) or \
+            any(ref.endswith(("::class.java", ".class")) for arg in site.args for ref in arg.refs):
+        return True
+    if not site.args:
+        return False
+    name = site.args[0].text.strip()
+    before = [s for s in index.sites_of(fid) if s.line <= site.line and s is not site]
+    if any(_names_launcher(s) for s in (*before, site)):
+        return False
+    if name.isidentifier() and any(s.name in _EXPLICIT and s.receiver == name for s in before):
+        return True  # `intent.setPackage(pkg)` before the query
+    return any(s.name == "Intent" and s.kind in ("new", "call") and _names_action(s) for s in before)
+
+
 def kotlin_property(getter: str) -> str | None:
     """`getDeviceId` → `deviceId`, `getSSID` → `ssid`, `isWifiEnabled` → `isWifiEnabled`."""
     if getter.startswith("is") and getter[2:3].isupper():
