@@ -44,8 +44,10 @@ FALSE_TEXTS = frozenset({"false", '"false"'})  # `getBoolean(K, false)`; `Boolea
 # Reads of a setting with a default (`getString(PROVIDER, "gaode")`, `decodeInt(MODE, 0)`).
 SETTING_READS = frozenset({"getString", "getInt", "getLong", "decodeString", "decodeInt", "decodeLong", "get",
                            "getValue"})
-# A signed-in user: nobody has signed in on first launch (signing in is a user action, after the policy).
-SIGNED_IN = re.compile(r"^(is|has)(User)?(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed)$|"
+# A signed-in user: nobody has signed in on first launch (signing in is a user action, after the policy);
+# `isTrueLogin` (a real account, not a guest), `isNewLogin` (a sign-in just happened) too.
+SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
+                       r"(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed)$|"
                        r"^(get)?(current|loggedIn|signedIn|login)(User|Account|Member|Uid)(Id|Info)?$", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
