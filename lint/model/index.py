@@ -507,12 +507,27 @@ class ProgramIndex:
         elif text.removeprefix("this.").isidentifier():
             decl = self.class_of(owner)
             ftype = dict(decl.fields).get(text.removeprefix("this.")) if decl is not None else None
-            cls = self.resolve_type(ftype, fid.file, owner) if ftype else None
+            cls = self.resolve_type(ftype, fid.file, owner) if ftype else self._local_callback(fid, site)
         else:
             cls = None
         if cls is None or cls not in self.classes:
             return []
         return [(t, "callback") for m in CALLBACK_REGISTRARS[site.name] for t in self.find_member(cls, m)]
+
+    def _local_callback(self, fid: FnId, site: Site) -> str | None:
+        """`val appUtil = AppLifecycle(this); registerActivityLifecycleCallbacks(appUtil)`: a local the function
+        built before the call, when exactly one project class it constructs there has the callback's methods."""
+        owner = self.function(fid).owner
+        found: set[str] = set()
+        for other in self._sites[fid.file][fid.index]:
+            built = other.kind == "new" or (other.kind == "call" and other.receiver is None
+                                            and other.name[:1].isupper())
+            if other.line > site.line or other is site or not built:
+                continue
+            cls = self.resolve_type(other.name, fid.file, owner)
+            if cls in self.classes and any(self.find_member(cls, m) for m in CALLBACK_REGISTRARS[site.name]):
+                found.add(cls)
+        return found.pop() if len(found) == 1 else None
 
     def _built_to_stop(self, fid: FnId, site: Site) -> bool:
         """True when the Intent (or component name) at `site` only serves to stop a component: it is written
