@@ -238,6 +238,9 @@ class Sdk:
     aliases: tuple[str, ...] = ()  # product names a privacy policy may use (matched by the disclosure rules)
     # Permissions the SDK's own feature needs (vendor integration docs): the SDK uses them, so they are not unused.
     feature_permissions: tuple[str, ...] = ()
+    # The <meta-data> that configures the SDK (its app id): what makes it start itself from the manifest, so a
+    # missing switch is reported there when the app sets it.
+    manifest_key: str = ""
 
     def coordinate_score(self, group: str, artifact: str | None) -> tuple[int, int] | None:
         """Best specificity with which one of :attr:`coordinates` matches, or ``None``."""
@@ -625,7 +628,7 @@ def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, 
             autoinit_providers=tuple(providers), fix=e.text("fix", nonempty=True), source=source,
             fix_zh=e.text("fix_zh", ""), aliases=e.texts("aliases"),
             feature_permissions=e.texts("feature_permissions", pattern=_PERMISSION),
-            confidence=confidence, **calls,
+            manifest_key=e.text("manifest_key", ""), confidence=confidence, **calls,
         )
         if not (sdk.coordinates or sdk.jar_patterns or sdk.packages):
             e.fail("needs at least one of 'coordinates', 'jar_patterns' or 'packages' to be recognisable")
