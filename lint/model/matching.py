@@ -224,6 +224,12 @@ class ApiMatcher:
 class SdkMatcher:
     """Which SDK call (init / preinit / agree / disable / wakeup) a site is, if any."""
 
+    def _initialiser(self, fid: FnId, name: str) -> str | None:
+        """The reference a property of `fid`'s class is initialised with (`Firebase.analytics`), if any."""
+        owner = self.index.function(fid).owner
+        return next((c.values[0] for c in self.index.files[fid.file].constants
+                     if c.owner == owner and c.name == name and len(c.values) == 1), None)
+
     def __init__(self, index: ProgramIndex, catalog: Catalog) -> None:
         self.index = index
         self.catalog = catalog
@@ -259,14 +265,19 @@ class SdkMatcher:
             # An unqualified call: only through a static import of the owner's member.
             fs = self.index.files[fid.file]
             return any(i.path == f"{owner}.{site.name}" or (i.wildcard and i.path == owner) for i in fs.imports)
-        ktx = site.receiver.split("(", 1)[0].split(".")
+        receiver = site.receiver
+        cls, _static = self.index.receiver_class(fid, site)
+        if cls is None and receiver.isidentifier():
+            # `private val analytics = Firebase.analytics` … `analytics.setAnalyticsCollectionEnabled(…)`: the
+            # property's initialiser says what it holds.
+            receiver = self._initialiser(fid, receiver) or receiver
+        ktx = receiver.split("(", 1)[0].split(".")
         if len(ktx) == 2 and ktx[0] == "Firebase" and ktx[1][:1].islower():
             # Firebase KTX accessors: `Firebase.analytics` is FirebaseAnalytics, `Firebase.crashlytics` …
             return owner.rsplit(".", 1)[-1] == "Firebase" + ktx[1][:1].upper() + ktx[1][1:]
-        cls, _static = self.index.receiver_class(fid, site)
         if cls is None:
             # Chains such as `PushManager.getInstance().initialize(ctx)` or `Firebase.analytics.x()`.
-            head = site.receiver.split("(", 1)[0].split(".")
+            head = receiver.split("(", 1)[0].split(".")
             return owner.rsplit(".", 1)[-1] in head
         if cls in self.index.classes:
             return False
