@@ -12,7 +12,7 @@ import functools
 import hashlib
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from importlib import resources
@@ -150,7 +150,9 @@ class SdkCall:
     """One SDK call. A constructor is written with ``method`` = the class's simple name.
 
     ``arg`` is the 0-based index of the relevant argument (negative counts from the end, for
-    overloads that add leading parameters); ``value`` is the literal that argument must have.
+    overloads that add leading parameters); ``value`` is the literal that argument must have. For an init
+    call, ``arg`` + ``value`` name a safe argument (`|`-separated alternatives): given it, the SDK starts
+    without collecting or sending (Datadog `initialize(ctx, config, TrackingConsent.PENDING)`).
     """
 
     owner: str
@@ -158,6 +160,16 @@ class SdkCall:
     method: str
     arg: int | None
     value: str | None
+
+    def keeps_off(self, args: Sequence[str]) -> bool:
+        """The call is given its safe argument: `TrackingConsent.PENDING` (or `PENDING` statically imported)."""
+        if self.arg is None or self.value is None:
+            return False
+        i = self.arg if self.arg >= 0 else len(args) + self.arg
+        if not 0 <= i < len(args):
+            return False
+        text = args[i].strip()
+        return any(text == v or v.endswith("." + text) or text.endswith("." + v) for v in self.value.split("|"))
 
 
 @dataclass(frozen=True, slots=True)
