@@ -152,7 +152,9 @@ class SdkCall:
     ``arg`` is the 0-based index of the relevant argument (negative counts from the end, for
     overloads that add leading parameters); ``value`` is the literal that argument must have. For an init
     call, ``arg`` + ``value`` name a safe argument (`|`-separated alternatives): given it, the SDK starts
-    without collecting or sending (Datadog `initialize(ctx, config, TrackingConsent.PENDING)`).
+    without collecting or sending (Datadog `initialize(ctx, config, TrackingConsent.PENDING)`); an alternative
+    with `=` is a named argument the argument's expression passes (Amplitude
+    `Amplitude(Configuration(key, ctx, optOut = true))`).
     """
 
     owner: str
@@ -169,7 +171,10 @@ class SdkCall:
         if not 0 <= i < len(args):
             return False
         text = args[i].strip()
-        return any(text == v or v.endswith("." + text) or text.endswith("." + v) for v in self.value.split("|"))
+        flat = "".join(text.split())
+        return any(("".join(v.split()) in flat) if "=" in v else (text == v or v.endswith("." + text)
+                                                                  or text.endswith("." + v))
+                   for v in self.value.split("|"))
 
 
 @dataclass(frozen=True, slots=True)
