@@ -45,9 +45,9 @@ FALSE_TEXTS = frozenset({"false", '"false"'})  # `getBoolean(K, false)`; `Boolea
 SETTING_READS = frozenset({"getString", "getInt", "getLong", "decodeString", "decodeInt", "decodeLong", "get",
                            "getValue"})
 # A signed-in user: nobody has signed in on first launch (signing in is a user action, after the policy);
-# `isTrueLogin` (a real account, not a guest), `isNewLogin` (a sign-in just happened) too.
+# `isTrueLogin` (a real account, not a guest), `isNewLogin` (a sign-in just happened), `hasAuthentication` too.
 SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
-                       r"(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed)$|"
+                       r"(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed|Authentication|Auth)$|"
                        r"^(get)?(current|loggedIn|signedIn|login)(User|Account|Member|Uid)(Id|Info)?$", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
