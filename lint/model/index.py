@@ -31,6 +31,9 @@ COMPONENT_STARTERS = frozenset({
     "startActivities", "enqueueWork", "Intent", "ComponentName", "setClass", "setComponent", "setClassName",
     "OneTimeWorkRequest", "PeriodicWorkRequest", "Builder", "from", "JobInfo",
 })
+# What a service locator calls on a service it has just built (Hub's `IHub.onCreate()`, ARouter's
+# `IProvider.init(context)`).
+LOCATOR_LIFECYCLE = ("onCreate", "init", "onInit")
 # Calls whose class-literal argument names a component to start, not the type of what they return.
 INTENT_BUILDERS = frozenset({"setClass", "setClassName", "setComponent", "putExtra", "startActivity",
                              "startService", "bindService", "startForegroundService", "navigate"})
@@ -322,7 +325,7 @@ class ProgramIndex:
             return self._started_class(fid, site, callee.owner)
         if how == "fragment":
             return self.resolve_type(site.name, fid.file, self.function(fid).owner)
-        if how in ("callback", "answered", "injected", "injected-any"):
+        if how in ("callback", "answered", "injected", "injected-any", "located"):
             return callee.owner
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
@@ -556,6 +559,32 @@ class ProgramIndex:
         out = self._resolve(fid, site)
         if site.name == "requestPermissions" and site.kind == "call" and site.args:
             out = out + self.permission_results(fid, site)
+        if site.kind == "call" and site.args and site.name[:1].islower() and site.name not in INTENT_BUILDERS:
+            out = out + self.located(fid, site)
+        return out
+
+    def located(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """A service-locator lookup (`CoreManager.getImpl(ILocationApi.class)`, `provider.get(Vm::class.java)`: a
+        method call whose last argument is a project class literal) builds what it hands out the first time it
+        is asked: the class's initialisers; for an interface or abstract class, those of every concrete project
+        implementation, with the lifecycle method the locator calls on a new service (`onCreate()`, ARouter's
+        `init(context)`) - an over-approximation the trace says (`located`)."""
+        arg = site.args[-1]
+        owner = self.function(fid).owner
+        cls = self._class_literal(arg.text.strip(), fid.file, owner) if arg.text.strip() in arg.refs else None
+        decl = self.class_of(cls) if cls else None
+        if cls is None or decl is None or decl.kind in ("annotation", "enum"):
+            return []
+        if decl.kind in ("class", "object") and "abstract" not in decl.modifiers:
+            return [(t, "located") for t in self.initialisers(cls)]
+        out: list[tuple[FnId, str]] = []
+        for sub in sorted(self.subtypes(cls)):
+            entry = self.classes.get(sub)
+            if entry is None or entry[0].kind not in ("class", "object") or "abstract" in entry[0].modifiers:
+                continue
+            out += [(t, "located") for t in self.initialisers(sub)]
+            out += [(t, "located") for name in LOCATOR_LIFECYCLE for t in self.members.get((sub, name), ())
+                    if len(self.function(t).params) <= 1 and "private" not in self.function(t).modifiers]
         return out
 
     def permission_results(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:

@@ -31,6 +31,7 @@ HOW_NOTES = {
     "injected": " (injected: the DI container builds it here)",
     "provided": " (injected through this provider)",
     "injected-any": " (injected: binding not resolved, every project implementation assumed)",
+    "located": " (service locator: built when first asked for; every project implementation assumed)",
 }
 
 
