@@ -232,7 +232,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     candidates = [(fid, site, hit) for fid in ctx.index.all_functions() for site in ctx.index.sites_of(fid)
                   if id(site) not in reported and (hit := _hardcoded(ctx, fid, site)) is not None
                   and not ctx.consent.state(site).gated and not _in_classes(ctx.index.function(fid).owner, dead)]
-    if not candidates or _asks_for_consent(ctx):
+    if not candidates or ctx.consent.asks_for_consent():
         return  # the app asks: code that runs after its check is covered by the answer
     for fid, site, (sdk, call) in candidates:
         message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
@@ -241,10 +241,3 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _in_classes(owner: str, classes: frozenset[str]) -> bool:
     return owner in classes or any(owner.startswith(c + ".") for c in classes)
-
-
-def _asks_for_consent(ctx: Context) -> bool:
-    """Some code reads a stored agreement (or a configured consent check exists)."""
-    consent = ctx.consent
-    return bool(consent.configured or consent.predicate_functions()) or \
-        any(consent.reads_agreement(fid) for fid in ctx.index.all_functions())
