@@ -12,7 +12,7 @@ import functools
 import hashlib
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from importlib import resources
@@ -150,7 +150,11 @@ class SdkCall:
     """One SDK call. A constructor is written with ``method`` = the class's simple name.
 
     ``arg`` is the 0-based index of the relevant argument (negative counts from the end, for
-    overloads that add leading parameters); ``value`` is the literal that argument must have.
+    overloads that add leading parameters); ``value`` is the literal that argument must have. For an init
+    call, ``arg`` + ``value`` name a safe argument (`|`-separated alternatives): given it, the SDK starts
+    without collecting or sending (Datadog `initialize(ctx, config, TrackingConsent.PENDING)`); an alternative
+    with `=` is a named argument the argument's expression passes (Amplitude
+    `Amplitude(Configuration(key, ctx, optOut = true))`).
     """
 
     owner: str
@@ -158,6 +162,19 @@ class SdkCall:
     method: str
     arg: int | None
     value: str | None
+
+    def keeps_off(self, args: Sequence[str]) -> bool:
+        """The call is given its safe argument: `TrackingConsent.PENDING` (or `PENDING` statically imported)."""
+        if self.arg is None or self.value is None:
+            return False
+        i = self.arg if self.arg >= 0 else len(args) + self.arg
+        if not 0 <= i < len(args):
+            return False
+        text = args[i].strip()
+        flat = "".join(text.split())
+        return any(("".join(v.split()) in flat) if "=" in v else (text == v or v.endswith("." + text)
+                                                                  or text.endswith("." + v))
+                   for v in self.value.split("|"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +255,9 @@ class Sdk:
     aliases: tuple[str, ...] = ()  # product names a privacy policy may use (matched by the disclosure rules)
     # Permissions the SDK's own feature needs (vendor integration docs): the SDK uses them, so they are not unused.
     feature_permissions: tuple[str, ...] = ()
+    # The <meta-data> that configures the SDK (its app id): what makes it start itself from the manifest, so a
+    # missing switch is reported there when the app sets it.
+    manifest_key: str = ""
 
     def coordinate_score(self, group: str, artifact: str | None) -> tuple[int, int] | None:
         """Best specificity with which one of :attr:`coordinates` matches, or ``None``."""
@@ -625,7 +645,7 @@ def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, 
             autoinit_providers=tuple(providers), fix=e.text("fix", nonempty=True), source=source,
             fix_zh=e.text("fix_zh", ""), aliases=e.texts("aliases"),
             feature_permissions=e.texts("feature_permissions", pattern=_PERMISSION),
-            confidence=confidence, **calls,
+            manifest_key=e.text("manifest_key", ""), confidence=confidence, **calls,
         )
         if not (sdk.coordinates or sdk.jar_patterns or sdk.packages):
             e.fail("needs at least one of 'coordinates', 'jar_patterns' or 'packages' to be recognisable")

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from pipl_lint.catalogs import ApiEntry, AppType, Catalog, SdkCall
 from pipl_lint.i18n import Msg
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.matching import QUERY_CALLS
+from pipl_lint.model.matching import QUERY_CALLS, queries_one_intent
 from pipl_lint.model.permission_usage import Declaration, PermissionUsage
 from pipl_lint.model.summary import Site
 from pipl_lint.project.discover import Module
@@ -415,13 +415,6 @@ def is_debug_path(path: str) -> bool:
     return any(parts[i] == "src" and parts[i + 1].lower().endswith("debug") for i in range(len(parts) - 1))
 
 
-def _targets_one_package(site: Site) -> bool:
-    """`queryIntentActivities(Intent().setPackage(pkg), …)` asks about one app, not the app list."""
-    explicit = ("setPackage", "setComponent", "setClassName", "setClass")
-    return any(call.rsplit(".", 1)[-1] in explicit for arg in site.args for call in arg.calls) or \
-        any(ref.endswith(("::class.java", ".class")) for arg in site.args for ref in arg.refs)
-
-
 def collection_api(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     """The PI API a site reads and how to name it (the selection of EC101 plus system pickers/cameras)."""
     if ctx.sdk_calls.match(fid, site) is not None:
@@ -429,7 +422,7 @@ def collection_api(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] 
     api = ctx.apis.match(fid, site)
     if api is not None and api.pi_kind is not None:
         if api.kind in ("method", "field"):
-            if api.pi_kind == "installed-apps" and _targets_one_package(site):
+            if api.pi_kind == "installed-apps" and queries_one_intent(ctx.index, fid, site):
                 return None
             return api, f"{api.owner_simple}.{api.member}"
         if api.kind == "constructor" or (api.kind == "intent-action" and _user_mediated(api)):

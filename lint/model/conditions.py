@@ -44,8 +44,10 @@ FALSE_TEXTS = frozenset({"false", '"false"'})  # `getBoolean(K, false)`; `Boolea
 # Reads of a setting with a default (`getString(PROVIDER, "gaode")`, `decodeInt(MODE, 0)`).
 SETTING_READS = frozenset({"getString", "getInt", "getLong", "decodeString", "decodeInt", "decodeLong", "get",
                            "getValue"})
-# A signed-in user: nobody has signed in on first launch (signing in is a user action, after the policy).
-SIGNED_IN = re.compile(r"^(is|has)(User)?(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed)$|"
+# A signed-in user: nobody has signed in on first launch (signing in is a user action, after the policy);
+# `isTrueLogin` (a real account, not a guest), `isNewLogin` (a sign-in just happened), `hasAuthentication` too.
+SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
+                       r"(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed|Authentication|Auth)$|"
                        r"^(get)?(current|loggedIn|signedIn|login)(User|Account|Member|Uid)(Id|Info)?$", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
@@ -64,7 +66,6 @@ class FirstLaunch:
         self.used: set[tuple[str, ...]] = set()  # keys found off so far
         self._getters: dict[str, bool] = {}
         self._property_index: dict[str, list[FnId]] | None = None
-        self._asks: bool | None = None
 
     def off_guard(self, fid: FnId, site: Site) -> Guard | None:
         """The first guard of `site` (in function `fid`) that is false on first launch, or None."""
@@ -79,7 +80,7 @@ class FirstLaunch:
         text = atom.text.strip()
         if atom.positive and self._setting_differs(fid, atom, text):
             return True
-        if atom.positive and _signed_in(atom, text) and self._asks_for_consent():
+        if atom.positive and _signed_in(atom, text) and self.consent.asks_for_consent():
             return True  # signing in comes after the privacy dialog (an app that never asks: no such order)
         # `bundle.get(K) != null` must hold, or `getStringExtra(K) == null` must not (`if (… == null) return`).
         present = text.endswith(NOT_NULL if atom.positive else IS_NULL)
@@ -91,13 +92,6 @@ class FirstLaunch:
             return any(self._call_off(fid, call, present) for call in atom.calls)
         return any(_is_whole_call(text, call) and self._call_off(fid, call, present) for call in atom.calls)
 
-    def _asks_for_consent(self) -> bool:
-        """Some code reads a stored agreement (or a consent check is configured)."""
-        if self._asks is None:
-            c = self.consent
-            self._asks = bool(c.configured or c.predicate_functions()) or \
-                any(c.reads_agreement(fid) for fid in self.index.all_functions())
-        return self._asks
 
     def turned_on(self, reached: Iterable[FnId]) -> set[tuple[str, ...]]:
         """Keys not yet on that a function in `reached` (code that runs before consent) stores something other

@@ -132,6 +132,7 @@ class ConsentModel:
         self._constant_cache: dict[str, tuple[str, ...]] = {}
         self._first_run_cache: dict[Atom, str] = {}
         self._first_run_flags: set[str] | None = None
+        self._asks: bool | None = None
 
     # --- stored keys ------------------------------------------------------------------------------------
     def constant_values(self, name: str) -> tuple[str, ...]:
@@ -195,6 +196,14 @@ class ConsentModel:
                     names.add(plain)  # named like a check, and not an agree callback that writes the key
             self._predicate_functions = names
         return self._predicate_functions
+
+    def asks_for_consent(self) -> bool:
+        """The app asks at all: some code reads a stored agreement, or a consent check is configured. An app that
+        never asks has no order in which signing in follows the policy, and nobody ever agrees in it."""
+        if self._asks is None:
+            self._asks = bool(self.configured or self.predicate_functions()) or \
+                any(self.reads_agreement(fid) for fid in self.index.all_functions())
+        return self._asks
 
     def reads_agreement(self, fid: FnId) -> bool:
         """The function returns or branches on a stored agreement: it reads a consent key where it runs

@@ -93,6 +93,17 @@ def _unnamed_applications_may_run(manifests: list[Manifest], named: set[str]) ->
     return not app_manifests or any(m.application is not None and m.application.cls for m in app_manifests)
 
 
+def unregistered_applications(index: ProgramIndex, manifests: Iterable[Manifest]) -> frozenset[str]:
+    """The project's Application subclasses Android never creates (see `_unnamed_applications_may_run`):
+    their code runs only where other code calls it, never as a component."""
+    manifests = list(manifests)
+    named = {m.application.cls for m in manifests if m.application is not None and m.application.cls
+             and m.application.cls in index.classes}
+    if _unnamed_applications_may_run(manifests, named):
+        return frozenset()
+    return frozenset(fqn for fqn in index.classes if fqn not in named and index.is_subtype(fqn, APPLICATION))
+
+
 def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Entry]:
     entries: list[Entry] = []
     seen: set[tuple[FnId, str, str | None]] = set()

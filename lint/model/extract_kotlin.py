@@ -1201,7 +1201,9 @@ class KotlinExtractor(Extractor):
         conds = [e.child_by_field_name("condition") for e in entries]
         for entry, cond in zip(entries, conds, strict=True):
             atoms: tuple = ()
-            if subject is None and cond is not None:
+            if subject is not None:
+                atoms = self.when_subject_atoms(subject, entry)
+            elif subject is None and cond is not None:
                 atoms = self.make_atoms(True, self.atoms_of(cond, True))
             elif subject is None and cond is None and len(entries) == 2:
                 other = next((c for c in conds if c is not None), None)
@@ -1215,6 +1217,24 @@ class KotlinExtractor(Extractor):
                 if c != cond:
                     self.visit(c, depth + 1)
             self.guards.pop()
+
+    def when_subject_atoms(self, subject: Node, entry: Node) -> tuple:
+        """`when (prefs.provider) { AMAP -> … }`: the entry runs when the subject equals its one value (like a
+        Java `case`); several values, `is`/`in` tests, `else` or a `val` subject give no atom."""
+        values = []
+        for c in entry.children:
+            if c.type == "->":
+                break
+            if c.is_named and c.type not in COMMENTS:
+                values.append(c)
+        expr = [c for c in subject.named_children if c.type not in COMMENTS]
+        if len(values) != 1 or values[0].type in ("type_test", "range_test", "else") or len(expr) != 1 or \
+                expr[0].type == "property_declaration":
+            return ()
+        col = Collector()
+        self.gather(expr[0], col, 0)
+        self.gather(values[0], col, 0)
+        return self.make_atoms(True, [(f"{self.text(expr[0])} == {self.text(values[0])}", True, col)])
 
     def v_binary(self, node: Node, depth: int) -> None:
         """`a && f()` calls `f` only when `a` holds, `a || f()` only when it does not: the right operand is

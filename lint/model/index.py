@@ -31,6 +31,12 @@ COMPONENT_STARTERS = frozenset({
     "startActivities", "enqueueWork", "Intent", "ComponentName", "setClass", "setComponent", "setClassName",
     "OneTimeWorkRequest", "PeriodicWorkRequest", "Builder", "from", "JobInfo",
 })
+# What a service locator calls on a service it has just built (Hub's `IHub.onCreate()`, ARouter's
+# `IProvider.init(context)`).
+LOCATOR_LIFECYCLE = ("onCreate", "init", "onInit")
+# Calls whose class-literal argument names a component to start, not the type of what they return.
+INTENT_BUILDERS = frozenset({"setClass", "setClassName", "setComponent", "putExtra", "startActivity",
+                             "startService", "bindService", "startForegroundService", "navigate"})
 # Calls that stop or cancel a component: an Intent built for them (`stopService(Intent(ctx, X::class.java))`)
 # does not run X.
 COMPONENT_STOPPERS = frozenset({
@@ -319,7 +325,7 @@ class ProgramIndex:
             return self._started_class(fid, site, callee.owner)
         if how == "fragment":
             return self.resolve_type(site.name, fid.file, self.function(fid).owner)
-        if how in ("callback", "injected", "injected-any"):
+        if how in ("callback", "answered", "injected", "injected-any", "located"):
             return callee.owner
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
@@ -379,6 +385,10 @@ class ProgramIndex:
             return fn.owner, False
         if recv == "super" or recv.startswith("super@") or recv.startswith("super<"):
             return fn.owner, False
+        if recv.endswith(("class)", "class.java)")):  # before the guess from a factory's name (`Locator.get(…)`)
+            located = self._located_type(fid, site)
+            if located is not None:
+                return located, False
         if site.rtype:
             return self.resolve_type(site.rtype, fid.file, fn.owner), False
         if site.static:
@@ -398,6 +408,22 @@ class ProgramIndex:
                         return self.resolve_type(ftype, self.classes[owner][1], owner), False
             return resolved, True
         return None, False
+
+    def _located_type(self, fid: FnId, site: Site) -> str | None:
+        """A service-locator lookup as the receiver: `CoreManager.getImpl(ILocationApi.class).startLocation()`,
+        `provider.get(MyViewModel::class.java).load()` — a method call (not a constructor, not an Intent
+        builder) whose last argument is a class literal hands out an object of that class (a project type
+        only: an interface then dispatches to its implementations)."""
+        for other in self._sites[fid.file][fid.index]:
+            if other.kind != "call" or other.start != site.start or other.end >= site.end or not other.args or \
+                    not other.name[:1].islower() or other.name in INTENT_BUILDERS:
+                continue
+            owner = self.function(fid).owner
+            for ref in other.args[-1].refs:
+                cls = self._class_literal(ref, fid.file, owner)
+                if cls is not None and cls in self.classes and other.args[-1].text.strip() == ref:
+                    return cls
+        return None
 
     def component_targets(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
         """Lifecycle methods of a component started through an Intent/WorkRequest naming its class."""
@@ -484,12 +510,27 @@ class ProgramIndex:
         elif text.removeprefix("this.").isidentifier():
             decl = self.class_of(owner)
             ftype = dict(decl.fields).get(text.removeprefix("this.")) if decl is not None else None
-            cls = self.resolve_type(ftype, fid.file, owner) if ftype else None
+            cls = self.resolve_type(ftype, fid.file, owner) if ftype else self._local_callback(fid, site)
         else:
             cls = None
         if cls is None or cls not in self.classes:
             return []
         return [(t, "callback") for m in CALLBACK_REGISTRARS[site.name] for t in self.find_member(cls, m)]
+
+    def _local_callback(self, fid: FnId, site: Site) -> str | None:
+        """`val appUtil = AppLifecycle(this); registerActivityLifecycleCallbacks(appUtil)`: a local the function
+        built before the call, when exactly one project class it constructs there has the callback's methods."""
+        owner = self.function(fid).owner
+        found: set[str] = set()
+        for other in self._sites[fid.file][fid.index]:
+            built = other.kind == "new" or (other.kind == "call" and other.receiver is None
+                                            and other.name[:1].isupper())
+            if other.line > site.line or other is site or not built:
+                continue
+            cls = self.resolve_type(other.name, fid.file, owner)
+            if cls in self.classes and any(self.find_member(cls, m) for m in CALLBACK_REGISTRARS[site.name]):
+                found.add(cls)
+        return found.pop() if len(found) == 1 else None
 
     def _built_to_stop(self, fid: FnId, site: Site) -> bool:
         """True when the Intent (or component name) at `site` only serves to stop a component: it is written
@@ -515,6 +556,60 @@ class ProgramIndex:
         return False
 
     def resolve(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        out = self._resolve(fid, site)
+        if site.name == "requestPermissions" and site.kind == "call" and site.args:
+            out = out + self.permission_results(fid, site)
+        if site.kind == "call" and site.args and site.name[:1].islower() and site.name not in INTENT_BUILDERS:
+            out = out + self.located(fid, site)
+        return out
+
+    def located(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """A service-locator lookup (`CoreManager.getImpl(ILocationApi.class)`, `provider.get(Vm::class.java)`: a
+        method call whose last argument is a project class literal) builds what it hands out the first time it
+        is asked: the class's initialisers; for an interface or abstract class, those of every concrete project
+        implementation, with the lifecycle method the locator calls on a new service (`onCreate()`, ARouter's
+        `init(context)`) - an over-approximation the trace says (`located`)."""
+        arg = site.args[-1]
+        owner = self.function(fid).owner
+        cls = self._class_literal(arg.text.strip(), fid.file, owner) if arg.text.strip() in arg.refs else None
+        decl = self.class_of(cls) if cls else None
+        if cls is None or decl is None or decl.kind in ("annotation", "enum"):
+            return []
+        if decl.kind in ("class", "object") and "abstract" not in decl.modifiers:
+            return [(t, "located") for t in self.initialisers(cls)]
+        out: list[tuple[FnId, str]] = []
+        for sub in sorted(self.subtypes(cls)):
+            entry = self.classes.get(sub)
+            if entry is None or entry[0].kind not in ("class", "object") or "abstract" in entry[0].modifiers:
+                continue
+            out += [(t, "located") for t in self.initialisers(sub)]
+            out += [(t, "located") for name in LOCATOR_LIFECYCLE for t in self.members.get((sub, name), ())
+                    if len(self.function(t).params) <= 1 and "private" not in self.function(t).modifiers]
+        return out
+
+    def permission_results(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """`ActivityCompat.requestPermissions(activity, perms, code)`, `requestPermissions(perms, code)`: the
+        framework calls the activity's (fragment's) `onRequestPermissionsResult` once the user answers the system
+        dialog - which answers the permission, not the privacy policy."""
+        fn = self.function(fid)
+        if len(site.args) >= 3:
+            text = site.args[0].text.strip()
+        else:
+            text = site.receiver or "this"
+        if text == "this" or text.startswith("this@"):
+            cls: str | None = fn.owner
+        elif text.endswith(".this"):
+            cls = self.resolve_type(text[:-len(".this")], fid.file, fn.owner)
+        elif text.isidentifier():
+            declared = self.declared_type(fid, text)
+            cls = self.resolve_type(declared, fid.file, fn.owner) if declared else None
+        else:
+            cls = None
+        if cls is None or cls not in self.classes:
+            return []
+        return [(t, "answered") for t in self.find_member(cls, "onRequestPermissionsResult")]
+
+    def _resolve(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
         fs = self.files[fid.file]
         fn = fs.functions[fid.index]
         name = site.name

@@ -19,6 +19,42 @@ LOW_SENSITIVITY = ("device-model", "carrier")
 QUERY_CALLS = frozenset({"query", "managedQuery", "CursorLoader", "ContentResolverCompat.query"})
 
 
+# What a launcher query names: `Intent(ACTION_MAIN).addCategory(CATEGORY_LAUNCHER)` resolved with no package lists
+# the installed apps.
+_LAUNCHER_WORDS = ("ACTION_MAIN", "CATEGORY_LAUNCHER", "CATEGORY_HOME", "CATEGORY_LEANBACK_LAUNCHER",
+                   "android.intent.action.MAIN", "android.intent.category.LAUNCHER", "android.intent.category.HOME")
+_EXPLICIT = ("setPackage", "setComponent", "setClassName", "setClass")
+
+
+def _names_launcher(site: Site) -> bool:
+    return any(w.endswith(_LAUNCHER_WORDS) for a in site.args for w in (*a.refs, *a.strings))
+
+
+def _names_action(site: Site) -> bool:
+    return any(w.rsplit(".", 1)[-1].startswith("ACTION_") for a in site.args for w in a.refs) or \
+        any(w.startswith("android.intent.action.") for a in site.args for w in a.strings)
+
+
+def queries_one_intent(index: ProgramIndex, fid: FnId, site: Site) -> bool:
+    """A package query (`queryIntentActivities(intent, …)`) that asks about one app or one kind of request, not
+    the installed-app list: the intent names a package or class (`Intent().setPackage(pkg)`,
+    `Intent(ctx, X::class.java)`), or the function builds it for one action other than the launcher's
+    (`Intent(ACTION_VIEW, uri)`: the browsers that can open a link) and names no launcher category. An intent
+    built elsewhere (a parameter) is taken as an app-list read."""
+    if any(call.rsplit(".", 1)[-1] in _EXPLICIT for arg in site.args for call in arg.calls) or \
+            any(ref.endswith(("::class.java", ".class")) for arg in site.args for ref in arg.refs):
+        return True
+    if not site.args:
+        return False
+    name = site.args[0].text.strip()
+    before = [s for s in index.sites_of(fid) if s.line <= site.line and s is not site]
+    if any(_names_launcher(s) for s in (*before, site)):
+        return False
+    if name.isidentifier() and any(s.name in _EXPLICIT and s.receiver == name for s in before):
+        return True  # `intent.setPackage(pkg)` before the query
+    return any(s.name == "Intent" and s.kind in ("new", "call") and _names_action(s) for s in before)
+
+
 def kotlin_property(getter: str) -> str | None:
     """`getDeviceId` → `deviceId`, `getSSID` → `ssid`, `isWifiEnabled` → `isWifiEnabled`."""
     if getter.startswith("is") and getter[2:3].isupper():
@@ -188,6 +224,12 @@ class ApiMatcher:
 class SdkMatcher:
     """Which SDK call (init / preinit / agree / disable / wakeup) a site is, if any."""
 
+    def _initialiser(self, fid: FnId, name: str) -> str | None:
+        """The reference a property of `fid`'s class is initialised with (`Firebase.analytics`), if any."""
+        owner = self.index.function(fid).owner
+        return next((c.values[0] for c in self.index.files[fid.file].constants
+                     if c.owner == owner and c.name == name and len(c.values) == 1), None)
+
     def __init__(self, index: ProgramIndex, catalog: Catalog) -> None:
         self.index = index
         self.catalog = catalog
@@ -223,14 +265,19 @@ class SdkMatcher:
             # An unqualified call: only through a static import of the owner's member.
             fs = self.index.files[fid.file]
             return any(i.path == f"{owner}.{site.name}" or (i.wildcard and i.path == owner) for i in fs.imports)
-        ktx = site.receiver.split("(", 1)[0].split(".")
+        receiver = site.receiver
+        cls, _static = self.index.receiver_class(fid, site)
+        if cls is None and receiver.isidentifier():
+            # `private val analytics = Firebase.analytics` … `analytics.setAnalyticsCollectionEnabled(…)`: the
+            # property's initialiser says what it holds.
+            receiver = self._initialiser(fid, receiver) or receiver
+        ktx = receiver.split("(", 1)[0].split(".")
         if len(ktx) == 2 and ktx[0] == "Firebase" and ktx[1][:1].islower():
             # Firebase KTX accessors: `Firebase.analytics` is FirebaseAnalytics, `Firebase.crashlytics` …
             return owner.rsplit(".", 1)[-1] == "Firebase" + ktx[1][:1].upper() + ktx[1][1:]
-        cls, _static = self.index.receiver_class(fid, site)
         if cls is None:
             # Chains such as `PushManager.getInstance().initialize(ctx)` or `Firebase.analytics.x()`.
-            head = site.receiver.split("(", 1)[0].split(".")
+            head = receiver.split("(", 1)[0].split(".")
             return owner.rsplit(".", 1)[-1] in head
         if cls in self.index.classes:
             return False

@@ -27,15 +27,17 @@ HOW_NOTES = {
     "component": "",
     "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
     "callback": " (registered callback: the framework calls it - as the first activity starts, for each request)",
+    "answered": " (permission result: the framework calls it when the user answers the permission dialog)",
     "injected": " (injected: the DI container builds it here)",
     "provided": " (injected through this provider)",
     "injected-any": " (injected: binding not resolved, every project implementation assumed)",
+    "located": " (service locator: built when first asked for; every project implementation assumed)",
 }
 
 
 # Edges along which the framework, not the app's code, runs the callee (a component start, a registered
 # observer, a fragment's lifecycle): the callee is where the app's own code starts again, like an entry point.
-DISPATCH = frozenset({"component", "fragment", "callback"})
+DISPATCH = frozenset({"component", "fragment", "callback", "answered"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,7 @@ class PreConsent:
         callers: dict[tuple[FnId, str | None], list[tuple[tuple[FnId, str | None], Edge]]] = defaultdict(list)
         framework = {(e.fid, e.this_cls) for e in self.entries}
         dispatched: set[tuple[FnId, str | None]] = set()
+        answered: set[tuple[FnId, str | None]] = set()
         template: list[tuple[tuple[FnId, str | None], tuple[FnId, str | None]]] = []
         for state in self._states:
             fid, this_cls = state
@@ -202,10 +205,13 @@ class PreConsent:
                 callers[target].append((state, edge))
                 if edge.how in DISPATCH:
                     dispatched.add(target)
+                if edge.how == "answered":  # the user's answer to a permission dialog starts it: its calls are
+                    answered.add(target)    # the lines to move, not the request
+
                 elif edge.this_cls == SAME and (self._overrides(fid, edge.target) or self._chains_up(fid, edge)):
                     template.append((state, target))
         self._callers = callers
-        self._framework = self._with_templates(framework, template)
+        self._framework = self._with_templates(framework | answered, template)
         self._direct = self._with_templates(framework | dispatched, template)
 
     @staticmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 12  # both branches changed the extractors (Java switch cases; Kotlin references/setters)
+SUMMARY_VERSION = 13  # Kotlin `when (subject)` entries record `subject == value` guards
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):

@@ -62,6 +62,10 @@ leave the device or are stored: a sensor read is reported when it asks for anoth
 significant motion …), when the sensor type cannot be read from the code, or when the listener's
 `onSensorChanged` writes, sends, uploads or tracks what it gets.
 
+A package query (`queryIntentActivities`) reads the installed-app list when its intent is the launcher's
+(`ACTION_MAIN` + `CATEGORY_LAUNCHER`) or is built elsewhere; a query for one app (`setPackage`, a class) or for
+the handlers of one action (`Intent(ACTION_VIEW, uri)`: the browsers for Custom Tabs) is not reported.
+
 ## References
 - 191号文 三.1; 337号 (1) 私自收集个人信息; 164号 (一)1 违规收集个人信息
 - PIPL Art. 13, Art. 14
@@ -76,7 +80,7 @@ from pipl_lint.catalogs import ApiEntry
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.index import FnId
-from pipl_lint.model.matching import LOW_SENSITIVITY, QUERY_CALLS
+from pipl_lint.model.matching import LOW_SENSITIVITY, QUERY_CALLS, queries_one_intent
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
@@ -120,13 +124,6 @@ META = RuleMeta(
 
 
 
-def _targets_one_package(site: Site) -> bool:
-    """`queryIntentActivities(Intent().setPackage(pkg), …)` asks about one app, not the app list."""
-    explicit = ("setPackage", "setComponent", "setClassName", "setClass")
-    return any(call.rsplit(".", 1)[-1] in explicit for arg in site.args for call in arg.calls) or \
-        any(ref.endswith(("::class.java", ".class")) for arg in site.args for ref in arg.refs)
-
-
 def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     """The PI API a site reads, with how to name it; None for other SDK calls (reported by EC102). An SDK call
     that apis.toml lists as reading personal information (AMap `AMapLocationClient.startLocation`: the
@@ -137,7 +134,7 @@ def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     # Constructors (ActivityResult contracts such as TakePicture/PickContact, AudioRecord) collect nothing
     # until launched or started by the user or a later call.
     if api is not None and api.kind in ("method", "field"):
-        if api.pi_kind == "installed-apps" and _targets_one_package(site):
+        if api.pi_kind == "installed-apps" and queries_one_intent(ctx.index, fid, site):
             return None
         return api, f"{api.owner_simple}.{api.member}"
     if site.name in QUERY_CALLS and site.args:

@@ -8,8 +8,9 @@ Crashlytics (`firebase_crashlytics_collection_enabled`), Performance, Cloud Mess
 `AutoLogAppEventsEnabled`, `AdvertiserIDCollectionEnabled`), Sentry (`io.sentry.auto-init`,
 `io.sentry.send-default-pii`), HMS Push (`push_kit_auto_init_enabled`) … — reports when the app's
 manifests leave the SDK collecting from the first launch: the switch is absent and defaults to on (reported
-on `<application>`), or it is set to the collecting value (reported on that `<meta-data>` element; when that
-is a master switch, only there).
+on `<application>`, or on the SDK's app-id `<meta-data>` — `com.facebook.sdk.ApplicationId` — when the app sets
+it: that is what starts the SDK), or it is set to the collecting value (reported on that `<meta-data>`
+element; when that is a master switch, only there).
 
 ## Why is this bad?
 These SDKs start themselves through merged ContentProviders; without the switch they collect and upload
@@ -117,6 +118,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not gating or app is None:
             continue
         manifest, app_el = app
+        # The SDK's app-id <meta-data> (`com.facebook.sdk.ApplicationId`) is what starts it: the line to look at.
+        key = meta.get(sdk.manifest_key) if sdk.manifest_key else None
+        at = next(((m, key[1]) for m in ctx.variant_manifests() if key is not None
+                   and key[1] in list(m.root.iter())), (manifest, app_el))
         shown = [f"`{f.name}`=`{f.safe}`" for f in gating]
         names = ", ".join(shown[:2]) + (f" (+{len(shown) - 2} more)" if len(shown) > 2 else "")
         missing = [f for f in gating if f.name not in meta]
@@ -128,7 +133,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             edits = (Edit(manifest.path, app_el.end, app_el.end, text),)
         where = f"{found.path}:{found.line}"
         yield ctx.finding(
-            META, manifest.path, ctx.element_span(app_el),
+            META, at[0].path, ctx.element_span(at[1]),
             ctx.say(META, "on-at-launch", sdk=sdk.name, coordinate=found.coordinate, where=where, names=names),
             fix=ctx.fix_text(META, "add-switches", names=", ".join(shown), sdk_fix=Msg(sdk.fix, sdk.fix_zh or None)),
             anchor=f"{sdk.id}|launch", edits=edits)

@@ -48,7 +48,8 @@ that call yourself. Plain `--fix` never applies it. Other SDKs have no automatic
 Only SDK calls listed in the catalog (`rules/data/sdks.toml`) are known; an SDK started from a binary, by
 reflection or by its own ContentProvider is reported by `sdk-autoinit-provider-active` and
 `sdk-collection-enabled-by-manifest` instead. Consent checks are recognised as described for
-`pi-api-before-consent`.
+`pi-api-before-consent`. An init given the argument that keeps the SDK from collecting or sending (Datadog
+`initialize(ctx, config, TrackingConsent.PENDING)`; a catalog `value` on the init call) is not reported.
 
 ## References
 - 191号文 三.1, 五.1; 164号 (一)1
@@ -130,6 +131,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if hit is None:
             continue
         sdk, _role, call = hit
+        if call.keeps_off([a.text for a in site.args]):
+            continue  # `Datadog.initialize(ctx, config, TrackingConsent.PENDING)`: starts, sends nothing
         shown = f"{call.owner_simple}(…)" if call.method == call.owner_simple.rsplit(".", 1)[-1] else \
             f"{call.owner_simple}.{call.method}"
         calls[(reached.fid, site.start)] = call

@@ -7,7 +7,8 @@ Finds an SDK's privacy-consent call — AMap `updatePrivacyAgree(ctx, true)`, Ba
 `setPrivacyPolicyStrategy`, MobTech `submitPolicyGrantResult(true)`, GDT `setAgreePrivacyStrategy(true)` … —
 whose consent argument is the literal `true` on a path that runs before the user consents — or anywhere
 at all when the app never asks for consent (no code reads a stored agreement): then nobody has agreed,
-whichever screen makes the call.
+whichever screen makes the call (but not in an Application subclass the manifest never names: Android never
+creates it).
 
 ## Why is this bad?
 These switches exist so that the SDK collects nothing until the user agrees. Passing `true` at start-up
@@ -32,8 +33,10 @@ No automatic fix: the stored-consent expression is the project's own.
 
 It also finds the switch set from a stored setting whose default is `true` — `prefs.getBoolean(KEY, true)`,
 a preference object's property (`preferenceStore.getBoolean("analytics", true)`) whose `.changes()` flow is
-collected at start, a DataStore value `?: true` / `stateIn(…, true)` — passed directly or through a helper's
-parameter (`TelemetryConfig::setAnalyticsEnabled`, `updateAnalyticsConsent(prefs.analyticsAllowed.value)`):
+collected at start, a DataStore value `?: true` / `stateIn(…, true)` — passed directly, through a helper's
+parameter (`TelemetryConfig::setAnalyticsEnabled`, `updateAnalyticsConsent(prefs.analyticsAllowed.value)`), or
+as the value of a flow it collects (`enabled.collect { analytics.setAnalyticsCollectionEnabled(it) }`, where
+`enabled` is a property initialised with `prefs.sendUsageStatistics`, an override of an interface's property):
 on first launch nothing is stored, so the SDK is told the user agreed although nobody was asked. The default
 is shown as a related location.
 
@@ -57,6 +60,7 @@ from dataclasses import replace
 from pipl_lint.catalogs import Sdk, SdkCall
 from pipl_lint.findings import Category, Finding, Related, Severity, Span
 from pipl_lint.model.conditions import READS_WITH_DEFAULT
+from pipl_lint.model.entrypoints import unregistered_applications
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -88,6 +92,8 @@ def _hardcoded(ctx: Context, fid: FnId, site: Site) -> tuple[Sdk, SdkCall] | Non
     return sdk, call
 
 
+# Calls whose lambda receives the values of the flow (LiveData) they are called on.
+COLLECTORS = frozenset({"collect", "collectLatest", "onEach", "observe", "observeForever", "subscribe"})
 # Reads through a stored value's holder that say nothing about its default.
 _FLOW_STEPS = frozenset({"changes", "value", "get", "first", "firstOrNull", "asFlow", "asStateFlow", "data",
                          "collectAsState", "getValue", "isEnabled", "enabled", "it", "this"})
@@ -117,6 +123,10 @@ def _default_on(ctx: Context, fid: FnId, site: Site) -> tuple[Sdk, SdkCall, str,
                 sources.append((caller, csite.args[i].text))
             elif csite.kind == "reference" and csite.deferred:  # `.onEach(Config::setEnabled)`: the flow's value
                 sources.append((caller, csite.deferred[-1].receiver))
+    elif site.deferred and site.deferred[-1].kind == "lambda" and site.deferred[-1].call in COLLECTORS and \
+            site.deferred[-1].receiver and (value == "it" or value.isidentifier()):
+        # `flow.collect { setAnalyticsCollectionEnabled(it) }`: the value is the flow's
+        sources.append((fid, site.deferred[-1].receiver))
     else:
         sources.append((fid, value))
     for src_fid, text in sources:
@@ -147,18 +157,30 @@ def _false_default(site: Site) -> bool:
         any(a.text.replace(" ", "").rstrip("}").endswith("?:false") for a in site.args)
 
 
-def _stored_default_true(ctx: Context, fid: FnId, text: str) -> tuple[FnId, Site] | None:
+def _stored_default_true(ctx: Context, fid: FnId, text: str, hops: int = 2) -> tuple[FnId, Site] | None:
     """Where `text` (`prefs.getBoolean(K, true)`, `privacyPreferences.analytics .changes()`,
     `analyticsPrefs.analyticsAllowed.value`) gets a default `true`: a read in `fid` itself, or the
-    initialiser or getter of the property it names, in a class that declares it."""
+    initialiser or getter of the property it names, in a class that declares it (or overrides it:
+    `override val sendUsageStatistics = dataStore.data.map { it[PREF_SEND_USAGE_STATISTICS] ?: true }`), or,
+    through a property of `fid`'s class initialised with another one (`val enabled = prefs.sendUsageStatistics`),
+    where that one gets it."""
     for s in ctx.index.sites_of(fid):
         if _true_default(s) and s.qualified in text:
             return fid, s
     words = [w.strip("()?!") for w in text.replace("?.", ".").replace(" ", "").split(".")]
     props = [w for w in words if w.isidentifier() and w[:1].islower() and w not in _FLOW_STEPS]
+    owner = ctx.index.function(fid).owner
     for prop in reversed(props):
+        alias = next((c for c in ctx.index.files[fid.file].constants if c.owner == owner and c.name == prop
+                      and len(c.values) == 1 and "." in c.values[0]), None)
+        if alias is not None and hops > 0:
+            found = _stored_default_true(ctx, fid, alias.values[0], hops - 1)
+            if found is not None:
+                return found
         for fqn, (decl, _fi) in ctx.index.classes.items():
-            if prop not in dict(decl.fields):
+            if prop not in dict(decl.fields) and not any(
+                    prop in dict(d.fields) for a in ctx.index.ancestors(fqn)
+                    if (d := ctx.index.class_of(a)) is not None):
                 continue
             getter = ctx.index.find_member(fqn, f"get:{prop}", up=False)
             for g in getter:
@@ -167,11 +189,17 @@ def _stored_default_true(ctx: Context, fid: FnId, text: str) -> tuple[FnId, Site
                     return g, hit
             inits = ctx.index.find_member(fqn, "<init>", up=False)
             reads = [(f, s) for f in inits for s in ctx.index.sites_of(f) if _true_default(s) or _false_default(s)]
-            named = [(f, s) for f, s in reads if any(prop.lower() == v.lower() for a in s.args for v in a.strings)]
+            named = [(f, s) for f, s in reads if any(prop.lower() == v.lower() for a in s.args for v in a.strings)
+                     or any(_key_of(ref).endswith(_key_of(prop)) for a in s.args for ref in a.refs)]
             pick = named or reads
             if pick and all(_true_default(s) for _f, s in pick):
                 return pick[0]
     return None
+
+
+def _key_of(name: str) -> str:
+    """`PREF_SEND_USAGE_STATISTICS` and `sendUsageStatistics` both give `sendusagestatistics`."""
+    return "".join(ch for ch in name.rsplit(".", 1)[-1] if ch.isalnum()).lower()
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -200,18 +228,16 @@ def check(ctx: Context) -> Iterator[Finding]:
                           entry=reached.entry.note)
         trace = pc.trace(reached, site, f"`{site.qualified}(…, true)`")
         yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
+    dead = unregistered_applications(ctx.index, ctx.manifests)  # Android never creates them
     candidates = [(fid, site, hit) for fid in ctx.index.all_functions() for site in ctx.index.sites_of(fid)
                   if id(site) not in reported and (hit := _hardcoded(ctx, fid, site)) is not None
-                  and not ctx.consent.state(site).gated]
-    if not candidates or _asks_for_consent(ctx):
+                  and not ctx.consent.state(site).gated and not _in_classes(ctx.index.function(fid).owner, dead)]
+    if not candidates or ctx.consent.asks_for_consent():
         return  # the app asks: code that runs after its check is covered by the answer
     for fid, site, (sdk, call) in candidates:
         message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
         yield ctx.site_finding(META, fid, site, message)
 
 
-def _asks_for_consent(ctx: Context) -> bool:
-    """Some code reads a stored agreement (or a configured consent check exists)."""
-    consent = ctx.consent
-    return bool(consent.configured or consent.predicate_functions()) or \
-        any(consent.reads_agreement(fid) for fid in ctx.index.all_functions())
+def _in_classes(owner: str, classes: frozenset[str]) -> bool:
+    return owner in classes or any(owner.startswith(c + ".") for c in classes)
