@@ -64,6 +64,44 @@ dependencies {
     assert any(d.project == ":lib" for d in app.build.dependencies)
 
 
+def test_gradle_properties_values_referenced_from_build_scripts(tmp_path: Path) -> None:
+    # The project's and the module's gradle.properties (the module's wins), as build scripts reference them:
+    # `targetSdkVersion TARGET_SDK_VERSION as int`, `"${APP_ID}"`, `.toInteger()`; Java-properties syntax.
+    write_tree(tmp_path, {
+        "settings.gradle": "include ':app'\n",
+        "gradle.properties": "/*** BuildVersion ***/\nMIN_SDK_VERSION=14\nTARGET_SDK_VERSION = 25\n"
+                             "! comment\nAPP_ID: com.acme.\\\n    app\nCOMPILE_SDK_VERSION 30\n",
+        "app/gradle.properties": "COMPILE_SDK_VERSION=31\n",
+        "app/build.gradle": """
+apply plugin: 'com.android.application'
+android {
+    compileSdkVersion COMPILE_SDK_VERSION.toInteger()
+    defaultConfig {
+        applicationId "${APP_ID}"
+        minSdkVersion MIN_SDK_VERSION as int
+        targetSdkVersion TARGET_SDK_VERSION as int
+    }
+}
+""",
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+    })
+    app = next(m for m in run(tmp_path).projects[0].modules if m.name == ":app")
+    assert app.build is not None
+    assert (app.build.min_sdk, app.build.target_sdk, app.build.compile_sdk) == (14, 25, 31)
+    assert app.build.application_id == "com.acme.app"
+
+
+def test_kotlin_dsl_reads_gradle_properties_of_a_single_module_project(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "gradle.properties": "targetSdk=33\n",
+        "build.gradle.kts": 'plugins { id("com.android.application") }\n'
+                            'android { defaultConfig { targetSdk = (property("targetSdk") as String).toInt() } }\n',
+        "src/main/AndroidManifest.xml": BARE_MANIFEST,
+    })
+    module = run(tmp_path).projects[0].modules[0]
+    assert module.build is not None and module.build.target_sdk == 33
+
+
 def test_kts_with_version_catalog(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "settings.gradle.kts": 'rootProject.name = "acme"\ninclude(":app", ":core")\n',
