@@ -707,3 +707,28 @@ class Main : AppCompatActivity() {
 """
     (req,) = requests({"Main.kt": source})
     assert short(req) == ["BLUETOOTH_SCAN"]
+
+
+def test_an_element_of_a_constant_array_is_that_permission_only() -> None:
+    # `NEEDED[1]` of a shared array asks for the second permission, not for the whole array (Java and Kotlin).
+    java = """
+package com.acme;
+class Config { static String[] NEEDED = new String[]{Manifest.permission.CAMERA, Manifest.permission.RECORD_AUDIO}; }
+class Chat extends Activity {
+    void talk() { ActivityCompat.requestPermissions(this, new String[]{Config.NEEDED[1]}, 1); }
+    void all() { ActivityCompat.requestPermissions(this, Config.NEEDED, 2); }
+    void out() { ActivityCompat.requestPermissions(this, new String[]{Config.NEEDED[7]}, 3); }
+}
+"""
+    kotlin = """
+package com.acme
+object Perms { val NEEDED = arrayOf(Manifest.permission.ACCESS_FINE_LOCATION, Manifest.permission.CAMERA) }
+class Map : AppCompatActivity() {
+    fun locate() { ActivityCompat.requestPermissions(this, arrayOf(Perms.NEEDED[0]), 1) }
+}
+"""
+    got = by_line(requests({"Chat.java": java}))
+    assert short(got[line_of(java, "talk()")]) == ["RECORD_AUDIO"]
+    assert short(got[line_of(java, "all()")]) == ["CAMERA", "RECORD_AUDIO"]
+    assert short(got[line_of(java, "out()")]) == ["CAMERA", "RECORD_AUDIO"]  # out of range: the whole array
+    assert short(by_line(requests({"Map.kt": kotlin}))[line_of(kotlin, "locate()")]) == ["ACCESS_FINE_LOCATION"]

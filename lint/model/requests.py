@@ -34,6 +34,7 @@ variable is resolved through the constants read on the line where it first appea
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -370,12 +371,20 @@ class RequestFinder:
                     found.append(n)
             for ref in arg.refs:
                 if not any(other.startswith(ref + ".") for other in arg.refs):  # `Manifest` of `Manifest.permission.X`
-                    found += self.resolve_ref(fid, ref, depth)
+                    found += self._element(fid, ref, arg.text, depth) or self.resolve_ref(fid, ref, depth)
             if not found:
                 for call in arg.calls:
                     found += self.resolve_call(fid, call, depth)
             out += found
         return list(dict.fromkeys(out))
+
+    def _element(self, fid: FnId, ref: str, text: str, depth: int) -> list[str]:
+        """`PERMS[1]` of a constant array (`static String[] PERMS = {CAMERA, RECORD_AUDIO}`): that element only."""
+        at = re.search(re.escape(ref) + r"\s*\[\s*(\d+)\s*\]", text)
+        values = self.constant(fid, ref) if at is not None else None
+        if at is None or not values or int(at.group(1)) >= len(values):
+            return []
+        return self.resolve_ref(fid, values[int(at.group(1))], depth + 1)
 
     def resolve_ref(self, fid: FnId, ref: str, depth: int = 0) -> list[str]:
         if depth > 5:
