@@ -15,7 +15,10 @@ looks for a withdrawal path:
 Reports the app (at the Application class) when there is no reset at all, and the reset when it switches off
 none of the SDKs that have a disable call. An SDK collection switch set from a value rather than a literal
 (`setAnalyticsCollectionEnabled(enabled)` driven by a Settings preference) is a way to withdraw, and so is
-enough; a write that names the UI (`setShowPrivacyHint(false)`) is not a reset.
+enough; so is a stored setting that names data collection written from the user's value
+(`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`, `putBoolean(getString(R.string.pref_analytics_key), on)`:
+a crash-report or analytics switch that the collecting code reads). A write that names the UI
+(`setShowPrivacyHint(false)`) is not a reset.
 
 ## Why is this bad?
 PIPL Art. 15 gives individuals the right to withdraw consent and requires a convenient way to do it
@@ -53,6 +56,7 @@ SDK is switched off (one catalogued disable call is enough). Disable calls of SD
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
@@ -82,6 +86,9 @@ META = RuleMeta(
 WRITES = frozenset({"putBoolean", "putInt", "putString", "putLong", "encode", "remove", "removeValueForKey",
                     "removeKey", "set", "setBoolean", "edit"})
 RESET_NAMES = ("revoke", "withdraw", "clear", "reset", "remove", "delete", "cancel")
+# Names of a stored setting that switches data collection on or off (over keys, constants and R.string names).
+COLLECTION_SETTING = re.compile(r"crash.?report|crashlytics|analytic|telemetry|tracking|usage.?(data|stat|report)|"
+                                r"diagnostic|statistic|data.?collect|personali[sz]ed.?ad", re.IGNORECASE)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -128,8 +135,12 @@ def _resets(ctx: Context) -> list[tuple[FnId, Site]]:
 
 def _user_switch(ctx: Context) -> bool:
     """An SDK's collection switch is set from a value, not a literal (`setAnalyticsCollectionEnabled(enabled)`
-    from a Settings preference): the user can switch it off, which withdraws consent for that SDK."""
+    from a Settings preference), or a collection setting is stored from one (`putBoolean(PREF_CRASH_REPORTING,
+    enabled)`, `putBoolean(getString(R.string.pref_analytics_key), value)`): the user can switch it off, which
+    withdraws consent for what it drives."""
     def build() -> bool:
+        if any(_stored_from_value(site) for _fid, site in ctx.sites(*WRITES)):
+            return True
         present = {s.sdk_id for s in ctx.sdks}
         for _fid, site in ctx.sites(*ctx.catalog.sdk_calls_by_method):
             if site.kind != "call":
@@ -150,6 +161,16 @@ def _user_switch(ctx: Context) -> bool:
         return False
 
     return memo(ctx, "user_switch", build)
+
+
+def _stored_from_value(site: Site) -> bool:
+    """`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`: a setting that names data collection (crash reports,
+    analytics, telemetry, usage statistics …) written from a value the caller passes, not a literal."""
+    if site.kind != "call" or len(site.args) < 2 or \
+            not any(COLLECTION_SETTING.search(k) for k in site.args[0].strings + site.args[0].refs):
+        return False
+    text = value(site.args[-1])
+    return not (text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit())
 
 
 def _keys(site: Site) -> list[str]:
