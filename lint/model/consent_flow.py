@@ -108,10 +108,13 @@ def startup(ctx: FlowContext) -> PreConsent:
     """Everything that runs at startup without a user action, before or after consent: the pre-consent entry
     points, the launcher's lifecycle and callbacks, the screens it opens by itself (component starts) and the
     fragments those screens create (the index's fragment edges). Stops only at user actions (clicks, dialog
-    buttons, result callbacks)."""
+    buttons, result callbacks). The launcher's `onRequestPermissionsResult` / `onActivityResult` count only once
+    something at startup asks for a result (a permission request, a `startActivityForResult`): the answer to a
+    request the user's tap made (start a track, connect a printer) is part of that tap."""
     def build() -> PreConsent:
         index = ctx.index
         entries: list[Entry] = list(ctx.entries)
+        answers: list[tuple[str, Entry]] = []  # result callbacks: they run at startup only after a startup ask
         for e in ctx.entries:
             if e.kind != "launcher":
                 continue
@@ -119,11 +122,36 @@ def startup(ctx: FlowContext) -> PreConsent:
             for name in LAUNCHER_CALLBACKS:
                 for fid in index.find_member(owner, name):
                     label = f"`{short(owner)}.{name}`"
-                    entries.append(Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
-                                         e.path, e.line))
-        return PreConsent(index, ctx.consent, entries, stop_at_consent=False)
+                    entry = Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
+                                  e.path, e.line)
+                    if name in RESULT_ASKS:
+                        answers.append((name, entry))
+                    else:
+                        entries.append(entry)
+        while True:
+            reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
+            due = [(name, entry) for name, entry in answers if _asked_at_startup(ctx, reach, RESULT_ASKS[name])]
+            if not due:
+                return reach
+            entries += [entry for _name, entry in due]
+            answers = [a for a in answers if a not in due]
 
     return memo(ctx, "startup", build)
+
+
+# The launcher's result callbacks and what asks for the result: `onRequestPermissionsResult` runs at startup only
+# when a permission request does, `onActivityResult` only when a screen is started for a result.
+RESULT_ASKS = {"onRequestPermissionsResult": "permission", "onActivityResult": "startActivityForResult"}
+
+
+def _asked_at_startup(ctx: FlowContext, reach: PreConsent, ask: str) -> bool:
+    """Something reached at startup, not on a user action, asks for the result: a permission request (`ask` ==
+    "permission"), or a `startActivityForResult` call."""
+    if ask == "permission":
+        return any(reach.reached.get(r.fid) is not None and not ctx.consent.state(r.site).user_action
+                   for r in ctx.permission_requests)
+    return any(reach.reached.get(fid) is not None and not ctx.consent.state(site).user_action
+               for fid, site in ctx.sites(ask) if site.kind == "call")
 
 
 def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reached]]:
