@@ -7,9 +7,9 @@ PermissionX, XXPermissions, AndPermission, utilcode `PermissionUtils`, EasyPermi
 `permissions.wrappers` and the project's own wrapper functions) that run by themselves when the app
 starts: in the Application, a ContentProvider or initializer, the launcher activity's lifecycle and its
 permission/activity-result callbacks (those only once something at startup asks for a result: the answer to a
-request or a screen started for a result on the user's tap is part of that tap), the screens the launcher opens without a user action and the
-fragments those screens add (`onCreate`, `onStart`, `onResume`, `onViewCreated` …), and anything they
-call — rather than from a click or another user action. Requests that also run before the user has
+request or a screen started for a result on the user's tap is part of that tap), the screens the launcher opens
+without a user action and the fragments those screens add (`onCreate`, `onStart`, `onResume`, `onViewCreated`
+…), and anything they call — rather than from a click or another user action. Requests that also run before the user has
 consented say so.
 
 ## Why is this bad?
