@@ -86,6 +86,8 @@ META = RuleMeta(
 WRITES = frozenset({"putBoolean", "putInt", "putString", "putLong", "encode", "remove", "removeValueForKey",
                     "removeKey", "set", "setBoolean", "edit"})
 RESET_NAMES = ("revoke", "withdraw", "clear", "reset", "remove", "delete", "cancel")
+# Writes of an on/off setting (SharedPreferences, MMKV, DataStore helpers).
+SWITCH_WRITES = frozenset({"putBoolean", "setBoolean", "encode", "saveBoolean", "writeBoolean"})
 # Names of a stored setting that switches data collection on or off (over keys, constants and R.string names).
 COLLECTION_SETTING = re.compile(r"crash.?report|crashlytics|analytic|telemetry|tracking|usage.?(data|stat|report)|"
                                 r"diagnostic|statistic|data.?collect|personali[sz]ed.?ad", re.IGNORECASE)
@@ -166,9 +168,12 @@ def _user_switch(ctx: Context) -> bool:
 def _stored_from_value(site: Site) -> bool:
     """`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`: a setting that names data collection (crash reports,
     analytics, telemetry, usage statistics …) written from a value the caller passes, not a literal."""
-    if site.kind != "call" or len(site.args) < 2 or \
-            not any(COLLECTION_SETTING.search(k) for k in site.args[0].strings + site.args[0].refs):
+    if site.kind != "call" or site.name not in SWITCH_WRITES or len(site.args) < 2:
         return False
+    key = site.args[0]
+    refs = [r for r in key.refs if not any(o.startswith(r + ".") for o in key.refs)]  # whole paths only
+    if not any(COLLECTION_SETTING.search(k.rsplit(".", 1)[-1]) for k in (*key.strings, *refs)):
+        return False  # (the last part of a reference: `FirebaseAnalytics.Param.ITEM_ID` is an event's field)
     text = value(site.args[-1])
     return not (text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit())
 
