@@ -155,6 +155,15 @@ def category_name(ctx: Context) -> str:
 
 # --- what collects --------------------------------------------------------------------------------------------
 
+def consent_expected(ctx: Context) -> bool:
+    """The app is expected to ask for consent at all: distributed in China (MIIT's first-run prompt, whatever the
+    legal basis), or elsewhere with a catalogued data SDK shipping in it (data goes to a third party). An app
+    distributed only outside China whose own code reads personal information for the feature the user opens asks
+    with runtime permissions and discloses it in its policy: it has no consent to gate or to withdraw."""
+    return ctx.config.distribution not in ("google-play", "elsewhere") or any(True for _ in ctx.sdks)
+
+
+
 PROPER = frozenset({"Android", "Bluetooth", "Wi-Fi", "Google"})
 
 

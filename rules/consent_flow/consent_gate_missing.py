@@ -84,7 +84,15 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, consent_uis, memo, say, startup, what_collects
+from pipl_lint.rules.consent_flow._common import (
+    app_anchor,
+    consent_expected,
+    consent_uis,
+    memo,
+    say,
+    startup,
+    what_collects,
+)
 
 META = RuleMeta(
     id="CF301",
@@ -113,7 +121,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     what, evidence = what_collects(ctx)
     if not what.en:
         return
-    if ctx.config.distribution in ("google-play", "elsewhere") and not any(True for _ in ctx.sdks):
+    if not consent_expected(ctx):
         return  # not distributed in China, and no third-party data SDK: no first-run gate is required
     anchor = app_anchor(ctx)
     element = next((m for m in ctx.app_manifests() if m.application is not None), None)

@@ -20,6 +20,10 @@ enough; so is a stored setting that names data collection written from the user'
 a crash-report or analytics switch that the collecting code reads). A write that names the UI
 (`setShowPrivacyHint(false)`) is not a reset.
 
+Like `consent-gate-missing`, an app distributed only outside China (`google-play`, `elsewhere`) with no catalogued
+data SDK is not reported: its own code reads personal information for the feature the user opens, asked with
+runtime permissions, and no consent was asked that could be withdrawn.
+
 ## Why is this bad?
 PIPL Art. 15 gives individuals the right to withdraw consent and requires a convenient way to do it
 ("应当提供便捷的撤回同意的方式"); 191号文 三.8 makes the lack of one a violation. Withdrawing only in the UI, while
@@ -64,7 +68,17 @@ from pipl_lint.model.consent import CONSENT_WORD, UI_NAME
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, fix_text, memo, names, say, short, value, what_collects
+from pipl_lint.rules.consent_flow._common import (
+    app_anchor,
+    consent_expected,
+    fix_text,
+    memo,
+    names,
+    say,
+    short,
+    value,
+    what_collects,
+)
 
 META = RuleMeta(
     id="CF310",
@@ -95,8 +109,8 @@ COLLECTION_SETTING = re.compile(r"crash.?report|crashlytics|analytic|telemetry|t
 
 def check(ctx: Context) -> Iterator[Finding]:
     what, _evidence = what_collects(ctx, brief=True)
-    if not what.en:
-        return
+    if not what.en or not consent_expected(ctx):
+        return  # (outside China with no data SDK: no consent was asked, so there is none to withdraw)
     resets = _resets(ctx)
     if not resets:
         if _user_switch(ctx):
