@@ -16,7 +16,15 @@ from itertools import pairwise
 from typing import Protocol, TypeVar
 
 from pipl_lint.i18n import Msg
-from pipl_lint.model.consent import AGREE_WORD, REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
+from pipl_lint.model.consent import (
+    AGREE_WORD,
+    CONSENT_WORD,
+    KEY_WRITES,
+    REFUSE_WORD,
+    ConsentModel,
+    is_agree_deferred,
+    is_user_deferred,
+)
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.reach import Entry, PreConsent, Reached
 from pipl_lint.model.requests import PermissionRequest
@@ -595,6 +603,9 @@ class ConsentUi:
     agree: list[Handler] = field(default_factory=list)
     refuse: list[Handler] = field(default_factory=list)
     functions: list[FnId] = field(default_factory=list)
+    # Handlers that store the user's own choice (`putBoolean(KEY_CONSENT, analyticsSwitch)` on "save my choices"):
+    # a way to decline as well as to agree.
+    choose: list[Handler] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -617,10 +628,12 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
     for owner, fids in by_owner.items():
         agree: list[Handler] = []
         refuse: list[Handler] = []
+        choose: list[Handler] = []
         for fid in fids:
             a, r = _handlers(ctx, fid)
             agree += a
             refuse += r
+            choose += _choice_handlers(ctx, fid, {h.deferred for h in a + r})
         for kind, h in bridges.get(owner, ()):
             (agree if kind == "agree" else refuse).append(h)
         if not agree:
@@ -630,8 +643,28 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
         if not policy:
             continue
         path, line, col = _owner_location(ctx, owner, fids)
-        out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids))
+        out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids, choose))
     return out
+
+
+def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[Handler]:
+    """User actions (a "save my choices" button) that store the consent from a value — the switch the user set,
+    off until turned on — rather than a literal `true`: the user can decline there."""
+    out: dict[Deferred, Handler] = {}
+    for site in ctx.index.sites_of(fid):
+        if site.kind != "call" or not KEY_WRITES.match(site.name) or len(site.args) < 2:
+            continue
+        if not any(CONSENT_WORD.search(k) for k in (*site.args[0].strings, *site.args[0].refs)):
+            continue
+        written = value(site.args[-1])
+        if written in ("true", "false", "null", "") or written.startswith(('"', "'")) or written[:1].isdigit():
+            continue
+        for d in reversed(site.deferred):
+            if is_user_deferred(d):
+                if d not in known:
+                    out.setdefault(d, Handler(fid, d, _describe(d)))
+                break
+    return list(out.values())
 
 
 def only_uses(ctx: FlowContext, ui: ConsentUi, uis: list[ConsentUi]) -> bool:

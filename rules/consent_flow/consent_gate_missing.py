@@ -7,7 +7,8 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
 - a **consent UI**: a dialog, activity or composable that shows privacy-policy text (a string resource,
   literal or layout text naming 隐私政策 / 隐私协议 / the Privacy Policy) with an agree action (an
   `agree`/`同意` button listener, an `onAgree =` callback, a positive dialog button labelled 同意/Agree) and a
-  disagree action;
+  disagree action (or a "save my choices" action that stores the answer from the switch the user set:
+  `putBoolean(KEY_CONSENT, analyticsConsent)`);
 - a **stored agreement read at startup**: a consent check (a SharedPreferences / MMKV / DataStore read of a
   `privacy`/`agree`/`consent`/`隐私`/`协议` key, a function that does one, or a configured
   `consent.predicates` function) in a condition that runs from the Application or the launcher activity.
@@ -127,8 +128,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     element = next((m for m in ctx.app_manifests() if m.application is not None), None)
     if anchor is None and element is None:
         return
-    uis = [ui for ui in consent_uis(ctx) if ui.refuse]
-    partial = [ui for ui in consent_uis(ctx) if not ui.refuse]
+    uis = [ui for ui in consent_uis(ctx) if ui.refuse or ui.choose]
+    partial = [ui for ui in consent_uis(ctx) if not (ui.refuse or ui.choose)]
     read = startup_consent_read(ctx)
     if uis and read:
         return
