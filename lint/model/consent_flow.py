@@ -294,6 +294,23 @@ def continues(site: Site) -> bool:
     return site.kind == "call" and site.name in START_CALLS
 
 
+SETTINGS_ACTIONS = ("Settings.ACTION_", "android.provider.Settings.ACTION_")
+
+
+def _system_settings(start: Site, sites: list[Site]) -> bool:
+    """`startActivity(intent)` opens the system's settings (`Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS)`,
+    built in the call or in the same function): the app itself does not go on."""
+    def settings_intent(args: Iterable[Arg]) -> bool:
+        return any(r.startswith(SETTINGS_ACTIONS) for a in args for r in a.refs)
+
+    if not start.args:
+        return False
+    if settings_intent(start.args[:1]):
+        return True
+    built = [s for s in sites if s.name == "Intent" and s.kind in ("new", "call") and s.line <= start.line]
+    return bool(built) and all(settings_intent(s.args) for s in built)
+
+
 @dataclass(frozen=True, slots=True)
 class Exit:
     fid: FnId  # where the exit call is
@@ -314,10 +331,11 @@ def exits_in(ctx: FlowContext, fid: FnId, sites: Iterable[Site], *, own: Callabl
     def walk(f: FnId, items: Iterable[Site], via: Site | None, inner: Callable[[Site], tuple[Deferred, ...]],
              level: int) -> None:
         nonlocal opens
-        for site in items:
+        listed = list(items)
+        for site in listed:
             if any(is_user_deferred(d) or _is_dialog_button(d) for d in inner(site)):
                 continue
-            if continues(site):
+            if continues(site) and not _system_settings(site, listed):
                 opens = True
             how = exit_call(site)
             if how is not None:
