@@ -8,8 +8,9 @@ own context or in its callers (two levels up):
   callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
   "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
   (`continueYesCallback = { … }`);
-- a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
-  `explain…` / `…Purpose…` function;
+- a `shouldShowRequestPermissionRationale` check (or the app's own flag for it, `if (!request.showRationale)`:
+  the request runs on the side where no rationale is due yet, the other side explains), or a call to the
+  project's own `showRationale…` / `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
   `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
   shown earlier in the same context;
@@ -196,8 +197,9 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
     rationale check, after a dialog or purpose text in the same context — here or in a caller."""
     if any(_confirms(d) for d in at.deferred):
         return True
-    if any("shouldShow" in a.text and "Rationale" in a.text for g in at.guards for a in g.atoms):
-        return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch
+    if any("rationale" in a.text.lower() for g in at.guards for a in g.atoms):
+        return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch, or
+        #              the app's own flag for it (`if (!request.showRationale) launch()`: the other side explains)
     if any("BUTTON_POSITIVE" in a.text for g in at.guards for a in g.atoms if a.positive):
         return True  # the positive button of a dialog's result callback (`which == BUTTON_POSITIVE`)
     for site in ctx.index.sites_of(fid):
