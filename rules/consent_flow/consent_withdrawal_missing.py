@@ -60,7 +60,6 @@ SDK is switched off (one catalogued disable call is enough). Disable calls of SD
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
@@ -70,6 +69,7 @@ from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     app_anchor,
+    collection_switch_written,
     consent_expected,
     fix_text,
     memo,
@@ -100,13 +100,6 @@ META = RuleMeta(
 WRITES = frozenset({"putBoolean", "putInt", "putString", "putLong", "encode", "remove", "removeValueForKey",
                     "removeKey", "set", "setBoolean", "edit"})
 RESET_NAMES = ("revoke", "withdraw", "clear", "reset", "remove", "delete", "cancel")
-# Writes of an on/off setting (SharedPreferences, MMKV, DataStore helpers).
-SWITCH_WRITES = frozenset({"putBoolean", "setBoolean", "encode", "saveBoolean", "writeBoolean"})
-# Names of a stored setting that switches data collection on or off (over keys, constants and R.string names).
-COLLECTION_SETTING = re.compile(r"crash.?report|crashlytics|analytic|telemetry|tracking|usage.?(data|stat|report)|"
-                                r"diagnostic|statistic|data.?collect|personali[sz]ed.?ad", re.IGNORECASE)
-
-
 def check(ctx: Context) -> Iterator[Finding]:
     what, _evidence = what_collects(ctx, brief=True)
     if not what.en or not consent_expected(ctx):
@@ -155,7 +148,7 @@ def _user_switch(ctx: Context) -> bool:
     enabled)`, `putBoolean(getString(R.string.pref_analytics_key), value)`): the user can switch it off, which
     withdraws consent for what it drives."""
     def build() -> bool:
-        if any(_stored_from_value(site) for _fid, site in ctx.sites(*WRITES)):
+        if collection_switch_written(ctx):
             return True
         present = {s.sdk_id for s in ctx.sdks}
         for _fid, site in ctx.sites(*ctx.catalog.sdk_calls_by_method):
@@ -177,19 +170,6 @@ def _user_switch(ctx: Context) -> bool:
         return False
 
     return memo(ctx, "user_switch", build)
-
-
-def _stored_from_value(site: Site) -> bool:
-    """`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`: a setting that names data collection (crash reports,
-    analytics, telemetry, usage statistics …) written from a value the caller passes, not a literal."""
-    if site.kind != "call" or site.name not in SWITCH_WRITES or len(site.args) < 2:
-        return False
-    key = site.args[0]
-    refs = [r for r in key.refs if not any(o.startswith(r + ".") for o in key.refs)]  # whole paths only
-    if not any(COLLECTION_SETTING.search(k.rsplit(".", 1)[-1]) for k in (*key.strings, *refs)):
-        return False  # (the last part of a reference: `FirebaseAnalytics.Param.ITEM_ID` is an event's field)
-    text = value(site.args[-1])
-    return not (text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit())
 
 
 def _keys(site: Site) -> list[str]:
