@@ -11,7 +11,10 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   `putBoolean(KEY_CONSENT, analyticsConsent)`);
 - a **stored agreement read at startup**: a consent check (a SharedPreferences / MMKV / DataStore read of a
   `privacy`/`agree`/`consent`/`隐私`/`协议` key, a function that does one, or a configured
-  `consent.predicates` function) in a condition that runs from the Application or the launcher activity.
+  `consent.predicates` function) in a condition that runs from the Application or the launcher activity, or
+  there a read of a data-collection setting the app lets the user switch (`getBoolean(PREF_CRASH_REPORTS,
+  false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`): an analytics or
+  crash-report opt-in is the consent the collecting code follows.
 
 It reports once per project, on the `<application>` element of the app's main manifest (where the
 whole app is declared; the Application class, or the launcher activity, is the first step of the path),
@@ -84,9 +87,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
+from pipl_lint.model.consent import PREFS_READS
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     app_anchor,
+    collection_key,
+    collection_switch_written,
     consent_expected,
     consent_uis,
     memo,
@@ -153,15 +159,22 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def startup_consent_read(ctx: Context) -> bool:
-    """A stored agreement is checked in code that runs at startup (Application, launcher and what they call)."""
+    """A stored agreement is checked in code that runs at startup (Application, launcher and what they call), or
+    a data-collection setting the user switches (`putBoolean(getString(R.string.pref_analytics_key), enabled)`
+    somewhere) is read there (`getBoolean(getString(R.string.pref_analytics_key), false)`): the opt-in the
+    collecting code follows."""
     def build() -> bool:
         consent = ctx.consent
         predicates = consent.predicate_functions() | consent.configured_simple
+        switch = collection_switch_written(ctx)
         for reached in startup(ctx).functions():
             for site in ctx.index.sites_of(reached.fid):
                 if any(consent.guard_state(g) != 0 for g in site.guards):
                     return True
                 if site.kind == "call" and site.name in predicates and not site.name.startswith(WRITES):
+                    return True
+                if switch and site.kind == "call" and site.name in PREFS_READS and site.args and \
+                        collection_key(site.args[0]):
                     return True
         return False
 
