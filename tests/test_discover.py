@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipl_lint.project.discover import discover, find_root
 from pipl_lint.project.files import FileReader
+from pipl_lint.project.gradle import read_properties
 from tests.conftest import BARE_MANIFEST, EXAMPLES, write_tree
 
 
@@ -180,3 +181,14 @@ def test_examples_are_discovered_with_their_modules() -> None:
     assert {m.name for m in project.modules} == {":app", ":core", ":analytics"}
     analytics = next(m for m in project.modules if m.name == ":analytics")
     assert analytics.build is not None and analytics.build.path.name == "build.gradle"  # Groovy module
+
+
+def test_gradle_properties_reader_edge_cases() -> None:
+    text = ("# comment\n! other comment\n   \nA=1\nB : two words \nC three\nD=\\u53cb\\u76df\nE=\\uD800x\n"
+            "F=first \\\n    second\nG=ends with backslash\\\\\nkey.with\\=equals=v\nH=\\\nnext=line\n=novalue\n")
+    props = read_properties(text)
+    assert props["A"] == "1" and props["B"] == "two words" and props["C"] == "three"
+    assert props["D"] == "友盟" and props["E"] == "\\uD800x"  # a lone surrogate stays as written
+    assert props["F"] == "first second" and props["G"] == "ends with backslash\\"
+    assert props["key.with=equals"] == "v" and props["H"] == "next=line"  # a trailing backslash joins the next line
+    assert read_properties("\x00\xff" * 1000 + "\\") is not None  # never raises

@@ -987,7 +987,8 @@ def _unescape(text: str) -> str:
     def one(m: re.Match[str]) -> str:
         code = m.group(1)
         if code.startswith("u") and len(code) == 5:
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)
+            return m.group(0) if 0xD800 <= point <= 0xDFFF else chr(point)  # no lone surrogates in our text
         return {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(code, code)
 
     return _ESCAPE.sub(one, text)
