@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipl_lint.project.discover import discover, find_root
 from pipl_lint.project.files import FileReader
+from pipl_lint.project.gradle import read_properties
 from tests.conftest import BARE_MANIFEST, EXAMPLES, write_tree
 
 
@@ -62,6 +63,44 @@ dependencies {
     coords = {(d.group, d.name) for d in app.build.dependencies if d.group}
     assert {("com.umeng.umsdk", "common"), ("cn.jiguang.sdk", "jpush")} <= coords
     assert any(d.project == ":lib" for d in app.build.dependencies)
+
+
+def test_gradle_properties_values_referenced_from_build_scripts(tmp_path: Path) -> None:
+    # The project's and the module's gradle.properties (the module's wins), as build scripts reference them:
+    # `targetSdkVersion TARGET_SDK_VERSION as int`, `"${APP_ID}"`, `.toInteger()`; Java-properties syntax.
+    write_tree(tmp_path, {
+        "settings.gradle": "include ':app'\n",
+        "gradle.properties": "/*** BuildVersion ***/\nMIN_SDK_VERSION=14\nTARGET_SDK_VERSION = 25\n"
+                             "! comment\nAPP_ID: com.acme.\\\n    app\nCOMPILE_SDK_VERSION 30\n",
+        "app/gradle.properties": "COMPILE_SDK_VERSION=31\n",
+        "app/build.gradle": """
+apply plugin: 'com.android.application'
+android {
+    compileSdkVersion COMPILE_SDK_VERSION.toInteger()
+    defaultConfig {
+        applicationId "${APP_ID}"
+        minSdkVersion MIN_SDK_VERSION as int
+        targetSdkVersion TARGET_SDK_VERSION as int
+    }
+}
+""",
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+    })
+    app = next(m for m in run(tmp_path).projects[0].modules if m.name == ":app")
+    assert app.build is not None
+    assert (app.build.min_sdk, app.build.target_sdk, app.build.compile_sdk) == (14, 25, 31)
+    assert app.build.application_id == "com.acme.app"
+
+
+def test_kotlin_dsl_reads_gradle_properties_of_a_single_module_project(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "gradle.properties": "targetSdk=33\n",
+        "build.gradle.kts": 'plugins { id("com.android.application") }\n'
+                            'android { defaultConfig { targetSdk = (property("targetSdk") as String).toInt() } }\n',
+        "src/main/AndroidManifest.xml": BARE_MANIFEST,
+    })
+    module = run(tmp_path).projects[0].modules[0]
+    assert module.build is not None and module.build.target_sdk == 33
 
 
 def test_kts_with_version_catalog(tmp_path: Path) -> None:
@@ -142,3 +181,14 @@ def test_examples_are_discovered_with_their_modules() -> None:
     assert {m.name for m in project.modules} == {":app", ":core", ":analytics"}
     analytics = next(m for m in project.modules if m.name == ":analytics")
     assert analytics.build is not None and analytics.build.path.name == "build.gradle"  # Groovy module
+
+
+def test_gradle_properties_reader_edge_cases() -> None:
+    text = ("# comment\n! other comment\n   \nA=1\nB : two words \nC three\nD=\\u53cb\\u76df\nE=\\uD800x\n"
+            "F=first \\\n    second\nG=ends with backslash\\\\\nkey.with\\=equals=v\nH=\\\nnext=line\n=novalue\n")
+    props = read_properties(text)
+    assert props["A"] == "1" and props["B"] == "two words" and props["C"] == "three"
+    assert props["D"] == "友盟" and props["E"] == "\\uD800x"  # a lone surrogate stays as written
+    assert props["F"] == "first second" and props["G"] == "ends with backslash\\"
+    assert props["key.with=equals"] == "v" and props["H"] == "next=line"  # a trailing backslash joins the next line
+    assert read_properties("\x00\xff" * 1000 + "\\") is not None  # never raises

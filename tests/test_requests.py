@@ -707,3 +707,64 @@ class Main : AppCompatActivity() {
 """
     (req,) = requests({"Main.kt": source})
     assert short(req) == ["BLUETOOTH_SCAN"]
+
+
+def test_an_element_of_a_constant_array_is_that_permission_only() -> None:
+    # `NEEDED[1]` of a shared array asks for the second permission, not for the whole array (Java and Kotlin).
+    java = """
+package com.acme;
+class Config { static String[] NEEDED = new String[]{Manifest.permission.CAMERA, Manifest.permission.RECORD_AUDIO}; }
+class Chat extends Activity {
+    void talk() { ActivityCompat.requestPermissions(this, new String[]{Config.NEEDED[1]}, 1); }
+    void all() { ActivityCompat.requestPermissions(this, Config.NEEDED, 2); }
+    void out() { ActivityCompat.requestPermissions(this, new String[]{Config.NEEDED[7]}, 3); }
+}
+"""
+    kotlin = """
+package com.acme
+object Perms { val NEEDED = arrayOf(Manifest.permission.ACCESS_FINE_LOCATION, Manifest.permission.CAMERA) }
+class Map : AppCompatActivity() {
+    fun locate() { ActivityCompat.requestPermissions(this, arrayOf(Perms.NEEDED[0]), 1) }
+}
+"""
+    got = by_line(requests({"Chat.java": java}))
+    assert short(got[line_of(java, "talk()")]) == ["RECORD_AUDIO"]
+    assert short(got[line_of(java, "all()")]) == ["CAMERA", "RECORD_AUDIO"]
+    assert short(got[line_of(java, "out()")]) == ["CAMERA", "RECORD_AUDIO"]  # out of range: the whole array
+    assert short(by_line(requests({"Map.kt": kotlin}))[line_of(kotlin, "locate()")]) == ["ACCESS_FINE_LOCATION"]
+
+
+def test_permissions_dispatcher_generated_calls_are_requests() -> None:
+    # PermissionsDispatcher generates the request (`…WithCheck` in 2.x, `…WithPermissionCheck` in 3+, a Kotlin
+    # extension); the permissions sit in the `@NeedsPermission` annotation, so the request is kept unresolved,
+    # naming the method. The `@OnShowRationale` method (it calls `request.proceed()`) explains after a refusal.
+    java = """
+package com.acme;
+public class SplashActivity extends Activity {
+    void onCreate(Bundle b) {
+        SplashActivityPermissionsDispatcher.skipToActivityWithCheck(this, MainActivity.class);
+        SplashActivityPermissionsDispatcher.showCameraWithPermissionCheck(this);
+        store.saveWithCheck(this, 1);
+        saveAllWithPermissionCheck(this);
+    }
+    @NeedsPermission({Manifest.permission.READ_PHONE_STATE}) void skipToActivity(Class c) {}
+    @OnShowRationale({Manifest.permission.READ_PHONE_STATE}) void why(PermissionRequest request) { request.proceed(); }
+    void saveAllWithPermissionCheck(Object o) {}
+}
+"""
+    kotlin = """
+package com.acme
+class ScanFragment : Fragment() {
+    fun onScan() { showCameraWithPermissionCheck() }
+    @NeedsPermission(Manifest.permission.CAMERA) fun showCamera() {}
+}
+"""
+    got = by_line(requests({"SplashActivity.java": java, "ScanFragment.kt": kotlin}))
+    two = got[line_of(java, "skipToActivityWithCheck")]
+    assert two.form == "PermissionsDispatcher" and two.permissions == ()
+    assert two.unresolved == "@NeedsPermission of skipToActivity" and two.rationale_in_call
+    assert got[line_of(java, "showCameraWithPermissionCheck")].unresolved == "@NeedsPermission of showCamera"
+    assert line_of(java, "saveWithCheck") not in got  # not a dispatcher's call
+    assert line_of(java, "saveAllWithPermissionCheck(this)") not in got  # the project's own function
+    kt = got[line_of(kotlin, "showCameraWithPermissionCheck")]
+    assert kt.form == "PermissionsDispatcher" and not kt.rationale_in_call

@@ -16,7 +16,15 @@ from itertools import pairwise
 from typing import Protocol, TypeVar
 
 from pipl_lint.i18n import Msg
-from pipl_lint.model.consent import AGREE_WORD, REFUSE_WORD, ConsentModel, is_agree_deferred, is_user_deferred
+from pipl_lint.model.consent import (
+    AGREE_WORD,
+    CONSENT_WORD,
+    KEY_WRITES,
+    REFUSE_WORD,
+    ConsentModel,
+    is_agree_deferred,
+    is_user_deferred,
+)
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.reach import Entry, PreConsent, Reached
 from pipl_lint.model.requests import PermissionRequest
@@ -108,10 +116,13 @@ def startup(ctx: FlowContext) -> PreConsent:
     """Everything that runs at startup without a user action, before or after consent: the pre-consent entry
     points, the launcher's lifecycle and callbacks, the screens it opens by itself (component starts) and the
     fragments those screens create (the index's fragment edges). Stops only at user actions (clicks, dialog
-    buttons, result callbacks)."""
+    buttons, result callbacks). The launcher's `onRequestPermissionsResult` / `onActivityResult` count only once
+    something at startup asks for a result (a permission request, a `startActivityForResult`): the answer to a
+    request the user's tap made (start a track, connect a printer) is part of that tap."""
     def build() -> PreConsent:
         index = ctx.index
         entries: list[Entry] = list(ctx.entries)
+        answers: list[tuple[str, Entry]] = []  # result callbacks: they run at startup only after a startup ask
         for e in ctx.entries:
             if e.kind != "launcher":
                 continue
@@ -119,11 +130,36 @@ def startup(ctx: FlowContext) -> PreConsent:
             for name in LAUNCHER_CALLBACKS:
                 for fid in index.find_member(owner, name):
                     label = f"`{short(owner)}.{name}`"
-                    entries.append(Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
-                                         e.path, e.line))
-        return PreConsent(index, ctx.consent, entries, stop_at_consent=False)
+                    entry = Entry(fid, "launcher", Msg(f"launcher activity {label}", f"启动页 Activity {label}"),
+                                  e.path, e.line)
+                    if name in RESULT_ASKS:
+                        answers.append((name, entry))
+                    else:
+                        entries.append(entry)
+        while True:
+            reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
+            due = [(name, entry) for name, entry in answers if _asked_at_startup(ctx, reach, RESULT_ASKS[name])]
+            if not due:
+                return reach
+            entries += [entry for _name, entry in due]
+            answers = [a for a in answers if a not in due]
 
     return memo(ctx, "startup", build)
+
+
+# The launcher's result callbacks and what asks for the result: `onRequestPermissionsResult` runs at startup only
+# when a permission request does, `onActivityResult` only when a screen is started for a result.
+RESULT_ASKS = {"onRequestPermissionsResult": "permission", "onActivityResult": "startActivityForResult"}
+
+
+def _asked_at_startup(ctx: FlowContext, reach: PreConsent, ask: str) -> bool:
+    """Something reached at startup, not on a user action, asks for the result: a permission request (`ask` ==
+    "permission"), or a `startActivityForResult` call."""
+    if ask == "permission":
+        return any(reach.reached.get(r.fid) is not None and not ctx.consent.state(r.site).user_action
+                   for r in ctx.permission_requests)
+    return any(reach.reached.get(fid) is not None and not ctx.consent.state(site).user_action
+               for fid, site in ctx.sites(ask) if site.kind == "call")
 
 
 def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reached]]:
@@ -258,6 +294,23 @@ def continues(site: Site) -> bool:
     return site.kind == "call" and site.name in START_CALLS
 
 
+SETTINGS_ACTIONS = ("Settings.ACTION_", "android.provider.Settings.ACTION_")
+
+
+def _system_settings(start: Site, sites: list[Site]) -> bool:
+    """`startActivity(intent)` opens the system's settings (`Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS)`,
+    built in the call or in the same function): the app itself does not go on."""
+    def settings_intent(args: Iterable[Arg]) -> bool:
+        return any(r.startswith(SETTINGS_ACTIONS) for a in args for r in a.refs)
+
+    if not start.args:
+        return False
+    if settings_intent(start.args[:1]):
+        return True
+    built = [s for s in sites if s.name == "Intent" and s.kind in ("new", "call") and s.line <= start.line]
+    return bool(built) and all(settings_intent(s.args) for s in built)
+
+
 @dataclass(frozen=True, slots=True)
 class Exit:
     fid: FnId  # where the exit call is
@@ -278,10 +331,11 @@ def exits_in(ctx: FlowContext, fid: FnId, sites: Iterable[Site], *, own: Callabl
     def walk(f: FnId, items: Iterable[Site], via: Site | None, inner: Callable[[Site], tuple[Deferred, ...]],
              level: int) -> None:
         nonlocal opens
-        for site in items:
+        listed = list(items)
+        for site in listed:
             if any(is_user_deferred(d) or _is_dialog_button(d) for d in inner(site)):
                 continue
-            if continues(site):
+            if continues(site) and not _system_settings(site, listed):
                 opens = True
             how = exit_call(site)
             if how is not None:
@@ -567,6 +621,9 @@ class ConsentUi:
     agree: list[Handler] = field(default_factory=list)
     refuse: list[Handler] = field(default_factory=list)
     functions: list[FnId] = field(default_factory=list)
+    # Handlers that store the user's own choice (`putBoolean(KEY_CONSENT, analyticsSwitch)` on "save my choices"):
+    # a way to decline as well as to agree.
+    choose: list[Handler] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -589,10 +646,12 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
     for owner, fids in by_owner.items():
         agree: list[Handler] = []
         refuse: list[Handler] = []
+        choose: list[Handler] = []
         for fid in fids:
             a, r = _handlers(ctx, fid)
             agree += a
             refuse += r
+            choose += _choice_handlers(ctx, fid, {h.deferred for h in a + r})
         for kind, h in bridges.get(owner, ()):
             (agree if kind == "agree" else refuse).append(h)
         if not agree:
@@ -602,8 +661,28 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
         if not policy:
             continue
         path, line, col = _owner_location(ctx, owner, fids)
-        out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids))
+        out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids, choose))
     return out
+
+
+def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[Handler]:
+    """User actions (a "save my choices" button) that store the consent from a value — the switch the user set,
+    off until turned on — rather than a literal `true`: the user can decline there."""
+    out: dict[Deferred, Handler] = {}
+    for site in ctx.index.sites_of(fid):
+        if site.kind != "call" or not KEY_WRITES.match(site.name) or len(site.args) < 2:
+            continue
+        if not any(CONSENT_WORD.search(k) for k in (*site.args[0].strings, *site.args[0].refs)):
+            continue
+        written = value(site.args[-1])
+        if written in ("true", "false", "null", "") or written.startswith(('"', "'")) or written[:1].isdigit():
+            continue
+        for d in reversed(site.deferred):
+            if is_user_deferred(d):
+                if d not in known:
+                    out.setdefault(d, Handler(fid, d, _describe(d)))
+                break
+    return list(out.values())
 
 
 def only_uses(ctx: FlowContext, ui: ConsentUi, uis: list[ConsentUi]) -> bool:

@@ -5,7 +5,9 @@ Forms: `requestPermissions` (Activity/Fragment/`ActivityCompat`), ActivityResult
 (`registerForActivityResult(RequestPermission()/RequestMultiplePermissions())` or Compose
 `rememberLauncherForActivityResult` + `launch(...)`), PermissionX, XXPermissions, AndPermission, utilcode
 `PermissionUtils`, EasyPermissions, RxPermissions, Dexter, Accompanist (`rememberPermissionState` +
-`launchPermissionRequest()`), other libraries' `requestPermission(...)` calls (not a project function, not
+`launchPermissionRequest()`), PermissionsDispatcher's generated calls (`XPermissionsDispatcher.fooWithCheck(this)`,
+`fooWithPermissionCheck()`: the permissions sit in the `@NeedsPermission` annotation, which the summaries do not
+keep, so the request stays unresolved), other libraries' `requestPermission(...)` calls (not a project function, not
 `UsbManager`'s), the project's own wrappers from configuration, and
 project functions that pass a parameter on to one of these (found without configuration). Permission
 arguments are resolved through `Manifest.permission.X`, string literals, wrapper constants (`Permission.CAMERA`)
@@ -34,6 +36,7 @@ variable is resolved through the constants read on the line where it first appea
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -147,7 +150,7 @@ class PermissionRequest:
     site: Site
     permissions: tuple[str, ...]  # fully qualified names, without duplicates (literals before constants)
     # requestPermissions | launcher | PermissionX | XXPermissions | AndPermission | PermissionUtils |
-    # EasyPermissions | RxPermissions | Dexter | Accompanist | wrapper | library
+    # EasyPermissions | RxPermissions | Dexter | Accompanist | PermissionsDispatcher | wrapper | library
     form: str
     rationale_in_call: bool  # the call itself carries an explanation (EasyPermissions' rationale text)
     contract: str = ""  # launchers: RequestPermission | RequestMultiplePermissions
@@ -304,6 +307,17 @@ def _snake(camel: str) -> str:
     return out
 
 
+def _dispatcher_method(site: Site) -> str:
+    """PermissionsDispatcher's generated request: `SplashActivityPermissionsDispatcher.skipToActivityWithCheck(this,
+    …)` (Java, 2.x), `…WithPermissionCheck(this, …)` (Java, 3+), `skipToActivityWithPermissionCheck(…)` (a Kotlin
+    extension): the method it wraps (`skipToActivity`), or ""."""
+    for suffix in ("WithPermissionCheck", "WithCheck"):
+        if site.name.endswith(suffix) and len(site.name) > len(suffix) and \
+                (suffix == "WithPermissionCheck" or _head(site).endswith("PermissionsDispatcher")):
+            return site.name[: -len(suffix)]
+    return ""
+
+
 def _head(site: Site) -> str:
     return (site.receiver or "").split("(", 1)[0].split(".")[0].strip()
 
@@ -370,12 +384,20 @@ class RequestFinder:
                     found.append(n)
             for ref in arg.refs:
                 if not any(other.startswith(ref + ".") for other in arg.refs):  # `Manifest` of `Manifest.permission.X`
-                    found += self.resolve_ref(fid, ref, depth)
+                    found += self._element(fid, ref, arg.text, depth) or self.resolve_ref(fid, ref, depth)
             if not found:
                 for call in arg.calls:
                     found += self.resolve_call(fid, call, depth)
             out += found
         return list(dict.fromkeys(out))
+
+    def _element(self, fid: FnId, ref: str, text: str, depth: int) -> list[str]:
+        """`PERMS[1]` of a constant array (`static String[] PERMS = {CAMERA, RECORD_AUDIO}`): that element only."""
+        at = re.search(re.escape(ref) + r"\s*\[\s*(\d+)\s*\]", text)
+        values = self.constant(fid, ref) if at is not None else None
+        if at is None or not values or int(at.group(1)) >= len(values):
+            return []
+        return self.resolve_ref(fid, values[int(at.group(1))], depth + 1)
 
     def resolve_ref(self, fid: FnId, ref: str, depth: int = 0) -> list[str]:
         if depth > 5:
@@ -516,6 +538,9 @@ class RequestFinder:
         """The request form of a call site, or "" when it is not a permission request."""
         if site.kind == "call" and site.name in ACCOMPANIST_LAUNCHES:
             return "Accompanist" if self._accompanist_states(fid, site) else ""
+        if site.kind == "call" and _dispatcher_method(site) and \
+                not any(how == "exact" for _t, how in self.index.resolve(fid, site)):
+            return "PermissionsDispatcher"  # (generated at build time: never a function of the project's sources)
         if site.kind != "call" or not site.args:
             return ""
         head = _head(site)
@@ -560,6 +585,15 @@ class RequestFinder:
         states = self._accompanist_states(fid, site) if form == "Accompanist" else []
         if states:
             args = [a for state in states for a in state.args if not _is_lambda(a)]
+        if form == "PermissionsDispatcher":
+            # The permissions are in the `@NeedsPermission` annotation of the method the generated call wraps; its
+            # `@OnShowRationale` method (the one that calls `request.proceed()`) explains after a refusal.
+            owner = self.index.function(fid).owner
+            fs = self.index.files[fid.file]
+            explains = any(s.name == "proceed" for i, fn in enumerate(fs.functions) if fn.owner == owner
+                           for s in self.index.sites_of(FnId(fid.file, i)))
+            return PermissionRequest(fid, site, (), form, explains,
+                                     unresolved=f"@NeedsPermission of {_dispatcher_method(site)}")
         perms = self.permissions_in(fid, args)
         unresolved = ""
         if not perms:
@@ -591,6 +625,7 @@ class RequestFinder:
     def _requests(self) -> list[PermissionRequest]:
         names = {"requestPermissions", "launch", *(n for _h, n, _f in WRAPPER_CALLS), *RX_CALLS, *self.wrappers,
                  *ACCOMPANIST_LAUNCHES, *LIBRARY_REQUESTS}
+        names |= {n for n in self.index.by_site_name if n.endswith(("WithPermissionCheck", "WithCheck"))}
         out: list[PermissionRequest] = []
         for fid, site in self._sites_named(names):
             req = self.classify(fid, site)

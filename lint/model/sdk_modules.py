@@ -37,7 +37,7 @@ from pipl_lint.model.reach import Entry, PreConsent
 from pipl_lint.model.summary import Guard
 from pipl_lint.parse.gradle_ast import Assign, Call, Statement
 from pipl_lint.project.discover import Module, Project
-from pipl_lint.project.gradle import parse_gradle_script
+from pipl_lint.project.gradle import parse_gradle_script, read_properties
 
 ANDROID_LIBRARY = frozenset({"com.android.library", "android-library", "com.android.kotlin.multiplatform.library"})
 JVM_LIBRARY = frozenset({"java-library", "org.jetbrains.kotlin.jvm", "kotlin"})
@@ -158,17 +158,7 @@ def _read_properties(path: Path, root: Path) -> dict[str, str]:
         text = path.read_bytes().decode("utf-8", "replace")
     except OSError:
         return {}
-    out: dict[str, str] = {}
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line[0] in "#!":
-            continue
-        key, sep, value = line.partition("=")
-        if not sep:
-            key, sep, value = line.partition(":")
-        if sep:
-            out[key.strip()] = value.strip()
-    return out
+    return read_properties(text)
 
 
 def _statements(statements: Iterable[Statement]) -> Iterator[tuple[tuple[str, ...], Statement]]:

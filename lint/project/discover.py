@@ -15,11 +15,19 @@ from pathlib import Path
 
 from pipl_lint.findings import Diagnostic
 from pipl_lint.project.files import FileReader, printable
-from pipl_lint.project.gradle import BuildScript, Settings, SourceDirs, read_build_script, read_settings
+from pipl_lint.project.gradle import (
+    BuildScript,
+    Settings,
+    SourceDirs,
+    read_build_script,
+    read_properties,
+    read_settings,
+)
 from pipl_lint.project.version_catalog import VersionCatalog, read_version_catalog
 
 SETTINGS_FILES = ("settings.gradle.kts", "settings.gradle")
 BUILD_FILES = ("build.gradle.kts", "build.gradle")
+PROPERTIES_FILE = "gradle.properties"
 SOURCE_SUFFIXES = (".kt", ".java")
 SKIP_DIRS = frozenset({".git", ".gradle", ".idea", "build", "node_modules", ".pipl-lint-cache", "out",
                        ".cxx", ".externalNativeBuild", "__pycache__", ".venv", "venv", "captures"})
@@ -417,6 +425,7 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                 gradle_files.append(cpath)
             else:
                 unread.append(cpath)
+    root_properties = _properties(root, reader, walker, diags, gradle_files)
     module_dirs: list[tuple[str, Path]] = []
     if settings is not None:
         for inc in settings.includes:
@@ -453,7 +462,9 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
             walker.read(bpath)
             text = reader.read_text(bpath, diags)
             if text is not None:
-                build = read_build_script(bpath, text, catalog)
+                properties = {**root_properties, **_properties(mdir, reader, walker, diags, gradle_files)} \
+                    if mdir != root else root_properties
+                build = read_build_script(bpath, text, catalog, properties)
                 _report(build.errors, bpath, reader, diags)
                 gradle_files.append(bpath)
             else:
@@ -463,6 +474,21 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
             continue  # the usual root build file with no sources of its own
         modules.append(module)
     return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files), tuple(unread))
+
+
+def _properties(folder: Path, reader: FileReader, walker: Walker, diags: list[Diagnostic],
+                gradle_files: list[Path]) -> dict[str, str]:
+    """The project properties of `folder`'s `gradle.properties` (`TARGET_SDK_VERSION=25`, referenced from the
+    build scripts as `targetSdkVersion TARGET_SDK_VERSION as int`); {} without one."""
+    path = folder / PROPERTIES_FILE
+    if not walker.is_file(path):
+        return {}
+    walker.read(path)
+    text = reader.read_text(path, diags)
+    if text is None:
+        return {}
+    gradle_files.append(path)
+    return read_properties(text)
 
 
 def _fallback_modules(root: Path, known: set[Path], walker: Walker) -> list[tuple[str, Path]]:

@@ -957,6 +957,43 @@ def read_build_script(
     )
 
 
+def read_properties(text: str) -> dict[str, str]:
+    """The ``key=value`` pairs of a ``gradle.properties`` file (Java properties: ``=``, ``:`` or a blank
+    separates key and value; ``#``/``!`` comment lines; a trailing backslash continues the line; ``\\uXXXX``
+    escapes). Never raises; lines it cannot read are left out."""
+    out: dict[str, str] = {}
+    logical = ""
+    for raw in text.splitlines():
+        line = raw.lstrip()
+        if not logical and (not line or line[0] in "#!"):
+            continue
+        trailing = len(line) - len(line.rstrip("\\"))
+        if trailing % 2:
+            logical += line[:-1]
+            continue
+        logical += line
+        match = _PROPERTY.match(logical)
+        logical = ""
+        if match is not None:
+            out[_unescape(match.group(1))] = _unescape(match.group(2).strip())
+    return out
+
+
+_PROPERTY = re.compile(r"((?:[^\\\s=:]|\\.)+)\s*[=:\s]?\s*(.*)", re.DOTALL)
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+
+
+def _unescape(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code.startswith("u") and len(code) == 5:
+            point = int(code[1:], 16)
+            return m.group(0) if 0xD800 <= point <= 0xDFFF else chr(point)  # no lone surrogates in our text
+        return {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}.get(code, code)
+
+    return _ESCAPE.sub(one, text)
+
+
 # -- settings -------------------------------------------------------------------------------------
 
 

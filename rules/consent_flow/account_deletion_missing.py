@@ -8,6 +8,13 @@ QQ login …) — and looks for account deletion: a project function named like 
 offering it (注销账号, 注销帐号, 账号注销, 删除账号, "delete account", "close account"). Reports the app once, at the
 Application class, with where the login was found.
 
+Where the app is distributed (`distribution`) decides which accounts count. In China (`china-stores`, `both`,
+the default) every login does: 191号文 asks for 注销 of the user account whatever its origin. Outside China
+(`google-play`, `elsewhere`) only accounts the app creates itself do — a sign-up screen (`SignUpActivity`,
+`RegisterFragment`) or function (`signUp`, `registerUser`, `createAccount`): Google Play's account-deletion policy
+covers accounts created from within the app, and a login to the user's own server, to a third-party service
+(OAuth to a tracker) or to an account made on a website has no account of the app's own to delete.
+
 ## Why is this bad?
 191号文 六.1 makes it a violation not to provide an effective function to delete personal information and
 cancel the user account ("未提供有效的更正、删除个人信息及注销用户账号功能"); obstacles to account cancellation are
@@ -68,6 +75,10 @@ LOGIN_FUNCTION = re.compile(r"^(do|perform|start|request)?(log[iI]n|sign[iI]n|si
 LOGIN_CLASS = re.compile(r"(Login|SignIn|SignUp|Register|Registration)(Activity|Fragment|Screen|Page|Dialog)$")
 DELETE_FUNCTION = re.compile(r"(delete|close|cancel|deactivate|unregister|remove|destroy|erase)(My)?(User)?"
                              r"Account|accountDeletion|注销", re.IGNORECASE)
+SIGN_UP_CLASS = re.compile(r"(SignUp|Signup|Register|Registration|CreateAccount)"
+                           r"(Activity|Fragment|Screen|Page|Dialog)$")
+SIGN_UP_FUNCTION = re.compile(r"^(do|perform|start|request)?(sign[uU]p|register(User|Account)|createAccount)"
+                              r"(With\w*|Async|ByPhone\w*|BySms\w*)?$")
 # Over string resources.
 DELETE_TEXT = re.compile(r"注销(账号|帐号|账户|帐户)|(账号|帐号|账户|帐户)注销|删除(账号|帐号|账户|帐户)|"
                          r"(delete|close|deactivate|cancel) (my |your |the )?account|account deletion",
@@ -78,6 +89,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     logins = _logins(ctx)
     if not logins or _deletion(ctx):
         return
+    if ctx.config.distribution in ("google-play", "elsewhere") and not _sign_up(ctx):
+        return  # the account is made elsewhere (the user's own server, a third-party service, a website)
     anchor = app_anchor(ctx)
     if anchor is None:
         return
@@ -100,6 +113,15 @@ def _logins(ctx: Context) -> list[tuple[str, int, str]]:
         if sdk.category == "login":
             out.append((found.path, found.line, sdk.name.split(" (", 1)[0]))
     return out
+
+
+def _sign_up(ctx: Context) -> bool:
+    """The app creates accounts itself: a sign-up screen (`SignUpActivity`, `RegisterFragment`) or function
+    (`signUp`, `registerUser`, `createAccount`)."""
+    for decl, _fi in ctx.index.classes.values():
+        if SIGN_UP_CLASS.search(decl.name):
+            return True
+    return any(SIGN_UP_FUNCTION.match(ctx.index.function(fid).name) for fid in ctx.index.all_functions())
 
 
 def _deletion(ctx: Context) -> bool:

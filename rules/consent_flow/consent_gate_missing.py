@@ -7,10 +7,14 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
 - a **consent UI**: a dialog, activity or composable that shows privacy-policy text (a string resource,
   literal or layout text naming 隐私政策 / 隐私协议 / the Privacy Policy) with an agree action (an
   `agree`/`同意` button listener, an `onAgree =` callback, a positive dialog button labelled 同意/Agree) and a
-  disagree action;
+  disagree action (or a "save my choices" action that stores the answer from the switch the user set:
+  `putBoolean(KEY_CONSENT, analyticsConsent)`);
 - a **stored agreement read at startup**: a consent check (a SharedPreferences / MMKV / DataStore read of a
   `privacy`/`agree`/`consent`/`隐私`/`协议` key, a function that does one, or a configured
-  `consent.predicates` function) in a condition that runs from the Application or the launcher activity.
+  `consent.predicates` function) in a condition that runs from the Application or the launcher activity, or
+  there a read of a data-collection setting the app lets the user switch (`getBoolean(PREF_CRASH_REPORTS,
+  false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`): an analytics or
+  crash-report opt-in is the consent the collecting code follows.
 
 It reports once per project, on the `<application>` element of the app's main manifest (where the
 whole app is declared; the Application class, or the launcher activity, is the first step of the path),
@@ -83,8 +87,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
+from pipl_lint.model.consent import PREFS_READS
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, consent_uis, memo, say, startup, what_collects
+from pipl_lint.rules.consent_flow._common import (
+    app_anchor,
+    collection_key,
+    collection_switch_written,
+    consent_expected,
+    consent_uis,
+    memo,
+    say,
+    startup,
+    what_collects,
+)
 
 META = RuleMeta(
     id="CF301",
@@ -113,14 +128,14 @@ def check(ctx: Context) -> Iterator[Finding]:
     what, evidence = what_collects(ctx)
     if not what.en:
         return
-    if ctx.config.distribution in ("google-play", "elsewhere") and not any(True for _ in ctx.sdks):
+    if not consent_expected(ctx):
         return  # not distributed in China, and no third-party data SDK: no first-run gate is required
     anchor = app_anchor(ctx)
     element = next((m for m in ctx.app_manifests() if m.application is not None), None)
     if anchor is None and element is None:
         return
-    uis = [ui for ui in consent_uis(ctx) if ui.refuse]
-    partial = [ui for ui in consent_uis(ctx) if not ui.refuse]
+    uis = [ui for ui in consent_uis(ctx) if ui.refuse or ui.choose]
+    partial = [ui for ui in consent_uis(ctx) if not (ui.refuse or ui.choose)]
     read = startup_consent_read(ctx)
     if uis and read:
         return
@@ -144,15 +159,22 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def startup_consent_read(ctx: Context) -> bool:
-    """A stored agreement is checked in code that runs at startup (Application, launcher and what they call)."""
+    """A stored agreement is checked in code that runs at startup (Application, launcher and what they call), or
+    a data-collection setting the user switches (`putBoolean(getString(R.string.pref_analytics_key), enabled)`
+    somewhere) is read there (`getBoolean(getString(R.string.pref_analytics_key), false)`): the opt-in the
+    collecting code follows."""
     def build() -> bool:
         consent = ctx.consent
         predicates = consent.predicate_functions() | consent.configured_simple
+        switch = collection_switch_written(ctx)
         for reached in startup(ctx).functions():
             for site in ctx.index.sites_of(reached.fid):
                 if any(consent.guard_state(g) != 0 for g in site.guards):
                     return True
                 if site.kind == "call" and site.name in predicates and not site.name.startswith(WRITES):
+                    return True
+                if switch and site.kind == "call" and site.name in PREFS_READS and site.args and \
+                        collection_key(site.args[0]):
                     return True
         return False
 

@@ -15,7 +15,14 @@ looks for a withdrawal path:
 Reports the app (at the Application class) when there is no reset at all, and the reset when it switches off
 none of the SDKs that have a disable call. An SDK collection switch set from a value rather than a literal
 (`setAnalyticsCollectionEnabled(enabled)` driven by a Settings preference) is a way to withdraw, and so is
-enough; a write that names the UI (`setShowPrivacyHint(false)`) is not a reset.
+enough; so is a stored setting that names data collection written from the user's value
+(`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`, `putBoolean(getString(R.string.pref_analytics_key), on)`:
+a crash-report or analytics switch that the collecting code reads). A write that names the UI
+(`setShowPrivacyHint(false)`) is not a reset.
+
+Like `consent-gate-missing`, an app distributed only outside China (`google-play`, `elsewhere`) with no catalogued
+data SDK is not reported: its own code reads personal information for the feature the user opens, asked with
+runtime permissions, and no consent was asked that could be withdrawn.
 
 ## Why is this bad?
 PIPL Art. 15 gives individuals the right to withdraw consent and requires a convenient way to do it
@@ -60,7 +67,18 @@ from pipl_lint.model.consent import CONSENT_WORD, UI_NAME
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, fix_text, memo, names, say, short, value, what_collects
+from pipl_lint.rules.consent_flow._common import (
+    app_anchor,
+    collection_switch_written,
+    consent_expected,
+    fix_text,
+    memo,
+    names,
+    say,
+    short,
+    value,
+    what_collects,
+)
 
 META = RuleMeta(
     id="CF310",
@@ -82,12 +100,10 @@ META = RuleMeta(
 WRITES = frozenset({"putBoolean", "putInt", "putString", "putLong", "encode", "remove", "removeValueForKey",
                     "removeKey", "set", "setBoolean", "edit"})
 RESET_NAMES = ("revoke", "withdraw", "clear", "reset", "remove", "delete", "cancel")
-
-
 def check(ctx: Context) -> Iterator[Finding]:
     what, _evidence = what_collects(ctx, brief=True)
-    if not what.en:
-        return
+    if not what.en or not consent_expected(ctx):
+        return  # (outside China with no data SDK: no consent was asked, so there is none to withdraw)
     resets = _resets(ctx)
     if not resets:
         if _user_switch(ctx):
@@ -128,8 +144,12 @@ def _resets(ctx: Context) -> list[tuple[FnId, Site]]:
 
 def _user_switch(ctx: Context) -> bool:
     """An SDK's collection switch is set from a value, not a literal (`setAnalyticsCollectionEnabled(enabled)`
-    from a Settings preference): the user can switch it off, which withdraws consent for that SDK."""
+    from a Settings preference), or a collection setting is stored from one (`putBoolean(PREF_CRASH_REPORTING,
+    enabled)`, `putBoolean(getString(R.string.pref_analytics_key), value)`): the user can switch it off, which
+    withdraws consent for what it drives."""
     def build() -> bool:
+        if collection_switch_written(ctx):
+            return True
         present = {s.sdk_id for s in ctx.sdks}
         for _fid, site in ctx.sites(*ctx.catalog.sdk_calls_by_method):
             if site.kind != "call":

@@ -3,11 +3,12 @@
 ## What it does
 Finds exit calls — `finishAffinity()`, `finishAndRemoveTask()`, `System.exit`, `exitProcess`,
 `Process.killProcess`, `moveTaskToBack(true)`, and `finish()` of the launcher or of a screen that opens by
-itself at startup (when no other screen is opened instead; a screen opened from a launcher shortcut, a
-notification's `PendingIntent` or a callback registered in a click handler does not) — in the refusal branch
-of a permission request's result callback (`onRequestPermissionsResult`, an ActivityResult callback's `!granted`
-branch, EasyPermissions `onPermissionsDenied`, PermissionX/XXPermissions/Dexter/RxPermissions denial
-callbacks), directly or in a project function called there, but not inside a further button the user taps.
+itself at startup (when no other screen of the app is opened instead: sending the user to the system's
+settings, `Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS)`, leaves the app closed; a screen opened from a
+launcher shortcut, a notification's `PendingIntent` or a callback registered in a click handler does not) — in
+the refusal branch of a permission request's result callback (`onRequestPermissionsResult`, an ActivityResult
+callback's `!granted` branch, EasyPermissions `onPermissionsDenied`, PermissionX/XXPermissions/Dexter/RxPermissions
+denial callbacks), directly or in a project function called there, but not inside a further button the user taps.
 
 Configuration: with `app-category` set, requests for permissions whose personal information is necessary
 for the basic function of that app type are not reported (the law allows refusing the basic function

@@ -3,7 +3,9 @@
 ## What it does
 When the project requests dangerous permissions, looks for a stored refusal anywhere: a SharedPreferences /
 MMKV / DataStore write (or a call to a project function that makes one) in the refusal branch of a request's
-result callback, or a read of a stored refusal (`denied`, `refused`, `asked`, `拒绝`, a "denied at" time).
+result callback, a read of a stored refusal (`denied`, `refused`, `asked`, `拒绝`, a "denied at" time), or a
+request made only on one side of `shouldShowRequestPermissionRationale` (the refusal the system keeps: after one,
+the app shows its rationale instead of asking straight away).
 Reports the project once, at the Application class, listing the requests, when there is none.
 
 ## Why is this bad?
@@ -40,11 +42,12 @@ for `permission-rerequest-after-denial`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.model.index import FnId
-from pipl_lint.model.requests import refusal_branch
+from pipl_lint.model.requests import PermissionRequest, refusal_branch
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
@@ -73,13 +76,14 @@ META = RuleMeta(
     },
 )
 
+RATIONALE_CHECK = re.compile(r"shouldShow(RequestPermission)?Rationale")
 STORE_CALLS = frozenset({"putLong", "putBoolean", "putInt", "putString", "putStringSet", "encode", "edit", "set",
                          "setValue", "updateData", "commit", "apply"})
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     requests = [r for r in ctx.permission_requests if dangerous(ctx, r.permissions)]
-    if not requests or memory_functions(ctx) or _stored_on_refusal(ctx):
+    if not requests or memory_functions(ctx) or _stored_on_refusal(ctx) or _system_memory(requests):
         return
     anchor = app_anchor(ctx)
     if anchor is None:
@@ -90,6 +94,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                       count=len(requests))
     trace = tuple(TraceStep(ctx.path_of(r.fid), r.site.line, f"`{r.site.qualified}`") for r in requests[:4])
     yield ctx.finding(META, anchor.path, anchor.span, message, trace=trace, anchor="denial-memory")
+
+
+def _system_memory(requests: list[PermissionRequest]) -> bool:
+    """A request runs only on one side of `shouldShowRequestPermissionRationale` (`if (shouldShow…) { showRationale();
+    return }`, Accompanist's `status.shouldShowRationale`): the app reads the refusal the system keeps, and after one
+    it explains instead of asking straight away."""
+    return any(RATIONALE_CHECK.search(a.text) for r in requests for g in r.site.guards for a in g.atoms)
 
 
 def _stored_on_refusal(ctx: Context) -> bool:

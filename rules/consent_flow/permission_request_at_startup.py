@@ -4,12 +4,13 @@
 Finds runtime permission requests in every form (`requestPermissions`, `ActivityCompat.requestPermissions`,
 ActivityResult launchers from `registerForActivityResult` / Compose `rememberLauncherForActivityResult`,
 PermissionX, XXPermissions, AndPermission, utilcode `PermissionUtils`, EasyPermissions, RxPermissions, Dexter,
-`permissions.wrappers` and the project's own wrapper functions) that run by themselves when the app
-starts: in the Application, a ContentProvider or initializer, the launcher activity's lifecycle and its
-permission/activity-result callbacks, the screens the launcher opens without a user action and the
-fragments those screens add (`onCreate`, `onStart`, `onResume`, `onViewCreated` …), and anything they
-call — rather than from a click or another user action. Requests that also run before the user has
-consented say so.
+PermissionsDispatcher (`…WithPermissionCheck`), `permissions.wrappers` and the project's own wrapper
+functions) that run by themselves when the app starts: in the Application, a ContentProvider or initializer,
+the launcher activity's lifecycle and its permission/activity-result callbacks (those only once something at
+startup asks for a result: the answer to a request or a screen started for a result on the user's tap is part
+of that tap), the screens the launcher opens without a user action and the fragments those screens add
+(`onCreate`, `onStart`, `onResume`, `onViewCreated` …), and anything they call — rather than from a click or
+another user action. Requests that also run before the user has consented say so.
 
 ## Why is this bad?
 A permission dialog at launch asks before the user has seen the feature, so the purpose cannot be clear.

@@ -8,8 +8,9 @@ own context or in its callers (two levels up):
   callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
   "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
   (`continueYesCallback = { … }`);
-- a `shouldShowRequestPermissionRationale` check, or a call to the project's own `showRationale…` /
-  `explain…` / `…Purpose…` function;
+- a `shouldShowRequestPermissionRationale` check (or the app's own flag for it, `if (!request.showRationale)`:
+  the request runs on the side where no rationale is due yet, the other side explains), or a call to the
+  project's own `showRationale…` / `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
   `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
   shown earlier in the same context;
@@ -31,9 +32,14 @@ the user's answer, so a follow-up request there (background location after foreg
 - `google-play` and `elsewhere` (neither store): it counts as explained by its context. Android's guidance
   asks for a request in context, on the user's action, and for a separate rationale only when
   `shouldShowRequestPermissionRationale` is true.
-- `china-stores` and `both` (the default): it is still reported, with a message naming the requirement:
-  MIIT's 2023 notice (工信部信管函〔2023〕26号) asks apps to show the purpose at the same time as the system
-  dialog. Meet it with a purpose banner shown while the system dialog is open (or a dialog before it).
+- `china-stores` and `both` (the default): it counts as explained when the control the user acted on names the
+  feature every asked permission serves — the view the listener is set on (`mTvPressSpeech`, `R.id.btn_scan`),
+  the lambda's label (`onToggleNotification = { … }`), the view id a click handler branches on
+  (`R.id.iv_take_photo ->`), here or in a caller two levels up: a "hold to talk" button asking for the
+  microphone, a face-enrolment row asking for the camera, a notification toggle asking to post notifications.
+  Otherwise it is still reported, with a message naming the requirement: MIIT's 2023 notice
+  (工信部信管函〔2023〕26号) asks apps to show the purpose at the same time as the system dialog. Meet it with a
+  purpose banner shown while the system dialog is open (or a dialog before it).
 
 Configuration: `permissions.require-rationale = false` turns the rule off (for apps whose explanation is
 shown by a platform or framework the linter cannot see).
@@ -46,17 +52,17 @@ permission group, never the app's reason.
 
 ## Example
 ```kotlin
-binding.scan.setOnClickListener {
+binding.verify.setOnClickListener {                        // "verify": nothing says the camera is used
     cameraPermission.launch(Manifest.permission.CAMERA)   // straight to the system dialog
 }
 ```
 
 ## Use instead
 ```kotlin
-binding.scan.setOnClickListener {
+binding.verify.setOnClickListener {
     MaterialAlertDialogBuilder(this)
         .setTitle(R.string.camera_rationale_title)
-        .setMessage(R.string.camera_rationale)              // "用于扫描二维码，不会保存图像"
+        .setMessage(R.string.camera_rationale)              // "用于拍摄身份证照片，不会保存图像"
         .setPositiveButton(R.string.action_continue) { _, _ -> cameraPermission.launch(Manifest.permission.CAMERA) }
         .setNegativeButton(R.string.not_now, null)
         .show()
@@ -68,7 +74,8 @@ No automatic fix: the purpose text is the app's own.
 
 ## Limitations
 The linter sees that something is shown, not what it says: a dialog about something else in the same
-function counts as an explanation. Purpose banners drawn by a shared base class or a custom view outside
+function counts as an explanation, and a control is judged by its name (`btnScan`), not by the label the user
+reads. Purpose banners drawn by a shared base class or a custom view outside
 the caller chain are not seen; configure `permissions.require-rationale = false` or suppress the finding
 where that is the case. A T/TAF 076 `<meta-data>` purpose in the manifest is not shown to the user at the
 time of the request and does not count. A request written inside a function value that is stored or handed
@@ -84,6 +91,7 @@ judged: where it is invoked is not followed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
@@ -96,8 +104,10 @@ from pipl_lint.rules.consent_flow._common import (
     POSITIVE_CALLS,
     asked_permissions,
     callers,
+    dangerous,
     fix_text,
     on_user_action,
+    perm_short,
     say,
     stored_for_later,
     string_refs,
@@ -155,6 +165,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if on_user_action(ctx, req.fid, req.site):
             if ctx.config.distribution in ("google-play", "elsewhere"):
                 continue  # asked in context, on the user's own action: the control explains it (Android guidance)
+            if _control_names_purpose(ctx, req):
+                continue  # the tapped control names the feature (`voiceButton` → microphone): the purpose is shown
             message = say(ctx, META, "no-purpose-on-action", call=req.site.qualified, permissions=asked)
             fix = fix_text(ctx, META, "purpose-with-dialog", permissions=asked)
         else:
@@ -185,8 +197,9 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
     rationale check, after a dialog or purpose text in the same context — here or in a caller."""
     if any(_confirms(d) for d in at.deferred):
         return True
-    if any("shouldShow" in a.text and "Rationale" in a.text for g in at.guards for a in g.atoms):
-        return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch
+    if any("rationale" in a.text.lower() for g in at.guards for a in g.atoms):
+        return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch, or
+        #              the app's own flag for it (`if (!request.showRationale) launch()`: the other side explains)
     if any("BUTTON_POSITIVE" in a.text for g in at.guards for a in g.atoms if a.positive):
         return True  # the positive button of a dialog's result callback (`which == BUTTON_POSITIVE`)
     for site in ctx.index.sites_of(fid):
@@ -230,3 +243,71 @@ def _explains(site: Site) -> bool:
     low = name.lower()
     return site.kind == "call" and site.receiver is None and low.startswith(("show", "explain", "display")) and \
         any(w in low for w in PURPOSE_WORDS)
+
+
+# What a control must be named after for the permission's purpose to be plain from it (lower-case stems of the
+# words of its name: a stem of 5 letters or more starts a word, a shorter one is a whole word).
+_PHOTO = ("photo", "picture", "pic", "image", "img", "gallery", "album", "avatar", "media")
+PURPOSE_WORDS_BY_PERMISSION: dict[str, tuple[str, ...]] = {
+    "CAMERA": ("camera", "photo", "picture", "pic", "scan", "scanner", "qr", "qrcode", "barcode", "face", "video",
+               "capture", "shoot", "selfie", "拍照", "相机", "扫码", "扫一扫", "人脸"),
+    "RECORD_AUDIO": ("audio", "voice", "speech", "speak", "mic", "microphone", "record", "talk", "sound",
+                     "语音", "录音", "说话"),
+    "ACCESS_FINE_LOCATION": ("location", "locate", "gps", "map", "nearby", "position", "track", "navigat", "route",
+                             "定位", "位置", "地图", "附近"),
+    "POST_NOTIFICATIONS": ("notification", "notify", "notif", "push", "fcm", "remind", "通知", "推送", "提醒"),
+    "BLUETOOTH_SCAN": ("bluetooth", "ble", "pair", "printer", "beacon", "蓝牙", "打印"),
+    "READ_CONTACTS": ("contact", "通讯录", "联系人"),
+    "CALL_PHONE": ("call", "phone", "dial", "tel", "电话", "拨打", "呼叫"),
+    "READ_EXTERNAL_STORAGE": (*_PHOTO, "file", "files", "download", "save", "upload", "attach", "相册", "图片", "保存",
+                              "下载", "上传", "文件"),
+    "READ_MEDIA_AUDIO": ("music", "audio", "song", "音乐"),
+    "READ_CALENDAR": ("calendar", "schedule", "日历", "日程"),
+    "SEND_SMS": ("sms", "短信"),
+    "ACTIVITY_RECOGNITION": ("step", "steps", "fitness", "workout", "计步", "运动"),
+    "BODY_SENSORS": ("heart", "sensor", "health", "心率"),
+}
+_SAME_PURPOSE = {"ACCESS_COARSE_LOCATION": "ACCESS_FINE_LOCATION", "ACCESS_BACKGROUND_LOCATION": "ACCESS_FINE_LOCATION",
+                 "BLUETOOTH_CONNECT": "BLUETOOTH_SCAN", "BLUETOOTH_ADVERTISE": "BLUETOOTH_SCAN",
+                 "WRITE_CONTACTS": "READ_CONTACTS", "GET_ACCOUNTS": "READ_CONTACTS",
+                 "WRITE_EXTERNAL_STORAGE": "READ_EXTERNAL_STORAGE", "READ_MEDIA_IMAGES": "READ_EXTERNAL_STORAGE",
+                 "READ_MEDIA_VIDEO": "READ_EXTERNAL_STORAGE",
+                 "READ_MEDIA_VISUAL_USER_SELECTED": "READ_EXTERNAL_STORAGE",
+                 "WRITE_CALENDAR": "READ_CALENDAR", "READ_SMS": "SEND_SMS", "RECEIVE_SMS": "SEND_SMS"}
+
+
+def _control_names_purpose(ctx: Context, req: PermissionRequest) -> bool:
+    """Every permission the request asks for is named by the control the user acted on, here or in a caller (two
+    levels up): the view a listener is set on (`mTvPressSpeech.setOnTouchListener`, `findViewById(R.id.btn_scan)`),
+    the lambda's label (`onToggleNotification = { … }`), the view id a click handler branches on
+    (`R.id.iv_camera ->`). A tap on "hold to talk" asking for the microphone shows its purpose; the same request
+    from a "next" button does not."""
+    if req.unresolved:
+        return False
+    asked = [perm_short(p) for p in dangerous(ctx, req.permissions)]
+    if not asked:
+        return False
+    words = _control_words(ctx, req.fid, req.site, 0, set())
+    return all(_named(words, PURPOSE_WORDS_BY_PERMISSION.get(_SAME_PURPOSE.get(p, p), ())) for p in asked)
+
+
+def _control_words(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[FnId]) -> set[str]:
+    texts = [t for d in at.deferred for t in (d.receiver, d.label)]
+    texts += [a.text for g in at.guards for a in g.atoms if "R.id." in a.text and a.positive]
+    words = {w for t in texts for w in _words(t)}
+    if depth < 2 and fid not in seen:
+        seen.add(fid)
+        for caller, call in callers(ctx, fid):
+            words |= _control_words(ctx, caller, call, depth + 1, seen)
+    return words
+
+
+def _words(text: str) -> list[str]:
+    """`mTvPressSpeech` → m, tv, press, speech; `R.id.btn_scan` → r, id, btn, scan; Chinese text stays whole."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    return [w.lower() for w in re.split(r"[^0-9A-Za-z\u4e00-\u9fff]+", spaced) if w]
+
+
+def _named(words: set[str], stems: tuple[str, ...]) -> bool:
+    return any(w == s or (len(s) >= 5 and w.startswith(s)) or (not s.isascii() and s in w)
+               for w in words for s in stems)
