@@ -92,8 +92,9 @@ class Collector:
         self.calls: list[str] = []
 
 
-@dataclass(slots=True)
-class PendingSite:
+class PendingSite(NamedTuple):
+    """A site as the walk meets it; `finish` completes it (positions, a field's type) into a `Site`."""
+
     kind: str
     name: str
     receiver: str | None
@@ -363,15 +364,16 @@ class Extractor:
 
     def finish(self) -> FileSummary:
         sites = []
-        for p in self.pending:
-            rtype = p.rtype
-            if rtype is None and p.receiver_ident:
-                rtype = self.field_type(p.function, p.receiver_ident)
-            n = p.node
+        column = self.char_column
+        for kind, name, receiver, rtype, static, ident, args, n, function, guards, deferred, in_loop in self.pending:
+            if rtype is None and ident:
+                rtype = self.field_type(function, ident)
+            start, end = n.start_point, n.end_point
+            start_byte, end_byte = n.start_byte, n.end_byte
             sites.append(Site(
-                p.kind, p.name, p.receiver, rtype, p.static and rtype is None, tuple(p.args),
-                n.start_point[0] + 1, self.column(n), n.end_point[0] + 1, self.end_column(n),
-                p.function, p.guards, p.deferred, p.in_loop, n.start_byte, n.end_byte,
+                kind, name, receiver, rtype, static and rtype is None, tuple(args),
+                start[0] + 1, column(start_byte, start[1]), end[0] + 1, column(end_byte, end[1]),
+                function, guards, deferred, in_loop, start_byte, end_byte,
             ))
         classes = tuple(
             ClassDecl(c.fqn, c.name, c.kind, tuple(c.supertypes), c.outer, c.line, c.column,
