@@ -96,19 +96,28 @@ class Loaded:
                  keys: list[str] | None = None) -> None:
         self.entries = entries
         self.keys = keys or []  # the content key of each entry (see `cache.content_key`)
+        self.paths = [rel for rel, _e, _j in entries]
+        self.decoded = False
 
     @property
     def files(self) -> list[tuple[str, str]]:
         """(relative path, content key) of each entry, in order."""
-        return [(rel, key) for (rel, _e, _j), key in zip(self.entries, self.keys, strict=True)]
+        return list(zip(self.paths, self.keys, strict=True))
 
     def decode(self, diags: list[Diagnostic]) -> list[FileSummary]:
+        """The summaries, in order. Decoding consumes the entries: their encoded summaries and the files' bytes are
+        let go, so that the analysis does not hold a project's code three times over (bytes, encoded and decoded
+        summaries: on a 280,000-line app 12 and 30 MB besides the decoded ones). Decode once."""
         from pipl_lint.cache import decode_entry
         from pipl_lint.workers import work
 
+        if self.decoded:
+            raise RuntimeError("these summaries were decoded already")
+        self.decoded = True
+        entries, self.entries = self.entries, []
         out: list[FileSummary] = []
         memo: dict[Any, Any] = {}
-        for rel, encoded, job in self.entries:
+        for rel, encoded, job in entries:
             try:
                 problems, summary = decode_entry(encoded)
             except (ValueError, TypeError):  # msgspec errors subclass these: a crafted or stale entry
@@ -117,7 +126,22 @@ class Loaded:
             if summary is not None:
                 summary = shared(for_analysis(summary), memo)
                 out.append(summary if summary.path == rel else _with_path(summary, rel))
+        del entries
+        _return_freed_memory()
         return out
+
+
+def _return_freed_memory() -> None:
+    """glibc keeps what Python frees from its heap (the encoded entries are mostly small `malloc` blocks) for
+    later `malloc`s, but Python's small objects - nearly all of a decoded summary and of the analysis - come from
+    separately mapped arenas that cannot reuse it: hand it back to the system (meshtastic: 34 MB of peak memory).
+    Elsewhere (musl, macOS) nothing is done."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
 
 
 def shared(summary: FileSummary, memo: dict[Any, Any]) -> FileSummary:

@@ -3,6 +3,8 @@ same-length ASCII placeholders while the summary keeps the names as written."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipl_lint.model.source import kotlin_parse_input, summarize
 
 SOURCE = """package com.acme
@@ -122,3 +124,19 @@ def test_decoded_summaries_hold_equal_site_parts_once() -> None:
     assert first.guards and first.deferred and first.guards is second.guards and first.deferred is second.deferred
     assert first.name is second.name and first.kind is second.kind
     assert decoded[1].sites[-1].deferred is decoded[0].sites[-1].deferred  # across the files of one project
+
+
+def test_decoding_consumes_the_encoded_entries() -> None:
+    """The encoded summaries and the files' bytes are let go once decoded (the analysis would otherwise hold a
+    project's code three times over); what the incremental step keeps - paths and content keys - stays."""
+    from pipl_lint.cache import encode_entry
+    from pipl_lint.summaries import Loaded
+
+    src = b"class A { fun f() { g() } }\n"
+    result = summarize("a/A.kt", src, "kotlin", 60)
+    loaded = Loaded([("a/A.kt", encode_entry((), result.summary), ("a/A.kt", src, "kotlin", 60.0))], ["k1"])
+    assert [s.path for s in loaded.decode([])] == ["a/A.kt"]
+    assert loaded.entries == [] and loaded.files == [("a/A.kt", "k1")]
+    with pytest.raises(RuntimeError):
+        loaded.decode([])
+    assert Loaded([], []).decode([]) == []
