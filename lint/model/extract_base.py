@@ -187,7 +187,8 @@ class Extractor:
         text = self.chars[start:end]
         if not text.isascii():
             text = text.encode("latin-1").decode("utf-8", "replace")
-        if len(text) > 8 and ("\n" in text or "  " in text or "\t" in text or "\r" in text):
+        if len(text) > 8 and ("  " in text or (not text.isprintable() and ("\n" in text or "\t" in text
+                                                                         or "\r" in text))):
             text = " ".join(text.split())
         return text if len(text) <= limit else text[:limit]
 

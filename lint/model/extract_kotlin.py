@@ -806,11 +806,15 @@ class KotlinExtractor(Extractor):
         for a, label in arg_nodes:
             col = Collector()
             self.collectors.append(col)
-            scope = implicit if a.type == "annotated_lambda" else None
+            t = a.type
+            scope = implicit if t == "annotated_lambda" else None
             self.ctx.append(CallContext(name, receiver or "", label, sam, scope))
             if label is not None:
                 for c in a.children[2:]:
                     self.visit(c, depth + 1)
+            elif t == "value_argument" and depth < MAX_DEPTH:
+                for c in a.named_children:  # what visiting the argument does (it has no handler), one call less
+                    self.visit(c, depth + 2)
             else:
                 self.visit(a, depth + 1)
             self.ctx.pop()
