@@ -344,6 +344,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         result.diagnostics += notes
         if not keep_contexts:
             result.contexts.clear()
+        del summaries, ctx  # not held while the next project is decoded: one project's analysis in memory at a time
     result.files_read = store.files_summarized
     result.findings = sorted(set(result.findings), key=lambda f: f.sort_key)
     result.diagnostics = sorted(set(result.diagnostics), key=lambda d: d.sort_key)

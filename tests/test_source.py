@@ -3,6 +3,8 @@ same-length ASCII placeholders while the summary keeps the names as written."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipl_lint.model.source import kotlin_parse_input, summarize
 
 SOURCE = """package com.acme
@@ -83,3 +85,58 @@ class VM {
     summary = summarize("A.kt", src, "kotlin").summary
     assert summary is not None
     assert not [s for s in summary.sites if s.kind == "call" and s.name == "setValue"]
+
+
+def test_columns_count_characters_not_bytes_after_non_ascii_text() -> None:
+    """The extractor slices one latin-1 view of the bytes; a line with non-ASCII text before a site still gets
+    the character column, and the text of a non-ASCII argument comes out decoded."""
+    src = 'fun f(m: M) { val 名字 = m.read("ü"); m.go() }\n'.encode()
+    result = summarize("a/F.kt", src, "kotlin", 60)
+    assert result.summary is not None
+    by_name = {s.name: s for s in result.summary.sites}
+    text = src.decode()
+    assert by_name["read"].column == text.index("m.read") + 1
+    assert by_name["read"].end_column == text.index(");") + 2
+    assert by_name["read"].args[0].text == '"ü"'
+    assert by_name["go"].column == text.index("m.go") + 1
+
+
+def test_decoded_summaries_hold_equal_site_parts_once() -> None:
+    """`Loaded.decode` shares the guards, deferred contexts and names that MessagePack wrote once per site: the
+    summaries equal the extractor's, with one object for each repeated part."""
+    from pipl_lint.cache import encode_entry
+    from pipl_lint.summaries import Loaded, for_analysis
+
+    src = b"""class A {
+    fun f(x: Boolean, t: T) {
+        if (x) {
+            t.post { t.read(); t.read() }
+        }
+    }
+}
+"""
+    result = summarize("a/A.kt", src, "kotlin", 60)
+    assert result.summary is not None
+    entries = [(f"a/{n}.kt", encode_entry((), result.summary), ("a/A.kt", src, "kotlin", 60.0)) for n in "AB"]
+    decoded = Loaded(entries).decode([])
+    assert [d.sites for d in decoded] == [for_analysis(result.summary).sites] * 2
+    first, second = (s for s in decoded[0].sites if s.name == "read")
+    assert first.guards and first.deferred and first.guards is second.guards and first.deferred is second.deferred
+    assert first.name is second.name and first.kind is second.kind
+    assert decoded[1].sites[-1].deferred is decoded[0].sites[-1].deferred  # across the files of one project
+
+
+def test_decoding_consumes_the_encoded_entries() -> None:
+    """The encoded summaries and the files' bytes are let go once decoded (the analysis would otherwise hold a
+    project's code three times over); what the incremental step keeps - paths and content keys - stays."""
+    from pipl_lint.cache import encode_entry
+    from pipl_lint.summaries import Loaded
+
+    src = b"class A { fun f() { g() } }\n"
+    result = summarize("a/A.kt", src, "kotlin", 60)
+    loaded = Loaded([("a/A.kt", encode_entry((), result.summary), ("a/A.kt", src, "kotlin", 60.0))], ["k1"])
+    assert [s.path for s in loaded.decode([])] == ["a/A.kt"]
+    assert loaded.entries == [] and loaded.files == [("a/A.kt", "k1")]
+    with pytest.raises(RuntimeError):
+        loaded.decode([])
+    assert Loaded([], []).decode([]) == []

@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tree_sitter import Node
 
@@ -80,17 +81,20 @@ class ClassBuilder:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
 class Collector:
     """Gathers what an argument or a condition reads while the walk passes through it."""
 
-    strings: list[str] = field(default_factory=list)
-    refs: list[str] = field(default_factory=list)
-    calls: list[str] = field(default_factory=list)
+    __slots__ = ("calls", "refs", "strings")
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.refs: list[str] = []
+        self.calls: list[str] = []
 
 
-@dataclass(slots=True)
-class PendingSite:
+class PendingSite(NamedTuple):
+    """A site as the walk meets it; `finish` completes it (positions, a field's type) into a `Site`."""
+
     kind: str
     name: str
     receiver: str | None
@@ -105,8 +109,9 @@ class PendingSite:
     in_loop: bool
 
 
-@dataclass(frozen=True, slots=True)
-class CallContext:
+class CallContext(NamedTuple):
+    """The call whose argument the walk is in (a tuple: one is made per argument, cheaply)."""
+
     name: str
     receiver: str
     label: str | None
@@ -122,8 +127,10 @@ class Extractor:
     def __init__(self, path: str, src: bytes) -> None:
         self.path = path
         self.src = src
-        # For ASCII files (most code) byte offsets are character offsets: slice a str, decode nothing.
-        self.ascii: str | None = src.decode("ascii") if src.isascii() else None
+        # The bytes as a str of one character per byte (latin-1): byte offsets index it, and a slice that is
+        # ASCII (`str.isascii()` is a flag check) is already the text; only other slices are decoded as UTF-8.
+        self.is_ascii = src.isascii()
+        self.chars = src.decode("latin-1")
         self.package = ""
         self.imports: list[Import] = []
         self.classes: list[ClassBuilder] = []
@@ -156,9 +163,15 @@ class Extractor:
 
     def out_of_time(self) -> bool:
         """True once the deadline has passed (checked every CLOCK_EVERY visits); the walk then unwinds and
-        the summary holds what was seen so far."""
+        the summary holds what was seen so far. (The extractors' `visit` has this inlined.)"""
         self.visits += 1
-        if not self.timed_out and self.visits % CLOCK_EVERY == 0 and time.perf_counter() > self.deadline:
+        if not self.timed_out and not self.visits % CLOCK_EVERY:
+            self.clock_ran_out()
+        return self.timed_out
+
+    def clock_ran_out(self) -> bool:
+        """Look at the clock (every CLOCK_EVERY visits): True, and `timed_out` set, once past the deadline."""
+        if time.perf_counter() > self.deadline:
             self.timed_out = True
         return self.timed_out
 
@@ -171,23 +184,27 @@ class Extractor:
         end = node.end_byte
         if end - start > limit * 4:
             end = start + limit * 4
-        if self.ascii is not None:
-            text = self.ascii[start:end]
-        else:
-            text = self.src[start:end].decode("utf-8", "replace")
-        if len(text) > 8 and ("\n" in text or "  " in text or "\t" in text or "\r" in text):
+        text = self.chars[start:end]
+        if not text.isascii():
+            text = text.encode("latin-1").decode("utf-8", "replace")
+        if len(text) > 8 and ("  " in text or (not text.isprintable() and ("\n" in text or "\t" in text
+                                                                         or "\r" in text))):
             text = " ".join(text.split())
         return text if len(text) <= limit else text[:limit]
 
     def column(self, node: Node) -> int:
-        row_start = node.start_byte - node.start_point[1]
-        seg = self.src[row_start : node.start_byte]
-        return (len(seg) if seg.isascii() else len(seg.decode("utf-8", "replace"))) + 1
+        """1-based character column of the node's start."""
+        return self.char_column(node.start_byte, node.start_point[1])
 
     def end_column(self, node: Node) -> int:
-        row_start = node.end_byte - node.end_point[1]
-        seg = self.src[row_start : node.end_byte]
-        return (len(seg) if seg.isascii() else len(seg.decode("utf-8", "replace"))) + 1
+        return self.char_column(node.end_byte, node.end_point[1])
+
+    def char_column(self, offset: int, byte_column: int) -> int:
+        """1-based character column of byte `offset`, `byte_column` bytes into its line."""
+        if self.is_ascii:
+            return byte_column + 1
+        seg = self.chars[offset - byte_column : offset]
+        return (len(seg) if seg.isascii() else len(seg.encode("latin-1").decode("utf-8", "replace"))) + 1
 
     # --- scopes ------------------------------------------------------------------------------------
     @property
@@ -265,8 +282,11 @@ class Extractor:
                 c.calls.append(call)
 
     def add_ref(self, name: str, node: Node) -> None:
-        if 0 <= self.current < len(self.refs):
-            self.refs[self.current].setdefault(name, node.start_point[0] + 1)
+        current = self.current
+        if 0 <= current < len(self.refs):
+            refs = self.refs[current]
+            if name not in refs:
+                refs[name] = node.start_point[0] + 1
         if self.collectors:
             self.collect_ref(name)
 
@@ -345,15 +365,16 @@ class Extractor:
 
     def finish(self) -> FileSummary:
         sites = []
-        for p in self.pending:
-            rtype = p.rtype
-            if rtype is None and p.receiver_ident:
-                rtype = self.field_type(p.function, p.receiver_ident)
-            n = p.node
+        column = self.char_column
+        for kind, name, receiver, rtype, static, ident, args, n, function, guards, deferred, in_loop in self.pending:
+            if rtype is None and ident:
+                rtype = self.field_type(function, ident)
+            start, end = n.start_point, n.end_point
+            start_byte, end_byte = n.start_byte, n.end_byte
             sites.append(Site(
-                p.kind, p.name, p.receiver, rtype, p.static and rtype is None, tuple(p.args),
-                n.start_point[0] + 1, self.column(n), n.end_point[0] + 1, self.end_column(n),
-                p.function, p.guards, p.deferred, p.in_loop, n.start_byte, n.end_byte,
+                kind, name, receiver, rtype, static and rtype is None, tuple(args),
+                start[0] + 1, column(start_byte, start[1]), end[0] + 1, column(end_byte, end[1]),
+                function, guards, deferred, in_loop, start_byte, end_byte,
             ))
         classes = tuple(
             ClassDecl(c.fqn, c.name, c.kind, tuple(c.supertypes), c.outer, c.line, c.column,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from tree_sitter import Node
 
 from pipl_lint.model.extract_base import (
+    CLOCK_EVERY,
     EXIT_CALLS,
     FACTORY_NAMES,
     KNOWN_GETTERS,
@@ -141,7 +142,8 @@ class KotlinExtractor(Extractor):
         if depth > MAX_DEPTH:
             self.too_deep = True
             return
-        if self.out_of_time():
+        self.visits += 1  # `out_of_time`, inlined: this runs for every node
+        if self.timed_out or (not self.visits % CLOCK_EVERY and self.clock_ran_out()):
             return
         t = node.type
         handler = _HANDLERS.get(t)
@@ -697,12 +699,21 @@ class KotlinExtractor(Extractor):
 
     def call_parts(self, node: Node) -> tuple[Node | None, Node | None, list[Node]]:
         """(callee, value_arguments, trailing lambdas), merging `f(x) { ... }` into one call."""
-        lambdas = [c for c in node.children if c.type == "annotated_lambda"]
-        first = node.children[0] if node.child_count else None
-        if first is not None and first.type == "call_expression" and lambdas:
+        kids = node.children
+        if not kids:
+            return None, None, []
+        lambdas: list[Node] = []
+        args = None
+        for c in kids:
+            t = c.type
+            if t == "annotated_lambda":
+                lambdas.append(c)
+            elif t == "value_arguments" and args is None:
+                args = c
+        first = kids[0]
+        if lambdas and first.type == "call_expression":
             callee, args, inner = self.call_parts(first)
             return callee, args, inner + lambdas
-        args = _first(node, "value_arguments")
         return first, args, lambdas
 
     def receiver_info(self, recv: Node) -> tuple[str, str | None, bool, str | None]:
@@ -795,11 +806,15 @@ class KotlinExtractor(Extractor):
         for a, label in arg_nodes:
             col = Collector()
             self.collectors.append(col)
-            scope = implicit if a.type == "annotated_lambda" else None
+            t = a.type
+            scope = implicit if t == "annotated_lambda" else None
             self.ctx.append(CallContext(name, receiver or "", label, sam, scope))
             if label is not None:
                 for c in a.children[2:]:
                     self.visit(c, depth + 1)
+            elif t == "value_argument" and depth < MAX_DEPTH:
+                for c in a.named_children:  # what visiting the argument does (it has no handler), one call less
+                    self.visit(c, depth + 2)
             else:
                 self.visit(a, depth + 1)
             self.ctx.pop()
