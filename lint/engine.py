@@ -7,12 +7,15 @@ other rules found.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
+import os
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
@@ -31,6 +34,9 @@ if TYPE_CHECKING:  # the analysis is imported only when a run is not reused from
     from pipl_lint.model.resources import Resources
     from pipl_lint.model.summary import FileSummary
     from pipl_lint.ruleapi import Context, Rule
+
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -84,13 +90,17 @@ def load_project_sources(project: Project, reader: FileReader, store: SummarySto
 
 def build_context(project: Project, scan_root: Path, config: Config, reader: FileReader,
                   store: SummaryStore, diags: list[Diagnostic],
-                  summaries: list[FileSummary] | None = None) -> Context:
+                  summaries: list[FileSummary] | None = None, session: Session | None = None) -> Context:
     from pipl_lint.catalogs import load_catalog
     from pipl_lint.model import conventions
     from pipl_lint.model.index import ProgramIndex
     from pipl_lint.ruleapi import Context
 
-    constants = conventions.constants(project, reader, diags)  # `implementation(Libs.X)` -> buildSrc's `Libs.X`
+    def build_logic(what: str, read: Callable[[Project, FileReader, list[Diagnostic]], _T]) -> _T:
+        return read(project, reader, diags) if session is None else \
+            session.build_logic(what, project, reader, diags, read)
+
+    constants = build_logic("constants", conventions.constants)  # `implementation(Libs.X)` -> buildSrc's `Libs.X`
     project = conventions.with_constants(project, constants)
     manifests: list[tuple[Module, Manifest]] = []
     manifest_sets: dict[str, str] = {}
@@ -106,7 +116,7 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     ctx = Context(project, scan_root, config, load_catalog(), index, manifests,
                   _resources(project, reader, diags), reader.rel)
     ctx.convention_dependencies = conventions.convention_constants(conventions.module_dependencies(
-        project, conventions.convention_plugins(project, reader, diags)), constants)
+        project, build_logic("plugins", conventions.convention_plugins)), constants)
     ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
                   if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
     ctx.manifest_sets = manifest_sets
@@ -162,6 +172,54 @@ def run_rules(ctx: Context, rules: Sequence[Rule], config: Config, diags: list[D
         label = () if where == wanted else describe(where, selected)
         out.append(replace(f, variants=label) if label else f)
     return out, internal_error
+
+
+class Session:
+    """What a long-lived process (the language server) keeps between runs of the same workspace: each source file's
+    decoded summary and read problems, by relative path and content key (`cache.content_key`: a hash of the bytes
+    read), so that a run decodes only the files that changed since the previous one. Reuses values only for
+    identical inputs, so results are those of a run without it; entries the last run did not use are dropped."""
+
+    def __init__(self) -> None:
+        self.decoded: dict[tuple[str, str], tuple[list[Diagnostic], list[FileSummary]]] = {}
+        self._build_logic: dict[tuple[str, str], tuple[str, list[Diagnostic], Any]] = {}
+
+    def build_logic(self, what: str, project: Project, reader: FileReader, diags: list[Diagnostic],
+                    read: Callable[[Project, FileReader, list[Diagnostic]], _T]) -> _T:
+        """`read(project, reader, diags)`, one of the readers of the project's build logic (`model.conventions`:
+        its string constants, its convention plugins), kept while the build-logic files (`conventions.inputs`:
+        every file those readers open), their unsaved buffers and the project's version catalog are the same."""
+        from pipl_lint.cache import stat_signature
+        from pipl_lint.model import conventions
+
+        dirs = [str(d) for d in conventions.build_logic_dirs(project)]
+        unsaved = sorted((path, hashlib.blake2b(data, digest_size=20).hexdigest())
+                         for path, data in reader.overlay.items() if any(path.startswith(d + os.sep) for d in dirs))
+        key = repr((dirs, stat_signature(conventions.inputs(project)), unsaved, repr(project.catalog),
+                    str(reader.scan_root), reader.max_bytes))
+        known = self._build_logic.get((what, str(project.root)))
+        if known is None or known[0] != key:
+            problems: list[Diagnostic] = []
+            known = self._build_logic[what, str(project.root)] = (key, problems, read(project, reader, problems))
+        diags += known[1]
+        return known[2]  # type: ignore[no-any-return]
+
+    def decode(self, sources: Loaded, diags: list[Diagnostic]) -> list[FileSummary]:
+        """`sources.decode(diags)`, with the unchanged files' summaries kept from the previous run."""
+        out: list[FileSummary] = []
+        for entry, key in zip(sources.entries, sources.keys, strict=True):
+            known = self.decoded.get((entry[0], key))
+            if known is None:
+                problems: list[Diagnostic] = []
+                known = self.decoded[entry[0], key] = (problems, Loaded([entry], [key]).decode(problems))
+            diags += known[0]
+            out += known[1]
+        return out
+
+    def keep_only(self, loaded: Iterable[Loaded]) -> None:
+        """Drop what none of `loaded` uses (deleted files, previous versions of edited ones)."""
+        used = {(entry[0], key) for sources in loaded for entry, key in zip(sources.entries, sources.keys, strict=True)}
+        self.decoded = {k: v for k, v in self.decoded.items() if k in used}
 
 
 class _RunPayload(msgspec.Struct, array_like=True):
@@ -289,7 +347,7 @@ def _discover(paths: Sequence[Path], scan_root: Path, reader: FileReader, config
 def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[Rule],
         only_files: frozenset[str] | None = None, store: SummaryStore | None = None,
         cache: Cache | None = None, keep_contexts: bool = False, per_project: ProjectPlan | None = None,
-        overlay: Mapping[str, bytes] | None = None) -> RunResult:
+        overlay: Mapping[str, bytes] | None = None, session: Session | None = None) -> RunResult:
     """Analyse the projects under `paths`. With a `cache`, unchanged files are not re-parsed and an
     unchanged project (same inputs, configuration, rules and tool version) is not re-analysed.
 
@@ -297,7 +355,8 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
     configuration file); `config` still decides what applies to the run as a whole (`max-file-size`,
     `parse-timeout`, and `exclude` while looking for projects). `overlay` (real path → bytes) replaces files
     on disk (unsaved editor buffers); whole-run results, keyed by the files' stat signatures, are then
-    neither reused nor stored, but the incremental step (`pipl_lint.incremental`) still applies."""
+    neither reused nor stored, but the incremental step (`pipl_lint.incremental`) still applies. A `session` keeps
+    decoded summaries in memory from one run to the next (`Session`)."""
     scan_root = scan_root.resolve()
     reader = FileReader(scan_root, config.max_file_size, overlay)
     result = RunResult(scan_root)
@@ -331,12 +390,18 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         return _only(result, only_files)
     from pipl_lint.suppress import apply_suppressions
 
+    if session is not None:
+        session.keep_only(loaded)
     for project, sources, (own, own_rules) in zip(found.projects, loaded, plans, strict=True):
-        summaries = sources.decode(result.diagnostics)
-        ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries)
-        result.coverage += project_coverage(project, summaries, ctx)
-        result.contexts.append(ctx)
-        produced, failed = run_rules(ctx, own_rules, own, result.diagnostics, reader.rel(project.root) or ".")
+        with _long_lived() as keep:
+            summaries = sources.decode(result.diagnostics) if session is None else \
+                session.decode(sources, result.diagnostics)
+            keep()
+            ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries, session)
+            keep()
+            result.coverage += project_coverage(project, summaries, ctx)
+            result.contexts.append(ctx)
+            produced, failed = run_rules(ctx, own_rules, own, result.diagnostics, reader.rel(project.root) or ".")
         result.internal_error |= failed
         kept, suppressed, notes = apply_suppressions(produced, ctx)
         result.findings += kept
@@ -355,6 +420,18 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
         if moved_key is not None:
             _remember(cache, moved_key, loaded, payload)
     return _only(result, only_files)
+
+
+@contextlib.contextmanager
+def _long_lived() -> Iterator[Callable[[], None]]:
+    """Gives `keep()`, which exempts every object that exists at that moment (a project's summaries, then its index
+    and context: millions of objects, all alive until its rules are done) from the garbage collector's full
+    collections, which would otherwise walk them again and again; they are collectable again afterwards.
+    Changes no result, only the time."""
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def _encode(result: RunResult) -> bytes:

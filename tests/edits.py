@@ -3,7 +3,10 @@
 `random_edit` makes one change with a seeded `random.Random`: in a Kotlin or Java file it inserts a blank line,
 a comment, a harmless statement or a suppression comment, deletes or duplicates a line, or changes a call's
 name; it adds, deletes or renames a source file; it inserts a line into a manifest or a Gradle file. Most edits
-move code without changing it (the case the incremental step reuses), the others change the analysis. Every
+move code without changing it (the case the incremental step reuses), the others change the analysis. With
+`code=True` every edit changes what the analysis reads: a new statement, call, function or import, a deleted
+function, line or file, a renamed call or file, a permission declared in a manifest, a dependency in a Gradle
+file. Every
 edited file gets a modification time of its own (`clock`), as if time passed between the edits. Used by
 tests/test_incremental.py (a fixed seed) and benchmarks/incremental_fuzz.py (new seeds, real apps).
 """
@@ -47,10 +50,34 @@ def _insert(rng: random.Random, path: Path, line: str) -> str:
     return f"insert at {path.name}:{at + 1}: {line.strip()!r}"
 
 
-def _source_edit(rng: random.Random, path: Path, n: int) -> str:
+CODE_KINDS = ["statement", "call", "call", "function", "delete-function", "delete-function", "rename-call", "import",
+              "delete", "log-call"]
+
+
+def _delete_function(rng: random.Random, path: Path, lines: list[str]) -> str:
+    """Delete a whole function: from a line declaring one to the line where its braces balance again."""
+    heads = [i for i, text in enumerate(lines) if text.rstrip().endswith("{") and "(" in text
+             and ("fun " in text or (path.suffix == ".java" and " void " in text))]
+    if not heads:
+        return _insert(rng, path, "")
+    start = rng.choice(heads)
+    depth, end = 0, start
+    for end in range(start, len(lines)):
+        depth += lines[end].count("{") - lines[end].count("}")
+        if depth <= 0:
+            break
+    del lines[start:end + 1]
+    path.write_text("".join(lines), "utf-8", "surrogateescape")
+    return f"delete a function at {path.name}:{start + 1}-{end + 1}"
+
+
+def _source_edit(rng: random.Random, path: Path, n: int, code: bool = False) -> str:
     lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
-    kind = rng.choice(["blank", "blank", "comment", "statement", "suppress", "delete", "duplicate", "rename-call",
-                       "log", "log", "log-call", "call", "function", "import"])
+    kind = rng.choice(CODE_KINDS if code else [
+        "blank", "blank", "comment", "statement", "suppress", "delete", "duplicate", "rename-call", "log", "log",
+        "log-call", "call", "function", "import"])
+    if kind == "delete-function":
+        return _delete_function(rng, path, lines)
     java = path.suffix == ".java"
     end = ";" if java else ""
     if kind in ("log", "log-call", "call"):  # at the start of a function body (or anywhere, when none is found)
@@ -60,6 +87,8 @@ def _source_edit(rng: random.Random, path: Path, n: int) -> str:
             statement = f'Log.{rng.choice("dviwe")}("probe", "step {n}"){end}'
         elif kind == "log-call":
             statement = f'Log.d("probe", String.valueOf({n})){end}'
+        elif code and rng.random() < 0.5:  # a call of a project function, or of one nobody declares
+            statement = rng.choice(["start()", "init()", "onCreate(null)", f"probeCall{n}()"]) + end
         else:
             statement = f"Settings.Secure.getString(null, Settings.Secure.ANDROID_ID){end}"
         if not bodies:
@@ -112,15 +141,36 @@ def _source_edit(rng: random.Random, path: Path, n: int) -> str:
     return f"rename a call {path.name}:{at + 1}"
 
 
-def random_edit(rng: random.Random, root: Path, n: int, clock: Clock) -> str:
-    """One random change under `root`; returns what it did."""
+MANIFEST_CODE = '    <uses-permission android:name="android.permission.{}" />'
+PERMISSIONS = ["READ_PHONE_STATE", "ACCESS_FINE_LOCATION", "CAMERA", "READ_CONTACTS", "RECORD_AUDIO"]
+DEPENDENCIES = ["com.umeng.umsdk:common:9.4.7", "com.tencent.bugly:crashreport:4.1.9", "cn.jiguang.sdk:jpush:5.0.0",
+                "com.google.firebase:firebase-analytics:21.5.0"]
+
+
+def _build_file_code(rng: random.Random, path: Path, lines: list[str]) -> tuple[int, str]:
+    """Where and what to insert into a manifest (a permission, before `<application`) or a Gradle file (a
+    dependency, inside `dependencies {`) so that the analysis reads something new."""
+    if path.name == "AndroidManifest.xml":
+        at = next((i for i, text in enumerate(lines) if "<application" in text),
+                  next((i for i, text in enumerate(lines) if "</manifest>" in text), len(lines)))
+        return at, MANIFEST_CODE.format(rng.choice(PERMISSIONS))
+    coordinate = rng.choice(DEPENDENCIES)
+    at = next((i + 1 for i, text in enumerate(lines) if text.strip().startswith("dependencies {")), len(lines))
+    line = f'    implementation("{coordinate}")' if path.suffix == ".kts" else f"    implementation '{coordinate}'"
+    return at, line if at < len(lines) else "dependencies {\n" + line + "\n}"
+
+
+def random_edit(rng: random.Random, root: Path, n: int, clock: Clock, code: bool = False) -> str:
+    """One random change under `root` (with `code`, one that changes what the analysis reads); returns what it
+    did."""
     sources = files(root, SOURCE)
-    kind = rng.choices(["source", "add", "delete", "rename", "manifest", "gradle"], [14, 1, 1, 1, 1, 1])[0]
+    kind = rng.choices(["source", "add", "delete", "rename", "manifest", "gradle"],
+                       [8, 1, 1, 1, 1, 1] if code else [14, 1, 1, 1, 1, 1])[0]
     touched: list[Path] = []
     what: str
     if kind == "source" or (kind in ("delete", "rename") and len(sources) < 3) or not sources:
         path = rng.choice(sources)
-        what, touched = _source_edit(rng, path, n), [path]
+        what, touched = _source_edit(rng, path, n, code), [path]
     elif kind == "add":
         original = rng.choice(sources)
         copy = original.with_name(f"Copy{n}{original.suffix}")
@@ -142,11 +192,14 @@ def random_edit(rng: random.Random, root: Path, n: int, clock: Clock) -> str:
         suffix: tuple[str, ...] = ("AndroidManifest.xml",) if kind == "manifest" else (".gradle", ".gradle.kts")
         found = files(root, suffix)
         if not found:
-            return random_edit(rng, root, n, clock)
+            return random_edit(rng, root, n, clock, code)
         path = rng.choice(found)
-        line = rng.choice(["", "<!-- note -->"] if kind == "manifest" else ["", "// note"])
         lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
-        at = rng.randrange(1, len(lines) + 1) if lines else 0  # never before an XML declaration
+        if code:
+            at, line = _build_file_code(rng, path, lines)
+        else:
+            line = rng.choice(["", "<!-- note -->"] if kind == "manifest" else ["", "// note"])
+            at = rng.randrange(1, len(lines) + 1) if lines else 0  # never before an XML declaration
         lines.insert(at, line + "\n")
         path.write_text("".join(lines), "utf-8", "surrogateescape")
         what, touched = f"insert into {path.name}:{at + 1}", [path]
@@ -155,9 +208,11 @@ def random_edit(rng: random.Random, root: Path, n: int, clock: Clock) -> str:
     return what
 
 
-def edit_sequence(root: Path, seed: int, steps: int, after_each: Callable[[int, str], None]) -> None:
-    """`steps` random edits of the project under `root`, calling `after_each(step, description)` after each."""
+def edit_sequence(root: Path, seed: int, steps: int, after_each: Callable[[int, str], None],
+                  code: bool = False) -> None:
+    """`steps` random edits of the project under `root` (with `code`, edits that change what the analysis reads),
+    calling `after_each(step, description)` after each."""
     rng = random.Random(seed)
     clock = Clock()
     for n in range(steps):
-        after_each(n, random_edit(rng, root, n, clock))
+        after_each(n, random_edit(rng, root, n, clock, code))

@@ -1,7 +1,10 @@
 """Incremental runs equal cold runs (issue 17): after each of a seeded sequence of random edits, additions,
 deletions and renames across Kotlin, Java, manifest and Gradle files, `check` with the cache (which reuses
 moved results when it can prove them exact, see `pipl_lint.incremental`) writes the same JSON, byte for byte,
-as `check --no-cache`. New seeds and real apps: benchmarks/incremental_fuzz.py."""
+as `check --no-cache`; so do sequences of edits that all change what the analysis reads (new calls, statements,
+functions, imports, deleted functions and files, renamed files, permissions, dependencies), and the language
+server's analysis, which keeps decoded summaries and build-logic readings in memory between runs
+(`engine.Session`). New seeds and real apps: benchmarks/incremental_fuzz.py."""
 
 from __future__ import annotations
 
@@ -53,6 +56,99 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
     edit_sequence(root, seed=17, steps=30, after_each=compare)
     assert moved.count(True) >= 5, log  # the incremental step was really taken
     assert moved.count(False) >= 3, log  # and so was the full analysis
+
+
+def test_code_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every edit changes the analysis's input: the warm run (cache, incremental step) and the language server's
+    analysis (an `engine.Session` kept across the whole sequence) give what a cold run gives."""
+    pytest.importorskip("pygls")
+    from pipl_lint.config import Config
+    from pipl_lint.lsp.state import Analysis
+
+    root = (tmp_path / "leaky-app").resolve()
+    shutil.copytree(EXAMPLES / "leaky-app", root)
+    Clock().stamp(root / "settings.gradle.kts")
+    monkeypatch.chdir(root)
+    out = tmp_path / "out.json"
+    _report(root, out, no_cache=False)
+    server = Analysis(root, Config(), use_cache=False)  # with the cache, the warm run's stored results would answer
+    server.run()
+    log: list[str] = []
+    decoded: list[int] = []  # files the server decoded per run
+    real = engine.Session.decode
+
+    def counting(self: engine.Session, sources: engine.Loaded, diags: list[Diagnostic]) -> list[object]:
+        before = set(self.decoded)
+        summaries = real(self, sources, diags)
+        if self is server._session:
+            decoded.append(len(set(self.decoded) - before))
+        return summaries  # type: ignore[return-value]
+
+    monkeypatch.setattr(engine.Session, "decode", counting)
+
+    def compare(step: int, what: str) -> None:
+        log.append(what)
+        warm = _report(root, out, no_cache=False)
+        cold = _report(root, out, no_cache=True)
+        assert warm == cold, f"step {step}: {what}\n" + "\n".join(log)
+        server.run()
+        fresh = Analysis(root, Config(), use_cache=False)
+        fresh.run()
+        assert (server.by_path, server.diagnostics) == (fresh.by_path, fresh.diagnostics), \
+            f"step {step}: {what}\n" + "\n".join(log)
+
+    edit_sequence(root, seed=70, steps=14, after_each=compare, code=True)
+    # The seed was chosen for its mix: calls, a statement, a function added and one deleted, a file added, renamed
+    # and deleted, a permission in a manifest, dependencies in Gradle files.
+    for kind in ("call at", "probe", "add a function", "delete a function", "add Copy", "rename ", "delete ",
+                 "AndroidManifest.xml", "build.gradle.kts"):
+        assert any(kind in what for what in log), (kind, log)
+    # The server decoded only what changed since its previous run: one file (two when a file was added).
+    assert decoded and max(decoded) <= 2
+
+
+SETTINGS = 'include(":app")\n'
+APP_GRADLE = 'plugins { id("com.android.application") }\ndependencies {\n    implementation(Libs.SDK)\n}\n'
+
+
+def test_the_language_server_reads_build_logic_again_only_when_it_changes(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build logic's constants and convention plugins are kept in memory while their files and unsaved buffers
+    are the same; an unsaved edit of a constant is read, and the result is a cold run's of the same text."""
+    pytest.importorskip("pygls")
+    import os
+
+    from pipl_lint.config import Config
+    from pipl_lint.lsp.state import Analysis
+    from pipl_lint.model import conventions
+    from tests.conftest import BARE_MANIFEST, write_tree
+
+    write_tree(tmp_path, {
+        "settings.gradle.kts": SETTINGS, "app/build.gradle.kts": APP_GRADLE,
+        "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
+        "buildSrc/src/main/java/Libs.kt": 'object Libs {\n    const val SDK = "com.example:none:1.0"\n}\n',
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+        "app/src/main/java/a/App.kt": "package a\n\nclass App {\n    fun run() {}\n}\n",
+    })
+    root = tmp_path.resolve()
+    reads: list[str] = []
+    real = conventions.constants
+    monkeypatch.setattr(conventions, "constants", lambda *a: reads.append("constants") or real(*a))
+    server = Analysis(root, Config(), use_cache=True)
+    server.run()
+    app = root / "app/src/main/java/a/App.kt"
+    server.run(overlay={os.path.realpath(app): app.read_bytes().replace(b"fun run() {}", b"fun run() { go() }")})
+    assert reads == ["constants"]  # a source edit: the build logic is not read again
+    assert not any(f.path == "app/build.gradle.kts" for fs in server.by_path.values() for f in fs)
+    libs = root / "buildSrc/src/main/java/Libs.kt"
+    umeng = libs.read_bytes().replace(b"com.example:none:1.0", b"com.umeng.umsdk:common:9.4.7")
+    server.run(overlay={os.path.realpath(libs): umeng})
+    assert reads == ["constants", "constants"]
+    assert any(f.path == "app/build.gradle.kts" for fs in server.by_path.values() for f in fs)
+    libs.write_bytes(umeng)
+    cold = Analysis(root, Config(), use_cache=False)
+    cold.run()
+    assert (server.by_path, server.diagnostics) == (cold.by_path, cold.diagnostics)
 
 
 def test_a_log_call_added_moves_the_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

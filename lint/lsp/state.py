@@ -12,6 +12,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -22,6 +23,9 @@ from pipl_lint.config import Config, ConfigError, Configs, load_config
 from pipl_lint.findings import Diagnostic, Finding
 from pipl_lint.lsp.settings import ServerSettings
 from pipl_lint.ruleapi import Rule
+
+if TYPE_CHECKING:
+    from pipl_lint.engine import Session
 
 
 class Analysis:
@@ -39,13 +43,16 @@ class Analysis:
         self.runs = 0
         self.versions: dict[str, int | None] = {}  # uri → the version of each open document analysed
         self._lock = threading.Lock()
+        self._session: Session | None = None  # kept from one run to the next (`engine.Session`)
 
     def run(self, overlay: dict[str, bytes] | None = None, versions: dict[str, int | None] | None = None) -> None:
         """Analyse the project; `overlay` (real path → bytes) holds the open documents whose text differs
         from the disk, `versions` the version of every open document, for `publish`."""
-        from pipl_lint.engine import run
+        from pipl_lint.engine import Session, run
         from pipl_lint.registry import select
 
+        if self._session is None:
+            self._session = Session()
         cache = None
         if self.use_cache:
             from pipl_lint.cache import Cache
@@ -58,7 +65,7 @@ class Analysis:
 
         try:
             result = run([self.root], self.root, self.config, select(self.config.select, self.config.ignore),
-                         cache=cache, overlay=overlay, per_project=plan)
+                         cache=cache, overlay=overlay, per_project=plan, session=self._session)
         finally:
             if cache is not None:
                 cache.close()
