@@ -21,7 +21,9 @@ temporary folder (without its .git and pipl-lint cache) and timed with the steps
 only, cold, warm, warm and pre-commit after a one-line edit in one Kotlin file (a line inserted near the top:
 the code below moves, the incremental step applies), after a log call added to a function (the analysis does
 not read it) and after a code edit (a function appended: the analysis runs again), the language server's
-diagnostics after a `didChange`, --version, --help, peak memory, and semgrep in the same run.
+diagnostics after a `didChange`, --version, --help, peak memory, and semgrep in the same run (and
+mobsfscan, MobSF's scanner, with `--mobsfscan EXE`: a security scanner, timed as the tool Android teams
+already run in CI, not as a privacy peer).
 
 Every pipl-lint step runs `--repeat` times (median reported); each cold run deletes the cache first. Peak
 memory is the larger of the biggest single process (exact, from wait4) and the sampled sum of PSS over the
@@ -400,6 +402,34 @@ class Bench:
                                      f"{run.stderr.strip()[-300:]}")
         return step
 
+    def mobsfscan(self, root: Path, exe: str) -> Step:
+        """mobsfscan (MobSF's static scanner: regex and semgrep rules for Android/iOS security) once, with the
+        folder of its executable first on PATH (it runs the semgrep installed next to it)."""
+        step = Step("mobsfscan")
+        with tempfile.TemporaryDirectory(prefix="pipl-bench-mobsf-") as tmp:
+            out = Path(tmp) / "out.json"
+            env = {**os.environ, "PATH": f"{Path(exe).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+            self.log("mobsfscan 1/1")
+            run = run_process([exe, "--json", "-o", str(out), "--no-fail", str(root)], root,
+                              self.args.rss_interval, env=env)
+            step.runs.append(run)
+            try:
+                doc = json.loads(out.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                self.problems.append(f"mobsfscan: exit code {run.returncode}, no JSON result: "
+                                     f"{run.stderr.strip()[-300:]}")
+                return step
+        step.findings.append(frozenset((rule, f.get("file_path", ""), (f.get("match_lines") or [0])[0])
+                                       for rule, r in (doc.get("results") or {}).items()
+                                       for f in (r.get("files") or [{}])))
+        errors = [e for e in doc.get("errors") or [] if not isinstance(e, dict) or e.get("level") != "warn"]
+        warnings = len(doc.get("errors") or []) - len(errors)
+        step.note = "; ".join(x for x in (f"{len(errors)} errors" if errors else "",
+                                          f"{warnings} files it could not fully parse" if warnings else "") if x)
+        if errors:
+            self.problems.append(f"mobsfscan: {str(errors[0])[:300]}")
+        return step
+
     def profile(self, root: Path) -> str:
         """One cold scan under cProfile, in one process (parsing workers would hide their time from the
         profiler): the main phases, then the functions with the most own time."""
@@ -723,6 +753,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--also-repeat", type=int, default=1, help="cold runs of each --also tree (default 1)")
     ap.add_argument("--semgrep", default="semgrep", help="semgrep executable (skipped when not found)")
     ap.add_argument("--no-semgrep", action="store_true")
+    ap.add_argument("--mobsfscan", metavar="EXE",
+                    help="real-app mode: also time this mobsfscan executable once per app (its semgrep must sit "
+                         "next to it)")
     ap.add_argument("--keep-env", action="store_true",
                     help="pass PYTHONDONTWRITEBYTECODE through to pipl-lint (default: removed)")
     ap.add_argument("--rss-interval", type=float, default=0.05, help="memory sampling period in seconds")
@@ -920,7 +953,8 @@ def source_lines(root: Path) -> int:
                if p.suffix in (".kt", ".java") and ".git" not in p.parts and p.is_file())
 
 
-def bench_app(bench: Bench, app: Path, semgrep: str | None) -> tuple[dict[str, object], dict[str, Step]]:
+def bench_app(bench: Bench, app: Path, semgrep: str | None,
+              mobsfscan: str | None = None) -> tuple[dict[str, object], dict[str, Step]]:
     repeat = bench.args.repeat
     with tempfile.TemporaryDirectory(prefix="pipl-bench-app-") as tmp:
         root = Path(tmp) / app.name
@@ -945,6 +979,8 @@ def bench_app(bench: Bench, app: Path, semgrep: str | None) -> tuple[dict[str, o
         steps["help"] = bench.help()
         if semgrep:
             steps["semgrep"] = bench.semgrep(root, semgrep, 1)
+        if mobsfscan:
+            steps["mobsfscan"] = bench.mobsfscan(root, mobsfscan)
         result: dict[str, object] = {
             "app": app.name, "files": info["files"], "bytes": info["bytes"], "lines": source_lines(root),
             "parse_files_with_errors": info["files_with_errors"],
@@ -995,6 +1031,11 @@ def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
                    f"{len(sg.findings[-1]) if sg.findings else '?'} matches {sg.note} |")
     else:
         out.append("| semgrep | — | — | — | — | not installed: skipped |")
+    ms = steps.get("mobsfscan")
+    if ms and ms.runs:
+        out.append(f"| mobsfscan (security rules, not privacy ones) | {ms.seconds:.2f} | {ms.cpu:.2f} | "
+                   f"{mb(ms.peak_mb)} | — | {ms.seconds / cold.seconds:.2f} × pipl-lint cold; "
+                   f"{len(ms.findings[-1]) if ms.findings else '?'} matches{'; ' + ms.note if ms.note else ''} |")
     out += ["", "Findings: " + findings_line([cold, steps["warm"]]) +
             f"; after the code edit: {[len(f) for f in steps['edit_code'].findings]}."]
     return "\n".join(out)
@@ -1009,11 +1050,14 @@ def run_apps(bench: Bench, args: argparse.Namespace) -> int:
     if semgrep is None and not args.no_semgrep:
         sibling = Path(sys.executable).parent / "semgrep"
         semgrep = str(sibling) if sibling.exists() else None
+    mobsfscan = shutil.which(args.mobsfscan) if args.mobsfscan else None
+    if args.mobsfscan and mobsfscan is None:
+        raise SystemExit(f"--mobsfscan: `{args.mobsfscan}` not found")
     before = machine()
     bench.warm_up()
     results, texts = [], []
     for app in apps:
-        result, steps = bench_app(bench, app, semgrep)
+        result, steps = bench_app(bench, app, semgrep, mobsfscan)
         results.append(result)
         texts.append(render_app(result, steps))
     m = before
@@ -1022,7 +1066,8 @@ def run_apps(bench: Bench, args: argparse.Namespace) -> int:
             f"{[round(x, 2) for x in os.getloadavg()]} after; {bench.version_text()} ({source_revision()}); "
             f"PYTHONDONTWRITEBYTECODE {'kept' if args.keep_env else 'unset'}. {args.label + '. ' if args.label else ''}"
             f"Median of {args.repeat} runs; "
-            f"--version best of 5; semgrep {'once' if semgrep else 'not installed'}.")
+            f"--version best of 5; semgrep {'once' if semgrep else 'not installed'}"
+            f"{'; mobsfscan once' if mobsfscan else ''}.")
     text = head + "\n\n" + "\n\n".join(texts)
     print(text)
     if bench.problems:
@@ -1031,7 +1076,8 @@ def run_apps(bench: Bench, args: argparse.Namespace) -> int:
            "load_after": [round(x, 2) for x in os.getloadavg()], "pipl_lint": str(bench.pipl),
            "pipl_lint_version": bench.version_text(), "source_revision": source_revision(),
            "repeat": args.repeat, "semgrep": semgrep, "semgrep_rules": count_semgrep_rules(),
-           "keep_env": args.keep_env, "label": args.label, "apps": results, "problems": bench.problems,
+           "mobsfscan": mobsfscan, "keep_env": args.keep_env, "label": args.label, "apps": results,
+           "problems": bench.problems,
            "targets": {"cold_x_parse": TARGET_COLD_X_PARSE, "warm_s": APP_TARGET_WARM,
                        "warm_edit_s": APP_TARGET_EDIT, "precommit_s": APP_TARGET_EDIT, "lsp_change_s": APP_TARGET_LSP,
                        "rss_mb": APP_TARGET_RSS_MB, "version_s": TARGET_VERSION, "help_s": TARGET_VERSION},
