@@ -94,6 +94,54 @@ def test_the_folders_are_scanned_only_when_the_settings_are_incomplete(tmp_path:
     assert not any("settings" in n for n in notes)
 
 
+def test_a_root_build_file_without_settings_reads_the_modules_below_it(tmp_path: Path) -> None:
+    """A checkout or copy without settings.gradle: Gradle would build the root folder alone, and discovery used to
+    read 0 source files and report the project clean. The modules below are read as one project, and said so."""
+    write_tree(tmp_path, {**APP, "build.gradle": "buildscript { repositories { google() } }\n"})
+    mods, notes = modules(tmp_path)
+    assert set(mods) == {":app", ":lib", ":eclipse-lib"}  # not buildSrc, build-logic, docs or the other build
+    assert notes == ["build.gradle: no settings.gradle[.kts] beside this build file, so Gradle would build this folder "
+                     "alone; also analysed 3 folders below it with a build file or an AndroidManifest.xml and "
+                     "sources, as modules of one project: `:app`, `:eclipse-lib`, `:lib`"]
+
+
+def test_a_module_folder_alone_has_no_note(tmp_path: Path) -> None:
+    write_tree(tmp_path, {k.removeprefix("app/"): v for k, v in APP.items() if k.startswith("app/")})
+    mods, notes = modules(tmp_path)
+    assert set(mods) == {":"} and notes == []
+
+
+def test_a_project_without_settings_is_analysed_not_reported_clean(tmp_path: Path) -> None:
+    import json
+
+    from tests.test_cli import cli
+
+    write_tree(tmp_path, {
+        "build.gradle": "buildscript { repositories { google() } }\n",
+        "app/build.gradle": "apply plugin: 'com.android.application'\n",
+        "app/src/main/AndroidManifest.xml": '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+                                            'package="com.acme"><application android:name=".App"/></manifest>',
+        "app/src/main/java/com/acme/App.java": (
+            "package com.acme;\n"
+            "import android.app.Application;\n"
+            "import com.amap.api.location.AMapLocationClient;\n"
+            "public class App extends Application {\n"
+            "    @Override public void onCreate() {\n"
+            "        super.onCreate();\n"
+            "        AMapLocationClient.updatePrivacyAgree(this, true);\n"
+            "    }\n"
+            "}\n"),
+    })
+    out = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    doc = json.loads(out.stdout)
+    assert doc["summary"]["coverage"]["sources"]["read"] == 1
+    assert any(f["rule"] == "EC103" for f in doc["findings"]) and out.returncode == 1
+    assert [e["path"] for e in doc["errors"]] == ["build.gradle"]
+    text = cli("check", ".", "--no-cache", "--format", "concise", cwd=tmp_path).stdout.splitlines()
+    assert text[-1].endswith("read 1 source file, 1 manifest and 2 Gradle files in 1 module, 1 file not fully "
+                             "analysed.")
+
+
 def test_the_issue_case_end_to_end(tmp_path: Path) -> None:
     """`include ':app',` + `rootProject.name='X'` on the next line used to leave 0 source files read."""
     write_tree(tmp_path, {**APP, "settings.gradle": "include ':app',\nrootProject.name='X'\n"})

@@ -5,27 +5,7 @@ leads into collects: `collects at path:line`) and `--format concise` (one
 from __future__ import annotations
 
 from pipl_lint.formats import CheckOutput
-from pipl_lint.formats.text import BOLD, COLORS, DIM, _paint
-
-
-def _summary(report: CheckOutput) -> str:
-    counts = report.counts()
-    total = len(report.findings)
-    if not total:
-        line = "No problems found"
-    else:
-        parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}"
-                 for k in ("error", "warning", "info")]
-        line = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})"
-    extra = []
-    if report.suppressed:
-        extra.append(f"{report.suppressed} suppressed")
-    if report.baselined or report.baseline_gone:
-        extra.append(f"{report.baselined} in the baseline, {report.baseline_gone} baseline entries gone")
-    if report.diagnostics:
-        n = len(report.diagnostics)
-        extra.append(f"{n} file{'s' if n != 1 else ''} not fully analysed")
-    return line + (" — " + ", ".join(extra) if extra else "") + "."
+from pipl_lint.formats.text import BOLD, COLORS, DIM, _paint, summary
 
 
 def render(report: CheckOutput) -> str:
@@ -46,7 +26,7 @@ def render(report: CheckOutput) -> str:
         lines.append(_paint(path, BOLD, c))
         lines += items
         lines.append("")
-    lines.append(_summary(report))
+    lines += summary(report)
     return "\n".join(lines) + "\n"
 
 
@@ -54,5 +34,5 @@ def render_concise(report: CheckOutput) -> str:
     lines = [f"{f.path}:{f.span.line}:{f.span.column}: {f.severity} {f.rule} [{f.name}] {f.message}{f.variant_label}"
              for f in report.findings]
     lines += [f"{d.path}:{d.line}:{d.column}: note could not analyse fully: {d.message}" for d in report.diagnostics]
-    lines.append(_summary(report))
+    lines += summary(report)
     return "\n".join(lines) + "\n"

@@ -61,10 +61,17 @@ def render(report: CheckOutput) -> str:
         lines.append(f"{_paint('note', DIM, report.color)} {len(syntax)} file{'s' if len(syntax) != 1 else ''} "
                      f"contain syntax the grammar could not parse; the rest of each file was analysed: "
                      f"{shown}{more}")
+    lines += summary(report)
+    return "\n".join(lines) + "\n"
+
+
+def summary(report: CheckOutput) -> list[str]:
+    """The closing lines of every text format: the counts, what was read (and what was not), then a warning
+    when sources were left unread."""
     counts = report.counts()
     total = len(report.findings)
     parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 and k != 'info' else ''}" for k in ("error", "warning", "info")]
-    summary = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})" if total else "No problems found"
+    line = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})" if total else "No problems found"
     extra = []
     if report.coverage is not None:
         extra.append(describe(report.coverage))
@@ -75,11 +82,12 @@ def render(report: CheckOutput) -> str:
     if report.baselined or report.baseline_gone:
         extra.append(f"{report.baselined} in the baseline, {report.baseline_gone} baseline entries gone")
     if report.diagnostics:
-        extra.append(f"{len(report.diagnostics)} files not fully analysed")
+        n = len(report.diagnostics)
+        extra.append(f"{n} file{'s' if n != 1 else ''} not fully analysed")
     if extra:
-        summary += " — " + ", ".join(extra)
-    lines.append(summary + ".")
+        line += " — " + ", ".join(extra)
+    out = [line + "."]
     warning = unread_warning(report.coverage) if report.coverage is not None else None
     if warning:
-        lines.append(_paint(warning, COLORS[Severity.WARNING], report.color))
-    return "\n".join(lines) + "\n"
+        out.append(_paint(warning, COLORS[Severity.WARNING], report.color))
+    return out

@@ -1,7 +1,8 @@
 """Find the Android projects under the given paths and lay out their modules, without running Gradle.
 
 A Gradle project is a folder with `settings.gradle[.kts]`; its modules come from `include`. A module
-without a settings file (a build file alone) is a one-module project; so is a folder with an
+without a settings file (a build file alone) is a one-module project, plus the module folders below it when
+there are any (a checkout without its settings file, said in a note); so is a folder with an
 `AndroidManifest.xml` and Java/Kotlin sources but no Gradle files (Eclipse/Ant layout, samples).
 """
 
@@ -443,6 +444,14 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
         fallback = _fallback_modules(root, {d for _n, d in module_dirs}, walker)
         module_dirs += fallback
         diags.append(Diagnostic(reader.rel(settings_path), _fallback_note(settings, fallback)))
+    elif kind == "module":
+        # A build file with no settings file beside it (a checkout without settings.gradle, a copied folder): Gradle
+        # would build this folder alone, but the modules below it are the app's code. Read them, and say so.
+        fallback = _fallback_modules(root, {root}, walker)
+        if fallback:
+            module_dirs += fallback
+            bpath = next(root / b for b in BUILD_FILES if walker.is_file(root / b))
+            diags.append(Diagnostic(reader.rel(bpath), _no_settings_note(fallback)))
     modules: list[Module] = []
     for name, mdir in module_dirs:
         walker.probe(mdir)
@@ -535,6 +544,13 @@ def _fallback_note(settings: Settings | None, fallback: list[tuple[str, Path]]) 
         return (f"settings {why}; also analysed {len(fallback)} folder{'s' if len(fallback) != 1 else ''} with a "
                 f"build file or an AndroidManifest.xml and sources: {_names(tuple(n for n, _d in fallback))}")
     return f"settings {why}; no other folder with a build file or an AndroidManifest.xml and sources was found"
+
+
+def _no_settings_note(fallback: list[tuple[str, Path]]) -> str:
+    n = len(fallback)
+    return (f"no settings.gradle[.kts] beside this build file, so Gradle would build this folder alone; also analysed "
+            f"{n} folder{'s' if n != 1 else ''} below it with a build file or an AndroidManifest.xml and sources, as "
+            f"modules of one project: {_names(tuple(name for name, _d in fallback))}")
 
 
 def _names(names: tuple[str, ...], limit: int = 8) -> str:
