@@ -55,6 +55,15 @@ SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
 NOT_NULL = " != null"
 IS_NULL = " == null"
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
+# What is the same on every first launch - the process, the OS version, the build, the thread, a null or instance
+# test: a condition on it decides nothing about the user (`FirstLaunch.undecided`).
+ENVIRONMENT = re.compile(r"SDK_INT|\bBuild\b|BuildConfig|[Pp]rocess|[Pp]ackageName|Looper|Thread|DEBUG|isDebug|"
+                         r"instanceof|savedInstanceState|\bnull\b")
+# A value a server or a remote configuration sends (`RemoteConfig.getBoolean("x")`, `AppSwitch.isOpen()`).
+SERVER_WORDS = re.compile(r"remote|server|cloud|online|switch|toggle|feature|experiment|abtest|ab_test", re.IGNORECASE)
+# What the app is handed or has stored: an intent's extras, a fragment's arguments, settings.
+INPUT_WORDS = re.compile(r"intent|extra|argument|bundle|pref|setting", re.IGNORECASE)
+EXTRA_READS = frozenset({"hasExtra", "getQueryParameter", "getAction", "getData", "contains", "getStringSet"})
 # A field among the keys (`FirstLaunch.on`/`used`): (FIELD, its name).
 FIELD = "<field>"
 # An ad's events (`onAdDismissed`, `onADDismissed`, `onNoAD`, `onSplashAdClose`): they come once the ad has shown
@@ -130,6 +139,40 @@ class FirstLaunch:
     def assume_on(self, keys: set[tuple[str, ...]]) -> None:
         self.on |= keys
         self._getters.clear()
+
+    # --- conditions first launch does not decide ----------------------------------------------------------
+    def undecided(self, fid: FnId, guard: Guard) -> Atom | None:
+        """An atom of `guard` (a condition on the path that is not a consent check, in function `fid`) whose value
+        on first launch the code does not decide: an intent extra or argument, a stored setting whose default is
+        not known, a comparison of such a value with another (`prefs.locationProvider == AMAP` when the getter's
+        default cannot be read), a server's or a remote configuration's flag. None when every atom is about the
+        environment (the process, the OS version, the build: the same on every first launch), holds by a known
+        default, tests a parameter, or is a project check the model cannot see into (then it may well hold)."""
+        for atom in guard.atoms:
+            text = atom.text.strip()
+            if not text or ENVIRONMENT.search(text) or self.consent.atom_is_consent(atom):
+                continue
+            sides = _compared(text)
+            if sides is not None and (_is_value(sides[0]) or _is_value(sides[1])):
+                read = sides[0] if _is_value(sides[1]) else sides[1]
+                default = self._setting_default(fid, atom, read)
+                if read in self.index.function(fid).params or (default is not None and _is_value(default)):
+                    continue  # decided by the caller, or by the setting's default
+                return atom
+            said = " ".join((*atom.calls, *atom.names))
+            if SERVER_WORDS.search(said):
+                return atom
+            reads = [c for c in atom.calls if _reads_key(c.rsplit(".", 1)[-1])]
+            if reads:
+                # Decided: a read whose default is a literal or constant (`getBoolean(KEY, true)`), or a one-argument
+                # read of a named key (absent on first launch, or what start-up code stored).
+                whole = text.removesuffix(NOT_NULL).removesuffix(IS_NULL).strip()
+                if not any(_is_whole_call(whole, c) and _decided_read(whole[len(c):]) for c in reads):
+                    return atom
+                continue
+            if INPUT_WORDS.search(said):
+                return atom
+        return None
 
     # --- a field that starts false -------------------------------------------------------------------------
     def field_off(self, fid: FnId, text: str) -> bool:
@@ -453,6 +496,19 @@ def _compared(text: str) -> tuple[str, str] | None:
         if _is_whole_call(text, head + ".equals"):
             return head.strip(), arg[:-1].strip()
     return None
+
+
+def _reads_key(name: str) -> bool:
+    return name in KEYED_READS or name in SETTING_READS or name in EXTRA_READS or name.endswith("Extra")
+
+
+def _decided_read(args: str) -> bool:
+    """The argument list of a keyed read (`("share_usage", true)`, `("cached_id")`, `(ROUTE)`) decides its value on
+    first launch: its default is a literal or a constant, or it has one argument, a named key (absent then, or
+    what start-up code stored)."""
+    parts = [p.strip() for p in args.strip()[1:-1].split(",")]
+    return (len(parts) == 1 and _is_value(parts[0])) or (len(parts) > 1 and (parts[-1] in ("true", "false") or
+                                                                            _is_value(parts[-1])))
 
 
 def _is_value(text: str) -> bool:

@@ -85,10 +85,12 @@ from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
     Collecting,
+    at_severity,
     by_entry_call,
     callee,
     entry_call_finding,
     listing,
+    lowered,
     many_callers,
     path_notes,
 )
@@ -183,7 +185,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                                f"`{site.qualified}` reads {kind.label_en}"))
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
-        notes = path_notes(first.reached, first.state)
+        condition, severity = lowered(ctx, META, group)
+        notes = path_notes(first.reached, first.state, condition, severity)
         fix = ctx.fix_text(META, "generic")
         specific = [ctx.fix_text(META, k) for k in dict.fromkeys(h.key for h in group) if k in META.fixes]
         if specific:
@@ -193,9 +196,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = ctx.say(META, "reads", call=first.call, kind=first.what, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
-            yield ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace)
+            yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace),
+                              severity)
             continue
         kinds, calls = listing(group)
         message = ctx.say(META, "leads-to", callee=callee(ctx, entry_call), kinds=kinds,
                           calls=calls, entry=entry_call.caller.entry.note, notes=notes)
-        yield entry_call_finding(ctx, META, entry_call, group, message, fix)
+        yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix), severity)
