@@ -63,7 +63,9 @@ ENVIRONMENT = re.compile(r"SDK_INT|\bBuild\b|BuildConfig|[Pp]rocess|[Pp]ackageNa
 SERVER_WORDS = re.compile(r"remote|server|cloud|online|switch|toggle|feature|experiment|abtest|ab_test", re.IGNORECASE)
 # What the app is handed or has stored: an intent's extras, a fragment's arguments, settings.
 INPUT_WORDS = re.compile(r"intent|extra|argument|bundle|pref|setting", re.IGNORECASE)
-EXTRA_READS = frozenset({"hasExtra", "getQueryParameter", "getAction", "getData", "contains", "getStringSet"})
+EXTRA_READS = frozenset({"hasExtra", "getQueryParameter", "getData", "contains", "getStringSet"})
+# An intent's action: the component's intent filter decides it (a boot receiver gets BOOT_COMPLETED, the launcher MAIN).
+ACTION_READS = ("getAction()", ".action", "action")
 # A field among the keys (`FirstLaunch.on`/`used`): (FIELD, its name).
 FIELD = "<field>"
 # An ad's events (`onAdDismissed`, `onADDismissed`, `onNoAD`, `onSplashAdClose`): they come once the ad has shown
@@ -155,6 +157,8 @@ class FirstLaunch:
             sides = _compared(text)
             if sides is not None and (_is_value(sides[0]) or _is_value(sides[1])):
                 read = sides[0] if _is_value(sides[1]) else sides[1]
+                if read.endswith(ACTION_READS):
+                    continue
                 default = self._setting_default(fid, atom, read)
                 if read in self.index.function(fid).params or (default is not None and _is_value(default)):
                     continue  # decided by the caller, or by the setting's default
