@@ -12,6 +12,12 @@ related locations ("collects at File:line"); one finding per entry call, listing
 init in a helper that more than three entry calls lead to is reported where it is, once, with the number of
 calls in the message.
 
+Conditions along the path count as for `pi-api-before-consent`: an init behind a condition false on first
+launch (a switch off by default, a boolean field that starts `false` and only an ad's callback sets) is not
+reported; one behind a condition the code does not decide on first launch (a server's switch, an intent extra,
+a setting whose default it does not show) is a warning that names the condition; a severity configured for the
+rule applies to every finding.
+
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
 for what its SDKs collect (191号文 五.1 "通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息"; 164号 targets
