@@ -55,10 +55,10 @@ SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
 NOT_NULL = " != null"
 IS_NULL = " == null"
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
-# What is the same on every first launch - the process, the OS version, the build, the thread, a null or instance
-# test: a condition on it decides nothing about the user (`FirstLaunch.undecided`).
+# What is the same on every first launch - the process, the OS version, the build, the thread, a permission (granted
+# or not, it is no consent), a null or instance test: a condition on it decides nothing (`FirstLaunch.undecided`).
 ENVIRONMENT = re.compile(r"SDK_INT|\bBuild\b|BuildConfig|[Pp]rocess|[Pp]ackageName|Looper|Thread|DEBUG|isDebug|"
-                         r"instanceof|savedInstanceState|\bnull\b")
+                         r"[Pp]ermission|PERMISSION|instanceof|savedInstanceState|\bnull\b")
 # A value a server or a remote configuration sends (`RemoteConfig.getBoolean("x")`, `AppSwitch.isOpen()`).
 SERVER_WORDS = re.compile(r"remote|server|cloud|online|switch|toggle|feature|experiment|abtest|ab_test", re.IGNORECASE)
 # What the app is handed or has stored: an intent's extras, a fragment's arguments, settings.
@@ -145,36 +145,34 @@ class FirstLaunch:
     # --- conditions first launch does not decide ----------------------------------------------------------
     def undecided(self, fid: FnId, guard: Guard) -> Atom | None:
         """An atom of `guard` (a condition on the path that is not a consent check, in function `fid`) whose value
-        on first launch the code does not decide: an intent extra or argument, a stored setting whose default is
-        not known, a comparison of such a value with another (`prefs.locationProvider == AMAP` when the getter's
-        default cannot be read), a server's or a remote configuration's flag. None when every atom is about the
-        environment (the process, the OS version, the build: the same on every first launch), holds by a known
-        default, tests a parameter, or is a project check the model cannot see into (then it may well hold)."""
+        on first launch the code does not decide: a server's or a remote configuration's switch, an intent extra or
+        argument that must be there, a stored setting whose default is not a literal, a comparison of such a value
+        with another (`prefs.locationProvider == AMAP` when the getter's default cannot be read). None when every
+        atom is about the environment (the process, the OS version, the build, a permission: the same on every
+        first launch), holds by a known default or by the launcher's intent having no extras, tests a parameter or
+        a signed-in user (nobody, on first launch), or is a project check the model cannot see into (then it may
+        well hold)."""
         for atom in guard.atoms:
             text = atom.text.strip()
-            if not text or ENVIRONMENT.search(text) or self.consent.atom_is_consent(atom):
+            if not text or ENVIRONMENT.search(text) or self.consent.atom_is_consent(atom) or _signed_in(atom, text):
                 continue
+            said = " ".join((*atom.calls, *atom.names))
+            if SERVER_WORDS.search(said):
+                return atom
             sides = _compared(text)
             if sides is not None and (_is_value(sides[0]) or _is_value(sides[1])):
                 read = sides[0] if _is_value(sides[1]) else sides[1]
-                if read.endswith(ACTION_READS):
-                    continue
+                if read.endswith(ACTION_READS) or (not atom.positive and INPUT_WORDS.search(read)):
+                    continue  # the component's intent filter decides the action; absent extras differ from a value
                 default = self._setting_default(fid, atom, read)
                 if read in self.index.function(fid).params or (default is not None and _is_value(default)):
                     continue  # decided by the caller, or by the setting's default
                 return atom
-            said = " ".join((*atom.calls, *atom.names))
-            if SERVER_WORDS.search(said):
-                return atom
-            reads = [c for c in atom.calls if _reads_key(c.rsplit(".", 1)[-1])]
-            if reads:
-                # Decided: a read whose default is a literal or constant (`getBoolean(KEY, true)`), or a one-argument
-                # read of a named key (absent on first launch, or what start-up code stored).
-                whole = text.removesuffix(NOT_NULL).removesuffix(IS_NULL).strip()
-                if not any(_is_whole_call(whole, c) and _decided_read(whole[len(c):]) for c in reads):
-                    return atom
-                continue
-            if INPUT_WORDS.search(said):
+            sites = [x for x in self.index.sites_of(fid) if x.kind == "call" and x.qualified in atom.calls]
+            if any(_decided_read(x) for x in sites):
+                continue  # `getBoolean(KEY, true)`, `decodeBool("cached_id")`: the default, or what start-up stored
+            if any(_reads_key(c.rsplit(".", 1)[-1]) for c in atom.calls) or \
+                    (atom.positive and INPUT_WORDS.search(said)):
                 return atom
         return None
 
@@ -506,13 +504,16 @@ def _reads_key(name: str) -> bool:
     return name in KEYED_READS or name in SETTING_READS or name in EXTRA_READS or name.endswith("Extra")
 
 
-def _decided_read(args: str) -> bool:
-    """The argument list of a keyed read (`("share_usage", true)`, `("cached_id")`, `(ROUTE)`) decides its value on
-    first launch: its default is a literal or a constant, or it has one argument, a named key (absent then, or
-    what start-up code stored)."""
-    parts = [p.strip() for p in args.strip()[1:-1].split(",")]
-    return (len(parts) == 1 and _is_value(parts[0])) or (len(parts) > 1 and (parts[-1] in ("true", "false") or
-                                                                            _is_value(parts[-1])))
+def _decided_read(site: Site) -> bool:
+    """A read whose value on first launch the call shows: a key and a literal or constant default
+    (`getBoolean(KEY, true)`, `SPUtils.get(ctx, "is_login", false)`), or one named key read by a keyed getter
+    (`decodeBool("cached_id")`: absent then, or what start-up code stored)."""
+    args = site.args
+    if len(args) == 1:
+        return _reads_key(site.name) and _is_value(args[0].text.strip())
+    last = args[-1].text.strip() if args else ""
+    return len(args) >= 2 and (last in ("true", "false") or _is_value(last)) and \
+        any(a.strings or a.refs for a in args[:-1])
 
 
 def _is_value(text: str) -> bool:

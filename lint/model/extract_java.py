@@ -434,12 +434,12 @@ class JavaExtractor(Extractor):
     def v_assign(self, node: Node, depth: int) -> None:
         """`canJump = true`, `this.canJump = true`, `Splash.sReady = true`: recorded as a write of that name."""
         left = node.child_by_field_name("left")
-        if left is not None and self.text(node.child_by_field_name("operator")) == "=":
-            if left.type == "identifier":
-                self.add_write(self.text(left), None, node.child_by_field_name("right"), node)
-            elif left.type == "field_access" and (fname := left.child_by_field_name("field")) is not None:
-                self.add_write(self.text(fname), self.text(left.child_by_field_name("object")),
-                               node.child_by_field_name("right"), node)
+        # `ok |= x`: the value is not written out (recorded as "", which is not `false`).
+        value = node.child_by_field_name("right") if self.text(node.child_by_field_name("operator")) == "=" else None
+        if left is not None and left.type == "identifier":
+            self.add_write(self.text(left), None, value, node)
+        elif left is not None and left.type == "field_access" and (fname := left.child_by_field_name("field")):
+            self.add_write(self.text(fname), self.text(left.child_by_field_name("object")), value, node)
         for c in node.named_children:
             self.visit(c, depth + 1)
 

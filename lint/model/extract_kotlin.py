@@ -564,7 +564,8 @@ class KotlinExtractor(Extractor):
             return
         # A class member or top-level property.
         self.modifiers(node)
-        self.add_bool(name, type_text, value, node.start_point[0] + 1)
+        if value is not None and getter is None and delegate is None:  # not computed, abstract or delegated
+            self.add_bool(name, type_text, value, node.start_point[0] + 1)
         if self.class_stack and name and type_text:
             self.class_stack[-1].fields[name] = type_text
         self.di_field(node, name, declared)
