@@ -164,6 +164,10 @@ class FirstLaunch:
                 read = sides[0] if _is_value(sides[1]) else sides[1]
                 if read.endswith(ACTION_READS) or (not atom.positive and INPUT_WORDS.search(read)):
                     continue  # the component's intent filter decides the action; absent extras differ from a value
+                stored = any(_reads_key(c.rsplit(".", 1)[-1]) and (c in read or read.isidentifier())
+                             for c in atom.calls)
+                if not (stored or INPUT_WORDS.search(read)):
+                    continue  # a value that is not handed in nor stored (`cameras.size == 0`, `mIndex == ANY`)
                 default = self._setting_default(fid, atom, read)
                 if read in self.index.function(fid).params or (default is not None and _is_value(default)):
                     continue  # decided by the caller, or by the setting's default
