@@ -92,6 +92,7 @@ class FirstLaunch:
         self._writes: dict[str, list[tuple[FnId, Site]]] | None = None  # name -> assignments to it
         self._starts_false: dict[tuple[int, str, str, str], bool] = {}
         self._callers: dict[FnId, bool] = {}
+        self._getter_fields: dict[tuple[str, bool], frozenset[str]] = {}
 
     def off_guard(self, fid: FnId, site: Site) -> Guard | None:
         """The first guard of `site` (in function `fid`) that is false on first launch, or None."""
@@ -186,6 +187,8 @@ class FirstLaunch:
         `fid` runs in (its own, an ancestor's, an outer class's, a companion's or the file's top-level one, or the
         named class's) that starts `false`, and that code running before consent has not been found to set. An
         app that never asks for consent has no "before": everything runs, nothing is off."""
+        if text.endswith("()"):
+            return self._field_getter_off(text[:-2].rpartition(".")[2], False)
         head, _, name = text.rpartition(".")
         if not name.isidentifier() or (FIELD, name) in self.on or not self.consent.asks_for_consent():
             return False
@@ -201,7 +204,45 @@ class FirstLaunch:
             self._starts_false[key] = found
         if found:
             self.used.add((FIELD, name))
-        return found
+            return True
+        return self._field_getter_off(name, True)
+
+    def _field_getter_off(self, name: str, prop: bool) -> bool:
+        """`isJumpToTarget()`, `Splash.isReady()`, a Kotlin property `isReady` with `get() = ready`: every project
+        getter of that name is short, takes nothing, calls nothing and only returns a field that starts `false`,
+        and none of these fields is on."""
+        if not name.isidentifier() or not self.consent.asks_for_consent():
+            return False
+        key = (name, prop)
+        if key not in self._getter_fields:
+            self._getter_fields[key] = self._returned_fields(name, prop)
+        fields = self._getter_fields[key]
+        if not fields or any((FIELD, f) in self.on for f in fields):
+            return False
+        self.used |= {(FIELD, f) for f in fields}
+        return True
+
+    def _returned_fields(self, name: str, prop: bool) -> frozenset[str]:
+        """The fields the getters named `name` return, when each only returns one that starts `false`; else empty."""
+        fids = self._property_getters(name) if prop else list(self.index.by_name.get(name, ()))
+        if not fids or len(fids) > 4:
+            return frozenset()
+        fields: set[str] = set()
+        for f in fids:
+            fn = self.index.function(f)
+            sites = self.index.sites_of(f)
+            if fn.params or fn.end_line - fn.line > GETTER_MAX_LINES or \
+                    any(x.kind != "field" or x.receiver != "this" for x in sites):
+                return frozenset()
+            read = {n for n, _line in self.index.files[f.file].refs[f.index]} - {"true", "false", "null", "this"}
+            read |= {x.name for x in sites}
+            if len(read) != 1:
+                return frozenset()
+            field = read.pop()
+            if self._hidden_by_local(f, field) or not self._declared_false(f, fn.owner, "", field):
+                return frozenset()
+            fields.add(field)
+        return frozenset(fields)
 
     def _declared_false(self, fid: FnId, owner: str, head: str, name: str) -> bool:
         """The field the name reads is declared (in every place it may be) with the value `false` or none."""
