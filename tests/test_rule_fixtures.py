@@ -11,6 +11,7 @@ import pytest
 
 from pipl_lint.config import Config, load_config
 from pipl_lint.engine import run
+from pipl_lint.findings import Severity
 from pipl_lint.registry import all_rules, lookup
 from tests.conftest import COLLECTS, FIXTURES, expectations, fixture_dirs
 
@@ -73,3 +74,42 @@ def test_rationale_on_user_action_names_the_miit_requirement_outside_google_play
     assert all("purpose banner" in f.fix for f in china)
     startup = run([base / "bad-play-startup-java"], base / "bad-play-startup-java", Config(), [rule]).findings
     assert startup and all("without first showing why" in f.message for f in startup)
+
+
+UNDECIDED = {  # fixture -> {(file, line): the condition a warning names}; every other finding stays an error
+    ("pi-api-before-consent", "bad-undecided-condition-kotlin"): {
+        ("src/com/acme/App.kt", 20): 'ServerSwitch.isOpen("collect_ids")',
+        ("src/com/acme/App.kt", 24): 'prefs.getString("map", defaultMap()) == "amap"',
+        ("src/com/acme/App.kt", 47): 'intent.getStringExtra("from") == "push"'},
+    ("pi-api-before-consent", "bad-undecided-condition-java"): {
+        ("src/com/acme/App.java", 17): 'RemoteFlags.enabled("collect_ids")',
+        ("src/com/acme/App.java", 20): 'getInt("mode", Defaults.mode()) == 2',
+        ("src/com/acme/SplashActivity.java", 11): '"push".equals(getIntent().getStringExtra("from"))'},
+    ("sdk-init-before-consent", "bad-undecided-condition-kotlin"): {
+        ("src/com/acme/App.kt", 17): 'ServerSwitch.isOpen("push")',
+        ("src/com/acme/App.kt", 20): 'getString("crash_reports", channel()) == "on"'},
+    ("sdk-init-before-consent", "bad-undecided-condition-java"): {
+        ("src/com/acme/App.java", 17): 'RemoteFlags.enabled("push")'},
+}
+
+
+@pytest.mark.parametrize("folder", sorted(UNDECIDED), ids=lambda f: "/".join(f))
+def test_undecided_condition_lowers_the_severity(folder: tuple[str, str]) -> None:
+    """A path behind a condition first launch does not decide (a server's switch, a setting whose default the code
+    does not show, an intent extra) is a warning whose message names the condition; behind a process check, the OS
+    version, a thread or a delay it stays an error. A severity configured for the rule is kept as configured."""
+    case = FIXTURES / "rules" / folder[0] / folder[1]
+    rule = lookup(folder[0])
+    assert rule is not None
+    findings = run([case], case, Config(), [rule]).findings
+    lowered = {(f.path, f.span.line): f for f in findings if f.severity is Severity.WARNING}
+    assert set(lowered) == set(UNDECIDED[folder])
+    for where, condition in UNDECIDED[folder].items():
+        message = lowered[where].message
+        assert condition in message and "does not decide on first launch" in message, message
+        zh = lowered[where].localized("zh").message
+        assert "首次启动时代码无法确定该条件" in zh and "警告" in zh, zh
+    assert all(f.severity is Severity.ERROR for f in findings if (f.path, f.span.line) not in lowered)
+    configured = Config().with_overrides(severity={rule.meta.id: Severity.ERROR})
+    kept = run([case], case, configured, [rule]).findings
+    assert len(kept) == len(findings) and all(f.severity is Severity.ERROR for f in kept)

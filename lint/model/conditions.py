@@ -13,9 +13,12 @@ values other than its default: `getMode().equals("custom")`); a value a project 
 Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no extras); a signed-in user
 (`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent (signing in comes after it)
 - unless code that itself runs before consent stores or puts something other than `false` under that key
-outside a user action. Code that runs only when such a condition holds does not run before consent,
-whichever function on the path holds the condition (the boot receiver, a callee's early return, a service's
-intent handler).
+outside a user action. Likewise a boolean field of the running class (or a companion/static one) that starts
+`false` (`private var canJump = false`, a Java `boolean` field without initialiser) - the splash-ad template,
+`if (canJump) goMain()` with `canJump = true` only in the ad's `onAdDismissed` - unless code that runs before
+consent sets it to something but `false` (see `FirstLaunch.field_off`). Code that runs only when such a
+condition holds does not run before consent, whichever function on the path holds the condition (the boot
+receiver, a callee's early return, a service's intent handler).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipl_lint.model.consent import ConsentModel
+from pipl_lint.model.consent import USER_LABEL, ConsentModel
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.summary import Arg, Atom, Guard, Site
+from pipl_lint.model.summary import Arg, Atom, BoolVar, Guard, Site
 
 # Keyed boolean reads whose last argument is the default (`getBoolean(key, false)`, `SPUtils.get(key, false)`,
 # `getBooleanExtra(key, false)`).
@@ -52,6 +55,25 @@ SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
 NOT_NULL = " != null"
 IS_NULL = " == null"
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
+# What is the same on every first launch - the process, the OS version, the build, the thread, a permission (granted
+# or not, it is no consent), a null or instance test: a condition on it decides nothing (`FirstLaunch.undecided`).
+ENVIRONMENT = re.compile(r"SDK_INT|\bBuild\b|BuildConfig|[Pp]rocess|[Pp]ackageName|Looper|Thread|DEBUG|isDebug|"
+                         r"[Pp]ermission|PERMISSION|instanceof|savedInstanceState|\bnull\b")
+# A value a server or a remote configuration sends (`RemoteConfig.getBoolean("x")`, `AppSwitch.isOpen()`).
+SERVER_WORDS = re.compile(r"remote|server|cloud|online|switch|toggle|feature|experiment|abtest|ab_test", re.IGNORECASE)
+# What the app is handed or has stored: an intent's extras, a fragment's arguments, settings.
+INPUT_WORDS = re.compile(r"intent|extra|argument|bundle|pref|setting", re.IGNORECASE)
+EXTRA_READS = frozenset({"hasExtra", "getQueryParameter", "getData", "contains", "getStringSet"})
+# An intent's action: the component's intent filter decides it (a boot receiver gets BOOT_COMPLETED, the launcher MAIN).
+ACTION_READS = ("getAction()", ".action", "action")
+# A field among the keys (`FirstLaunch.on`/`used`): (FIELD, its name).
+FIELD = "<field>"
+# An ad's events (`onAdDismissed`, `onADDismissed`, `onNoAD`, `onSplashAdClose`): they come once the ad has shown
+# or failed, not on the start-up path itself (an ad SDK started before consent is reported where it starts).
+AD_EVENT = re.compile(r"^on(No)?(Splash)?(Ad|AD)(?![a-z])\w*$|^onSplash[A-Z]\w*$")
+# Functions that set a field and run with the object, called or not.
+INITIALISERS = frozenset({"<init>", "<clinit>", "<inject>"})
+MAX_CALLERS = 64  # sites of a name looked at to tell whether project code calls a function of that name
 
 
 class FirstLaunch:
@@ -66,6 +88,11 @@ class FirstLaunch:
         self.used: set[tuple[str, ...]] = set()  # keys found off so far
         self._getters: dict[str, bool] = {}
         self._property_index: dict[str, list[FnId]] | None = None
+        self._bools: dict[str, list[tuple[int, BoolVar]]] | None = None  # name -> (file, declaration)
+        self._writes: dict[str, list[tuple[FnId, Site]]] | None = None  # name -> assignments to it
+        self._starts_false: dict[tuple[int, str, str, str], bool] = {}
+        self._callers: dict[FnId, bool] = {}
+        self._getter_fields: dict[tuple[str, bool], frozenset[str]] = {}
 
     def off_guard(self, fid: FnId, site: Site) -> Guard | None:
         """The first guard of `site` (in function `fid`) that is false on first launch, or None."""
@@ -78,6 +105,8 @@ class FirstLaunch:
         """The atom must hold for the guarded code to run, and it holds only when a keyed value is present
         that nothing running before consent stores unasked."""
         text = atom.text.strip()
+        if atom.positive and self.field_off(fid, text):
+            return True
         if atom.positive and self._setting_differs(fid, atom, text):
             return True
         if atom.positive and _signed_in(atom, text) and self.consent.asks_for_consent():
@@ -108,11 +137,190 @@ class FirstLaunch:
                 st = self.consent.state(s)
                 if not (st.user_action or st.gated) and self.off_guard(fid, s) is None:
                     out.add(key)
-        return out
+        return out | self._fields_set(fids)
 
     def assume_on(self, keys: set[tuple[str, ...]]) -> None:
         self.on |= keys
         self._getters.clear()
+
+    # --- conditions first launch does not decide ----------------------------------------------------------
+    def undecided(self, fid: FnId, guard: Guard) -> Atom | None:
+        """An atom of `guard` (a condition on the path that is not a consent check, in function `fid`) whose value
+        on first launch the code does not decide: a server's or a remote configuration's switch, an intent extra or
+        argument that must be there, a stored setting whose default is not a literal, a comparison of such a value
+        with another (`prefs.locationProvider == AMAP` when the getter's default cannot be read). None when every
+        atom is about the environment (the process, the OS version, the build, a permission: the same on every
+        first launch), holds by a known default or by the launcher's intent having no extras, tests a parameter or
+        a signed-in user (nobody, on first launch), or is a project check the model cannot see into (then it may
+        well hold)."""
+        for atom in guard.atoms:
+            text = atom.text.strip()
+            if not text or ENVIRONMENT.search(text) or self.consent.atom_is_consent(atom) or _signed_in(atom, text):
+                continue
+            said = " ".join((*atom.calls, *atom.names))
+            if SERVER_WORDS.search(said):
+                return atom
+            sides = _compared(text)
+            if sides is not None and (_is_value(sides[0]) or _is_value(sides[1])):
+                read = sides[0] if _is_value(sides[1]) else sides[1]
+                if read.endswith(ACTION_READS) or (not atom.positive and INPUT_WORDS.search(read)):
+                    continue  # the component's intent filter decides the action; absent extras differ from a value
+                stored = any(_reads_key(c.rsplit(".", 1)[-1]) and (c in read or read.isidentifier())
+                             for c in atom.calls)
+                if not (stored or INPUT_WORDS.search(read)):
+                    continue  # a value that is not handed in nor stored (`cameras.size == 0`, `mIndex == ANY`)
+                default = self._setting_default(fid, atom, read)
+                if read in self.index.function(fid).params or (default is not None and _is_value(default)):
+                    continue  # decided by the caller, or by the setting's default
+                return atom
+            sites = [x for x in self.index.sites_of(fid) if x.kind == "call" and x.qualified in atom.calls]
+            if any(_decided_read(x) for x in sites):
+                continue  # `getBoolean(KEY, true)`, `decodeBool("cached_id")`: the default, or what start-up stored
+            if any(_reads_key(c.rsplit(".", 1)[-1]) for c in atom.calls) or \
+                    (atom.positive and INPUT_WORDS.search(said)):
+                return atom
+        return None
+
+    # --- a field that starts false -------------------------------------------------------------------------
+    def field_off(self, fid: FnId, text: str) -> bool:
+        """`canJump`, `this.canJump`, `Splash.sReady` (the condition that must hold): a boolean field of the class
+        `fid` runs in (its own, an ancestor's, an outer class's, a companion's or the file's top-level one, or the
+        named class's) that starts `false`, and that code running before consent has not been found to set. An
+        app that never asks for consent has no "before": everything runs, nothing is off."""
+        if text.endswith("()"):
+            return self._field_getter_off(text[:-2].rpartition(".")[2], False)
+        head, _, name = text.rpartition(".")
+        if not name.isidentifier() or (FIELD, name) in self.on or not self.consent.asks_for_consent():
+            return False
+        if head and head != "this" and not (head[:1].isupper() and all(p.isidentifier() for p in head.split("."))):
+            return False
+        fn = self.index.function(fid)
+        if not head and (name in fn.params or self._hidden_by_local(fid, name)):
+            return False
+        key = (fid.file, fn.owner, head, name)
+        found = self._starts_false.get(key)
+        if found is None:
+            found = self._declared_false(fid, fn.owner, head, name)
+            self._starts_false[key] = found
+        if found:
+            self.used.add((FIELD, name))
+            return True
+        return self._field_getter_off(name, True)
+
+    def _field_getter_off(self, name: str, prop: bool) -> bool:
+        """`isJumpToTarget()`, `Splash.isReady()`, a Kotlin property `isReady` with `get() = ready`: every project
+        getter of that name is short, takes nothing, calls nothing and only returns a field that starts `false`,
+        and none of these fields is on."""
+        if not name.isidentifier() or not self.consent.asks_for_consent():
+            return False
+        key = (name, prop)
+        if key not in self._getter_fields:
+            self._getter_fields[key] = self._returned_fields(name, prop)
+        fields = self._getter_fields[key]
+        if not fields or any((FIELD, f) in self.on for f in fields):
+            return False
+        self.used |= {(FIELD, f) for f in fields}
+        return True
+
+    def _returned_fields(self, name: str, prop: bool) -> frozenset[str]:
+        """The fields the getters named `name` return, when each only returns one that starts `false`; else empty."""
+        fids = self._property_getters(name) if prop else list(self.index.by_name.get(name, ()))
+        if not fids or len(fids) > 4:
+            return frozenset()
+        fields: set[str] = set()
+        for f in fids:
+            fn = self.index.function(f)
+            sites = self.index.sites_of(f)
+            if fn.params or fn.end_line - fn.line > GETTER_MAX_LINES or \
+                    any(x.kind != "field" or x.receiver != "this" for x in sites):
+                return frozenset()
+            read = {n for n, _line in self.index.files[f.file].refs[f.index]} - {"true", "false", "null", "this"}
+            read |= {x.name for x in sites}
+            if len(read) != 1:
+                return frozenset()
+            field = read.pop()
+            if self._hidden_by_local(f, field) or not self._declared_false(f, fn.owner, "", field):
+                return frozenset()
+            fields.add(field)
+        return frozenset(fields)
+
+    def _declared_false(self, fid: FnId, owner: str, head: str, name: str) -> bool:
+        """The field the name reads is declared (in every place it may be) with the value `false` or none."""
+        if head and head != "this":
+            cls = self.index.resolve_type(head, fid.file, owner)
+            owners = {cls, self.index.companion(cls) or cls}
+        else:
+            owners = set()
+            at: str | None = owner
+            while at and at not in owners:  # the class, its outer classes, with their ancestors and companions
+                owners |= {at, *self.index.ancestors(at)}
+                decl = self.index.class_of(at)
+                at = decl.outer if decl is not None else None
+            owners |= {c for o in list(owners) if (c := self.index.companion(o))}
+            owners.add(self.index.files[fid.file].facade)
+        decls = [b for _fi, b in self._bool_table().get(name, ()) if b.owner in owners]
+        return bool(decls) and all(b.value in ("", "false") for b in decls)
+
+    def _hidden_by_local(self, fid: FnId, name: str) -> bool:
+        return any(fi == fid.file and b.function == fid.index for fi, b in self._bool_table().get(name, ()))
+
+    def _bool_table(self) -> dict[str, list[tuple[int, BoolVar]]]:
+        if self._bools is None:
+            table: dict[str, list[tuple[int, BoolVar]]] = {}
+            for fi, fs in enumerate(self.index.files):
+                for b in fs.bools:
+                    table.setdefault(b.name, []).append((fi, b))
+            self._bools = table
+        return self._bools
+
+    def _fields_set(self, reached: set[FnId]) -> set[tuple[str, ...]]:
+        """Boolean fields (by name) not yet on that code running before consent sets (see `_sets`)."""
+        out: set[tuple[str, ...]] = set()
+        for name, decls in self._bool_table().items():
+            key = (FIELD, name)
+            if key not in self.on and any(b.function < 0 and b.value in ("", "false") for _fi, b in decls) and \
+                    any(self._sets(fid, s, reached) for fid, s in self._writes_of(name)):
+                out.add(key)
+        return out
+
+    def _writes_of(self, name: str) -> list[tuple[FnId, Site]]:
+        """Assignments to `name` anywhere (any class's field of that name: over-approximate), and the calls of its
+        setter (`setCanJump(true)`: Java code setting a Kotlin property)."""
+        if self._writes is None:
+            table: dict[str, list[tuple[FnId, Site]]] = {}
+            for fi, fs in enumerate(self.index.files):
+                for w in fs.writes:
+                    if w.function >= 0:
+                        table.setdefault(w.name, []).append((FnId(fi, w.function), w))
+            self._writes = table
+        bare = name[2:] if name.startswith("is") and name[2:3].isupper() else name
+        setter = "set" + bare[:1].upper() + bare[1:]
+        return [*self._writes.get(name, ()),
+                *((f, s) for f, s in self.index.by_site_name.get(setter, ()) if s.kind == "call" and s.args)]
+
+    def _sets(self, fid: FnId, site: Site, reached: set[FnId]) -> bool:
+        """The write may run before consent with a value other than `false`: in a function the walk reached (or
+        an initialiser), where it is open; or in a function nothing in the project calls (the framework or a
+        library may: unknown, so counted) - not in an ad's event (AD_EVENT) or a user's action."""
+        if site.args[-1].text.strip() in FALSE_TEXTS:
+            return False
+        fn = self.index.function(fid)
+        if AD_EVENT.match(fn.name) or USER_LABEL.match(fn.name) or any(AD_EVENT.match(d.label) for d in site.deferred):
+            return False
+        st = self.consent.state(site)
+        if st.user_action or st.gated or self.off_guard(fid, site) is not None:
+            return False
+        return fid in reached or fn.name in INITIALISERS or not self._called(fid)
+
+    def _called(self, fid: FnId) -> bool:
+        """Some project call resolves to `fid` (then the walk decides whether it runs before consent)."""
+        found = self._callers.get(fid)
+        if found is None:
+            sites = self.index.by_site_name.get(self.index.function(fid).name, ())
+            found = len(sites) <= MAX_CALLERS and \
+                any(fid in {t for t, _how in self.index.resolve(f, s)} for f, s in sites)
+            self._callers[fid] = found
+        return found
 
     # --- a setting compared with a value --------------------------------------------------------------------
     def _setting_differs(self, fid: FnId, atom: Atom, text: str) -> bool:
@@ -335,6 +543,22 @@ def _compared(text: str) -> tuple[str, str] | None:
         if _is_whole_call(text, head + ".equals"):
             return head.strip(), arg[:-1].strip()
     return None
+
+
+def _reads_key(name: str) -> bool:
+    return name in KEYED_READS or name in SETTING_READS or name in EXTRA_READS or name.endswith("Extra")
+
+
+def _decided_read(site: Site) -> bool:
+    """A read whose value on first launch the call shows: a key and a literal or constant default
+    (`getBoolean(KEY, true)`, `SPUtils.get(ctx, "is_login", false)`), or one named key read by a keyed getter
+    (`decodeBool("cached_id")`: absent then, or what start-up code stored)."""
+    args = site.args
+    if len(args) == 1:
+        return _reads_key(site.name) and _is_value(args[0].text.strip())
+    last = args[-1].text.strip() if args else ""
+    return len(args) >= 2 and (last in ("true", "false") or _is_value(last)) and \
+        any(a.strings or a.refs for a in args[:-1])
 
 
 def _is_value(text: str) -> bool:

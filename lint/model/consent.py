@@ -104,6 +104,22 @@ def is_agree_deferred(d: Deferred) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Note(Msg):
+    """Why a site is still open before consent: a condition the code branches on that is not a consent check
+    (`kind` "condition", with its `guard`), or a way of running later that is no consent either - a callback,
+    a thread, a delay (`kind` "deferred"). The early-collection rules lower a finding's severity when a
+    condition on its path is one first launch does not decide (`FirstLaunch.undecided`)."""
+
+    kind: str = "condition"  # condition | deferred
+    guard: Guard | None = None
+
+    @property
+    def condition(self) -> str:
+        """The condition as messages show it (`prefs.locationProvider == AMAP`, `!(isMainProcess())`)."""
+        return _short(self.guard) if self.guard is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
 class SiteState:
     """How a site relates to consent at the point where it is written."""
 
@@ -111,7 +127,7 @@ class SiteState:
     user_action: bool  # inside a click/selection callback: runs on a user action, not by itself (nor ever
     #                    in shipped builds: code only for debug builds, see ConsentModel.flags_off; nor on the
     #                    normal path: a failure handler, FAILURE_HANDLERS)
-    notes: tuple[Msg, ...]  # why it is still open: non-consent guards, delays, threads ...
+    notes: tuple[Note, ...]  # why it is still open: non-consent guards, delays, threads ...
     refused_branch: bool  # inside a branch where consent is known to be false
 
 
@@ -353,7 +369,7 @@ class ConsentModel:
         return cached[1]
 
     def _state(self, site: Site) -> SiteState:
-        notes: list[Msg] = []
+        notes: list[Note] = []
         user = False
         for d in site.deferred:
             if is_agree_deferred(d):
@@ -377,8 +393,8 @@ class ConsentModel:
             elif s < 0:
                 refused = True
             elif g.atoms and any(_meaningful(a) for a in g.atoms):
-                notes.insert(0, Msg(f"`{_short(g)}` (line {g.line}) is not a consent check",
-                                    f"`{_short(g)}`（第 {g.line} 行）不是同意检查"))
+                notes.insert(0, Note(f"`{_short(g)}` (line {g.line}) is not a consent check",
+                                     f"`{_short(g)}`（第 {g.line} 行）不是同意检查", "condition", g))
         return SiteState(gated and not refused, user, tuple(notes), refused)
 
 
@@ -436,9 +452,9 @@ def _short(g: Guard) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _continuation_note(d: Deferred) -> Msg:
+def _continuation_note(d: Deferred) -> Note:
     target = f"{d.receiver}.{d.call}" if d.receiver else d.call
     if d.call in ("postDelayed", "sendEmptyMessageDelayed", "schedule", "delay", "postAtTime"):
-        return Msg(f"runs later through `{target}` (a delay is not consent)",
-                   f"经 `{target}` 延后运行（延迟不等于同意）")
-    return Msg(f"runs through `{target}`", f"经 `{target}` 运行")
+        return Note(f"runs later through `{target}` (a delay is not consent)",
+                    f"经 `{target}` 延后运行（延迟不等于同意）", "deferred")
+    return Note(f"runs through `{target}`", f"经 `{target}` 运行", "deferred")

@@ -18,6 +18,7 @@ from tree_sitter import Node
 from pipl_lint.model.summary import (
     Arg,
     Atom,
+    BoolVar,
     ClassDecl,
     Constant,
     Deferred,
@@ -150,6 +151,9 @@ class Extractor:
         self.collectors: list[Collector] = []
         self.loops = 0
         self.pending: list[PendingSite] = []
+        self.pending_writes: list[PendingSite] = []  # assignments to names (FileSummary.writes)
+        self.bools: list[BoolVar] = []  # boolean fields with their initial values
+        self.local_names: dict[str, list[tuple[int, int]]] = {}  # local name -> (function, line) declaring it
         self.constants: list[Constant] = []
         self.strings: list[StringLit] = []
         self.suppressions: list[tuple[int, int, str]] = []
@@ -302,6 +306,26 @@ class Extractor:
                                         self.current, tuple(self.guards), tuple(self.deferred),
                                         self.loops > 0))
 
+    def add_write(self, name: str, receiver: str | None, value: Node | None, node: Node) -> None:
+        """An assignment `name = value` (`receiver.name = value`): a site of kind "assign" whose argument is the
+        value as written (FileSummary.writes)."""
+        text = self.text(value, 60) if value is not None else ""
+        self.pending_writes.append(PendingSite("assign", name, receiver, None, False, None,
+                                               [Arg(text, None, (), ())], node, self.current, tuple(self.guards),
+                                               tuple(self.deferred), self.loops > 0))
+
+    def add_bool(self, name: str, type_text: str | None, value: Node | None, line: int) -> None:
+        """A property or field: recorded with its initial value when it is a boolean (declared so, or initialised
+        with a boolean literal)."""
+        text = self.text(value, 60) if value is not None else ""
+        if name and (type_text in ("Boolean", "boolean") or text in ("true", "false")):
+            self.bools.append(BoolVar(self.owner, name, text, -1, line))
+
+    def add_local_name(self, name: str, line: int) -> None:
+        """A local declared in the current function (kept when it hides a boolean field of the file)."""
+        if name and self.current >= 0:
+            self.local_names.setdefault(name, []).append((self.current, line))
+
     def remember_local_value(self, name: str, value: Node | None, plain: frozenset[str],
                              gather: Callable[[Node, Collector, int], None]) -> None:
         """Record what a local's initialiser reads when it is one plain read - a name or a call chain, no
@@ -376,6 +400,15 @@ class Extractor:
                 start[0] + 1, column(start_byte, start[1]), end[0] + 1, column(end_byte, end[1]),
                 function, guards, deferred, in_loop, start_byte, end_byte,
             ))
+        writes = tuple(
+            Site(kind, name, receiver, rtype, static, tuple(args), n.start_point[0] + 1,
+                 column(n.start_byte, n.start_point[1]), n.end_point[0] + 1, column(n.end_byte, n.end_point[1]),
+                 function, guards, deferred, in_loop, n.start_byte, n.end_byte)
+            for kind, name, receiver, rtype, static, _ident, args, n, function, guards, deferred, in_loop
+            in self.pending_writes)
+        field_names = {b.name for b in self.bools}
+        bools = (*self.bools, *(BoolVar(self.functions[f].owner, name, "", f, line)
+                                for name in field_names for f, line in self.local_names.get(name, ())))
         classes = tuple(
             ClassDecl(c.fqn, c.name, c.kind, tuple(c.supertypes), c.outer, c.line, c.column,
                       tuple(sorted(c.fields.items())), c.modifiers)
@@ -385,7 +418,7 @@ class Extractor:
             self.path, self.language, self.package, tuple(self.imports), classes, tuple(self.functions),
             tuple(sites), tuple(self.constants), tuple(self.strings),
             tuple(sorted(set(self.suppressions))), tuple(self.errors), self.facade,
-            tuple(tuple(r.items()) for r in self.refs),
+            tuple(tuple(r.items()) for r in self.refs), bools, writes,
         )
 
 

@@ -254,6 +254,8 @@ class JavaExtractor(Extractor):
             value = decl.child_by_field_name("value")
             if self.class_stack and name and type_text:
                 self.class_stack[-1].fields[name] = type_text
+            if not self.anonymous_depth(node):
+                self.add_bool(name, type_text, value, decl.start_point[0] + 1)
             if value is None:
                 continue
             self.record_constant(self.owner, name, value)
@@ -276,6 +278,7 @@ class JavaExtractor(Extractor):
             guessed = type_text if type_text and type_text != "var" else (
                 self.guess_type(value) if value is not None else None)
             self.declare_local(name, guessed)
+            self.add_local_name(name, decl.start_point[0] + 1)
             self.remember_local_value(name, value, PLAIN_READS, self.gather)
             if value is not None:
                 if 0 <= self.current < len(self.functions):
@@ -427,6 +430,18 @@ class JavaExtractor(Extractor):
         receiver, rtype, static, ident = self.receiver_info(obj)
         self.visit(obj, depth + 1)
         self.add_site("field", name, receiver, rtype, static, ident, [], node)
+
+    def v_assign(self, node: Node, depth: int) -> None:
+        """`canJump = true`, `this.canJump = true`, `Splash.sReady = true`: recorded as a write of that name."""
+        left = node.child_by_field_name("left")
+        # `ok |= x`: the value is not written out (recorded as "", which is not `false`).
+        value = node.child_by_field_name("right") if self.text(node.child_by_field_name("operator")) == "=" else None
+        if left is not None and left.type == "identifier":
+            self.add_write(self.text(left), None, value, node)
+        elif left is not None and left.type == "field_access" and (fname := left.child_by_field_name("field")):
+            self.add_write(self.text(fname), self.text(left.child_by_field_name("object")), value, node)
+        for c in node.named_children:
+            self.visit(c, depth + 1)
 
     def v_identifier(self, node: Node, depth: int) -> None:
         self.add_ref(self.text(node), node)
@@ -652,5 +667,6 @@ _HANDLERS = {
     "line_comment": JavaExtractor.v_comment,
     "block_comment": JavaExtractor.v_comment,
     "identifier": JavaExtractor.v_identifier,
+    "assignment_expression": JavaExtractor.v_assign,
     "class_literal": lambda self, node, depth: self.collect_ref(self.text(node)),
 }

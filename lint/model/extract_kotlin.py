@@ -552,6 +552,7 @@ class KotlinExtractor(Extractor):
             # A local variable.
             if name:
                 self.declare_local(name, type_text)
+                self.add_local_name(name, node.start_point[0] + 1)
                 self.remember_local_value(name, value, PLAIN_READS, self.gather)
                 self.remember_element_type(name, declared)
                 if value is not None:
@@ -563,6 +564,8 @@ class KotlinExtractor(Extractor):
             return
         # A class member or top-level property.
         self.modifiers(node)
+        if value is not None and getter is None and delegate is None:  # not computed, abstract or delegated
+            self.add_bool(name, type_text, value, node.start_point[0] + 1)
         if self.class_stack and name and type_text:
             self.class_stack[-1].fields[name] = type_text
         self.di_field(node, name, declared)
@@ -882,6 +885,11 @@ class KotlinExtractor(Extractor):
         (`setCrashlyticsCollectionEnabled(allowed)`); recorded as that call too, with the value as its argument."""
         kids = node.children
         lhs = kids[0] if kids else None
+        if lhs is not None and len(kids) >= 3 and self.text(kids[1]) == "=":
+            if lhs.type == "identifier":
+                self.add_write(self.text(lhs), None, kids[-1], node)
+            elif lhs.type == "navigation_expression" and lhs.child_count >= 3 and lhs.children[-1].type == "identifier":
+                self.add_write(self.text(lhs.children[-1]), self.text(lhs.children[0]), kids[-1], node)
         if lhs is None or len(kids) < 3 or self.text(kids[1]) != "=" or lhs.type != "navigation_expression" \
                 or lhs.child_count < 3 or lhs.children[-1].type != "identifier" or _holds_code(kids[-1]):
             for c in kids:

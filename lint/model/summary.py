@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 13  # Kotlin `when (subject)` entries record `subject == value` guards
+SUMMARY_VERSION = 14  # boolean fields with their initial values, and assignments to names (`canJump = true`)
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):
@@ -123,6 +123,18 @@ class StringLit(msgspec.Struct, frozen=True, array_like=True, gc=False):
     function: int
 
 
+class BoolVar(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """A boolean variable as declared: a property or field with the value it starts with (`private var canJump =
+    false`; a Java `boolean` field without initialiser starts `false`: value ""), function -1; or a local of a
+    function (its index) that hides a boolean field of the same name declared in the file."""
+
+    owner: str  # the declaring class (the file facade for a top-level property)
+    name: str
+    value: str  # the initialiser as written ("false", "true", "BuildConfig.DEBUG"); "" when none
+    function: int  # -1 for a field; the function that declares the local
+    line: int
+
+
 class FileSummary(msgspec.Struct, frozen=True, array_like=True, gc=False):
     path: str  # relative to the scan root
     language: str  # kotlin | java
@@ -137,3 +149,8 @@ class FileSummary(msgspec.Struct, frozen=True, array_like=True, gc=False):
     syntax_errors: tuple[tuple[int, int], ...]  # (line, column) of the first ERROR/MISSING nodes
     facade: str  # the class that holds top-level declarations (com.x.UtilKt / the Java class)
     refs: tuple[tuple[tuple[str, int], ...], ...]  # per function: bare names read, with the first line
+    bools: tuple[BoolVar, ...] = ()  # boolean fields and properties with their initial values
+    # Assignments to a name or a field (`canJump = true`, `this.canJump = true`, `Splash.sReady = true`) as sites
+    # of kind "assign": name is the assigned name, receiver the text before it, args the value. Kept apart from
+    # `sites` (nothing resolves them as calls); `model/conditions.py` reads them.
+    writes: tuple[Site, ...] = ()

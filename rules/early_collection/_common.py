@@ -17,21 +17,90 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
-from pipl_lint.findings import Edit, Finding, Related, Span, TraceStep
+from pipl_lint.findings import Edit, Finding, Related, Severity, Span, TraceStep
 from pipl_lint.i18n import Msg, join
-from pipl_lint.model.consent import SiteState
+from pipl_lint.model.consent import Note, SiteState
 from pipl_lint.model.reach import EntryCall, Reached
-from pipl_lint.model.summary import Site
+from pipl_lint.model.summary import Atom, Site
+
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 
-def path_notes(reached: Reached, state: SiteState) -> Msg:
-    """`; `isMainProcess()` (line 3) is not a consent check` — why a guard on the path did not help."""
-    notes = list(dict.fromkeys((*reached.notes, *state.notes)))[:2]
-    if not notes:
+def path_notes(reached: Reached, state: SiteState, undecided: Undecided | None = None,
+               severity: Severity | None = None) -> Msg:
+    """`; `isMainProcess()` (line 3) is not a consent check` — why a guard on the path did not help. With an
+    `undecided` condition (see `undecided`), that condition comes first, said as what the finding depends on,
+    with the lowered `severity`."""
+    notes = [n for n in dict.fromkeys((*reached.notes, *state.notes)) if undecided is None or n != undecided.note]
+    parts: list[Msg] = []
+    if undecided is not None and severity is not None:
+        cond, line = undecided.condition, undecided.line
+        parts.append(Msg(f"runs only when `{cond}` (line {line}) holds, which the code does not decide "
+                         f"on first launch (so: {severity})",
+                         f"仅当 `{cond}`（第 {line} 行）成立时运行，首次启动时代码无法确定该条件"
+                         f"（故为{SEVERITY_ZH[severity]}）"))
+    parts += notes[:2 - len(parts)]
+    if not parts:
         return Msg("")
-    body = join(*notes, sep="; ", sep_zh="；")
+    body = join(*parts, sep="; ", sep_zh="；")
     return Msg("; " + body.en, "；" + body.get("zh"))
+
+
+MAX_CONDITION = 100  # characters of a condition quoted in a message
+
+
+@dataclass(frozen=True, slots=True)
+class Undecided:
+    """A condition on a path that first launch does not decide: the note that names its guard, and the part of
+    the guard that is undecided (`atom`)."""
+
+    note: Note
+    atom: Atom
+    line: int
+
+    @property
+    def condition(self) -> str:
+        a = self.atom
+        text = a.text if a.positive else (f"!({a.text})" if " " in a.text else f"!{a.text}")
+        return text if len(text) <= MAX_CONDITION else text[:MAX_CONDITION - 3] + "..."
+
+
+def undecided(ctx: object, hit: Collecting) -> Undecided | None:
+    """The first condition on the path to a collecting call (each open call's guards, then the call's own) that
+    first launch does not decide - an intent extra, a setting the user chose, a server's flag
+    (`FirstLaunch.undecided`); None when the path's notes are only callbacks, threads, delays or conditions that
+    hold on first launch (a process check, the OS version): these still run before consent."""
+    pc = ctx.pre_consent
+    hops = pc.hops(hit.reached)
+    steps = [(prev.fid, hop.via.site) for prev, hop in pairwise(hops)
+             if hop.via is not None and hop.via.site is not None]
+    steps.append((hit.reached.fid, hit.site))
+    for fid, site in steps:
+        for note in pc.consent.state(site).notes:
+            if isinstance(note, Note) and note.kind == "condition" and note.guard is not None:
+                atom = pc.first_launch.undecided(fid, note.guard)
+                if atom is not None:
+                    return Undecided(note, atom, note.guard.line)
+    return None
+
+
+def lowered(ctx: object, meta: object, hits: list[Collecting]) -> tuple[Undecided | None, Severity | None]:
+    """(the undecided condition of the first hit, the severity one level below the rule's) when every hit is
+    behind a condition first launch does not decide and no severity is configured for the rule; else (None, None).
+    The path may well run before consent - the condition may hold - so it is reported, one level lower."""
+    if meta.id in ctx.config.severity or meta.name in ctx.config.severity:
+        return None, None
+    found = [undecided(ctx, h) for h in hits]
+    if not found or any(u is None for u in found):
+        return None, None
+    return found[0], Severity(max(Severity.INFO, meta.severity - 1))
+
+
+def at_severity(finding: Finding, severity: Severity | None) -> Finding:
+    """The finding at `severity` (from `lowered`), or as it is."""
+    return finding if severity is None else replace(finding, severity=severity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,17 @@ leads to gives one finding that lists what is read. A helper that more than thre
 network helper every request of the launcher goes through) is reported where it reads, once, with the
 number of calls in the message: one change there fixes every caller.
 
+Conditions along the path count wherever they are (the entry point, a callee's early return): code that runs
+only when something is false on first launch is not reported — a switch read with the default off, an intent
+extra nobody puts, a signed-in user, a setting compared with a value other than its default, a boolean field
+that starts `false` and that nothing running before consent sets (the splash-ad `canJump` that only the ad's
+`onAdDismissed` sets). A read that runs only when a condition holds that the code does not decide on first
+launch — a server's or remote switch, an intent extra that must be there, a setting whose default the code does
+not show — is reported one severity lower (a warning), with the condition in the message: it may well run
+before consent. Conditions that hold the same way on every first launch (the main process, the OS version, a
+permission check), threads, delays and callbacks keep the error. A severity configured for the rule
+(`[severity] EC101 = "error"`) applies to every finding.
+
 ## Why is this bad?
 Collecting personal information before consent is the finding MIIT and app-store reviewers report most
 often (191号文 三.1 "在征得用户同意前就开始收集个人信息或打开可收集个人信息的权限"; 337号 category 1; 164号
@@ -85,10 +96,12 @@ from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
     Collecting,
+    at_severity,
     by_entry_call,
     callee,
     entry_call_finding,
     listing,
+    lowered,
     many_callers,
     path_notes,
 )
@@ -183,7 +196,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                                f"`{site.qualified}` reads {kind.label_en}"))
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
-        notes = path_notes(first.reached, first.state)
+        condition, severity = lowered(ctx, META, group)
+        notes = path_notes(first.reached, first.state, condition, severity)
         fix = ctx.fix_text(META, "generic")
         specific = [ctx.fix_text(META, k) for k in dict.fromkeys(h.key for h in group) if k in META.fixes]
         if specific:
@@ -193,9 +207,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = ctx.say(META, "reads", call=first.call, kind=first.what, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
-            yield ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace)
+            yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace),
+                              severity)
             continue
         kinds, calls = listing(group)
         message = ctx.say(META, "leads-to", callee=callee(ctx, entry_call), kinds=kinds,
                           calls=calls, entry=entry_call.caller.entry.note, notes=notes)
-        yield entry_call_finding(ctx, META, entry_call, group, message, fix)
+        yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix), severity)

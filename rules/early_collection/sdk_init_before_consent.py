@@ -12,6 +12,12 @@ related locations ("collects at File:line"); one finding per entry call, listing
 init in a helper that more than three entry calls lead to is reported where it is, once, with the number of
 calls in the message.
 
+Conditions along the path count as for `pi-api-before-consent`: an init behind a condition false on first
+launch (a switch off by default, a boolean field that starts `false` and only an ad's callback sets) is not
+reported; one behind a condition the code does not decide on first launch (a server's switch, an intent extra,
+a setting whose default it does not show) is a warning that names the condition; a severity configured for the
+rule applies to every finding.
+
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
 for what its SDKs collect (191号文 五.1 "通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息"; 164号 targets
@@ -69,10 +75,12 @@ from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
     Collecting,
+    at_severity,
     by_entry_call,
     callee,
     entry_call_finding,
     listing,
+    lowered,
     many_callers,
     path_notes,
 )
@@ -142,7 +150,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                                f"`{site.qualified}` initialises {sdk.name}"))
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
-        notes = path_notes(first.reached, first.state)
+        condition, severity = lowered(ctx, META, group)
+        notes = path_notes(first.reached, first.state, condition, severity)
         sdk_ids = list(dict.fromkeys(h.key for h in group))
         fix = fixes.get(sdk_ids[0]) if len(sdk_ids) == 1 else None
         edits = tuple(e for h in group for e in pre_init_edits(ctx, h.reached.fid, h.site,
@@ -152,9 +161,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = ctx.say(META, "starts", sdk=first.what, call=first.call, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
-            yield ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace, edits=edits)
+            yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace,
+                                               edits=edits), severity)
             continue
         sdks, shown = listing(group)
         message = ctx.say(META, "leads-to", sdks=sdks, callee=callee(ctx, entry_call),
                           calls=shown, entry=entry_call.caller.entry.note, notes=notes)
-        yield entry_call_finding(ctx, META, entry_call, group, message, fix, edits)
+        yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix, edits), severity)
