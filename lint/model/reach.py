@@ -9,7 +9,7 @@ function so that every finding can show the hops from the entry point to the col
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pipl_lint.findings import TraceStep
@@ -150,10 +150,15 @@ class PreConsent:
     def functions(self) -> Iterator[Reached]:
         yield from self.reached.values()
 
-    def open_sites(self) -> Iterator[tuple[Reached, Site, SiteState]]:
-        """Every site in a pre-consent function that itself runs before consent."""
+    def open_sites(self, want: Callable[[FnId, Site], bool] | None = None) \
+            -> Iterator[tuple[Reached, Site, SiteState]]:
+        """Every site in a pre-consent function that itself runs before consent; with `want`, only the sites it
+        accepts, tested first (a rule after catalogued calls asks for sites of their names: the consent state and
+        first-launch guards of the others are never computed)."""
         for r in self.reached.values():
             for site in self.index.sites_of(r.fid):
+                if want is not None and not want(r.fid, site):
+                    continue
                 st = self.consent.state(site)
                 if self._closed(r.fid, site, st):
                     continue

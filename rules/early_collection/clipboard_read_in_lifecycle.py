@@ -80,7 +80,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 entries.append(Entry(fid, "lifecycle", note,
                                      index.files[fi].path, index.function(fid).line))
     reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-    for reached, site, _state in reach.open_sites():
+    for reached, site, _state in reach.open_sites(lambda _fid, s: ctx.apis.may_match(s, "clipboard")):
         api = ctx.apis.match(reached.fid, site)
         if api is None or api.pi_kind != "clipboard":
             continue

@@ -205,7 +205,7 @@ def _key_of(name: str) -> str:
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     reported: set[int] = set()
-    for reached, site, _state in pc.open_sites():
+    for reached, site, _state in pc.open_sites(lambda _fid, s: ctx.sdk_calls.may_match(s, "agree")):
         hit = _hardcoded(ctx, reached.fid, site)
         if hit is None:
             stored = _default_on(ctx, reached.fid, site)
