@@ -9,7 +9,7 @@ type, an interface call) it over-approximates and says so in the edge note.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -118,6 +118,7 @@ class ProgramIndex:
         self._sites: list[list[list[Site]]] = []  # per file, per function index
         self.by_site_name: dict[str, list[tuple[FnId, Site]]] = {}
         self._supers: dict[str, tuple[str, ...]] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
         self._imports: list[dict[str, str]] = []
         self._wildcards: list[tuple[str, ...]] = []
         self._providers: dict[str, list[FnId]] | None = None
@@ -155,6 +156,7 @@ class ProgramIndex:
                     self.extensions[fn.name].append(fid)
                 if not fn.name.startswith(("<", "get:")):
                     self.by_name[fn.name].append(fid)
+        self._member_names = frozenset(name for _owner, name in self.members)
         self._companions: dict[str, str] = {}
         for fqn, (decl, _fi) in self.classes.items():
             for s in self.supertypes(fqn):
@@ -244,17 +246,23 @@ class ProgramIndex:
         self._supers[fqn] = out
         return out
 
-    def ancestors(self, fqn: str) -> Iterator[str]:
-        """Every supertype (project or external FQN as resolved), nearest first, each once."""
+    def ancestors(self, fqn: str) -> tuple[str, ...]:
+        """Every supertype (project or external FQN as resolved), nearest first, each once (memoised)."""
+        known = self._ancestors.get(fqn)
+        if known is not None:
+            return known
         seen = {fqn}
-        todo = list(self.supertypes(fqn))
+        out: list[str] = []
+        todo = deque(self.supertypes(fqn))
         while todo:
-            s = todo.pop(0)
+            s = todo.popleft()
             if s in seen:
                 continue
             seen.add(s)
-            yield s
+            out.append(s)
             todo.extend(self.supertypes(s))
+        self._ancestors[fqn] = found = tuple(out)
+        return found
 
     def is_subtype(self, fqn: str, *bases: str) -> bool:
         """True when `fqn` extends one of `bases` (FQNs; an unresolved simple name also matches)."""
@@ -275,6 +283,8 @@ class ProgramIndex:
 
     def find_member(self, cls: str, name: str, *, up: bool = True) -> list[FnId]:
         """Functions named `name` declared in `cls` or (with `up`) its nearest project ancestor."""
+        if name not in self._member_names:
+            return []
         found = list(self.members.get((cls, name), ()))
         if found or not up:
             return found
