@@ -344,8 +344,11 @@ def _string_matches(entry: ApiEntry, value: str) -> bool:
 
 def _string_uses(src: UsageSources) -> Iterator[Use]:
     entries = src.apis.strings()
+    exact = {e.member for e in entries}
     for fi, fs in enumerate(src.index.files):
         for lit in fs.strings:
+            if lit.value not in exact and not lit.value.startswith(("content://", "/")):
+                continue  # matches no entry (`_string_matches`): skip the scan of the catalog
             for entry in entries:
                 if _string_matches(entry, lit.value):
                     fid = FnId(fi, lit.function) if lit.function >= 0 else None
@@ -387,27 +390,22 @@ def _named_in_code(src: UsageSources) -> set[str]:
     """Permissions the project's code names anywhere: `Manifest.permission.X` (or a wrapper's `Permission.X`),
     an `"android.permission.X"` literal, a constant holding one. An unresolved request can only ask for these."""
     known = src.catalog.permissions
+    texts: set[str] = set()  # each text once: the same references and literals recur throughout the code
+    for fs in src.index.files:
+        for site in fs.sites:
+            for arg in site.args:
+                texts.update(arg.refs)
+                texts.update(arg.strings)
+        texts.update(lit.value for lit in fs.strings)
+        for const in fs.constants:
+            texts.update(const.values)
     names: set[str] = set()
-
-    def add(text: str) -> None:
+    for text in texts:
         head, _, last = text.rpartition(".")
         if head.lower().endswith("permission") and f"android.permission.{last}" in known:
             names.add(f"android.permission.{last}")
         elif text in known:
             names.add(text)
-
-    for fs in src.index.files:
-        for site in fs.sites:
-            for arg in site.args:
-                for ref in arg.refs:
-                    add(ref)
-                for value in arg.strings:
-                    add(value)
-        for lit in fs.strings:
-            add(lit.value)
-        for const in fs.constants:
-            for value in const.values:
-                add(value)
     return names
 
 

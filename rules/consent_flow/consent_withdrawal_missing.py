@@ -202,13 +202,12 @@ def _calls_reset(ctx: Context, fid: FnId, site: Site, writers: set[FnId]) -> boo
     """`PrivacyStore.setAgreed(ctx, false)` / `ConsentManager.revoke()` on a project function that writes it."""
     if site.kind != "call":
         return False
-    low = site.name.lower()
     literal_false = any(value(a) == "false" for a in site.args)
-    named_reset = low.startswith(RESET_NAMES) and bool(CONSENT_WORD.search(site.name))
-    if UI_NAME.search(site.name):
-        return False  # `setShowPrivacyHint(false)`, `clearPrivacyDialog()`: the UI, not the stored answer
+    named_reset = site.name.lower().startswith(RESET_NAMES) and bool(CONSENT_WORD.search(site.name))
     if not (literal_false or named_reset):
         return False
+    if UI_NAME.search(site.name):
+        return False  # `setShowPrivacyHint(false)`, `clearPrivacyDialog()`: the UI, not the stored answer
     return any(t in writers for t, _how in ctx.index.resolve(fid, site))
 
 
