@@ -137,18 +137,19 @@ class ProgramIndex:
                 self.classes.setdefault(c.fqn, (c, fi))
                 self.by_simple[c.name].append(c.fqn)
             per_fn: list[list[Site]] = [[] for _ in fs.functions]
+            fids = [FnId(fi, i) for i in range(len(fs.functions))]  # one per function, shared by its sites
             named = self.by_site_name
             for site in fs.sites:
                 if 0 <= site.function < len(per_fn):
                     per_fn[site.function].append(site)
                     entry = named.get(site.name)
                     if entry is None:
-                        named[site.name] = [(FnId(fi, site.function), site)]
+                        named[site.name] = [(fids[site.function], site)]
                     else:
-                        entry.append((FnId(fi, site.function), site))
+                        entry.append((fids[site.function], site))
             self._sites.append(per_fn)
             for i, fn in enumerate(fs.functions):
-                fid = FnId(fi, i)
+                fid = fids[i]
                 self.members[(fn.owner, fn.name)].append(fid)
                 if fn.owner == fs.facade and fs.language == "kotlin":
                     self.toplevel[(fs.package, fn.name)].append(fid)

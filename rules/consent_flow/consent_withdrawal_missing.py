@@ -202,7 +202,7 @@ def _calls_reset(ctx: Context, fid: FnId, site: Site, writers: set[FnId]) -> boo
     """`PrivacyStore.setAgreed(ctx, false)` / `ConsentManager.revoke()` on a project function that writes it."""
     if site.kind != "call":
         return False
-    literal_false = any(value(a) == "false" for a in site.args)
+    literal_false = any("false" in a.text and value(a) == "false" for a in site.args)
     named_reset = site.name.lower().startswith(RESET_NAMES) and bool(CONSENT_WORD.search(site.name))
     if not (literal_false or named_reset):
         return False
