@@ -142,7 +142,7 @@ class Context:
         self.variant_sets: frozenset[str] = frozenset()  # source-set names some variant of the project has
         self.selected: tuple[Variant, ...] = ()  # the analysed variants (empty: no variant information)
         self._memo: dict[str, Any] = {}  # `memo`: values models and rule families compute once per context
-        self._coordinate_sdks: dict[tuple[str, str | None], Sdk | None] = {}  # `_sdk_for`, shared with the views
+        self._code_memo: dict[object, Any] = {}  # `code_memo`: the same dict in every variant view
 
     def for_variant(self, variant: Variant) -> Context:
         """A view of this context restricted to one variant: its manifests and dependencies. Everything
@@ -161,6 +161,13 @@ class Context:
         if key not in self._memo:
             self._memo[key] = build()
         return self._memo[key]  # type: ignore[no-any-return]
+
+    def code_memo(self, key: object, build: Callable[[], _M]) -> _M:
+        """Like `memo`, for values that depend only on the code and the catalogs, not on the variant's manifests
+        or dependencies: computed once per project and shared by its variant views."""
+        if key not in self._code_memo:
+            self._code_memo[key] = build()
+        return self._code_memo[key]  # type: ignore[no-any-return]
 
     def in_variant(self, source_set: str) -> bool:
         """Whether a source set (of any module) is part of the current variant (of some analysed variant,
@@ -254,10 +261,8 @@ class Context:
 
     def _sdk_for(self, group: str, artifact: str | None) -> Sdk | None:
         """`catalog.sdk_for_coordinate`, asked once per coordinate (the variant views share the answers)."""
-        key = (group, artifact)
-        if key not in self._coordinate_sdks:
-            self._coordinate_sdks[key] = self.catalog.sdk_for_coordinate(group, artifact)
-        return self._coordinate_sdks[key]
+        return self.code_memo(("sdk-for-coordinate", group, artifact),
+                              lambda: self.catalog.sdk_for_coordinate(group, artifact))
 
     def sdk_present(self, sdk_id: str) -> ModuleSdk | None:
         return next((s for s in self.sdks if s.sdk_id == sdk_id), None)

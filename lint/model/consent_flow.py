@@ -788,6 +788,8 @@ def _passed_on(ctx: FlowContext, fid: FnId, sites: list[Site], depth: int = 0) -
     up (`SplashApp(onDeclined = { finish() })`)."""
     params = ctx.index.function(fid).params
     out: list[tuple[str, Handler]] = []
+    if not params:
+        return out
     for site in sites:
         if site.kind not in ("call", "new"):
             continue

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from pipl_lint.catalogs import ApiEntry, Catalog, Sdk
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -147,6 +147,9 @@ class SdkDependency(Protocol):
     def module(self) -> Module: ...
 
 
+T = TypeVar("T")
+
+
 class UsageSources(Protocol):
     """What the analysis reads from the rule context."""
 
@@ -165,6 +168,7 @@ class UsageSources(Protocol):
     def request_finder(self) -> RequestFinder: ...
     def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]: ...
     def min_sdk(self) -> int | None: ...
+    def code_memo(self, key: object, build: Callable[[], T]) -> T: ...
 
 
 class PermissionUsage:
@@ -189,7 +193,7 @@ class PermissionUsage:
         uses: list[Use] = []
         uses += _code_uses(src)
         uses += list(_background_location_uses(src, uses))
-        uses += _string_uses(src)
+        uses += src.code_memo("permission-usage:strings", lambda: list(_string_uses(src)))
         uses += _manifest_uses(src)
         declarations = list(_declarations(src))
         uses += list(_legacy_picker_uses(uses, declarations))
@@ -414,7 +418,7 @@ def _request_uses(src: UsageSources, dangerous: tuple[str, ...]) -> Iterator[Use
     for req in src.permission_requests:
         if req.unresolved:
             if named is None:  # the permissions the code names, widened to their groups (WRITE_ → READ_STORAGE)
-                named = _named_in_code(src)
+                named = set(src.code_memo("permission-usage:named", lambda: frozenset(_named_in_code(src))))
                 groups = {src.catalog.permissions[p].group for p in named} - {""}
                 named |= {p for p in dangerous if src.catalog.permissions[p].group in groups}
             covered = tuple(p for p in dangerous if p in named) if named else dangerous
