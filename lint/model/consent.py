@@ -17,6 +17,7 @@ delays) never match.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -210,7 +211,7 @@ class ConsentModel:
         (not inside a click listener it registers) and does not write one (that is the agree callback)."""
         reads = False
         for site in self.index.sites_of(fid):
-            if not site.args or site.kind != "call" or not (KEY_WRITES.match(site.name) or _key_read(site.name)):
+            if not site.args or site.kind != "call" or not _keyed(site.name):
                 continue
             if any(is_user_deferred(d) or is_agree_deferred(d) for d in site.deferred):
                 continue
@@ -226,7 +227,7 @@ class ConsentModel:
     def _uses_consent_key(self, fid: FnId) -> bool:
         """The function reads or writes a consent key somewhere (also inside listeners it registers)."""
         for site in self.index.sites_of(fid):
-            if site.kind != "call" or not site.args or not (KEY_WRITES.match(site.name) or _key_read(site.name)):
+            if site.kind != "call" or not site.args or not _keyed(site.name):
                 continue
             keys = self.key_texts([s for a in site.args for s in a.strings], [r for a in site.args for r in a.refs])
             if self.is_consent_key(keys):
@@ -295,9 +296,15 @@ class ConsentModel:
         """First-run flags whose first-run branch shows the privacy dialog somewhere in the project."""
         if self._first_run_flags is None:
             flags: set[str] = set()
+            by_guards: dict[int, set[str]] = {}  # the sites of one block share their guards object
             for fid in self.index.all_functions():
                 for site in self.index.sites_of(fid):
-                    found = {self.first_run_flag(a) for g in site.guards for a in g.atoms if a.positive} - {""}
+                    if not site.guards:
+                        continue
+                    found = by_guards.get(id(site.guards))
+                    if found is None:
+                        found = {self.first_run_flag(a) for g in site.guards for a in g.atoms if a.positive} - {""}
+                        by_guards[id(site.guards)] = found
                     if found - flags and self._shows_consent(fid, site):
                         flags |= found
             self._first_run_flags = flags
@@ -393,6 +400,12 @@ def _tokens(args: Iterable[Arg]) -> set[str]:
             parts = [p for p in ref.split(".") if p not in ("route", "name", "ROUTE")]
             out.update([ref, *parts[-1:]])
     return {t for t in out if t}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _keyed(name: str) -> bool:
+    """A call that writes or reads a stored value by key (memoised: the same names recur all over the code)."""
+    return bool(KEY_WRITES.match(name)) or _key_read(name)
 
 
 def _key_read(name: str) -> bool:

@@ -116,6 +116,7 @@ class ProgramIndex:
         self._edges: dict[FnId, list[Edge]] = {}
         self._edges_in: dict[tuple[FnId, str], list[Edge]] = {}
         self._sites: list[list[list[Site]]] = []  # per file, per function index
+        self._fids: list[list[FnId]] = []  # per file, per function index
         self.by_site_name: dict[str, list[tuple[FnId, Site]]] = {}
         self._supers: dict[str, tuple[str, ...]] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
@@ -148,6 +149,7 @@ class ProgramIndex:
                     else:
                         entry.append((fids[site.function], site))
             self._sites.append(per_fn)
+            self._fids.append(fids)
             for i, fn in enumerate(fs.functions):
                 fid = fids[i]
                 self.members[(fn.owner, fn.name)].append(fid)
@@ -173,9 +175,8 @@ class ProgramIndex:
         return self.files[fid.file]
 
     def all_functions(self) -> Iterator[FnId]:
-        for fi, fs in enumerate(self.files):
-            for i in range(len(fs.functions)):
-                yield FnId(fi, i)
+        for fids in self._fids:
+            yield from fids
 
     def class_of(self, fqn: str) -> ClassDecl | None:
         entry = self.classes.get(fqn)
