@@ -106,8 +106,9 @@ class ApiMatcher:
                 self.by_name.setdefault(n, []).append(api)
         self._kinds_by_name = {n: frozenset(api.pi_kind for api in apis) for n, apis in self.by_name.items()}
 
-    def names(self) -> frozenset[str]:
-        return frozenset(self.by_name)
+    def names(self, pi_kind: str | None = None) -> frozenset[str]:
+        """The member names the catalog lists (with an entry that reads `pi_kind`)."""
+        return frozenset(n for n, kinds in self._kinds_by_name.items() if pi_kind is None or pi_kind in kinds)
 
     def may_match(self, site: Site, pi_kind: str | None = None) -> bool:
         """The name test `match` starts with: the catalog has an entry of the site's name (reading `pi_kind`).

@@ -69,6 +69,8 @@ LIFECYCLE = ("onCreate", "onStart", "onResume", "onPostResume", "onWindowFocusCh
 
 def check(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
+    if next(ctx.sites(*ctx.apis.names("clipboard")), None) is None:
+        return  # no clipboard API anywhere: no walk from every screen
     entries: list[Entry] = []
     for fqn, (decl, fi) in index.classes.items():
         if decl.kind != "class" or not index.is_subtype(fqn, *SCREENS):
