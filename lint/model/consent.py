@@ -134,6 +134,7 @@ class ConsentModel:
         self._first_run_cache: dict[Atom, str] = {}
         self._first_run_flags: set[str] | None = None
         self._asks: bool | None = None
+        self._keyed: set[FnId] | None = None
 
     # --- stored keys ------------------------------------------------------------------------------------
     def constant_values(self, name: str) -> tuple[str, ...]:
@@ -183,6 +184,7 @@ class ConsentModel:
         """Names of project functions that read a stored agreement (or are named like it)."""
         if self._predicate_functions is None:
             names: set[str] = set()
+            keyed = self._keyed_functions()
             for fid in self.index.all_functions():
                 fn = self.index.function(fid)
                 if fn.name.startswith("<"):
@@ -190,10 +192,10 @@ class ConsentModel:
                 plain = fn.name[4:] if fn.name.startswith("get:") else fn.name
                 if ACTION_NAME.match(plain):
                     continue
-                if self.reads_agreement(fid):
+                if fid in keyed and self.reads_agreement(fid):
                     names.add(plain)
                 elif CONSENT_WORD.search(plain) and _looks_boolean(plain) and not UI_NAME.search(plain) \
-                        and not self._uses_consent_key(fid):
+                        and not (fid in keyed and self._uses_consent_key(fid)):
                     names.add(plain)  # named like a check, and not an agree callback that writes the key
             self._predicate_functions = names
         return self._predicate_functions
@@ -202,9 +204,19 @@ class ConsentModel:
         """The app asks at all: some code reads a stored agreement, or a consent check is configured. An app that
         never asks has no order in which signing in follows the policy, and nobody ever agrees in it."""
         if self._asks is None:
+            keyed = self._keyed_functions()
             self._asks = bool(self.configured or self.predicate_functions()) or \
-                any(self.reads_agreement(fid) for fid in self.index.all_functions())
+                any(self.reads_agreement(fid) for fid in self.index.all_functions() if fid in keyed)
         return self._asks
+
+    def _keyed_functions(self) -> set[FnId]:
+        """Functions with a call that reads or writes a stored value by key: `reads_agreement` and
+        `_uses_consent_key` are false for every other function."""
+        if self._keyed is None:
+            by_name = self.index.by_site_name
+            self._keyed = {fid for name in by_name if _keyed(name) for fid, site in by_name[name]
+                           if site.kind == "call" and site.args}
+        return self._keyed
 
     def reads_agreement(self, fid: FnId) -> bool:
         """The function returns or branches on a stored agreement: it reads a consent key where it runs

@@ -105,6 +105,7 @@ class ApiMatcher:
             for n in names:
                 self.by_name.setdefault(n, []).append(api)
         self._kinds_by_name = {n: frozenset(api.pi_kind for api in apis) for n, apis in self.by_name.items()}
+        self._matched: dict[int, tuple[Site, ApiEntry | None]] = {}
 
     def names(self, pi_kind: str | None = None) -> frozenset[str]:
         """The member names the catalog lists (with an entry that reads `pi_kind`)."""
@@ -162,6 +163,16 @@ class ApiMatcher:
         return head if head[:1].isupper() and "(" not in text else None
 
     def match(self, fid: FnId, site: Site) -> ApiEntry | None:
+        """The catalog entry the site (in function `fid`) is a use of, or None (memoised: rules and models ask about
+        the same sites)."""
+        if site.name not in self.by_name:
+            return None
+        known = self._matched.get(id(site))
+        if known is None or known[0] is not site:
+            known = self._matched[id(site)] = (site, self._match(fid, site))
+        return known[1]
+
+    def _match(self, fid: FnId, site: Site) -> ApiEntry | None:
         for api in self.by_name.get(site.name, ()):
             if api.kind == "method" and site.kind not in ("call", "reference", "field"):
                 continue

@@ -135,7 +135,7 @@ def _resets(ctx: Context) -> list[tuple[FnId, Site]]:
         out: list[tuple[FnId, Site]] = []
         for fid in ctx.index.all_functions():
             for site in ctx.index.sites_of(fid):
-                if _direct_reset(site) or _calls_reset(ctx, fid, site, writers):
+                if site.kind == "call" and (_direct_reset(site) or _calls_reset(ctx, fid, site, writers)):
                     out.append((fid, site))
         return out
 
@@ -191,11 +191,7 @@ def _direct_reset(site: Site) -> bool:
 
 def _agreement_writers(ctx: Context) -> set[FnId]:
     """Project functions that write a stored agreement (any value)."""
-    out: set[FnId] = set()
-    for fid in ctx.index.all_functions():
-        if any(s.kind == "call" and s.name in WRITES and _consent_key(s) for s in ctx.index.sites_of(fid)):
-            out.add(fid)
-    return out
+    return {fid for fid, s in ctx.sites(*WRITES) if s.kind == "call" and _consent_key(s)}
 
 
 def _calls_reset(ctx: Context, fid: FnId, site: Site, writers: set[FnId]) -> bool:
