@@ -140,14 +140,16 @@ class ProgramIndex:
             per_fn: list[list[Site]] = [[] for _ in fs.functions]
             fids = [FnId(fi, i) for i in range(len(fs.functions))]  # one per function, shared by its sites
             named = self.by_site_name
+            count = len(per_fn)
             for site in fs.sites:
-                if 0 <= site.function < len(per_fn):
-                    per_fn[site.function].append(site)
+                f = site.function
+                if 0 <= f < count:
+                    per_fn[f].append(site)
                     entry = named.get(site.name)
                     if entry is None:
-                        named[site.name] = [(fids[site.function], site)]
+                        named[site.name] = [(fids[f], site)]
                     else:
-                        entry.append((fids[site.function], site))
+                        entry.append((fids[f], site))
             self._sites.append(per_fn)
             self._fids.append(fids)
             for i, fn in enumerate(fs.functions):
