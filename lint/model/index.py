@@ -584,6 +584,8 @@ class ProgramIndex:
         implementation, with the lifecycle method the locator calls on a new service (`onCreate()`, ARouter's
         `init(context)`) - an over-approximation the trace says (`located`)."""
         arg = site.args[-1]
+        if not arg.refs:
+            return []
         owner = self.function(fid).owner
         cls = self._class_literal(arg.text.strip(), fid.file, owner) if arg.text.strip() in arg.refs else None
         decl = self.class_of(cls) if cls else None
