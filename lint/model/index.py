@@ -120,6 +120,7 @@ class ProgramIndex:
         self.by_site_name: dict[str, list[tuple[FnId, Site]]] = {}
         self._supers: dict[str, tuple[str, ...]] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._types: dict[tuple[str, int, str | None], str] = {}
         self._imports: list[dict[str, str]] = []
         self._wildcards: list[tuple[str, ...]] = []
         self._providers: dict[str, list[FnId]] | None = None
@@ -199,9 +200,16 @@ class ProgramIndex:
 
     # --- types -----------------------------------------------------------------------------------------
     def resolve_type(self, text: str, file: int, context: str | None = None) -> str:
-        """Resolve a type name as written in `file` to a FQN (a project class when one matches)."""
+        """Resolve a type name as written in `file` to a FQN (a project class when one matches; memoised)."""
         if not text:
             return text
+        key = (text, file, context)
+        found = self._types.get(key)
+        if found is None:
+            found = self._types[key] = self._resolve_type(text, file, context)
+        return found
+
+    def _resolve_type(self, text: str, file: int, context: str | None) -> str:
         head, _, rest = text.partition(".")
         # Nested classes visible from the context class and its outer classes.
         ctx = context

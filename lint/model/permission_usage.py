@@ -191,7 +191,7 @@ class PermissionUsage:
     @classmethod
     def build(cls, src: UsageSources) -> PermissionUsage:
         uses: list[Use] = []
-        uses += _code_uses(src)
+        uses += src.code_memo(("permission-usage:code", src.min_sdk()), lambda: list(_code_uses(src)))
         uses += list(_background_location_uses(src, uses))
         uses += src.code_memo("permission-usage:strings", lambda: list(_string_uses(src)))
         uses += _manifest_uses(src)
