@@ -96,11 +96,13 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     from pipl_lint.model.index import ProgramIndex
     from pipl_lint.ruleapi import Context
 
-    def build_logic(what: str, read: Callable[[Project, FileReader, list[Diagnostic]], _T]) -> _T:
-        return read(project, reader, diags) if session is None else \
-            session.build_logic(what, project, reader, diags, read)
+    def build_logic(what: str, read: Callable[[Project, FileReader, list[Diagnostic]], _T], kind: Any) -> _T:
+        if session is not None:
+            return session.build_logic(what, project, reader, diags, read)
+        return stored_build_logic(store.cache, what, kind, project, reader, diags, read)  # type: ignore[arg-type]
 
-    constants = build_logic("constants", conventions.constants)  # `implementation(Libs.X)` -> buildSrc's `Libs.X`
+    # `implementation(Libs.X)` -> buildSrc's `Libs.X`
+    constants = build_logic("constants", conventions.constants, dict[str, str])
     project = conventions.with_constants(project, constants)
     manifests: list[tuple[Module, Manifest]] = []
     manifest_sets: dict[str, str] = {}
@@ -116,7 +118,8 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     ctx = Context(project, scan_root, config, load_catalog(), index, manifests,
                   _resources(project, reader, diags), reader.rel)
     ctx.convention_dependencies = conventions.convention_constants(conventions.module_dependencies(
-        project, build_logic("plugins", conventions.convention_plugins)), constants)
+        project, build_logic("plugins", conventions.convention_plugins, dict[str, conventions.ConventionPlugin])),
+        constants)
     ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
                   if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
     ctx.manifest_sets = manifest_sets
@@ -189,14 +192,7 @@ class Session:
         """`read(project, reader, diags)`, one of the readers of the project's build logic (`model.conventions`:
         its string constants, its convention plugins), kept while the build-logic files (`conventions.inputs`:
         every file those readers open), their unsaved buffers and the project's version catalog are the same."""
-        from pipl_lint.cache import stat_signature
-        from pipl_lint.model import conventions
-
-        dirs = [str(d) for d in conventions.build_logic_dirs(project)]
-        unsaved = sorted((path, hashlib.blake2b(data, digest_size=20).hexdigest())
-                         for path, data in reader.overlay.items() if any(path.startswith(d + os.sep) for d in dirs))
-        key = repr((dirs, stat_signature(conventions.inputs(project)), unsaved, repr(project.catalog),
-                    str(reader.scan_root), reader.max_bytes))
+        key = build_logic_key(project, reader)
         known = self._build_logic.get((what, str(project.root)))
         if known is None or known[0] != key:
             problems: list[Diagnostic] = []
@@ -220,6 +216,44 @@ class Session:
         """Drop what none of `loaded` uses (deleted files, previous versions of edited ones)."""
         used = {(entry[0], key) for sources in loaded for entry, key in zip(sources.entries, sources.keys, strict=True)}
         self.decoded = {k: v for k, v in self.decoded.items() if k in used}
+
+
+def build_logic_key(project: Project, reader: FileReader) -> str:
+    """What the readers of a project's build logic (`model.conventions`) depend on: the build-logic files (every
+    file those readers open, `conventions.inputs`), their unsaved buffers and the project's version catalog."""
+    from pipl_lint.cache import stat_signature
+    from pipl_lint.model import conventions
+
+    dirs = [str(d) for d in conventions.build_logic_dirs(project)]
+    unsaved = sorted((path, hashlib.blake2b(data, digest_size=20).hexdigest())
+                     for path, data in reader.overlay.items() if any(path.startswith(d + os.sep) for d in dirs))
+    return repr((dirs, stat_signature(conventions.inputs(project)), unsaved, repr(project.catalog),
+                 str(reader.scan_root), reader.max_bytes))
+
+
+def stored_build_logic(cache: Cache | None, what: str, kind: Any, project: Project, reader: FileReader,
+                       diags: list[Diagnostic], read: Callable[[Project, FileReader, list[Diagnostic]], _T]) -> _T:
+    """`read(project, reader, diags)`, one of the readers of the project's build logic, kept in the cache (a value
+    of type `kind`, with the problems it reported) while `build_logic_key` is the same: a run after a source edit
+    does not parse the build logic again."""
+    if cache is None:
+        return read(project, reader, diags)
+    basis = f"build-logic|{what}|{project.root}|{build_logic_key(project, reader)}"
+    key = hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+    raw = cache.get_run(key)
+    if raw is not None:
+        try:
+            problems, value = msgspec.msgpack.decode(raw, type=tuple[list[Diagnostic], kind])
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+            pass
+        else:
+            diags += problems
+            return value  # type: ignore[no-any-return]
+    found: list[Diagnostic] = []
+    value = read(project, reader, found)
+    cache.put_run(key, msgspec.msgpack.encode((found, value)))
+    diags += found
+    return value
 
 
 class _RunPayload(msgspec.Struct, array_like=True):
@@ -257,6 +291,9 @@ class _RunKeys:
         from pipl_lint.catalogs import catalog_fingerprint
 
         self.signature = stat_signature(_inputs(projects, [config, *(c for c, _rules in plans)]))
+        # The files whose summaries the summaries digest covers (not the build logic's Kotlin and Java sources).
+        self.sources = {str(p) for project in projects for mod in project.modules for ss in mod.source_sets
+                        for p in ss.sources}
         self.basis = (__version__, catalog_fingerprint(), repr(config),
                       [(repr(c), list(rule_ids(rules))) for c, rules in plans],
                       sorted(str(p.root) for p in projects), str(scan_root))
@@ -266,7 +303,7 @@ class _RunKeys:
         inputs' stat signatures plus the digest of all source summaries (the sources changed only in ways the
         analysis cannot see, such as comments or trailing whitespace), or the incremental step's marker."""
         signature = self.signature if summaries_digest is None else \
-            [s for s in self.signature if not s[0].endswith(SOURCE_SUFFIXES)]
+            [s for s in self.signature if s[0] not in self.sources]
         basis = repr((*self.basis, signature, summaries_digest))
         return hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 

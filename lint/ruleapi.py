@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipl_lint import i18n
-from pipl_lint.catalogs import Catalog
+from pipl_lint.catalogs import Catalog, Sdk
 from pipl_lint.config import Config
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep, Translation
 from pipl_lint.model.consent import ConsentModel
@@ -142,6 +142,7 @@ class Context:
         self.variant_sets: frozenset[str] = frozenset()  # source-set names some variant of the project has
         self.selected: tuple[Variant, ...] = ()  # the analysed variants (empty: no variant information)
         self._memo: dict[str, Any] = {}  # `memo`: values models and rule families compute once per context
+        self._code_memo: dict[object, Any] = {}  # `code_memo`: the same dict in every variant view
 
     def for_variant(self, variant: Variant) -> Context:
         """A view of this context restricted to one variant: its manifests and dependencies. Everything
@@ -160,6 +161,13 @@ class Context:
         if key not in self._memo:
             self._memo[key] = build()
         return self._memo[key]  # type: ignore[no-any-return]
+
+    def code_memo(self, key: object, build: Callable[[], _M]) -> _M:
+        """Like `memo`, for values that depend only on the code and the catalogs, not on the variant's manifests
+        or dependencies: computed once per project and shared by its variant views."""
+        if key not in self._code_memo:
+            self._code_memo[key] = build()
+        return self._code_memo[key]  # type: ignore[no-any-return]
 
     def in_variant(self, source_set: str) -> bool:
         """Whether a source set (of any module) is part of the current variant (of some analysed variant,
@@ -230,7 +238,7 @@ class Context:
                     if not dep.group or dep.configuration.lower().startswith(("test", "androidtest", "classpath",
                                                                              "kapt", "ksp", "annotation")):
                         continue
-                    sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
+                    sdk = self._sdk_for(dep.group, dep.name)
                     if sdk is not None:
                         coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
                         out.append(ModuleSdk(sdk.id, mod, dep, path, dep.line, dep.column, coord))
@@ -239,7 +247,7 @@ class Context:
                 if not self.in_variant(configuration_source_set(dep.configuration)):
                     continue
                 if dep.group and ships(dep.configuration):
-                    sdk = self.catalog.sdk_for_coordinate(dep.group, dep.name)
+                    sdk = self._sdk_for(dep.group, dep.name)
                     if sdk is not None:
                         coord = ":".join(x for x in (dep.group, dep.name, dep.version) if x)
                         out.append(ModuleSdk(sdk.id, mod, dep, conv.path, max(dep.line, 1), max(dep.column, 1),
@@ -250,6 +258,11 @@ class Context:
                 for sdk in self.catalog.sdks_for_jar(jar.name):
                     out.append(ModuleSdk(sdk.id, mod, None, self.rel(jar), 1, 1, jar.name))
         return out
+
+    def _sdk_for(self, group: str, artifact: str | None) -> Sdk | None:
+        """`catalog.sdk_for_coordinate`, asked once per coordinate (the variant views share the answers)."""
+        return self.code_memo(("sdk-for-coordinate", group, artifact),
+                              lambda: self.catalog.sdk_for_coordinate(group, artifact))
 
     def sdk_present(self, sdk_id: str) -> ModuleSdk | None:
         return next((s for s in self.sdks if s.sdk_id == sdk_id), None)

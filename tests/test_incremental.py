@@ -151,6 +151,47 @@ def test_the_language_server_reads_build_logic_again_only_when_it_changes(tmp_pa
     assert (server.by_path, server.diagnostics) == (cold.by_path, cold.diagnostics)
 
 
+def test_check_takes_the_build_logic_from_the_cache_until_it_changes(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a source edit, `check` reads the build logic's constants and convention plugins from the cache (it
+    does not parse buildSrc again); an edit of a build-logic file reads them again, and the results are a cold
+    run's."""
+    from pipl_lint.model import conventions
+    from tests.conftest import BARE_MANIFEST, write_tree
+
+    write_tree(tmp_path, {
+        "settings.gradle.kts": SETTINGS, "app/build.gradle.kts": APP_GRADLE,
+        "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
+        "buildSrc/src/main/java/Libs.kt": 'object Libs {\n    const val SDK = "com.example:none:1.0"\n}\n',
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+        "app/src/main/java/a/App.kt": "package a\n\nclass App {\n    fun run() {}\n}\n",
+    })
+    root = tmp_path.resolve()
+    clock = Clock()
+    for path in root.rglob("*"):
+        clock.stamp(path)
+    monkeypatch.chdir(root)
+    reads: list[str] = []
+    constants, plugins = conventions.constants, conventions.convention_plugins
+    monkeypatch.setattr(conventions, "constants", lambda *a: reads.append("constants") or constants(*a))
+    monkeypatch.setattr(conventions, "convention_plugins", lambda *a: reads.append("plugins") or plugins(*a))
+    out = tmp_path / "out.json"
+    _report(root, out, no_cache=False)
+    assert reads == ["constants", "plugins"]
+    app = root / "app/src/main/java/a/App.kt"
+    app.write_text(app.read_text().replace("fun run() {}", "fun run() { go() }"))
+    clock.stamp(app)
+    _report(root, out, no_cache=False)
+    assert reads == ["constants", "plugins"]  # a source edit: the build logic comes from the cache
+    libs = root / "buildSrc/src/main/java/Libs.kt"
+    libs.write_text(libs.read_text().replace("com.example:none:1.0", "com.umeng.umsdk:common:9.4.7"))
+    clock.stamp(libs)
+    warm = _report(root, out, no_cache=False)
+    assert reads == ["constants", "plugins"] * 2
+    assert b"app/build.gradle.kts" in warm  # the SDK the changed constant names is found
+    assert warm == _report(root, out, no_cache=True)
+
+
 def test_a_log_call_added_moves_the_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Adding or removing a logging call (which the analysis does not read) reuses the previous results, moved, and
     they are what a cold run gives; a log call whose argument calls something analyses again (so does one that is

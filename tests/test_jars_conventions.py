@@ -221,6 +221,43 @@ def test_convention_plugins_attribute_their_dependencies(tmp_path: Path, logic: 
     assert (":app", "bugly", plugin) not in found
 
 
+def test_convention_plugins_from_the_cache_give_a_cold_runs_findings(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check after a source edit takes the convention plugins from the cache (`engine.stored_build_logic`, not
+    parsed again), and its findings are a cold run's: the SDKs still attributed to the plugin files that add them."""
+    from pipl_lint.commands.check import CheckOptions, run_check
+    from pipl_lint.model import conventions
+    from tests.edits import Clock
+
+    convention_project(tmp_path, "build-logic")
+    write_tree(tmp_path, {"app/src/main/java/a/App.kt": "package a\n\nclass App {\n    fun run() {}\n}\n"})
+    root = tmp_path.resolve()
+    clock = Clock()
+    for path in root.rglob("*"):
+        clock.stamp(path)
+    monkeypatch.chdir(root)
+    reads: list[Path] = []
+    real = conventions.convention_plugins
+    monkeypatch.setattr(conventions, "convention_plugins", lambda *a: reads.append(a[0].root) or real(*a))
+    out = tmp_path / "out.json"
+
+    def report(no_cache: bool) -> bytes:
+        code = run_check(CheckOptions(paths=(root,), format="json", output=out, no_cache=no_cache, quiet=True))
+        assert code in (0, 1)
+        return out.read_bytes()
+
+    report(no_cache=False)
+    first = len(reads)  # once per project (the included build-logic build is one too)
+    assert first
+    app = root / "app/src/main/java/a/App.kt"
+    app.write_text(app.read_text().replace("fun run() {}", "fun run() { go() }"))
+    clock.stamp(app)
+    warm = report(no_cache=False)
+    assert len(reads) == first  # the second run took the plugins from the cache
+    assert warm == report(no_cache=True)
+    assert b"AndroidApplicationConventionPlugin.kt" in warm and b"Push.kt" in warm
+
+
 def test_buildsrc_precompiled_script_plugin(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "settings.gradle": "include ':app'\n",

@@ -93,13 +93,22 @@ class FirstLaunch:
         self._starts_false: dict[tuple[int, str, str, str], bool] = {}
         self._callers: dict[FnId, bool] = {}
         self._getter_fields: dict[tuple[str, bool], frozenset[str]] = {}
+        # off_guard's answers while `on` stays the same, by function and guards: the sites of one block share
+        # their guards object (`summaries.shared`), and walks ask about the same sites again and again.
+        self._off: dict[tuple[FnId, int], tuple[tuple[Guard, ...], Guard | None]] = {}
 
     def off_guard(self, fid: FnId, site: Site) -> Guard | None:
         """The first guard of `site` (in function `fid`) that is false on first launch, or None."""
-        for g in site.guards:
-            if g.atoms and any(self.atom_off(fid, a) for a in g.atoms):
-                return g
-        return None
+        guards = site.guards
+        if not guards:
+            return None
+        key = (fid, id(guards))
+        known = self._off.get(key)
+        if known is not None and known[0] is guards:
+            return known[1]
+        found = next((g for g in guards if g.atoms and any(self.atom_off(fid, a) for a in g.atoms)), None)
+        self._off[key] = (guards, found)
+        return found
 
     def atom_off(self, fid: FnId, atom: Atom) -> bool:
         """The atom must hold for the guarded code to run, and it holds only when a keyed value is present
@@ -142,6 +151,7 @@ class FirstLaunch:
     def assume_on(self, keys: set[tuple[str, ...]]) -> None:
         self.on |= keys
         self._getters.clear()
+        self._off.clear()
 
     # --- conditions first launch does not decide ----------------------------------------------------------
     def undecided(self, fid: FnId, guard: Guard) -> Atom | None:

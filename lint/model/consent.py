@@ -17,6 +17,7 @@ delays) never match.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,6 +150,7 @@ class ConsentModel:
         self._first_run_cache: dict[Atom, str] = {}
         self._first_run_flags: set[str] | None = None
         self._asks: bool | None = None
+        self._keyed: set[FnId] | None = None
 
     # --- stored keys ------------------------------------------------------------------------------------
     def constant_values(self, name: str) -> tuple[str, ...]:
@@ -198,6 +200,7 @@ class ConsentModel:
         """Names of project functions that read a stored agreement (or are named like it)."""
         if self._predicate_functions is None:
             names: set[str] = set()
+            keyed = self._keyed_functions()
             for fid in self.index.all_functions():
                 fn = self.index.function(fid)
                 if fn.name.startswith("<"):
@@ -205,10 +208,10 @@ class ConsentModel:
                 plain = fn.name[4:] if fn.name.startswith("get:") else fn.name
                 if ACTION_NAME.match(plain):
                     continue
-                if self.reads_agreement(fid):
+                if fid in keyed and self.reads_agreement(fid):
                     names.add(plain)
                 elif CONSENT_WORD.search(plain) and _looks_boolean(plain) and not UI_NAME.search(plain) \
-                        and not self._uses_consent_key(fid):
+                        and not (fid in keyed and self._uses_consent_key(fid)):
                     names.add(plain)  # named like a check, and not an agree callback that writes the key
             self._predicate_functions = names
         return self._predicate_functions
@@ -217,16 +220,26 @@ class ConsentModel:
         """The app asks at all: some code reads a stored agreement, or a consent check is configured. An app that
         never asks has no order in which signing in follows the policy, and nobody ever agrees in it."""
         if self._asks is None:
+            keyed = self._keyed_functions()
             self._asks = bool(self.configured or self.predicate_functions()) or \
-                any(self.reads_agreement(fid) for fid in self.index.all_functions())
+                any(self.reads_agreement(fid) for fid in self.index.all_functions() if fid in keyed)
         return self._asks
+
+    def _keyed_functions(self) -> set[FnId]:
+        """Functions with a call that reads or writes a stored value by key: `reads_agreement` and
+        `_uses_consent_key` are false for every other function."""
+        if self._keyed is None:
+            by_name = self.index.by_site_name
+            self._keyed = {fid for name in by_name if _keyed(name) for fid, site in by_name[name]
+                           if site.kind == "call" and site.args}
+        return self._keyed
 
     def reads_agreement(self, fid: FnId) -> bool:
         """The function returns or branches on a stored agreement: it reads a consent key where it runs
         (not inside a click listener it registers) and does not write one (that is the agree callback)."""
         reads = False
         for site in self.index.sites_of(fid):
-            if not site.args or site.kind != "call" or not (KEY_WRITES.match(site.name) or _key_read(site.name)):
+            if not site.args or site.kind != "call" or not _keyed(site.name):
                 continue
             if any(is_user_deferred(d) or is_agree_deferred(d) for d in site.deferred):
                 continue
@@ -242,7 +255,7 @@ class ConsentModel:
     def _uses_consent_key(self, fid: FnId) -> bool:
         """The function reads or writes a consent key somewhere (also inside listeners it registers)."""
         for site in self.index.sites_of(fid):
-            if site.kind != "call" or not site.args or not (KEY_WRITES.match(site.name) or _key_read(site.name)):
+            if site.kind != "call" or not site.args or not _keyed(site.name):
                 continue
             keys = self.key_texts([s for a in site.args for s in a.strings], [r for a in site.args for r in a.refs])
             if self.is_consent_key(keys):
@@ -311,9 +324,15 @@ class ConsentModel:
         """First-run flags whose first-run branch shows the privacy dialog somewhere in the project."""
         if self._first_run_flags is None:
             flags: set[str] = set()
+            by_guards: dict[int, set[str]] = {}  # the sites of one block share their guards object
             for fid in self.index.all_functions():
                 for site in self.index.sites_of(fid):
-                    found = {self.first_run_flag(a) for g in site.guards for a in g.atoms if a.positive} - {""}
+                    if not site.guards:
+                        continue
+                    found = by_guards.get(id(site.guards))
+                    if found is None:
+                        found = {self.first_run_flag(a) for g in site.guards for a in g.atoms if a.positive} - {""}
+                        by_guards[id(site.guards)] = found
                     if found - flags and self._shows_consent(fid, site):
                         flags |= found
             self._first_run_flags = flags
@@ -409,6 +428,12 @@ def _tokens(args: Iterable[Arg]) -> set[str]:
             parts = [p for p in ref.split(".") if p not in ("route", "name", "ROUTE")]
             out.update([ref, *parts[-1:]])
     return {t for t in out if t}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _keyed(name: str) -> bool:
+    """A call that writes or reads a stored value by key (memoised: the same names recur all over the code)."""
+    return bool(KEY_WRITES.match(name)) or _key_read(name)
 
 
 def _key_read(name: str) -> bool:

@@ -765,10 +765,12 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
     agree: dict[Deferred, Handler] = {}
     refuse: dict[Deferred, Handler] = {}
     sites = list(ctx.index.sites_of(fid))
+    seen: set[Deferred] = set()  # the sites of one block share their deferred contexts: each is judged once
     for site in sites:
         for d in site.deferred:
-            if d in agree or d in refuse:
+            if d in seen:
                 continue
+            seen.add(d)
             kind = _button_kind(ctx, d, sites)
             if kind == "agree":
                 agree[d] = Handler(fid, d, _describe(d))
@@ -786,6 +788,8 @@ def _passed_on(ctx: FlowContext, fid: FnId, sites: list[Site], depth: int = 0) -
     up (`SplashApp(onDeclined = { finish() })`)."""
     params = ctx.index.function(fid).params
     out: list[tuple[str, Handler]] = []
+    if not params:
+        return out
     for site in sites:
         if site.kind not in ("call", "new"):
             continue

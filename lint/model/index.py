@@ -9,7 +9,7 @@ type, an interface call) it over-approximates and says so in the edge note.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -116,8 +116,11 @@ class ProgramIndex:
         self._edges: dict[FnId, list[Edge]] = {}
         self._edges_in: dict[tuple[FnId, str], list[Edge]] = {}
         self._sites: list[list[list[Site]]] = []  # per file, per function index
+        self._fids: list[list[FnId]] = []  # per file, per function index
         self.by_site_name: dict[str, list[tuple[FnId, Site]]] = {}
         self._supers: dict[str, tuple[str, ...]] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._types: dict[tuple[str, int, str | None], str] = {}
         self._imports: list[dict[str, str]] = []
         self._wildcards: list[tuple[str, ...]] = []
         self._providers: dict[str, list[FnId]] | None = None
@@ -136,18 +139,22 @@ class ProgramIndex:
                 self.classes.setdefault(c.fqn, (c, fi))
                 self.by_simple[c.name].append(c.fqn)
             per_fn: list[list[Site]] = [[] for _ in fs.functions]
+            fids = [FnId(fi, i) for i in range(len(fs.functions))]  # one per function, shared by its sites
             named = self.by_site_name
+            count = len(per_fn)
             for site in fs.sites:
-                if 0 <= site.function < len(per_fn):
-                    per_fn[site.function].append(site)
+                f = site.function
+                if 0 <= f < count:
+                    per_fn[f].append(site)
                     entry = named.get(site.name)
                     if entry is None:
-                        named[site.name] = [(FnId(fi, site.function), site)]
+                        named[site.name] = [(fids[f], site)]
                     else:
-                        entry.append((FnId(fi, site.function), site))
+                        entry.append((fids[f], site))
             self._sites.append(per_fn)
+            self._fids.append(fids)
             for i, fn in enumerate(fs.functions):
-                fid = FnId(fi, i)
+                fid = fids[i]
                 self.members[(fn.owner, fn.name)].append(fid)
                 if fn.owner == fs.facade and fs.language == "kotlin":
                     self.toplevel[(fs.package, fn.name)].append(fid)
@@ -155,6 +162,7 @@ class ProgramIndex:
                     self.extensions[fn.name].append(fid)
                 if not fn.name.startswith(("<", "get:")):
                     self.by_name[fn.name].append(fid)
+        self._member_names = frozenset(name for _owner, name in self.members)
         self._companions: dict[str, str] = {}
         for fqn, (decl, _fi) in self.classes.items():
             for s in self.supertypes(fqn):
@@ -170,9 +178,8 @@ class ProgramIndex:
         return self.files[fid.file]
 
     def all_functions(self) -> Iterator[FnId]:
-        for fi, fs in enumerate(self.files):
-            for i in range(len(fs.functions)):
-                yield FnId(fi, i)
+        for fids in self._fids:
+            yield from fids
 
     def class_of(self, fqn: str) -> ClassDecl | None:
         entry = self.classes.get(fqn)
@@ -193,9 +200,16 @@ class ProgramIndex:
 
     # --- types -----------------------------------------------------------------------------------------
     def resolve_type(self, text: str, file: int, context: str | None = None) -> str:
-        """Resolve a type name as written in `file` to a FQN (a project class when one matches)."""
+        """Resolve a type name as written in `file` to a FQN (a project class when one matches; memoised)."""
         if not text:
             return text
+        key = (text, file, context)
+        found = self._types.get(key)
+        if found is None:
+            found = self._types[key] = self._resolve_type(text, file, context)
+        return found
+
+    def _resolve_type(self, text: str, file: int, context: str | None) -> str:
         head, _, rest = text.partition(".")
         # Nested classes visible from the context class and its outer classes.
         ctx = context
@@ -244,17 +258,23 @@ class ProgramIndex:
         self._supers[fqn] = out
         return out
 
-    def ancestors(self, fqn: str) -> Iterator[str]:
-        """Every supertype (project or external FQN as resolved), nearest first, each once."""
+    def ancestors(self, fqn: str) -> tuple[str, ...]:
+        """Every supertype (project or external FQN as resolved), nearest first, each once (memoised)."""
+        known = self._ancestors.get(fqn)
+        if known is not None:
+            return known
         seen = {fqn}
-        todo = list(self.supertypes(fqn))
+        out: list[str] = []
+        todo = deque(self.supertypes(fqn))
         while todo:
-            s = todo.pop(0)
+            s = todo.popleft()
             if s in seen:
                 continue
             seen.add(s)
-            yield s
+            out.append(s)
             todo.extend(self.supertypes(s))
+        self._ancestors[fqn] = found = tuple(out)
+        return found
 
     def is_subtype(self, fqn: str, *bases: str) -> bool:
         """True when `fqn` extends one of `bases` (FQNs; an unresolved simple name also matches)."""
@@ -275,6 +295,8 @@ class ProgramIndex:
 
     def find_member(self, cls: str, name: str, *, up: bool = True) -> list[FnId]:
         """Functions named `name` declared in `cls` or (with `up`) its nearest project ancestor."""
+        if name not in self._member_names:
+            return []
         found = list(self.members.get((cls, name), ()))
         if found or not up:
             return found
@@ -570,6 +592,8 @@ class ProgramIndex:
         implementation, with the lifecycle method the locator calls on a new service (`onCreate()`, ARouter's
         `init(context)`) - an over-approximation the trace says (`located`)."""
         arg = site.args[-1]
+        if not arg.refs:
+            return []
         owner = self.function(fid).owner
         cls = self._class_literal(arg.text.strip(), fid.file, owner) if arg.text.strip() in arg.refs else None
         decl = self.class_of(cls) if cls else None

@@ -104,9 +104,18 @@ class ApiMatcher:
                 continue
             for n in names:
                 self.by_name.setdefault(n, []).append(api)
+        self._kinds_by_name = {n: frozenset(api.pi_kind for api in apis) for n, apis in self.by_name.items()}
+        self._matched: dict[int, tuple[Site, ApiEntry | None]] = {}
 
-    def names(self) -> frozenset[str]:
-        return frozenset(self.by_name)
+    def names(self, pi_kind: str | None = None) -> frozenset[str]:
+        """The member names the catalog lists (with an entry that reads `pi_kind`)."""
+        return frozenset(n for n, kinds in self._kinds_by_name.items() if pi_kind is None or pi_kind in kinds)
+
+    def may_match(self, site: Site, pi_kind: str | None = None) -> bool:
+        """The name test `match` starts with: the catalog has an entry of the site's name (reading `pi_kind`).
+        False means `match` finds nothing (nothing of that kind)."""
+        kinds = self._kinds_by_name.get(site.name)
+        return kinds is not None and (pi_kind is None or pi_kind in kinds)
 
     def _owner_ok(self, fid: FnId, site: Site, api: ApiEntry) -> bool | None:
         """True: the receiver is the API's owner; False: it is something else; None: unknown."""
@@ -154,6 +163,16 @@ class ApiMatcher:
         return head if head[:1].isupper() and "(" not in text else None
 
     def match(self, fid: FnId, site: Site) -> ApiEntry | None:
+        """The catalog entry the site (in function `fid`) is a use of, or None (memoised: rules and models ask about
+        the same sites)."""
+        if site.name not in self.by_name:
+            return None
+        known = self._matched.get(id(site))
+        if known is None or known[0] is not site:
+            known = self._matched[id(site)] = (site, self._match(fid, site))
+        return known[1]
+
+    def _match(self, fid: FnId, site: Site) -> ApiEntry | None:
         for api in self.by_name.get(site.name, ()):
             if api.kind == "method" and site.kind not in ("call", "reference", "field"):
                 continue
@@ -234,13 +253,22 @@ class SdkMatcher:
         self.index = index
         self.catalog = catalog
 
-    def match(self, fid: FnId, site: Site, roles: tuple[str, ...] = ()) -> tuple[Sdk, str, SdkCall] | None:
+    def _candidates(self, site: Site) -> tuple[tuple[Sdk, str, SdkCall], ...]:
         if site.kind not in ("call", "field", "new", "reference"):
-            return None
+            return ()
         candidates = self.catalog.sdk_calls_by_method.get(site.name, ())
         if not candidates and site.kind == "field":
             getter = "get" + site.name[:1].upper() + site.name[1:]
             candidates = self.catalog.sdk_calls_by_method.get(getter, ())
+        return candidates
+
+    def may_match(self, site: Site, role: str | None = None) -> bool:
+        """The name test `match` starts with: the catalog has an SDK call (of `role`) of the site's name. False
+        means `match` finds nothing."""
+        return any(role is None or r == role for _sdk, r, _call in self._candidates(site))
+
+    def match(self, fid: FnId, site: Site, roles: tuple[str, ...] = ()) -> tuple[Sdk, str, SdkCall] | None:
+        candidates = self._candidates(site)
         for sdk, role, call in candidates:
             if roles and role not in roles:
                 continue

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from pipl_lint.catalogs import ApiEntry, Catalog, Sdk
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -147,6 +147,9 @@ class SdkDependency(Protocol):
     def module(self) -> Module: ...
 
 
+T = TypeVar("T")
+
+
 class UsageSources(Protocol):
     """What the analysis reads from the rule context."""
 
@@ -165,6 +168,7 @@ class UsageSources(Protocol):
     def request_finder(self) -> RequestFinder: ...
     def sites(self, *names: str) -> Iterator[tuple[FnId, Site]]: ...
     def min_sdk(self) -> int | None: ...
+    def code_memo(self, key: object, build: Callable[[], T]) -> T: ...
 
 
 class PermissionUsage:
@@ -187,9 +191,9 @@ class PermissionUsage:
     @classmethod
     def build(cls, src: UsageSources) -> PermissionUsage:
         uses: list[Use] = []
-        uses += _code_uses(src)
+        uses += src.code_memo(("permission-usage:code", src.min_sdk()), lambda: list(_code_uses(src)))
         uses += list(_background_location_uses(src, uses))
-        uses += _string_uses(src)
+        uses += src.code_memo("permission-usage:strings", lambda: list(_string_uses(src)))
         uses += _manifest_uses(src)
         declarations = list(_declarations(src))
         uses += list(_legacy_picker_uses(uses, declarations))
@@ -344,8 +348,11 @@ def _string_matches(entry: ApiEntry, value: str) -> bool:
 
 def _string_uses(src: UsageSources) -> Iterator[Use]:
     entries = src.apis.strings()
+    exact = {e.member for e in entries}
     for fi, fs in enumerate(src.index.files):
         for lit in fs.strings:
+            if lit.value not in exact and not lit.value.startswith(("content://", "/")):
+                continue  # matches no entry (`_string_matches`): skip the scan of the catalog
             for entry in entries:
                 if _string_matches(entry, lit.value):
                     fid = FnId(fi, lit.function) if lit.function >= 0 else None
@@ -387,27 +394,22 @@ def _named_in_code(src: UsageSources) -> set[str]:
     """Permissions the project's code names anywhere: `Manifest.permission.X` (or a wrapper's `Permission.X`),
     an `"android.permission.X"` literal, a constant holding one. An unresolved request can only ask for these."""
     known = src.catalog.permissions
+    texts: set[str] = set()  # each text once: the same references and literals recur throughout the code
+    for fs in src.index.files:
+        for site in fs.sites:
+            for arg in site.args:
+                texts.update(arg.refs)
+                texts.update(arg.strings)
+        texts.update(lit.value for lit in fs.strings)
+        for const in fs.constants:
+            texts.update(const.values)
     names: set[str] = set()
-
-    def add(text: str) -> None:
+    for text in texts:
         head, _, last = text.rpartition(".")
         if head.lower().endswith("permission") and f"android.permission.{last}" in known:
             names.add(f"android.permission.{last}")
         elif text in known:
             names.add(text)
-
-    for fs in src.index.files:
-        for site in fs.sites:
-            for arg in site.args:
-                for ref in arg.refs:
-                    add(ref)
-                for value in arg.strings:
-                    add(value)
-        for lit in fs.strings:
-            add(lit.value)
-        for const in fs.constants:
-            for value in const.values:
-                add(value)
     return names
 
 
@@ -416,7 +418,7 @@ def _request_uses(src: UsageSources, dangerous: tuple[str, ...]) -> Iterator[Use
     for req in src.permission_requests:
         if req.unresolved:
             if named is None:  # the permissions the code names, widened to their groups (WRITE_ → READ_STORAGE)
-                named = _named_in_code(src)
+                named = set(src.code_memo("permission-usage:named", lambda: frozenset(_named_in_code(src))))
                 groups = {src.catalog.permissions[p].group for p in named} - {""}
                 named |= {p for p in dangerous if src.catalog.permissions[p].group in groups}
             covered = tuple(p for p in dangerous if p in named) if named else dangerous

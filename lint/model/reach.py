@@ -9,7 +9,7 @@ function so that every finding can show the hops from the entry point to the col
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pipl_lint.findings import TraceStep
@@ -114,31 +114,34 @@ class PreConsent:
 
     def _walk(self) -> None:
         queue: deque[tuple[FnId, str | None]] = deque()
+        states, reached = self._states, self.reached
         for e in self.entries:
             state = (e.fid, e.this_cls)
-            if state not in self._states:
+            if state not in states:
                 r = Reached(e.fid, e, None, (), e.this_cls)
-                self._states[state] = r
-                self.reached.setdefault(e.fid, r)
+                states[state] = r
+                reached.setdefault(e.fid, r)
                 queue.append(state)
+        edges_in, site_state, closed = self.index.edges_in, self.consent.state, self._closed
         while queue:
             state = queue.popleft()
             fid, this_cls = state
-            here = self._states[state]
-            for edge in self.index.edges_in(fid, this_cls):
+            here = states[state]
+            for edge in edges_in(fid, this_cls):
                 callee_cls = this_cls if edge.this_cls == SAME else edge.this_cls
                 target = (edge.target, callee_cls)
-                if target in self._states:
+                if target in states:
                     continue
                 notes = here.notes
-                if edge.site is not None:
-                    st = self.consent.state(edge.site)
-                    if self._closed(fid, edge.site, st):
+                site = edge.site
+                if site is not None:
+                    st = site_state(site)
+                    if closed(fid, site, st):
                         continue
                     notes = notes + st.notes
                 r = Reached(edge.target, here.entry, edge, notes, callee_cls, state)
-                self._states[target] = r
-                self.reached.setdefault(edge.target, r)
+                states[target] = r
+                reached.setdefault(edge.target, r)
                 queue.append(target)
 
     def _closed(self, fid: FnId, site: Site, st: SiteState) -> bool:
@@ -150,10 +153,15 @@ class PreConsent:
     def functions(self) -> Iterator[Reached]:
         yield from self.reached.values()
 
-    def open_sites(self) -> Iterator[tuple[Reached, Site, SiteState]]:
-        """Every site in a pre-consent function that itself runs before consent."""
+    def open_sites(self, want: Callable[[FnId, Site], bool] | None = None) \
+            -> Iterator[tuple[Reached, Site, SiteState]]:
+        """Every site in a pre-consent function that itself runs before consent; with `want`, only the sites it
+        accepts, tested first (a rule after catalogued calls asks for sites of their names: the consent state and
+        first-launch guards of the others are never computed)."""
         for r in self.reached.values():
             for site in self.index.sites_of(r.fid):
+                if want is not None and not want(r.fid, site):
+                    continue
                 st = self.consent.state(site)
                 if self._closed(r.fid, site, st):
                     continue

@@ -329,14 +329,13 @@ def memory_functions(ctx: Context) -> set[FnId]:
     """Project functions that read a stored refusal (a prefs/MMKV key naming a denial, an ask time …)."""
     def build() -> set[FnId]:
         out: set[FnId] = set()
-        for fid in ctx.index.all_functions():
-            for site in ctx.index.sites_of(fid):
-                if site.name not in PREFS_READS and not site.name.startswith("decode"):
-                    continue
-                keys = [s for a in site.args for s in a.strings] + [r for a in site.args for r in a.refs]
-                if any(MEMORY.search(k.lower()) for k in keys):
-                    out.add(fid)
-                    break
+        reads = [name for name in ctx.index.by_site_name if name in PREFS_READS or name.startswith("decode")]
+        for fid, site in ctx.sites(*reads):
+            if fid in out:
+                continue
+            keys = [s for a in site.args for s in a.strings] + [r for a in site.args for r in a.refs]
+            if any(MEMORY.search(k.lower()) for k in keys):
+                out.add(fid)
         return out
 
     return memo(ctx, "memory_functions", build)

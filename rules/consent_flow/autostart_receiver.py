@@ -170,8 +170,9 @@ def _work(ctx: Context, comp: Component) -> Msg | None:
             continue
         seen.add(fid)
         sites = index.sites_of(fid)
+        first_read = min((s.line for s in sites if s.kind == "call" and _reads_setting(s.qualified)), default=None)
         for site in sites:
-            if _setting_gated(ctx, fid, site, sites):
+            if _setting_gated(site, first_read):
                 continue  # runs only when the user switched it on (start on boot, a device the user chose)
             found = _work_site(ctx, fid, site, cls)
             if found and not _rearms_alarm(site, sites):
@@ -207,11 +208,12 @@ SETTING_WORDS = ("pref", "setting", "mmkv", "datastore", "config")
 NOT_SETTING = frozenset({"intent", "action", "extras", "SDK_INT", "VERSION", "Build"})
 
 
-def _setting_gated(ctx: Context, fid: FnId, site: Site, sites: Iterable[Site]) -> bool:
-    """`site` runs only under a condition that follows a stored setting read in the same function: the
-    condition reads the setting itself (`if (prefs.getBoolean("start_on_boot", false))`) or a value read from
-    settings before it (`val start = PreferenceHelper.getInstance().shouldStartLoggingOnBootup(); if (start)`,
-    an early return on the device address the user selected)."""
+def _setting_gated(site: Site, first_read: int | None) -> bool:
+    """`site` runs only under a condition that follows a stored setting read in the same function (the first
+    such read is on line `first_read`): the condition reads the setting itself
+    (`if (prefs.getBoolean("start_on_boot", false))`) or a value read from settings before it
+    (`val start = PreferenceHelper.getInstance().shouldStartLoggingOnBootup(); if (start)`, an early return on
+    the device address the user selected)."""
     for g in site.guards:
         if g.kind not in ("if", "when", "early-return"):
             continue
@@ -220,7 +222,7 @@ def _setting_gated(ctx: Context, fid: FnId, site: Site, sites: Iterable[Site]) -
                 continue  # `intent.action != BOOT_COMPLETED`, `Build.VERSION.SDK_INT >= 26`
             if any(_reads_setting(c) for c in atom.calls):
                 return True
-            if any(s.line <= g.line and s.kind == "call" and _reads_setting(s.qualified) for s in sites):
+            if first_read is not None and first_read <= g.line:
                 return True
     return False
 

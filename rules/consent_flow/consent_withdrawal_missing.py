@@ -135,7 +135,7 @@ def _resets(ctx: Context) -> list[tuple[FnId, Site]]:
         out: list[tuple[FnId, Site]] = []
         for fid in ctx.index.all_functions():
             for site in ctx.index.sites_of(fid):
-                if _direct_reset(site) or _calls_reset(ctx, fid, site, writers):
+                if site.kind == "call" and (_direct_reset(site) or _calls_reset(ctx, fid, site, writers)):
                     out.append((fid, site))
         return out
 
@@ -191,24 +191,19 @@ def _direct_reset(site: Site) -> bool:
 
 def _agreement_writers(ctx: Context) -> set[FnId]:
     """Project functions that write a stored agreement (any value)."""
-    out: set[FnId] = set()
-    for fid in ctx.index.all_functions():
-        if any(s.kind == "call" and s.name in WRITES and _consent_key(s) for s in ctx.index.sites_of(fid)):
-            out.add(fid)
-    return out
+    return {fid for fid, s in ctx.sites(*WRITES) if s.kind == "call" and _consent_key(s)}
 
 
 def _calls_reset(ctx: Context, fid: FnId, site: Site, writers: set[FnId]) -> bool:
     """`PrivacyStore.setAgreed(ctx, false)` / `ConsentManager.revoke()` on a project function that writes it."""
     if site.kind != "call":
         return False
-    low = site.name.lower()
-    literal_false = any(value(a) == "false" for a in site.args)
-    named_reset = low.startswith(RESET_NAMES) and bool(CONSENT_WORD.search(site.name))
-    if UI_NAME.search(site.name):
-        return False  # `setShowPrivacyHint(false)`, `clearPrivacyDialog()`: the UI, not the stored answer
+    literal_false = any("false" in a.text and value(a) == "false" for a in site.args)
+    named_reset = site.name.lower().startswith(RESET_NAMES) and bool(CONSENT_WORD.search(site.name))
     if not (literal_false or named_reset):
         return False
+    if UI_NAME.search(site.name):
+        return False  # `setShowPrivacyHint(false)`, `clearPrivacyDialog()`: the UI, not the stored answer
     return any(t in writers for t, _how in ctx.index.resolve(fid, site))
 
 

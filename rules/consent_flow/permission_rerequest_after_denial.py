@@ -191,10 +191,13 @@ def _opens_settings(site: Site) -> bool:
 # --- from onResume / onStart ------------------------------------------------------------------------------
 
 def _on_resume(ctx: Context) -> Iterator[Finding]:
+    requests = [req for req in ctx.permission_requests if not ctx.consent.state(req.site).user_action]
+    if not requests:
+        return  # (without walking from every screen's resume)
     reach = _resume_reach(ctx)
-    for req in ctx.permission_requests:
+    for req in requests:
         reached = reach.reached.get(req.fid)
-        if reached is None or ctx.consent.state(req.site).user_action:
+        if reached is None:
             continue
         atoms = list(_path_atoms(reach, reached, req.site))
         if any(_memory_atom(ctx, a) for a in atoms) or any(_answer_flag(ctx, req.fid, a) for a in atoms) or \

@@ -122,12 +122,14 @@ def _turns_on(site: Site) -> str:
     """`personalized = true` (a named argument) or `setPersonalizedEnabled(true)`."""
     if site.kind != "call":
         return ""
-    for arg in site.args:
-        if arg.label and any(w in arg.label.lower() for w in PERSONAL_NAME) and value(arg) == "true":
+    for arg in site.args:  # (`"true" in arg.text` first: the cheap test)
+        if arg.label and "true" in arg.text and any(w in arg.label.lower() for w in PERSONAL_NAME) and \
+                value(arg) == "true":
             return f"`{arg.label} = true`"
+    if not site.args or "true" not in site.args[-1].text:
+        return ""
     low = site.name.lower()
-    if low.startswith(("set", "enable")) and any(w in low for w in PERSONAL_NAME) and site.args and \
-            value(site.args[-1]) == "true":
+    if low.startswith(("set", "enable")) and any(w in low for w in PERSONAL_NAME) and value(site.args[-1]) == "true":
         return f"`{site.name}(true)`"
     return ""
 

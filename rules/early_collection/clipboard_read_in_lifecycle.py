@@ -69,6 +69,8 @@ LIFECYCLE = ("onCreate", "onStart", "onResume", "onPostResume", "onWindowFocusCh
 
 def check(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
+    if next(ctx.sites(*ctx.apis.names("clipboard")), None) is None:
+        return  # no clipboard API anywhere: no walk from every screen
     entries: list[Entry] = []
     for fqn, (decl, fi) in index.classes.items():
         if decl.kind != "class" or not index.is_subtype(fqn, *SCREENS):
@@ -80,7 +82,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 entries.append(Entry(fid, "lifecycle", note,
                                      index.files[fi].path, index.function(fid).line))
     reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-    for reached, site, _state in reach.open_sites():
+    for reached, site, _state in reach.open_sites(lambda _fid, s: ctx.apis.may_match(s, "clipboard")):
         api = ctx.apis.match(reached.fid, site)
         if api is None or api.pi_kind != "clipboard":
             continue

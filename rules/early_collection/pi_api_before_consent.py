@@ -184,7 +184,7 @@ def _ui_only_sensor(ctx: Context, fid: FnId) -> bool:
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     hits: list[Collecting] = []
-    for reached, site, state in pc.open_sites():
+    for reached, site, state in pc.open_sites(lambda _fid, s: ctx.apis.may_match(s) or s.name in QUERY_CALLS):
         hit = _api_at(ctx, reached.fid, site)
         if hit is None or hit[0].pi_kind in (None, "clipboard", *LOW_SENSITIVITY):
             continue

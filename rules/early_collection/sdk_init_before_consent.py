@@ -134,7 +134,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     hits: list[Collecting] = []
     calls: dict[tuple[FnId, int], SdkCall] = {}
     fixes: dict[str, Msg] = {}
-    for reached, site, state in pc.open_sites():
+    for reached, site, state in pc.open_sites(lambda _fid, s: ctx.sdk_calls.may_match(s, "init")):
         hit = ctx.sdk_calls.match(reached.fid, site, roles=("init",))
         if hit is None:
             continue

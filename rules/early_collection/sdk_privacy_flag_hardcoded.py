@@ -205,7 +205,7 @@ def _key_of(name: str) -> str:
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     reported: set[int] = set()
-    for reached, site, _state in pc.open_sites():
+    for reached, site, _state in pc.open_sites(lambda _fid, s: ctx.sdk_calls.may_match(s, "agree")):
         hit = _hardcoded(ctx, reached.fid, site)
         if hit is None:
             stored = _default_on(ctx, reached.fid, site)
@@ -228,12 +228,12 @@ def check(ctx: Context) -> Iterator[Finding]:
                           entry=reached.entry.note)
         trace = pc.trace(reached, site, f"`{site.qualified}(…, true)`")
         yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
+    if ctx.consent.asks_for_consent():
+        return  # the app asks: code that runs after its check is covered by the answer
     dead = unregistered_applications(ctx.index, ctx.manifests)  # Android never creates them
     candidates = [(fid, site, hit) for fid in ctx.index.all_functions() for site in ctx.index.sites_of(fid)
                   if id(site) not in reported and (hit := _hardcoded(ctx, fid, site)) is not None
                   and not ctx.consent.state(site).gated and not _in_classes(ctx.index.function(fid).owner, dead)]
-    if not candidates or ctx.consent.asks_for_consent():
-        return  # the app asks: code that runs after its check is covered by the answer
     for fid, site, (sdk, call) in candidates:
         message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
         yield ctx.site_finding(META, fid, site, message)

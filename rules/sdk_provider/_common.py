@@ -40,6 +40,11 @@ def pi_read(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     return None
 
 
+def may_read(ctx: Context, site: Site) -> bool:
+    """The name test `pi_read` starts with: False means it finds nothing."""
+    return ctx.apis.may_match(site) or site.name in QUERY_CALLS
+
+
 def _project_call(ctx: Context, fid: FnId, site: Site) -> bool:
     """The call resolves to a function of the project (by its receiver's type or the caller's class), not to
     the framework API of the same name."""
@@ -69,9 +74,7 @@ def _local_address(ctx: Context, fid: FnId) -> bool:
 def sdk_reads(ctx: Context, sdk: SdkModule, walk: PreConsent) -> Iterator[tuple[Reached, Site, str, Msg]]:
     """(where, the site, how to name the call, the PI kind's label) for every personal-information read in the
     SDK's own code that `walk` reaches with no consent check on the way."""
-    for reached, site, _state in walk.open_sites():
-        if not sdk.owns(reached.fid):
-            continue
+    for reached, site, _state in walk.open_sites(lambda fid, s: sdk.owns(fid) and may_read(ctx, s)):
         hit = pi_read(ctx, reached.fid, site)
         if hit is not None:
             api, call = hit

@@ -53,7 +53,7 @@ from pipl_lint.model.reach import Entry, PreConsent
 from pipl_lint.model.sdk_modules import SdkModule, api_entries, sdk_consent, sdk_modules
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.sdk_provider._common import kind_label, pi_read
+from pipl_lint.rules.sdk_provider._common import kind_label, may_read, pi_read
 
 META = RuleMeta(
     since="0.2.0",
@@ -148,7 +148,7 @@ def _reads(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
         if not consent.state(inner).gated and (hit := pi_read(ctx, fid, inner)) is not None:
             return hit
     entries = [Entry(w, "periodic", "", ctx.path_of(w), ctx.index.function(w).line) for w in _work(ctx, fid, site)]
-    for reached, inner, _state in PreConsent(ctx.index, consent, entries).open_sites():
+    for reached, inner, _state in PreConsent(ctx.index, consent, entries).open_sites(lambda _f, s: may_read(ctx, s)):
         if (hit := pi_read(ctx, reached.fid, inner)) is not None:
             return hit
     return None
