@@ -81,11 +81,11 @@ def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) ->
 
 
 def load_project_sources(project: Project, reader: FileReader, store: SummaryStore,
-                         diags: list[Diagnostic]) -> Loaded:
+                         diags: list[Diagnostic], decode_now: bool = False) -> Loaded:
     from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
 
     sources = [p for mod in project.modules for p in mod.sources()]
-    return store.load([(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags)
+    return store.load([(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags, decode_now)
 
 
 def build_context(project: Project, scan_root: Path, config: Config, reader: FileReader,
@@ -207,11 +207,12 @@ class Session:
     def decode(self, sources: Loaded, diags: list[Diagnostic]) -> list[FileSummary]:
         """`sources.decode(diags)`, with the unchanged files' summaries kept from the previous run."""
         out: list[FileSummary] = []
-        for entry, key in zip(sources.entries, sources.keys, strict=True):
+        for position, (entry, key) in enumerate(zip(sources.entries, sources.keys, strict=True)):
             known = self.decoded.get((entry[0], key))
             if known is None:
                 problems: list[Diagnostic] = []
-                known = self.decoded[entry[0], key] = (problems, Loaded([entry], [key]).decode(problems))
+                early = {0: sources.early[position]} if position in sources.early else None
+                known = self.decoded[entry[0], key] = (problems, Loaded([entry], [key], early).decode(problems))
             diags += known[0]
             out += known[1]
         return out
@@ -373,7 +374,10 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
             return _only(result, only_files)
     result.diagnostics += found.diagnostics
     result.projects = found.projects
-    loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
+    # The first project is analysed first: its new summaries are decoded while the workers parse (the others'
+    # when their turn comes, so that one project's summaries are in memory at a time).
+    loaded = [load_project_sources(p, reader, store, result.diagnostics, decode_now=i == 0)
+              for i, p in enumerate(found.projects)]
     if keys is not None and cache is not None and not overlay:
         run_keys.append(keys.key(store.digest.hexdigest()))
         if _cached_run(cache, run_keys[1], result, found.projects):

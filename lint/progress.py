@@ -58,7 +58,7 @@ class ProgressStore(SummaryStore):
         if progress.enabled:
             self.on_parsed = progress.files
 
-    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> Loaded:
-        out = super().load(files, diags)
+    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic], decode_now: bool = False) -> Loaded:
+        out = super().load(files, diags, decode_now)
         self.progress.show("running the rules", force=True)
         return out

@@ -170,14 +170,17 @@ class BoundedPool:
             worker.process.kill()
             worker.process.join()
 
-    def run(self, jobs: Sequence[Job], on_done: Callable[[int], None] | None = None) -> list[Outcome]:
+    def run(self, jobs: Sequence[Job], on_done: Callable[[int], None] | None = None,
+            on_result: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
         """The outcome of every job, in input order. `on_done(n)` is called as each job finishes, with the
-        number finished so far."""
+        number finished so far, and `on_result(index, outcome)` with its outcome (the parent has nothing else to
+        do meanwhile). The largest files are handed out first, so that no worker is left with a long one at the
+        end while the others have nothing to do."""
         if not jobs:
             return []
         _preload({job[2] for job in jobs})
         results: list[Outcome | None] = [None] * len(jobs)
-        pending: deque[int] = deque(range(len(jobs)))
+        pending: deque[int] = deque(sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])))
         chunk = max(1, min(8, len(jobs) // (self.size * 8)))
         workers: list[_Worker] = []
         for _ in range(min(self.size, len(jobs))):
@@ -200,26 +203,28 @@ class BoundedPool:
                         try:
                             index, entry, cacheable = w.conn.recv()
                         except (EOFError, OSError):  # the worker died: the parser crashed on its file
-                            self._replace(w, workers, jobs, results, pending, crashed=True)
+                            index = self._replace(w, workers, jobs, results, pending, crashed=True)
                         else:
                             results[index] = Outcome(entry, cacheable)
                             w.inflight.popleft()
                             w.since = self.clock()
                     elif self.clock() - w.since > hard_limit(jobs[w.inflight[0]][3]):
-                        self._replace(w, workers, jobs, results, pending, crashed=False)
+                        index = self._replace(w, workers, jobs, results, pending, crashed=False)
                     else:
                         continue
                     done += 1
                     if on_done is not None:
                         on_done(done)
+                    if on_result is not None:
+                        on_result(index, results[index])  # type: ignore[arg-type]
         finally:
             for w in workers:
                 self._stop(w, kill=bool(w.inflight))
         return [r for r in results if r is not None]
 
     def _replace(self, w: _Worker, workers: list[_Worker], jobs: Sequence[Job], results: list[Outcome | None],
-                 pending: deque[int], crashed: bool) -> None:
-        """End worker `w`, give its current file a diagnostic and its other files back."""
+                 pending: deque[int], crashed: bool) -> int:
+        """End worker `w`, give its current file a diagnostic and its other files back; the current file's index."""
         index = w.inflight.popleft()
         budget = jobs[index][3]
         if crashed:
@@ -233,3 +238,4 @@ class BoundedPool:
         self._stop(w, kill=True)
         self.killed += 1
         workers[workers.index(w)] = self._start([other for other in workers if other is not w])
+        return index
