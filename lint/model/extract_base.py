@@ -92,21 +92,12 @@ class Collector:
         self.calls: list[str] = []
 
 
-class PendingSite(NamedTuple):
-    """A site as the walk meets it; `finish` completes it (positions, a field's type) into a `Site`."""
-
-    kind: str
-    name: str
-    receiver: str | None
-    rtype: str | None
-    static: bool
-    receiver_ident: str | None  # simple identifier receiver whose type may be a field of the class
-    args: list[Arg]
-    node: Node
-    function: int
-    guards: tuple[Guard, ...]
-    deferred: tuple[Deferred, ...]
-    in_loop: bool
+# A site as the walk meets it, a plain tuple (one is made per site; a NamedTuple's constructor is a Python call):
+# (kind, name, receiver, rtype, static, receiver_ident, args, node, function, guards, deferred, in_loop), where
+# receiver_ident is a simple identifier receiver whose type may be a field of the class; `finish` completes it
+# (positions, a field's type) into a `Site`.
+PendingSite = tuple[str, str, "str | None", "str | None", bool, "str | None", "list[Arg]", Node, int,
+                    "tuple[Guard, ...]", "tuple[Deferred, ...]", bool]
 
 
 class CallContext(NamedTuple):
@@ -298,9 +289,8 @@ class Extractor:
     # --- sites ---------------------------------------------------------------------------------------
     def add_site(self, kind: str, name: str, receiver: str | None, rtype: str | None, static: bool,
                  receiver_ident: str | None, args: list[Arg], node: Node) -> None:
-        self.pending.append(PendingSite(kind, name, receiver, rtype, static, receiver_ident, args, node,
-                                        self.current, tuple(self.guards), tuple(self.deferred),
-                                        self.loops > 0))
+        self.pending.append((kind, name, receiver, rtype, static, receiver_ident, args, node, self.current,
+                             tuple(self.guards), tuple(self.deferred), self.loops > 0))
 
     def remember_local_value(self, name: str, value: Node | None, plain: frozenset[str],
                              gather: Callable[[Node, Collector, int], None]) -> None:
@@ -366,6 +356,7 @@ class Extractor:
     def finish(self) -> FileSummary:
         sites = []
         column = self.char_column
+        ascii_ = self.is_ascii
         for kind, name, receiver, rtype, static, ident, args, n, function, guards, deferred, in_loop in self.pending:
             if rtype is None and ident:
                 rtype = self.field_type(function, ident)
@@ -373,7 +364,8 @@ class Extractor:
             start_byte, end_byte = n.start_byte, n.end_byte
             sites.append(Site(
                 kind, name, receiver, rtype, static and rtype is None, tuple(args),
-                start[0] + 1, column(start_byte, start[1]), end[0] + 1, column(end_byte, end[1]),
+                start[0] + 1, start[1] + 1 if ascii_ else column(start_byte, start[1]),
+                end[0] + 1, end[1] + 1 if ascii_ else column(end_byte, end[1]),
                 function, guards, deferred, in_loop, start_byte, end_byte,
             ))
         classes = tuple(

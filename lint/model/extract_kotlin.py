@@ -776,10 +776,10 @@ class KotlinExtractor(Extractor):
         for lam in lambdas:
             arg_nodes.append((lam, None))
         sam = name if name[:1].isupper() and (receiver is None or static) else ""
-        if name:
+        if name and self.collectors:
             self.collect_call(f"{receiver}.{name}" if receiver else name)
         implicit = self.scope_receiver_type(name, recv_node, rtype, arg_nodes) if lambdas else None
-        element = self.iterated_element(name, receiver, lambdas)
+        element = self.iterated_element(name, receiver, lambdas) if lambdas and name in ITERATING else None
         built = self.build_args(name, receiver, sam, arg_nodes, depth, implicit)
         if element is not None:
             self.restore_local(*element)
@@ -787,7 +787,8 @@ class KotlinExtractor(Extractor):
             if receiver is None and rtype is None and self.implicit:
                 rtype = self.implicit[-1]  # `with(tm) { getDeviceId() }`: the scope's receiver, when not ours
             self.add_site("call", name, receiver, rtype, static, ident, built, node)
-            self.di_request(node, callee, name, receiver)
+            if name in DI_REQUESTS:
+                self.di_request(node, callee, name, receiver)
 
     def scope_receiver_type(self, name: str, recv_node: Node | None, rtype: str | None,
                             arg_nodes: list[tuple[Node, str | None]]) -> str | None:
@@ -803,23 +804,26 @@ class KotlinExtractor(Extractor):
                    depth: int, implicit: str | None = None) -> list[Arg]:
         """Walk each argument in the call's context and record what it holds."""
         built: list[Arg] = []
+        collectors, ctx, visit, text = self.collectors, self.ctx, self.visit, self.text
+        receiver = receiver or ""
         for a, label in arg_nodes:
             col = Collector()
-            self.collectors.append(col)
+            collectors.append(col)
             t = a.type
             scope = implicit if t == "annotated_lambda" else None
-            self.ctx.append(CallContext(name, receiver or "", label, sam, scope))
+            # CallContext(...) without the NamedTuple's Python-level constructor (one per argument)
+            ctx.append(tuple.__new__(CallContext, (name, receiver, label, sam, scope)))
             if label is not None:
                 for c in a.children[2:]:
-                    self.visit(c, depth + 1)
+                    visit(c, depth + 1)
             elif t == "value_argument" and depth < MAX_DEPTH:
                 for c in a.named_children:  # what visiting the argument does (it has no handler), one call less
-                    self.visit(c, depth + 2)
+                    visit(c, depth + 2)
             else:
-                self.visit(a, depth + 1)
-            self.ctx.pop()
-            self.collectors.pop()
-            built.append(Arg(self.text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
+                visit(a, depth + 1)
+            ctx.pop()
+            collectors.pop()
+            built.append(Arg(text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
         return built
 
     def loose_callee(self, kids: list[Node], i: int,
@@ -900,7 +904,13 @@ class KotlinExtractor(Extractor):
 
     def v_identifier(self, node: Node, depth: int) -> None:
         name = self.text(node)
-        self.add_ref(name, node)
+        current = self.current  # `add_ref`, inlined: identifiers are the most visited nodes
+        if 0 <= current < len(self.refs):
+            refs = self.refs[current]
+            if name not in refs:
+                refs[name] = node.start_point[0] + 1
+        if self.collectors:
+            self.collect_ref(name)
         if self.implicit and name[:1].islower() and self.local_type(name) is None:
             # `with(tm) { deviceId }`: a property read on the scope's receiver (or a local: no API has its name)
             self.add_site("field", name, None, self.implicit[-1], False, None, [], node)
