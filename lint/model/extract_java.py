@@ -539,7 +539,8 @@ class JavaExtractor(Extractor):
             name = self.text(node.child_by_field_name("name"))
             col.calls.append(f"{self.text(obj)}.{name}" if obj is not None else name)
         for c in node.children:
-            self.gather(c, col, depth + 1)
+            if c.is_named or c.child_count:  # an anonymous leaf (a token: `(`, `.`, `&&`) holds nothing to gather
+                self.gather(c, col, depth + 1)
 
     def v_if(self, node: Node, depth: int) -> None:
         cond = node.child_by_field_name("condition")

@@ -1144,7 +1144,8 @@ class KotlinExtractor(Extractor):
                 callee, _ = unwrap_not(callee)
                 col.calls.append(self.text(callee))
         for c in node.children:
-            self.gather(c, col, depth + 1)
+            if c.is_named or c.child_count:  # an anonymous leaf (a token: `(`, `.`, `&&`) holds nothing to gather
+                self.gather(c, col, depth + 1)
 
     def branches(self, node: Node) -> tuple[Node | None, Node | None, Node | None]:
         cond = node.child_by_field_name("condition")
