@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -58,7 +58,8 @@ class ProgressStore(SummaryStore):
         if progress.enabled:
             self.on_parsed = progress.files
 
-    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic], decode_now: bool = False) -> Loaded:
-        out = super().load(files, diags, decode_now)
+    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic], decode_now: bool = False,
+             meanwhile: Callable[[], None] | None = None) -> Loaded:
+        out = super().load(files, diags, decode_now, meanwhile)
         self.progress.show("running the rules", force=True)
         return out

@@ -46,12 +46,14 @@ class SummaryStore:
         """`files` are (relative path, path, language); the result keeps their order."""
         return self.load(files, diags).decode(diags)
 
-    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic], decode_now: bool = False) -> Loaded:
+    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic], decode_now: bool = False,
+             meanwhile: Callable[[], None] | None = None) -> Loaded:
         """Read, look up and parse the files; their summaries stay encoded until `Loaded.decode` (so that an
         unchanged analysis input can be recognised from `self.digest` without decoding anything). With
         `decode_now`, the summaries of the files parsed here are decoded while the workers parse the others (the
         parent would only wait for them; `Loaded.decode` then has only the cache hits left to decode): for the
-        project analysed first."""
+        project analysed first. `meanwhile()` is run by this process while the workers parse (not at all when
+        nothing needs parsing)."""
         from pipl_lint.cache import content_key
 
         jobs: list[tuple[str, bytes, str, str]] = []  # rel, data, lang, key
@@ -67,7 +69,7 @@ class SummaryStore:
         if decode_now:
             def early(index: int, outcome: Outcome) -> None:
                 loaded.decode_early(at[index], misses[index][0], outcome.entry)
-        fresh = iter(self._parse(misses, early))
+        fresh = iter(self._parse(misses, early, meanwhile))
         new: list[tuple[str, bytes]] = []
         for rel, data, lang, key in jobs:
             self.files_summarized += 1
@@ -89,7 +91,8 @@ class SummaryStore:
         return loaded
 
     def _parse(self, misses: list[tuple[str, bytes, str, float]],
-               on_result: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
+               on_result: Callable[[int, Outcome], None] | None = None,
+               meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
         from pipl_lint.workers import BoundedPool, work
 
         self.files_parsed += len(misses)
@@ -97,7 +100,7 @@ class SummaryStore:
         if self.jobs <= 0:  # in this process, without the hard time limit: for profiling only
             return [work(m) for m in misses]
         return BoundedPool(self.jobs).run(misses, None if report is None else lambda done: report(done, total),
-                                          on_result)
+                                          on_result, meanwhile)
 
 
 class Loaded:

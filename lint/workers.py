@@ -171,17 +171,21 @@ class BoundedPool:
             worker.process.join()
 
     def run(self, jobs: Sequence[Job], on_done: Callable[[int], None] | None = None,
-            on_result: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
+            on_result: Callable[[int, Outcome], None] | None = None,
+            meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
         """The outcome of every job, in input order. `on_done(n)` is called as each job finishes, with the
         number finished so far, and `on_result(index, outcome)` with its outcome (the parent has nothing else to
         do meanwhile). The largest files are handed out first, so that no worker is left with a long one at the
-        end while the others have nothing to do."""
+        end while the others have nothing to do. `meanwhile()` runs once in this process after the workers got
+        their first, larger, batches: work of the parent's own that does not need the outcomes (the time limits
+        are looked at again when it returns)."""
         if not jobs:
             return []
         _preload({job[2] for job in jobs})
         results: list[Outcome | None] = [None] * len(jobs)
         pending: deque[int] = deque(sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])))
         chunk = max(1, min(8, len(jobs) // (self.size * 8)))
+        first = max(chunk, min(64, len(jobs) // (self.size * 4))) if meanwhile is not None else chunk
         workers: list[_Worker] = []
         for _ in range(min(self.size, len(jobs))):
             workers.append(self._start(workers))
@@ -191,10 +195,14 @@ class BoundedPool:
                 now = self.clock()
                 for w in workers:
                     if not w.inflight and pending:
-                        batch = [pending.popleft() for _ in range(min(chunk, len(pending)))]
+                        batch = [pending.popleft() for _ in range(min(first, len(pending)))]
                         w.inflight.extend(batch)
                         w.since = now
                         w.conn.send([(i, jobs[i]) for i in batch])
+                first = chunk
+                if meanwhile is not None:
+                    task, meanwhile = meanwhile, None
+                    task()
                 busy = [w for w in workers if w.inflight]
                 nearest = min(w.since + hard_limit(jobs[w.inflight[0]][3]) for w in busy)
                 ready = wait([w.conn for w in busy], timeout=max(0.0, nearest - self.clock()))
