@@ -379,7 +379,8 @@ class JavaExtractor(Extractor):
                 continue
             col = Collector()
             self.collectors.append(col)
-            self.ctx.append(CallContext(name, receiver or "", None, sam))
+            # CallContext(...) without the NamedTuple's Python-level constructor (one per argument)
+            self.ctx.append(tuple.__new__(CallContext, (name, receiver or "", None, sam, None)))
             self.visit(a, depth + 1)
             self.ctx.pop()
             self.collectors.pop()

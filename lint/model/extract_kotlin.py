@@ -530,25 +530,36 @@ class KotlinExtractor(Extractor):
         self.leave_function(saved)
 
     def v_property(self, node: Node, depth: int) -> None:
-        var = _first(node, "variable_declaration", "multi_variable_declaration")
-        name = self.text(_first(var, "identifier")) if var is not None else ""
-        declared = _first(var, *TYPE_NODES) if var is not None else None
-        getter = _first(node, "getter")
-        setter = _first(node, "setter")
-        delegate = _first(node, "property_delegate")
-        value = None
+        var = getter = setter = delegate = value = None
         seen_eq = False
-        for c in node.children:
-            if c.type == "=":
-                seen_eq = True
-            elif seen_eq and c.is_named:
-                value = c
-                break
+        for c in node.children:  # the first child of each kind, and the first named one after `=`: one pass
+            t = c.type
+            if t == "variable_declaration" or t == "multi_variable_declaration":
+                var = c if var is None else var
+            elif t == "getter":
+                getter = c if getter is None else getter
+            elif t == "setter":
+                setter = c if setter is None else setter
+            elif t == "property_delegate":
+                delegate = c if delegate is None else delegate
+            if value is None:
+                if t == "=":
+                    seen_eq = True
+                elif seen_eq and c.is_named:
+                    value = c
+        ident = declared = None
+        for c in var.children if var is not None else ():
+            t = c.type
+            if t == "identifier":
+                ident = c if ident is None else ident
+            elif t in TYPE_NODES:
+                declared = c if declared is None else declared
+        name = self.text(ident) if var is not None else ""
         type_text = strip_type(self.text(declared)) if declared is not None else None
         if type_text is None and value is not None:
             type_text = self.guess_type(value)
-        if self.current >= 0 and not self.class_body_parent(node) and node.parent is not None \
-                and node.parent.type != "source_file":
+        parent = node.parent if self.current >= 0 else None
+        if parent is not None and parent.type not in ("class_body", "enum_class_body", "source_file"):
             # A local variable.
             if name:
                 self.declare_local(name, type_text)
@@ -865,18 +876,20 @@ class KotlinExtractor(Extractor):
         return min(k + 1, len(kids))
 
     def v_navigation(self, node: Node, depth: int) -> None:
-        if node.child_count < 2:
+        kids = node.children
+        if len(kids) < 2:
             return
-        name_node = node.children[-1]
+        name_node = kids[-1]
         name = self.text(name_node)
-        recv = node.children[0]
+        recv = kids[0]
         text = self.text(node)
         if name in ("class", "java", "kotlin") or "::" in text:
             self.collect_ref(text)
-            if node.children[-2].type == "::" and name_node.type == "identifier" and name not in ("class", "java"):
+            if kids[-2].type == "::" and name_node.type == "identifier" and name not in ("class", "java"):
                 self.v_reference(node, depth)  # `TelemetryConfig::setAnalyticsEnabled`, `this::onEvent`
             return
-        self.collect_ref(text.lstrip("!"))
+        if self.collectors:
+            self.collect_ref(text.lstrip("!"))
         receiver, rtype, static, ident = self.receiver_info(recv)
         self.visit(recv, depth + 1)
         self.add_site("field", name, receiver, rtype, static, ident, [], node)
