@@ -26,7 +26,7 @@ from pipl_lint.engine import run
 from pipl_lint.model.source import ParseTimeout, parse
 from pipl_lint.registry import select
 from pipl_lint.workers import BoundedPool, Job, hard_limit
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES
 
 PATHOLOGICAL = (FIXTURES / "gradle" / "pathological.gradle.kts").read_bytes()  # minutes of error recovery
 SMALL = b"package a\nclass X {\n  fun f(tm: TelephonyManager) = tm.deviceId\n}\n"
@@ -86,6 +86,38 @@ def test_one_stuck_or_crashing_file_costs_only_that_file(monkeypatch: pytest.Mon
         else:  # in order, whole, and each one its own file
             assert summary is not None and summary.path == name and outcome.cacheable
             assert [c.name for c in summary.classes] == [name.removesuffix(".kt")]
+
+
+def test_the_pool_hands_out_the_largest_files_first_and_answers_in_input_order() -> None:
+    """With one worker the order of the answers is the order files were handed out: largest first. The outcomes
+    come back in input order all the same; `on_result` hears each file once, `meanwhile` runs once."""
+    names = [f"F{i}.kt" for i in range(12)]
+    jobs = [(name, SMALL.replace(b"X", name.removesuffix(".kt").encode()) + b"// pad\n" * (i * 7 % 5), "kotlin", 60.0)
+            for i, name in enumerate(names)]
+    heard: list[int] = []
+    ran: list[bool] = []
+    outcomes = BoundedPool(1).run(jobs, None, lambda index, outcome: heard.append(index), lambda: ran.append(True))
+    assert [o.entry for o in outcomes] == [real_work(job).entry for job in jobs]
+    assert heard == sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])) and ran == [True]
+
+
+def test_summaries_decoded_while_the_workers_parse_equal_those_decoded_afterwards() -> None:
+    """`decode_now`: the same summaries and diagnostics, in the same order, decoded earlier."""
+    from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
+    from pipl_lint.project.files import FileReader
+    from pipl_lint.summaries import SummaryStore
+
+    root = EXAMPLES / "leaky-app"
+    reader = FileReader(root)
+    files = [(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sorted(root.rglob("*"))
+             if p.suffix in LANGUAGE_OF_SUFFIX]
+    results = []
+    for decode_now in (False, True):
+        diags: list = []
+        loaded = SummaryStore(reader, 60.0, None, jobs=2).load(files, diags, decode_now)
+        assert bool(loaded.early) == decode_now
+        results.append((loaded.decode(diags), diags))
+    assert results[0] == results[1] and len(results[0][0]) == len(files)
 
 
 def test_the_hard_limit_leaves_room_for_the_cooperative_stops() -> None:
