@@ -104,6 +104,34 @@ def _die_with_parent() -> None:
         pass
 
 
+def _receiving(task: Callable[[], None], workers: Sequence[_Worker],
+               clock: Callable[[], float]) -> list[tuple[_Worker, Any, float]]:
+    """Run `task` in this thread while another one receives the workers' answers, so that a worker does not stop
+    on an answer waiting in a full pipe (one file's answer can be larger than the pipe holds). The answers in the
+    order they came, each with its worker and time (None: the worker died). No worker is started meanwhile (a
+    fork while another thread runs could copy a lock it holds), and the time limits are looked at afterwards."""
+    got: list[tuple[_Worker, Any, float]] = []
+    over = threading.Event()
+
+    def receive() -> None:
+        live = {w.conn: w for w in workers}
+        while live and not over.is_set():
+            for conn in wait(list(live), timeout=0.01):
+                try:
+                    got.append((live[conn], conn.recv(), clock()))
+                except (EOFError, OSError):
+                    got.append((live.pop(conn), None, clock()))
+
+    thread = threading.Thread(target=receive, name="pipl-lint answers", daemon=True)
+    thread.start()
+    try:
+        task()
+    finally:
+        over.set()
+        thread.join()
+    return got
+
+
 def _serve(conn: Connection, inherited: Sequence[Connection] = (), parent: int = 0) -> None:
     """Worker loop: receive lists of (index, job), answer (index, entry, cacheable) for each, in order.
     `inherited`: the parent's ends of the other workers' pipes, which a forked child holds and must close
@@ -190,6 +218,23 @@ class BoundedPool:
         for _ in range(min(self.size, len(jobs))):
             workers.append(self._start(workers))
         done = 0
+
+        def settle(w: _Worker, answer: tuple[int, bytes, bool] | None, at: float) -> None:
+            """Worker `w`'s answer for its current file (None: it died, the parser crashed on that file)."""
+            nonlocal done
+            if answer is None:
+                index = self._replace(w, workers, jobs, results, pending, crashed=True)
+            else:
+                index, entry, cacheable = answer
+                results[index] = Outcome(entry, cacheable)
+                w.inflight.popleft()
+                w.since = at
+            done += 1
+            if on_done is not None:
+                on_done(done)
+            if on_result is not None:
+                on_result(index, results[index])  # type: ignore[arg-type]
+
         try:
             while done < len(jobs):
                 now = self.clock()
@@ -202,29 +247,26 @@ class BoundedPool:
                 first = chunk
                 if meanwhile is not None:
                     task, meanwhile = meanwhile, None
-                    task()
+                    for w, answer, at in _receiving(task, [w for w in workers if w.inflight], self.clock):
+                        settle(w, answer, at)
+                    continue
                 busy = [w for w in workers if w.inflight]
                 nearest = min(w.since + hard_limit(jobs[w.inflight[0]][3]) for w in busy)
                 ready = wait([w.conn for w in busy], timeout=max(0.0, nearest - self.clock()))
                 for w in busy:
                     if w.conn in ready:
                         try:
-                            index, entry, cacheable = w.conn.recv()
+                            answer = w.conn.recv()
                         except (EOFError, OSError):  # the worker died: the parser crashed on its file
-                            index = self._replace(w, workers, jobs, results, pending, crashed=True)
-                        else:
-                            results[index] = Outcome(entry, cacheable)
-                            w.inflight.popleft()
-                            w.since = self.clock()
+                            answer = None
+                        settle(w, answer, self.clock())
                     elif self.clock() - w.since > hard_limit(jobs[w.inflight[0]][3]):
                         index = self._replace(w, workers, jobs, results, pending, crashed=False)
-                    else:
-                        continue
-                    done += 1
-                    if on_done is not None:
-                        on_done(done)
-                    if on_result is not None:
-                        on_result(index, results[index])  # type: ignore[arg-type]
+                        done += 1
+                        if on_done is not None:
+                            on_done(done)
+                        if on_result is not None:
+                            on_result(index, results[index])  # type: ignore[arg-type]
         finally:
             for w in workers:
                 self._stop(w, kill=bool(w.inflight))

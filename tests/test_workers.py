@@ -101,6 +101,24 @@ def test_the_pool_hands_out_the_largest_files_first_and_answers_in_input_order()
     assert heard == sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])) and ran == [True]
 
 
+@pytest.mark.parametrize("how", ["crash", "hang"])
+def test_work_of_the_parent_meanwhile_neither_stops_the_workers_nor_hides_a_stuck_file(
+        monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """While the parent runs `meanwhile` (longer than the hard limit here), another thread takes the workers'
+    answers, which may be larger than a pipe holds; a crash or a hang meanwhile is dealt with afterwards."""
+    monkeypatch.setattr(workers, "work", _stuck_on("Bad.kt", how))
+    big = SMALL + b"fun g(tm: TelephonyManager) {\n" + b'  tm.log("%s")\n' % (b"x" * 200) * 1500 + b"}\n"
+    names = ["Bad.kt"] + [f"F{i}.kt" for i in range(9)]
+    jobs = [(name, SMALL, "kotlin", 0.2) if name == "Bad.kt" else (name, big, "kotlin", 60.0) for name in names]
+    assert len(real_work(jobs[1]).entry) > 1 << 19  # more than a pipe holds (Linux: 208 KiB by default)
+    heard: list[int] = []
+    outcomes = BoundedPool(2).run(jobs, None, lambda index, outcome: heard.append(index), lambda: time.sleep(2))
+    assert sorted(heard) == list(range(len(jobs)))
+    _problems, summary = decode_entry(outcomes[0].entry)
+    assert summary is None and not outcomes[0].cacheable
+    assert all(decode_entry(o.entry)[1] is not None and o.cacheable for o in outcomes[1:])
+
+
 def test_summaries_decoded_while_the_workers_parse_equal_those_decoded_afterwards() -> None:
     """`decode_now`: the same summaries and diagnostics, in the same order, decoded earlier."""
     from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
