@@ -218,6 +218,7 @@ class BoundedPool:
         for _ in range(min(self.size, len(jobs))):
             workers.append(self._start(workers))
         done = 0
+        heard: list[int] = []  # files done whose `on_result` is still to come: after the workers have work
 
         def settle(w: _Worker, answer: tuple[int, bytes, bool] | None, at: float) -> None:
             """Worker `w`'s answer for its current file (None: it died, the parser crashed on that file)."""
@@ -230,13 +231,12 @@ class BoundedPool:
                 w.inflight.popleft()
                 w.since = at
             done += 1
+            heard.append(index)
             if on_done is not None:
                 on_done(done)
-            if on_result is not None:
-                on_result(index, results[index])  # type: ignore[arg-type]
 
         try:
-            while done < len(jobs):
+            while done < len(jobs) or heard:
                 now = self.clock()
                 for w in workers:
                     if not w.inflight and pending:
@@ -245,6 +245,14 @@ class BoundedPool:
                         w.since = now
                         w.conn.send([(i, jobs[i]) for i in batch])
                 first = chunk
+                if on_result is not None:  # a few at a time: the workers' answers are looked at in between
+                    for index in heard[:16]:
+                        on_result(index, results[index])  # type: ignore[arg-type]
+                    del heard[:16]
+                else:
+                    heard.clear()
+                if done == len(jobs):
+                    continue
                 if meanwhile is not None:
                     task, meanwhile = meanwhile, None
                     for w, answer, at in _receiving(task, [w for w in workers if w.inflight], self.clock):
@@ -252,7 +260,7 @@ class BoundedPool:
                     continue
                 busy = [w for w in workers if w.inflight]
                 nearest = min(w.since + hard_limit(jobs[w.inflight[0]][3]) for w in busy)
-                ready = wait([w.conn for w in busy], timeout=max(0.0, nearest - self.clock()))
+                ready = wait([w.conn for w in busy], timeout=0.0 if heard else max(0.0, nearest - self.clock()))
                 for w in busy:
                     if w.conn in ready:
                         try:
@@ -263,10 +271,9 @@ class BoundedPool:
                     elif self.clock() - w.since > hard_limit(jobs[w.inflight[0]][3]):
                         index = self._replace(w, workers, jobs, results, pending, crashed=False)
                         done += 1
+                        heard.append(index)
                         if on_done is not None:
                             on_done(done)
-                        if on_result is not None:
-                            on_result(index, results[index])  # type: ignore[arg-type]
         finally:
             for w in workers:
                 self._stop(w, kill=bool(w.inflight))
