@@ -81,35 +81,11 @@ def _resources(project: Project, reader: FileReader, diags: list[Diagnostic]) ->
 
 
 def load_project_sources(project: Project, reader: FileReader, store: SummaryStore,
-                         diags: list[Diagnostic], decode_now: bool = False,
-                         meanwhile: Callable[[], None] | None = None) -> Loaded:
+                         diags: list[Diagnostic]) -> Loaded:
     from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
 
     sources = [p for mod in project.modules for p in mod.sources()]
-    return store.load([(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags, decode_now,
-                      meanwhile)
-
-
-def _warm_up(project: Project, reader: FileReader, logic: Session, rules: Iterable[Rule]) -> Callable[[], None]:
-    """What the analysis of `project` needs besides its summaries, for this process to prepare while the workers
-    parse them (it would only wait): the catalog and the rules (imported), and the build logic's constants and
-    convention plugins, which `logic` keeps for `build_context`. Only when the work is done changes: what fails
-    here is done again where it is needed, and fails there."""
-    def warm() -> None:
-        from pipl_lint.catalogs import load_catalog
-        from pipl_lint.model import conventions
-
-        try:
-            load_catalog()
-            for _rule in rules:  # a `registry.Selection` imports its rules on first use
-                pass
-            problems: list[Diagnostic] = []  # `logic` hands them to the run when `build_context` asks
-            constants = logic.build_logic("constants", project, reader, problems, conventions.constants)
-            logic.build_logic("plugins", conventions.with_constants(project, constants), reader, problems,
-                              conventions.convention_plugins)
-        except Exception:  # noqa: BLE001 - done again, and reported, where it is needed
-            pass
-    return warm
+    return store.load([(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sources], diags)
 
 
 def build_context(project: Project, scan_root: Path, config: Config, reader: FileReader,
@@ -231,12 +207,11 @@ class Session:
     def decode(self, sources: Loaded, diags: list[Diagnostic]) -> list[FileSummary]:
         """`sources.decode(diags)`, with the unchanged files' summaries kept from the previous run."""
         out: list[FileSummary] = []
-        for position, (entry, key) in enumerate(zip(sources.entries, sources.keys, strict=True)):
+        for entry, key in zip(sources.entries, sources.keys, strict=True):
             known = self.decoded.get((entry[0], key))
             if known is None:
                 problems: list[Diagnostic] = []
-                early = {0: sources.early[position]} if position in sources.early else None
-                known = self.decoded[entry[0], key] = (problems, Loaded([entry], [key], early).decode(problems))
+                known = self.decoded[entry[0], key] = (problems, Loaded([entry], [key]).decode(problems))
             diags += known[0]
             out += known[1]
         return out
@@ -398,13 +373,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
             return _only(result, only_files)
     result.diagnostics += found.diagnostics
     result.projects = found.projects
-    # The first project is analysed first: its new summaries are decoded while the workers parse (the others'
-    # when their turn comes, so that one project's summaries are in memory at a time), and what its analysis needs
-    # besides them is prepared meanwhile (`logic` keeps its build logic for `build_context`).
-    logic = session if session is not None else Session()
-    loaded = [load_project_sources(p, reader, store, result.diagnostics, decode_now=i == 0,
-                                   meanwhile=_warm_up(p, reader, logic, plans[0][1]) if i == 0 else None)
-              for i, p in enumerate(found.projects)]
+    loaded = [load_project_sources(p, reader, store, result.diagnostics) for p in found.projects]
     if keys is not None and cache is not None and not overlay:
         run_keys.append(keys.key(store.digest.hexdigest()))
         if _cached_run(cache, run_keys[1], result, found.projects):
@@ -428,7 +397,7 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
             summaries = sources.decode(result.diagnostics) if session is None else \
                 session.decode(sources, result.diagnostics)
             keep()
-            ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries, logic)
+            ctx = build_context(project, scan_root, own, reader, store, result.diagnostics, summaries, session)
             keep()
             result.coverage += project_coverage(project, summaries, ctx)
             result.contexts.append(ctx)

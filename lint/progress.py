@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -58,8 +58,7 @@ class ProgressStore(SummaryStore):
         if progress.enabled:
             self.on_parsed = progress.files
 
-    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic], decode_now: bool = False,
-             meanwhile: Callable[[], None] | None = None) -> Loaded:
-        out = super().load(files, diags, decode_now, meanwhile)
+    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> Loaded:
+        out = super().load(files, diags)
         self.progress.show("running the rules", force=True)
         return out

@@ -46,14 +46,9 @@ class SummaryStore:
         """`files` are (relative path, path, language); the result keeps their order."""
         return self.load(files, diags).decode(diags)
 
-    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic], decode_now: bool = False,
-             meanwhile: Callable[[], None] | None = None) -> Loaded:
+    def load(self, files: Sequence[tuple[str, Path, str]], diags: list[Diagnostic]) -> Loaded:
         """Read, look up and parse the files; their summaries stay encoded until `Loaded.decode` (so that an
-        unchanged analysis input can be recognised from `self.digest` without decoding anything). With
-        `decode_now`, the summaries of the files parsed here are decoded while the workers parse the others (the
-        parent would only wait for them; `Loaded.decode` then has only the cache hits left to decode): for the
-        project analysed first. `meanwhile()` is run by this process while the workers parse (not at all when
-        nothing needs parsing)."""
+        unchanged analysis input can be recognised from `self.digest` without decoding anything)."""
         from pipl_lint.cache import content_key
 
         jobs: list[tuple[str, bytes, str, str]] = []  # rel, data, lang, key
@@ -62,15 +57,10 @@ class SummaryStore:
             if data is not None:
                 jobs.append((rel, data, lang, content_key(data, path.name, lang)))
         hits = self.cache.get_summary_raw([k for *_r, k in jobs]) if self.cache is not None else {}
-        at = [i for i, (*_r, key) in enumerate(jobs) if key not in hits]  # position in `jobs` of each miss
-        misses = [(rel, data, lang, self.timeout) for rel, data, lang, _key in (jobs[i] for i in at)]
-        loaded = Loaded([], [k for *_r, k in jobs])
-        early = None
-        if decode_now:
-            def early(index: int, outcome: Outcome) -> None:
-                loaded.decode_early(at[index], misses[index][0], outcome.entry)
-        fresh = iter(self._parse(misses, early, meanwhile))
+        misses = [(rel, data, lang, self.timeout) for rel, data, lang, key in jobs if key not in hits]
+        fresh = iter(self._parse(misses))
         new: list[tuple[str, bytes]] = []
+        entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]] = []
         for rel, data, lang, key in jobs:
             self.files_summarized += 1
             if key in hits:
@@ -83,87 +73,59 @@ class SummaryStore:
                 else:
                     self.complete = False
             self.digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + encoded)
-            loaded.entries.append((rel, encoded, (rel, data, lang, self.timeout)))
-        loaded.paths = [rel for rel, _e, _j in loaded.entries]
+            entries.append((rel, encoded, (rel, data, lang, self.timeout)))
         if self.cache is not None:
             self.cache.put_summaries(new)
             self.cache.touch([k for *_r, k in jobs if k in hits])
-        return loaded
+        return Loaded(entries, [k for *_r, k in jobs])
 
-    def _parse(self, misses: list[tuple[str, bytes, str, float]],
-               on_result: Callable[[int, Outcome], None] | None = None,
-               meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
+    def _parse(self, misses: list[tuple[str, bytes, str, float]]) -> list[Outcome]:
         from pipl_lint.workers import BoundedPool, work
 
         self.files_parsed += len(misses)
         total, report = len(misses), self.on_parsed
         if self.jobs <= 0:  # in this process, without the hard time limit: for profiling only
             return [work(m) for m in misses]
-        return BoundedPool(self.jobs).run(misses, None if report is None else lambda done: report(done, total),
-                                          on_result, meanwhile)
+        return BoundedPool(self.jobs).run(misses, None if report is None else lambda done: report(done, total))
 
 
 class Loaded:
     """Encoded summaries of one project, decoded on demand."""
 
     def __init__(self, entries: list[tuple[str, bytes, tuple[str, bytes, str, float]]],
-                 keys: list[str] | None = None,
-                 early: dict[int, tuple[tuple[str, ...], FileSummary | None]] | None = None) -> None:
+                 keys: list[str] | None = None) -> None:
         self.entries = entries
         self.keys = keys or []  # the content key of each entry (see `cache.content_key`)
         self.paths = [rel for rel, _e, _j in entries]
         self.decoded = False
-        # Entries decoded already (`decode_early`), by position, and the equal parts seen so far (see `shared`).
-        self.early = early if early is not None else {}
-        self.memo: dict[Any, Any] = {}
 
     @property
     def files(self) -> list[tuple[str, str]]:
         """(relative path, content key) of each entry, in order."""
         return list(zip(self.paths, self.keys, strict=True))
 
-    def decode_early(self, position: int, rel: str, encoded: bytes) -> None:
-        """Decode the entry that will be at `position` now (while the workers parse other files); one that does not
-        decode is left to `decode`."""
-        try:
-            self.early[position] = self._decode_one(rel, encoded, None)
-        except (ValueError, TypeError):  # pragma: no cover - the workers' entries decode
-            pass
-
-    def _decode_one(self, rel: str, encoded: bytes,
-                    job: tuple[str, bytes, str, float] | None) -> tuple[tuple[str, ...], FileSummary | None]:
-        """(problems, summary as the analysis reads it) of one entry; an entry that does not decode is summarised
-        again from `job` (a crafted or stale cache entry: never one the workers just made)."""
-        from pipl_lint.cache import decode_entry
-        from pipl_lint.workers import work
-
-        try:
-            problems, summary = decode_entry(encoded)
-        except (ValueError, TypeError):  # msgspec errors subclass these: a crafted or stale entry
-            if job is None:
-                raise
-            problems, summary = decode_entry(work(job).entry)
-        if summary is not None:
-            summary = shared(for_analysis(summary), self.memo)
-            summary = summary if summary.path == rel else _with_path(summary, rel)
-        return problems, summary
-
     def decode(self, diags: list[Diagnostic]) -> list[FileSummary]:
         """The summaries, in order. Decoding consumes the entries: their encoded summaries and the files' bytes are
         let go, so that the analysis does not hold a project's code three times over (bytes, encoded and decoded
         summaries: on a 280,000-line app 12 and 30 MB besides the decoded ones). Decode once."""
+        from pipl_lint.cache import decode_entry
+        from pipl_lint.workers import work
+
         if self.decoded:
             raise RuntimeError("these summaries were decoded already")
         self.decoded = True
         entries, self.entries = self.entries, []
-        early, self.early = self.early, {}
         out: list[FileSummary] = []
-        for position, (rel, encoded, job) in enumerate(entries):
-            known = early.pop(position, None)
-            problems, summary = known if known is not None else self._decode_one(rel, encoded, job)
+        memo: dict[Any, Any] = {}
+        for rel, encoded, job in entries:
+            try:
+                problems, summary = decode_entry(encoded)
+            except (ValueError, TypeError):  # msgspec errors subclass these: a crafted or stale entry
+                problems, summary = decode_entry(work(job).entry)
             diags.extend(Diagnostic(rel, problem) for problem in problems)
             if summary is not None:
-                out.append(summary)
+                summary = shared(for_analysis(summary), memo)
+                out.append(summary if summary.path == rel else _with_path(summary, rel))
         del entries
         _return_freed_memory()
         return out

@@ -104,34 +104,6 @@ def _die_with_parent() -> None:
         pass
 
 
-def _receiving(task: Callable[[], None], workers: Sequence[_Worker],
-               clock: Callable[[], float]) -> list[tuple[_Worker, Any, float]]:
-    """Run `task` in this thread while another one receives the workers' answers, so that a worker does not stop
-    on an answer waiting in a full pipe (one file's answer can be larger than the pipe holds). The answers in the
-    order they came, each with its worker and time (None: the worker died). No worker is started meanwhile (a
-    fork while another thread runs could copy a lock it holds), and the time limits are looked at afterwards."""
-    got: list[tuple[_Worker, Any, float]] = []
-    over = threading.Event()
-
-    def receive() -> None:
-        live = {w.conn: w for w in workers}
-        while live and not over.is_set():
-            for conn in wait(list(live), timeout=0.01):
-                try:
-                    got.append((live[conn], conn.recv(), clock()))
-                except (EOFError, OSError):
-                    got.append((live.pop(conn), None, clock()))
-
-    thread = threading.Thread(target=receive, name="pipl-lint answers", daemon=True)
-    thread.start()
-    try:
-        task()
-    finally:
-        over.set()
-        thread.join()
-    return got
-
-
 def _serve(conn: Connection, inherited: Sequence[Connection] = (), parent: int = 0) -> None:
     """Worker loop: receive lists of (index, job), answer (index, entry, cacheable) for each, in order.
     `inherited`: the parent's ends of the other workers' pipes, which a forked child holds and must close
@@ -198,90 +170,57 @@ class BoundedPool:
             worker.process.kill()
             worker.process.join()
 
-    def run(self, jobs: Sequence[Job], on_done: Callable[[int], None] | None = None,
-            on_result: Callable[[int, Outcome], None] | None = None,
-            meanwhile: Callable[[], None] | None = None) -> list[Outcome]:
+    def run(self, jobs: Sequence[Job], on_done: Callable[[int], None] | None = None) -> list[Outcome]:
         """The outcome of every job, in input order. `on_done(n)` is called as each job finishes, with the
-        number finished so far, and `on_result(index, outcome)` with its outcome (the parent has nothing else to
-        do meanwhile). The largest files are handed out first, so that no worker is left with a long one at the
-        end while the others have nothing to do. `meanwhile()` runs once in this process after the workers got
-        their first, larger, batches: work of the parent's own that does not need the outcomes (the time limits
-        are looked at again when it returns)."""
+        number finished so far. The largest files are handed out first, so that no worker is left with a long
+        one at the end while the others have nothing to do."""
         if not jobs:
             return []
         _preload({job[2] for job in jobs})
         results: list[Outcome | None] = [None] * len(jobs)
         pending: deque[int] = deque(sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])))
         chunk = max(1, min(8, len(jobs) // (self.size * 8)))
-        first = max(chunk, min(64, len(jobs) // (self.size * 4))) if meanwhile is not None else chunk
         workers: list[_Worker] = []
         for _ in range(min(self.size, len(jobs))):
             workers.append(self._start(workers))
         done = 0
-        heard: list[int] = []  # files done whose `on_result` is still to come: after the workers have work
-
-        def settle(w: _Worker, answer: tuple[int, bytes, bool] | None, at: float) -> None:
-            """Worker `w`'s answer for its current file (None: it died, the parser crashed on that file)."""
-            nonlocal done
-            if answer is None:
-                index = self._replace(w, workers, jobs, results, pending, crashed=True)
-            else:
-                index, entry, cacheable = answer
-                results[index] = Outcome(entry, cacheable)
-                w.inflight.popleft()
-                w.since = at
-            done += 1
-            heard.append(index)
-            if on_done is not None:
-                on_done(done)
-
         try:
-            while done < len(jobs) or heard:
+            while done < len(jobs):
                 now = self.clock()
                 for w in workers:
                     if not w.inflight and pending:
-                        batch = [pending.popleft() for _ in range(min(first, len(pending)))]
+                        batch = [pending.popleft() for _ in range(min(chunk, len(pending)))]
                         w.inflight.extend(batch)
                         w.since = now
                         w.conn.send([(i, jobs[i]) for i in batch])
-                first = chunk
-                if on_result is not None:  # a few at a time: the workers' answers are looked at in between
-                    for index in heard[:16]:
-                        on_result(index, results[index])  # type: ignore[arg-type]
-                    del heard[:16]
-                else:
-                    heard.clear()
-                if done == len(jobs):
-                    continue
-                if meanwhile is not None:
-                    task, meanwhile = meanwhile, None
-                    for w, answer, at in _receiving(task, [w for w in workers if w.inflight], self.clock):
-                        settle(w, answer, at)
-                    continue
                 busy = [w for w in workers if w.inflight]
                 nearest = min(w.since + hard_limit(jobs[w.inflight[0]][3]) for w in busy)
-                ready = wait([w.conn for w in busy], timeout=0.0 if heard else max(0.0, nearest - self.clock()))
+                ready = wait([w.conn for w in busy], timeout=max(0.0, nearest - self.clock()))
                 for w in busy:
                     if w.conn in ready:
                         try:
-                            answer = w.conn.recv()
+                            index, entry, cacheable = w.conn.recv()
                         except (EOFError, OSError):  # the worker died: the parser crashed on its file
-                            answer = None
-                        settle(w, answer, self.clock())
+                            self._replace(w, workers, jobs, results, pending, crashed=True)
+                        else:
+                            results[index] = Outcome(entry, cacheable)
+                            w.inflight.popleft()
+                            w.since = self.clock()
                     elif self.clock() - w.since > hard_limit(jobs[w.inflight[0]][3]):
-                        index = self._replace(w, workers, jobs, results, pending, crashed=False)
-                        done += 1
-                        heard.append(index)
-                        if on_done is not None:
-                            on_done(done)
+                        self._replace(w, workers, jobs, results, pending, crashed=False)
+                    else:
+                        continue
+                    done += 1
+                    if on_done is not None:
+                        on_done(done)
         finally:
             for w in workers:
                 self._stop(w, kill=bool(w.inflight))
         return [r for r in results if r is not None]
 
     def _replace(self, w: _Worker, workers: list[_Worker], jobs: Sequence[Job], results: list[Outcome | None],
-                 pending: deque[int], crashed: bool) -> int:
-        """End worker `w`, give its current file a diagnostic and its other files back; the current file's index."""
+                 pending: deque[int], crashed: bool) -> None:
+        """End worker `w`, give its current file a diagnostic and its other files back."""
         index = w.inflight.popleft()
         budget = jobs[index][3]
         if crashed:
@@ -295,4 +234,3 @@ class BoundedPool:
         self._stop(w, kill=True)
         self.killed += 1
         workers[workers.index(w)] = self._start([other for other in workers if other is not w])
-        return index

@@ -26,7 +26,7 @@ from pipl_lint.engine import run
 from pipl_lint.model.source import ParseTimeout, parse
 from pipl_lint.registry import select
 from pipl_lint.workers import BoundedPool, Job, hard_limit
-from tests.conftest import EXAMPLES, FIXTURES
+from tests.conftest import FIXTURES
 
 PATHOLOGICAL = (FIXTURES / "gradle" / "pathological.gradle.kts").read_bytes()  # minutes of error recovery
 SMALL = b"package a\nclass X {\n  fun f(tm: TelephonyManager) = tm.deviceId\n}\n"
@@ -88,54 +88,25 @@ def test_one_stuck_or_crashing_file_costs_only_that_file(monkeypatch: pytest.Mon
             assert [c.name for c in summary.classes] == [name.removesuffix(".kt")]
 
 
-def test_the_pool_hands_out_the_largest_files_first_and_answers_in_input_order() -> None:
-    """With one worker the order of the answers is the order files were handed out: largest first. The outcomes
-    come back in input order all the same; `on_result` hears each file once, `meanwhile` runs once."""
+def _recording(log: Path):
+    def work(job: Job) -> workers.Outcome:
+        with log.open("a") as out:
+            out.write(job[0] + "\n")
+        return real_work(job)
+    return work
+
+
+def test_the_pool_hands_out_the_largest_files_first_and_answers_in_input_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker works in the order files were handed out: largest first. The outcomes come back in input order."""
+    log = tmp_path / "order"
+    monkeypatch.setattr(workers, "work", _recording(log))
     names = [f"F{i}.kt" for i in range(12)]
     jobs = [(name, SMALL.replace(b"X", name.removesuffix(".kt").encode()) + b"// pad\n" * (i * 7 % 5), "kotlin", 60.0)
             for i, name in enumerate(names)]
-    heard: list[int] = []
-    ran: list[bool] = []
-    outcomes = BoundedPool(1).run(jobs, None, lambda index, outcome: heard.append(index), lambda: ran.append(True))
+    outcomes = BoundedPool(1).run(jobs)
     assert [o.entry for o in outcomes] == [real_work(job).entry for job in jobs]
-    assert heard == sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])) and ran == [True]
-
-
-@pytest.mark.parametrize("how", ["crash", "hang"])
-def test_work_of_the_parent_meanwhile_neither_stops_the_workers_nor_hides_a_stuck_file(
-        monkeypatch: pytest.MonkeyPatch, how: str) -> None:
-    """While the parent runs `meanwhile` (longer than the hard limit here), another thread takes the workers'
-    answers, which may be larger than a pipe holds; a crash or a hang meanwhile is dealt with afterwards."""
-    monkeypatch.setattr(workers, "work", _stuck_on("Bad.kt", how))
-    big = SMALL + b"fun g(tm: TelephonyManager) {\n" + b'  tm.log("%s")\n' % (b"x" * 200) * 1500 + b"}\n"
-    names = ["Bad.kt"] + [f"F{i}.kt" for i in range(9)]
-    jobs = [(name, SMALL, "kotlin", 0.2) if name == "Bad.kt" else (name, big, "kotlin", 60.0) for name in names]
-    assert len(real_work(jobs[1]).entry) > 1 << 19  # more than a pipe holds (Linux: 208 KiB by default)
-    heard: list[int] = []
-    outcomes = BoundedPool(2).run(jobs, None, lambda index, outcome: heard.append(index), lambda: time.sleep(2))
-    assert sorted(heard) == list(range(len(jobs)))
-    _problems, summary = decode_entry(outcomes[0].entry)
-    assert summary is None and not outcomes[0].cacheable
-    assert all(decode_entry(o.entry)[1] is not None and o.cacheable for o in outcomes[1:])
-
-
-def test_summaries_decoded_while_the_workers_parse_equal_those_decoded_afterwards() -> None:
-    """`decode_now`: the same summaries and diagnostics, in the same order, decoded earlier."""
-    from pipl_lint.model.source import LANGUAGE_OF_SUFFIX
-    from pipl_lint.project.files import FileReader
-    from pipl_lint.summaries import SummaryStore
-
-    root = EXAMPLES / "leaky-app"
-    reader = FileReader(root)
-    files = [(reader.rel(p), p, LANGUAGE_OF_SUFFIX[p.suffix]) for p in sorted(root.rglob("*"))
-             if p.suffix in LANGUAGE_OF_SUFFIX]
-    results = []
-    for decode_now in (False, True):
-        diags: list = []
-        loaded = SummaryStore(reader, 60.0, None, jobs=2).load(files, diags, decode_now)
-        assert bool(loaded.early) == decode_now
-        results.append((loaded.decode(diags), diags))
-    assert results[0] == results[1] and len(results[0][0]) == len(files)
+    assert log.read_text().split() == [jobs[i][0] for i in sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))]
 
 
 def test_the_hard_limit_leaves_room_for_the_cooperative_stops() -> None:
