@@ -183,6 +183,12 @@ class Extractor:
             text = " ".join(text.split())
         return text if len(text) <= limit else text[:limit]
 
+    def raw_text(self, node: Node) -> str:
+        """The node's source text as written (invalid UTF-8 replaced), from the latin-1 view: only a slice that is
+        not ASCII is decoded."""
+        text = self.chars[node.start_byte : node.end_byte]
+        return text if text.isascii() else text.encode("latin-1").decode("utf-8", "replace")
+
     def column(self, node: Node) -> int:
         """1-based character column of the node's start."""
         return self.char_column(node.start_byte, node.start_point[1])

@@ -308,8 +308,8 @@ class JavaExtractor(Extractor):
 
     # --- expressions ---------------------------------------------------------------------------------
     def string_value(self, node: Node) -> str:
-        return "".join(self.src[c.start_byte:c.end_byte].decode("utf-8", "replace")
-                       for c in node.children if c.type in ("string_fragment", "multiline_string_fragment"))
+        raw = self.raw_text
+        return "".join([raw(c) for c in node.children if c.type in ("string_fragment", "multiline_string_fragment")])
 
     def v_string(self, node: Node, depth: int) -> None:
         self.add_string(self.string_value(node), node)

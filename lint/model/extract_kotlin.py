@@ -635,9 +635,8 @@ class KotlinExtractor(Extractor):
 
     # --- expressions ---------------------------------------------------------------------------------
     def string_value(self, node: Node) -> str:
-        parts = [self.src[c.start_byte:c.end_byte].decode("utf-8", "replace")
-                 for c in node.children if c.type == "string_content"]
-        return "".join(parts)
+        raw = self.raw_text
+        return "".join([raw(c) for c in node.children if c.type == "string_content"])
 
     def v_string(self, node: Node, depth: int) -> None:
         self.add_string(self.string_value(node), node)
