@@ -172,12 +172,13 @@ class BoundedPool:
 
     def run(self, jobs: Sequence[Job], on_done: Callable[[int], None] | None = None) -> list[Outcome]:
         """The outcome of every job, in input order. `on_done(n)` is called as each job finishes, with the
-        number finished so far."""
+        number finished so far. The largest files are handed out first, so that no worker is left with a long
+        one at the end while the others have nothing to do."""
         if not jobs:
             return []
         _preload({job[2] for job in jobs})
         results: list[Outcome | None] = [None] * len(jobs)
-        pending: deque[int] = deque(range(len(jobs)))
+        pending: deque[int] = deque(sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])))
         chunk = max(1, min(8, len(jobs) // (self.size * 8)))
         workers: list[_Worker] = []
         for _ in range(min(self.size, len(jobs))):

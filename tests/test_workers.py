@@ -88,6 +88,27 @@ def test_one_stuck_or_crashing_file_costs_only_that_file(monkeypatch: pytest.Mon
             assert [c.name for c in summary.classes] == [name.removesuffix(".kt")]
 
 
+def _recording(log: Path):
+    def work(job: Job) -> workers.Outcome:
+        with log.open("a") as out:
+            out.write(job[0] + "\n")
+        return real_work(job)
+    return work
+
+
+def test_the_pool_hands_out_the_largest_files_first_and_answers_in_input_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker works in the order files were handed out: largest first. The outcomes come back in input order."""
+    log = tmp_path / "order"
+    monkeypatch.setattr(workers, "work", _recording(log))
+    names = [f"F{i}.kt" for i in range(12)]
+    jobs = [(name, SMALL.replace(b"X", name.removesuffix(".kt").encode()) + b"// pad\n" * (i * 7 % 5), "kotlin", 60.0)
+            for i, name in enumerate(names)]
+    outcomes = BoundedPool(1).run(jobs)
+    assert [o.entry for o in outcomes] == [real_work(job).entry for job in jobs]
+    assert log.read_text().split() == [jobs[i][0] for i in sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))]
+
+
 def test_the_hard_limit_leaves_room_for_the_cooperative_stops() -> None:
     assert hard_limit(5) == 7.5 and hard_limit(0.2) == 1.2
 

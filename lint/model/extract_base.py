@@ -93,21 +93,12 @@ class Collector:
         self.calls: list[str] = []
 
 
-class PendingSite(NamedTuple):
-    """A site as the walk meets it; `finish` completes it (positions, a field's type) into a `Site`."""
-
-    kind: str
-    name: str
-    receiver: str | None
-    rtype: str | None
-    static: bool
-    receiver_ident: str | None  # simple identifier receiver whose type may be a field of the class
-    args: list[Arg]
-    node: Node
-    function: int
-    guards: tuple[Guard, ...]
-    deferred: tuple[Deferred, ...]
-    in_loop: bool
+# A site as the walk meets it, a plain tuple (one is made per site; a NamedTuple's constructor is a Python call):
+# (kind, name, receiver, rtype, static, receiver_ident, args, node, function, guards, deferred, in_loop), where
+# receiver_ident is a simple identifier receiver whose type may be a field of the class; `finish` completes it
+# (positions, a field's type) into a `Site`.
+PendingSite = tuple[str, str, "str | None", "str | None", bool, "str | None", "list[Arg]", Node, int,
+                    "tuple[Guard, ...]", "tuple[Deferred, ...]", bool]
 
 
 class CallContext(NamedTuple):
@@ -195,6 +186,12 @@ class Extractor:
                                                                          or "\r" in text))):
             text = " ".join(text.split())
         return text if len(text) <= limit else text[:limit]
+
+    def raw_text(self, node: Node) -> str:
+        """The node's source text as written (invalid UTF-8 replaced), from the latin-1 view: only a slice that is
+        not ASCII is decoded."""
+        text = self.chars[node.start_byte : node.end_byte]
+        return text if text.isascii() else text.encode("latin-1").decode("utf-8", "replace")
 
     def column(self, node: Node) -> int:
         """1-based character column of the node's start."""
@@ -302,9 +299,8 @@ class Extractor:
     # --- sites ---------------------------------------------------------------------------------------
     def add_site(self, kind: str, name: str, receiver: str | None, rtype: str | None, static: bool,
                  receiver_ident: str | None, args: list[Arg], node: Node) -> None:
-        self.pending.append(PendingSite(kind, name, receiver, rtype, static, receiver_ident, args, node,
-                                        self.current, tuple(self.guards), tuple(self.deferred),
-                                        self.loops > 0))
+        self.pending.append((kind, name, receiver, rtype, static, receiver_ident, args, node, self.current,
+                             tuple(self.guards), tuple(self.deferred), self.loops > 0))
 
     def add_write(self, name: str, receiver: str | None, value: Node | None, node: Node) -> None:
         """An assignment `name = value` (`receiver.name = value`): a site of kind "assign" whose argument is the
@@ -390,6 +386,7 @@ class Extractor:
     def finish(self) -> FileSummary:
         sites = []
         column = self.char_column
+        ascii_ = self.is_ascii
         for kind, name, receiver, rtype, static, ident, args, n, function, guards, deferred, in_loop in self.pending:
             if rtype is None and ident:
                 rtype = self.field_type(function, ident)
@@ -397,7 +394,8 @@ class Extractor:
             start_byte, end_byte = n.start_byte, n.end_byte
             sites.append(Site(
                 kind, name, receiver, rtype, static and rtype is None, tuple(args),
-                start[0] + 1, column(start_byte, start[1]), end[0] + 1, column(end_byte, end[1]),
+                start[0] + 1, start[1] + 1 if ascii_ else column(start_byte, start[1]),
+                end[0] + 1, end[1] + 1 if ascii_ else column(end_byte, end[1]),
                 function, guards, deferred, in_loop, start_byte, end_byte,
             ))
         writes = tuple(

@@ -311,8 +311,8 @@ class JavaExtractor(Extractor):
 
     # --- expressions ---------------------------------------------------------------------------------
     def string_value(self, node: Node) -> str:
-        return "".join(self.src[c.start_byte:c.end_byte].decode("utf-8", "replace")
-                       for c in node.children if c.type in ("string_fragment", "multiline_string_fragment"))
+        raw = self.raw_text
+        return "".join([raw(c) for c in node.children if c.type in ("string_fragment", "multiline_string_fragment")])
 
     def v_string(self, node: Node, depth: int) -> None:
         self.add_string(self.string_value(node), node)
@@ -382,7 +382,8 @@ class JavaExtractor(Extractor):
                 continue
             col = Collector()
             self.collectors.append(col)
-            self.ctx.append(CallContext(name, receiver or "", None, sam))
+            # CallContext(...) without the NamedTuple's Python-level constructor (one per argument)
+            self.ctx.append(tuple.__new__(CallContext, (name, receiver or "", None, sam, None)))
             self.visit(a, depth + 1)
             self.ctx.pop()
             self.collectors.pop()
@@ -554,7 +555,8 @@ class JavaExtractor(Extractor):
             name = self.text(node.child_by_field_name("name"))
             col.calls.append(f"{self.text(obj)}.{name}" if obj is not None else name)
         for c in node.children:
-            self.gather(c, col, depth + 1)
+            if c.is_named or c.child_count:  # an anonymous leaf (a token: `(`, `.`, `&&`) holds nothing to gather
+                self.gather(c, col, depth + 1)
 
     def v_if(self, node: Node, depth: int) -> None:
         cond = node.child_by_field_name("condition")

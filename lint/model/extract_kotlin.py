@@ -530,25 +530,36 @@ class KotlinExtractor(Extractor):
         self.leave_function(saved)
 
     def v_property(self, node: Node, depth: int) -> None:
-        var = _first(node, "variable_declaration", "multi_variable_declaration")
-        name = self.text(_first(var, "identifier")) if var is not None else ""
-        declared = _first(var, *TYPE_NODES) if var is not None else None
-        getter = _first(node, "getter")
-        setter = _first(node, "setter")
-        delegate = _first(node, "property_delegate")
-        value = None
+        var = getter = setter = delegate = value = None
         seen_eq = False
-        for c in node.children:
-            if c.type == "=":
-                seen_eq = True
-            elif seen_eq and c.is_named:
-                value = c
-                break
+        for c in node.children:  # the first child of each kind, and the first named one after `=`: one pass
+            t = c.type
+            if t == "variable_declaration" or t == "multi_variable_declaration":
+                var = c if var is None else var
+            elif t == "getter":
+                getter = c if getter is None else getter
+            elif t == "setter":
+                setter = c if setter is None else setter
+            elif t == "property_delegate":
+                delegate = c if delegate is None else delegate
+            if value is None:
+                if t == "=":
+                    seen_eq = True
+                elif seen_eq and c.is_named:
+                    value = c
+        ident = declared = None
+        for c in var.children if var is not None else ():
+            t = c.type
+            if t == "identifier":
+                ident = c if ident is None else ident
+            elif t in TYPE_NODES:
+                declared = c if declared is None else declared
+        name = self.text(ident) if var is not None else ""
         type_text = strip_type(self.text(declared)) if declared is not None else None
         if type_text is None and value is not None:
             type_text = self.guess_type(value)
-        if self.current >= 0 and not self.class_body_parent(node) and node.parent is not None \
-                and node.parent.type != "source_file":
+        parent = node.parent if self.current >= 0 else None
+        if parent is not None and parent.type not in ("class_body", "enum_class_body", "source_file"):
             # A local variable.
             if name:
                 self.declare_local(name, type_text)
@@ -627,9 +638,8 @@ class KotlinExtractor(Extractor):
 
     # --- expressions ---------------------------------------------------------------------------------
     def string_value(self, node: Node) -> str:
-        parts = [self.src[c.start_byte:c.end_byte].decode("utf-8", "replace")
-                 for c in node.children if c.type == "string_content"]
-        return "".join(parts)
+        raw = self.raw_text
+        return "".join([raw(c) for c in node.children if c.type == "string_content"])
 
     def v_string(self, node: Node, depth: int) -> None:
         self.add_string(self.string_value(node), node)
@@ -779,10 +789,10 @@ class KotlinExtractor(Extractor):
         for lam in lambdas:
             arg_nodes.append((lam, None))
         sam = name if name[:1].isupper() and (receiver is None or static) else ""
-        if name:
+        if name and self.collectors:
             self.collect_call(f"{receiver}.{name}" if receiver else name)
         implicit = self.scope_receiver_type(name, recv_node, rtype, arg_nodes) if lambdas else None
-        element = self.iterated_element(name, receiver, lambdas)
+        element = self.iterated_element(name, receiver, lambdas) if lambdas and name in ITERATING else None
         built = self.build_args(name, receiver, sam, arg_nodes, depth, implicit)
         if element is not None:
             self.restore_local(*element)
@@ -790,7 +800,8 @@ class KotlinExtractor(Extractor):
             if receiver is None and rtype is None and self.implicit:
                 rtype = self.implicit[-1]  # `with(tm) { getDeviceId() }`: the scope's receiver, when not ours
             self.add_site("call", name, receiver, rtype, static, ident, built, node)
-            self.di_request(node, callee, name, receiver)
+            if name in DI_REQUESTS:
+                self.di_request(node, callee, name, receiver)
 
     def scope_receiver_type(self, name: str, recv_node: Node | None, rtype: str | None,
                             arg_nodes: list[tuple[Node, str | None]]) -> str | None:
@@ -806,23 +817,26 @@ class KotlinExtractor(Extractor):
                    depth: int, implicit: str | None = None) -> list[Arg]:
         """Walk each argument in the call's context and record what it holds."""
         built: list[Arg] = []
+        collectors, ctx, visit, text = self.collectors, self.ctx, self.visit, self.text
+        receiver = receiver or ""
         for a, label in arg_nodes:
             col = Collector()
-            self.collectors.append(col)
+            collectors.append(col)
             t = a.type
             scope = implicit if t == "annotated_lambda" else None
-            self.ctx.append(CallContext(name, receiver or "", label, sam, scope))
+            # CallContext(...) without the NamedTuple's Python-level constructor (one per argument)
+            ctx.append(tuple.__new__(CallContext, (name, receiver, label, sam, scope)))
             if label is not None:
                 for c in a.children[2:]:
-                    self.visit(c, depth + 1)
+                    visit(c, depth + 1)
             elif t == "value_argument" and depth < MAX_DEPTH:
                 for c in a.named_children:  # what visiting the argument does (it has no handler), one call less
-                    self.visit(c, depth + 2)
+                    visit(c, depth + 2)
             else:
-                self.visit(a, depth + 1)
-            self.ctx.pop()
-            self.collectors.pop()
-            built.append(Arg(self.text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
+                visit(a, depth + 1)
+            ctx.pop()
+            collectors.pop()
+            built.append(Arg(text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
         return built
 
     def loose_callee(self, kids: list[Node], i: int,
@@ -864,18 +878,20 @@ class KotlinExtractor(Extractor):
         return min(k + 1, len(kids))
 
     def v_navigation(self, node: Node, depth: int) -> None:
-        if node.child_count < 2:
+        kids = node.children
+        if len(kids) < 2:
             return
-        name_node = node.children[-1]
+        name_node = kids[-1]
         name = self.text(name_node)
-        recv = node.children[0]
+        recv = kids[0]
         text = self.text(node)
         if name in ("class", "java", "kotlin") or "::" in text:
             self.collect_ref(text)
-            if node.children[-2].type == "::" and name_node.type == "identifier" and name not in ("class", "java"):
+            if kids[-2].type == "::" and name_node.type == "identifier" and name not in ("class", "java"):
                 self.v_reference(node, depth)  # `TelemetryConfig::setAnalyticsEnabled`, `this::onEvent`
             return
-        self.collect_ref(text.lstrip("!"))
+        if self.collectors:
+            self.collect_ref(text.lstrip("!"))
         receiver, rtype, static, ident = self.receiver_info(recv)
         self.visit(recv, depth + 1)
         self.add_site("field", name, receiver, rtype, static, ident, [], node)
@@ -908,7 +924,13 @@ class KotlinExtractor(Extractor):
 
     def v_identifier(self, node: Node, depth: int) -> None:
         name = self.text(node)
-        self.add_ref(name, node)
+        current = self.current  # `add_ref`, inlined: identifiers are the most visited nodes
+        if 0 <= current < len(self.refs):
+            refs = self.refs[current]
+            if name not in refs:
+                refs[name] = node.start_point[0] + 1
+        if self.collectors:
+            self.collect_ref(name)
         if self.implicit and name[:1].islower() and self.local_type(name) is None:
             # `with(tm) { deviceId }`: a property read on the scope's receiver (or a local: no API has its name)
             self.add_site("field", name, None, self.implicit[-1], False, None, [], node)
@@ -1142,7 +1164,8 @@ class KotlinExtractor(Extractor):
                 callee, _ = unwrap_not(callee)
                 col.calls.append(self.text(callee))
         for c in node.children:
-            self.gather(c, col, depth + 1)
+            if c.is_named or c.child_count:  # an anonymous leaf (a token: `(`, `.`, `&&`) holds nothing to gather
+                self.gather(c, col, depth + 1)
 
     def branches(self, node: Node) -> tuple[Node | None, Node | None, Node | None]:
         cond = node.child_by_field_name("condition")
