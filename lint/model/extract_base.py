@@ -306,9 +306,8 @@ class Extractor:
         """An assignment `name = value` (`receiver.name = value`): a site of kind "assign" whose argument is the
         value as written (FileSummary.writes)."""
         text = self.text(value, 60) if value is not None else ""
-        self.pending_writes.append(PendingSite("assign", name, receiver, None, False, None,
-                                               [Arg(text, None, (), ())], node, self.current, tuple(self.guards),
-                                               tuple(self.deferred), self.loops > 0))
+        self.pending_writes.append(("assign", name, receiver, None, False, None, [Arg(text, None, (), ())], node,
+                                    self.current, tuple(self.guards), tuple(self.deferred), self.loops > 0))
 
     def add_bool(self, name: str, type_text: str | None, value: Node | None, line: int) -> None:
         """A property or field: recorded with its initial value when it is a boolean (declared so, or initialised
