@@ -6,7 +6,8 @@ action), looks for a way to open the full policy from it: a `ClickableSpan`/`URL
 `LinkMovementMethod`, HTML text with a link, `android:autoLink`, a `WebView` loading the policy, Compose
 `ClickableText`/`LinkAnnotation`/`withLink`/`pushStringAnnotation`/`UriHandler.openUri`, custom tabs, or a
 click that starts an activity or opens a URL naming the policy (`PolicyActivity`, `ACTION_VIEW`, a
-`privacy` URL). Reports the UI when none is found in it, in its layouts or in the project functions it
+`privacy` URL), or a view intent built in the UI (`val i = Intent(Intent.ACTION_VIEW, Uri.parse(url))`, started
+later). Reports the UI when none is found in it, in its layouts or in the project functions it
 calls.
 
 ## Why is this bad?
@@ -126,6 +127,8 @@ def _is_link(ctx: Context, site: Site, in_button: bool) -> bool:
         return True
     if name in START_CALLS and not in_button:
         return _names_policy(site)
+    if name == "Intent" and not in_button and site.args and "ACTION_VIEW" in site.args[0].text:
+        return True  # `Intent(Intent.ACTION_VIEW, Uri.parse(url))` built in the UI, started through a local
     return False
 
 
