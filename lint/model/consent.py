@@ -60,7 +60,7 @@ USER_LABEL = re.compile(
     r"^on(Click|LongClick|DoubleClick|Agree|Accept|Confirm|Consent|Positive|Negative|Dismiss\w*|"
     r"Checked\w*|Check\w*|Select\w*|Item\w*Click|Value\w*|Tap|Press\w*|Allow|Deny|Disagree|Reject|"
     r"Cancel|Ok|Yes|No|Submit|Touch|MenuItemClick|PreferenceClick|Navigat\w*|EditorAction|Key|Declin\w*|"
-    r"Refus\w*|Agreed|Accepted)\w*$|"
+    r"Refus\w*|Agreed|Accepted|Request\w*)\w*$|"
     r"^\w*(Click|Clicked|Tap|Tapped|Press|Pressed)$|^(agree|disagree|accept|decline|refuse|reject)\w*$")
 
 
