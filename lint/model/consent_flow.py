@@ -779,6 +779,16 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
     for kind, h in _passed_on(ctx, fid, sites):
         table = agree if kind == "agree" else refuse
         table.setdefault(h.deferred, h)
+    params = ctx.index.function(fid).params
+    if params:
+        # A button that calls the composable's own callback parameter (`Button(onClick = { onDisagree() })`):
+        # what the callers pass for it (`WelcomeDialog(onDisagree = { finish() })`) is that button's action too.
+        for table in (agree, refuse):
+            for h in list(table.values()):
+                for site in sites:
+                    if site.kind == "call" and site.receiver is None and site.name in params and h.contains(site):
+                        for passed in _caller_lambdas(ctx, fid, site.name, 0):
+                            table.setdefault(passed.deferred, passed)
     return list(agree.values()), list(refuse.values())
 
 
