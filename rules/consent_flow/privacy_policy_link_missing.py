@@ -127,9 +127,8 @@ def _is_link(ctx: Context, site: Site, in_button: bool) -> bool:
         return True
     if name in START_CALLS and not in_button:
         return _names_policy(site)
-    if name == "Intent" and not in_button and site.args and "ACTION_VIEW" in site.args[0].text:
-        return True  # `Intent(Intent.ACTION_VIEW, Uri.parse(url))` built in the UI, started through a local
-    return False
+    # `Intent(Intent.ACTION_VIEW, Uri.parse(url))` built in the UI, started through a local
+    return name == "Intent" and not in_button and bool(site.args) and "ACTION_VIEW" in site.args[0].text
 
 
 def _names_policy(site: Site) -> bool:
