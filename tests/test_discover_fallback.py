@@ -29,6 +29,26 @@ APP = {
 }
 
 
+# An app module with AMap's privacy agreement hard-coded to true (EC103), for the end-to-end discovery cases.
+AMAP_APP = {
+    "app/build.gradle": "apply plugin: 'com.android.application'\n"
+                        "dependencies { implementation 'com.amap.api:location:6.4.0' }\n",
+    "app/src/main/AndroidManifest.xml": '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+                                        'package="com.acme"><application android:name=".App"/></manifest>',
+    "app/src/main/java/com/acme/App.java": (
+        "package com.acme;\n"
+        "import android.app.Application;\n"
+        "import com.amap.api.location.AMapLocationClient;\n"
+        "public class App extends Application {\n"
+        "    @Override public void onCreate() {\n"
+        "        super.onCreate();\n"
+        "        AMapLocationClient.updatePrivacyShow(this, true, true);\n"
+        "        AMapLocationClient.updatePrivacyAgree(this, true);\n"
+        "    }\n"
+        "}\n"),
+}
+
+
 def modules(root: Path) -> tuple[dict[str, Path], list[str]]:
     found = discover((root,), root, FileReader(root))
     main = next(p for p in found.projects if p.root == root)
@@ -116,22 +136,7 @@ def test_a_project_without_settings_is_analysed_not_reported_clean(tmp_path: Pat
 
     from tests.test_cli import cli
 
-    write_tree(tmp_path, {
-        "build.gradle": "buildscript { repositories { google() } }\n",
-        "app/build.gradle": "apply plugin: 'com.android.application'\n",
-        "app/src/main/AndroidManifest.xml": '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
-                                            'package="com.acme"><application android:name=".App"/></manifest>',
-        "app/src/main/java/com/acme/App.java": (
-            "package com.acme;\n"
-            "import android.app.Application;\n"
-            "import com.amap.api.location.AMapLocationClient;\n"
-            "public class App extends Application {\n"
-            "    @Override public void onCreate() {\n"
-            "        super.onCreate();\n"
-            "        AMapLocationClient.updatePrivacyAgree(this, true);\n"
-            "    }\n"
-            "}\n"),
-    })
+    write_tree(tmp_path, {**AMAP_APP, "build.gradle": "buildscript { repositories { google() } }\n"})
     out = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
     doc = json.loads(out.stdout)
     assert doc["summary"]["coverage"]["sources"]["read"] == 1
@@ -158,24 +163,7 @@ def test_the_issue_app_is_analysed_not_reported_clean(tmp_path: Path) -> None:
 
     from tests.test_cli import cli
 
-    write_tree(tmp_path, {
-        "settings.gradle": "include ':app',\nrootProject.name='X'\n",
-        "app/build.gradle": "apply plugin: 'com.android.application'\n"
-                            "dependencies { implementation 'com.amap.api:location:6.4.0' }\n",
-        "app/src/main/AndroidManifest.xml": '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
-                                            'package="com.acme"><application android:name=".App"/></manifest>',
-        "app/src/main/java/com/acme/App.java": (
-            "package com.acme;\n"
-            "import android.app.Application;\n"
-            "import com.amap.api.location.AMapLocationClient;\n"
-            "public class App extends Application {\n"
-            "    @Override public void onCreate() {\n"
-            "        super.onCreate();\n"
-            "        AMapLocationClient.updatePrivacyShow(this, true, true);\n"
-            "        AMapLocationClient.updatePrivacyAgree(this, true);\n"
-            "    }\n"
-            "}\n"),
-    })
+    write_tree(tmp_path, {**AMAP_APP, "settings.gradle": "include ':app',\nrootProject.name='X'\n"})
     out = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
     doc = json.loads(out.stdout)
     assert doc["summary"]["coverage"]["sources"]["read"] == 1

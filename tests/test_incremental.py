@@ -111,6 +111,19 @@ SETTINGS = 'include(":app")\n'
 APP_GRADLE = 'plugins { id("com.android.application") }\ndependencies {\n    implementation(Libs.SDK)\n}\n'
 
 
+def _build_logic_project(root: Path) -> None:
+    """An app whose dependency is a buildSrc constant (`Libs.SDK`, no SDK until an edit makes it Umeng's)."""
+    from tests.conftest import BARE_MANIFEST, write_tree
+
+    write_tree(root, {
+        "settings.gradle.kts": SETTINGS, "app/build.gradle.kts": APP_GRADLE,
+        "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
+        "buildSrc/src/main/java/Libs.kt": 'object Libs {\n    const val SDK = "com.example:none:1.0"\n}\n',
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+        "app/src/main/java/a/App.kt": "package a\n\nclass App {\n    fun run() {}\n}\n",
+    })
+
+
 def test_the_language_server_reads_build_logic_again_only_when_it_changes(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The build logic's constants and convention plugins are kept in memory while their files and unsaved buffers
@@ -121,15 +134,8 @@ def test_the_language_server_reads_build_logic_again_only_when_it_changes(tmp_pa
     from pipl_lint.config import Config
     from pipl_lint.lsp.state import Analysis
     from pipl_lint.model import conventions
-    from tests.conftest import BARE_MANIFEST, write_tree
 
-    write_tree(tmp_path, {
-        "settings.gradle.kts": SETTINGS, "app/build.gradle.kts": APP_GRADLE,
-        "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
-        "buildSrc/src/main/java/Libs.kt": 'object Libs {\n    const val SDK = "com.example:none:1.0"\n}\n',
-        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
-        "app/src/main/java/a/App.kt": "package a\n\nclass App {\n    fun run() {}\n}\n",
-    })
+    _build_logic_project(tmp_path)
     root = tmp_path.resolve()
     reads: list[str] = []
     real = conventions.constants
@@ -157,15 +163,8 @@ def test_check_takes_the_build_logic_from_the_cache_until_it_changes(tmp_path: P
     does not parse buildSrc again); an edit of a build-logic file reads them again, and the results are a cold
     run's."""
     from pipl_lint.model import conventions
-    from tests.conftest import BARE_MANIFEST, write_tree
 
-    write_tree(tmp_path, {
-        "settings.gradle.kts": SETTINGS, "app/build.gradle.kts": APP_GRADLE,
-        "buildSrc/build.gradle.kts": "plugins { `kotlin-dsl` }\n",
-        "buildSrc/src/main/java/Libs.kt": 'object Libs {\n    const val SDK = "com.example:none:1.0"\n}\n',
-        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
-        "app/src/main/java/a/App.kt": "package a\n\nclass App {\n    fun run() {}\n}\n",
-    })
+    _build_logic_project(tmp_path)
     root = tmp_path.resolve()
     clock = Clock()
     for path in root.rglob("*"):
