@@ -594,6 +594,147 @@ def arg_texts(ctx: FlowContext, args: Iterable[Arg], skip_lambdas: bool = False)
     return out
 
 
+# --- data-collection settings ----------------------------------------------------------------------------------
+
+# Writes of an on/off setting (SharedPreferences, MMKV, DataStore helpers).
+SWITCH_WRITES = frozenset({"putBoolean", "setBoolean", "encode", "saveBoolean", "writeBoolean"})
+# Names of a stored setting that switches data collection on or off (over keys, constants and R.string names).
+COLLECTION_SETTING = re.compile(r"crash.?report|crashlytics|analytic|telemetry|tracking|usage.?(data|stat|report)|"
+                                r"diagnostic|statistic|data.?collect|personali[sz]ed.?ad", re.IGNORECASE)
+# Setters named for a data-collection switch (`setAnalyticsEnabled`, `setCrashlyticsCollectionEnabled`); stricter
+# than a key's name: `setEdgeTrackingEnabled` is a swipe gesture.
+COLLECTION_SETTER = re.compile(r"crash.?report|crashlytics|analytic|telemetry|usage.?(data|stat|report)|data.?collect|"
+                               r"personali[sz]ed.?ad|(user|ad|app).?tracking", re.IGNORECASE)
+# A setter that switches collection off when handed `true` (`setAnalyticsDisabled(true)`, `setOptOut(true)`).
+NEGATED_SETTER = re.compile(r"disable|opt.?out|optout", re.IGNORECASE)
+
+
+def collection_key(arg: Arg) -> bool:
+    """The key argument names a data-collection setting by its own name (`PREF_CRASH_REPORTING_DISABLED`,
+    `getString(R.string.pref_analytics_key)`), not by a class it sits in (`FirebaseAnalytics.Param.ITEM_ID`)."""
+    refs = [r for r in arg.refs if not any(o.startswith(r + ".") for o in arg.refs)]  # whole paths only
+    return any(COLLECTION_SETTING.search(k.rsplit(".", 1)[-1]) for k in (*arg.strings, *refs))
+
+
+def is_literal(text: str) -> bool:
+    return text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit()
+
+
+def collection_write(site: Site) -> tuple[Arg, bool] | None:
+    """The argument a call stores into a data-collection setting, and whether storing `true` turns collection
+    off: `putBoolean(PREF_ANALYTICS, x)`, `setAnalyticsEnabled(x)`, `setAnalyticsCollectionEnabled(x)`,
+    `setCrashReportingDisabled(x)`; None for any other call."""
+    if site.kind != "call" or not site.args:
+        return None
+    name = site.name.rsplit(".", 1)[-1]
+    if name in SWITCH_WRITES:
+        if len(site.args) >= 2 and collection_key(site.args[0]):
+            return site.args[-1], any(NEGATED_SETTER.search(k) for k in (*site.args[0].strings, *site.args[0].refs))
+        return None
+    if len(site.args) == 1 and name.startswith(("set", "enable", "update")) and COLLECTION_SETTER.search(name):
+        return site.args[0], bool(NEGATED_SETTER.search(name))
+    return None
+
+
+def collection_writes(ctx: FlowContext) -> list[tuple[FnId, Site, Arg, bool]]:
+    """Every call that stores a data-collection setting (`collection_write`), with its function."""
+    def build() -> list[tuple[FnId, Site, Arg, bool]]:
+        out = []
+        for name, sites in ctx.index.by_site_name.items():
+            if name not in SWITCH_WRITES and not COLLECTION_SETTER.search(name):
+                continue
+            for fid, site in sites:
+                written = collection_write(site)
+                if written is not None:
+                    out.append((fid, site, *written))
+        return out
+
+    return memo(ctx, "collection_writes", build)
+
+
+def collection_choices(ctx: FlowContext) -> list[ConsentUi]:
+    """Screens that ask the user whether to share usage or crash data: a class (or Compose file) with one user
+    action that turns a data-collection setting on and another that turns it off (`Allow` →
+    `setAnalyticsEnabled(true)`, `No thanks` → `setAnalyticsEnabled(false)`; `grant` → `saveThenLaunchHome(true)`
+    whose callee stores its parameter into `pref_analytics_reporting_key`). A Settings switch stores the value
+    the user set in one action and is not such a choice. `policy` is empty: the screen need not show the policy."""
+    return memo(ctx, "collection_choices", lambda: _find_collection_choices(ctx))
+
+
+def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
+    storing = _storing_functions(ctx)
+    if not storing:
+        return []
+    out: list[ConsentUi] = []
+    for owner, fids in _functions_by_owner(ctx).items():
+        turns: dict[bool, dict[Deferred, Handler]] = {True: {}, False: {}}
+        for fid in fids:
+            for site in ctx.index.sites_of(fid):
+                on = _turns_on(ctx, fid, site, storing)
+                handler = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
+                if on is not None and handler is not None:
+                    turns[on].setdefault(handler, Handler(fid, handler, _describe(handler)))
+        if not (turns[True] and turns[False] and set(turns[True]).isdisjoint(turns[False])):
+            continue
+        handlers = [*turns[True].values(), *turns[False].values()]
+        path, line, col = _owner_location(ctx, owner, fids)
+        within = None
+        if owner not in ctx.index.classes:  # a Compose file: the call that holds the actions (`AlertDialog(…)`)
+            fids = list(dict.fromkeys(h.fid for h in handlers))
+            calls = [_enclosing_call(ctx, h) for h in handlers]
+            if len(fids) == 1 and all(calls):
+                within = (min(c.line for c in calls if c), max(c.end_line for c in calls if c))
+                path, line, col = ctx.path_of(fids[0]), within[0], 1
+        title = ctx.index.function(fids[0]).name if within is not None else ""
+        out.append(ConsentUi(owner, path, line, col, "", list(turns[True].values()), list(turns[False].values()),
+                             fids, within=within, title=title))
+    return out
+
+
+def _enclosing_call(ctx: FlowContext, h: Handler) -> Site | None:
+    """The outermost call of the handler's function that the handler's lambdas sit in."""
+    if h.deferred is None:
+        return None
+    sites = ctx.index.sites_of(h.fid)
+    target = next((s for s in sites if h.deferred in s.deferred), None)
+    if target is None or not target.deferred:
+        return None
+    return _call_of(target.deferred[0], sites)
+
+
+def _storing_functions(ctx: FlowContext) -> dict[FnId, bool]:
+    """Functions that store one of their parameters into a data-collection setting, directly or through a
+    function they hand it to (one level): whether storing `true` turns collection off."""
+    direct: dict[FnId, bool] = {}
+    for fid, _site, arg, negated in collection_writes(ctx):
+        if value(arg).lstrip("!") in ctx.index.function(fid).params:
+            direct.setdefault(fid, negated != value(arg).startswith("!"))
+    out = dict(direct)
+    for fid, negated in direct.items():
+        for caller, call in callers(ctx, fid):
+            params = ctx.index.function(caller).params
+            if any(value(a) in params for a in call.args):
+                out.setdefault(caller, negated)
+    return out
+
+
+def _turns_on(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool]) -> bool | None:
+    """Whether a call stores a literal that turns data collection on (True) or off (False); None otherwise."""
+    written = collection_write(site)
+    if written is not None:
+        text = value(written[0])
+        return (text == "true") != written[1] if text in ("true", "false") else None
+    if site.kind != "call" or site.receiver not in (None, "this") or not site.args:
+        return None
+    literals = [value(a) for a in site.args if value(a) in ("true", "false")]
+    if len(literals) != 1:
+        return None
+    for target, _how in ctx.index.resolve(fid, site):
+        if target in storing:
+            return (literals[0] == "true") != storing[target]
+    return None
+
+
 # --- the first-run consent UI -------------------------------------------------------------------------------
 
 @dataclass
@@ -624,10 +765,14 @@ class ConsentUi:
     # Handlers that store the user's own choice (`putBoolean(KEY_CONSENT, analyticsSwitch)` on "save my choices"):
     # a way to decline as well as to agree.
     choose: list[Handler] = field(default_factory=list)
+    # Lines of `functions` the UI occupies when it is one call among others in a Compose file (the
+    # `AlertDialog(…)` of a screen); None: all of them.
+    within: tuple[int, int] | None = None
+    title: str = ""  # what to call it when not its class (`GalleryScreen`'s dialog)
 
     @property
     def name(self) -> str:
-        return short(self.owner)
+        return self.title or short(self.owner)
 
 
 def consent_uis(ctx: FlowContext) -> list[ConsentUi]:
@@ -637,13 +782,9 @@ def consent_uis(ctx: FlowContext) -> list[ConsentUi]:
 
 
 def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
-    index = ctx.index
-    by_owner: dict[str, list[FnId]] = {}
-    for fid in index.all_functions():
-        by_owner.setdefault(_top_owner(ctx, index.function(fid).owner), []).append(fid)
     out: list[ConsentUi] = []
     bridges = _bridge_handlers(ctx)
-    for owner, fids in by_owner.items():
+    for owner, fids in _functions_by_owner(ctx).items():
         agree: list[Handler] = []
         refuse: list[Handler] = []
         choose: list[Handler] = []
@@ -663,6 +804,17 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
         path, line, col = _owner_location(ctx, owner, fids)
         out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids, choose))
     return out
+
+
+def _functions_by_owner(ctx: FlowContext) -> dict[str, list[FnId]]:
+    """The project's functions by the class (or file facade) that declares them; a companion counts as its class."""
+    def build() -> dict[str, list[FnId]]:
+        by_owner: dict[str, list[FnId]] = {}
+        for fid in ctx.index.all_functions():
+            by_owner.setdefault(_top_owner(ctx, ctx.index.function(fid).owner), []).append(fid)
+        return by_owner
+
+    return memo(ctx, "functions_by_owner", build)
 
 
 def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[Handler]:

@@ -27,11 +27,15 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     arg_texts,
     before_consent,
     callers,
+    collection_choices,
+    collection_key,
+    collection_writes,
     composed_on_state,
     consent_uis,
     element_texts,
     exits_in,
     functions_of,
+    is_literal,
     layout_names,
     memo,
     on_user_action,
@@ -48,7 +52,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
 from pipl_lint.model.index import FnId
 from pipl_lint.model.matching import LOW_SENSITIVITY
 from pipl_lint.model.requests import PermissionRequest, ResultCallback
-from pipl_lint.model.summary import Arg, Deferred, Site
+from pipl_lint.model.summary import Deferred, Site
 from pipl_lint.ruleapi import Context, RuleMeta
 
 
@@ -155,33 +159,19 @@ def category_name(ctx: Context) -> str:
 
 # --- what collects --------------------------------------------------------------------------------------------
 
-# Writes of an on/off setting (SharedPreferences, MMKV, DataStore helpers).
-SWITCH_WRITES = frozenset({"putBoolean", "setBoolean", "encode", "saveBoolean", "writeBoolean"})
-# Names of a stored setting that switches data collection on or off (over keys, constants and R.string names).
-COLLECTION_SETTING = re.compile(r"crash.?report|crashlytics|analytic|telemetry|tracking|usage.?(data|stat|report)|"
-                                r"diagnostic|statistic|data.?collect|personali[sz]ed.?ad", re.IGNORECASE)
-
-
-def collection_key(arg: Arg) -> bool:
-    """The key argument names a data-collection setting by its own name (`PREF_CRASH_REPORTING_DISABLED`,
-    `getString(R.string.pref_analytics_key)`), not by a class it sits in (`FirebaseAnalytics.Param.ITEM_ID`)."""
-    refs = [r for r in arg.refs if not any(o.startswith(r + ".") for o in arg.refs)]  # whole paths only
-    return any(COLLECTION_SETTING.search(k.rsplit(".", 1)[-1]) for k in (*arg.strings, *refs))
-
-
 def collection_switch_written(ctx: Context) -> bool:
     """Somewhere the app stores a data-collection setting from a value the caller passes, not a literal
-    (`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`): a switch the user sets."""
+    (`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`, `setAnalyticsEnabled(enabled)`): a switch the user
+    sets."""
     def build() -> bool:
-        for _fid, site in ctx.sites(*SWITCH_WRITES):
-            if site.kind != "call" or len(site.args) < 2 or not collection_key(site.args[0]):
-                continue
-            text = value(site.args[-1])
-            if not (text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit()):
-                return True
-        return False
+        return any(not is_literal(value(arg)) for _fid, _site, arg, _negated in collection_writes(ctx))
 
     return memo(ctx, "collection_switch_written", build)
+
+
+def outside_china(ctx: Context) -> bool:
+    """The app is distributed only outside China (`google-play`, `elsewhere`)."""
+    return ctx.config.distribution in ("google-play", "elsewhere")
 
 
 def consent_expected(ctx: Context) -> bool:
@@ -189,7 +179,7 @@ def consent_expected(ctx: Context) -> bool:
     legal basis), or elsewhere with a catalogued data SDK shipping in it (data goes to a third party). An app
     distributed only outside China whose own code reads personal information for the feature the user opens asks
     with runtime permissions and discloses it in its policy: it has no consent to gate or to withdraw."""
-    return ctx.config.distribution not in ("google-play", "elsewhere") or any(True for _ in ctx.sdks)
+    return not outside_china(ctx) or any(True for _ in ctx.sdks)
 
 
 

@@ -56,7 +56,7 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, say, short
+from pipl_lint.rules.consent_flow._common import app_anchor, outside_china, say, short
 
 META = RuleMeta(
     id="CF312",
@@ -89,7 +89,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     logins = _logins(ctx)
     if not logins or _deletion(ctx):
         return
-    if ctx.config.distribution in ("google-play", "elsewhere") and not _sign_up(ctx):
+    if outside_china(ctx) and not _sign_up(ctx):
         return  # the account is made elsewhere (the user's own server, a third-party service, a website)
     anchor = app_anchor(ctx)
     if anchor is None:

@@ -26,7 +26,11 @@ legal basis. An app distributed only outside China (`google-play`, `elsewhere`) 
 data SDK ships in it (analytics, ads, crash reporting, push: data goes to a third party, which GDPR and
 Play's user-data policy tie to consent); personal information its own code reads for the feature the user
 opens (location for a GPS logger, the camera of a scanner) is asked for with runtime permissions and
-disclosed in the privacy policy, not behind a first-run gate.
+disclosed in the privacy policy, not behind a first-run gate. There the consent for analytics or crash
+reporting may also be a screen that asks whether to share usage or crash data, with one action that turns the
+setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
+`setAnalyticsEnabled(false)`), read again at every start; a Settings switch alone, on until the user finds it,
+is an opt-out, not consent. Whether that screen links the policy is CF309's question.
 
 ## Why is this bad?
 191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
@@ -91,11 +95,13 @@ from pipl_lint.model.consent import PREFS_READS
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     app_anchor,
+    collection_choices,
     collection_key,
     collection_switch_written,
     consent_expected,
     consent_uis,
     memo,
+    outside_china,
     say,
     startup,
     what_collects,
@@ -135,6 +141,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if anchor is None and element is None:
         return
     uis = [ui for ui in consent_uis(ctx) if ui.refuse or ui.choose]
+    if outside_china(ctx):
+        uis += collection_choices(ctx)  # an analytics / crash-report opt-in is the consent GDPR and Play ask for
     partial = [ui for ui in consent_uis(ctx) if not (ui.refuse or ui.choose)]
     read = startup_consent_read(ctx)
     if uis and read:
@@ -148,7 +156,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     trace = [TraceStep(anchor.path, anchor.span.line, "the app starts here")] if anchor is not None else []
     trace += evidence
     for ui in (uis or partial)[:1]:
-        trace.append(TraceStep(ui.path, ui.line, f"`{ui.name}` shows the privacy policy"))
+        trace.append(TraceStep(ui.path, ui.line, f"`{ui.name}` shows the privacy policy" if ui.policy else
+                               f"`{ui.name}` asks whether to share usage or crash data"))
     message = say(ctx, META, "collects", what=what, problem=problem)
     if element is not None and element.application is not None:
         path, span = element.path, ctx.element_span(element.application.element)

@@ -107,6 +107,7 @@ from pipl_lint.rules.consent_flow._common import (
     dangerous,
     fix_text,
     on_user_action,
+    outside_china,
     perm_short,
     say,
     stored_for_later,
@@ -163,7 +164,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not asked.en or _explained(ctx, req):
             continue
         if on_user_action(ctx, req.fid, req.site):
-            if ctx.config.distribution in ("google-play", "elsewhere"):
+            if outside_china(ctx):
                 continue  # asked in context, on the user's own action: the control explains it (Android guidance)
             if _control_names_purpose(ctx, req):
                 continue  # the tapped control names the feature (`voiceButton` → microphone): the purpose is shown

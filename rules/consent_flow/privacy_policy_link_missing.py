@@ -2,7 +2,9 @@
 
 ## What it does
 For the first-run privacy UI (a dialog, activity or composable that shows privacy-policy text with an agree
-action), looks for a way to open the full policy from it: a `ClickableSpan`/`URLSpan`, `Linkify`,
+action) - or, in an app distributed only outside China that has none, the screen that asks whether to share
+usage or crash data (one action turns an analytics or crash-report setting on, another off) - looks for
+a way to open the full policy from it: a `ClickableSpan`/`URLSpan`, `Linkify`,
 `LinkMovementMethod`, HTML text with a link, `android:autoLink`, a `WebView` loading the policy, Compose
 `ClickableText`/`LinkAnnotation`/`withLink`/`pushStringAnnotation`/`UriHandler.openUri`, custom tabs, or a
 click that starts an activity or opens a URL naming the policy (`PolicyActivity`, `ACTION_VIEW`, a
@@ -61,9 +63,11 @@ from pipl_lint.rules.consent_flow._common import (
     POLICY_TEXT,
     START_CALLS,
     ConsentUi,
+    collection_choices,
     consent_uis,
     layout_names,
     only_uses,
+    outside_china,
     res_text,
     say,
     string_refs,
@@ -77,7 +81,9 @@ META = RuleMeta(
     summary="The privacy dialog has no link to the full privacy policy",
     fix="Link the full Privacy Policy (and user agreement) from the dialog text, e.g. a ClickableSpan opening it",
     references=("191号文 一.1", "191号文 一.3", "PIPL Art. 17"),
-    messages={"no-link": "The privacy UI `{ui}` shows no link to the full privacy policy"},
+    messages={"no-link": "The privacy UI `{ui}` shows no link to the full privacy policy",
+              "no-link-choice": "`{ui}` asks whether to share usage or crash data but shows no link to the privacy "
+                                "policy that says what is shared, with whom and why"},
 )
 
 LINK_CALLS = frozenset({"ClickableSpan", "URLSpan", "addLinks", "setMovementMethod", "movementMethod",
@@ -89,11 +95,14 @@ POLICY_NAMES = ("policy", "privacy", "agreement", "protocol", "terms", "web", "b
 
 def check(ctx: Context) -> Iterator[Finding]:
     uis = consent_uis(ctx)
+    key = "no-link"
+    if not uis and outside_china(ctx):
+        uis, key = collection_choices(ctx), "no-link-choice"  # the opt-in is the app's only consent
     for ui in uis:
         if only_uses(ctx, ui, uis) or _links(ctx, ui):
             continue  # a screen that embeds another consent UI is judged by that UI
         span = Span(ui.line, ui.column, ui.line, ui.column + 1)
-        message = say(ctx, META, "no-link", ui=ui.name)
+        message = say(ctx, META, key, ui=ui.name)
         yield ctx.finding(META, ui.path, span, message, anchor=f"{ui.owner}|policy-link")
 
 
@@ -107,6 +116,8 @@ def _links(ctx: Context, ui: ConsentUi) -> bool:
             continue
         seen.add(fid)
         for site in ctx.index.sites_of(fid):
+            if depth == 0 and ui.within is not None and not ui.within[0] <= site.line <= ui.within[1]:
+                continue
             in_button = any(h.contains(site) for h in handlers)
             if _is_link(ctx, site, in_button):
                 return True
