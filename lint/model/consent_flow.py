@@ -620,6 +620,12 @@ def is_literal(text: str) -> bool:
     return text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit()
 
 
+def is_fixed(text: str) -> bool:
+    """A value the build fixes, not one the user sets: a literal, `BuildConfig.DEBUG`, a constant (`ENABLED`)."""
+    last = text.lstrip("!").rsplit(".", 1)[-1]
+    return is_literal(text) or text.lstrip("!").startswith("BuildConfig.") or (last.isupper() and len(last) > 1)
+
+
 def collection_write(site: Site) -> tuple[Arg, bool] | None:
     """The argument a call stores into a data-collection setting, and whether storing `true` turns collection
     off: `putBoolean(PREF_ANALYTICS, x)`, `setAnalyticsEnabled(x)`, `setAnalyticsCollectionEnabled(x)`,

@@ -35,7 +35,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     element_texts,
     exits_in,
     functions_of,
-    is_literal,
+    is_fixed,
     layout_names,
     memo,
     on_user_action,
@@ -164,7 +164,7 @@ def collection_switch_written(ctx: Context) -> bool:
     (`putBoolean(PREF_CRASH_REPORTING_DISABLED, !enabled)`, `setAnalyticsEnabled(enabled)`): a switch the user
     sets."""
     def build() -> bool:
-        return any(not is_literal(value(arg)) for _fid, _site, arg, _negated in collection_writes(ctx))
+        return any(not is_fixed(value(arg)) for _fid, _site, arg, _negated in collection_writes(ctx))
 
     return memo(ctx, "collection_switch_written", build)
 
