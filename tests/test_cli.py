@@ -172,7 +172,7 @@ def test_config_is_found_and_applied(tmp_path: Path) -> None:
     assert rules == {"EC106"}
 
 
-ANDROID_CONFIG = '''select = ["EC101", "EC106", "EP206"]
+ANDROID_CONFIG = '''select = ["EC101", "EC106", "EP201"]
 ignore = ["EC101"]
 fail-on = "warning"
 exclude = ["analytics/**"]
@@ -204,7 +204,7 @@ def test_each_project_uses_its_nearest_config_whatever_the_working_folder(repo_w
     assert from_root.returncode == named.returncode == inside.returncode == 1, (from_root.stderr, inside.stderr)
     found = _found(from_root)
     assert found == _found(named) == _found(inside, "android/")
-    assert {rule for rule, _path, _line in found} == {"EC106", "EP206"}  # EC101 ignored, only the selection
+    assert {rule for rule, _path, _line in found} == {"EC106", "EP201"}  # EC101 ignored, only the selection
     assert not any(path.startswith("android/analytics/") for _rule, path, _line in found)  # its `exclude`
     # the hook's form: the staged files, from the repository's root
     files = sorted({path for _rule, path, _line in found} | {"android/app/src/main/AndroidManifest.xml"})

@@ -106,6 +106,25 @@ class ApiMatcher:
                 self.by_name.setdefault(n, []).append(api)
         self._kinds_by_name = {n: frozenset(api.pi_kind for api in apis) for n, apis in self.by_name.items()}
         self._matched: dict[int, tuple[Site, ApiEntry | None]] = {}
+        self._own: frozenset[str] | None = None
+
+    def _project_declares(self, name: str) -> bool:
+        """A project class declares a member of this name (`getDeviceId()`, a `deviceId` property): on a receiver
+        of unknown type, `x.getDeviceId()` / `x.deviceId` is more likely the project's own than the platform's."""
+        if self._own is None:
+            own: set[str] = set()
+            for fs in self.index.files:
+                for fn in fs.functions:
+                    if not fn.name.startswith("<"):
+                        plain = fn.name.removeprefix("get:")
+                        own.add(plain)
+                        if plain != fn.name:
+                            own.add("get" + plain[:1].upper() + plain[1:])
+                for cls in fs.classes:
+                    for field_name, _type in cls.fields:
+                        own.update((field_name, "get" + field_name[:1].upper() + field_name[1:]))
+            self._own = frozenset(own)
+        return name in self._own
 
     def names(self, pi_kind: str | None = None) -> frozenset[str]:
         """The member names the catalog lists (with an entry that reads `pi_kind`)."""
@@ -195,7 +214,7 @@ class ApiMatcher:
             ok = self._owner_ok(fid, site, api)
             if ok is False:
                 continue
-            if ok is None and api.match != "name":
+            if ok is None and (api.match != "name" or self._project_declares(site.name)):
                 continue
             return api
         return None
