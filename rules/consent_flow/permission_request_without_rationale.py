@@ -15,8 +15,9 @@ own context or in its callers (two levels up):
   `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
   shown earlier in the same context;
 - the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
-  `explainReasonBeforeRequest()` / `onExplainRequestReason`, XXPermissions' `interceptor`/`description`, a
-  builder's own dialog text (`VMPermission.setEnableDialog(true).setDialogContent("…")`).
+  `explainReasonBeforeRequest()` (its `onExplainRequestReason` alone runs only after a refusal, so the first
+  system dialog comes unexplained), XXPermissions' `interceptor`/`description`, a builder's own dialog text
+  (`VMPermission.setEnableDialog(true).setDialogContent("…")`).
 
 A request made in context, on the user's own action (a click, a toggle's checked-change, a preference change,
 a Compose `onClick`, a menu item, a snackbar action; or a function only such handlers call), depends on where the
@@ -142,6 +143,8 @@ RATIONALE_CALLS = frozenset({"shouldShowRequestPermissionRationale", "shouldShow
                              "explainReasonBeforeRequest", "onExplainRequestReason", "showRequestReasonDialog",
                              "interceptor", "description", "rationale", "setRationale", "setDialogContent",
                              "setDialogMessage"})
+# Rationale callbacks that run only after a first refusal (PermissionX without `explainReasonBeforeRequest`).
+AFTER_DENIAL = frozenset({"onExplainRequestReason"})
 DIALOG_CALLS = frozenset({"AlertDialog", "Builder", "MaterialAlertDialogBuilder", "BottomSheetDialog",
                           "ModalBottomSheet", "BasicAlertDialog", "PopupWindow", "showAtLocation", "showAsDropDown",
                           "setMessage", "Dialog", "AppCompatDialog"})
@@ -186,11 +189,13 @@ def _chain_explains(ctx: Context, req: PermissionRequest) -> bool:
     """PermissionX `.explainReasonBeforeRequest()` / `.onExplainRequestReason { }` and the like, chained to
     the request."""
     prefix = chain_text(f"{req.site.receiver}.{req.site.name}" if req.site.receiver else req.site.name)
-    for site in ctx.index.sites_of(req.fid):
-        if site.name in RATIONALE_CALLS and (chain_text(site.receiver or "").startswith(prefix) or
-                                             site.name in (req.site.receiver or "")):
-            return True
-    return False
+    chained = {site.name for site in ctx.index.sites_of(req.fid)
+               if site.name in RATIONALE_CALLS and site.deferred == req.site.deferred and
+               ((chain_text(site.receiver or "").startswith(prefix) and site.line == req.site.line) or
+                site.name in (req.site.receiver or ""))}  # the same chain: it starts on the request's line
+    # PermissionX calls `onExplainRequestReason` only after the user denied, unless the chain asks for it first
+    # (`explainReasonBeforeRequest()`): the first system dialog comes unexplained.
+    return bool(chained - AFTER_DENIAL) or ("explainReasonBeforeRequest" in chained)
 
 
 def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[FnId]) -> bool:
@@ -234,7 +239,7 @@ def _explains(site: Site) -> bool:
         return False
     name = site.name.rsplit(".", 1)[-1]
     if name in RATIONALE_CALLS:
-        return True
+        return name not in AFTER_DENIAL
     if site.kind in ("call", "new") and name in DIALOG_CALLS:
         return name != "Builder" or "Dialog" in f"{site.receiver}.{site.name}"
     if name == "make" and (site.receiver or "").endswith("Snackbar"):
