@@ -20,6 +20,7 @@ from pipl_lint.catalogs import Catalog, Sdk
 from pipl_lint.config import Config
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep, Translation
 from pipl_lint.model.consent import ConsentModel
+from pipl_lint.model.consent_flow import agreed_keys
 from pipl_lint.model.conventions import ConventionDependency
 from pipl_lint.model.entrypoints import find_entries
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -276,7 +277,11 @@ class Context:
             declared = [(b.flags_off_when_shipped(), {n for _w, n, _v in b.build_config_flags}) for b in builds]
             names = set().union(*(d for _o, d in declared))
             off |= {n for n in names if all(n in o for o, d in declared if n in d)}
-        return ConsentModel(self.index, self.config.consent_predicates, frozenset(off))
+        named = ConsentModel(self.index, self.config.consent_predicates, frozenset(off))
+        learned = agreed_keys(self, named.key_texts)
+        if not learned or all(named.is_consent_key([t]) for t in learned):
+            return named
+        return ConsentModel(self.index, self.config.consent_predicates, frozenset(off), learned)
 
     @functools.cached_property
     def entries(self) -> list[Entry]:

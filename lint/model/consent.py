@@ -134,8 +134,11 @@ class SiteState:
 
 class ConsentModel:
     def __init__(self, index: ProgramIndex, predicates: Iterable[str] = (),
-                 flags_off: frozenset[str] = frozenset({"DEBUG"})) -> None:
+                 flags_off: frozenset[str] = frozenset({"DEBUG"}), learned_keys: frozenset[str] = frozenset()) -> None:
         self.index = index
+        # Keys the consent UI's agree action stores `true` under, whatever they are named (`IS_NEED_SERCERT_STRING`):
+        # see `pipl_lint.model.consent_flow.agreed_keys`.
+        self.learned_keys = learned_keys
         # `BuildConfig` booleans false in every shipped build (DEBUG, buildConfigFields such as LOG_DEBUG): code
         # that runs only when one is true is not in the app users get.
         self.flags_off = flags_off
@@ -193,7 +196,7 @@ class ConsentModel:
         return out
 
     def is_consent_key(self, texts: Iterable[str]) -> bool:
-        return any(CONSENT_WORD.search(t) for t in texts)
+        return any(CONSENT_WORD.search(t) or t in self.learned_keys for t in texts)
 
     # --- predicates -------------------------------------------------------------------------------------
     def predicate_functions(self) -> set[str]:

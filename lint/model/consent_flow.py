@@ -68,6 +68,8 @@ POLICY_TEXT = re.compile(r"[隐隱]私(政策|协议|協議|条款|條款|保护
 AGREEMENT_TEXT = re.compile(r"隐私|隱私|协议|協議|政策|条款|同意|privacy|policy|terms|agreement|consent",
                             re.IGNORECASE)
 AGREE_TEXT = re.compile(r"(?<!不)同意|(?<!dis)agree|accept|允许并继续|接受", re.IGNORECASE)
+# A consent dialog's button that leaves (`退出`, `Exit`): its way to refuse.
+EXIT_TEXT = re.compile(r"^\s*(退出|exit|quit)", re.IGNORECASE)
 WITHDRAW_NAME = re.compile(r"withdraw|revoke|cancel|撤回|撤销|取消", re.IGNORECASE)
 REFUSE_TEXT = re.compile(r"不同意|拒绝|暂不使用|不使用|disagree|decline|reject|refuse|don't agree|do not agree",
                          re.IGNORECASE)
@@ -823,6 +825,31 @@ def _functions_by_owner(ctx: FlowContext) -> dict[str, list[FnId]]:
     return memo(ctx, "functions_by_owner", build)
 
 
+def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[str]], list[str]]) -> frozenset[str]:
+    """What the consent UIs' agree actions store `true` under (`setParam(Contants.IS_NEED_SERCERT_STRING, true)` in
+    the `sureClick()` the agree button calls, two calls deep): the stored agreement, however its key is named.
+    `key_texts` says what a key argument names (`ConsentModel.key_texts`)."""
+    out: set[str] = set()
+    for ui in consent_uis(ctx):
+        todo = [(h.fid, s, 0) for h in ui.agree for s in ctx.index.sites_of(h.fid) if h.contains(s)]
+        seen: set[FnId] = set()
+        while todo:
+            fid, site, depth = todo.pop()
+            if site.kind != "call":
+                continue
+            if KEY_WRITES.match(site.name) and len(site.args) >= 2 and value(site.args[-1]) == "true":
+                key = site.args[0]
+                out.update(t for t in key_texts(key.strings, key.refs) if len(t) > 3)
+                continue
+            if depth >= 2:
+                continue
+            for target, _how in ctx.index.resolve(fid, site):
+                if target not in seen:
+                    seen.add(target)
+                    todo += [(target, s, depth + 1) for s in ctx.index.sites_of(target)]
+    return frozenset(out)
+
+
 def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[Handler]:
     """User actions (a "save my choices" button) that store the consent from a value — the switch the user set,
     off until turned on — rather than a literal `true`: the user can decline there."""
@@ -1010,6 +1037,12 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
     texts = [t for t in (d.receiver, d.label, d.call) if t]
     if any(REFUSE_WORD.search(t) for t in texts):
         return "refuse"
+    if d.receiver and d.call in ("setOnClickListener", "setOnClickListener$default", "onClick", "clicks") and \
+            not any(AGREE_WORD.search(t) for t in texts):
+        texts = view_texts(ctx, d.receiver)
+        kind = _label_kind(texts) or ("refuse" if any(EXIT_TEXT.search(t) for t in texts) else "")
+        if kind:
+            return kind  # `tvCloseApp.setOnClickListener`: the layout's text says 不同意并退出
     if any(WITHDRAW_NAME.search(t) for t in texts):
         if call is not None and d.label and any(a.label and a.label != d.label and AGREE_WORD.search(a.label)
                                                  for a in call.args):
@@ -1020,6 +1053,33 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
     if d.call in COMPOSE_BUTTONS and call is not None:
         return _label_kind([t for t in arg_texts(ctx, call.args) if t])
     return ""
+
+
+def view_texts(ctx: FlowContext, receiver: str) -> list[str]:
+    """Texts of the layout views a click receiver is named after: `binding.tvCloseApp`, `tv_close_app`,
+    `mBtnDisagree` → the view `@+id/tv_close_app` / `btn_disagree` (view binding derives its names from the ids;
+    hand-written code names its locals after them)."""
+    table = memo(ctx, "view_texts", lambda: _texts_by_view_id(ctx))
+    name = receiver.rsplit(".", 1)[-1].strip()
+    if not name.isidentifier():
+        return []
+    for candidate in dict.fromkeys((name, _snake(name), _snake(name.removeprefix("m")) if name[1:2].isupper()
+                                    else name)):
+        if candidate in table:
+            return table[candidate]
+    return []
+
+
+def _texts_by_view_id(ctx: FlowContext) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for layout in ctx.resources.layouts:
+        for el in layout.root.iter():
+            view_id = el.get("android:id") or ""
+            if view_id.startswith(("@+id/", "@id/")):
+                texts = element_texts(ctx, el)
+                if texts:
+                    table.setdefault(view_id.split("/", 1)[1], []).extend(texts)
+    return table
 
 
 def _label_kind(texts: list[str]) -> str:

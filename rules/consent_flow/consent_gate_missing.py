@@ -10,7 +10,8 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   disagree action (or a "save my choices" action that stores the answer from the switch the user set:
   `putBoolean(KEY_CONSENT, analyticsConsent)`);
 - a **stored agreement read at startup**: a consent check (a SharedPreferences / MMKV / DataStore read of a
-  `privacy`/`agree`/`consent`/`隐私`/`协议` key, a function that does one, or a configured
+  `privacy`/`agree`/`consent`/`隐私`/`协议` key, or of the key the dialog's agree action stores `true`
+  under whatever its name (`setParam(IS_NEED_SERCERT_STRING, true)`), a function that does one, or a configured
   `consent.predicates` function) in a condition that runs from the Application or the launcher activity, or
   there a read of a data-collection setting the app lets the user switch (`getBoolean(PREF_CRASH_REPORTS,
   false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`): an analytics or

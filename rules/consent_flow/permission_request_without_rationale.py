@@ -7,7 +7,8 @@ own context or in its callers (two levels up):
 - the request runs from a confirmation of an explanation: a dialog's positive button (also a result
   callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
   "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
-  (`continueYesCallback = { … }`);
+  (`continueYesCallback = { … }`), or the answer of the app's own dialog about that permission
+  (`showPreviewDialog(activity, CAMERA) { ok -> if (ok) request(CAMERA) }`);
 - a `shouldShowRequestPermissionRationale` check (or the app's own flag for it, `if (!request.showRationale)`:
   the request runs on the side where no rationale is due yet, the other side explains), or a call to the
   project's own `showRationale…` / `explain…` / `…Purpose…` function;
@@ -99,7 +100,7 @@ from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.consent import is_user_deferred
 from pipl_lint.model.index import FnId
 from pipl_lint.model.requests import PermissionRequest, chain_text
-from pipl_lint.model.summary import Deferred, Site
+from pipl_lint.model.summary import Arg, Deferred, Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     POSITIVE_CALLS,
@@ -203,6 +204,8 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
     rationale check, after a dialog or purpose text in the same context — here or in a caller."""
     if any(_confirms(d) for d in at.deferred):
         return True
+    if depth == 0 and _in_permission_dialog(ctx, fid, at):
+        return True
     if any("rationale" in a.text.lower() for g in at.guards for a in g.atoms):
         return True  # a `shouldShowRequestPermissionRationale` / Accompanist `status.shouldShowRationale` branch, or
         #              the app's own flag for it (`if (!request.showRationale) launch()`: the other side explains)
@@ -217,6 +220,25 @@ def _context_explains(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[F
         return False
     seen.add(fid)
     return any(_context_explains(ctx, caller, call, depth + 1, seen) for caller, call in callers(ctx, fid))
+
+
+def _in_permission_dialog(ctx: Context, fid: FnId, req: Site) -> bool:
+    """The request runs in the answer of a dialog the app shows about that permission
+    (`PermissionCase.showPreviewDialog(activity, WRITE_EXTERNAL_STORAGE) { ok -> if (ok) request() }`)."""
+    asked = {r.rsplit(".", 1)[-1] for a in req.args for r in a.refs if r.rsplit(".", 1)[-1].isupper()}
+    for d in req.deferred:
+        if "Dialog" not in d.call:
+            continue
+        for site in ctx.index.sites_of(fid):
+            if site.name == d.call and site.line <= d.line <= site.end_line and \
+                    any(r.rsplit(".", 1)[-1] in asked for a in site.args if not _is_lambda(a) for r in a.refs):
+                return True
+    return False
+
+
+def _is_lambda(arg: Arg) -> bool:
+    text = arg.text.lstrip()
+    return text.startswith("{") or "->" in text
 
 
 def _confirms(d: Deferred) -> bool:
