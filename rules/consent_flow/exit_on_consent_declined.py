@@ -5,7 +5,8 @@ Finds the first-run privacy UI (a dialog, activity or composable showing privacy
 disagree actions) and its disagree handlers: a listener on a `disagree`/`refuse`/`reject`/`不同意`/`拒绝`
 button, an `onDisagree =`/`onReject =` callback, a dialog's negative button, a Compose button labelled
 不同意/拒绝/退出/Disagree, or a view whose layout text says so (`tvCloseApp.setOnClickListener` on the view
-`@+id/tv_close_app` whose `android:text` is 不同意并退出, or 退出). Reports an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
+`@+id/tv_close_app` whose `android:text` is 不同意并退出, or 退出). Reports
+an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
 `System.exit`, `exitProcess`, `Process.killProcess`, `moveTaskToBack(true)`) that the handler runs directly
 or through project functions, rather than from a second dialog the user confirms.
 

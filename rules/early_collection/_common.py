@@ -22,7 +22,7 @@ from itertools import pairwise
 from pipl_lint.findings import Edit, Finding, Related, Severity, Span, TraceStep
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.consent import Note, SiteState
-from pipl_lint.model.reach import EntryCall, Reached
+from pipl_lint.model.reach import EntryCall, PreConsent, Reached
 from pipl_lint.model.summary import Atom, Site
 
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -122,10 +122,12 @@ class Collecting:
 MAX_ENTRY_CALLS = 3
 
 
-def by_entry_call(ctx: object, hits: Iterable[Collecting]) -> Iterator[tuple[EntryCall | None, list[Collecting]]]:
+def by_entry_call(ctx: object, hits: Iterable[Collecting], pc: PreConsent | None = None) \
+        -> Iterator[tuple[EntryCall | None, list[Collecting]]]:
     """The collecting calls grouped by the entry call that leads to them (in source order); a call in entry
-    code itself, or in a helper more than MAX_ENTRY_CALLS entry calls lead to, comes alone, with None."""
-    pc = ctx.pre_consent
+    code itself, or in a helper more than MAX_ENTRY_CALLS entry calls lead to, comes alone, with None. `pc`: the
+    walk the hits come from (default: the pre-consent walk)."""
+    pc = pc or ctx.pre_consent
     groups: dict[tuple[int, int], tuple[EntryCall, list[Collecting]]] = {}
     for hit in hits:
         calls = pc.entry_calls(hit.reached.fid)
@@ -138,10 +140,10 @@ def by_entry_call(ctx: object, hits: Iterable[Collecting]) -> Iterator[tuple[Ent
         yield call, sorted(group, key=lambda h: (ctx.path_of(h.reached.fid), h.site.line, h.site.column))
 
 
-def many_callers(ctx: object, hit: Collecting) -> Msg:
+def many_callers(ctx: object, hit: Collecting, pc: PreConsent | None = None) -> Msg:
     """`; reached before consent from 34 calls in entry code: change it here, once` for a helper reported where
     it collects because too many entry calls lead to it (see MAX_ENTRY_CALLS); else nothing."""
-    n = len(ctx.pre_consent.entry_calls(hit.reached.fid))
+    n = len((pc or ctx.pre_consent).entry_calls(hit.reached.fid))
     if n <= MAX_ENTRY_CALLS:
         return Msg("")
     return Msg(f"; reached before consent from {n} calls in entry code: change it here, once",
@@ -161,12 +163,12 @@ def callee(ctx: object, call: EntryCall) -> str:
 
 
 def entry_call_finding(ctx: object, meta: object, call: EntryCall, hits: list[Collecting], message: Msg,
-                       fix: Msg | None, edits: tuple[Edit, ...] = ()) -> Finding:
+                       fix: Msg | None, edits: tuple[Edit, ...] = (), pc: PreConsent | None = None) -> Finding:
     """The finding on an entry call: the collecting calls are its related locations, each with the path
     through the entry call to it; the finding's trace is the first one's. The anchor names the entry call
     and what it leads to (a new read in the helper is a new finding); each related location keeps the anchor
     its finding had when it was reported there, so older baselines still match (`Finding.legacy_fingerprints`)."""
-    pc = ctx.pre_consent
+    pc = pc or ctx.pre_consent
 
     def path_to(h: Collecting) -> tuple[TraceStep, ...]:
         own = next(c for c in pc.entry_calls(h.reached.fid) if c.key == call.key)  # the chain to h's function

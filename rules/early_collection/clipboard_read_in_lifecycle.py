@@ -4,7 +4,9 @@
 Finds reads of the clipboard (`ClipboardManager.getPrimaryClip`, `primaryClip`, `getText`,
 `hasPrimaryClip`, `getPrimaryClipDescription`) reached from an Activity's or Fragment's lifecycle
 (`onCreate`, `onStart`, `onResume`, `onWindowFocusChanged`, `onViewCreated` …) or from the Application,
-rather than from a click, paste or other user action — before or after consent.
+rather than from a click, paste or other user action — before or after consent. A read in a helper is
+reported on the call in the lifecycle code that leads into it (the line to move to a Paste action), with the
+reads as related locations: one finding per such call, listing every read it leads to.
 
 ## Why is this bad?
 Reading the clipboard when a screen opens (typically to detect shared links or tokens) collects whatever
@@ -48,6 +50,14 @@ from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg
 from pipl_lint.model.reach import Entry, PreConsent
 from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.early_collection._common import (
+    Collecting,
+    by_entry_call,
+    callee,
+    entry_call_finding,
+    listing,
+    many_callers,
+)
 
 META = RuleMeta(
     id="EC106",
@@ -57,7 +67,8 @@ META = RuleMeta(
     summary="The clipboard is read in a lifecycle callback instead of on a user action",
     fix="Read the clipboard only when the user pastes (a click on a Paste button or the paste menu)",
     references=("191号文 三.1", "191号文 四.1", "PIPL Art. 6"),
-    messages={"reads": "`{call}` reads the clipboard from {entry}, not on a user action"},
+    messages={"reads": "`{call}` reads the clipboard from {entry}, not on a user action{notes}",
+              "leads-to": "`{callee}` reads the clipboard ({calls}) from {entry}, not on a user action"},
 )
 
 SCREENS = ("android.app.Activity", "androidx.appcompat.app.AppCompatActivity", "androidx.fragment.app.Fragment",
@@ -82,9 +93,22 @@ def check(ctx: Context) -> Iterator[Finding]:
                 entries.append(Entry(fid, "lifecycle", note,
                                      index.files[fi].path, index.function(fid).line))
     reach = PreConsent(index, ctx.consent, entries, stop_at_consent=False)
-    for reached, site, _state in reach.open_sites(lambda _fid, s: ctx.apis.may_match(s, "clipboard")):
+    hits: list[Collecting] = []
+    for reached, site, state in reach.open_sites(lambda _fid, s: ctx.apis.may_match(s, "clipboard")):
         api = ctx.apis.match(reached.fid, site)
         if api is None or api.pi_kind != "clipboard":
             continue
-        message = ctx.say(META, "reads", call=site.qualified, entry=reached.entry.note)
-        yield ctx.site_finding(META, reached.fid, site, message, trace=reach.trace(reached, site))
+        hits.append(Collecting(reached, site, state, site.qualified, Msg("the clipboard", "剪贴板"), "clipboard",
+                               f"`{site.qualified}` reads the clipboard"))
+    for entry_call, group in by_entry_call(ctx, hits, reach):
+        first = group[0]
+        if entry_call is None:
+            message = ctx.say(META, "reads", call=first.call, entry=first.reached.entry.note,
+                              notes=many_callers(ctx, first, reach))
+            yield ctx.site_finding(META, first.reached.fid, first.site, message,
+                                   trace=reach.trace(first.reached, first.site))
+            continue
+        _kinds, calls = listing(group)
+        message = ctx.say(META, "leads-to", callee=callee(ctx, entry_call), calls=calls,
+                          entry=entry_call.caller.entry.note)
+        yield entry_call_finding(ctx, META, entry_call, group, message, None, pc=reach)
