@@ -278,6 +278,17 @@ def _find(ctx: SdkContext) -> list[SdkModule]:
     return out
 
 
+def may_publish(mod: Module, root: Path, config: Any) -> bool:
+    """`mod` may be one of `sdk_modules` (a superset read without the program index: a Java/Kotlin library is taken
+    to import Android APIs). The incremental step asks it (`pipl_lint.incremental.Unread`): the public functions of
+    an SDK are its API, seen by the analysis without anything calling them."""
+    if mod.build is None or mod.is_application:
+        return False
+    named = _named(config, mod)
+    library = mod.build.is_library or bool(set(mod.build.plugins) & (ANDROID_LIBRARY | JVM_LIBRARY))
+    return (library or named) and _publication(mod, root, named) is not None
+
+
 def sdk_of(ctx: SdkContext, fid: FnId) -> SdkModule | None:
     return next((s for s in sdk_modules(ctx) if s.owns(fid)), None)
 
