@@ -1,7 +1,7 @@
 """Random exploration of the incremental step (tests/test_incremental.py runs one fixed seed on an example).
 
 Copies a project, then for each seed makes random edits (tests/edits.py: Kotlin, Java, manifest and Gradle
-edits, additions, deletions, renames) and after each compares `check` with the cache against `check --no-cache`,
+edits, unused functions added and removed, file additions, deletions, renames) and after each compares `check` with the cache against `check --no-cache`,
 byte for byte. Prints each step with the time of both runs and whether the incremental step was taken; exits 1
 on the first difference, leaving the copy and both reports for a look.
 

@@ -47,15 +47,21 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
     _report(root, out, no_cache=False)
     log: list[str] = []
 
+    unused: list[bool] = []  # the incremental step's verdict after each unused function added or removed
+
     def compare(step: int, what: str) -> None:
         log.append(what)
+        tried = len(moved)
         warm = _report(root, out, no_cache=False)
         cold = _report(root, out, no_cache=True)
         assert warm == cold, f"step {step}: {what}\n" + "\n".join(log)
+        if "unused function" in what and len(moved) > tried:
+            unused.append(moved[-1])
 
     edit_sequence(root, seed=17, steps=30, after_each=compare)
     assert moved.count(True) >= 5, log  # the incremental step was really taken
     assert moved.count(False) >= 3, log  # and so was the full analysis
+    assert unused.count(True) >= 3, log  # unused functions added and removed: the results were moved
 
 
 def test_code_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
