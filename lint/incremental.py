@@ -1,4 +1,4 @@
-"""Incremental reuse of a project's results after an edit that moves code without changing it.
+"""Incremental reuse of a project's results after an edit that moves code, or adds or removes functions nothing uses.
 
 After a run, the engine remembers (`remember`) each project's source files with the content key of the summary
 it used, and the run's results. The next run whose other inputs are the same (manifests, Gradle files,
@@ -21,6 +21,15 @@ to the new ones (`Shift`). Anything the step cannot prove moves exactly makes th
   Messages quote positions only in these two ways (an invariant the rules keep; the random-edit test checks
   it);
 - more than `MAX_CHANGED` changed files.
+
+A changed file may also differ by functions the edit added or removed that the analysis cannot see
+(`compare_inert`): functions that hold nothing and could only be seen through their name (`inert_functions`) are
+left out of the old and the new summary, the rest is compared as above, and `Unread.check` proves that nothing
+names them: not the other files' summaries (searched in their encoded cache entries, which the run loaded anyway:
+nothing is decoded and nothing more is remembered), the changed files' own, the manifests, layouts, resources and
+configuration, nor the names and patterns of the analysis's own code (`vocabulary`, kept in the cache's `meta`
+table), and their file is in no module that may be a published SDK. Their positions are paired with nothing, so a
+finding there analyses again.
 
 The result is what a cold run gives, byte for byte (tests/test_incremental.py checks it after random edits).
 """
