@@ -22,7 +22,7 @@ import msgspec
 from pipl_lint.config import Config, scan_root_patterns
 from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Category, Diagnostic, Finding
-from pipl_lint.project.discover import SOURCE_SUFFIXES, Discovery, Module, Project
+from pipl_lint.project.discover import ASSET_SUFFIXES, SOURCE_SUFFIXES, Discovery, Module, Project
 from pipl_lint.project.discovery_cache import discover_cached
 from pipl_lint.project.files import FileReader
 from pipl_lint.registry import rule_ids
@@ -520,10 +520,9 @@ def _unread(cache: Cache, projects: list[Project], plans: list[tuple[Config, Seq
             reader: FileReader) -> Callable[[dict[str, bytes]], incremental.Unread]:
     """What `incremental.Unread` searches for the names of functions an edit added or removed, read only when
     asked: the projects' manifests, layouts, string resources, text assets and configuration, and the source files
-    of the modules that may be published SDKs (`sdk_modules.may_publish`, with the build logic's constants as
+    of the modules that may be published SDKs (`publication.may_publish`, with the build logic's constants as
     stored by the previous run)."""
     from pipl_lint import incremental
-    from pipl_lint.model.resources import ASSET_SUFFIXES
 
     def texts() -> Iterator[bytes]:
         for config, _rules in plans:
@@ -538,7 +537,7 @@ def _unread(cache: Cache, projects: list[Project], plans: list[tuple[Config, Seq
 
     def sdk() -> set[str]:
         from pipl_lint.model import conventions
-        from pipl_lint.model.sdk_modules import may_publish
+        from pipl_lint.project.publication import may_publish
 
         out: set[str] = set()
         for project, (config, _rules) in zip(projects, plans, strict=True):
