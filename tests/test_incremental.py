@@ -379,6 +379,29 @@ def test_other_log_calls_are_analysed(new: bytes) -> None:
         _shift(LOGGED, new)
 
 
+def _inert(source: bytes, path: str = "A.kt") -> list[str]:
+    summary = summarize(path, source, "kotlin" if path.endswith(".kt") else "java").summary
+    assert summary is not None
+    return [summary.functions[i].name for i in incremental.inert_functions(summary)]
+
+
+def test_what_an_inert_function_is() -> None:
+    top = b"package a\n\nfun first() {\n    start()\n}\n"
+    assert _inert(top + b"\nfun quiet(): Int = 1\n") == ["quiet"]
+    # The first function of a file facade with others after it: the analysis may locate the facade by it.
+    assert _inert(top.replace(b"fun first", b"fun quiet(): Int = 1\n\nfun first")) == []
+    assert _inert(b"package a\n\nfun quiet(): Int = 1\n") == ["quiet"]  # the only one
+    assert _inert(KOTLIN.replace(b"class App {\n", b"class App {\n    fun quiet() {}\n")) == ["quiet"]
+    for held in (b"fun quiet() { class Local }", b"fun quiet() = other()", b"fun quiet() = \"text\"",
+                 b"fun quiet() { val x = y }", b"override fun quiet() {}", b"@Composable fun quiet() {}",
+                 b"operator fun quiet() {}", b"open fun quiet() {}", b"fun `quiet one`() {}"):
+        assert _inert(KOTLIN.replace(b"class App {\n", b"class App {\n    " + held + b"\n")) == [], held
+    java = b"package a;\n\nclass A {\n    void quiet() {}\n}\n"
+    assert _inert(java, "A.java") == ["quiet"]
+    assert _inert(java.replace(b"class A {", b"class A extends Activity {"), "A.java") == []  # may override
+    assert _inert(java.replace(b"    void", b"    @JavascriptInterface\n    void"), "A.java") == []
+
+
 def test_a_suppression_comment_keeps_the_line_it_covers() -> None:
     before = KOTLIN.replace(b"        start()", b"        // pipl-lint: ignore[EC101] ok\n        start()")
     with pytest.raises(incremental.Mismatch):  # code moved away from the comment: it no longer covers it
