@@ -483,13 +483,14 @@ class Unread:
         encoded, without its inert functions."""
         names = set().union(*(d.names for d in dropped.values()))
         known, patterns = vocabulary(self.cache)
-        if names & known:
+        forms = names | {n.lower() for n in names}  # a rule may match a name lower-cased
+        if forms & known or forms & {k.lower() for k in known}:
             raise Mismatch
         others = b"\0".join(blob for path, blob in self.entries.items() if path not in changed)
         everywhere = b"\0".join((others, *changed.values(), *self.texts()))  # one search per name, in C
         if any(n.encode("utf-8", "surrogateescape") in everywhere for n in names) or \
                 any(f.encode("utf-8", "surrogateescape") in others for d in dropped.values() for f in d.facades):
             raise Mismatch  # used, or a facade shared with another file (`@JvmMultifileClass`)
-        if any(p.search(n) for p in patterns() for n in names) or set(dropped) & self.sdk():
+        if any(p.search(n) for p in patterns() for n in forms) or set(dropped) & self.sdk():
             raise Mismatch
 
