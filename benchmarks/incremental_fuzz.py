@@ -1,9 +1,10 @@
 """Random exploration of the incremental step (tests/test_incremental.py runs one fixed seed on an example).
 
 Copies a project, then for each seed makes random edits (tests/edits.py: Kotlin, Java, manifest and Gradle
-edits, additions, deletions, renames) and after each compares `check` with the cache against `check --no-cache`,
-byte for byte. Prints each step with the time of both runs and whether the incremental step was taken; exits 1
-on the first difference, leaving the copy and both reports for a look.
+edits, unused functions added and removed, file additions, deletions, renames) and after each compares
+`check` with the cache against `check --no-cache`, byte for byte. Prints each step with the time of both runs and
+whether the incremental step was taken; exits 1 on the first difference, leaving the copy and both reports for a
+look.
 
     .venv/bin/python benchmarks/incremental_fuzz.py                       # examples/leaky-app, seeds 1-5
     .venv/bin/python benchmarks/incremental_fuzz.py --app /work/realapps/tuskyapp-tusky-43ae0bb455 \\

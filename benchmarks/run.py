@@ -7,8 +7,9 @@ Steps, all on the same generated tree:
   1. parse only     tree-sitter alone over every .kt/.java file, one core (read bytes + Parser.parse)
   2. cold scan      `pipl-lint check DIR --format json` after deleting DIR/.pipl-lint-cache
   3. warm scan      the same command again, nothing changed
-  4. warm + 1 edit  after appending a comment line to one Kotlin file of a feature module, and after
-                    appending a function to it (a code change: the analysis must run again)
+  4. warm + 1 edit  after appending a comment line to one Kotlin file of a feature module, after appending a
+                    function that nothing calls (the incremental step moves the results), and after appending a
+                    function that calls one of the file's functions (the analysis must run again)
   5. pre-commit     `pipl-lint check <staged file>` from the tree root, the whole process, as the hook runs it
   6. --version      `pipl-lint --version`, best of 5
   7. semgrep        `semgrep --config benchmarks/semgrep-rules.yml DIR --json --jobs 2`, if semgrep is on PATH
@@ -20,7 +21,8 @@ Real-app mode (issue 17): each DIR (an extracted app, e.g. from the realapps cor
 temporary folder (without its .git and pipl-lint cache) and timed with the steps of issue 17's table: parse
 only, cold, warm, warm and pre-commit after a one-line edit in one Kotlin file (a line inserted near the top:
 the code below moves, the incremental step applies), after a log call added to a function (the analysis does
-not read it) and after a code edit (a function appended: the analysis runs again), the language server's
+not read it), after a function appended that nothing calls (the incremental step applies) and after a function
+appended that calls one of the file's functions (the analysis runs again), the language server's
 diagnostics after a `didChange`, --version, --help, peak memory, and semgrep in the same run (and
 mobsfscan, MobSF's scanner, with `--mobsfscan EXE`: a security scanner, timed as the tool Android teams
 already run in CI, not as a privacy peer).
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -315,7 +318,7 @@ class Bench:
 
     def warm_edit(self, root: Path, edited: Path, repeat: int, code: bool = False, kind: str = "") -> Step:
         kind = kind or ("code" if code else "comment")
-        step = Step(f"warm, one file changed ({EDIT_NAMES[kind] if kind in ('line', 'log') else kind})",
+        step = Step(f"warm, one file changed ({EDIT_NAMES[kind] if kind != 'comment' else kind})",
                     note=edited.relative_to(root).as_posix())
         for i in range(repeat):
             EDITS[kind](edited, f"warm {i}")
@@ -326,7 +329,7 @@ class Bench:
     def precommit(self, root: Path, edited: Path, repeat: int, code: bool = False, kind: str = "") -> Step:
         rel = edited.relative_to(root).as_posix()
         kind = kind or ("code" if code else "comment")
-        step = Step(f"pre-commit, one staged file ({EDIT_NAMES[kind] if kind == 'line' else kind})", note=rel)
+        step = Step(f"pre-commit, one staged file ({EDIT_NAMES[kind] if kind != 'comment' else kind})", note=rel)
         git_init(root)
         for i in range(repeat):
             EDITS[kind](edited, f"commit {i}")
@@ -577,10 +580,22 @@ def append_edit(path: Path, tag: str) -> None:
 
 
 def append_code_edit(path: Path, tag: str) -> None:
-    """A real code change: a new top-level function (the file's summary changes)."""
+    """A new top-level function that holds nothing and that nothing calls (the file's summary changes; the
+    incremental step proves that the analysis cannot see it and moves the results)."""
     name = "benchEdit" + "".join(ch for ch in tag.title() if ch.isalnum()) + str(time.time_ns() % 100000)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(f"\nfun {name}(): Int = {len(tag)}\n")
+
+
+def append_call_edit(path: Path, tag: str) -> None:
+    """A new top-level function that calls the first function the file declares: a call the analysis must
+    resolve (it runs again)."""
+    words = path.read_text(encoding="utf-8").split()
+    callee = next((w.split("(", 1)[0] for a, w in itertools.pairwise(words) if a == "fun" and "(" in w
+                   and w.split("(", 1)[0].isidentifier()), "toString")
+    name = "benchCall" + "".join(ch for ch in tag.title() if ch.isalnum()) + str(time.time_ns() % 100000)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"\nfun {name}(): Int {{\n    {callee}()\n    return {len(tag)}\n}}\n")
 
 
 def insert_line_edit(path: Path, tag: str) -> None:
@@ -607,8 +622,10 @@ def insert_log_edit(path: Path, tag: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-EDITS = {"comment": append_edit, "code": append_code_edit, "line": insert_line_edit, "log": insert_log_edit}
-EDIT_NAMES = {"comment": "a comment appended", "code": "a function appended: the analysis runs again",
+EDITS = {"comment": append_edit, "code": append_code_edit, "call": append_call_edit, "line": insert_line_edit,
+         "log": insert_log_edit}
+EDIT_NAMES = {"comment": "a comment appended", "code": "a function nothing calls appended",
+              "call": "a function with a call appended: the analysis runs again",
               "line": "a line inserted: the code below moves", "log": "a log call added to a function"}
 
 
@@ -707,14 +724,18 @@ def render(r: dict[str, object], steps: dict[str, Step]) -> str:
                  f"({TARGET_COLD_X_PARSE} × parse) | {cold.seconds / p:.1f} × parse, "
                  f"{verdict(cold.seconds <= bound, cold)} |")
     for key, target in (("warm", TARGET_WARM), ("edit", TARGET_WARM_EDIT), ("edit_code", TARGET_WARM_EDIT),
-                        ("precommit", TARGET_PRECOMMIT), ("precommit_code", TARGET_PRECOMMIT)):
-        st = steps[key]
+                        ("edit_call", TARGET_WARM_EDIT), ("precommit", TARGET_PRECOMMIT),
+                        ("precommit_code", TARGET_PRECOMMIT), ("precommit_call", TARGET_PRECOMMIT)):
+        st = steps.get(key)
+        if st is None:  # a results file written before the step existed
+            continue
         lines.append(f"| {st.name} | {st.seconds:.2f} | {st.cpu:.2f} | {mb(st.peak_mb)} | ≤ {target} s | "
                      f"{st.seconds / cold.seconds:.2f} × cold, {verdict(st.seconds <= target, st)} |")
     v = steps["version"]
     lines.append(f"| `pipl-lint --version` | {v.best:.3f} | {v.cpu:.3f} | {mb(v.peak_mb)} | ≤ {TARGET_VERSION} s | "
                  f"{verdict(v.best <= TARGET_VERSION)} |")
-    scans = [st for k, st in steps.items() if k in ("cold", "warm", "edit", "edit_code", "precommit", "precommit_code")]
+    scans = [st for k, st in steps.items() if k in ("cold", "warm", "edit", "edit_code", "edit_call", "precommit",
+                                                   "precommit_code", "precommit_call")]
     peak = max(st.peak_mb for st in scans)
     lines.append(f"| peak memory (all scans above) | — | — | {mb(peak)} | ≤ {TARGET_RSS_MB:.0f} MB | "
                  f"{verdict(peak <= TARGET_RSS_MB, *scans)} |")
@@ -793,8 +814,10 @@ def main(argv: list[str] | None = None) -> int:
         steps["warm"] = bench.warm(root, args.repeat)
         steps["edit"] = bench.warm_edit(root, edited, args.repeat)
         steps["edit_code"] = bench.warm_edit(root, edited, args.repeat, code=True)
+        steps["edit_call"] = bench.warm_edit(root, edited, args.repeat, kind="call")
         steps["precommit"] = bench.precommit(root, edited, args.repeat)
         steps["precommit_code"] = bench.precommit(root, edited, args.repeat, code=True)
+        steps["precommit_call"] = bench.precommit(root, edited, args.repeat, kind="call")
         restore(edited, original)
         git(root, "add", "--", edited.relative_to(root).as_posix())
         edited = None
@@ -977,7 +1000,9 @@ def bench_app(bench: Bench, app: Path, semgrep: str | None,
         if logged is not None:
             steps["edit_log"] = bench.warm_edit(root, logged, repeat, kind="log")
         steps["edit_code"] = bench.warm_edit(root, edited, repeat, code=True)
+        steps["edit_call"] = bench.warm_edit(root, edited, repeat, kind="call")
         steps["precommit_code"] = bench.precommit(root, edited, repeat, code=True)
+        steps["precommit_call"] = bench.precommit(root, edited, repeat, kind="call")
         steps["lsp"] = bench.lsp_change(root, edited, repeat)
         steps["version"] = bench.version()
         steps["help"] = bench.help()
@@ -1014,7 +1039,9 @@ def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
                f"{cold.seconds / p:.1f} × parse{vs}, {verdict(ok, cold)} |")
     for key, target in (("warm", APP_TARGET_WARM), ("edit_line", APP_TARGET_EDIT), ("precommit_line", APP_TARGET_EDIT),
                         ("edit_log", APP_TARGET_EDIT),
-                        ("edit_code", APP_TARGET_EDIT), ("precommit_code", APP_TARGET_EDIT), ("lsp", APP_TARGET_LSP)):
+                        ("edit_code", APP_TARGET_EDIT), ("edit_call", APP_TARGET_EDIT),
+                        ("precommit_code", APP_TARGET_EDIT), ("precommit_call", APP_TARGET_EDIT),
+                        ("lsp", APP_TARGET_LSP)):
         st = steps.get(key)
         if st is None or not st.runs:
             continue
@@ -1024,8 +1051,8 @@ def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
         v = steps[key]
         out.append(f"| `pipl-lint --{key}` | {v.best:.3f} | {v.cpu:.3f} | {mb(v.peak_mb)} | ≤ {TARGET_VERSION} s | "
                    f"{verdict(v.best <= TARGET_VERSION)} |")
-    scans = [steps[k] for k in ("cold", "warm", "edit_line", "precommit_line", "edit_log", "edit_code",
-                                "precommit_code") if k in steps]
+    scans = [steps[k] for k in ("cold", "warm", "edit_line", "precommit_line", "edit_log", "edit_code", "edit_call",
+                                "precommit_code", "precommit_call") if k in steps]
     peak = max(st.peak_mb for st in scans)
     out.append(f"| peak memory (all scans) | — | — | {mb(peak)} | ≤ {APP_TARGET_RSS_MB:.0f} MB | "
                f"{verdict(peak <= APP_TARGET_RSS_MB, *scans)} |")
@@ -1041,7 +1068,9 @@ def render_app(r: dict[str, object], steps: dict[str, Step]) -> str:
                    f"{mb(ms.peak_mb)} | — | {ms.seconds / cold.seconds:.2f} × pipl-lint cold; "
                    f"{len(ms.findings[-1]) if ms.findings else '?'} matches{'; ' + ms.note if ms.note else ''} |")
     out += ["", "Findings: " + findings_line([cold, steps["warm"]]) +
-            f"; after the code edit: {[len(f) for f in steps['edit_code'].findings]}."]
+            f"; after the code edits: {[len(f) for f in steps['edit_code'].findings]} (a function nothing calls), "
+            f"{[len(f) for f in steps['edit_call'].findings] if 'edit_call' in steps else '—'} (a function with a "
+            "call)."]
     return "\n".join(out)
 
 

@@ -22,13 +22,14 @@ import msgspec
 from pipl_lint.config import Config, scan_root_patterns
 from pipl_lint.coverage import Coverage, counted
 from pipl_lint.findings import Category, Diagnostic, Finding
-from pipl_lint.project.discover import SOURCE_SUFFIXES, Discovery, Module, Project
+from pipl_lint.project.discover import ASSET_SUFFIXES, SOURCE_SUFFIXES, Discovery, Module, Project
 from pipl_lint.project.discovery_cache import discover_cached
 from pipl_lint.project.files import FileReader
 from pipl_lint.registry import rule_ids
 from pipl_lint.summaries import Loaded, SummaryStore
 
 if TYPE_CHECKING:  # the analysis is imported only when a run is not reused from the cache
+    from pipl_lint import incremental
     from pipl_lint.cache import Cache
     from pipl_lint.model.manifest import Manifest
     from pipl_lint.model.resources import Resources
@@ -419,7 +420,8 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
             _remember(cache, keys.moved(overlay), loaded, payload)
             return _only(result, only_files)
     moved_key = keys.moved(overlay) if keys is not None else None
-    if moved_key is not None and cache is not None and _moved_run(cache, moved_key, loaded, result, found.projects):
+    if moved_key is not None and cache is not None and \
+            _moved_run(cache, moved_key, loaded, result, found.projects, _unread(cache, found.projects, plans, reader)):
         payload = _encode(result)
         for key in run_keys:
             cache.put_run(key, payload)
@@ -483,9 +485,11 @@ def _remember(cache: Cache, key: str, loaded: list[Loaded], payload: bytes) -> N
     cache.put_run(key, msgspec.msgpack.encode(Remembered([sources.files for sources in loaded], payload)))
 
 
-def _moved_run(cache: Cache, key: str, loaded: list[Loaded], result: RunResult, projects: list[Project]) -> bool:
+def _moved_run(cache: Cache, key: str, loaded: list[Loaded], result: RunResult, projects: list[Project],
+               unread: Callable[[dict[str, bytes]], incremental.Unread] | None = None) -> bool:
     """The previous run's results moved to the new positions, when the changed files' summaries differ from the
-    previous ones in positions only (`pipl_lint.incremental`); False when that cannot be proved."""
+    previous ones in positions only, or also by functions nothing uses (`pipl_lint.incremental`); False when that
+    cannot be proved."""
     from pipl_lint import incremental
 
     raw = cache.get_run(key)
@@ -499,7 +503,7 @@ def _moved_run(cache: Cache, key: str, loaded: list[Loaded], result: RunResult, 
         changed = [c for old, sources in zip(before.projects, loaded, strict=True)
                    for c in incremental.changed_files(old, sources.files)]
         entries = {rel: encoded for sources in loaded for rel, encoded, _job in sources.entries}
-        shifts = incremental.shifts_for(cache, changed, entries)
+        shifts = incremental.shifts_for(cache, changed, entries, unread(entries) if unread is not None else None)
         findings = incremental.move_findings(previous.findings, shifts)
         suppressed = incremental.move_findings(previous.suppressed, shifts)
         diagnostics = incremental.move_diagnostics(previous.diagnostics, shifts)
@@ -510,6 +514,41 @@ def _moved_run(cache: Cache, key: str, loaded: list[Loaded], result: RunResult, 
     result.suppressed, result.files_read = suppressed, previous.files_read
     result.coverage, result.projects = previous.coverage, projects
     return True
+
+
+def _unread(cache: Cache, projects: list[Project], plans: list[tuple[Config, Sequence[Rule]]],
+            reader: FileReader) -> Callable[[dict[str, bytes]], incremental.Unread]:
+    """What `incremental.Unread` searches for the names of functions an edit added or removed, read only when
+    asked: the projects' manifests, layouts, string resources, text assets and configuration, and the source files
+    of the modules that may be published SDKs (`publication.may_publish`, with the build logic's constants as
+    stored by the previous run)."""
+    from pipl_lint import incremental
+
+    def texts() -> Iterator[bytes]:
+        for config, _rules in plans:
+            yield repr(config).encode("utf-8", "surrogateescape")
+        for project in projects:
+            for mod in project.modules:
+                yield from (data for path in mod.merged_manifests if (data := reader.read_bytes(path, [])))
+                for ss in mod.source_sets:
+                    paths = [*([ss.manifest] if ss.manifest else []), *ss.layouts, *ss.strings,
+                             *(p for p in ss.assets if p.suffix.lower() in ASSET_SUFFIXES)]
+                    yield from (data for path in paths if (data := reader.read_bytes(path, [])))
+
+    def sdk() -> set[str]:
+        from pipl_lint.model import conventions
+        from pipl_lint.project.publication import may_publish
+
+        out: set[str] = set()
+        for project, (config, _rules) in zip(projects, plans, strict=True):
+            constants = stored_build_logic(cache, "constants", dict[str, str], project, reader, [],
+                                           conventions.constants)
+            built = conventions.with_constants(project, constants)
+            out |= {reader.rel(p) for mod in built.modules if may_publish(mod, built.root, config)
+                    for p in mod.sources()}
+        return out
+
+    return lambda entries: incremental.Unread(cache, entries, texts, sdk)
 
 
 def _only(result: RunResult, only_files: frozenset[str] | None) -> RunResult:

@@ -1,8 +1,9 @@
 """Random edits of an Android project, for checking that cached and incremental runs equal cold ones.
 
 `random_edit` makes one change with a seeded `random.Random`: in a Kotlin or Java file it inserts a blank line,
-a comment, a harmless statement or a suppression comment, deletes or duplicates a line, or changes a call's
-name; it adds, deletes or renames a source file; it inserts a line into a manifest or a Gradle file. Most edits
+a comment, a harmless statement or a suppression comment, deletes or duplicates a line, changes a call's
+name, or adds or removes a function that holds nothing and that nothing calls; it adds, deletes or renames a
+source file; it inserts a line into a manifest or a Gradle file. Most edits
 move code without changing it (the case the incremental step reuses), the others change the analysis. With
 `code=True` every edit changes what the analysis reads: a new statement, call, function or import, a deleted
 function, line or file, a renamed call or file, a permission declared in a manifest, a dependency in a Gradle
@@ -71,13 +72,47 @@ def _delete_function(rng: random.Random, path: Path, lines: list[str]) -> str:
     return f"delete a function at {path.name}:{start + 1}-{end + 1}"
 
 
-def _source_edit(rng: random.Random, path: Path, n: int, code: bool = False) -> str:
+def _unused_function(rng: random.Random, path: Path, lines: list[str], n: int, remove: bool,
+                     sources: list[Path]) -> str:
+    """Add a function that holds nothing and that nothing calls (a member after a class header, or a top-level
+    Kotlin function at the end), or remove one added before (from any of `sources`; none: add one)."""
+    def added(text: str) -> bool:
+        return text.lstrip().startswith(("fun unused", "void unused"))
+
+    if remove:
+        having = [p for p in sources if any(added(t) for t in p.read_text("utf-8", "replace").splitlines())]
+        if having:
+            path = rng.choice(having)
+            lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
+    found = [i for i, text in enumerate(lines) if added(text)]
+    if remove and found:
+        at = rng.choice(found)
+        removed = lines.pop(at)
+        path.write_text("".join(lines), "utf-8", "surrogateescape")
+        return f"remove an unused function at {path.name}:{at + 1}: {removed.strip()!r}"
+    java = path.suffix == ".java"
+    heads = [i + 1 for i, text in enumerate(lines) if "class " in text and text.rstrip().endswith("{")]
+    if heads and (java or rng.random() < 0.5):
+        at, text = rng.choice(heads), f"    void unused{n}() {{ }}" if java else f"    fun unused{n}() {{ }}"
+    else:
+        at, text = len(lines), f"fun unused{n}(): Int = {n}"
+    if java and not heads:
+        return _insert(rng, path, "")
+    lines.insert(at, text + "\n")
+    path.write_text("".join(lines), "utf-8", "surrogateescape")
+    return f"add an unused function at {path.name}:{at + 1}"
+
+
+def _source_edit(rng: random.Random, path: Path, n: int, code: bool = False, sources: list[Path] | None = None) -> str:
     lines = path.read_text("utf-8", "surrogateescape").splitlines(keepends=True)
     kind = rng.choice(CODE_KINDS if code else [
         "blank", "blank", "comment", "statement", "suppress", "delete", "duplicate", "rename-call", "log", "log",
-        "log-call", "call", "function", "import"])
+        "log-call", "call", "function", "import", "unused-function", "unused-function", "remove-unused",
+        "remove-unused"])
     if kind == "delete-function":
         return _delete_function(rng, path, lines)
+    if kind in ("unused-function", "remove-unused"):
+        return _unused_function(rng, path, lines, n, kind == "remove-unused", sources or [])
     java = path.suffix == ".java"
     end = ";" if java else ""
     if kind in ("log", "log-call", "call"):  # at the start of a function body (or anywhere, when none is found)
@@ -170,7 +205,9 @@ def random_edit(rng: random.Random, root: Path, n: int, clock: Clock, code: bool
     what: str
     if kind == "source" or (kind in ("delete", "rename") and len(sources) < 3) or not sources:
         path = rng.choice(sources)
-        what, touched = _source_edit(rng, path, n, code), [path]
+        what = _source_edit(rng, path, n, code, sources)
+        touched = [next((p for p in sources if what.startswith("remove an unused") and f" at {p.name}:" in what),
+                        path)]
     elif kind == "add":
         original = rng.choice(sources)
         copy = original.with_name(f"Copy{n}{original.suffix}")

@@ -47,15 +47,21 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
     _report(root, out, no_cache=False)
     log: list[str] = []
 
+    unused: list[bool] = []  # the incremental step's verdict after each unused function added or removed
+
     def compare(step: int, what: str) -> None:
         log.append(what)
+        tried = len(moved)
         warm = _report(root, out, no_cache=False)
         cold = _report(root, out, no_cache=True)
         assert warm == cold, f"step {step}: {what}\n" + "\n".join(log)
+        if "unused function" in what and len(moved) > tried:
+            unused.append(moved[-1])
 
     edit_sequence(root, seed=17, steps=30, after_each=compare)
     assert moved.count(True) >= 5, log  # the incremental step was really taken
     assert moved.count(False) >= 3, log  # and so was the full analysis
+    assert unused.count(True) >= 3, log  # unused functions added and removed: the results were moved
 
 
 def test_code_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,6 +230,83 @@ def test_a_log_call_added_moves_the_results(tmp_path: Path, monkeypatch: pytest.
     assert service.read_text("utf-8") != original
 
 
+APP = "app/src/main/java/com/example/dailynews"
+VIEW_MODEL = f"{APP}/ui/feed/FeedViewModel.kt"
+LOGIN = f"{APP}/ui/login/LoginActivity.java"
+DEVICE_ID = "analytics/src/main/java/com/example/dailynews/analytics/DeviceIdProvider.java"
+LAYOUT = "app/src/main/res/layout/activity_login.xml"
+KT_END = "\n}\n"  # the end of FeedViewModel's class
+JAVA_END = "\n}\n"
+
+
+def _edit(root: Path, rel: str, old: str, new: str, clock: Clock) -> None:
+    path = root / rel
+    text = path.read_text("utf-8") if path.exists() else ""
+    at = text.rindex(old) if old.startswith("\n}") else text.index(old)  # a class's end: the file's last brace
+    path.write_text(text[:at] + new + text[at + len(old):], "utf-8")
+    clock.stamp(path)
+
+
+# (file, old text, new text, the previous results are reused): each step's warm run must equal a cold run, and take
+# the incremental step exactly when it says so.
+UNUSED_FUNCTIONS = [
+    # Functions that nothing uses: added, removed, one replaced by another, in Kotlin (top level and member) and Java.
+    (VIEW_MODEL, KT_END, "\n}\n\nfun quietTopLevel(): Int = 1\n", True),
+    (VIEW_MODEL, KT_END, "\n    private fun quietMember(x: Int): Int {\n        return 2\n    }\n}\n", True),
+    (VIEW_MODEL, "fun quietTopLevel(): Int = 1\n", "fun quietRenamed(): Int = 2\n", True),
+    (VIEW_MODEL, "\n    private fun quietMember(x: Int): Int {\n        return 2\n    }\n", "\n", True),
+    (DEVICE_ID, JAVA_END,
+     "\n\n    static int quietJava() {\n        return 3;\n    }\n\n    void quietToo() {\n    }\n}\n",
+     True),  # two, so that removing one gives a state not seen before
+    (DEVICE_ID, "\n    static int quietJava() {\n        return 3;\n    }\n", "\n", True),
+    # Called from the same file (the call first: a change the analysis reads; then the function it names).
+    (VIEW_MODEL, "    fun refresh() {\n", "    fun refresh() {\n        quietCalled()\n", False),
+    (VIEW_MODEL, KT_END, "\n    fun quietCalled() {\n    }\n}\n", False),
+    # Called from another file, and named by a function reference.
+    (LOGIN, "savedInstanceState) {\n", "savedInstanceState) {\n        FeedViewModelKt.quietOther();\n", False),
+    (VIEW_MODEL, KT_END, "\n}\n\nfun quietOther(): Int = 4\n", False),
+    (VIEW_MODEL, "    fun refresh() {\n", "    fun refresh() {\n        val f = ::quietReferenced\n", False),
+    (VIEW_MODEL, KT_END, "\n}\n\nfun quietReferenced(): Int = 5\n", False),
+    # An override, an annotation, a call inside: the analysis may see the function whatever its name.
+    (VIEW_MODEL, KT_END, "\n    override fun quietOverride() {\n    }\n}\n", False),
+    (VIEW_MODEL, KT_END, "\n    @JavascriptInterface\n    fun quietBridge(): Int = 6\n}\n", False),
+    (VIEW_MODEL, KT_END, "\n    fun quietCaller() {\n        refresh()\n    }\n}\n", False),
+    # A Java method of a class with a supertype (an override needs no annotation), one named like a lifecycle method.
+    (LOGIN, JAVA_END, "\n\n    public void quietJavaOverride() {\n    }\n}\n", False),
+    (LOGIN, JAVA_END, "\n\n    protected void onCreate(int flags) {\n    }\n}\n", False),
+    # Named in a layout (`android:onClick`), the layout first.
+    (LAYOUT, 'android:orientation="vertical"', 'android:orientation="vertical"\n    android:onClick="quietWired"',
+     False),
+    (VIEW_MODEL, KT_END, "\n    fun quietWired(v: Int) {\n    }\n}\n", False),
+    # Named like what a rule looks for (`SIGN_UP_FUNCTION`).
+    (VIEW_MODEL, KT_END, "\n}\n\nfun signUp(): Int = 7\n", False),
+    # In an SDK module (configured as one first): its public functions are its API.
+    (".pipl-lint.toml", "", 'sdk-modules = [":analytics"]\n', False),
+    (DEVICE_ID, JAVA_END, "\n\n    public static int quietApi() {\n        return 8;\n    }\n}\n", False),
+]
+
+
+def test_unused_functions_added_or_removed_reuse_the_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A function nothing uses, added or removed, changes only positions for the analysis: the previous results are
+    reused (`incremental.inert_functions`, `incremental.Unread`); a function something names, or that the platform
+    may call, or that holds a call, makes the analysis run again. Either way the results are a cold run's."""
+    root = tmp_path / "leaky-app"
+    shutil.copytree(EXAMPLES / "leaky-app", root)
+    monkeypatch.chdir(root)
+    moved: list[bool] = []
+    real = engine._moved_run
+    monkeypatch.setattr(engine, "_moved_run", lambda *args: moved.append(real(*args)) or moved[-1])
+    out = tmp_path / "out.json"
+    _report(root, out, no_cache=False)
+    clock = Clock()
+    for step, (rel, old, new, expect) in enumerate(UNUSED_FUNCTIONS):
+        _edit(root, rel, old, new, clock)
+        moved.clear()
+        warm = _report(root, out, no_cache=False)
+        assert moved == [expect], (step, new)  # tried once (a layout changed: nothing to move results from)
+        assert warm == _report(root, out, no_cache=True), (step, new)
+
+
 KOTLIN = b"""package a
 
 class App {
@@ -294,6 +377,29 @@ def test_a_log_call_before_one_that_is_analysed_moves() -> None:
 def test_other_log_calls_are_analysed(new: bytes) -> None:
     with pytest.raises(incremental.Mismatch):
         _shift(LOGGED, new)
+
+
+def _inert(source: bytes, path: str = "A.kt") -> list[str]:
+    summary = summarize(path, source, "kotlin" if path.endswith(".kt") else "java").summary
+    assert summary is not None
+    return [summary.functions[i].name for i in incremental.inert_functions(summary)]
+
+
+def test_what_an_inert_function_is() -> None:
+    top = b"package a\n\nfun first() {\n    start()\n}\n"
+    assert _inert(top + b"\nfun quiet(): Int = 1\n") == ["quiet"]
+    # The first function of a file facade with others after it: the analysis may locate the facade by it.
+    assert _inert(top.replace(b"fun first", b"fun quiet(): Int = 1\n\nfun first")) == []
+    assert _inert(b"package a\n\nfun quiet(): Int = 1\n") == ["quiet"]  # the only one
+    assert _inert(KOTLIN.replace(b"class App {\n", b"class App {\n    fun quiet() {}\n")) == ["quiet"]
+    for held in (b"fun quiet() { class Local }", b"fun quiet() = other()", b"fun quiet() = \"text\"",
+                 b"fun quiet() { val x = y }", b"override fun quiet() {}", b"@Composable fun quiet() {}",
+                 b"operator fun quiet() {}", b"open fun quiet() {}", b"fun `quiet one`() {}"):
+        assert _inert(KOTLIN.replace(b"class App {\n", b"class App {\n    " + held + b"\n")) == [], held
+    java = b"package a;\n\nclass A {\n    void quiet() {}\n}\n"
+    assert _inert(java, "A.java") == ["quiet"]
+    assert _inert(java.replace(b"class A {", b"class A extends Activity {"), "A.java") == []  # may override
+    assert _inert(java.replace(b"    void", b"    @JavascriptInterface\n    void"), "A.java") == []
 
 
 def test_a_suppression_comment_keeps_the_line_it_covers() -> None:

@@ -200,7 +200,7 @@ class JavaExtractor(Extractor):
         return tuple(names), tuple(types)
 
     def v_method(self, node: Node, depth: int) -> None:
-        mods = self.modifiers(node)
+        mods = self.modifiers(node) + tuple(sorted(f"@{a}" for a in self.annotation_names(node)))
         name = self.text(node.child_by_field_name("name"))
         params, types = self.parameters(node.child_by_field_name("parameters"))
         if self.anonymous_depth(node):

@@ -465,7 +465,7 @@ class KotlinExtractor(Extractor):
             # A local function: its body runs where it is called; walk it inline (over-approximation).
             self.visit_children_of_body(node, depth)
             return
-        mods = self.modifiers(node)
+        mods = self.modifiers(node) + tuple(sorted(f"@{a}" for a in self.annotation_names(node)))
         name = self.text(node.child_by_field_name("name") or _first(node, "identifier"))
         params, types = self.parameters(_first(node, "function_value_parameters"))
         extension = None

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipl_lint.parse.xml import XmlElement, parse_xml, parse_xml_root
+from pipl_lint.project.discover import ASSET_SUFFIXES
 
-ASSET_SUFFIXES = (".html", ".htm", ".txt", ".md")
 MAX_ASSET_BYTES = 2 * 1024 * 1024
 
 

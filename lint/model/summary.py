@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 14  # boolean fields with their initial values, and assignments to names (`canJump = true`)
+SUMMARY_VERSION = 15  # a function's annotations among its modifiers (`@Composable`), for the incremental step
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):
@@ -92,7 +92,7 @@ class Function(msgspec.Struct, frozen=True, array_like=True, gc=False):
     line: int
     column: int
     end_line: int
-    modifiers: tuple[str, ...]  # override, static, private, suspend ...
+    modifiers: tuple[str, ...]  # override, static, private, suspend ..., then its annotations: @Composable, @Provides
 
 
 class ClassDecl(msgspec.Struct, frozen=True, array_like=True, gc=False):

@@ -30,6 +30,7 @@ SETTINGS_FILES = ("settings.gradle.kts", "settings.gradle")
 BUILD_FILES = ("build.gradle.kts", "build.gradle")
 PROPERTIES_FILE = "gradle.properties"
 SOURCE_SUFFIXES = (".kt", ".java")
+ASSET_SUFFIXES = (".html", ".htm", ".txt", ".md")  # text assets the rules read (privacy policies)
 SKIP_DIRS = frozenset({".git", ".gradle", ".idea", "build", "node_modules", ".pipl-lint-cache", "out",
                        ".cxx", ".externalNativeBuild", "__pycache__", ".venv", "venv", "captures"})
 
