@@ -237,8 +237,9 @@ def _in_permission_dialog(ctx: Context, fid: FnId, req: Site) -> bool:
 
 
 def _is_lambda(arg: Arg) -> bool:
+    """A lambda or anonymous class argument (the code the call runs later, not what it is about)."""
     text = arg.text.lstrip()
-    return text.startswith("{") or "->" in text
+    return "{" in text or "->" in text
 
 
 def _confirms(d: Deferred) -> bool:

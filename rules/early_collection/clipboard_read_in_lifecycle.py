@@ -51,12 +51,12 @@ from pipl_lint.i18n import Msg
 from pipl_lint.model.reach import Entry, PreConsent
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
+    MAX_ENTRY_CALLS,
     Collecting,
     by_entry_call,
     callee,
     entry_call_finding,
     listing,
-    many_callers,
 )
 
 META = RuleMeta(
@@ -103,8 +103,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     for entry_call, group in by_entry_call(ctx, hits, reach):
         first = group[0]
         if entry_call is None:
-            message = ctx.say(META, "reads", call=first.call, entry=first.reached.entry.note,
-                              notes=many_callers(ctx, first, reach))
+            n = len(reach.entry_calls(first.reached.fid))
+            notes = Msg("")
+            if n > MAX_ENTRY_CALLS:
+                notes = Msg(f"; reached from {n} calls in lifecycle code: change it here, once",
+                            f"；生命周期代码中有 {n} 处调用到达此处：在这里修改一次即可")
+            message = ctx.say(META, "reads", call=first.call, entry=first.reached.entry.note, notes=notes)
             yield ctx.site_finding(META, first.reached.fid, first.site, message,
                                    trace=reach.trace(first.reached, first.site))
             continue

@@ -10,7 +10,9 @@ Crashlytics (`firebase_crashlytics_collection_enabled`), Performance, Cloud Mess
 manifests leave the SDK collecting from the first launch: the switch is absent and defaults to on (reported
 on `<application>`, or on the SDK's app-id `<meta-data>` — `com.facebook.sdk.ApplicationId` — when the app sets
 it: that is what starts the SDK), or it is set to the collecting value (reported on that `<meta-data>`
-element; when that is a master switch, only there).
+element; when that is a master switch, only there). A switch set to the collecting value is reported even when
+the SDK is not among the project's own dependencies (it comes through a library or an AAR): the app names the
+SDK's switch, so the SDK ships.
 
 ## Why is this bad?
 These SDKs start themselves through merged ContentProviders; without the switch they collect and upload
@@ -56,6 +58,7 @@ the launcher activity. Only a master switch (one that stops the SDK's self-start
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from pipl_lint.findings import Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg
@@ -87,6 +90,7 @@ META = RuleMeta(
 def check(ctx: Context) -> Iterator[Finding]:
     meta = app_meta_data(ctx)
     seen: set[str] = set()
+    yield from _explicit_only(ctx, meta, {found.sdk_id for found in ctx.sdks})
     for found in ctx.sdks:
         if found.sdk_id in seen or (not ctx.app_modules() and not launches(ctx, found.module)):
             continue
@@ -137,3 +141,24 @@ def check(ctx: Context) -> Iterator[Finding]:
             ctx.say(META, "on-at-launch", sdk=sdk.name, coordinate=found.coordinate, where=where, names=names),
             fix=ctx.fix_text(META, "add-switches", names=", ".join(shown), sdk_fix=Msg(sdk.fix, sdk.fix_zh or None)),
             anchor=f"{sdk.id}|launch", edits=edits)
+
+
+def _explicit_only(ctx: Context, meta: dict[str, tuple[str | None, Any]], found: set[str]) -> Iterator[Finding]:
+    """Switches the app's manifest sets to the collecting value for an SDK that is not among the dependencies
+    the project declares (it comes through a library, a BOM in another build, an AAR): the app names the SDK's
+    own switch, so the SDK ships; the element is the line to change. Absent switches are not reported for it."""
+    for sdk in ctx.catalog.sdks:
+        if sdk.id in found or not any(f.name in meta for f in sdk.manifest_flags):
+            continue
+        for flag in sdk.manifest_flags:
+            value, element = meta.get(flag.name, (None, None))
+            if value is None or value == flag.safe or not flag.default_enabled:
+                continue
+            manifest = next((m for m in ctx.variant_manifests() if element in list(m.root.iter())), None)
+            if manifest is None:
+                continue
+            yield ctx.finding(
+                META, manifest.path, ctx.element_span(element),
+                ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
+                fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
+                anchor=f"{sdk.id}|{flag.name}")
