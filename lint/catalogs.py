@@ -185,6 +185,9 @@ class ManifestFlag:
     safe: str
     default_enabled: bool
     note: str
+    # Other values that keep collection off where the app is distributed outside China: Consent Mode's
+    # `eu_consent_policy` denies by default in the EEA, the UK and Switzerland (granted elsewhere, China included).
+    safe_outside_china: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -625,7 +628,8 @@ def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, 
         for i, raw in enumerate(e.tables("manifest_flag"), start=1):
             f = _Entry(problems, file, raw, f"{e.label} [manifest_flag #{i}]")
             flags.append(ManifestFlag(name=f.text("name", nonempty=True), safe=f.text("safe"),
-                                      default_enabled=f.flag("default_enabled"), note=f.text("note", "")))
+                                      default_enabled=f.flag("default_enabled"), note=f.text("note", ""),
+                                      safe_outside_china=f.texts("safe_outside_china")))
             f.finish()
         providers = []
         for i, raw in enumerate(e.tables("autoinit_provider"), start=1):

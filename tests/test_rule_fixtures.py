@@ -85,6 +85,10 @@ UNDECIDED = {  # fixture -> {(file, line): the condition a warning names}; every
         ("src/com/acme/App.java", 17): 'RemoteFlags.enabled("collect_ids")',
         ("src/com/acme/App.java", 20): 'getInt("mode", Defaults.mode()) == 2',
         ("src/com/acme/SplashActivity.java", 11): '"push".equals(getIntent().getStringExtra("from"))'},
+    ("pi-api-before-consent", "bad-task-listener-kotlin"): {
+        ("src/com/acme/App.kt", 17): 'remoteConfig.getBoolean("collect_ids")'},
+    ("pi-api-before-consent", "bad-task-listener-java"): {
+        ("src/com/acme/App.java", 17): 'remoteConfig.getBoolean("collect_ids")'},
     ("sdk-init-before-consent", "bad-undecided-condition-kotlin"): {
         ("src/com/acme/App.kt", 17): 'ServerSwitch.isOpen("push")',
         ("src/com/acme/App.kt", 20): 'getString("crash_reports", channel()) == "on"'},

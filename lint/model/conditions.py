@@ -120,6 +120,8 @@ class FirstLaunch:
             return True
         if atom.positive and _signed_in(atom, text) and self.consent.asks_for_consent():
             return True  # signing in comes after the privacy dialog (an app that never asks: no such order)
+        if SERVER_WORDS.search(" ".join((*atom.calls, *atom.names))):
+            return False  # a server's or remote configuration's value (`remoteConfig.getBoolean(K)`): not stored
         # `bundle.get(K) != null` must hold, or `getStringExtra(K) == null` must not (`if (… == null) return`).
         present = text.endswith(NOT_NULL if atom.positive else IS_NULL)
         if not (atom.positive or present) or not atom.calls or self.consent.atom_is_consent(atom):

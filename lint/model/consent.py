@@ -92,8 +92,16 @@ def is_page_script_call(d: Deferred) -> bool:
     return d.call == "addJavascriptInterface"
 
 
+# Listeners named like UI listeners that a task, a media player or the layout calls, not the user.
+NOT_USER_CALLS = frozenset({"addOnSuccessListener", "addOnCompleteListener", "addOnFailureListener",
+                            "addOnCanceledListener", "setOnPreparedListener", "setOnCompletionListener",
+                            "setOnErrorListener", "setOnInfoListener", "addOnGlobalLayoutListener",
+                            "addOnPreDrawListener", "addOnLayoutChangeListener", "addOnAttachStateChangeListener",
+                            "setOnApplyWindowInsetsListener"})
+
+
 def is_user_deferred(d: Deferred) -> bool:
-    return bool(USER_CALL.match(d.call) or USER_LABEL.match(d.label))
+    return d.call not in NOT_USER_CALLS and bool(USER_CALL.match(d.call) or USER_LABEL.match(d.label))
 
 
 def is_agree_deferred(d: Deferred) -> bool:

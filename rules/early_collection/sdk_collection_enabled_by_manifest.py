@@ -12,7 +12,9 @@ on `<application>`, or on the SDK's app-id `<meta-data>` — `com.facebook.sdk.A
 it: that is what starts the SDK), or it is set to the collecting value (reported on that `<meta-data>`
 element; when that is a master switch, only there). A switch set to the collecting value is reported even when
 the SDK is not among the project's own dependencies (it comes through a library or an AAR): the app names the
-SDK's switch, so the SDK ships.
+SDK's switch, so the SDK ships. For an app distributed only outside China, Consent Mode's `eu_consent_policy`
+(denied by default in the EEA, the UK and Switzerland) counts as off for the `google_analytics_default_allow_*`
+switches; in China it is granted, so it is reported there.
 
 ## Why is this bad?
 These SDKs start themselves through merged ContentProviders; without the switch they collect and upload
@@ -60,10 +62,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pipl_lint.catalogs import ManifestFlag
 from pipl_lint.findings import Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg
 from pipl_lint.project.variants import configuration_source_set
 from pipl_lint.ruleapi import Context, RuleMeta
+from pipl_lint.rules.consent_flow._common import outside_china
 from pipl_lint.rules.early_collection._common import app_meta_data, launches, main_application
 
 META = RuleMeta(
@@ -100,15 +104,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         # Only a master switch (one that stops the SDK's self-start, or the only switch) turns all collection
         # off; a sub-switch such as `google_analytics_adid_collection_enabled=false` does not.
         masters = {n for p in sdk.autoinit_providers for n in p.disabled_by} or {f.name for f in gating}
-        if gating and any(meta.get(f.name, (None,))[0] == f.safe for f in sdk.manifest_flags if f.name in masters):
+        if gating and any(_safe(ctx, f, meta.get(f.name, (None,))[0]) for f in sdk.manifest_flags if f.name in masters):
             gating = []  # collection is off at launch
-        gating = [f for f in gating if meta.get(f.name, (None,))[0] != f.safe]  # name only what is still on
+        gating = [f for f in gating if not _safe(ctx, f, meta.get(f.name, (None,))[0])]  # name only what is still on
         # A switch set explicitly to the collecting value is reported on its own <meta-data>, the line to change.
         # When that is a master switch, the switches left absent change nothing: that element is the fix.
         explicit = [f for f in gating if meta.get(f.name, (None,))[0] is not None]
         gating = [] if any(f.name in masters for f in explicit) else [f for f in gating if f not in explicit]
         unsafe = [(f, meta[f.name]) for f in sdk.manifest_flags
-                  if f.name in meta and meta[f.name][0] is not None and meta[f.name][0] != f.safe
+                  if f.name in meta and meta[f.name][0] is not None and not _safe(ctx, f, meta[f.name][0])
                   and (not f.default_enabled or f in explicit)]
         for flag, (value, element) in unsafe:
             manifest = next(m for m in ctx.variant_manifests() if element in list(m.root.iter()))
@@ -152,7 +156,7 @@ def _explicit_only(ctx: Context, meta: dict[str, tuple[str | None, Any]], found:
             continue
         for flag in sdk.manifest_flags:
             value, element = meta.get(flag.name, (None, None))
-            if value is None or value == flag.safe or not flag.default_enabled:
+            if value is None or _safe(ctx, flag, value) or not flag.default_enabled:
                 continue
             manifest = next((m for m in ctx.variant_manifests() if element in list(m.root.iter())), None)
             if manifest is None:
@@ -162,3 +166,9 @@ def _explicit_only(ctx: Context, meta: dict[str, tuple[str | None, Any]], found:
                 ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
                 fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
                 anchor=f"{sdk.id}|{flag.name}")
+
+
+def _safe(ctx: Context, flag: ManifestFlag, value: str | None) -> bool:
+    """The switch's value keeps collection off (Consent Mode's `eu_consent_policy` too, for an app distributed
+    only outside China)."""
+    return value == flag.safe or (value in flag.safe_outside_china and outside_china(ctx))
