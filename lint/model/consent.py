@@ -30,9 +30,9 @@ CONSENT_WORD = re.compile(
     r"(?<!dis)(?<!not)(?<!un)(agree|consent|privacy|policy|protocol|accept|gdpr|"
     r"(?<!不)同意|隐私|协议|授权)", re.IGNORECASE)
 # `agreement` names the document (`userAgreementTV`, `onAgreement` opening the terms), not the user agreeing.
-AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(agree(?!ment)|accept|consent|(?<!不)同意|grant(?!ed?Permission))",
-                        re.IGNORECASE)
-REFUSE_WORD = re.compile(r"disagree|refuse|reject|decline|deny|不同意|拒绝", re.IGNORECASE)
+AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(?<!no)(?<!not_)(?<!no_)(agree(?!ment)|accept|consent|(?<!不)同意|"
+                        r"grant(?!ed?Permission))", re.IGNORECASE)
+REFUSE_WORD = re.compile(r"disagree|refuse|reject|decline|deny|(no|not|un)_?agree(?!ment)|不同意|拒绝", re.IGNORECASE)
 PREFS_READS = frozenset({"getBoolean", "decodeBool", "getInt", "getString", "getLong", "contains",
                          "decodeInt", "decodeString", "getBool", "get", "first", "data"})
 # Getters that take a file, class or resource name rather than a stored key.

@@ -68,6 +68,8 @@ POLICY_TEXT = re.compile(r"[隐隱]私(政策|协议|協議|条款|條款|保护
 AGREEMENT_TEXT = re.compile(r"隐私|隱私|协议|協議|政策|条款|同意|privacy|policy|terms|agreement|consent",
                             re.IGNORECASE)
 AGREE_TEXT = re.compile(r"(?<!不)同意|(?<!dis)agree|accept|允许并继续|接受", re.IGNORECASE)
+# The call an answer listener makes when the user agrees (`listener.agree()`, `onAccept()`, `agreeClick()`).
+AGREE_CALL = re.compile(r"^(on_?)?(agree|accept|consent)(ed|d)?_?(click|clicked)?$", re.IGNORECASE)
 # A consent dialog's button that leaves (`退出`, `Exit`): its way to refuse.
 EXIT_TEXT = re.compile(r"^\s*(退出|exit|quit)", re.IGNORECASE)
 WITHDRAW_NAME = re.compile(r"withdraw|revoke|cancel|撤回|撤销|取消", re.IGNORECASE)
@@ -675,16 +677,19 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
         return []
     out: list[ConsentUi] = []
     for owner, fids in _functions_by_owner(ctx).items():
-        turns: dict[bool, dict[Deferred, Handler]] = {True: {}, False: {}}
+        turns: dict[str, dict[Deferred, Handler]] = {"on": {}, "off": {}, "choose": {}}
         for fid in fids:
             for site in ctx.index.sites_of(fid):
-                on = _turns_on(ctx, fid, site, storing)
+                how = _turns(ctx, fid, site, storing)
                 handler = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
-                if on is not None and handler is not None:
-                    turns[on].setdefault(handler, Handler(fid, handler, _describe(handler)))
-        if not (turns[True] and turns[False] and set(turns[True]).isdisjoint(turns[False])):
+                if how is not None and handler is not None:
+                    turns[how].setdefault(handler, Handler(fid, handler, _describe(handler)))
+        agree = {**turns["on"], **turns["choose"]}
+        # A way to turn collection off (`No thanks`, `Deny all`) next to one that turns it on or stores what the
+        # user chose: a Settings switch alone (one action storing the switch's value) is not such a choice.
+        if not (agree and turns["off"] and set(agree).isdisjoint(turns["off"])):
             continue
-        handlers = [*turns[True].values(), *turns[False].values()]
+        handlers = [*agree.values(), *turns["off"].values()]
         path, line, col = _owner_location(ctx, owner, fids)
         within = None
         if owner not in ctx.index.classes:  # a Compose file: the call that holds the actions (`AlertDialog(…)`)
@@ -694,7 +699,7 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
                 within = (min(c.line for c in calls if c), max(c.end_line for c in calls if c))
                 path, line, col = ctx.path_of(fids[0]), within[0], 1
         title = ctx.index.function(fids[0]).name if within is not None else ""
-        out.append(ConsentUi(owner, path, line, col, "", list(turns[True].values()), list(turns[False].values()),
+        out.append(ConsentUi(owner, path, line, col, "", list(agree.values()), list(turns["off"].values()),
                              fids, within=within, title=title))
     return out
 
@@ -726,21 +731,40 @@ def _storing_functions(ctx: FlowContext) -> dict[FnId, bool]:
     return out
 
 
-def _turns_on(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool]) -> bool | None:
-    """Whether a call stores a literal that turns data collection on (True) or off (False); None otherwise."""
+def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool]) -> str | None:
+    """What a call does to data collection: "on" / "off" (stores a literal that turns it on or off), "choose"
+    (hands what the user set to a function that stores it), or None. A call of the function's own callback
+    parameter (`onConfirmButton(false, false, false)`) acts through what its callers pass for it
+    (`onConfirmButton = model::setFirstLaunch`)."""
     written = collection_write(site)
     if written is not None:
         text = value(written[0])
-        return (text == "true") != written[1] if text in ("true", "false") else None
+        return None if text not in ("true", "false") else "on" if (text == "true") != written[1] else "off"
     if site.kind != "call" or site.receiver not in (None, "this") or not site.args:
         return None
-    literals = [value(a) for a in site.args if value(a) in ("true", "false")]
-    if len(literals) != 1:
+    targets = [t for t, _how in ctx.index.resolve(fid, site) if t in storing]
+    if not targets and site.name in ctx.index.function(fid).params:
+        targets = [t for t in _passed_functions(ctx, fid, site.name) if t in storing]
+    if not targets:
         return None
-    for target, _how in ctx.index.resolve(fid, site):
-        if target in storing:
-            return (literals[0] == "true") != storing[target]
-    return None
+    literals = {value(a) for a in site.args if value(a) in ("true", "false")}
+    if not literals:
+        return "choose" if any(not is_fixed(value(a)) for a in site.args) else None
+    if len(literals) != 1 or len(literals) != len({value(a) for a in site.args}):
+        return None  # `set(true, false)`, `set(true, x)`: mixed
+    return "on" if (literals.pop() == "true") != storing[targets[0]] else "off"
+
+
+def _passed_functions(ctx: FlowContext, fid: FnId, param: str) -> list[FnId]:
+    """Project functions the callers of `fid` pass as its parameter `param` by reference (`model::setFirstLaunch`,
+    `this::save`)."""
+    out: list[FnId] = []
+    for _caller, call in callers(ctx, fid):
+        for arg in call.args:
+            text = value(arg)
+            if arg.label == param and "::" in text:
+                out += ctx.index.by_name.get(text.rsplit("::", 1)[1].strip(), [])
+    return out
 
 
 # --- the first-run consent UI -------------------------------------------------------------------------------
@@ -750,9 +774,15 @@ class Handler:
     fid: FnId
     deferred: Deferred | None  # None: the whole function is the handler (a WebView bridge method)
     what: Msg  # "`binding.disagreeButton` click", "the dialog's negative button"
+    # A branch of an answer callback (`PrivacyDialog(this) { isAgree -> if (isAgree) … else finish() }`): the
+    # answer's name and the side (True: where it holds).
+    branch: tuple[str, bool] | None = None
 
     def contains(self, site: Site) -> bool:
-        return site.function == self.fid.index and (self.deferred is None or self.deferred in site.deferred)
+        if site.function != self.fid.index or (self.deferred is not None and self.deferred not in site.deferred):
+            return False
+        return self.branch is None or any(a.text.strip() == self.branch[0] and a.positive == self.branch[1]
+                                          for g in site.guards for a in g.atoms)
 
     def inner(self, site: Site) -> tuple[Deferred, ...]:
         if self.deferred is None:
@@ -777,6 +807,8 @@ class ConsentUi:
     # `AlertDialog(…)` of a screen); None: all of them.
     within: tuple[int, int] | None = None
     title: str = ""  # what to call it when not its class (`GalleryScreen`'s dialog)
+    # Known only by its dialog class's name (`PrivacyDialog`): the texts come from elsewhere (a server).
+    named_only: bool = False
 
     @property
     def name(self) -> str:
@@ -805,12 +837,15 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
             (agree if kind == "agree" else refuse).append(h)
         if not agree:
             continue
+        built = _dialogs_built(ctx, agree + refuse)
         policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
-            _policy_text(ctx, _dialogs_built(ctx, agree + refuse))
-        if not policy:
+            _policy_text(ctx, built)
+        named = "" if policy else _policy_named(ctx, built, agree + refuse)
+        if not (policy or named):
             continue
         path, line, col = _owner_location(ctx, owner, fids)
-        out.append(ConsentUi(owner, path, line, col, policy, agree, refuse, fids, choose))
+        out.append(ConsentUi(owner, path, line, col, policy or named, agree, refuse, fids, choose,
+                             named_only=bool(named)))
     return out
 
 
@@ -914,6 +949,23 @@ def _bridge_handlers(ctx: FlowContext) -> dict[str, list[tuple[str, Handler]]]:
     return out
 
 
+POLICY_CLASS = re.compile(r"privacy|policy|protocol|agreement|隐私|协议", re.IGNORECASE)
+# What a callback handed the user's answer is handed to: a dialog, or something named for the policy.
+ANSWERING = re.compile(r"dialog|popup|sheet|privacy|policy|protocol|agreement|consent|隐私|协议", re.IGNORECASE)
+
+
+def _policy_named(ctx: FlowContext, built: list[FnId], handlers: list[Handler]) -> str:
+    """The dialog the handlers answer is a project class named for the policy (`PrivacyDialog(this, data) { isAgree
+    -> … }`) and both answers are handled: its text may come from a server, its name says what it shows."""
+    if {h.branch[1] for h in handlers if h.branch} != {True, False}:
+        return ""
+    for fid in built:
+        name = short(ctx.index.function(fid).owner)
+        if POLICY_CLASS.search(name):
+            return name
+    return ""
+
+
 def _dialogs_built(ctx: FlowContext, handlers: list[Handler]) -> list[FnId]:
     """Functions of the project classes created where the handlers are registered (`AgreementPolicyDialog(this)`
     whose `setPositive { … }` / `setNegative { … }` they are): the dialog shows its texts itself."""
@@ -964,6 +1016,9 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
     for kind, h in _passed_on(ctx, fid, sites):
         table = agree if kind == "agree" else refuse
         table.setdefault(h.deferred, h)
+    for kind, h in _answer_branches(sites, fid, seen):
+        assert h.deferred is not None
+        (agree if kind == "agree" else refuse).setdefault(h.deferred, h)
     params = ctx.index.function(fid).params
     if params:
         # A button that calls the composable's own callback parameter (`Button(onClick = { onDisagree() })`):
@@ -975,6 +1030,29 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
                         for passed in _caller_lambdas(ctx, fid, site.name, 0):
                             table.setdefault(passed.deferred, passed)
     return list(agree.values()), list(refuse.values())
+
+
+def _answer_branches(sites: list[Site], fid: FnId, deferred: set[Deferred]) -> list[tuple[str, Handler]]:
+    """A callback handed the user's answer (`PrivacyDialog(this) { isAgree -> if (isAgree) agree() else finish() }`,
+    `onResult(agreed: Boolean)`): its two sides, by the branch on the answer (an identifier named for agreeing)."""
+    out: list[tuple[str, Handler]] = []
+    innermost = {s.deferred[-1] for s in sites if s.deferred}
+    for d in deferred & innermost:
+        if d.kind not in ("lambda", "anonymous") or is_user_deferred(d) or \
+                not any(ANSWERING.search(t) for t in (d.call, d.receiver, d.supertype) if t):
+            continue  # only a callback handed to a dialog answers (not a branch on the app's own state)
+        names = {a.text.strip() for s in sites if s.deferred and s.deferred[-1] == d for g in s.guards
+                 for a in g.atoms if not a.calls and a.text.strip().isidentifier() and AGREE_WORD.search(a.text)}
+        if len(names) != 1:
+            continue
+        name = names.pop()
+        for positive, kind in ((True, "agree"), (False, "refuse")):
+            if any(a.text.strip() == name and a.positive == positive for s in sites if d in s.deferred
+                   for g in s.guards for a in g.atoms):
+                side = Msg(f"the `{name}` side of the answer callback", f"应答回调中 `{name}` 为真的分支") if positive \
+                    else Msg(f"the `!{name}` side of the answer callback", f"应答回调中 `{name}` 为假的分支")
+                out.append((kind, Handler(fid, d, side, (name, positive))))
+    return out
 
 
 def _passed_on(ctx: FlowContext, fid: FnId, sites: list[Site], depth: int = 0) -> list[tuple[str, Handler]]:
@@ -1052,6 +1130,13 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
         return "agree"
     if d.call in COMPOSE_BUTTONS and call is not None:
         return _label_kind([t for t in arg_texts(ctx, call.args) if t])
+    # A button named for nothing that calls the dialog's listener for an answer (`tvCancel` → `listener.noAgree()`,
+    # `tvOk` → `listener.agree()`).
+    called = [s.name for s in sites if s.kind == "call" and s.deferred and s.deferred[-1] == d]
+    if any(REFUSE_WORD.search(n) for n in called):
+        return "refuse"
+    if any(AGREE_CALL.match(n) for n in called):
+        return "agree"
     return ""
 
 

@@ -4,8 +4,9 @@
 Finds accounts in the app — project functions named like `login`/`signIn`/`signUp`/`register(User|Account)`,
 classes named `LoginActivity`/`RegisterActivity`/`SignUp…`, or a catalogued login SDK (one-tap phone login,
 QQ login …) — and looks for account deletion: a project function named like `deleteAccount`,
-`closeAccount`, `cancelAccount`, `deactivateAccount`, `unregisterAccount`, `注销账号`, or a string resource
-offering it (注销账号, 注销帐号, 账号注销, 删除账号, "delete account", "close account"). Reports the app once, at the
+`closeAccount`, `cancelAccount`, `delAccount`, `deactivateAccount`, `unregisterAccount`, `注销账号`, or a text
+offering it — a string resource, a layout's own `android:text` or a literal in code (注销账号, 注销帐号, 账号注销,
+删除账号, "delete account", "close account"). Reports the app once, at the
 Application class, with where the login was found.
 
 Where the app is distributed (`distribution`) decides which accounts count. In China (`china-stores`, `both`,
@@ -56,7 +57,7 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, outside_china, say, short
+from pipl_lint.rules.consent_flow._common import app_anchor, element_texts, outside_china, say, short
 
 META = RuleMeta(
     id="CF312",
@@ -73,7 +74,7 @@ META = RuleMeta(
 LOGIN_FUNCTION = re.compile(r"^(do|perform|start|request)?(log[iI]n|sign[iI]n|sign[uU]p|register(User|Account))"
                             r"(With\w*|Async|ByPhone\w*|BySms\w*)?$")
 LOGIN_CLASS = re.compile(r"(Login|SignIn|SignUp|Register|Registration)(Activity|Fragment|Screen|Page|Dialog)$")
-DELETE_FUNCTION = re.compile(r"(delete|close|cancel|deactivate|unregister|remove|destroy|erase)(My)?(User)?"
+DELETE_FUNCTION = re.compile(r"(delete|del|close|cancel|deactivate|unregister|remove|destroy|erase)(My)?(User)?"
                              r"Account|accountDeletion|注销", re.IGNORECASE)
 SIGN_UP_CLASS = re.compile(r"(SignUp|Signup|Register|Registration|CreateAccount)"
                            r"(Activity|Fragment|Screen|Page|Dialog)$")
@@ -128,4 +129,10 @@ def _deletion(ctx: Context) -> bool:
     for fid in ctx.index.all_functions():
         if DELETE_FUNCTION.search(ctx.index.function(fid).name):
             return True
-    return any(DELETE_TEXT.search(res.text) for group in ctx.resources.strings.values() for res in group)
+    if any(DELETE_TEXT.search(res.text) for group in ctx.resources.strings.values() for res in group):
+        return True
+    # a layout's own text (`android:text="注销账号"`) or a literal in code (`setPositiveButton("继续注销账号", …)`)
+    if any(DELETE_TEXT.search(t) for layout in ctx.resources.layouts for el in layout.root.iter()
+           for t in element_texts(ctx, el)):
+        return True
+    return any(DELETE_TEXT.search(lit.value) for fs in ctx.index.files for lit in fs.strings)

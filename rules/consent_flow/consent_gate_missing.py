@@ -31,7 +31,15 @@ disclosed in the privacy policy, not behind a first-run gate. There the consent 
 reporting may also be a screen that asks whether to share usage or crash data, with one action that turns the
 setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
 `setAnalyticsEnabled(false)`), read again at every start; a Settings switch alone, on until the user finds it,
-is an opt-out, not consent. Whether that screen links the policy is CF309's question.
+is an opt-out, not consent. The opt-in's actions may reach the setting through the screen's own callback
+(`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
+manifest master switches keep them off until then, the SDKs keep the answer and nothing needs to be read at
+startup. Whether that screen links the policy is CF309's question.
+
+A consent dialog is also recognised by what its buttons do and how it answers: a view whose layout text says
+同意/不同意/退出, a button that calls the dialog listener's `agree()` / `noAgree()`, and a callback handed the
+answer (`PrivacyDialog(this, html) { isAgree -> if (isAgree) … else finish() }`), where a dialog class named for
+the policy counts even when its text comes from a server.
 
 ## Why is this bad?
 191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
@@ -75,8 +83,8 @@ class SplashActivity : AppCompatActivity() {
 No automatic fix: the dialog, its texts and the stored flag are the app's own.
 
 ## Limitations
-A consent UI is recognised from its texts and button handlers; a dialog built by a server-driven UI, a
-WebView page or a custom view whose buttons are named unlike agree/同意 is not seen (configure the stored
+A consent UI is recognised from its texts, its class name and its button handlers; a dialog built by a
+server-driven UI, a WebView page or a custom view whose buttons say nothing is not seen (configure the stored
 check with `consent.predicates` so at least that half is found). Whether the dialog is really shown first,
 and shown modally, cannot be proven statically. Apps whose only collection happens inside SDK binaries
 that are not catalogued are not considered collecting.
@@ -107,6 +115,7 @@ from pipl_lint.rules.consent_flow._common import (
     startup,
     what_collects,
 )
+from pipl_lint.rules.early_collection._common import switched_off_at_launch
 
 META = RuleMeta(
     id="CF301",
@@ -142,10 +151,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     if anchor is None and element is None:
         return
     uis = [ui for ui in consent_uis(ctx) if ui.refuse or ui.choose]
-    if outside_china(ctx):
-        uis += collection_choices(ctx)  # an analytics / crash-report opt-in is the consent GDPR and Play ask for
+    choices = collection_choices(ctx) if outside_china(ctx) else []
+    uis += choices  # an analytics / crash-report opt-in is the consent GDPR and Play ask for
     partial = [ui for ui in consent_uis(ctx) if not (ui.refuse or ui.choose)]
-    read = startup_consent_read(ctx)
+    # The opt-in's answer is kept by the SDKs themselves when their manifest switches keep them off until then.
+    read = startup_consent_read(ctx) or bool(choices and switched_off_at_launch(ctx))
     if uis and read:
         return
     if not uis and not read:

@@ -5,7 +5,9 @@ Finds the first-run privacy UI (a dialog, activity or composable showing privacy
 disagree actions) and its disagree handlers: a listener on a `disagree`/`refuse`/`reject`/`不同意`/`拒绝`
 button, an `onDisagree =`/`onReject =` callback, a dialog's negative button, a Compose button labelled
 不同意/拒绝/退出/Disagree, or a view whose layout text says so (`tvCloseApp.setOnClickListener` on the view
-`@+id/tv_close_app` whose `android:text` is 不同意并退出, or 退出). Reports
+`@+id/tv_close_app` whose `android:text` is 不同意并退出, or 退出), a button that calls the dialog listener's
+`noAgree()`/`disagree()`, or the `!isAgree` side of a callback handed the answer (`PrivacyDialog(this) { isAgree
+-> if (isAgree) … else finish() }`). Reports
 an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
 `System.exit`, `exitProcess`, `Process.killProcess`, `moveTaskToBack(true)`) that the handler runs directly
 or through project functions, rather than from a second dialog the user confirms.
@@ -51,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.model.index import FnId
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import Handler, consent_uis, exits_in, say
@@ -95,7 +97,11 @@ def check(ctx: Context) -> Iterator[Finding]:
                 how = say(ctx, META, "exit-call", exit=ex.how) if ex.via is None else \
                     say(ctx, META, "exit-via", call=site.qualified, exit=ex.how)
                 message = say(ctx, META, "exits", handler=handler.what, ui=ui.name, how=how)
-                yield ctx.site_finding(META, fid, site, message)
+                trace: tuple[TraceStep, ...] = ()
+                if ex.via is not None:  # where the app closes: the line to change may be there
+                    trace = (TraceStep(ctx.path_of(fid), site.line, f"`{handler.what.en}` calls `{site.qualified}`"),
+                             TraceStep(ctx.path_of(ex.fid), ex.site.line, f"`{ex.site.qualified}` closes the app"))
+                yield ctx.site_finding(META, fid, site, message, trace=trace)
 
 
 def _second_chances(ctx: Context, handlers: list[Handler]) -> set[FnId]:

@@ -7,8 +7,8 @@ own context or in its callers (two levels up):
 - the request runs from a confirmation of an explanation: a dialog's positive button (also a result
   callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
   "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
-  (`continueYesCallback = { … }`), or the answer of the app's own dialog about that permission
-  (`showPreviewDialog(activity, CAMERA) { ok -> if (ok) request(CAMERA) }`);
+  (`continueYesCallback = { … }`, the `clickOk()` of its listener), or the answer of the app's own dialog
+  about that permission (`showPreviewDialog(activity, CAMERA) { ok -> if (ok) request(CAMERA) }`);
 - a `shouldShowRequestPermissionRationale` check (or the app's own flag for it, `if (!request.showRationale)`:
   the request runs on the side where no rationale is due yet, the other side explains), or a call to the
   project's own `showRationale…` / `explain…` / `…Purpose…` function;
@@ -151,6 +151,9 @@ DIALOG_CALLS = frozenset({"AlertDialog", "Builder", "MaterialAlertDialogBuilder"
                           "setMessage", "Dialog", "AppCompatDialog"})
 CONFIRM_LABELS = frozenset({"confirmButton", "onConfirm", "onConfirmed", "onPositive", "onContinue", "onAllow",
                             "onOk", "onAccept", "onGrant", "onProceed", "onNext", "positiveButton"})
+# The confirming method of the app's own explanation popup's callback (`clickOk()`, `onSure()`, `confirmClick()`).
+CONFIRM_METHOD = re.compile(r"^(on|click)?_?(ok|sure|confirm(ed)?|positive|yes|allow|continue|proceed)_?"
+                            r"(click(ed)?|button|btn)?$", re.IGNORECASE)
 CONFIRM_WORDS = ("positive", "confirm", "continue", "allow", "proceed", "grant", "understand", "gotit", "go_on",
                  "btnok", "okbutton", "ok_button", "next")
 CONFIRM_LABEL_WORDS = ("positive", "confirm", "continue", "allow", "proceed", "yes", "accept")
@@ -243,7 +246,7 @@ def _is_lambda(arg: Arg) -> bool:
 
 
 def _confirms(d: Deferred) -> bool:
-    if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS:
+    if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS or CONFIRM_METHOD.match(d.label):
         return True
     label = d.label.lower()
     if label.endswith(("callback", "action", "click", "clicked")) and any(w in label for w in CONFIRM_LABEL_WORDS):

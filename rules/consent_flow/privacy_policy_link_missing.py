@@ -42,6 +42,8 @@ binding.summary.movementMethod = LinkMovementMethod.getInstance()
 No automatic fix.
 
 ## Limitations
+A dialog known only by its class name (`PrivacyDialog` showing text it receives from a server) is not judged:
+what it links is not in the code.
 The agree and disagree buttons' own navigation does not count as a link; a link drawn by a custom view or
 loaded from a server is not seen. Only the privacy UI is checked, not other places that mention the
 policy (a login agreement line, Settings).
@@ -99,6 +101,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not uis and outside_china(ctx):
         uis, key = collection_choices(ctx), "no-link-choice"  # the opt-in is the app's only consent
     for ui in uis:
+        if ui.named_only:
+            continue  # a dialog whose texts come from elsewhere (a server): what it links is not in the code
         if only_uses(ctx, ui, uis) or _links(ctx, ui):
             continue  # a screen that embeds another consent UI is judged by that UI
         span = Span(ui.line, ui.column, ui.line, ui.column + 1)

@@ -190,6 +190,24 @@ def entry_call_finding(ctx: object, meta: object, call: EntryCall, hits: list[Co
     return replace(finding, related=related)
 
 
+def switched_off_at_launch(ctx: object) -> bool:
+    """Every catalogued SDK among the dependencies that has a manifest master switch has it set to the value that
+    keeps it from collecting (`firebase_analytics_collection_enabled=false`), and at least one does: what they
+    collect waits for the app to turn them on (the SDK keeps that choice itself)."""
+    meta = app_meta_data(ctx)
+    seen = False
+    for found in ctx.sdks:
+        sdk = ctx.catalog.sdk(found.sdk_id)
+        if not sdk.manifest_flags:
+            continue
+        masters = {n for p in sdk.autoinit_providers for n in p.disabled_by} or \
+            {f.name for f in sdk.manifest_flags if f.default_enabled}
+        if not any(meta.get(f.name, (None,))[0] == f.safe for f in sdk.manifest_flags if f.name in masters):
+            return False
+        seen = True
+    return seen
+
+
 def app_meta_data(ctx: object) -> dict[str, tuple[str | None, object]]:
     """`<meta-data>` under `<application>` as the variant's merged manifest has it: name -> (value, element).
     Android's priority: the variant's build-type manifest over its flavours' over main (`ctx.variant_manifests`);
