@@ -80,6 +80,7 @@ UNDECIDED = {  # fixture -> {(file, line): the condition a warning names}; every
     ("pi-api-before-consent", "bad-undecided-condition-kotlin"): {
         ("src/com/acme/App.kt", 20): 'ServerSwitch.isOpen("collect_ids")',
         ("src/com/acme/App.kt", 24): 'prefs.getString("map", defaultMap()) == "amap"',
+        ("src/com/acme/App.kt", 28): 'mode == 2',  # a local holding the stored setting: its read is followed
         ("src/com/acme/App.kt", 47): 'intent.getStringExtra("from") == "push"'},
     ("pi-api-before-consent", "bad-undecided-condition-java"): {
         ("src/com/acme/App.java", 17): 'RemoteFlags.enabled("collect_ids")',

@@ -33,6 +33,9 @@ CONSENT_WORD = re.compile(
 AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(?<!no)(?<!not_)(?<!no_)(agree(?!ment)|accept|consent|(?<!不)同意|"
                         r"grant(?!ed?Permission))", re.IGNORECASE)
 REFUSE_WORD = re.compile(r"disagree|refuse|reject|decline|deny|(no|not|un)_?agree(?!ment)|不同意|拒绝", re.IGNORECASE)
+# A test that the stored answer is absent (`TextUtils.isEmpty(saved)`, `saved.isNullOrEmpty()`, `saved == null`):
+# it holds before the user has answered.
+ABSENT = re.compile(r"\b(isEmpty|isNullOrEmpty|isBlank|isNullOrBlank)\s*\(|==\s*null\b|\bnull\s*==")
 PREFS_READS = frozenset({"getBoolean", "decodeBool", "getInt", "getString", "getLong", "contains",
                          "decodeInt", "decodeString", "getBool", "get", "first", "data"})
 # Getters that take a file, class or resource name rather than a stored key.
@@ -304,7 +307,8 @@ class ConsentModel:
         """+1 when the guard proves consent was given, -1 when it proves it was not, 0 otherwise."""
         for atom in guard.atoms:
             if self.atom_is_consent(atom):
-                return 1 if atom.positive else -1
+                holds = atom.positive != bool(ABSENT.search(atom.text))  # `isEmpty(saved)` holds without an answer
+                return 1 if holds else -1
             flag = self.first_run_flag(atom)
             if flag and flag in self.first_run_flags():
                 return -1 if atom.positive else 1  # the first-run branch is the one without an answer yet

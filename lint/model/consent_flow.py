@@ -603,11 +603,13 @@ def arg_texts(ctx: FlowContext, args: Iterable[Arg], skip_lambdas: bool = False)
 # Writes of an on/off setting (SharedPreferences, MMKV, DataStore helpers).
 SWITCH_WRITES = frozenset({"putBoolean", "setBoolean", "encode", "saveBoolean", "writeBoolean"})
 # Names of a stored setting that switches data collection on or off (over keys, constants and R.string names).
-COLLECTION_SETTING = re.compile(r"crash.?report|crashlytics|analytic|telemetry|tracking|usage.?(data|stat|report)|"
-                                r"diagnostic|statistic|data.?collect|personali[sz]ed.?ad", re.IGNORECASE)
+COLLECTION_SETTING = re.compile(r"crash.?report|send.?crash|crashlytics|analytic|telemetry|tracking|"
+                                r"usage.?(data|stat|report)|diagnostic|statistic|data.?collect|personali[sz]ed.?ad",
+                                re.IGNORECASE)
 # Setters named for a data-collection switch (`setAnalyticsEnabled`, `setCrashlyticsCollectionEnabled`); stricter
 # than a key's name: `setEdgeTrackingEnabled` is a swipe gesture.
-COLLECTION_SETTER = re.compile(r"crash.?report|crashlytics|analytic|telemetry|usage.?(data|stat|report)|data.?collect|"
+COLLECTION_SETTER = re.compile(r"crash.?report|send.?crash|crashlytics|analytic|telemetry|usage.?(data|stat|report)|"
+                               r"data.?collect|"
                                r"personali[sz]ed.?ad|(user|ad|app).?tracking", re.IGNORECASE)
 # A setter that switches collection off when handed `true` (`setAnalyticsDisabled(true)`, `setOptOut(true)`).
 NEGATED_SETTER = re.compile(r"disable|opt.?out|optout", re.IGNORECASE)
@@ -680,14 +682,16 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
         turns: dict[str, dict[Deferred, Handler]] = {"on": {}, "off": {}, "choose": {}}
         for fid in fids:
             for site in ctx.index.sites_of(fid):
-                how = _turns(ctx, fid, site, storing)
                 handler = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
+                how = _turns(ctx, fid, site, storing) if handler is not None else None
                 if how is not None and handler is not None:
                     turns[how].setdefault(handler, Handler(fid, handler, _describe(handler)))
         agree = {**turns["on"], **turns["choose"]}
         # A way to turn collection off (`No thanks`, `Deny all`) next to one that turns it on or stores what the
-        # user chose: a Settings switch alone (one action storing the switch's value) is not such a choice.
-        if not (agree and turns["off"] and set(agree).isdisjoint(turns["off"])):
+        # user chose: a Settings switch alone (one action storing the switch's value) is not such a choice. An
+        # action that only turns it on (`Yes, send crash reports`) is one when the setting starts off.
+        declines = bool(turns["off"]) or (bool(turns["on"]) and _starts_off(ctx))
+        if not (agree and declines and set(agree).isdisjoint(turns["off"])):
             continue
         handlers = [*agree.values(), *turns["off"].values()]
         path, line, col = _owner_location(ctx, owner, fids)
@@ -731,7 +735,7 @@ def _storing_functions(ctx: FlowContext) -> dict[FnId, bool]:
     return out
 
 
-def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool]) -> str | None:
+def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool], depth: int = 0) -> str | None:
     """What a call does to data collection: "on" / "off" (stores a literal that turns it on or off), "choose"
     (hands what the user set to a function that stores it), or None. A call of the function's own callback
     parameter (`onConfirmButton(false, false, false)`) acts through what its callers pass for it
@@ -740,12 +744,18 @@ def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool]) -
     if written is not None:
         text = value(written[0])
         return None if text not in ("true", "false") else "on" if (text == "true") != written[1] else "off"
-    if site.kind != "call" or site.receiver not in (None, "this") or not site.args:
+    if site.kind != "call":
         return None
-    targets = [t for t, _how in ctx.index.resolve(fid, site) if t in storing]
+    resolved = [t for t, _how in ctx.index.resolve(fid, site)]
+    targets = [t for t in resolved if t in storing]
     if not targets and site.name in ctx.index.function(fid).params:
         targets = [t for t in _passed_functions(ctx, fid, site.name) if t in storing]
-    if not targets:
+    if not targets or not site.args:
+        if depth < 2:  # `masterClick()` → `acceptCrash(app)` → `setSendCrash(true)`: what the callee does
+            for t in resolved:
+                for inner in ctx.index.sites_of(t):
+                    if not inner.deferred and (how := _turns(ctx, t, inner, storing, depth + 1)) in ("on", "off"):
+                        return how
         return None
     literals = {value(a) for a in site.args if value(a) in ("true", "false")}
     if not literals:
@@ -753,6 +763,14 @@ def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool]) -
     if len(literals) != 1 or len(literals) != len({value(a) for a in site.args}):
         return None  # `set(true, false)`, `set(true, x)`: mixed
     return "on" if (literals.pop() == "true") != storing[targets[0]] else "off"
+
+
+def _starts_off(ctx: FlowContext) -> bool:
+    """Every read of a data-collection setting gives `false` while nothing is stored
+    (`getBoolean(getString(R.string.send_crash), false)`), and there is one."""
+    reads = [s for name in ("getBoolean", "decodeBool", "getBool") for _fid, s in ctx.sites(name)
+             if s.kind == "call" and len(s.args) >= 1 and collection_key(s.args[0])]
+    return bool(reads) and all(len(s.args) >= 2 and value(s.args[-1]) == "false" for s in reads)
 
 
 def _passed_functions(ctx: FlowContext, fid: FnId, param: str) -> list[FnId]:
@@ -861,8 +879,8 @@ def _functions_by_owner(ctx: FlowContext) -> dict[str, list[FnId]]:
 
 
 def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[str]], list[str]]) -> frozenset[str]:
-    """What the consent UIs' agree actions store `true` under (`setParam(Contants.IS_NEED_SERCERT_STRING, true)` in
-    the `sureClick()` the agree button calls, two calls deep): the stored agreement, however its key is named.
+    """What the consent UIs' agree actions store a mark under (`true`, `"0"`, a version: `setParam(IS_NEED_SERCERT,
+    true)` in the `sureClick()` the agree button calls, two calls deep): the stored agreement, however it is named.
     `key_texts` says what a key argument names (`ConsentModel.key_texts`)."""
     out: set[str] = set()
     for ui in consent_uis(ctx):
@@ -872,7 +890,7 @@ def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[s
             fid, site, depth = todo.pop()
             if site.kind != "call":
                 continue
-            if KEY_WRITES.match(site.name) and len(site.args) >= 2 and value(site.args[-1]) == "true":
+            if KEY_WRITES.match(site.name) and len(site.args) >= 2 and _marks(value(site.args[-1])):
                 key = site.args[0]
                 out.update(t for t in key_texts(key.strings, key.refs) if len(t) > 3)
                 continue
@@ -883,6 +901,16 @@ def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[s
                     seen.add(target)
                     todo += [(target, s, depth + 1) for s in ctx.index.sites_of(target)]
     return frozenset(out)
+
+
+def _marks(text: str) -> bool:
+    """A stored value that marks something done: `true`, a non-empty string (`"0"`, the version name), a number
+    other than 0."""
+    if text == "true":
+        return True
+    if text[:1] in ('"', "'"):
+        return len(text.strip("\"'")) > 0
+    return text.rstrip("LlFf").isdigit() and text.rstrip("LlFf").strip("0") != ""
 
 
 def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[Handler]:
@@ -1029,7 +1057,27 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
                     if site.kind == "call" and site.receiver is None and site.name in params and h.contains(site):
                         for passed in _caller_lambdas(ctx, fid, site.name, 0):
                             table.setdefault(passed.deferred, passed)
-    return list(agree.values()), list(refuse.values())
+    by_id = _view_id_branches(ctx, fid, sites)
+    return list(agree.values()) + by_id["agree"], list(refuse.values()) + by_id["refuse"]
+
+
+def _view_id_branches(ctx: FlowContext, fid: FnId, sites: list[Site]) -> dict[str, list[Handler]]:
+    """The cases of a screen's own `onClick(View v)` (`switch (v.getId()) { case R.id.button_agree: … }`), by the
+    view each tests: its id (`button_agree`, `btn_disagree`) or its layout text (同意, 不同意, 退出)."""
+    out: dict[str, list[Handler]] = {"agree": [], "refuse": []}
+    if ctx.index.function(fid).name not in ("onClick", "onViewClicked"):
+        return out
+    atoms = {a.text for s in sites for g in s.guards for a in g.atoms if a.positive and "R.id." in a.text}
+    for text in sorted(atoms):
+        view = text.rsplit("R.id.", 1)[1].strip(" )")
+        if not view.isidentifier():
+            continue
+        kind = "refuse" if REFUSE_WORD.search(view) else "agree" if AGREE_WORD.search(view) else \
+            _label_kind(view_texts(ctx, view))
+        if kind:
+            what = Msg(f"`{view}` click", f"`{view}` 的点击事件")
+            out[kind].append(Handler(fid, None, what, (text, True)))
+    return out
 
 
 def _answer_branches(sites: list[Site], fid: FnId, deferred: set[Deferred]) -> list[tuple[str, Handler]]:

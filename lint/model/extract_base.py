@@ -343,8 +343,10 @@ class Extractor:
         for text, pos, c in parts:
             calls, refs, strings = list(c.calls), list(c.refs), list(c.strings)
             local = text.lstrip("!").strip().removesuffix(" != null").removesuffix(" == null").strip()
-            if values and local in values:  # a condition that is just a local (or its null test)
-                v = values[local]
+            # A condition that is a local (or its null test), or tests one (`TextUtils.isEmpty(saved)`,
+            # `!saved.equals("0")`): it reads what the local's initialiser read.
+            for name in [local] if local in values else [r for r in c.refs if r in values][:2]:
+                v = values[name]
                 calls += [x for x in v.calls if x not in calls][:MAX_ARG_ITEMS]
                 refs += [x for x in v.refs if x not in refs][:MAX_ARG_ITEMS]
                 strings += [x for x in v.strings if x not in strings][:MAX_ARG_ITEMS]

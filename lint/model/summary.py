@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 15  # a function's annotations among its modifiers (`@Composable`), for the incremental step
+SUMMARY_VERSION = 16  # a condition that tests a local (`TextUtils.isEmpty(saved)`) reads what its initialiser read
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):

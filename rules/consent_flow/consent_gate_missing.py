@@ -9,9 +9,11 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   `agree`/`同意` button listener, an `onAgree =` callback, a positive dialog button labelled 同意/Agree) and a
   disagree action (or a "save my choices" action that stores the answer from the switch the user set:
   `putBoolean(KEY_CONSENT, analyticsConsent)`);
-- a **stored agreement read at startup**: a consent check (a SharedPreferences / MMKV / DataStore read of a
-  `privacy`/`agree`/`consent`/`隐私`/`协议` key, or of the key the dialog's agree action stores `true`
-  under whatever its name (`setParam(IS_NEED_SERCERT_STRING, true)`), a function that does one, or a configured
+- a **stored agreement read at startup** (also through a local it was read into, and as a test that it is
+  absent: `if (!TextUtils.isEmpty(agreedVersion))`): a consent check (a SharedPreferences / MMKV / DataStore
+  read of a `privacy`/`agree`/`consent`/`隐私`/`协议` key, or of the key the dialog's agree action stores a mark
+  under whatever its name (`setParam(IS_NEED_SERCERT_STRING, true)`, `putString(VERSION_APP, "0")`), a function
+  that does one, or a configured
   `consent.predicates` function) in a condition that runs from the Application or the launcher activity, or
   there a read of a data-collection setting the app lets the user switch (`getBoolean(PREF_CRASH_REPORTS,
   false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`): an analytics or
@@ -30,14 +32,16 @@ opens (location for a GPS logger, the camera of a scanner) is asked for with run
 disclosed in the privacy policy, not behind a first-run gate. There the consent for analytics or crash
 reporting may also be a screen that asks whether to share usage or crash data, with one action that turns the
 setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
-`setAnalyticsEnabled(false)`), read again at every start; a Settings switch alone, on until the user finds it,
-is an opt-out, not consent. The opt-in's actions may reach the setting through the screen's own callback
+`setAnalyticsEnabled(false)`), or only a "yes" when every read of the setting defaults to off
+(`getBoolean(send_crash, false)`), read again at every start; a Settings switch alone, on until the user finds
+it, is an opt-out, not consent. The opt-in's actions may reach the setting through the screen's own callback
 (`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
 manifest master switches keep them off until then, the SDKs keep the answer and nothing needs to be read at
 startup. Whether that screen links the policy is CF309's question.
 
 A consent dialog is also recognised by what its buttons do and how it answers: a view whose layout text says
-同意/不同意/退出, a button that calls the dialog listener's `agree()` / `noAgree()`, and a callback handed the
+同意/不同意/退出, a button that calls the dialog listener's `agree()` / `noAgree()`, a case of the screen's own
+`onClick(View v)` (`case R.id.button_agree:`), and a callback handed the
 answer (`PrivacyDialog(this, html) { isAgree -> if (isAgree) … else finish() }`), where a dialog class named for
 the policy counts even when its text comes from a server.
 

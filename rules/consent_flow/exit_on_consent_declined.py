@@ -6,7 +6,8 @@ disagree actions) and its disagree handlers: a listener on a `disagree`/`refuse`
 button, an `onDisagree =`/`onReject =` callback, a dialog's negative button, a Compose button labelled
 不同意/拒绝/退出/Disagree, or a view whose layout text says so (`tvCloseApp.setOnClickListener` on the view
 `@+id/tv_close_app` whose `android:text` is 不同意并退出, or 退出), a button that calls the dialog listener's
-`noAgree()`/`disagree()`, or the `!isAgree` side of a callback handed the answer (`PrivacyDialog(this) { isAgree
+`noAgree()`/`disagree()`, a `case R.id.button_disagree:` of the screen's own `onClick(View v)`, or the
+`!isAgree` side of a callback handed the answer (`PrivacyDialog(this) { isAgree
 -> if (isAgree) … else finish() }`). Reports
 an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
 `System.exit`, `exitProcess`, `Process.killProcess`, `moveTaskToBack(true)`) that the handler runs directly
@@ -128,5 +129,7 @@ def _nested(handler: Handler, handlers: list[Handler], ctx: Context) -> bool:
     for site in ctx.index.sites_of(handler.fid):
         if handler.contains(site):
             outer = site.deferred[: site.deferred.index(handler.deferred)]
-            return any(h is not handler and h.fid == handler.fid and h.deferred in outer for h in handlers)
+            # inside another handler's listener, or inside a `case R.id.disagree:` branch of the same function
+            return any(h is not handler and h.fid == handler.fid and
+                       (h.deferred in outer or (h.deferred is None and h.contains(site))) for h in handlers)
     return False

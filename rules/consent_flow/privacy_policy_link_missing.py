@@ -3,7 +3,8 @@
 ## What it does
 For the first-run privacy UI (a dialog, activity or composable that shows privacy-policy text with an agree
 action) - or, in an app distributed only outside China that has none, the screen that asks whether to share
-usage or crash data (one action turns an analytics or crash-report setting on, another off) - looks for
+usage or crash data (one action turns an analytics or crash-report setting on, another off) and links to no
+policy address anywhere in the app - looks for
 a way to open the full policy from it: a `ClickableSpan`/`URLSpan`, `Linkify`,
 `LinkMovementMethod`, HTML text with a link, `android:autoLink`, a `WebView` loading the policy, Compose
 `ClickableText`/`LinkAnnotation`/`withLink`/`pushStringAnnotation`/`UriHandler.openUri`, custom tabs, or a
@@ -55,6 +56,7 @@ policy (a login agreement line, Settings).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, Span
@@ -98,8 +100,8 @@ POLICY_NAMES = ("policy", "privacy", "agreement", "protocol", "terms", "web", "b
 def check(ctx: Context) -> Iterator[Finding]:
     uis = consent_uis(ctx)
     key = "no-link"
-    if not uis and outside_china(ctx):
-        uis, key = collection_choices(ctx), "no-link-choice"  # the opt-in is the app's only consent
+    if not uis and outside_china(ctx) and not _policy_url_anywhere(ctx):
+        uis, key = collection_choices(ctx), "no-link-choice"  # the opt-in is the app's only consent, nothing links
     for ui in uis:
         if ui.named_only:
             continue  # a dialog whose texts come from elsewhere (a server): what it links is not in the code
@@ -108,6 +110,16 @@ def check(ctx: Context) -> Iterator[Finding]:
         span = Span(ui.line, ui.column, ui.line, ui.column + 1)
         message = say(ctx, META, key, ui=ui.name)
         yield ctx.finding(META, ui.path, span, message, anchor=f"{ui.owner}|policy-link")
+
+
+POLICY_URL = re.compile(r"https?://\S*(privacy|policy|policies|legal|terms|隐私)", re.IGNORECASE)
+
+
+def _policy_url_anywhere(ctx: Context) -> bool:
+    """The app has a privacy policy's address somewhere (a string resource, a literal): an opt-in screen in a
+    flow whose next page links it (an onboarding) may lead there."""
+    return any(POLICY_URL.search(res.text) for group in ctx.resources.strings.values() for res in group) or \
+        any(POLICY_URL.search(lit.value) for fs in ctx.index.files for lit in fs.strings)
 
 
 def _links(ctx: Context, ui: ConsentUi) -> bool:
