@@ -11,7 +11,9 @@ information. Receivers whose class is not in the project (an SDK's) are reported
 cannot be checked. `android:exported="false"` does not prevent system broadcasts from being delivered.
 Broadcasts the system no longer delivers to manifest-declared receivers at the app's `targetSdk` are skipped:
 `CONNECTIVITY_CHANGE` from 24, Wi-Fi state, `USER_PRESENT`, package and power events from 26 (Android 8's
-implicit-broadcast limits), `SCREEN_ON` always.
+implicit-broadcast limits), `SCREEN_ON` always. Work that runs only in the receiver's branch for another
+action (`when (intent.action) { ACTION_STOP_SERVICE -> … }`) or only under a setting the user switched on
+(`if (prefs.getBoolean("auto_backup", false))`) is not counted.
 
 ## Why is this bad?
 Frequent self-start (自启动) and chained start (关联启动) is item 6 of MIIT 164号 ("APP频繁自启动和关联启动"), and MIIT
@@ -108,6 +110,8 @@ AUTOSTART: dict[str, str] = {
     "android.intent.action.ACTION_POWER_CONNECTED": "power connected",
     "android.intent.action.ACTION_POWER_DISCONNECTED": "power disconnected",
 }
+# The events' action names as code writes them (`BOOT_COMPLETED`, `Intent.ACTION_BOOT_COMPLETED`).
+AUTOSTART_NAMES = frozenset(a.rsplit(".", 1)[-1].removeprefix("ACTION_") for a in AUTOSTART)
 # Implicit broadcasts no longer delivered to receivers declared in the manifest, from this targetSdk on
 # (Android 7 for CONNECTIVITY_ACTION, Android 8's implicit-broadcast limits; SCREEN_ON never was).
 UNDELIVERED_FROM: dict[str, int] = {
@@ -148,6 +152,20 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(META, manifest.path, ctx.element_span(comp.element), message, anchor=comp.cls)
 
 
+def _other_action(site: Site) -> bool:
+    """`site` runs only for an action that is no autostart event: a `when (intent.action) { STOP -> … }` entry or an
+    `if (ACTION_X.equals(intent.getAction()))` branch naming an action none of AUTOSTART's."""
+    for g in site.guards:
+        for atom in g.atoms:
+            if not atom.positive or "action" not in atom.text.lower():
+                continue
+            named = {n for n in atom.names if n.isupper() and len(n) > 3} | \
+                {v.rsplit(".", 1)[-1] for v in atom.strings if v.rsplit(".", 1)[-1].isupper()}
+            if named and not {n.removeprefix("ACTION_") for n in named} & AUTOSTART_NAMES:
+                return True
+    return False
+
+
 def _delivered(action: str, target: int | None) -> bool:
     """The system still delivers `action` to a manifest-declared receiver of an app with this targetSdk."""
     return target is None or target < UNDELIVERED_FROM.get(action, 10_000)
@@ -174,6 +192,8 @@ def _work(ctx: Context, comp: Component) -> Msg | None:
         for site in sites:
             if _setting_gated(site, first_read):
                 continue  # runs only when the user switched it on (start on boot, a device the user chose)
+            if depth == 0 and _other_action(site):
+                continue  # the receiver's branch for another broadcast (`ACTION_STOP_SERVICE ->`), not the event
             found = _work_site(ctx, fid, site, cls)
             if found and not _rearms_alarm(site, sites):
                 return found  # (alarms are cleared on reboot: setting them again is not work of its own)

@@ -27,6 +27,10 @@ before consent. Conditions that hold the same way on every first launch (the mai
 permission check), threads, delays and callbacks keep the error. A severity configured for the rule
 (`[severity] EC101 = "error"`) applies to every finding.
 
+Not personal information: a `WifiInfo` asked in the same expression only for the link's speed, signal or
+frequency (`wm.connectionInfo.linkSpeed`), a package query for one intent (`queryIntentActivities` of an
+`ACTION_VIEW` intent), UI-only sensor reads (below).
+
 ## Why is this bad?
 Collecting personal information before consent is the finding MIIT and app-store reviewers report most
 often (191号文 三.1 "在征得用户同意前就开始收集个人信息或打开可收集个人信息的权限"; 337号 category 1; 164号
@@ -149,6 +153,8 @@ def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     if api is not None and api.kind in ("method", "field"):
         if api.pi_kind == "installed-apps" and queries_one_intent(ctx.index, fid, site):
             return None
+        if api.pi_kind == "wifi-info" and _link_metrics_only(ctx, fid, site):
+            return None
         return api, f"{api.owner_simple}.{api.member}"
     if site.name in QUERY_CALLS and site.args:
         for ref in site.args[0].refs:
@@ -156,6 +162,21 @@ def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
             if uri is not None:
                 return uri, f"query({uri.member})"
     return None
+
+
+# What a `WifiInfo` tells about the link, not about the network or the device (no SSID, BSSID, MAC or IP).
+LINK_METRICS = frozenset({"getLinkSpeed", "linkSpeed", "getRssi", "rssi", "getFrequency", "frequency",
+                          "getTxLinkSpeedMbps", "txLinkSpeedMbps", "getRxLinkSpeedMbps", "rxLinkSpeedMbps",
+                          "getWifiStandard", "wifiStandard"})
+
+
+def _link_metrics_only(ctx: Context, fid: FnId, site: Site) -> bool:
+    """`wm.getConnectionInfo().getLinkSpeed()`: the call's result is only asked for link metrics, in the same
+    expression (a `WifiInfo` kept in a variable may be asked for anything)."""
+    call = f"{site.receiver}.{site.name}" if site.receiver else site.name
+    chained = [s for s in ctx.index.sites_of(fid) if s.receiver is not None and s.line == site.line and
+               s.receiver.replace("()", "").replace("?", "") == call]
+    return bool(chained) and all(s.name in LINK_METRICS for s in chained)
 
 
 # Sensors whose values apps use to animate or adjust the UI (tilt, shake, brightness).
