@@ -1118,6 +1118,9 @@ def _passed_on(ctx: FlowContext, fid: FnId, sites: list[Site], depth: int = 0) -
             if not arg.label or value(arg) not in params:
                 continue
             kind = "refuse" if REFUSE_WORD.search(arg.label) else "agree" if AGREE_WORD.search(arg.label) else ""
+            if not kind and site.name.endswith("Button") and arg.label == "onClick":
+                # `ASTextButton(onClick = onClickDismiss) { Text(stringResource(R.string.common_refuse)) }`
+                kind = _label_kind([t for t in arg_texts(ctx, site.args) if t])
             if kind:
                 out += [(kind, h) for h in _caller_lambdas(ctx, fid, value(arg), depth)]
     return out

@@ -18,6 +18,10 @@ reported; one behind a condition the code does not decide on first launch (a ser
 a setting whose default it does not show) is a warning that names the condition; a severity configured for the
 rule applies to every finding.
 
+An init right after the SDK's own privacy switch is handed the stored answer in the same block
+(`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
+the SDK collects nothing (a switch hard-coded on is EC103's, and the init stays reported).
+
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
 for what its SDKs collect (191号文 五.1 "通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息"; 164号 targets
@@ -70,6 +74,7 @@ from collections.abc import Iterator
 from pipl_lint.catalogs import SdkCall
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg, join
+from pipl_lint.model.consent_flow import is_fixed, value
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -129,6 +134,23 @@ def pre_init_edits(ctx: Context, fid: FnId, site: Site, call: SdkCall) -> tuple[
     return tuple(e for e in edits if e is not None) if all(edits) else ()
 
 
+def _switched_by_answer(ctx: Context, fid: FnId, init: Site, sdk_id: str) -> bool:
+    """Just before the init, in the same block, the SDK's own privacy switch is handed the stored answer, not a
+    literal (`StatService.setAuthorizedState(this, state == Agreed)`): without an agreement it collects nothing."""
+    for site in ctx.index.sites_of(fid):
+        if site.line > init.line or site.deferred != init.deferred or site is init:
+            continue
+        hit = ctx.sdk_calls.match(fid, site, roles=("agree",))
+        if hit is None or hit[0].id != sdk_id:
+            continue
+        call = hit[2]
+        args = site.args
+        arg = args[call.arg] if call.arg is not None and -len(args) <= call.arg < len(args) else None
+        if arg is not None and not is_fixed(value(arg)):
+            return True
+    return False
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     hits: list[Collecting] = []
@@ -141,6 +163,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         sdk, _role, call = hit
         if call.keeps_off([a.text for a in site.args]):
             continue  # `Datadog.initialize(ctx, config, TrackingConsent.PENDING)`: starts, sends nothing
+        if _switched_by_answer(ctx, reached.fid, site, sdk.id):
+            continue  # `StatService.setAuthorizedState(ctx, agreed); StatService.start(ctx)`: the SDK's own switch
         shown = f"{call.owner_simple}(…)" if call.method == call.owner_simple.rsplit(".", 1)[-1] else \
             f"{call.owner_simple}.{call.method}"
         calls[(reached.fid, site.start)] = call
