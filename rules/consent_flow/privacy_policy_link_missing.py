@@ -43,8 +43,8 @@ binding.summary.movementMethod = LinkMovementMethod.getInstance()
 No automatic fix.
 
 ## Limitations
-A dialog known only by its class name (`PrivacyDialog` showing text it receives from a server) is not judged:
-what it links is not in the code.
+A dialog known only by its class name (`PrivacyDialog` showing text it receives from a server), or a Compose
+screen that shows the `content` its callers pass, is not judged: what it links is not in its own code.
 The agree and disagree buttons' own navigation does not count as a link; a link drawn by a custom view or
 loaded from a server is not seen. Only the privacy UI is checked, not other places that mention the
 policy (a login agreement line, Settings).
@@ -103,8 +103,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not uis and outside_china(ctx) and not _policy_url_anywhere(ctx):
         uis, key = collection_choices(ctx), "no-link-choice"  # the opt-in is the app's only consent, nothing links
     for ui in uis:
-        if ui.named_only:
-            continue  # a dialog whose texts come from elsewhere (a server): what it links is not in the code
+        if ui.named_only or _slot_filled_by_callers(ctx, ui):
+            continue  # texts from elsewhere (a server, the `content` its callers pass): what it links is not here
         if only_uses(ctx, ui, uis) or _links(ctx, ui):
             continue  # a screen that embeds another consent UI is judged by that UI
         span = Span(ui.line, ui.column, ui.line, ui.column + 1)
@@ -120,6 +120,17 @@ def _policy_url_anywhere(ctx: Context) -> bool:
     flow whose next page links it (an onboarding) may lead there."""
     return any(POLICY_URL.search(res.text) for group in ctx.resources.strings.values() for res in group) or \
         any(POLICY_URL.search(lit.value) for fs in ctx.index.files for lit in fs.strings)
+
+
+def _slot_filled_by_callers(ctx: Context, ui: ConsentUi) -> bool:
+    """A Compose screen that shows what its callers pass (`TermsScreen(onAgree, onDecline) { PolicyText() }` calling
+    its `content()` parameter): the policy and its links are in the callers' code."""
+    for fid in ui.functions:
+        params = ctx.index.function(fid).params
+        if any(s.kind == "call" and s.receiver is None and s.name in params and not s.args and
+               ("content" in s.name.lower() or "body" in s.name.lower()) for s in ctx.index.sites_of(fid)):
+            return True
+    return False
 
 
 def _links(ctx: Context, ui: ConsentUi) -> bool:
