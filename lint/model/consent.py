@@ -33,6 +33,8 @@ CONSENT_WORD = re.compile(
 AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(?<!no)(?<!not_)(?<!no_)(agree(?!ment)|accept|consent|(?<!不)同意|"
                         r"grant(?!ed?Permission))", re.IGNORECASE)
 REFUSE_WORD = re.compile(r"disagree|refuse|reject|decline|deny|(no|not|un)_?agree(?!ment)|不同意|拒绝", re.IGNORECASE)
+# A consent management platform's check of its stored answer (Google UMP: `ConsentInformation.canRequestAds()`).
+CMP_PREDICATES = frozenset({"canRequestAds"})
 # A test that the stored answer is absent (`TextUtils.isEmpty(saved)`, `saved.isNullOrEmpty()`, `saved == null`):
 # it holds before the user has answered.
 ABSENT = re.compile(r"\b(isEmpty|isNullOrEmpty|isBlank|isNullOrBlank)\s*\(|==\s*null\b|\bnull\s*==")
@@ -279,6 +281,8 @@ class ConsentModel:
     def atom_is_consent(self, atom: Atom) -> bool:
         for call in atom.calls:
             simple = call.rsplit(".", 1)[-1].lstrip("!")
+            if simple in CMP_PREDICATES:
+                return True  # `consentInformation.canRequestAds()`: the consent form's answer
             if call in self.configured or simple in self.configured_simple:
                 return True
             if simple in self.predicate_functions():

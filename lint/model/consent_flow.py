@@ -785,6 +785,27 @@ def _passed_functions(ctx: FlowContext, fid: FnId, param: str) -> list[FnId]:
     return out
 
 
+# --- a consent management platform ---------------------------------------------------------------------------
+
+# Google's User Messaging Platform (the consent form AdMob apps show: GDPR/TCF in the EEA, US state notices):
+# the form it shows and keeps the answer of, the form to change that answer later, and the check that ads may be
+# requested. https://developers.google.com/admob/android/privacy
+CMP_FORMS = frozenset({"loadAndShowConsentFormIfRequired", "loadConsentForm"})
+CMP_OPTIONS = frozenset({"showPrivacyOptionsForm"})
+CMP_OWNERS = ("UserMessagingPlatform", "ConsentForm", "consentForm")
+
+
+def consent_platform(ctx: FlowContext) -> tuple[bool, bool]:
+    """(the app shows a consent management platform's form, it lets the user reopen it to change the answer)."""
+    def build() -> tuple[bool, bool]:
+        def called(names: frozenset[str]) -> bool:
+            return any(s.kind == "call" and (s.receiver or "").rsplit(".", 1)[-1] in CMP_OWNERS
+                       for _fid, s in ctx.sites(*names))
+        return called(CMP_FORMS), called(CMP_OPTIONS)
+
+    return memo(ctx, "consent_platform", build)
+
+
 # --- the first-run consent UI -------------------------------------------------------------------------------
 
 @dataclass

@@ -31,6 +31,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     collection_key,
     collection_writes,
     composed_on_state,
+    consent_platform,
     consent_uis,
     element_texts,
     exits_in,

@@ -34,7 +34,9 @@ reporting may also be a screen that asks whether to share usage or crash data, w
 setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
 `setAnalyticsEnabled(false)`), or only a "yes" when every read of the setting defaults to off
 (`getBoolean(send_crash, false)`), read again at every start; a Settings switch alone, on until the user finds
-it, is an opt-out, not consent. The opt-in's actions may reach the setting through the screen's own callback
+it, is an opt-out, not consent. Google's consent form (User Messaging Platform:
+`loadAndShowConsentFormIfRequired`, `loadConsentForm`) is such a gate too: it asks, and keeps the answer that
+`canRequestAds()` reads. The opt-in's actions may reach the setting through the screen's own callback
 (`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
 manifest master switches keep them off until then, the SDKs keep the answer and nothing needs to be read at
 startup. Whether that screen links the policy is CF309's question.
@@ -112,6 +114,7 @@ from pipl_lint.rules.consent_flow._common import (
     collection_key,
     collection_switch_written,
     consent_expected,
+    consent_platform,
     consent_uis,
     memo,
     outside_china,
@@ -154,6 +157,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     element = next((m for m in ctx.app_manifests() if m.application is not None), None)
     if anchor is None and element is None:
         return
+    if outside_china(ctx) and consent_platform(ctx)[0]:
+        return  # a consent management platform's form (Google UMP) asks and keeps the answer
     uis = [ui for ui in consent_uis(ctx) if ui.refuse or ui.choose]
     choices = collection_choices(ctx) if outside_china(ctx) else []
     uis += choices  # an analytics / crash-report opt-in is the consent GDPR and Play ask for

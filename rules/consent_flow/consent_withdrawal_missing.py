@@ -24,6 +24,9 @@ Like `consent-gate-missing`, an app distributed only outside China (`google-play
 data SDK is not reported: its own code reads personal information for the feature the user opens, asked with
 runtime permissions, and no consent was asked that could be withdrawn.
 
+For an app distributed only outside China, Google's consent platform's privacy options form
+(`UserMessagingPlatform.showPrivacyOptionsForm`) is the way back: the user changes the answer there.
+
 ## Why is this bad?
 PIPL Art. 15 gives individuals the right to withdraw consent and requires a convenient way to do it
 ("应当提供便捷的撤回同意的方式"); 191号文 三.8 makes the lack of one a violation. Withdrawing only in the UI, while
@@ -71,9 +74,11 @@ from pipl_lint.rules.consent_flow._common import (
     app_anchor,
     collection_switch_written,
     consent_expected,
+    consent_platform,
     fix_text,
     memo,
     names,
+    outside_china,
     say,
     short,
     value,
@@ -104,6 +109,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     what, _evidence = what_collects(ctx, brief=True)
     if not what.en or not consent_expected(ctx):
         return  # (outside China with no data SDK: no consent was asked, so there is none to withdraw)
+    if outside_china(ctx) and consent_platform(ctx)[1]:
+        return  # the consent platform's privacy options form (`showPrivacyOptionsForm`) changes the answer
     resets = _resets(ctx)
     if not resets:
         if _user_switch(ctx):

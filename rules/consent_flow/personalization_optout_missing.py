@@ -11,6 +11,9 @@ checkbox or button handler whose view, label or code names personalisation
 (`GlobalSetting.setPersonalizedState(1)`, `KsAdSDK.setPersonalRecommend(false)` …). Reports the app once,
 at the Application class, with where the personalisation was found.
 
+For an app distributed only outside China, Google's consent form together with its privacy options form
+(User Messaging Platform) asks about personalised ads and lets the user change the answer: that is the switch.
+
 ## Why is this bad?
 PIPL Art. 24 ¶2 requires information pushed by automated decision-making to come with an option that does
 not target personal characteristics, or a convenient way to refuse. 191号文 三.6 makes targeted push without a
@@ -55,7 +58,7 @@ from pipl_lint.model.consent import is_user_deferred
 from pipl_lint.model.index import FnId
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.consent_flow._common import app_anchor, say, short, value
+from pipl_lint.rules.consent_flow._common import app_anchor, consent_platform, outside_china, say, short, value
 
 META = RuleMeta(
     id="CF311",
@@ -88,6 +91,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     evidence = _evidence(ctx)
     if not evidence or _opt_out(ctx):
         return
+    if outside_china(ctx) and all(consent_platform(ctx)):
+        return  # the consent platform's form asks about personalised ads, and its options form changes it
     anchor = app_anchor(ctx)
     if anchor is None:
         return
