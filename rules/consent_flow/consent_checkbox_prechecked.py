@@ -8,7 +8,7 @@ Finds agreement checkboxes that start checked:
   element next to it, names the privacy policy, user agreement or terms (隐私政策, 用户协议, 同意 …);
 - code: `setChecked(true)` on a view whose name says agreement/privacy/policy/protocol/consent/terms, or on
   any checkbox of a screen that shows privacy-policy text — unless it runs in a click or check listener
-  (the user's own tap);
+  (the user's own tap) or only where the stored answer says the user agreed (it shows that answer);
 - Compose: `Checkbox(checked = true, …)`, or a `Checkbox` whose state starts as `mutableStateOf(true)` in a
   composable that shows policy text.
 
@@ -145,13 +145,19 @@ def _clip(text: str) -> str:
 
 def _code(ctx: Context) -> Iterator[Finding]:
     for fid, site in ctx.sites("setChecked"):
-        if not site.args or value(site.args[0]) != "true" or _by_user(site):
+        if not site.args or value(site.args[0]) != "true" or _by_user(site) or _restores_answer(ctx, site):
             continue
         receiver = site.receiver or ""
         if not AGREEMENT_NAME.search(receiver) and not _shows_policy(ctx, fid):
             continue
         message = say(ctx, META, "code", call=site.qualified)
         yield ctx.site_finding(META, fid, site, message, fix=fix_text(ctx, META, "code"))
+
+
+def _restores_answer(ctx: Context, site: Site) -> bool:
+    """The box is ticked only where the user already agreed (`if (mPrivacy && mAgreement) setChecked(true)`): it
+    shows the stored answer, it does not answer for the user."""
+    return any(ctx.consent.guard_state(g) > 0 for g in site.guards)
 
 
 def _by_user(site: Site) -> bool:
