@@ -288,7 +288,8 @@ def test_kts_control_flow_is_spliced() -> None:
         try { d(4) } catch (e: Exception) { e(5) } finally { f(6) }
         fun helper() { g(7) }
         """))
-    assert [s.name for s in script.statements if isinstance(s, Call)] == ["a", "b", "c", "d", "e", "f"]
+    # a function's body is not spliced: it is kept as the declaration (`fun:helper`), run only where it is called
+    assert [s.name for s in script.statements if isinstance(s, Call)] == ["a", "b", "c", "d", "e", "f", "fun:helper"]
 
 
 # -- plugins ----------------------------------------------------------------------------------------
@@ -1023,3 +1024,45 @@ def test_unresolved_reference_notation_is_kept(name: str, text: str) -> None:
     resolved = [resolve_reference(d, values) for d in deps]
     assert resolved[0].coordinate == "com.google.firebase:firebase-analytics:22.1.0"
     assert resolved[1] == deps[1]  # not a coordinate: left as it was
+
+
+SCRIPT_FUNCTION = """\
+    plugins { id("com.android.application") }
+    dependencies {
+        implementation("androidx.core:core-ktx:1.12.0")
+        firebaseDependencies(true)
+    }
+    fun DependencyHandlerScope.firebaseDependencies(enabled: Boolean) {
+        if (enabled) {
+            implementation("com.google.firebase:firebase-analytics:22.1.2")
+        } else {
+            compileOnly("com.google.firebase:firebase-crashlytics:19.0.0")
+        }
+    }
+    fun DependencyHandlerScope.neverCalled() {
+        implementation("com.example:never:1.0")
+    }
+    fun version(): String = "1.0"
+    """
+
+
+def test_dependencies_declared_in_a_script_function_are_read_where_it_is_called() -> None:
+    """`fun DependencyHandlerScope.x() { … }` called in `dependencies { }`: its body declares them there, both
+    branches of its conditions; a function nothing calls declares nothing."""
+    script = build(SCRIPT_FUNCTION, Path("app/build.gradle.kts"))
+    declared = {(d.configuration, d.group, d.name) for d in script.dependencies if d.group}
+    assert ("implementation", "com.google.firebase", "firebase-analytics") in declared
+    assert ("compileOnly", "com.google.firebase", "firebase-crashlytics") in declared
+    assert ("implementation", "androidx.core", "core-ktx") in declared
+    assert not any(d.group == "com.example" for d in script.dependencies)
+    assert script.errors == ()
+
+
+def test_the_groovy_parser_keeps_a_kotlin_script_function_with_its_body() -> None:
+    """The fallback parser (when tree-sitter gives up on a Kotlin script) keeps the same declaration."""
+    script = parse_groovy(dedent(SCRIPT_FUNCTION))
+    functions = {s.name: s for s in script.statements if isinstance(s, Call) and s.name.startswith("fun:")}
+    assert set(functions) == {"fun:firebaseDependencies", "fun:neverCalled"}  # `= expression` bodies are skipped
+    assert functions["fun:firebaseDependencies"].receiver == "DependencyHandlerScope"
+    assert [c.name for c in walk_calls(functions["fun:firebaseDependencies"].closure or ())] == \
+        ["implementation", "compileOnly"]

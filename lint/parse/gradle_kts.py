@@ -31,7 +31,14 @@ from pipl_lint.parse.gradle_ast import (
     collection_literal,
     compact,
 )
-from pipl_lint.parse.groovy import MAX_DEPTH, MAX_ERRORS, parse_groovy, parse_number, recursion_headroom
+from pipl_lint.parse.groovy import (
+    FUNCTION_PREFIX,
+    MAX_DEPTH,
+    MAX_ERRORS,
+    parse_groovy,
+    parse_number,
+    recursion_headroom,
+)
 
 __all__ = ["PARSE_BUDGET_SECONDS", "parse_kts"]
 
@@ -138,8 +145,25 @@ class _Converter:
             if self.enter(node):  # `if (a) if (b) ...` nests without blocks
                 self.control_flow(node, out)
             self.depth -= 1
+        elif kind == "function_declaration":
+            declared = self.function_declaration(node)
+            if declared is not None:
+                out.append(declared)
         elif kind == "ERROR":
             self.salvage(node, out)
+
+    def function_declaration(self, node: Node) -> Call | None:
+        """``fun DependencyHandlerScope.firebaseDeps(enabled: Boolean) { … }``: a call named `fun:` + its name, with
+        its receiver type and its block body (see `groovy.FUNCTION_PREFIX`); None for an expression body."""
+        name = next((c for c in node.children if c.type in ("identifier", "simple_identifier")), None)
+        body = next((c for c in node.children if c.type == "function_body"), None)
+        block = next((c for c in body.named_children if c.type == "block"), None) if body is not None else None
+        if name is None or block is None:
+            return None
+        receiver = next((c for c in node.children if c.type == "user_type"), None)
+        statements = tuple(self.statements(block))
+        return Call(FUNCTION_PREFIX + _unbacktick(self.text(name)), self.text(receiver) if receiver else None, (),
+                    statements, *self.position(node))
 
     def control_flow(self, node: Node, out: list[Statement]) -> None:
         """Splice the bodies of if/else, loops and try/catch/finally into ``out``."""

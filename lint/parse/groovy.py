@@ -113,7 +113,11 @@ _MODIFIERS = frozenset(
      "lateinit", "transient", "volatile", "internal", "override", "open"}
 )
 _PRIMITIVES = frozenset({"int", "long", "short", "byte", "char", "boolean", "double", "float", "void"})
-_SKIPPED_DECLARATIONS = frozenset({"fun", "object", "typealias"})
+_SKIPPED_DECLARATIONS = frozenset({"object", "typealias"})
+# A Kotlin script's own function (`fun DependencyHandlerScope.firebaseDeps(enabled: Boolean) { … }`) is kept as a
+# call named `fun:` + its name, with its receiver type and its body as the closure: the build reader expands a call
+# to it where the script makes one (`dependencies { firebaseDeps(true) }`).
+FUNCTION_PREFIX = "fun:"
 _TYPE_DECLARATIONS = frozenset({"class", "interface", "enum", "trait"})
 _LITERALS: dict[str, Value] = {"true": True, "false": False, "null": None}
 # Identifiers that never start a juxtaposed (command) argument or a chained command.
@@ -780,6 +784,40 @@ class _Parser:
         self.i += 1
         self.skip_statement()
 
+    def keyword_function(self, out: list[Statement]) -> None:
+        """``fun [Receiver.]name(params)[: Type] { body }``: kept with its body; an expression body is skipped."""
+        k, v = self.k, self.v
+        start = self.i
+        i = self.i + 1
+        if self.is_op(i, "<"):
+            while k[i] != _EOF and not self.is_op(i, ">"):
+                i += 1
+            i += 1
+        names: list[str] = []
+        while k[i] == _ID:
+            names.append(v[i])
+            if self.is_op(i + 1, "."):
+                i += 2
+                continue
+            i += 1
+            break
+        if not names or not self.is_op(i, "("):
+            self.i = start + 1
+            self.skip_statement()
+            return
+        self.i = i
+        self.skip_balanced()
+        i = self.i
+        while k[i] not in (_EOF, _NL) and not (k[i] == _OP and v[i] in ("{", "=", ";", "}")):
+            i += 1
+        self.i = i
+        if not self.is_op(i, "{"):
+            self.skip_statement()
+            return
+        body = self.closure()
+        receiver = ".".join(names[:-1]) or None
+        out.append(Call(FUNCTION_PREFIX + names[-1], receiver, (), body, *self.position(self.s[start])))
+
     def keyword_type_declaration(self, out: list[Statement]) -> None:
         k, v = self.k, self.v
         i = self.i + 1
@@ -1336,6 +1374,7 @@ _KEYWORD_HANDLERS = {
     "else": _Parser.keyword_simple,
     **{word: _Parser.keyword_type_declaration for word in _TYPE_DECLARATIONS},
     **{word: _Parser.keyword_skip_statement for word in _SKIPPED_DECLARATIONS},
+    "fun": _Parser.keyword_function,
 }
 
 

@@ -44,7 +44,7 @@ from pipl_lint.parse.gradle_ast import (
     Value,
 )
 from pipl_lint.parse.gradle_kts import parse_kts
-from pipl_lint.parse.groovy import parse_expression, parse_groovy
+from pipl_lint.parse.groovy import FUNCTION_PREFIX, parse_expression, parse_groovy
 from pipl_lint.project.version_catalog import CatalogLibrary, VersionCatalog, normalize_alias
 
 __all__ = [
@@ -297,6 +297,10 @@ def _statement_key(stmt: Statement) -> tuple[str, ...]:
         return _text_segments(stmt.target)
     receiver = _text_segments(stmt.receiver) if stmt.receiver else ()
     return receiver + _call_segments(stmt.name, stmt.args)
+
+
+# Receivers of a script function that declares dependencies in the `dependencies { }` block that calls it.
+_DEPENDENCY_RECEIVERS = frozenset({"DependencyHandlerScope", "DependencyHandler", ""})
 
 
 def _walk(statements: tuple[Statement, ...]) -> Iterator[tuple[tuple[str, ...], tuple[str, ...], Statement]]:
@@ -889,9 +893,19 @@ class _BuildInterpreter:
         entries = list(_walk(script.statements))
         for context, _key, stmt in entries:
             self.r.define(context, stmt)
+        # The script's own functions that declare dependencies (`fun DependencyHandlerScope.firebaseDeps() {…}`).
+        helpers = {s.name.removeprefix(FUNCTION_PREFIX): s.closure for s in script.statements
+                   if isinstance(s, Call) and s.name.startswith(FUNCTION_PREFIX) and s.closure
+                   and (s.receiver or "").rsplit(".", 1)[-1] in _DEPENDENCY_RECEIVERS}
         for context, key, stmt in entries:
             if isinstance(stmt, Call):
                 self.call(context, key, stmt)
+                body = helpers.get(stmt.name) if context == ("dependencies",) and not stmt.receiver else None
+                if body:  # a call of one of them in `dependencies { }`: its body declares them there (once)
+                    helpers.pop(stmt.name)
+                    for inner_context, inner_key, inner in _walk(body):
+                        if isinstance(inner, Call):
+                            self.call(context + inner_context, context + inner_key, inner)
             self.android_property(key, stmt)
             self.container_element(key, stmt)
             self.variant_property(key, stmt)
