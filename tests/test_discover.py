@@ -192,3 +192,30 @@ def test_gradle_properties_reader_edge_cases() -> None:
     assert props["F"] == "first second" and props["G"] == "ends with backslash\\"
     assert props["key.with=equals"] == "v" and props["H"] == "next=line"  # a trailing backslash joins the next line
     assert read_properties("\x00\xff" * 1000 + "\\") is not None  # never raises
+
+
+def test_string_resources_in_any_values_file_are_read(tmp_path: Path) -> None:
+    """Android reads `<string>`s from every XML file of a `values*` folder (`eula.xml`, `privacy.xml`), not only
+    `strings.xml`: a policy text kept there is the app's, in Gradle and manifest-only layouts alike."""
+    from pipl_lint.model.resources import Resources
+
+    eula = '<resources><string name="eula_text">Read our Privacy Policy</string></resources>'
+    write_tree(tmp_path / "gradle", {
+        "settings.gradle": "include ':app'",
+        "app/build.gradle": "plugins { id 'com.android.application' }",
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+        "app/src/main/res/values/strings.xml": '<resources><string name="app">Acme</string></resources>',
+        "app/src/main/res/values/eula.xml": eula,
+        "app/src/main/res/values/colors.xml": '<resources><color name="a">#fff</color></resources>',
+    })
+    write_tree(tmp_path / "legacy", {
+        "AndroidManifest.xml": BARE_MANIFEST,
+        "res/values/eula.xml": eula,
+    })
+    for root in (tmp_path / "gradle", tmp_path / "legacy"):
+        (module,) = [m for m in run(root).projects[0].modules if m.is_application]
+        files = [p for ss in module.source_sets for p in ss.strings]
+        assert "eula.xml" in [p.name for p in files]
+        reader = FileReader(root)
+        resources = Resources(strings=files, read_text=lambda p: reader.read_text(p, []))
+        assert resources.text("eula_text") == "Read our Privacy Policy"

@@ -40,7 +40,7 @@ class SourceSet:
     name: str  # main, debug, release, a flavour, test, androidTest ...
     manifest: Path | None
     sources: tuple[Path, ...]
-    strings: tuple[Path, ...]  # res/values*/strings.xml
+    strings: tuple[Path, ...]  # res/values*/*.xml (string resources may be in any of them)
     layouts: tuple[Path, ...]  # res/layout*/*.xml
     assets: tuple[Path, ...]  # files under assets/ (policy texts)
 
@@ -197,14 +197,21 @@ def _sources_in(base: Path, walker: Walker) -> list[Path]:
     return out
 
 
+def _value_files(names: Iterable[str]) -> list[str]:
+    """The XML files of a `values*` folder that may hold `<string>`s: Android reads every one (`strings.xml`,
+    `eula.xml`, `privacy.xml` …), `strings.xml` first."""
+    return sorted((n for n in names if n.endswith(".xml")), key=lambda n: (n != "strings.xml", n))
+
+
 def _res_files(res: Path, walker: Walker) -> tuple[list[Path], list[Path]]:
-    """(`values*/strings.xml`, `layout*/*.xml`) of a `res` folder."""
+    """(`values*/*.xml`, `layout*/*.xml`) of a `res` folder."""
     strings: list[Path] = []
     layouts: list[Path] = []
     if walker.is_dir(res):
         for d in walker.iterdir(res):
-            if d.name.startswith("values") and walker.is_file(d / "strings.xml"):
-                strings.append(d / "strings.xml")
+            if d.name.startswith("values") and walker.is_dir(d):
+                present = [p.name for p in walker.iterdir(d) if walker.is_file(p) and not walker.excluded(p)]
+                strings += [d / n for n in _value_files(present)]
             elif d.name.startswith("layout") and walker.is_dir(d):
                 layouts += [p for p in walker.iterdir(d) if p.suffix == ".xml" and not walker.excluded(p)]
     return strings, layouts
@@ -309,8 +316,8 @@ def _manifest_only_module(root: Path, walker: Walker, name: str = ":") -> Module
     layouts: list[Path] = []
     for d, _dirs, files in walker.walk(root):
         sources += [d / f for f in files if f.endswith(SOURCE_SUFFIXES)]
-        if d.parent.name == "res" and d.name.startswith("values") and "strings.xml" in files:
-            strings.append(d / "strings.xml")
+        if d.parent.name == "res" and d.name.startswith("values"):
+            strings += [d / n for n in _value_files(files)]
         if d.parent.name == "res" and d.name.startswith("layout"):
             layouts += [d / f for f in files if f.endswith(".xml")]
     ss = SourceSet("main", root / "AndroidManifest.xml", tuple(sources), tuple(strings), tuple(layouts), ())
