@@ -639,6 +639,7 @@ CATALOG_2_SDKS = [
     ("onesignal", "com.onesignal:OneSignal", None, ("OneSignal", "initWithContext")),
     ("branch", "io.branch.sdk.android:library", None, ("Branch", "getAutoInstance")),
     ("bugsnag", "com.bugsnag:bugsnag-android", None, ("Bugsnag", "start")),
+    ("posthog", "com.posthog:posthog-android", None, ("PostHogAndroid", "setup")),
     ("appcenter", "com.microsoft.appcenter:appcenter-analytics", None, ("AppCenter", "start")),
     ("newrelic", "com.newrelic.agent.android:android-agent", None, ("NewRelic", "start")),
     ("applovin", "com.applovin:applovin-sdk", None, ("AppLovinSdk", "initializeSdk")),
