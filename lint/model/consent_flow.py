@@ -1240,6 +1240,8 @@ def _texts_by_view_id(ctx: FlowContext) -> dict[str, list[str]]:
 
 
 def _label_kind(texts: list[str]) -> str:
+    # `拒  绝`, `同　意`: Chinese labels are spaced out for width; the words are the same
+    texts = texts + ["".join(t.split()) for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t)]
     if any(REFUSE_TEXT.search(t) for t in texts):
         return "refuse"
     if any(AGREE_TEXT.search(t) for t in texts):
