@@ -217,5 +217,5 @@ def test_string_resources_in_any_values_file_are_read(tmp_path: Path) -> None:
         files = [p for ss in module.source_sets for p in ss.strings]
         assert "eula.xml" in [p.name for p in files]
         reader = FileReader(root)
-        resources = Resources(strings=files, read_text=lambda p: reader.read_text(p, []))
+        resources = Resources(strings=files, read_text=lambda p, r=reader: r.read_text(p, []))
         assert resources.text("eula_text") == "Read our Privacy Policy"
