@@ -820,8 +820,11 @@ class Handler:
     def contains(self, site: Site) -> bool:
         if site.function != self.fid.index or (self.deferred is not None and self.deferred not in site.deferred):
             return False
-        return self.branch is None or any(a.text.strip() == self.branch[0] and a.positive == self.branch[1]
-                                          for g in site.guards for a in g.atoms)
+        if self.branch is None:
+            return True
+        # the innermost test of the answer decides (an outer `if (!isAgree)` on a local of the same name does not)
+        tests = [a.positive for g in site.guards for a in g.atoms if a.text.strip() == self.branch[0]]
+        return bool(tests) and tests[-1] == self.branch[1]
 
     def inner(self, site: Site) -> tuple[Deferred, ...]:
         if self.deferred is None:
@@ -1107,11 +1110,11 @@ def _answer_branches(sites: list[Site], fid: FnId, deferred: set[Deferred]) -> l
     out: list[tuple[str, Handler]] = []
     innermost = {s.deferred[-1] for s in sites if s.deferred}
     for d in deferred & innermost:
-        if d.kind not in ("lambda", "anonymous") or is_user_deferred(d) or \
+        if d.kind not in ("lambda", "anonymous") or \
                 not any(ANSWERING.search(t) for t in (d.call, d.receiver, d.supertype) if t):
             continue  # only a callback handed to a dialog answers (not a branch on the app's own state)
         names = {a.text.strip() for s in sites if s.deferred and s.deferred[-1] == d for g in s.guards
-                 for a in g.atoms if not a.calls and a.text.strip().isidentifier() and AGREE_WORD.search(a.text)}
+                 for a in g.atoms if a.text.strip().isidentifier() and AGREE_WORD.search(a.text)}
         if len(names) != 1:
             continue
         name = names.pop()
