@@ -484,7 +484,7 @@ class Unread:
         names = set().union(*(d.names for d in dropped.values()))
         known, patterns = vocabulary(self.cache)
         forms = names | {n.lower() for n in names}  # a rule may match a name lower-cased
-        if forms & known or forms & {k.lower() for k in known}:
+        if {n.lower() for n in names} & {k.lower() for k in known}:  # the same name, in any case
             raise Mismatch
         others = b"\0".join(blob for path, blob in self.entries.items() if path not in changed)
         everywhere = b"\0".join((others, *changed.values(), *self.texts()))  # one search per name, in C

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 from pipl_lint.model.consent import USER_LABEL, ConsentModel
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.summary import Arg, Atom, BoolVar, Guard, Site
+from pipl_lint.model.summary import Arg, Atom, BoolVar, Guard, Site, setter_of
 
 # Keyed boolean reads whose last argument is the default (`getBoolean(key, false)`, `SPUtils.get(key, false)`,
 # `getBooleanExtra(key, false)`).
@@ -305,8 +305,7 @@ class FirstLaunch:
                     if w.function >= 0:
                         table.setdefault(w.name, []).append((FnId(fi, w.function), w))
             self._writes = table
-        bare = name[2:] if name.startswith("is") and name[2:3].isupper() else name
-        setter = "set" + bare[:1].upper() + bare[1:]
+        setter = setter_of(name)
         return [*self._writes.get(name, ()),
                 *((f, s) for f, s in self.index.by_site_name.get(setter, ()) if s.kind == "call" and s.args)]
 

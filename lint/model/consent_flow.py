@@ -947,7 +947,7 @@ def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[
         if not any(CONSENT_WORD.search(k) for k in (*site.args[0].strings, *site.args[0].refs)):
             continue
         written = value(site.args[-1])
-        if written in ("true", "false", "null", "") or written.startswith(('"', "'")) or written[:1].isdigit():
+        if is_literal(written):
             continue
         for d in reversed(site.deferred):
             if is_user_deferred(d):

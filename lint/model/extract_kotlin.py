@@ -23,7 +23,7 @@ from pipl_lint.model.extract_base import (
     is_type_name,
     strip_type,
 )
-from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import
+from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import, setter_of
 
 STATEMENT_HOLDERS = frozenset({"block", "lambda_literal", "source_file", "statements", "class_body",
                                "control_structure_body", "when_entry", "anonymous_function"})
@@ -914,8 +914,7 @@ class KotlinExtractor(Extractor):
         self.visit(lhs, depth + 1)
         prop = self.text(lhs.children[-1])
         if prop[:1].islower() and prop != "value":  # `state.value = x`: a state holder's value, kept as a read
-            bean_is = prop.startswith("is") and prop[2:3].isupper()  # `isEnabled` -> `setEnabled`
-            setter = "set" + (prop[2:] if bean_is else prop[:1].upper() + prop[1:])
+            setter = setter_of(prop)  # `isEnabled` -> `setEnabled`
             receiver, rtype, static, ident = self.receiver_info(lhs.children[0])
             args = self.build_args(setter, receiver, "", [(kids[-1], None)], depth)
             self.add_site("call", setter, receiver, rtype, static, ident, args, node)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pipl_lint.catalogs import ApiEntry, Catalog, Sdk, SdkCall
 from pipl_lint.model.extract_base import FACTORY_NAMES
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.summary import Site
+from pipl_lint.model.summary import Site, getter_of
 
 # Personal-information kinds that identify no one alone (device model/OS, carrier name): the compliance report
 # lists them; no rule reports them as collection.
@@ -119,10 +119,10 @@ class ApiMatcher:
                         plain = fn.name.removeprefix("get:")
                         own.add(plain)
                         if plain != fn.name:
-                            own.add("get" + plain[:1].upper() + plain[1:])
+                            own.add(getter_of(plain))
                 for cls in fs.classes:
                     for field_name, _type in cls.fields:
-                        own.update((field_name, "get" + field_name[:1].upper() + field_name[1:]))
+                        own.update((field_name, getter_of(field_name)))
             self._own = frozenset(own)
         return name in self._own
 
@@ -277,8 +277,7 @@ class SdkMatcher:
             return ()
         candidates = self.catalog.sdk_calls_by_method.get(site.name, ())
         if not candidates and site.kind == "field":
-            getter = "get" + site.name[:1].upper() + site.name[1:]
-            candidates = self.catalog.sdk_calls_by_method.get(getter, ())
+            candidates = self.catalog.sdk_calls_by_method.get(getter_of(site.name), ())
         return candidates
 
     def may_match(self, site: Site, role: str | None = None) -> bool:

@@ -154,3 +154,15 @@ class FileSummary(msgspec.Struct, frozen=True, array_like=True, gc=False):
     # of kind "assign": name is the assigned name, receiver the text before it, args the value. Kept apart from
     # `sites` (nothing resolves them as calls); `model/conditions.py` reads them.
     writes: tuple[Site, ...] = ()
+
+
+def getter_of(prop: str) -> str:
+    """The JVM getter of a Kotlin property or field `prop` (`deviceId` -> `getDeviceId`)."""
+    return "get" + prop[:1].upper() + prop[1:]
+
+
+def setter_of(prop: str) -> str:
+    """The JVM setter of a Kotlin property `prop` (`enabled` -> `setEnabled`, `isEnabled` -> `setEnabled`): what an
+    assignment `x.prop = v` is recorded as, and what Java code calls to set it."""
+    bare = prop[2:] if prop.startswith("is") and prop[2:3].isupper() else prop
+    return "set" + bare[:1].upper() + bare[1:]

@@ -107,6 +107,7 @@ def _read_publication(path: Path, root: Path, depth: int) -> tuple[bool, dict[st
                 coords.setdefault(key, value)
     return block, {**project, **coords}, plugins
 
+
 def publication(mod: Module, root: Path, named: bool) -> Publication | None:
     plugins = set(mod.build.plugins) if mod.build is not None else set()
     props = {**_read_properties(root / "gradle.properties", root),
@@ -132,6 +133,7 @@ def publication(mod: Module, root: Path, named: bool) -> Publication | None:
 def named(config: Any, mod: Module) -> bool:
     names = {n.strip() for n in getattr(config, "sdk_modules", ())}
     return mod.name in names or f":{mod.name.lstrip(':')}" in names or mod.dir.name in names
+
 
 def may_publish(mod: Module, root: Path, config: Any) -> bool:
     """`mod` may be one of `model.sdk_modules.sdk_modules` (a superset read without the program index: a Java or

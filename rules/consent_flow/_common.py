@@ -37,6 +37,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     exits_in,
     functions_of,
     is_fixed,
+    is_literal,
     layout_names,
     memo,
     on_user_action,

@@ -76,6 +76,7 @@ from pipl_lint.rules.consent_flow._common import (
     consent_expected,
     consent_platform,
     fix_text,
+    is_literal,
     memo,
     names,
     outside_china,
@@ -171,8 +172,7 @@ def _user_switch(ctx: Context) -> bool:
                 if recv.isidentifier() and recv[:1].isupper() and recv != getattr(call, "owner_simple", recv):
                     continue  # another class's method of the same name (`MobSDK.submitPolicyGrantResult`)
                 text = value(site.args[arg])
-                literal = text in ("true", "false", "null", "") or text.startswith(('"', "'")) or text[:1].isdigit()
-                if not literal:
+                if not is_literal(text):
                     return True
         return False
 
