@@ -62,7 +62,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipl_lint.catalogs import ManifestFlag
+from pipl_lint.catalogs import ManifestFlag, Sdk
 from pipl_lint.findings import Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg
 from pipl_lint.project.variants import configuration_source_set
@@ -115,12 +115,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                   if f.name in meta and meta[f.name][0] is not None and not _safe(ctx, f, meta[f.name][0])
                   and (not f.default_enabled or f in explicit)]
         for flag, (value, element) in unsafe:
-            manifest = next(m for m in ctx.variant_manifests() if element in list(m.root.iter()))
-            yield ctx.finding(
-                META, manifest.path, ctx.element_span(element),
-                ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
-                fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
-                anchor=f"{sdk.id}|{flag.name}")
+            yield from _unsafe_value(ctx, sdk, flag, value, element)
         shipped_in = configuration_source_set(found.dependency.configuration) if found.dependency else "main"
         app = main_application(ctx, found.module, shipped_in)
         if not gating or app is None:
@@ -158,14 +153,18 @@ def _explicit_only(ctx: Context, meta: dict[str, tuple[str | None, Any]], found:
             value, element = meta.get(flag.name, (None, None))
             if value is None or _safe(ctx, flag, value) or not flag.default_enabled:
                 continue
-            manifest = next((m for m in ctx.variant_manifests() if element in list(m.root.iter())), None)
-            if manifest is None:
-                continue
-            yield ctx.finding(
-                META, manifest.path, ctx.element_span(element),
-                ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
-                fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
-                anchor=f"{sdk.id}|{flag.name}")
+            yield from _unsafe_value(ctx, sdk, flag, value, element)
+
+
+def _unsafe_value(ctx: Context, sdk: Sdk, flag: ManifestFlag, value: str, element: Any) -> Iterator[Finding]:
+    """The finding on the `<meta-data>` element that sets `flag` to the collecting `value`: the line to change."""
+    manifest = next((m for m in ctx.variant_manifests() if element in list(m.root.iter())), None)
+    if manifest is not None:
+        yield ctx.finding(
+            META, manifest.path, ctx.element_span(element),
+            ctx.say(META, "unsafe-value", sdk=sdk.name, flag=flag.name, value=value, safe=flag.safe),
+            fix=ctx.fix_text(META, "set-value", flag=flag.name, safe=flag.safe, note=flag.note),
+            anchor=f"{sdk.id}|{flag.name}")
 
 
 def _safe(ctx: Context, flag: ManifestFlag, value: str | None) -> bool:
