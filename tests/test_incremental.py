@@ -29,20 +29,25 @@ def _report(root: Path, out: Path, no_cache: bool) -> bytes:
     return out.read_bytes()
 
 
+def _count_moved(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What each run's `engine._moved_run` returns, in order (True: the previous results were reused, moved)."""
+    moved: list[bool] = []
+    real = engine._moved_run
+
+    def counting(*args: object) -> bool:
+        moved.append(real(*args))  # type: ignore[arg-type]
+        return moved[-1]
+
+    monkeypatch.setattr(engine, "_moved_run", counting)
+    return moved
+
+
 def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "leaky-app"
     shutil.copytree(EXAMPLES / "leaky-app", root)
     Clock().stamp(root / "settings.gradle.kts")
     monkeypatch.chdir(root)
-    moved: list[bool] = []
-    real = engine._moved_run
-
-    def counting(*args: object) -> bool:
-        ok = real(*args)  # type: ignore[arg-type]
-        moved.append(ok)
-        return ok
-
-    monkeypatch.setattr(engine, "_moved_run", counting)
+    moved = _count_moved(monkeypatch)
     out = tmp_path / "out.json"
     _report(root, out, no_cache=False)
     log: list[str] = []
@@ -204,9 +209,7 @@ def test_a_log_call_added_moves_the_results(tmp_path: Path, monkeypatch: pytest.
     root = tmp_path / "leaky-app"
     shutil.copytree(EXAMPLES / "leaky-app", root)
     monkeypatch.chdir(root)
-    moved: list[bool] = []
-    real = engine._moved_run
-    monkeypatch.setattr(engine, "_moved_run", lambda *args: moved.append(real(*args)) or moved[-1])
+    moved = _count_moved(monkeypatch)
     out = tmp_path / "out.json"
     _report(root, out, no_cache=False)
     service = root / "app/src/main/java/com/example/dailynews/sync/SyncService.kt"
@@ -293,9 +296,7 @@ def test_unused_functions_added_or_removed_reuse_the_results(tmp_path: Path, mon
     root = tmp_path / "leaky-app"
     shutil.copytree(EXAMPLES / "leaky-app", root)
     monkeypatch.chdir(root)
-    moved: list[bool] = []
-    real = engine._moved_run
-    monkeypatch.setattr(engine, "_moved_run", lambda *args: moved.append(real(*args)) or moved[-1])
+    moved = _count_moved(monkeypatch)
     out = tmp_path / "out.json"
     _report(root, out, no_cache=False)
     clock = Clock()
@@ -459,14 +460,7 @@ def test_the_language_server_moves_results_of_unsaved_buffers(tmp_path: Path, mo
     app = root / "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
     text = app.read_text("utf-8").replace("super.onCreate()", "super.onCreate()\n        collectEarly()", 1)
     app.write_text(text.rstrip().rstrip("}") + LEAK + "}\n", "utf-8")
-    moved: list[bool] = []
-    real = engine._moved_run
-
-    def counting(*args: object) -> bool:
-        moved.append(real(*args))  # type: ignore[arg-type]
-        return moved[-1]
-
-    monkeypatch.setattr(engine, "_moved_run", counting)
+    moved = _count_moved(monkeypatch)
     analysis = Analysis(root, Config(), use_cache=True)
     analysis.run()
     edited = b"// one\n// two\n// three\n" + app.read_bytes()
