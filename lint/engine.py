@@ -105,6 +105,8 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     # `implementation(Libs.X)` -> buildSrc's `Libs.X`
     constants = build_logic("constants", conventions.constants, dict[str, str])
     project = conventions.with_constants(project, constants)
+    plugins = build_logic("plugins", conventions.convention_plugins, dict[str, conventions.ConventionPlugin])
+    project = conventions.with_android_plugins(project, plugins)
     manifests: list[tuple[Module, Manifest]] = []
     manifest_sets: dict[str, str] = {}
     for mod in project.modules:
@@ -119,8 +121,7 @@ def build_context(project: Project, scan_root: Path, config: Config, reader: Fil
     ctx = Context(project, scan_root, config, load_catalog(), index, manifests,
                   _resources(project, reader, diags), reader.rel)
     ctx.convention_dependencies = conventions.convention_constants(conventions.module_dependencies(
-        project, build_logic("plugins", conventions.convention_plugins, dict[str, conventions.ConventionPlugin])),
-        constants)
+        project, plugins), constants)
     ctx.merged = [(mod, m) for mod in project.modules for path in mod.merged_manifests
                   if (m := read_manifest(reader, path, mod.namespace, diags)) is not None]
     ctx.manifest_sets = manifest_sets
@@ -239,7 +240,11 @@ def stored_build_logic(cache: Cache | None, what: str, kind: Any, project: Proje
     does not parse the build logic again."""
     if cache is None:
         return read(project, reader, diags)
-    basis = f"build-logic|{what}|{project.root}|{build_logic_key(project, reader)}"
+    from pipl_lint import __version__
+    from pipl_lint.model.conventions import READER_VERSION
+
+    # what the readers make of the same files changes with the tool: its version and the readers' own
+    basis = f"build-logic|{what}|{__version__}|{READER_VERSION}|{project.root}|{build_logic_key(project, reader)}"
     key = hashlib.blake2b(basis.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
     raw = cache.get_run(key)
     if raw is not None:

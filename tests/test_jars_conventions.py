@@ -337,3 +337,98 @@ def test_buildsrc_constant_values(tmp_path: Path) -> None:
                      "com.acme.build.Libs.ALIAS": "com.google.firebase:firebase-analytics-ktx",
                      "Libs.CYCLE": None, "Libs.NOT_THERE": None,
                      "Libs.bugly": "com.tencent.bugly:crashreport"}
+
+
+APP_PLUGIN = "build-logic/convention/src/main/kotlin/com/acme/buildlogic/AndroidApplicationConventionPlugin.kt"
+
+
+def app_and_library_modules(root: Path) -> tuple[set[str], set[str]]:
+    root = root.resolve()
+    reader = FileReader(root)
+    apps: set[str] = set()
+    libraries: set[str] = set()
+    for project in discover((root,), root, reader).projects:
+        ctx = build_context(project, root, Config(), reader, SummaryStore(reader, 5.0), [])
+        apps |= {m.name for m in ctx.app_modules()}
+        libraries |= {m.name for m in ctx.project.modules if m.build is not None and m.build.is_library}
+    return apps, libraries
+
+
+@pytest.mark.parametrize("applies", [
+    'pluginManager.apply("com.android.application")',
+    'with(pluginManager) {\n                apply("com.android.application")\n            }',
+    'plugins.apply("com.android.application")',
+])
+def test_a_convention_plugin_that_applies_the_android_plugin_makes_an_app(tmp_path: Path, applies: str) -> None:
+    """`:app` applies only `acme.android.application`, whose class applies `com.android.application` (nowinandroid's
+    `with(pluginManager) { apply(...) }` too): `:app` is an application module, `:core` (through the Java plugin) a
+    library, `:plain` a library by its own build."""
+    convention_project(tmp_path, "build-logic")
+    plugin = tmp_path / APP_PLUGIN
+    plugin.write_text(BINARY_PLUGIN.replace('pluginManager.apply("com.android.application")', applies))
+    apps, libraries = app_and_library_modules(tmp_path)
+    assert apps == {":app"}
+    assert libraries == {":core", ":plain"}
+
+
+def test_a_convention_plugin_that_applies_no_android_plugin_makes_no_app(tmp_path: Path) -> None:
+    convention_project(tmp_path, "build-logic")
+    plugin = tmp_path / APP_PLUGIN
+    plugin.write_text(BINARY_PLUGIN.replace('pluginManager.apply("com.android.application")',
+                                            'apply(from = "com.android.application")'))
+    apps, libraries = app_and_library_modules(tmp_path)
+    assert apps == set()
+    assert libraries == {":core", ":plain"}
+
+
+FORWARDING_PLUGIN = """package com.acme.buildlogic
+
+import org.gradle.api.Plugin
+import org.gradle.api.Project
+
+class PushConventionPlugin : Plugin<Project> {
+    override fun apply(target: Project): Unit = with(target) {
+        val libs = CatalogWrapper(extensions.getByType<VersionCatalogsExtension>().named("libs"))
+        dependencies {
+            chinaImplementation(libs.getLibrary("bugly"))
+            chinaImplementation(platform(libs.getLibrary("umeng-common")))
+            chinaImplementation("cn.jiguang.sdk:jpush:5.0.0")
+        }
+    }
+}
+"""
+
+FORWARDING_HELPERS = """package com.acme.buildlogic
+
+internal fun DependencyHandlerScope.chinaImplementation(dependency: Any) =
+    add("chinaImplementation", dependency)
+
+internal class CatalogWrapper(private val libs: VersionCatalog) {
+    fun getLibrary(alias: String): Provider<MinimalExternalModuleDependency> = libs.findLibrary(alias).get()
+}
+"""
+
+
+def test_a_helper_that_forwards_its_parameter_adds_what_its_caller_passes(tmp_path: Path) -> None:
+    """nain57's shape: `chinaImplementation(libs.getLibrary("bugly"))` in the plugin, where `chinaImplementation`
+    is the build logic's `add("chinaImplementation", dependency)` and `getLibrary` its `findLibrary` wrapper; the
+    module applies the plugin with `apply(plugin = libs.plugins.acme.push.get().pluginId)` inside an `if`. Each
+    dependency is reported where the plugin names it, not on the helper's `add` line."""
+    logic = "build-logic/convention"
+    write_tree(tmp_path, {
+        "settings.gradle.kts": 'pluginManagement { includeBuild("build-logic") }\ninclude(":app")\n',
+        "gradle/libs.versions.toml": CATALOG + 'acme-push = { id = "acme.push" }\n',
+        "build-logic/settings.gradle.kts": 'include(":convention")\n',
+        f"{logic}/build.gradle.kts": 'gradlePlugin { plugins { register("push") { id = "acme.push"\n'
+                                     '    implementationClass = "com.acme.buildlogic.PushConventionPlugin" } } }\n',
+        f"{logic}/src/main/kotlin/com/acme/buildlogic/PushConventionPlugin.kt": FORWARDING_PLUGIN,
+        f"{logic}/src/main/kotlin/com/acme/buildlogic/Helpers.kt": FORWARDING_HELPERS,
+        "app/build.gradle.kts": 'plugins { id("com.android.application") }\n'
+                                'if (project.hasProperty("china")) {\n'
+                                '    apply(plugin = libs.plugins.acme.push.get().pluginId)\n}\n',
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+    })
+    plugin = f"{logic}/src/main/kotlin/com/acme/buildlogic/PushConventionPlugin.kt"
+    found = sdks(tmp_path)
+    assert {(":app", "bugly", plugin), (":app", "umeng", plugin), (":app", "jpush", plugin)} <= found
+    assert not any(p.endswith("Helpers.kt") for _m, _s, p in found)

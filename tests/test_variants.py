@@ -251,6 +251,15 @@ def test_flavour_only_findings_say_which_flavour() -> None:
     assert not any("Crashlytics" in str(f) for f in got)
 
 
+def test_a_flavour_dependency_is_reported_on_the_flavour_manifest() -> None:
+    """The `overseas` flavour has its own manifest: Firebase Analytics, an `overseasImplementation` dependency, is
+    reported there by both manifest rules (the switch goes there; the provider ships with that flavour only)."""
+    got = findings("flavour-manifest")
+    assert ("EC104", "app/src/overseas/AndroidManifest.xml", 4, ("overseas",)) in got
+    assert ("EC105", "app/src/overseas/AndroidManifest.xml", 4, ("overseas",)) in got
+    assert not any(f[0] in ("EC104", "EC105") and f[1] == "app/src/main/AndroidManifest.xml" for f in got)
+
+
 def test_flavour_only_findings_in_json_sarif_and_text(tmp_path: Path) -> None:
     import json
     import subprocess

@@ -35,9 +35,16 @@ from pipl_lint.findings import Diagnostic
 from pipl_lint.model.source import LANGUAGE_OF_SUFFIX, summarize
 from pipl_lint.model.summary import Arg, FileSummary
 from pipl_lint.parse.gradle_ast import Assign, Call, Ref, Script, Statement
-from pipl_lint.project.discover import SKIP_DIRS, Project
+from pipl_lint.project.discover import SKIP_DIRS, Module, Project
 from pipl_lint.project.files import FileReader
-from pipl_lint.project.gradle import Dependency, parse_gradle_script, read_build_script, resolve_reference
+from pipl_lint.project.gradle import (
+    APPLICATION_PLUGINS,
+    LIBRARY_PLUGINS,
+    Dependency,
+    parse_gradle_script,
+    read_build_script,
+    resolve_reference,
+)
 from pipl_lint.project.version_catalog import VersionCatalog
 
 if TYPE_CHECKING:
@@ -47,6 +54,8 @@ BUILD_LOGIC_DIRS = ("buildSrc", "build-logic", "gradle/build-logic", "build-conv
 SCRIPT_PLUGIN_SUFFIXES = (".gradle.kts", ".gradle")
 _DSL_CONFIGURATIONS = frozenset({"implementation", "api", "compile", "runtimeOnly", "releaseImplementation"})
 MAX_FILES = 500  # per build-logic folder
+# Bumped when what the readers below make of the same build logic changes (the cached results are kept by it).
+READER_VERSION = 2  # 2: plugins applied by `with(pluginManager) { apply(...) }`, forwarding helpers
 PARSE_TIMEOUT = 5.0
 
 
@@ -179,15 +188,21 @@ def _registrations(script: Script, catalog: VersionCatalog | None) -> dict[str, 
 
 def _read_plugin_class(plugin: ConventionPlugin, fqn: str, summary: FileSummary,
                        files: dict[str, _SourceFile], catalog: VersionCatalog | None) -> None:
-    """The dependencies and plugins of the class's code, and of the top-level helpers it calls (by name)."""
-    todo: list[tuple[str, int]] = [(summary.path, i) for i, f in enumerate(summary.functions)
-                                   if f.owner == fqn or f.owner.startswith(fqn + ".")]
-    done: set[tuple[str, int]] = set()
+    """The dependencies and plugins of the class's code, and of the top-level helpers it calls (by name). A helper
+    that forwards its parameter (`fun DependencyHandlerScope.playImplementation(dep) = add("playImplementation", dep)`)
+    adds what its caller passes."""
+    lookups = _library_lookups(files)
+    # (file, function index, the arguments its parameters were given, the call that gave them)
+    todo: list[tuple[str, int, dict[str, Arg], tuple[str, _Call] | None]] = [
+        (summary.path, i, {}, None) for i, f in enumerate(summary.functions)
+        if f.owner == fqn or f.owner.startswith(fqn + ".")]
+    done: set[tuple[str, int, tuple[str, ...]]] = set()
     while todo:
-        path, index = todo.pop()
-        if (path, index) in done or len(done) > 200:
+        path, index, passed, caller = todo.pop()
+        key = (path, index, tuple(f"{name}={arg.text}" for name, arg in passed.items()))
+        if key in done or len(done) > 200:
             continue
-        done.add((path, index))
+        done.add(key)
         source = files[path]
         for call in source.calls:
             if call.function != index:
@@ -195,10 +210,41 @@ def _read_plugin_class(plugin: ConventionPlugin, fqn: str, summary: FileSummary,
             if call.applies is not None:
                 plugin.applies.append(call.applies)
             elif call.configuration is not None and call.notation is not None:
-                plugin.dependencies += [(path, d) for d in _dependencies(call, catalog)]
+                forwarded = passed.get(call.notation.strip())
+                if forwarded is None or caller is None:
+                    at, notation = (path, call), call.notation
+                else:  # reported where the caller names the library
+                    at, notation = caller, _notation(forwarded, lookups)
+                plugin.dependencies += [(at[0], d) for d in _dependencies(call.configuration, notation,
+                                                                          at[1].line, at[1].column, catalog)]
             for other in files.values():
-                todo += [(other.summary.path, i) for i, f in enumerate(other.summary.functions)
-                         if f.name == call.name and f.owner.endswith("Kt")]
+                for i, f in enumerate(other.summary.functions):
+                    if f.name == call.name and f.owner.endswith("Kt"):
+                        todo.append((other.summary.path, i, dict(zip(f.params, call.args, strict=False)),
+                                     (path, call)))
+
+
+def _library_lookups(files: dict[str, _SourceFile]) -> frozenset[str]:
+    """Build-logic functions that look a library up in the version catalog by the name they are given
+    (`fun getLibrary(alias: String) = libs.findLibrary(alias).get()`)."""
+    out: set[str] = set()
+    for source in files.values():
+        functions = source.summary.functions
+        for site in source.summary.sites:
+            if site.name == "findLibrary" and site.function >= 0 and len(site.args) == 1 and \
+                    site.args[0].text.strip() in functions[site.function].params:
+                out.add(functions[site.function].name)
+    return frozenset(out)
+
+
+def _notation(arg: Arg, lookups: frozenset[str]) -> str:
+    """A dependency argument passed to a forwarding helper, as the Gradle reader reads it: a catalog lookup
+    through one of the build logic's own functions (`libs.getLibrary("x")`, `platform(libs.getLibrary("x"))`)
+    becomes `libs.findLibrary("x").get()`."""
+    if len(arg.strings) == 1 and any(c.rsplit(".", 1)[-1] in lookups for c in arg.calls):
+        found = f'libs.findLibrary("{arg.strings[0]}").get()'
+        return f"platform({found})" if "platform" in arg.calls else found
+    return arg.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +256,7 @@ class _Call:
     configuration: str | None = None  # a dependency added to this configuration ...
     notation: str | None = None  # ... with this notation (source text)
     applies: str | None = None  # a plugin applied
+    args: tuple[Arg, ...] = ()  # the call's arguments (for a helper that forwards a parameter)
 
 
 @dataclass
@@ -223,12 +270,14 @@ def _source_file(summary: FileSummary, data: bytes, lang: str, catalog: VersionC
     for site in summary.sites:
         if site.kind != "call":
             continue
-        call = _Call(site.function, site.name, site.line, site.column)
+        call = _Call(site.function, site.name, site.line, site.column, args=site.args)
         receiver, args = site.receiver, site.args
-        if site.name == "apply" and args and (receiver is None or receiver.endswith(("pluginManager",
-                                                                                      "getPluginManager()"))):
+        if site.name == "apply" and args and (receiver is None or receiver.endswith(
+                ("pluginManager", "getPluginManager()", "plugins", "getPlugins()"))):
+            # `pluginManager.apply("x")`, `apply(plugin = "x")`, and `apply("x")` in `with(pluginManager) { }` or
+            # `plugins { }` (a plugin id is the only string a bare `apply` takes; a script is `apply(from = …)`)
             applied = _plugin_id(args[0], catalog)
-            if applied and (receiver is not None or args[0].label == "plugin"):
+            if applied and (receiver is not None or args[0].label in ("plugin", None)):
                 call = replace(call, applies=applied)
         elif site.name == "id" and receiver is None and len(args) == 1 and _literal(args[0]):
             call = replace(call, applies=_literal(args[0]))  # plugins { id("x") }
@@ -303,39 +352,61 @@ def _literal(arg: Arg) -> str | None:
     return None
 
 
-def _dependencies(call: _Call, catalog: VersionCatalog | None) -> list[Dependency]:
+def _dependencies(configuration: str, notation: str, line: int, column: int,
+                  catalog: VersionCatalog | None) -> list[Dependency]:
     """The notation read by the Gradle reader, as if written in a build script's `dependencies { }` (one
     place understands coordinates, `libs.*` accessors, `findLibrary`/`findBundle`, `platform`, `project`)."""
-    assert call.configuration is not None and call.notation is not None
-    if "\n" in call.configuration or '"' in call.configuration or len(call.notation) > 500:
+    if "\n" in configuration or '"' in configuration or len(notation) > 500:
         return []
-    snippet = f'dependencies {{\n    add("{call.configuration}", {call.notation})\n}}\n'
+    snippet = f'dependencies {{\n    add("{configuration}", {notation})\n}}\n'
     script = read_build_script(Path("convention.gradle.kts"), snippet, catalog)
-    return [replace(d, line=call.line, column=call.column) for d in script.dependencies]
+    return [replace(d, line=line, column=column) for d in script.dependencies]
 
 
 def module_dependencies(project: Project,
                         plugins: dict[str, ConventionPlugin]) -> dict[str, list[ConventionDependency]]:
     """Module name → the dependencies its convention plugins add (transitively through plugins they apply)."""
     out: dict[str, list[ConventionDependency]] = {}
-    if not plugins:
-        return out
     for mod in project.modules:
-        if mod.build is None:
-            continue
-        found: list[ConventionDependency] = []
-        seen: set[str] = set()
-        stack = [p for p in mod.build.plugins]
-        while stack:
-            plugin_id = stack.pop()
-            plugin = _lookup(plugins, plugin_id)
-            if plugin is None or plugin.id in seen:
-                continue
-            seen.add(plugin.id)
-            found += [ConventionDependency(plugin.id, path, d) for path, d in plugin.dependencies]
-            stack += plugin.applies
+        found = [ConventionDependency(plugin.id, path, d)
+                 for plugin in _applied(mod, plugins) for path, d in plugin.dependencies]
         if found:
             out[mod.name] = found
+    return out
+
+
+def with_android_plugins(project: Project, plugins: dict[str, ConventionPlugin]) -> Project:
+    """The project with each module an application (or a library) when a convention plugin it applies applies
+    `com.android.application` (`com.android.library`), directly or through the plugins it applies in turn:
+    `plugins { alias(libs.plugins.acme.android.application) }` makes `:app` an app as `id("com.android.application")`
+    would."""
+    modules = []
+    for mod in project.modules:
+        build = mod.build
+        if build is not None and not build.is_application and not build.is_library:
+            ids = {applied for plugin in _applied(mod, plugins) for applied in plugin.applies}
+            if ids & APPLICATION_PLUGINS:
+                mod = replace(mod, build=replace(build, is_application=True))
+            elif ids & LIBRARY_PLUGINS:
+                mod = replace(mod, build=replace(build, is_library=True))
+        modules.append(mod)
+    return replace(project, modules=tuple(modules))
+
+
+def _applied(mod: Module, plugins: dict[str, ConventionPlugin]) -> list[ConventionPlugin]:
+    """The convention plugins the module applies, and those they apply, each once."""
+    if mod.build is None or not plugins:
+        return []
+    out: list[ConventionPlugin] = []
+    seen: set[str] = set()
+    stack = list(mod.build.plugins)
+    while stack:
+        plugin = _lookup(plugins, stack.pop())
+        if plugin is None or plugin.id in seen:
+            continue
+        seen.add(plugin.id)
+        out.append(plugin)
+        stack += plugin.applies
     return out
 
 

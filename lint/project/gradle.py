@@ -552,11 +552,7 @@ class _BuildInterpreter:
             return  # declared for sub-projects, not applied here
         positional = stmt.positional
         if stmt.name == "id" and positional:
-            plugin = self.r.string(positional[0])
-            value = positional[0]
-            if plugin is None and isinstance(value, Ref) and value.path.endswith(".get().pluginId"):
-                # `id(libs.plugins.android.application.get().pluginId)`: the catalog alias's plugin id
-                plugin = self.plugin_alias(Ref(value.path.removesuffix(".get().pluginId")))
+            plugin = self.plugin_id(positional[0])
         elif stmt.name == "kotlin" and positional:
             suffix = self.r.string(positional[0])
             plugin = f"org.jetbrains.kotlin.{suffix}" if suffix else None
@@ -582,10 +578,17 @@ class _BuildInterpreter:
             alias = alias.removeprefix(prefix)
         return _WELL_KNOWN_PLUGIN_ALIASES.get(alias)
 
+    def plugin_id(self, value: Value) -> str | None:
+        """A plugin id as written, or `libs.plugins.android.application.get().pluginId`: the catalog alias's."""
+        plugin = self.r.string(value)
+        if plugin is None and isinstance(value, Ref) and value.path.endswith(".get().pluginId"):
+            plugin = self.plugin_alias(Ref(value.path.removesuffix(".get().pluginId")))
+        return plugin
+
     def applied_plugin(self, stmt: Call) -> None:
-        """``apply plugin: 'x'`` / ``apply(plugin = "x")`` / ``plugins.apply("x")``."""
+        """``apply plugin: 'x'`` / ``apply(plugin = "x")`` (also a catalog alias's id) / ``plugins.apply("x")``."""
         if stmt.has_named("plugin"):
-            self.add_plugin(self.r.string(stmt.named("plugin")))
+            self.add_plugin(self.plugin_id(stmt.named("plugin")))
         elif stmt.positional:
             value = stmt.positional[0]
             if isinstance(value, MapValue):  # apply(mapOf("plugin" to "x"))

@@ -5,7 +5,9 @@ For catalogued SDKs among the dependencies that merge an auto-initialising Conte
 (`com.google.firebase.provider.FirebaseInitProvider`, `com.facebook.internal.FacebookInitProvider`,
 `io.sentry.android.core.SentryInitProvider`, `com.google.android.gms.ads.MobileAdsInitProvider` …),
 reports when the app neither removes the provider (`tools:node="remove"`) nor sets the SDK switch that
-neutralises it.
+neutralises it. The finding is on the `<application>` of the manifest that ships the dependency, as EC104's:
+the app module that declares it (also one made an app by a convention plugin), and the flavour's manifest for
+a flavour's dependency (`fullImplementation` → `src/full/AndroidManifest.xml`) when it has one.
 
 ## Why is this bad?
 ContentProviders are created before `Application.onCreate`, so the SDK initialises — and may collect —
@@ -42,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
+from pipl_lint.project.variants import configuration_source_set
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import app_meta_data, main_application, removed_components
 
@@ -67,12 +70,14 @@ META = RuleMeta(
 def check(ctx: Context) -> Iterator[Finding]:
     meta = app_meta_data(ctx)
     removed = removed_components(ctx)
-    app = main_application(ctx)
-    if app is None:
-        return
-    manifest, app_el = app
     seen: set[str] = set()
     for found in ctx.sdks:
+        # Where EC104 reports the SDK: the manifest of the app and source set that ship the dependency.
+        shipped_in = configuration_source_set(found.dependency.configuration) if found.dependency else "main"
+        app = main_application(ctx, found.module, shipped_in)
+        if app is None:
+            continue
+        manifest, app_el = app
         sdk = ctx.catalog.sdk(found.sdk_id)
         flags = {f.name: f for f in sdk.manifest_flags}
         for provider in sdk.autoinit_providers:

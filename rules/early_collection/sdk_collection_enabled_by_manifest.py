@@ -47,9 +47,10 @@ Only SDKs found in Gradle dependencies (or `libs/` jars) and listed with manifes
 (build type > flavour > main; `tools:node="remove"` honoured) and its dependencies; debug-only manifests
 and dependencies do not ship. The finding goes on the manifest of the app module that ships the SDK, of the
 source set its configuration names (`fullImplementation`: the `full` flavour's manifest). A module whose build
-applies the application plugin only through a convention plugin counts as the app when its manifest declares
-the launcher activity. Only a master switch (one that stops the SDK's self-start) counts as
-"collection off"; a sub-switch such as `google_analytics_adid_collection_enabled=false` does not.
+applies the application plugin only through a convention plugin is the app when that plugin applies
+`com.android.application`, or else when its manifest declares the launcher activity. Only a master switch
+(one that stops the SDK's self-start) counts as "collection off"; a sub-switch such as
+`google_analytics_adid_collection_enabled=false` does not.
 
 ## References
 - 191号文 三.1, 五.1
