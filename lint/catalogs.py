@@ -261,6 +261,16 @@ class Sdk:
     # The <meta-data> that configures the SDK (its app id): what makes it start itself from the manifest, so a
     # missing switch is reported there when the app sets it.
     manifest_key: str = ""
+    # The first version that starts itself (its providers and manifest switches); an older dependency version
+    # starts only when the app's code calls its init ("" = every version).
+    autostart_since: str = ""
+
+    def starts_itself(self, version: str | None) -> bool:
+        """Whether a dependency at `version` merges the SDK's self-start (an unknown or unparsable version: yes)."""
+        if not self.autostart_since or not version:
+            return True
+        have, since = _numeric_version(version), _numeric_version(self.autostart_since)
+        return have is None or since is None or have >= since
 
     def coordinate_score(self, group: str, artifact: str | None) -> tuple[int, int] | None:
         """Best specificity with which one of :attr:`coordinates` matches, or ``None``."""
@@ -649,7 +659,8 @@ def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, 
             autoinit_providers=tuple(providers), fix=e.text("fix", nonempty=True), source=source,
             fix_zh=e.text("fix_zh", ""), aliases=e.texts("aliases"),
             feature_permissions=e.texts("feature_permissions", pattern=_PERMISSION),
-            manifest_key=e.text("manifest_key", ""), confidence=confidence, **calls,
+            manifest_key=e.text("manifest_key", ""), confidence=confidence,
+            autostart_since=e.text("autostart_since", ""), **calls,
         )
         if not (sdk.coordinates or sdk.jar_patterns or sdk.packages):
             e.fail("needs at least one of 'coordinates', 'jar_patterns' or 'packages' to be recognisable")
@@ -793,3 +804,20 @@ def load_catalog_from(path: Path) -> Catalog:
     if not path.is_dir():
         raise CatalogError([f"{path}: -: not a directory"])
     return _build({name: (path / name).read_bytes() for name in DATA_FILES if (path / name).is_file()})
+
+
+def _numeric_version(text: str) -> tuple[int, ...] | None:
+    """`1.7.16` → (1, 7, 16); `2.0.0-beta01` → (2, 0, 0); None when it does not start with a number (`$v`, `+`)."""
+    parts: list[int] = []
+    for piece in text.strip().split("."):
+        digits = ""
+        for ch in piece:
+            if not ch.isdigit():
+                break
+            digits += ch
+        if not digits:
+            break
+        parts.append(int(digits))
+        if len(digits) < len(piece):
+            break
+    return tuple(parts) if parts else None

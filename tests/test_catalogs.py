@@ -706,3 +706,15 @@ def test_no_builder_owner_with_a_generic_method(catalog: Catalog) -> None:
     for sdk in catalog.sdks:
         for role, call in sdk.calls():
             assert not (call.owner.endswith(".Builder") and call.method in generic), (sdk.id, role, call.owner)
+
+
+@pytest.mark.parametrize(("version", "starts"), [
+    ("1.7.16", False), ("1.7", False), ("2.0.0", True), ("2.0.0-beta01", True), ("7.14.0", True),
+    (None, True), ("$sentry_version", True), ("+", True), ("[1.0,2.0)", True),
+])
+def test_an_sdk_version_before_its_self_start_does_not_start_itself(version: str | None, starts: bool) -> None:
+    """sentry-android 1.x (the legacy SDK) starts only with `Sentry.init` in code; 2.0.0 added the self-start.
+    A version that cannot be read counts as one that starts itself (the finding is kept)."""
+    sentry = load_catalog().sdk("sentry")
+    assert sentry.autostart_since == "2.0.0"
+    assert sentry.starts_itself(version) is starts

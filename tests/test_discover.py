@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipl_lint.project.discover import discover, find_root
 from pipl_lint.project.files import FileReader
 from pipl_lint.project.gradle import read_properties
@@ -219,3 +221,31 @@ def test_string_resources_in_any_values_file_are_read(tmp_path: Path) -> None:
         reader = FileReader(root)
         resources = Resources(strings=files, read_text=lambda p, r=reader: r.read_text(p, []))
         assert resources.text("eula_text") == "Read our Privacy Policy"
+
+
+@pytest.mark.parametrize(("root_build", "name", "notation"), [
+    ("build.gradle", "build.gradle", "\"io.sentry:sentry-android:$sentry_version\""),
+    ("build.gradle", "build.gradle", "\"io.sentry:sentry-android:${versions.sentry}\""),
+    ("build.gradle.kts", "build.gradle.kts", "\"io.sentry:sentry-android:${rootProject.extra[\"sentry_version\"]}\""),
+])
+def test_a_root_projects_ext_properties_resolve_in_its_modules(tmp_path: Path, root_build: str, name: str,
+                                                                notation: str) -> None:
+    """Gradle looks a property up in the project, then its parents: the root build's `ext` versions are the
+    modules' (Groovy `ext.x = …`, a map `ext.versions = [sentry: …]`, Kotlin `extra["x"] = …`)."""
+    root = {
+        "build.gradle": "buildscript {\n    ext.sentry_version = '1.7.16'\n    ext.versions = [sentry: '1.7.16']\n}\n",
+        "build.gradle.kts": 'extra["sentry_version"] = "1.7.16"\n',
+    }[root_build]
+    app = f"implementation({notation})" if name.endswith(".kts") else f"implementation {notation}"
+    write_tree(tmp_path, {
+        "settings.gradle" + (".kts" if name.endswith(".kts") else ""): "include(':app')\n".replace(
+            "'", '"' if name.endswith(".kts") else "'"),
+        root_build: root,
+        f"app/{name}": f"plugins {{ id(\"com.android.application\") }}\ndependencies {{\n    {app}\n}}\n",
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+    })
+    reader = FileReader(tmp_path.resolve())
+    project = discover([tmp_path.resolve()], tmp_path.resolve(), reader).projects[0]
+    app_module = next(m for m in project.modules if m.name == ":app")
+    assert app_module.build is not None
+    assert [d.coordinate for d in app_module.build.dependencies] == ["io.sentry:sentry-android:1.7.16"]

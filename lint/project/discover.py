@@ -461,6 +461,7 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
             bpath = next(root / b for b in BUILD_FILES if walker.is_file(root / b))
             diags.append(Diagnostic(reader.rel(bpath), _no_settings_note(fallback)))
     modules: list[Module] = []
+    root_extra: dict[str, str] = {}
     for name, mdir in module_dirs:
         walker.probe(mdir)
         if not mdir.is_dir():
@@ -479,9 +480,12 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
             walker.read(bpath)
             text = reader.read_text(bpath, diags)
             if text is not None:
-                properties = {**root_properties, **_properties(mdir, reader, walker, diags, gradle_files)} \
+                properties = {**root_properties, **root_extra,
+                              **_properties(mdir, reader, walker, diags, gradle_files)} \
                     if mdir != root else root_properties
                 build = read_build_script(bpath, text, catalog, properties)
+                if mdir == root:  # the root project's `ext` properties are every sub-project's
+                    root_extra = build.extra
                 _report(build.errors, bpath, reader, diags)
                 gradle_files.append(bpath)
             else:

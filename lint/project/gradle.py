@@ -186,6 +186,9 @@ class BuildScript:
     debuggable_build_types: tuple[str, ...] = ("debug",)
     # Boolean `buildConfigField`s: (where: "defaultConfig", "buildType:<name>" or "flavor:<name>", field, value).
     build_config_flags: tuple[tuple[str, str, bool], ...] = ()
+    # The script's `ext` properties with a string value (maps flattened: `versions.sentry`); a root script's are
+    # the sub-projects' too (`"io.sentry:sentry-android:$sentry_version"`).
+    extra: dict[str, str] = field(default_factory=dict)
 
     def flags_off_when_shipped(self) -> frozenset[str]:
         """`BuildConfig` booleans that are false in every build type that ships (a build type's own value, else
@@ -334,6 +337,7 @@ class _Resolver:
         self.properties: Mapping[str, str] = properties or {}
         self.env: dict[str, Value] = {}
         self.memo: dict[tuple[str, bool], Value] = {}
+        self.extra: list[str] = []  # names set as `ext`/`extra` properties (sub-projects see them)
 
     def define(self, context: tuple[str, ...], stmt: Statement) -> None:
         """Record ``val x = ...``, ``def x = ...``, ``ext.x = ...``, ``ext { x = ... }``, ``extra["x"] = ...``,
@@ -347,11 +351,31 @@ class _Resolver:
                 self.assign(target[0], stmt.value)
             elif scope and scope[-1] in ("ext", "extra", "extraProperties"):
                 self.assign(target[-1], stmt.value)
+                self.extra.append(target[-1])
         elif stmt.name == "set" and stmt.receiver and len(stmt.args) == 2:
             receiver = _text_segments(stmt.receiver)
             name = stmt.args[0].value
             if receiver and receiver[-1] in ("ext", "extra", "extraProperties") and isinstance(name, str):
                 self.assign(name, stmt.args[1].value)
+                self.extra.append(name)
+
+    def extra_values(self) -> dict[str, str]:
+        """The `ext` properties that resolve to strings, maps flattened (`ext.versions = [sentry: '1.7']` gives
+        `versions.sentry`): what a sub-project's script can refer to."""
+        out: dict[str, str] = {}
+
+        def add(name: str, value: Value, depth: int) -> None:
+            value = self.resolve(value)
+            if isinstance(value, str):
+                out[name] = value
+            elif isinstance(value, MapValue) and depth < 3:
+                for key, item in value.items:
+                    add(f"{name}.{key}", item, depth + 1)
+
+        for name in dict.fromkeys(self.extra):
+            if name in self.env:
+                add(name, self.env[name], 0)
+        return out
 
     def assign(self, name: str, value: Value) -> None:
         if isinstance(value, Ref) and value.path in _PROPERTY_DELEGATES:  # `val x: String by project`
@@ -933,6 +957,13 @@ class _BuildInterpreter:
         return KOTLIN_MULTIPLATFORM in plugins and self.android_target and not plugins & APPLICATION_PLUGINS
 
 
+def _extra_values(resolver: _Resolver) -> dict[str, str]:
+    try:
+        return resolver.extra_values()
+    except Exception:  # noqa: BLE001 - defensive, as the interpreter's run
+        return {}
+
+
 def read_build_script(
     path: Path,
     text: str,
@@ -966,6 +997,7 @@ def read_build_script(
         debuggable_build_types=tuple(b for b, on in interpreter.debuggable.items() if on),
         build_config_flags=tuple(interpreter.build_config_flags),
         dimensions=tuple(interpreter.dimensions),
+        extra=_extra_values(interpreter.r),
         source_dirs=tuple(
             SourceDirs(name, tuple(kinds.get("java", ())), tuple(kinds.get("res", ())),
                        tuple(kinds.get("assets", ())), tuple(kinds.get("manifests", ())))

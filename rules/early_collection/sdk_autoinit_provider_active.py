@@ -7,7 +7,8 @@ For catalogued SDKs among the dependencies that merge an auto-initialising Conte
 reports when the app neither removes the provider (`tools:node="remove"`) nor sets the SDK switch that
 neutralises it. The finding is on the `<application>` of the manifest that ships the dependency, as EC104's:
 the app module that declares it (also one made an app by a convention plugin), and the flavour's manifest for
-a flavour's dependency (`fullImplementation` → `src/full/AndroidManifest.xml`) when it has one.
+a flavour's dependency (`fullImplementation` → `src/full/AndroidManifest.xml`) when it has one. A dependency
+version from before the SDK merged its provider (sentry-android 1.x) is not reported.
 
 ## Why is this bad?
 ContentProviders are created before `Application.onCreate`, so the SDK initialises — and may collect —
@@ -79,6 +80,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         manifest, app_el = app
         sdk = ctx.catalog.sdk(found.sdk_id)
+        if not sdk.starts_itself(found.dependency.version if found.dependency else None):
+            continue  # a version that merges no self-starting provider (sentry-android 1.x)
         flags = {f.name: f for f in sdk.manifest_flags}
         for provider in sdk.autoinit_providers:
             if provider.name in removed or provider.name in seen:

@@ -43,7 +43,10 @@ collection after consent, or the SDK stays off.
 
 ## Limitations
 Only SDKs found in Gradle dependencies (or `libs/` jars) and listed with manifest switches in
-`rules/data/sdks.toml` are checked. Checked per shipped variant on the variant's manifests in Android's merge priority
+`rules/data/sdks.toml` are checked, and not a dependency version from before the SDK started itself (the
+catalog's `autostart_since`: `io.sentry:sentry-android:1.7.16` starts only with `Sentry.init` in code). A version
+the root project keeps in `ext` (`"io.sentry:sentry-android:$sentry_version"`) is read from there.
+Checked per shipped variant on the variant's manifests in Android's merge priority
 (build type > flavour > main; `tools:node="remove"` honoured) and its dependencies; debug-only manifests
 and dependencies do not ship. The finding goes on the manifest of the app module that ships the SDK, of the
 source set its configuration names (`fullImplementation`: the `full` flavour's manifest). A module whose build
@@ -101,6 +104,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         seen.add(found.sdk_id)
         sdk = ctx.catalog.sdk(found.sdk_id)
+        if not sdk.starts_itself(found.dependency.version if found.dependency else None):
+            continue  # a version before its self-start (sentry-android 1.x): only its init in code starts it
         gating = [f for f in sdk.manifest_flags if f.default_enabled]
         # Only a master switch (one that stops the SDK's self-start, or the only switch) turns all collection
         # off; a sub-switch such as `google_analytics_adid_collection_enabled=false` does not.
