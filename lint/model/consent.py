@@ -69,6 +69,13 @@ USER_LABEL = re.compile(
     r"^\w*(Click|Clicked|Tap|Tapped|Press|Pressed)$|^(agree|disagree|accept|decline|refuse|reject)\w*$")
 
 
+# The answers of a dialog's own callback (`Callback { void yes(); void no(); }`, `onConfirm = { }`): the user's tap.
+ANSWER_LABEL = re.compile(r"^(on)?(yes|no|ok|okay|cancel|confirm|sure|positive|negative)(click(ed)?)?$",
+                          re.IGNORECASE)
+YES_LABEL = re.compile(r"^(on)?(yes|ok|okay|confirm|sure|positive)(click(ed)?)?$", re.IGNORECASE)
+NO_LABEL = re.compile(r"^(on)?(no|cancel|negative)(click(ed)?)?$", re.IGNORECASE)
+
+
 # Navigation-graph destinations (`composable(route) { … }`): their content runs when something navigates there.
 NAV_DESTINATIONS = frozenset({"composable", "dialog", "bottomSheet"})
 NAV_HOSTS = frozenset({"NavHost", "navigation", "createGraph", "NavGraph", "AnimatedNavHost"})
@@ -106,15 +113,27 @@ NOT_USER_CALLS = frozenset({"addOnSuccessListener", "addOnCompleteListener", "ad
 
 
 def is_user_deferred(d: Deferred) -> bool:
-    return d.call not in NOT_USER_CALLS and bool(USER_CALL.match(d.call) or USER_LABEL.match(d.label))
+    return d.call not in NOT_USER_CALLS and bool(USER_CALL.match(d.call) or USER_LABEL.match(d.label) or
+                                                 (d.kind != "reference" and ANSWER_LABEL.match(d.label)))
 
 
 def is_agree_deferred(d: Deferred) -> bool:
-    """A callback that runs when the user agrees (`onAgree`, `btnAgree.setOnClickListener`, 同意)."""
+    """A callback that runs when the user agrees (`onAgree`, `btnAgree.setOnClickListener`, 同意), or the "yes" of
+    a callback handed to the consent UI (`privacyPopup.setCallback(new PrivacyPopup.Callback() { void yes() … })`,
+    `PolicyDialog(onConfirm = { … })`)."""
     for text in (d.call, d.receiver, d.label, d.supertype):
         if text and AGREE_WORD.search(text) and not REFUSE_WORD.search(text):
             return True
-    return False
+    return bool(YES_LABEL.match(d.label)) and _handed_to_consent_ui(d)
+
+
+def is_refuse_answer(d: Deferred) -> bool:
+    """The "no" of a callback handed to the consent UI (`PrivacyPopup.Callback { void no() }`)."""
+    return bool(NO_LABEL.match(d.label)) and _handed_to_consent_ui(d)
+
+
+def _handed_to_consent_ui(d: Deferred) -> bool:
+    return d.kind != "reference" and any(t and SHOWS_CONSENT.search(t) for t in (d.supertype, d.receiver, d.call))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,10 @@ from pipl_lint.model.consent import (
     CONSENT_WORD,
     KEY_WRITES,
     REFUSE_WORD,
+    YES_LABEL,
     ConsentModel,
     is_agree_deferred,
+    is_refuse_answer,
     is_user_deferred,
 )
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -1197,12 +1199,15 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
         if kind:
             return kind  # `tvCloseApp.setOnClickListener`: the layout's text says 不同意并退出
     if any(WITHDRAW_NAME.search(t) for t in texts):
-        if call is not None and d.label and any(a.label and a.label != d.label and AGREE_WORD.search(a.label)
+        if call is not None and d.label and any(a.label and a.label != d.label and
+                                                 (AGREE_WORD.search(a.label) or YES_LABEL.match(a.label))
                                                  for a in call.args):
-            return "refuse"  # `PrivacyPolicy(cancelClick = { … }, agreeClick = { … })`
+            return "refuse"  # `PrivacyPolicy(cancelClick = { … }, agreeClick = { … })`, `onConfirm`/`onCancel`
         return ""  # withdrawing consent (Settings), not the first-run dialog
     if is_agree_deferred(d):
         return "agree"
+    if is_refuse_answer(d):
+        return "refuse"
     if d.call in COMPOSE_BUTTONS and call is not None:
         return _label_kind([t for t in arg_texts(ctx, call.args) if t])
     # A button named for nothing that calls the dialog's listener for an answer (`tvCancel` → `listener.noAgree()`,
@@ -1273,6 +1278,8 @@ def _describe(d: Deferred) -> Msg:
     if d.call in POSITIVE_CALLS:
         return Msg("the dialog's positive button", "对话框的肯定按钮")
     if d.receiver and d.call:
+        if d.label and d.kind == "anonymous":  # `privacyPopup.setCallback(new Callback() { void no() … })`
+            return Msg(f"`{d.label}()` of `{d.receiver}`'s callback", f"`{d.receiver}` 回调的 `{d.label}()`")
         if d.label:
             return Msg(f"`{d.receiver}` {d.label}", f"`{d.receiver}` 的 {d.label} 回调")
         return Msg(f"`{d.receiver}` click", f"`{d.receiver}` 的点击事件")

@@ -6,7 +6,9 @@ disagree actions) and its disagree handlers: a listener on a `disagree`/`refuse`
 button, an `onDisagree =`/`onReject =` callback, a dialog's negative button, a Compose button labelled
 不同意/拒绝/退出/Disagree, or a view whose layout text says so (`tvCloseApp.setOnClickListener` on the view
 `@+id/tv_close_app` whose `android:text` is 不同意并退出, or 退出), a button that calls the dialog listener's
-`noAgree()`/`disagree()`, a `case R.id.button_disagree:` of the screen's own `onClick(View v)`, or the
+`noAgree()`/`disagree()`, the `no()`/`onCancel` of a callback handed to the consent UI
+(`privacyPopup.setCallback(new PrivacyPopup.Callback() { … void no() { finish(); } })`), a
+`case R.id.button_disagree:` of the screen's own `onClick(View v)`, or the
 `!isAgree` side of a callback handed the answer (`PrivacyDialog(this) { isAgree
 -> if (isAgree) … else finish() }`). Reports
 an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
