@@ -600,6 +600,7 @@ def test_vendor_split_init_sdks(catalog: Catalog) -> None:
         "aliyun-hotfix": ("SophixManager", "initialize", "queryAndLoadNewPatch"),
         "aliyun-push": ("PushServiceFactory", "init", "register"),
         "aliyun-feedback": ("FeedbackAPI", "init", "openFeedbackActivity"),
+        "aliyun-httpdns": ("HttpDns", "init", "getService"),
     }
     for sdk_id, (owner, preinit, init) in expected.items():
         sdk = catalog.sdk(sdk_id)
@@ -661,6 +662,15 @@ CATALOG_2_SDKS = [
     ("braze", "com.braze:android-sdk-ui", None, ("BrazeActivityLifecycleCallbackListener",
                                                  "BrazeActivityLifecycleCallbackListener")),
     ("sigmob", "com.sigmob.sdk:windad", None, ("WindAds", "startWithOptions")),
+    # issue 14: SDKs the held-back apps start early
+    ("pgyer", "com.pgyersdk:sdk", "libs/pgyer_sdk_2.4.5.jar", ("PgyCrashManager", "register")),
+    ("pgyer", "com.pgyer:analytics", None, ("PgyerSDKManager.Init", "start")),
+    ("aliyun-httpdns", "com.aliyun.ams:alicloud-android-httpdns", "libs/alicloud-android-httpdns-2.6.3.aar",
+     ("HttpDns", "getService")),
+    ("countly", "ly.count.android:sdk", None, ("Countly", "init")),
+    ("firebase-remote-config", "com.google.firebase:firebase-config", None,
+     ("FirebaseRemoteConfig", "fetchAndActivate")),
+    ("firebase-remote-config", "com.google.firebase:firebase-config-ktx", None, ("FirebaseRemoteConfig", "fetch")),
 ]
 
 
@@ -720,3 +730,28 @@ def test_an_sdk_version_before_its_self_start_does_not_start_itself(version: str
     sentry = load_catalog().sdk("sentry")
     assert sentry.autostart_since == "2.0.0"
     assert sentry.starts_itself(version) is starts
+
+
+def test_issue_14_sdks(catalog: Catalog) -> None:
+    """The SDKs added for issue 14: what may run before consent, what withdraws, and what they must not claim."""
+    def roles(sdk_id: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for role, call in catalog.sdk(sdk_id).calls():
+            out.setdefault(role, set()).add(call.method)
+        return out
+
+    # Countly: consent is switched on the config before init; the engine still reports the init (documented)
+    assert roles("countly") == {"init": {"init"}, "preinit": {"setRequiresConsent"}, "disable": {"removeConsentAll"}}
+    assert "setRequiresConsent(true)" in catalog.sdk("countly").fix and "giveConsentAll" in catalog.sdk("countly").fix
+    assert roles("pgyer")["init"] == {"register", "start"}
+    # Remote Config: only a fetch contacts the backend; getInstance/activate/setDefaultsAsync stay local, and the
+    # entry neither starts itself from a provider nor claims the other Firebase artifacts
+    remote = catalog.sdk("firebase-remote-config")
+    assert roles("firebase-remote-config") == {"init": {"fetchAndActivate", "fetch"}}
+    assert not remote.autoinit_providers and not remote.manifest_flags
+    assert catalog.sdk_for_coordinate("com.google.firebase", "firebase-bom") is None
+    assert catalog.sdk_for_coordinate("com.google.firebase", "firebase-analytics").id == "firebase-analytics"
+    # HTTPDNS is not the Alibaba Cloud EMAS SDKs around it
+    assert catalog.sdk_for_coordinate("com.aliyun.ams", "alicloud-android-push").id == "aliyun-push"
+    for sdk_id in ("pgyer", "firebase-remote-config"):
+        assert catalog.sdk(sdk_id).confidence == "P" and "[M]" in catalog.sdk(sdk_id).source, sdk_id
