@@ -7,11 +7,13 @@ A condition that holds only when a keyed value is present is false then:
   `Boolean.valueOf(get(KEY, "false"))`);
 - an intent extra (`intent.getBooleanExtra(LOG_ONCE, false)`, `extras.getBoolean(LOG_ONCE)`,
   `bundle.get(LOG_ONCE) != null`, `getStringExtra(ROUTE) != null`),
-read directly, through a local initialised with that read (`boolean start = helper.shouldStartOnBoot();
-if (start)`), or through a short project getter that returns it (or that only compares a stored setting with
-values other than its default: `getMode().equals("custom")`); a value a project function reads from the
-Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no extras); a signed-in user
-(`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent (signing in comes after it)
+read directly, through a local initialised with that read (`boolean start = helper.shouldStartOnBoot(); if
+(start)`), through the app's own boolean preference helper (`SharedPrefs.getBooleanPreference(ctx, KEY, false)`,
+or its short overload that passes `false` on), or through a short project getter that returns it (or that only
+compares a stored setting with values other than its default: `getMode().equals("custom")`); a value a project
+function reads from the Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no
+extras); a signed-in user (`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent
+(signing in comes after it)
 - unless code that itself runs before consent stores or puts something other than `false` under that key
 outside a user action. Likewise a boolean field of the running class (or a companion/static one) that starts
 `false` (`private var canJump = false`, a Java `boolean` field without initialiser) - the splash-ad template,
@@ -40,6 +42,8 @@ NULL_WHEN_ABSENT = frozenset({"get", "getString", "getStringExtra", "getSerializ
                               "getBundleExtra", "getSerializable", "getParcelable", "getBundle", "decodeString",
                               "getCharSequenceExtra", "getStringArrayExtra", "getStringArrayListExtra"})
 KEYED_READS = READS_WITH_DEFAULT | BOOLEAN_WITHOUT_DEFAULT | NULL_WHEN_ABSENT
+# The app's own preference helpers for a boolean (`SPUtils.getBooleanPreference(ctx, KEY, false)`, `getBool(KEY)`).
+BOOLEAN_HELPER = re.compile(r"^(get|read|decode|load|query)\w*(Bool|Boolean)\w*$")
 WRITES = frozenset({"putBoolean", "encode", "put", "putValue", "setBoolean", "putBool", "setValue", "save",
                     "saveBoolean", "writeBoolean", "putPreferenceBoolean", "set", "putString", "putExtra",
                     "putSerializable", "putParcelable", "putBundle", "putStringArrayListExtra"})
@@ -130,7 +134,7 @@ class FirstLaunch:
             text = text[:-len(NOT_NULL)].strip()
         if text.isidentifier():  # a local whose initialiser the extractor merged into the atom
             return any(self._call_off(fid, call, present) for call in atom.calls)
-        return any(_is_whole_call(text, call) and self._call_off(fid, call, present) for call in atom.calls)
+        return any(_is_whole_call(text, call) and self._call_off(fid, call, present, text) for call in atom.calls)
 
 
     def turned_on(self, reached: Iterable[FnId]) -> set[tuple[str, ...]]:
@@ -417,11 +421,17 @@ class FirstLaunch:
         return bool(va & vb)
 
     # --- one call ---------------------------------------------------------------------------------------
-    def _call_off(self, fid: FnId, call: str, present: bool) -> bool:
+    def _call_off(self, fid: FnId, call: str, present: bool, text: str = "") -> bool:
         name = call.rsplit(".", 1)[-1]
         if name in KEYED_READS:
             sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call]
             return bool(sites) and all(self._read_off(s, present) for s in sites)
+        if not present and BOOLEAN_HELPER.match(name):
+            # the call the condition is (`getBooleanPreference(this, R.string.A)`, not the same helper's other reads)
+            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call and
+                     (not text or _same_text(text, f"{call}({', '.join(a.text for a in s.args)})"))]
+            if sites and all(self._helper_read_off(s) for s in sites):
+                return True
         if present:
             return self._intent_reader_off(name)
         return self._getter_off(name)
@@ -476,12 +486,36 @@ class FirstLaunch:
             ok = name in BOOLEAN_WITHOUT_DEFAULT
         else:
             ok = len(args) in (2, 3) and name in READS_WITH_DEFAULT and args[-1].text in FALSE_TEXTS
-        keys = [a for a in (args if len(args) == 1 else args[:-1]) if a.strings or a.refs][-1:]
-        key = _key(keys[0]) if ok and keys else ()  # `get(context, KEY, false)`: the key is the last before
+        return ok and self._key_off(args if len(args) == 1 else args[:-1])
+
+    def _key_off(self, args: tuple[Arg, ...] | list[Arg]) -> bool:
+        """The stored key these arguments name (`get(context, KEY, false)`: the last one before the default) is not
+        stored before consent."""
+        keys = [a for a in args if a.strings or a.refs][-1:]
+        key = _key(keys[0]) if keys else ()
         if not key or key in self.on:
             return False
         self.used.add(key)
         return True
+
+    def _helper_read_off(self, site: Site) -> bool:
+        """The app's own preference helper read with the default `false` (`SharedPrefs.getBooleanPreference(ctx,
+        R.string.KEY, false)`), or through its overload that passes `false` on (`getBooleanPreference(ctx,
+        R.string.KEY)` whose body is `return getBooleanPreference(context, stringId, false);`)."""
+        args = site.args
+        if len(args) >= 2 and args[-1].text.strip() in FALSE_TEXTS:
+            return self._key_off(args[:-1])
+        fids = [f for f in self.index.by_name.get(site.name, ()) if len(self.index.function(f).params) == len(args)]
+        if not args or not fids or len(fids) > 4:
+            return False
+        for f in fids:
+            fn = self.index.function(f)
+            delegates = [s for s in self.index.sites_of(f) if s.kind == "call" and s.name == site.name]
+            if fn.end_line - fn.line > GETTER_MAX_LINES or not delegates or not all(
+                    len(d.args) == len(args) + 1 and d.args[-1].text.strip() in FALSE_TEXTS and
+                    [a.text.strip() for a in d.args[:-1]] == list(fn.params) for d in delegates):
+                return False
+        return self._key_off(args)
 
     def _getter_off(self, name: str) -> bool:
         """A short project function named `name` (every one of that name) that returns a stored switch off by
@@ -502,6 +536,11 @@ class FirstLaunch:
                 break
         self._getters[name] = ok
         return ok
+
+
+def _same_text(a: str, b: str) -> bool:
+    """The same source text but for blanks (a call's text as the condition and as the site's parts give it)."""
+    return "".join(a.split()) == "".join(b.split())
 
 
 def _key(arg: Arg) -> tuple[str, ...]:

@@ -642,8 +642,10 @@ def collection_write(site: Site) -> tuple[Arg, bool] | None:
         return None
     name = site.name.rsplit(".", 1)[-1]
     if name in SWITCH_WRITES:
-        if len(site.args) >= 2 and collection_key(site.args[0]):
-            return site.args[-1], any(NEGATED_SETTER.search(k) for k in (*site.args[0].strings, *site.args[0].refs))
+        # the key: the first argument, or one after the Context a static helper takes (`setBoolean(ctx, KEY, v)`)
+        key = next((a for a in site.args[:-1] if collection_key(a)), None)
+        if len(site.args) >= 2 and key is not None:
+            return site.args[-1], any(NEGATED_SETTER.search(k) for k in (*key.strings, *key.refs))
         return None
     if len(site.args) == 1 and name.startswith(("set", "enable", "update")) and COLLECTION_SETTER.search(name):
         return site.args[0], bool(NEGATED_SETTER.search(name))
