@@ -347,7 +347,13 @@ def exits_in(ctx: FlowContext, fid: FnId, sites: Iterable[Site], *, own: Callabl
             if how is not None:
                 exits.append(Exit(f, site, how, via))
                 continue
-            if level >= depth or site.kind not in ("call", "new"):
+            if site.kind not in ("call", "new"):
+                continue
+            # The app's own exit helper (`AppManager.getAppManager().AppExit()` → `finishAllActivity()` → each
+            # activity's `finish()`) is followed deeper: its name says what it does, and its loop sits lower down.
+            deeper = level < depth + 2 and bool(EXIT_HELPER.match(site.name) or
+                                                EXIT_HELPER.match(ctx.index.function(f).name))
+            if level >= depth and not deeper:
                 continue
             for target, _how in ctx.index.resolve(f, site):
                 if target in seen:
@@ -357,6 +363,10 @@ def exits_in(ctx: FlowContext, fid: FnId, sites: Iterable[Site], *, own: Callabl
 
     walk(fid, sites, None, own, 0)
     return exits, opens
+
+
+# The app's own "close everything" helpers (`AppExit()`, `exitApp()`, `finishAllActivity()`, `killAll()`).
+EXIT_HELPER = re.compile(r"^((app)?exit(app|application)?|finishAll\w*|(kill|quit|close)(App|All)\w*)$", re.IGNORECASE)
 
 
 def _is_dialog_button(d: Deferred) -> bool:

@@ -13,7 +13,8 @@ button, an `onDisagree =`/`onReject =` callback, a dialog's negative button, a C
 -> if (isAgree) … else finish() }`). Reports
 an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
 `System.exit`, `exitProcess`, `Process.killProcess`, `moveTaskToBack(true)`) that the handler runs directly
-or through project functions, rather than from a second dialog the user confirms.
+or through project functions (two calls deep; the app's own exit helper deeper: `AppManager.getAppManager().AppExit()`
+→ `finishAllActivity()` → each activity's `finish()`), rather than from a second dialog the user confirms.
 
 ## Why is this bad?
 Closing the app at once is acceptable to reviewers only when the basic function really needs personal
