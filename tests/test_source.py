@@ -140,3 +140,26 @@ def test_decoding_consumes_the_encoded_entries() -> None:
     with pytest.raises(RuntimeError):
         loaded.decode([])
     assert Loaded([], []).decode([]) == []
+
+
+def test_a_scope_function_on_a_typed_property_types_its_block() -> None:
+    """`with(notificationManager) { notify(…) }`, `tm.run { imei }` on properties declared with a type (also
+    `by lazy`): the calls and reads in the block are on that type; an untyped local gives none."""
+    src = b"""
+class Alerts(private val context: Context) {
+    private val notificationManager: NotificationManagerCompat by lazy { NotificationManagerCompat.from(context) }
+    private val tm: TelephonyManager = context.getSystemService(TelephonyManager::class.java)
+    fun post(n: Notification) {
+        with(notificationManager) { notify(1, n) }
+        tm.run { imei }
+        val count = 3
+        with(count) { toString() }
+    }
+}
+"""
+    result = summarize("Alerts.kt", src, "kotlin")
+    assert result.summary is not None
+    typed = {(s.name, s.rtype) for s in result.summary.sites if s.receiver is None}
+    assert ("notify", "NotificationManagerCompat") in typed
+    assert ("imei", "TelephonyManager") in typed
+    assert ("toString", None) in typed

@@ -41,6 +41,18 @@ DI_COLLECTIONS = frozenset({"Set", "List", "Collection", "Iterable", "Map", "Mut
                             "MutableMap", "Array"})
 DI_DEFERRED = frozenset({"Lazy", "Provider"})
 DI_CLASS_ANNOTATIONS = frozenset({"Single", "Factory", "KoinViewModel", "Scoped"})
+# A scope function's receiver that is a property of the class (`with(notificationManager) { … }`): its type is the
+# property's declared type, known only once the class's fields are (`ExtractorBase.finish` resolves `ident`).
+FIELD_SCOPE = "\x00field:"
+
+
+def scope_receiver(scope: str, ident: str | None) -> tuple[str | None, str | None]:
+    """(rtype, ident) of a call or read on the implicit receiver `scope` (a type, or `FIELD_SCOPE` + a name)."""
+    if scope.startswith(FIELD_SCOPE):
+        return None, ident or scope[len(FIELD_SCOPE):]
+    return scope, ident
+
+
 DI_PROVIDER_ANNOTATIONS = frozenset({"Provides", "Binds", "Single", "Factory", "KoinViewModel", "Scoped"})
 ITERATING = frozenset({"forEach", "onEach", "forEachIndexed", "map", "mapNotNull", "filter", "all", "any"})
 EQUALITY_OPS = frozenset({"==", "!=", "===", "!=="})
@@ -798,7 +810,8 @@ class KotlinExtractor(Extractor):
             self.restore_local(*element)
         if name:
             if receiver is None and rtype is None and self.implicit:
-                rtype = self.implicit[-1]  # `with(tm) { getDeviceId() }`: the scope's receiver, when not ours
+                # `with(tm) { getDeviceId() }`: the scope's receiver, when not ours
+                rtype, ident = scope_receiver(self.implicit[-1], ident)
             self.add_site("call", name, receiver, rtype, static, ident, built, node)
             if name in DI_REQUESTS:
                 self.di_request(node, callee, name, receiver)
@@ -807,10 +820,20 @@ class KotlinExtractor(Extractor):
                             arg_nodes: list[tuple[Node, str | None]]) -> str | None:
         """The type `this` has inside the lambda of `with(x) { }`, `x.run { }` or `x.apply { }`, when known."""
         if name in ("run", "apply") and recv_node is not None:
-            return rtype or self.guess_type(recv_node)
+            found = rtype or self.guess_type(recv_node)
+            if found is None and recv_node.type == "identifier":
+                return FIELD_SCOPE + self.text(recv_node)  # `notificationManager.run { … }` on a property
+            return found
         if name == "with" and recv_node is None and len(arg_nodes) >= 2 and arg_nodes[0][1] is None:
             expr = next((c for c in arg_nodes[0][0].children if c.is_named), None)
-            return self.guess_type(expr) if expr is not None else None
+            if expr is None:
+                return None
+            found = self.guess_type(expr)
+            if found is None and expr.type == "identifier":
+                # `with(notificationManager) { notify(…) }` on a property: its declared type, once the class's
+                # fields are known (`FIELD_SCOPE` + the name, resolved in `finish`)
+                return FIELD_SCOPE + self.text(expr)
+            return found
         return None
 
     def build_args(self, name: str, receiver: str | None, sam: str, arg_nodes: list[tuple[Node, str | None]],
@@ -932,7 +955,8 @@ class KotlinExtractor(Extractor):
             self.collect_ref(name)
         if self.implicit and name[:1].islower() and self.local_type(name) is None:
             # `with(tm) { deviceId }`: a property read on the scope's receiver (or a local: no API has its name)
-            self.add_site("field", name, None, self.implicit[-1], False, None, [], node)
+            rtype, ident = scope_receiver(self.implicit[-1], None)
+            self.add_site("field", name, None, rtype, False, ident, [], node)
 
     def v_reference(self, node: Node, depth: int) -> None:
         idents = [c for c in node.children if c.type == "identifier"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 16  # a condition that tests a local (`TextUtils.isEmpty(saved)`) reads what its initialiser read
+SUMMARY_VERSION = 17  # 16: a condition on a local reads its initialiser's reads; 17: `with(property) { … }` types
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):
