@@ -20,7 +20,7 @@ from pipl_lint.catalogs import Catalog, Sdk
 from pipl_lint.config import Config
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity, Span, TraceStep, Translation
 from pipl_lint.model.consent import ConsentModel
-from pipl_lint.model.consent_flow import agreed_keys
+from pipl_lint.model.consent_flow import agreed_keys, consent_uis
 from pipl_lint.model.conventions import ConventionDependency
 from pipl_lint.model.entrypoints import find_entries
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -279,9 +279,10 @@ class Context:
             off |= {n for n in names if all(n in o for o, d in declared if n in d)}
         named = ConsentModel(self.index, self.config.consent_predicates, frozenset(off))
         learned = agreed_keys(self, named.key_texts)
-        if not learned or all(named.is_consent_key([t]) for t in learned):
+        screens = frozenset(ui.owner for ui in consent_uis(self) if ui.agree and ui.policy)
+        if (not learned or all(named.is_consent_key([t]) for t in learned)) and not screens:
             return named
-        return ConsentModel(self.index, self.config.consent_predicates, frozenset(off), learned)
+        return ConsentModel(self.index, self.config.consent_predicates, frozenset(off), learned, screens)
 
     @functools.cached_property
     def entries(self) -> list[Entry]:

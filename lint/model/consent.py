@@ -166,8 +166,13 @@ class SiteState:
 
 class ConsentModel:
     def __init__(self, index: ProgramIndex, predicates: Iterable[str] = (),
-                 flags_off: frozenset[str] = frozenset({"DEBUG"}), learned_keys: frozenset[str] = frozenset()) -> None:
+                 flags_off: frozenset[str] = frozenset({"DEBUG"}), learned_keys: frozenset[str] = frozenset(),
+                 consent_screens: frozenset[str] = frozenset()) -> None:
         self.index = index
+        # Classes that show the privacy policy with agree/refuse actions (`consent_flow.consent_uis`), by FQN: a
+        # first-run branch that adds, starts or builds one shows the policy whatever the class is named
+        # (`add(R.id.container, mPermissionFragment)` with `val mPermissionFragment by lazy { PermissionFragment() }`).
+        self.consent_screens = consent_screens
         # Keys the consent UI's agree action stores `true` under, whatever they are named (`IS_NEED_SERCERT_STRING`):
         # see `pipl_lint.model.consent_flow.agreed_keys`.
         self.learned_keys = learned_keys
@@ -358,6 +363,21 @@ class ConsentModel:
                 return name.lower()
         return ""
 
+    def _builds_consent_screen(self, fid: FnId, site: Site) -> bool:
+        """The site builds, starts or adds a consent screen: `PermissionFragment()`, `add(id, mPermissionFragment)`
+        (a property of that type), `Intent(this, PermissionActivity::class.java)`."""
+        owner = self.index.function(fid).owner
+        names = [site.name] if site.kind == "new" or site.name[:1].isupper() else []
+        for a in site.args:
+            for ref in a.refs:
+                if "::class" in ref or ref.endswith(".class"):
+                    names.append(ref.split("::", 1)[0].removesuffix(".class"))
+                elif ref.isidentifier():
+                    declared = self.index.declared_type(fid, ref)
+                    if declared:
+                        names.append(declared)
+        return any(self.index.resolve_type(n, fid.file, owner) in self.consent_screens for n in names if n)
+
     def first_run_flags(self) -> set[str]:
         """First-run flags whose first-run branch shows the privacy dialog somewhere in the project."""
         if self._first_run_flags is None:
@@ -383,6 +403,8 @@ class ConsentModel:
             return False
         texts = [site.name, *(s for a in site.args for s in a.strings), *(r for a in site.args for r in a.refs)]
         if any(SHOWS_CONSENT.search(t) and not _resource_id(t) for t in texts):
+            return True
+        if self.consent_screens and self._builds_consent_screen(fid, site):
             return True
         return any(SHOWS_CONSENT.search(self.index.function(t).owner.rsplit(".", 1)[-1])
                    for t, _how in self.index.resolve(fid, site))

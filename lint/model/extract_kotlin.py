@@ -520,6 +520,18 @@ class KotlinExtractor(Extractor):
                 types.append(strip_type(self.text(ty)) if ty is not None else "")
         return tuple(names), tuple(types)
 
+    def lazy_type(self, delegate: Node) -> str | None:
+        """`by lazy { PermissionFragment() }`: the type of the lambda's last expression, when it is known."""
+        call = next((c for c in delegate.children if c.type == "call_expression"), None)
+        if call is None or call.child_count != 2 or self.text(call.children[0]) != "lazy":
+            return None
+        lam = call.children[1]
+        body = _first(lam, "lambda_literal") if lam.type == "annotated_lambda" else None
+        last = next((c for c in reversed(body.children) if c.is_named), None) if body is not None else None
+        if last is not None and last.type == "statements":
+            last = next((c for c in reversed(last.children) if c.is_named), None)
+        return self.guess_type(last) if last is not None else None
+
     def v_secondary_ctor(self, node: Node, depth: int) -> None:
         idx = self.function_index("<init>", node, merge=True)
         saved = self.enter_function(idx)
@@ -570,6 +582,8 @@ class KotlinExtractor(Extractor):
         type_text = strip_type(self.text(declared)) if declared is not None else None
         if type_text is None and value is not None:
             type_text = self.guess_type(value)
+        if type_text is None and delegate is not None:
+            type_text = self.lazy_type(delegate)
         parent = node.parent if self.current >= 0 else None
         if parent is not None and parent.type not in ("class_body", "enum_class_body", "source_file"):
             # A local variable.

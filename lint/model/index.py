@@ -334,11 +334,29 @@ class ProgramIndex:
             if not targets and fn.owner in self.classes:  # `androidId` in a Context: an extension property
                 found = self.extension_getters(name, fn.owner)
                 targets, how = [t for t, _how in found], "extension"
+            if not any(target != fid for target in targets):
+                continue
+            at = self._read_in(fid, name, line)
             for target in targets:
                 if target != fid:
-                    out.append(Edge(target, fid.file, line, how, None, SAME if how == "property" else None))
+                    out.append(Edge(target, fid.file, line, how, at, SAME if how == "property" else None))
         self._edges[fid] = out
         return out
+
+    def _read_in(self, fid: FnId, name: str, line: int) -> Site | None:
+        """The site that reads property `name` on `line` (a call on it, else the innermost call it is an argument
+        of: `add(R.id.container, mAdFragment)`): its guards and callbacks are the read's, so a getter (`by lazy`)
+        reached in a branch or a listener runs there, not at the function's start. None when there is none."""
+        best: Site | None = None
+        for site in self._sites[fid.file][fid.index]:
+            if site.line != line and not site.line <= line <= site.end_line:
+                continue
+            if site.receiver == name or (site.receiver or "").startswith(name + "."):
+                return site
+            if site.kind in ("call", "new") and any(name in a.refs for a in site.args) and \
+                    (best is None or site.end - site.start < best.end - best.start):
+                best = site
+        return best
 
     def _runs_on(self, fid: FnId, site: Site, target: FnId, how: str) -> str | None:
         """Edge.this_cls for a resolved call (see Edge)."""
