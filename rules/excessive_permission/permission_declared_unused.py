@@ -12,7 +12,9 @@ the app's own feature and collects nothing (a QR scanner view opening the camera
 entries in `apis.toml`), a hard-coded shared-storage path (`/sdcard`), and location read in a service, receiver,
 job or worker, which is a use of `ACCESS_BACKGROUND_LOCATION`. When only an SDK is known to possibly use it,
 the finding is `info` and names the SDK. A runtime request whose permissions could not be resolved may
-ask for any dangerous permission, so it keeps them all from being reported.
+ask for any dangerous permission, so it keeps them all from being reported. An unused permission that Google Play
+or the Chinese app-list rules restrict (EP204) or that lacks its `maxSdkVersion` (EP205) is reported here too: those
+rules say why its declaration is reviewed or outdated, this one that nothing needs it — delete it.
 
 ## Why is this bad?
 Declaring permissions unrelated to the app's functions is over-collection: 191号文 四.1 ("打开的可收集个人信
@@ -66,12 +68,10 @@ from pipl_lint.rules.excessive_permission._common import (
     covered,
     declaration_finding,
     fix_text,
-    legacy_bound,
     merged_note,
     permission,
     say,
     sdk_names,
-    store_restriction,
 )
 
 META = RuleMeta(
@@ -102,8 +102,6 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if perm.protection == "special" and not covered(ctx, decl.name):
             continue  # the catalog cannot tell how it is used
-        if store_restriction(ctx, decl) is not None or legacy_bound(ctx, decl) is not None:
-            continue  # owned by permission-store-restricted / legacy-permission-unbounded
         uses = usage.uses(decl.name)
         if any(u.kind != "sdk" for u in uses) or (decl.name == CAMERA and capture_only(ctx)):
             continue  # used, requested, or owned by camera-for-capture-intent-only
