@@ -190,6 +190,8 @@ def requested_unused(ctx: Context, name: str) -> bool:
             and not (u.kind == "sdk" and u.sdk is not None and name not in ctx.catalog.sdk(u.sdk).feature_permissions)]
     if not uses or any(u.kind not in ("request", "check") for u in uses) or not covered(ctx, name):
         return False
+    if not any(u.kind == "request" for u in uses):
+        return False  # only checked, never asked for: nothing grants it (permission-declared-unused)
     perm = permission(ctx, name)
     if perm is None or perm.protection != "dangerous":
         return False

@@ -4,8 +4,9 @@
 For every `<uses-permission>` of a runtime (dangerous) or special-access permission in the project's
 manifests — main, flavour and debug source sets of the app and of library modules — looks for anything
 that needs it: a catalogued API, content URI, `content://` string or intent action (Kotlin or Java, in any
-module), a manifest component that only works with it, a runtime request or permission check, or a
-catalogued SDK among the dependencies that is known to use it. Reports the declaration when there is none.
+module), a manifest component that only works with it, a runtime request, or a
+catalogued SDK among the dependencies that is known to use it. Reports the declaration when there is none (a
+permission check alone is none: nothing ever asks for the permission, so it is never granted).
 An SDK whose own feature needs it (`feature_permissions` in the SDK catalog: locating for a location SDK,
 notifications for a push SDK) uses it: nothing is reported. So does a library call that uses the permission for
 the app's own feature and collects nothing (a QR scanner view opening the camera, a BLE library scanning: API
@@ -103,7 +104,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if perm.protection == "special" and not covered(ctx, decl.name):
             continue  # the catalog cannot tell how it is used
         uses = usage.uses(decl.name)
-        if any(u.kind != "sdk" for u in uses) or (decl.name == CAMERA and capture_only(ctx)):
+        # A check alone (`checkSelfPermission` before reading the Wi-Fi MAC) neither uses nor asks for it.
+        if any(u.kind not in ("sdk", "check") for u in uses) or (decl.name == CAMERA and capture_only(ctx)):
             continue  # used, requested, or owned by camera-for-capture-intent-only
         sdks = [u for u in uses if u.kind == "sdk"]
         params = {"permission": code(decl.name), "alternative": alternative(perm),
