@@ -249,3 +249,26 @@ def test_a_root_projects_ext_properties_resolve_in_its_modules(tmp_path: Path, r
     app_module = next(m for m in project.modules if m.name == ":app")
     assert app_module.build is not None
     assert [d.coordinate for d in app_module.build.dependencies] == ["io.sentry:sentry-android:1.7.16"]
+
+
+def test_a_config_script_the_root_applies_gives_the_modules_their_versions(tmp_path: Path) -> None:
+    """The common `config.gradle` layout: the root build applies it, its `ext { android = [...] }` map is read by
+    the modules as `rootProject.ext.android.targetSdkVersion` (an integer there)."""
+    write_tree(tmp_path, {
+        "settings.gradle": "include ':app'\n",
+        "build.gradle": 'apply from: "config.gradle"\nbuildscript { repositories { google() } }\n',
+        "config.gradle": "ext {\n    umengVersion = '9.6.8'\n    android = [\n        targetSdkVersion : 32,\n"
+                         "        minSdkVersion : 21,\n    ]\n}\n",
+        "app/build.gradle": "apply plugin: 'com.android.application'\nandroid {\n    defaultConfig {\n"
+                            "        minSdkVersion rootProject.ext.android.minSdkVersion\n"
+                            "        targetSdkVersion rootProject.ext.android.targetSdkVersion\n    }\n}\n"
+                            'dependencies {\n    implementation "com.umeng.umsdk:common:$umengVersion"\n}\n',
+        "app/src/main/AndroidManifest.xml": BARE_MANIFEST,
+    })
+    reader = FileReader(tmp_path.resolve())
+    project = discover([tmp_path.resolve()], tmp_path.resolve(), reader).projects[0]
+    app = next(m for m in project.modules if m.name == ":app")
+    assert app.build is not None
+    assert (app.build.target_sdk, app.build.min_sdk) == (32, 21)
+    assert [d.coordinate for d in app.build.dependencies] == ["com.umeng.umsdk:common:9.6.8"]
+    assert tmp_path.resolve() / "config.gradle" in project.gradle_files  # a change to it invalidates the cache

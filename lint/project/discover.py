@@ -485,7 +485,8 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
                     if mdir != root else root_properties
                 build = read_build_script(bpath, text, catalog, properties)
                 if mdir == root:  # the root project's `ext` properties are every sub-project's
-                    root_extra = build.extra
+                    root_extra = {**_applied_extra(root, build, catalog, root_properties, reader, walker, diags,
+                                                   gradle_files), **build.extra}
                 _report(build.errors, bpath, reader, diags)
                 gradle_files.append(bpath)
             else:
@@ -495,6 +496,27 @@ def _load(root: Path, kind: str, reader: FileReader, walker: Walker,
             continue  # the usual root build file with no sources of its own
         modules.append(module)
     return Project(root, kind, settings, catalog, tuple(modules), tuple(gradle_files), tuple(unread))
+
+
+def _applied_extra(root: Path, build: BuildScript, catalog: VersionCatalog | None, properties: dict[str, str],
+                   reader: FileReader, walker: Walker, diags: list[Diagnostic],
+                   gradle_files: list[Path]) -> dict[str, str]:
+    """The `ext` properties of the scripts the root build applies (`apply from: "config.gradle"`, a file of the
+    project): `ext { android = [targetSdkVersion: 32] }` there is `rootProject.ext.android.targetSdkVersion`."""
+    out: dict[str, str] = {}
+    for written in build.applied_scripts[:8]:
+        if "://" in written or "$" in written:
+            continue  # a URL or a computed path: not read
+        path = (root / written).resolve()
+        if not path.is_relative_to(root.resolve()) or not walker.is_file(path):
+            continue
+        walker.read(path)
+        text = reader.read_text(path, diags)
+        if text is None:
+            continue
+        gradle_files.append(path)
+        out.update(read_build_script(path, text, catalog, properties).extra)
+    return out
 
 
 def _properties(folder: Path, reader: FileReader, walker: Walker, diags: list[Diagnostic],

@@ -31,7 +31,7 @@ from pipl_lint.project.files import FileReader
 if TYPE_CHECKING:
     from pipl_lint.cache import Cache
 
-FORMAT = 5  # 3: Dependency.reference; 4: every values*/*.xml is a string file; 5: BuildScript.extra
+FORMAT = 6  # 3: Dependency.reference; 4: every values*/*.xml is a string file; 5: BuildScript.extra; 6: applied_scripts
 FINE_RACY_NS = 100_000_000
 COARSE_RACY_NS = 3_000_000_000
 _now = time.time_ns

@@ -189,6 +189,8 @@ class BuildScript:
     # The script's `ext` properties with a string value (maps flattened: `versions.sentry`); a root script's are
     # the sub-projects' too (`"io.sentry:sentry-android:$sentry_version"`).
     extra: dict[str, str] = field(default_factory=dict)
+    # Scripts applied with `apply from: "config.gradle"` (as written; the root's define versions in their `ext`).
+    applied_scripts: tuple[str, ...] = ()
 
     def flags_off_when_shipped(self) -> frozenset[str]:
         """`BuildConfig` booleans that are false in every build type that ships (a build type's own value, else
@@ -349,6 +351,8 @@ class _Resolver:
             scope = context + target[:-1]
             if len(target) == 1 and (not context or context in _VARIABLE_SCOPES):
                 self.assign(target[0], stmt.value)
+                if context and context[-1] in ("ext", "extra", "extraProperties"):  # `ext { x = … }`
+                    self.extra.append(target[0])
             elif scope and scope[-1] in ("ext", "extra", "extraProperties"):
                 self.assign(target[-1], stmt.value)
                 self.extra.append(target[-1])
@@ -366,8 +370,10 @@ class _Resolver:
 
         def add(name: str, value: Value, depth: int) -> None:
             value = self.resolve(value)
-            if isinstance(value, str):
-                out[name] = value
+            if isinstance(value, bool):
+                return
+            if isinstance(value, (str, int)):
+                out[name] = str(value)  # `targetSdkVersion: 32` is read as a property's text
             elif isinstance(value, MapValue) and depth < 3:
                 for key, item in value.items:
                     add(f"{name}.{key}", item, depth + 1)
@@ -553,6 +559,7 @@ class _BuildInterpreter:
     def __init__(self, resolver: _Resolver) -> None:
         self.r = resolver
         self.plugins: list[str] = []
+        self.applied_scripts: list[str] = []
         self.namespace: str | None = None
         self.application_id: str | None = None
         self.min_sdk: int | None = None
@@ -611,7 +618,11 @@ class _BuildInterpreter:
 
     def applied_plugin(self, stmt: Call) -> None:
         """``apply plugin: 'x'`` / ``apply(plugin = "x")`` (also a catalog alias's id) / ``plugins.apply("x")``."""
-        if stmt.has_named("plugin"):
+        if stmt.has_named("from"):  # `apply from: "config.gradle"`: a script whose `ext` the project shares
+            script = self.r.string(stmt.named("from"))
+            if script and script not in self.applied_scripts:
+                self.applied_scripts.append(script)
+        elif stmt.has_named("plugin"):
             self.add_plugin(self.plugin_id(stmt.named("plugin")))
         elif stmt.positional:
             value = stmt.positional[0]
@@ -998,6 +1009,7 @@ def read_build_script(
         build_config_flags=tuple(interpreter.build_config_flags),
         dimensions=tuple(interpreter.dimensions),
         extra=_extra_values(interpreter.r),
+        applied_scripts=tuple(interpreter.applied_scripts),
         source_dirs=tuple(
             SourceDirs(name, tuple(kinds.get("java", ())), tuple(kinds.get("res", ())),
                        tuple(kinds.get("assets", ())), tuple(kinds.get("manifests", ())))
