@@ -31,9 +31,11 @@ the observer itself, must be on a user action; the result callback of an earlier
 (`onRequestPermissionsResult`, an ActivityResult callback, Accompanist's `rememberPermissionState(p) { … }`) is
 the user's answer, so a follow-up request there (background location after foreground) is on the same action.
 
-- `google-play` and `elsewhere` (neither store): it counts as explained by its context. Android's guidance
-  asks for a request in context, on the user's action, and for a separate rationale only when
-  `shouldShowRequestPermissionRationale` is true.
+- `google-play` and `elsewhere` (neither store): it counts as explained by its context, and so does a request
+  made as a screen the user opened appears (an activity, fragment or destination the startup walk does not
+  reach: the scanner asking for the camera as it opens; not a request in a callback of loaded data or a
+  timer). Android's guidance asks for a request in context, and for a separate rationale only when
+  `shouldShowRequestPermissionRationale` is true; what runs at startup has none.
 - `china-stores` and `both` (the default): it counts as explained when the control the user acted on names the
   feature every asked permission serves — the view the listener is set on (`mTvPressSpeech`, `R.id.btn_scan`),
   the lambda's label (`onToggleNotification = { … }`), the view id a click handler branches on
@@ -98,6 +100,7 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.consent import is_user_deferred
+from pipl_lint.model.consent_flow import COROUTINE_CALLS, INLINE_CALLS
 from pipl_lint.model.index import FnId
 from pipl_lint.model.requests import PermissionRequest, chain_text
 from pipl_lint.model.summary import Arg, Deferred, Site
@@ -111,6 +114,7 @@ from pipl_lint.rules.consent_flow._common import (
     on_user_action,
     outside_china,
     perm_short,
+    requests_at_startup,
     say,
     stored_for_later,
     string_refs,
@@ -170,6 +174,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         asked = asked_permissions(ctx, req)
         if not asked.en or _explained(ctx, req):
             continue
+        if outside_china(ctx) and _as_screen_opens(ctx, req):
+            continue  # asked as a screen the user opened appears, not at startup: in context (Android guidance)
         if on_user_action(ctx, req.fid, req.site):
             if outside_china(ctx):
                 continue  # asked in context, on the user's own action: the control explains it (Android guidance)
@@ -181,6 +187,24 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = say(ctx, META, "no-rationale", call=req.site.qualified, permissions=asked)
             fix = fix_text(ctx, META, "explain-first", permissions=asked)
         yield ctx.site_finding(META, req.fid, req.site, message, fix=fix)
+
+
+def _as_screen_opens(ctx: Context, req: PermissionRequest) -> bool:
+    """The request runs as its screen opens (not in a callback of loaded data, a timer or a message: only through
+    coroutine or scope-function blocks), and the startup walk does not reach it: the user opened that screen."""
+    if not _runs_as_called(ctx, req.fid, req.site, 2):
+        return False
+    return not any(r is req for r, _reached in requests_at_startup(ctx))
+
+
+def _runs_as_called(ctx: Context, fid: FnId, site: Site, depth: int) -> bool:
+    """`site` runs when its function runs, and so does every call leading to it (up to `depth` callers): only
+    coroutine and scope-function blocks in between, no posted, observed or answered callback."""
+    if any(d.call not in COROUTINE_CALLS and d.call not in INLINE_CALLS for d in site.deferred):
+        return False
+    if depth <= 0:
+        return True
+    return all(_runs_as_called(ctx, caller, call, depth - 1) for caller, call in callers(ctx, fid))
 
 
 def _explained(ctx: Context, req: PermissionRequest) -> bool:
