@@ -365,6 +365,35 @@ def exits_in(ctx: FlowContext, fid: FnId, sites: Iterable[Site], *, own: Callabl
     return exits, opens
 
 
+# The words of a view's name that say which answer it gives (`ll_sure`, `btnOk`; `tvCancel`, `btn_exit`).
+CONFIRM_VIEW_WORDS = frozenset({"sure", "ok", "okay", "confirm", "yes", "enter", "accept", "agree", "allow"})
+CANCEL_VIEW_WORDS = frozenset({"cancel", "no", "exit", "quit", "refuse", "reject", "disagree", "deny", "unagree"})
+
+
+def _view_name(receiver: str) -> str:
+    """The view a listener is set on: `ll_sure`, `binding.llSure` → `llSure`, `findViewById(R.id.ll_sure)` →
+    `ll_sure`."""
+    if "R.id." in receiver:
+        rest = receiver.rsplit("R.id.", 1)[1]
+        return "".join(ch for ch in rest.split(")")[0] if ch.isalnum() or ch == "_")
+    return receiver.rsplit(".", 1)[-1]
+
+
+def _name_words(name: str) -> list[str]:
+    """`ll_sure` → [ll, sure]; `btnOkDialog` → [btn, ok, dialog]: the lower-case words of an identifier."""
+    out: list[str] = []
+    for part in name.split("_"):
+        word = ""
+        for ch in part:
+            if ch.isupper() and word:
+                out.append(word.lower())
+                word = ""
+            word += ch
+        if word:
+            out.append(word.lower())
+    return out
+
+
 # The app's own "close everything" helpers (`AppExit()`, `exitApp()`, `finishAllActivity()`, `killAll()`).
 EXIT_HELPER = re.compile(r"^((app)?exit(app|application)?|finishAll\w*|(kill|quit|close)(App|All)\w*)$", re.IGNORECASE)
 
@@ -929,7 +958,7 @@ def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[s
             if site.kind != "call":
                 continue
             if KEY_WRITES.match(site.name) and len(site.args) >= 2 and _marks(value(site.args[-1])):
-                key = site.args[0]
+                key = _key_argument(site.args)
                 out.update(t for t in key_texts(key.strings, key.refs) if len(t) > 3)
                 continue
             if depth >= 2:
@@ -939,6 +968,14 @@ def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[s
                     seen.add(target)
                     todo += [(target, s, depth + 1) for s in ctx.index.sites_of(target)]
     return frozenset(out)
+
+
+def _key_argument(args: tuple[Arg, ...]) -> Arg:
+    """The key of a keyed write: the first argument, or the one after the Context a static helper takes
+    (`SharedPreferencesUtil.saveString(mContext, "once", "0")`): the last before the value naming a string or a
+    constant."""
+    named = [a for a in args[:-1] if a.strings or any(r.rsplit(".", 1)[-1][:1].isupper() for r in a.refs)]
+    return named[-1] if named else args[0]
 
 
 def _marks(text: str) -> bool:
@@ -1220,6 +1257,13 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
         return "agree"
     if is_refuse_answer(d):
         return "refuse"
+    if d.receiver and d.call in ("setOnClickListener", "onClick", "clicks"):
+        # a view named for its answer (`ll_sure`, `btnOk`, `tvCancel`) whose layout text did not say (a container)
+        words = set(_name_words(_view_name(d.receiver)))
+        if words & CANCEL_VIEW_WORDS:
+            return "refuse"
+        if words & CONFIRM_VIEW_WORDS:
+            return "agree"
     if d.call in COMPOSE_BUTTONS and call is not None:
         return _label_kind([t for t in arg_texts(ctx, call.args) if t])
     # A button named for nothing that calls the dialog's listener for an answer (`tvCancel` → `listener.noAgree()`,
@@ -1290,7 +1334,7 @@ def _describe(d: Deferred) -> Msg:
     if d.call in POSITIVE_CALLS:
         return Msg("the dialog's positive button", "对话框的肯定按钮")
     if d.receiver and d.call:
-        if d.label and d.kind == "anonymous":  # `privacyPopup.setCallback(new Callback() { void no() … })`
+        if d.label and d.kind == "anonymous" and "Listener" not in d.call:  # `setCallback(new Callback() { no() })`
             return Msg(f"`{d.label}()` of `{d.receiver}`'s callback", f"`{d.receiver}` 回调的 `{d.label}()`")
         if d.label:
             return Msg(f"`{d.receiver}` {d.label}", f"`{d.receiver}` 的 {d.label} 回调")

@@ -42,11 +42,12 @@ manifest master switches keep them off until then, the SDKs keep the answer and 
 startup. Whether that screen links the policy is CF309's question.
 
 A consent dialog is also recognised by what its buttons do and how it answers: a view whose layout text says
-同意/不同意/退出, a button that calls the dialog listener's `agree()` / `noAgree()`, the `yes()` / `onConfirm` of
-a callback handed to the consent UI (`privacyPopup.setCallback(new PrivacyPopup.Callback() { void yes() … })`), a
-case of the screen's own `onClick(View v)` (`case R.id.button_agree:`), and a callback handed the
-answer (`PrivacyDialog(this, html) { isAgree -> if (isAgree) … else finish() }`), where a dialog class named for
-the policy counts even when its text comes from a server.
+同意/不同意/退出, a view named for its answer when its layout gives no text (`ll_sure` / `ll_cancel`, `btnOk`), a button
+that calls the dialog listener's `agree()` / `noAgree()`, the `yes()` / `onConfirm` of a callback handed to the
+consent UI (`privacyPopup.setCallback(new PrivacyPopup.Callback() { void yes() … })`), a case of the screen's own
+`onClick(View v)` (`case R.id.button_agree:`), and a callback handed the answer (`PrivacyDialog(this, html) {
+isAgree -> if (isAgree) … else finish() }`), where a dialog class named for the policy counts even when its text
+comes from a server.
 
 ## Why is this bad?
 191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
