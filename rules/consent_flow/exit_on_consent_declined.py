@@ -14,7 +14,8 @@ button, an `onDisagree =`/`onReject =` callback, a dialog's negative button, a C
 an exit call (`finish()` when no other screen is opened, `finishAffinity()`,
 `System.exit`, `exitProcess`, `Process.killProcess`, `moveTaskToBack(true)`) that the handler runs directly
 or through project functions (two calls deep; the app's own exit helper deeper: `AppManager.getAppManager().AppExit()`
-→ `finishAllActivity()` → each activity's `finish()`), rather than from a second dialog the user confirms.
+→ `finishAllActivity()` → each activity's `finish()`), rather than from a second dialog the user confirms (also a
+privacy dialog of its own class that the first one's disagree button opens).
 
 ## Why is this bad?
 Closing the app at once is acceptable to reviewers only when the basic function really needs personal
@@ -83,7 +84,13 @@ META = RuleMeta(
 
 def check(ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, int]] = set()
-    for ui in consent_uis(ctx):
+    uis = consent_uis(ctx)
+    for ui in uis:
+        # A privacy UI that another one's disagree button opens (`PrivacysDialog` → `Privacy2Dialog`) is that UI's
+        # second explanation: leaving from there is allowed.
+        others = [h for other in uis if other is not ui for h in other.refuse]
+        if others and set(ui.functions) & _second_chances(ctx, others):
+            continue
         second = _second_chances(ctx, ui.refuse)
         for handler in ui.refuse:
             if handler.fid in second or _nested(handler, ui.refuse, ctx):
