@@ -56,6 +56,8 @@ SETTING_READS = frozenset({"getString", "getInt", "getLong", "decodeString", "de
 SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
                        r"(Logged(In)?|Login(ed)?|SignedIn|Authenticated|Authed|Authentication|Auth)$|"
                        r"^(get)?(current|loggedIn|signedIn|login)(User|Account|Member|Uid)(Id|Info)?$", re.IGNORECASE)
+# A stored key that says a user has signed in (`is_login`, `isLoggedIn`, `KEY_LOGIN_STATE`, `signed_in`).
+SIGNED_IN_KEY = re.compile(r"log_?in|logged|sign(ed)?_?in", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
@@ -490,10 +492,13 @@ class FirstLaunch:
 
     def _key_off(self, args: tuple[Arg, ...] | list[Arg]) -> bool:
         """The stored key these arguments name (`get(context, KEY, false)`: the last one before the default) is not
-        stored before consent."""
+        stored before consent. A signed-in flag (`is_login`) is so only in an app that asks for consent: in one that
+        never does, the user signs in and every later start runs what it guards without consent."""
         keys = [a for a in args if a.strings or a.refs][-1:]
         key = _key(keys[0]) if keys else ()
         if not key or key in self.on:
+            return False
+        if any(SIGNED_IN_KEY.search(k) for k in key) and not self.consent.asks_for_consent():
             return False
         self.used.add(key)
         return True
