@@ -10,7 +10,8 @@ A condition that holds only when a keyed value is present is false then:
 read directly, through a local initialised with that read (`boolean start = helper.shouldStartOnBoot(); if
 (start)`), through the app's own boolean preference helper (`SharedPrefs.getBooleanPreference(ctx, KEY, false)`,
 or its short overload that passes `false` on), or through a short project getter that returns it (or that only
-compares a stored setting with values other than its default: `getMode().equals("custom")`); a value a project
+compares a stored setting with values other than its default: `getMode().equals("custom")`, also through
+`Objects.equals(prefs.getString(K, null), "v2")`); a value a project
 function reads from the Intent it is given (`routeFromIntent(intent) != null`: the launcher's intent has no
 extras); a signed-in user (`isLoggedIn()`, `currentUserId(ctx) ?: return`) in an app that asks for consent
 (signing in comes after it)
@@ -350,7 +351,9 @@ class FirstLaunch:
             if not _is_value(value):
                 continue
             default = self._setting_default(fid, atom, read)
-            if default is not None and _is_value(default) and not self._same_value(default, value):
+            # a default of `null` (`getString(K, null)`) is no stored value either: it differs from every literal
+            if default is not None and (_is_value(default) or default == "null") and \
+                    not self._same_value(default, value):
                 return True
         return False
 
@@ -593,11 +596,39 @@ def _compared(text: str) -> tuple[str, str] | None:
                 (i == 0 or text[i - 1] not in "!<>="):
             op_end = i + (3 if text.startswith("===", i) else 2)
             return text[:i].strip(), text[op_end:].strip()
+    for helper in EQUALS_HELPERS:  # `Objects.equals(prefs.getString(K, null), "v2")`, `TextUtils.equals(a, b)`
+        if text.startswith(helper + "(") and _is_whole_call(text, helper):
+            parts = _top_level_split(text[len(helper) + 1:-1])
+            if len(parts) == 2:
+                return parts[0].strip(), parts[1].strip()
     if text.endswith(")") and ".equals(" in text:
         head, _, arg = text.rpartition(".equals(")
         if _is_whole_call(text, head + ".equals"):
             return head.strip(), arg[:-1].strip()
     return None
+
+
+EQUALS_HELPERS = ("Objects.equals", "java.util.Objects.equals", "TextUtils.equals", "android.text.TextUtils.equals",
+                  "StringUtils.equals")
+
+
+def _top_level_split(text: str) -> list[str]:
+    """`a(b, c), "d"` → [`a(b, c)`, ` "d"`]: the arguments of a call's text, split at its own commas."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
 
 
 def _reads_key(name: str) -> bool:
