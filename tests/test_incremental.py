@@ -52,8 +52,6 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
     _report(root, out, no_cache=False)
     log: list[str] = []
 
-    unused: list[bool] = []  # the incremental step's verdict after each unused function added or removed
-
     def compare(step: int, what: str) -> None:
         log.append(what)
         tried = len(moved)
@@ -63,6 +61,7 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
         if "unused function" in what and len(moved) > tried:
             unused.append(moved[-1])
 
+    unused: list[bool] = []  # the incremental step's verdict after each unused function added or removed
     edit_sequence(root, seed=17, steps=30, after_each=compare)
     assert moved.count(True) >= 5, log  # the incremental step was really taken
     assert moved.count(False) >= 3, log  # and so was the full analysis
@@ -96,10 +95,15 @@ def test_code_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pyte
         return summaries  # type: ignore[return-value]
 
     monkeypatch.setattr(engine.Session, "decode", counting)
+    moved = _count_moved(monkeypatch)
+    calls: list[tuple[str, list[bool]]] = []  # each call added, and what the incremental step did
 
     def compare(step: int, what: str) -> None:
         log.append(what)
+        tried = len(moved)
         warm = _report(root, out, no_cache=False)
+        if what.startswith("call at"):
+            calls.append((what, moved[tried:]))
         cold = _report(root, out, no_cache=True)
         assert warm == cold, f"step {step}: {what}\n" + "\n".join(log)
         server.run()
@@ -116,6 +120,8 @@ def test_code_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pyte
         assert any(kind in what for what in log), (kind, log)
     # The server decoded only what changed since its previous run: one file (two when a file was added).
     assert decoded and max(decoded) <= 2
+    # Calls added (of project functions, of APIs and SDK inits the rules look for): the incremental step refused them.
+    assert len(calls) >= 2 and all(tried == [False] for _what, tried in calls), calls
 
 
 SETTINGS = 'include(":app")\n'
