@@ -400,6 +400,13 @@ def test_the_catalog_is_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.
     assert len(parsed) == 2  # parsed, and stored
     analyse(2)
     assert len(parsed) == 3  # the cold run's only
+    from pipl_lint.cache import Cache
+
+    monkeypatch.setattr(engine, "_catalog", [])
+    decoded = engine.stored_catalog(Cache(root, "another namespace"))  # (the meta table is kept across namespaces)
+    assert len(parsed) == 3 and decoded == real() and decoded is not real()
+    assert all(any(sdk is s for s in decoded.sdks)  # the indexes hold the entries themselves
+               for calls in decoded.sdk_calls_by_method.values() for sdk, _role, _call in calls)
     db = sqlite3.connect(root / CACHE_DIR / DB_NAME)
     stored = db.execute("SELECT v FROM meta WHERE k='catalog'").fetchone()[0]
     for planted in (stored.replace(b"0.", b"9.", 1), b"\x93\x01\x02\x03", stored[:-9]):  # other version; garbage
