@@ -498,12 +498,19 @@ def run(paths: Sequence[Path], scan_root: Path, config: Config, rules: Iterable[
 def _long_lived() -> Iterator[Callable[[], None]]:
     """Gives `keep()`, which exempts every object that exists at that moment (a project's summaries, then its index
     and context: millions of objects, all alive until its rules are done) from the garbage collector's full
-    collections, which would otherwise walk them again and again; they are collectable again afterwards.
+    collections, which would otherwise walk them again and again; they are collectable again afterwards. Meanwhile
+    the collector does not run at all: decoding and analysing make little cyclic garbage (the peak memory of the 71
+    corpus apps grew by 4 MB at most, the largest's not at all), and its thousand collections of young objects took
+    0.1 s of 2 on a 280,000-line app.
     Changes no result, only the time."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield gc.freeze
     finally:
         gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _encode(result: RunResult) -> bytes:
