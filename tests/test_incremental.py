@@ -582,3 +582,25 @@ def test_the_language_server_moves_results_of_unsaved_buffers(tmp_path: Path, mo
     cold = Analysis(root, Config(), use_cache=False)
     cold.run()
     assert in_memory == {rel: [(f.span, f.rule, f.message) for f in fs] for rel, fs in cold.by_path.items()}
+
+
+def test_a_run_marks_the_summaries_it_used(tmp_path: Path) -> None:
+    """`Cache.touch` dates the entries a run used (entries unused for `PRUNE_AFTER` are pruned), at most once a day
+    per entry, in statements of 500 keys."""
+    import time
+
+    from pipl_lint.cache import Cache
+
+    cache = Cache(tmp_path, "touch")
+    assert cache.db is not None
+    keys = [f"k{i}" for i in range(1200)]
+    cache.put_summaries((k, b"entry") for k in keys)
+    hour_ago, long_ago = time.time() - 3600, time.time() - 10 * 24 * 3600
+    with cache.db:
+        cache.db.execute("UPDATE summaries SET used=?", (long_ago,))
+        cache.db.execute("UPDATE summaries SET used=? WHERE k IN ('k5', 'k1150')", (hour_ago,))
+    cache.touch([*keys[:1199], "absent"])
+    used = dict(cache.db.execute("SELECT k, used FROM summaries"))
+    assert used.pop("k5") == used.pop("k1150") == hour_ago  # used within the day: not written again
+    assert used.pop("k1199") == long_ago  # not used by this run
+    assert len(used) == 1197 and all(t > hour_ago for t in used.values())
