@@ -152,9 +152,12 @@ class Cache:
             return
         now = time.time()
         try:
-            with self.db:
-                self.db.executemany("UPDATE summaries SET used=? WHERE k=? AND used < ?",
-                                    ((now, k, now - 24 * 3600) for k in keys))
+            with self.db:  # 500 keys a statement (a statement per key: twice the time)
+                for i in range(0, len(keys), 500):
+                    chunk = keys[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    self.db.execute(f"UPDATE summaries SET used=? WHERE used < ? AND k IN ({marks})",
+                                    (now, now - 24 * 3600, *chunk))
         except sqlite3.Error:
             pass
 

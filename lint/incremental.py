@@ -486,11 +486,16 @@ class Unread:
         forms = names | {n.lower() for n in names}  # a rule may match a name lower-cased
         if {n.lower() for n in names} & {k.lower() for k in known}:  # the same name, in any case
             raise Mismatch
-        others = b"\0".join(blob for path, blob in self.entries.items() if path not in changed)
-        everywhere = b"\0".join((others, *changed.values(), *self.texts()))  # one search per name, in C
-        if any(n.encode("utf-8", "surrogateescape") in everywhere for n in names) or \
-                any(f.encode("utf-8", "surrogateescape") in others for d in dropped.values() for f in d.facades):
+        others = [blob for path, blob in self.entries.items() if path not in changed]
+        words = [n.encode("utf-8", "surrogateescape") for n in names]
+        facades = [f.encode("utf-8", "surrogateescape") for d in dropped.values() for f in d.facades]
+        # Searched blob by blob, in C (joining them first copied 60 MB on a 280,000-line app); the project's other
+        # inputs read only when no summary names the functions.
+        if _occurs(words, (*others, *changed.values())) or _occurs(facades, others) or _occurs(words, self.texts()):
             raise Mismatch  # used, or a facade shared with another file (`@JvmMultifileClass`)
         if any(p.search(n) for p in patterns() for n in forms) or set(dropped) & self.sdk():
             raise Mismatch
 
+
+def _occurs(words: Sequence[bytes], blobs: Iterable[bytes]) -> bool:
+    return any(word in blob for blob in blobs for word in words)

@@ -124,8 +124,11 @@ def _source_edit(rng: random.Random, path: Path, n: int, code: bool = False, sou
             statement = f'Log.d("probe", String.valueOf({n})){end}'
         elif code and rng.random() < 0.5:  # a call of a project function, or of one nobody declares
             statement = rng.choice(["start()", "init()", "onCreate(null)", f"probeCall{n}()"]) + end
-        else:
-            statement = f"Settings.Secure.getString(null, Settings.Secure.ANDROID_ID){end}"
+        else:  # an API a rule looks for (chosen by the step, so that the random sequence stays the same)
+            statement = [f"Settings.Secure.getString(null, Settings.Secure.ANDROID_ID){end}",
+                         f"((android.telephony.TelephonyManager) null).getDeviceId(){end}" if java else
+                         "(getSystemService(TELEPHONY_SERVICE) as android.telephony.TelephonyManager).deviceId",
+                         f'UMConfigure.init(null, "k", "c", UMConfigure.DEVICE_TYPE_PHONE, ""){end}'][(n + 1) % 3]
         if not bodies:
             return _insert(rng, path, f"        {statement}")
         at = rng.choice(bodies)

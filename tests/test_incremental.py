@@ -52,8 +52,6 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
     _report(root, out, no_cache=False)
     log: list[str] = []
 
-    unused: list[bool] = []  # the incremental step's verdict after each unused function added or removed
-
     def compare(step: int, what: str) -> None:
         log.append(what)
         tried = len(moved)
@@ -63,6 +61,7 @@ def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: py
         if "unused function" in what and len(moved) > tried:
             unused.append(moved[-1])
 
+    unused: list[bool] = []  # the incremental step's verdict after each unused function added or removed
     edit_sequence(root, seed=17, steps=30, after_each=compare)
     assert moved.count(True) >= 5, log  # the incremental step was really taken
     assert moved.count(False) >= 3, log  # and so was the full analysis
@@ -96,10 +95,15 @@ def test_code_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pyte
         return summaries  # type: ignore[return-value]
 
     monkeypatch.setattr(engine.Session, "decode", counting)
+    moved = _count_moved(monkeypatch)
+    calls: list[tuple[str, list[bool]]] = []  # each call added, and what the incremental step did
 
     def compare(step: int, what: str) -> None:
         log.append(what)
+        tried = len(moved)
         warm = _report(root, out, no_cache=False)
+        if what.startswith("call at"):
+            calls.append((what, moved[tried:]))
         cold = _report(root, out, no_cache=True)
         assert warm == cold, f"step {step}: {what}\n" + "\n".join(log)
         server.run()
@@ -116,6 +120,8 @@ def test_code_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pyte
         assert any(kind in what for what in log), (kind, log)
     # The server decoded only what changed since its previous run: one file (two when a file was added).
     assert decoded and max(decoded) <= 2
+    # Calls added (of project functions, of APIs and SDK inits the rules look for): the incremental step refused them.
+    assert len(calls) >= 2 and all(tried == [False] for _what, tried in calls), calls
 
 
 SETTINGS = 'include(":app")\n'
@@ -308,6 +314,110 @@ def test_unused_functions_added_or_removed_reuse_the_results(tmp_path: Path, mon
         assert warm == _report(root, out, no_cache=True), (step, new)
 
 
+COMPLIANT_APP = "app/src/main/java/com/example/dailynews/DailyNewsApp.kt"
+ON_CREATE = "        super.onCreate()\n"
+IMEI = "(getSystemService(TELEPHONY_SERVICE) as android.telephony.TelephonyManager).deviceId"
+# (example app, file, old text, new text, what the warm run does): edits that add (or remove) a call the analysis
+# resolves. The incremental step cannot prove such an edit invisible (a new caller changes what "every caller" of the
+# callee means, a call may make code reachable, use a permission or start an SDK): the analysis runs again
+# (`ANALYSES`: the incremental step was tried and refused), and gives a cold run's results. An edit back to a state
+# analysed before takes that run's stored results (`STORED`: the incremental step is not even tried).
+ANALYSES, STORED = [False], []
+CALL_EDITS = [
+    # What the benchmark's "a function with a call appended" does: a new function that calls the file's first one.
+    ("leaky-app", VIEW_MODEL, KT_END, "\n}\n\nfun quietCallsRefresh(): Int {\n    refresh()\n    return 1\n}\n",
+     ANALYSES),
+    ("leaky-app", VIEW_MODEL, "\n}\n\nfun quietCallsRefresh(): Int {\n    refresh()\n    return 1\n}\n", KT_END,
+     STORED),
+    ("leaky-app", LOGIN, JAVA_END, "\n\n    void quietCallsCreate() {\n        onCreate(null);\n    }\n}\n", ANALYSES),
+    # A platform API a rule looks for, in a function nothing calls and where it runs at startup.
+    ("leaky-app", VIEW_MODEL, KT_END,
+     "\n}\n\nfun quietImei(tm: android.telephony.TelephonyManager): String = tm.deviceId\n", ANALYSES),
+    ("leaky-app", DEVICE_ID, JAVA_END, "\n\n    String quietImei(android.telephony.TelephonyManager tm) {\n"
+                                      "        return tm.getDeviceId();\n    }\n}\n", ANALYSES),
+    ("compliant-app", COMPLIANT_APP, ON_CREATE, ON_CREATE + f"        val imei = {IMEI}\n", ANALYSES),
+    ("compliant-app", COMPLIANT_APP, f"        val imei = {IMEI}\n", "", STORED),
+    # An SDK's init before consent, then the call moved behind the consent check.
+    ("compliant-app", COMPLIANT_APP, ON_CREATE,
+     ON_CREATE + "        UMConfigure.init(this, BuildConfig.UMENG_APP_KEY, BuildConfig.UMENG_CHANNEL, "
+                 "UMConfigure.DEVICE_TYPE_PHONE, \"\")\n", ANALYSES),
+    ("compliant-app", COMPLIANT_APP, "            SdkBootstrap.initAll(this)\n",
+     "            SdkBootstrap.initAll(this)\n            UMConfigure.submitPolicyGrantResult(this, true)\n", ANALYSES),
+]
+
+
+@pytest.mark.parametrize("app", ["leaky-app", "compliant-app"])
+def test_calls_added_or_removed_give_what_a_cold_run_gives(app: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call added or removed - to a project function, to a platform API a rule looks for, to an SDK's init - makes
+    the analysis run again (the incremental step tries and refuses), with the results of a cold run."""
+    root = tmp_path / app
+    shutil.copytree(EXAMPLES / app, root)
+    monkeypatch.chdir(root)
+    moved = _count_moved(monkeypatch)
+    out = tmp_path / "out.json"
+    first = _report(root, out, no_cache=False)
+    clock = Clock()
+    seen = [first]
+    for step, (example, rel, old, new, expect) in enumerate(CALL_EDITS):
+        if example != app:
+            continue
+        _edit(root, rel, old, new, clock)
+        moved.clear()
+        warm = _report(root, out, no_cache=False)
+        assert moved == expect, (step, new)
+        assert warm == _report(root, out, no_cache=True), (step, new)
+        seen.append(warm)
+    assert len(set(seen)) > 1  # some of the calls changed the findings
+
+
+def test_the_catalog_is_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that analyses takes the parsed catalog from the cache (`engine.stored_catalog`) while the tool version
+    and the catalog files are the same; a stored catalog of other files, or one that does not decode, is parsed
+    again. The results are those of a run that parses it."""
+    import sqlite3
+
+    from pipl_lint import catalogs
+    from pipl_lint.cache import CACHE_DIR, DB_NAME
+
+    root = tmp_path / "leaky-app"
+    shutil.copytree(EXAMPLES / "leaky-app", root)
+    monkeypatch.chdir(root)
+    parsed: list[int] = []
+    real = catalogs.load_catalog
+    monkeypatch.setattr(catalogs, "load_catalog", lambda: parsed.append(1) or real())
+    out = tmp_path / "out.json"
+    clock = Clock()
+
+    def analyse(step: int) -> None:  # after a code edit; each run as a new process (nothing kept in memory)
+        _edit(root, VIEW_MODEL, KT_END, f"\n    fun caller{step}() {{\n        refresh()\n    }}\n}}\n", clock)
+        monkeypatch.setattr(engine, "_catalog", [])
+        warm = _report(root, out, no_cache=False)
+        monkeypatch.setattr(engine, "_catalog", [])
+        assert warm == _report(root, out, no_cache=True)  # which parses the catalog: no cache
+
+    analyse(1)
+    assert len(parsed) == 2  # parsed, and stored
+    analyse(2)
+    assert len(parsed) == 3  # the cold run's only
+    from pipl_lint.cache import Cache
+
+    monkeypatch.setattr(engine, "_catalog", [])
+    decoded = engine.stored_catalog(Cache(root, "another namespace"))  # (the meta table is kept across namespaces)
+    assert len(parsed) == 3 and decoded == real() and decoded is not real()
+    assert all(any(sdk is s for s in decoded.sdks)  # the indexes hold the entries themselves
+               for calls in decoded.sdk_calls_by_method.values() for sdk, _role, _call in calls)
+    db = sqlite3.connect(root / CACHE_DIR / DB_NAME)
+    stored = db.execute("SELECT v FROM meta WHERE k='catalog'").fetchone()[0]
+    for planted in (stored.replace(b"0.", b"9.", 1), b"\x93\x01\x02\x03", stored[:-9]):  # other version; garbage
+        with db:
+            db.execute("UPDATE meta SET v=? WHERE k='catalog'", (planted,))
+        before = len(parsed)
+        analyse(3 + len(parsed))
+        assert len(parsed) == before + 2  # parsed again (and stored again)
+    db.close()
+
+
 KOTLIN = b"""package a
 
 class App {
@@ -472,3 +582,25 @@ def test_the_language_server_moves_results_of_unsaved_buffers(tmp_path: Path, mo
     cold = Analysis(root, Config(), use_cache=False)
     cold.run()
     assert in_memory == {rel: [(f.span, f.rule, f.message) for f in fs] for rel, fs in cold.by_path.items()}
+
+
+def test_a_run_marks_the_summaries_it_used(tmp_path: Path) -> None:
+    """`Cache.touch` dates the entries a run used (entries unused for `PRUNE_AFTER` are pruned), at most once a day
+    per entry, in statements of 500 keys."""
+    import time
+
+    from pipl_lint.cache import Cache
+
+    cache = Cache(tmp_path, "touch")
+    assert cache.db is not None
+    keys = [f"k{i}" for i in range(1200)]
+    cache.put_summaries((k, b"entry") for k in keys)
+    hour_ago, long_ago = time.time() - 3600, time.time() - 10 * 24 * 3600
+    with cache.db:
+        cache.db.execute("UPDATE summaries SET used=?", (long_ago,))
+        cache.db.execute("UPDATE summaries SET used=? WHERE k IN ('k5', 'k1150')", (hour_ago,))
+    cache.touch([*keys[:1199], "absent"])
+    used = dict(cache.db.execute("SELECT k, used FROM summaries"))
+    assert used.pop("k5") == used.pop("k1150") == hour_ago  # used within the day: not written again
+    assert used.pop("k1199") == long_ago  # not used by this run
+    assert len(used) == 1197 and all(t > hour_ago for t in used.values())
