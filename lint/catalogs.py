@@ -138,6 +138,9 @@ class ApiEntry:
     # The highest API level on which the member needs its permissions (legacy storage: WRITE_EXTERNAL_STORAGE
     # for a download into a public folder up to API 28); None: on every level.
     max_api: int | None = None
+    # The highest API level on which the member reads personal information (`getRunningAppProcesses`: other apps'
+    # processes up to API 21, only the caller's own since); None: on every level.
+    pi_max_api: int | None = None
 
     @property
     def lookup_key(self) -> str:
@@ -601,12 +604,14 @@ def _parse_apis(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[ApiEn
         args = e.texts("args_contain")
         min_api = e.integer("min_api", low=1)
         max_api = e.integer("max_api", low=1)
+        pi_max_api = e.integer("pi_max_api", low=1)
         notes = e.text("notes", "")
         source, confidence = e.provenance()
         out.append((ApiEntry(
             id=entry_id, owner=owner, owner_simple=_simple_name(owner) if owner else "", member=member, kind=kind,
             pi_kind=pi_kind, permissions=permissions, permission_mode=mode, match=match, args_contain=args,
             min_api=min_api, notes=notes, source=source, confidence=confidence, max_api=max_api,
+            pi_max_api=pi_max_api,
         ), e))
         e.finish()
     _unique(problems, file, ((a.id, a.id) for a, _ in out), "id")

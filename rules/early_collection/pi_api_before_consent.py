@@ -29,7 +29,9 @@ permission check), threads, delays and callbacks keep the error. A severity conf
 
 Not personal information: a `WifiInfo` asked in the same expression only for the link's speed, signal or
 frequency (`wm.connectionInfo.linkSpeed`), a package query for one intent (`queryIntentActivities` of an
-`ACTION_VIEW` intent), UI-only sensor reads (below).
+`ACTION_VIEW` intent), UI-only sensor reads (below), and the running apps (`getRunningAppProcesses`,
+`getRunningTasks`, `getRecentTasks`) when the app's minSdk is above the last Android version that returned other
+apps' (5.1 and 5.0): on every device it runs on, the call returns only the app's own processes and tasks.
 
 ## Why is this bad?
 Collecting personal information before consent is the finding MIIT and app-store reviewers report most
@@ -151,6 +153,8 @@ def _api_at(ctx: Context, fid: FnId, site: Site) -> tuple[ApiEntry, str] | None:
     # Constructors (ActivityResult contracts such as TakePicture/PickContact, AudioRecord) collect nothing
     # until launched or started by the user or a later call.
     if api is not None and api.kind in ("method", "field"):
+        if api.pi_max_api is not None and (min_sdk := ctx.min_sdk()) is not None and min_sdk > api.pi_max_api:
+            return None  # on every device the app runs on it reads only the app's own (`getRunningAppProcesses`)
         if api.pi_kind == "installed-apps" and queries_one_intent(ctx.index, fid, site):
             return None
         if api.pi_kind == "wifi-info" and _link_metrics_only(ctx, fid, site):
