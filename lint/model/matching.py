@@ -31,15 +31,27 @@ def _names_launcher(site: Site) -> bool:
 
 
 def _names_action(site: Site) -> bool:
-    return any(w.rsplit(".", 1)[-1].startswith("ACTION_") for a in site.args for w in a.refs) or \
-        any(w.startswith("android.intent.action.") for a in site.args for w in a.strings)
+    """`Intent(ACTION_VIEW, uri)`, `Intent("android.intent.action.SEND")`, or an action of the app's own as its
+    first argument (`Intent(FOX_MMM_OPEN_EXTERNAL, uri)`, `Intent("com.acme.OPEN")`)."""
+    if any(w.rsplit(".", 1)[-1].startswith("ACTION_") for a in site.args for w in a.refs) or \
+            any(w.startswith("android.intent.action.") for a in site.args for w in a.strings):
+        return True
+    if not site.args:
+        return False
+    first = site.args[0]
+    text = first.text.strip()
+    if len(first.strings) == 1 and text.startswith('"') and "." in first.strings[0]:
+        return True
+    last = text.rsplit(".", 1)[-1]
+    return bool(first.refs) and not first.calls and last.isupper() and any(c.isalpha() for c in last)
 
 
 def queries_one_intent(index: ProgramIndex, fid: FnId, site: Site) -> bool:
     """A package query (`queryIntentActivities(intent, …)`) that asks about one app or one kind of request, not
     the installed-app list: the intent names a package or class (`Intent().setPackage(pkg)`,
     `Intent(ctx, X::class.java)`), or the function builds it for one action other than the launcher's
-    (`Intent(ACTION_VIEW, uri)`: the browsers that can open a link) and names no launcher category. An intent
+    (`Intent(ACTION_VIEW, uri)`: the browsers that can open a link; an action of the app's own,
+    `Intent(OPEN_EXTERNAL, uri)`: the helper apps that handle it) and names no launcher category. An intent
     built elsewhere (a parameter) is taken as an app-list read."""
     if any(call.rsplit(".", 1)[-1] in _EXPLICIT for arg in site.args for call in arg.calls) or \
             any(ref.endswith(("::class.java", ".class")) for arg in site.args for ref in arg.refs):

@@ -27,11 +27,12 @@ before consent. Conditions that hold the same way on every first launch (the mai
 permission check), threads, delays and callbacks keep the error. A severity configured for the rule
 (`[severity] EC101 = "error"`) applies to every finding.
 
-Not personal information: a `WifiInfo` asked in the same expression only for the link's speed, signal or
-frequency (`wm.connectionInfo.linkSpeed`), a package query for one intent (`queryIntentActivities` of an
-`ACTION_VIEW` intent), UI-only sensor reads (below), and the running apps (`getRunningAppProcesses`,
-`getRunningTasks`, `getRecentTasks`) when the app's minSdk is above the last Android version that returned other
-apps' (5.1 and 5.0): on every device it runs on, the call returns only the app's own processes and tasks.
+Not personal information: a `WifiInfo` asked in the same expression only for the link's speed, signal or frequency
+(`wm.connectionInfo.linkSpeed`), a package query for one intent (`queryIntentActivities` of an `ACTION_VIEW`
+intent, or of an action of the app's own: `Intent(OPEN_EXTERNAL, uri)`), UI-only sensor reads (below), and the
+running apps (`getRunningAppProcesses`, `getRunningTasks`, `getRecentTasks`) when the app's minSdk is above the
+last Android version that returned other apps' (5.1 and 5.0): on every device it runs on, the call returns only
+the app's own processes and tasks.
 
 ## Why is this bad?
 Collecting personal information before consent is the finding MIIT and app-store reviewers report most
