@@ -643,6 +643,8 @@ CATALOG_2_SDKS = [
     ("branch", "io.branch.sdk.android:library", None, ("Branch", "getAutoInstance")),
     ("bugsnag", "com.bugsnag:bugsnag-android", None, ("Bugsnag", "start")),
     ("posthog", "com.posthog:posthog-android", None, ("PostHogAndroid", "setup")),
+    ("matomo", "com.github.matomo-org:matomo-sdk-android", None, ("TrackerBuilder", "createDefault")),
+    ("matomo", "org.matomo.sdk:tracker", None, ("TrackHelper", "track")),
     ("appcenter", "com.microsoft.appcenter:appcenter-analytics", None, ("AppCenter", "start")),
     ("newrelic", "com.newrelic.agent.android:android-agent", None, ("NewRelic", "start")),
     ("applovin", "com.applovin:applovin-sdk", None, ("AppLovinSdk", "initializeSdk")),
