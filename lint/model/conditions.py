@@ -27,7 +27,7 @@ receiver, a callee's early return, a service's intent handler).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from pipl_lint.model.consent import USER_LABEL, ConsentModel
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -579,8 +579,8 @@ def _is_whole_call(text: str, call: str) -> bool:
     return depth == 0
 
 
-def _compared(text: str) -> tuple[str, str] | None:
-    """The two sides of `a == b` (`===`) or `a.equals(b)` at the top level of a condition, else None."""
+def _top_level(text: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of the characters of a condition's text outside brackets and string literals."""
     depth = 0
     quoted = False
     for i, ch in enumerate(text):
@@ -592,15 +592,23 @@ def _compared(text: str) -> tuple[str, str] | None:
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif depth == 0 and text.startswith("==", i) and not text.startswith("==", i - 1) and \
-                (i == 0 or text[i - 1] not in "!<>="):
+        elif depth == 0:
+            yield i, ch
+
+
+def _compared(text: str) -> tuple[str, str] | None:
+    """The two sides of `a == b` (`===`), `a.equals(b)` or `Objects.equals(a, b)` at the top level of a condition,
+    else None."""
+    for i, _ch in _top_level(text):
+        if text.startswith("==", i) and not text.startswith("==", i - 1) and (i == 0 or text[i - 1] not in "!<>="):
             op_end = i + (3 if text.startswith("===", i) else 2)
             return text[:i].strip(), text[op_end:].strip()
     for helper in EQUALS_HELPERS:  # `Objects.equals(prefs.getString(K, null), "v2")`, `TextUtils.equals(a, b)`
         if text.startswith(helper + "(") and _is_whole_call(text, helper):
-            parts = _top_level_split(text[len(helper) + 1:-1])
-            if len(parts) == 2:
-                return parts[0].strip(), parts[1].strip()
+            inner = text[len(helper) + 1:-1]
+            commas = [i for i, ch in _top_level(inner) if ch == ","]
+            if len(commas) == 1:
+                return inner[:commas[0]].strip(), inner[commas[0] + 1:].strip()
     if text.endswith(")") and ".equals(" in text:
         head, _, arg = text.rpartition(".equals(")
         if _is_whole_call(text, head + ".equals"):
@@ -610,25 +618,6 @@ def _compared(text: str) -> tuple[str, str] | None:
 
 EQUALS_HELPERS = ("Objects.equals", "java.util.Objects.equals", "TextUtils.equals", "android.text.TextUtils.equals",
                   "StringUtils.equals")
-
-
-def _top_level_split(text: str) -> list[str]:
-    """`a(b, c), "d"` → [`a(b, c)`, ` "d"`]: the arguments of a call's text, split at its own commas."""
-    parts, depth, quoted, start = [], 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == '"':
-            quoted = not quoted
-        elif quoted:
-            continue
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
 
 
 def _reads_key(name: str) -> bool:
