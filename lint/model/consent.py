@@ -88,8 +88,12 @@ FAILURE_HANDLERS = frozenset({"getOrElse", "onFailure", "recover", "recoverCatch
                               "exceptionally"})
 
 
+# Handlers the runtime calls only when the app crashes (`Thread.setDefaultUncaughtExceptionHandler { t, e -> … }`).
+CRASH_HANDLERS = frozenset({"setDefaultUncaughtExceptionHandler", "setUncaughtExceptionHandler"})
+
+
 def is_failure_handler(d: Deferred) -> bool:
-    return d.kind == "lambda" and d.call in FAILURE_HANDLERS
+    return (d.kind == "lambda" and d.call in FAILURE_HANDLERS) or d.call in CRASH_HANDLERS
 
 
 def is_event_callback_reference(d: Deferred) -> bool:
