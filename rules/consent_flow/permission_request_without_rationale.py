@@ -33,9 +33,9 @@ the user's answer, so a follow-up request there (background location after foreg
 
 - `google-play` and `elsewhere` (neither store): it counts as explained by its context, and so does a request
   made as a screen the user opened appears (an activity, fragment or destination the startup walk does not
-  reach: the scanner asking for the camera as it opens; not a request in a callback of loaded data or a
-  timer). Android's guidance asks for a request in context, and for a separate rationale only when
-  `shouldShowRequestPermissionRationale` is true; what runs at startup has none.
+  reach: the scanner asking for the camera as it opens, also from a Compose `LaunchedEffect`; not a request in a
+  callback of loaded data or a timer). Android's guidance asks for a request in context, and for a separate
+  rationale only when `shouldShowRequestPermissionRationale` is true; what runs at startup has none.
 - `china-stores` and `both` (the default): it counts as explained when the control the user acted on names the
   feature every asked permission serves — the view the listener is set on (`mTvPressSpeech`, `R.id.btn_scan`),
   the lambda's label (`onToggleNotification = { … }`), the view id a click handler branches on
@@ -99,7 +99,7 @@ import re
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
-from pipl_lint.model.consent import is_user_deferred
+from pipl_lint.model.consent import NAV_DESTINATIONS, NAV_HOSTS, is_user_deferred
 from pipl_lint.model.consent_flow import COROUTINE_CALLS, INLINE_CALLS
 from pipl_lint.model.index import FnId
 from pipl_lint.model.requests import PermissionRequest, chain_text
@@ -197,10 +197,18 @@ def _as_screen_opens(ctx: Context, req: PermissionRequest) -> bool:
     return not any(r is req for r, _reached in requests_at_startup(ctx))
 
 
+# Compose content and effects run as their screen enters the composition: a destination's content when it is
+# navigated to, an activity's `setContent`, the effects of a composable.
+COMPOSITION_EFFECTS = frozenset({"LaunchedEffect", "SideEffect", "DisposableEffect", "setContent", *NAV_HOSTS,
+                                 *NAV_DESTINATIONS})
+
+
 def _runs_as_called(ctx: Context, fid: FnId, site: Site, depth: int) -> bool:
     """`site` runs when its function runs, and so does every call leading to it (up to `depth` callers): only
-    coroutine and scope-function blocks in between, no posted, observed or answered callback."""
-    if any(d.call not in COROUTINE_CALLS and d.call not in INLINE_CALLS for d in site.deferred):
+    coroutine and scope-function blocks or Compose effects in between, no posted, observed or answered
+    callback."""
+    if any(d.call not in COROUTINE_CALLS and d.call not in INLINE_CALLS and d.call not in COMPOSITION_EFFECTS
+           for d in site.deferred):
         return False
     if depth <= 0:
         return True
