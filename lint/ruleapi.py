@@ -118,6 +118,16 @@ class ModuleSdk:
     column: int
     coordinate: str
 
+    @property
+    def version(self) -> str | None:
+        """The dependency's version as declared (None for a jar, or when it has none)."""
+        return self.dependency.version if self.dependency else None
+
+    @property
+    def source_set(self) -> str:
+        """The source set that ships it: its configuration's (`fullImplementation` → `full`), `main` for a jar."""
+        return configuration_source_set(self.dependency.configuration) if self.dependency else "main"
+
 
 class Context:
     """Everything rules may read about one project, computed lazily and shared between rules."""

@@ -45,7 +45,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
-from pipl_lint.project.variants import configuration_source_set
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import app_meta_data, main_application, removed_components
 
@@ -74,13 +73,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     seen: set[str] = set()
     for found in ctx.sdks:
         # Where EC104 reports the SDK: the manifest of the app and source set that ship the dependency.
-        shipped_in = configuration_source_set(found.dependency.configuration) if found.dependency else "main"
-        app = main_application(ctx, found.module, shipped_in)
+        app = main_application(ctx, found.module, found.source_set)
         if app is None:
             continue
         manifest, app_el = app
         sdk = ctx.catalog.sdk(found.sdk_id)
-        if not sdk.starts_itself(found.dependency.version if found.dependency else None):
+        if not sdk.starts_itself(found.version):
             continue  # a version that merges no self-starting provider (sentry-android 1.x)
         flags = {f.name: f for f in sdk.manifest_flags}
         for provider in sdk.autoinit_providers:

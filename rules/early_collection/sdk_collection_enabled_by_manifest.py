@@ -69,7 +69,6 @@ from typing import Any
 from pipl_lint.catalogs import ManifestFlag, Sdk
 from pipl_lint.findings import Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg
-from pipl_lint.project.variants import configuration_source_set
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import outside_china
 from pipl_lint.rules.early_collection._common import app_meta_data, launches, main_application
@@ -104,7 +103,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         seen.add(found.sdk_id)
         sdk = ctx.catalog.sdk(found.sdk_id)
-        if not sdk.starts_itself(found.dependency.version if found.dependency else None):
+        if not sdk.starts_itself(found.version):
             continue  # a version before its self-start (sentry-android 1.x): only its init in code starts it
         gating = [f for f in sdk.manifest_flags if f.default_enabled]
         # Only a master switch (one that stops the SDK's self-start, or the only switch) turns all collection
@@ -122,8 +121,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                   and (not f.default_enabled or f in explicit)]
         for flag, (value, element) in unsafe:
             yield from _unsafe_value(ctx, sdk, flag, value, element)
-        shipped_in = configuration_source_set(found.dependency.configuration) if found.dependency else "main"
-        app = main_application(ctx, found.module, shipped_in)
+        app = main_application(ctx, found.module, found.source_set)
         if not gating or app is None:
             continue
         manifest, app_el = app
