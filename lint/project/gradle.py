@@ -331,6 +331,10 @@ def _single_value(stmt: Statement) -> tuple[bool, Value]:
 # -- value resolution -----------------------------------------------------------------------------
 
 
+# The names a script's extra properties are set through (`ext.x = …`, `ext { x = … }`, `extra["x"] = …`).
+_EXTRA_SCOPES = ("ext", "extra", "extraProperties")
+
+
 class _Resolver:
     """Resolves values through script variables, ``ext``/``extra`` properties, properties, the catalog."""
 
@@ -351,15 +355,15 @@ class _Resolver:
             scope = context + target[:-1]
             if len(target) == 1 and (not context or context in _VARIABLE_SCOPES):
                 self.assign(target[0], stmt.value)
-                if context and context[-1] in ("ext", "extra", "extraProperties"):  # `ext { x = … }`
+                if context and context[-1] in _EXTRA_SCOPES:  # `ext { x = … }`
                     self.extra.append(target[0])
-            elif scope and scope[-1] in ("ext", "extra", "extraProperties"):
+            elif scope and scope[-1] in _EXTRA_SCOPES:
                 self.assign(target[-1], stmt.value)
                 self.extra.append(target[-1])
         elif stmt.name == "set" and stmt.receiver and len(stmt.args) == 2:
             receiver = _text_segments(stmt.receiver)
             name = stmt.args[0].value
-            if receiver and receiver[-1] in ("ext", "extra", "extraProperties") and isinstance(name, str):
+            if receiver and receiver[-1] in _EXTRA_SCOPES and isinstance(name, str):
                 self.assign(name, stmt.args[1].value)
                 self.extra.append(name)
 
