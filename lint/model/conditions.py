@@ -27,9 +27,9 @@ receiver, a callee's early return, a service's intent handler).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
-from pipl_lint.model.consent import USER_LABEL, ConsentModel
+from pipl_lint.model.consent import USER_LABEL, ConsentModel, key_argument
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.summary import Arg, Atom, BoolVar, Guard, Site, setter_of
 
@@ -383,8 +383,7 @@ class FirstLaunch:
         args = site.args
         if site.name not in SETTING_READS or len(args) not in (2, 3):
             return None
-        keys = [a for a in args[:-1] if a.strings or a.refs][-1:]
-        key = _key(keys[0]) if keys else ()
+        key = _stored_key(args[:-1])
         if not key or key in self.on:
             return None
         self.used.add(key)
@@ -497,8 +496,7 @@ class FirstLaunch:
         """The stored key these arguments name (`get(context, KEY, false)`: the last one before the default) is not
         stored before consent. A signed-in flag (`is_login`) is so only in an app that asks for consent: in one that
         never does, the user signs in and every later start runs what it guards without consent."""
-        keys = [a for a in args if a.strings or a.refs][-1:]
-        key = _key(keys[0]) if keys else ()
+        key = _stored_key(args)
         if not key or key in self.on:
             return False
         if any(SIGNED_IN_KEY.search(k) for k in key) and not self.consent.asks_for_consent():
@@ -549,6 +547,12 @@ class FirstLaunch:
 def _same_text(a: str, b: str) -> bool:
     """The same source text but for blanks (a call's text as the condition and as the site's parts give it)."""
     return "".join(a.split()) == "".join(b.split())
+
+
+def _stored_key(args: Sequence[Arg]) -> tuple[str, ...]:
+    """What names the stored key among a keyed read's arguments before its default (`consent.key_argument`)."""
+    arg = key_argument(args)
+    return _key(arg) if arg is not None else ()
 
 
 def _key(arg: Arg) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipl_lint.i18n import Msg
@@ -514,6 +514,13 @@ def _constant_like(name: str) -> bool:
 def _constant_names(atom: Atom) -> list[str]:
     """Constant-looking names a condition reads (`SpKey.PRIVACY` → `PRIVACY`)."""
     return [n for n in atom.names if _constant_like(n)]
+
+
+def key_argument(args: Sequence[Arg]) -> Arg | None:
+    """The stored key among the arguments before a keyed call's value or default: the last that names something (a
+    literal or a reference), so the Context a static helper takes first is passed over (`put(ctx, KEY, v)`,
+    `get(context, KEY, false)`, `saveString(mContext, "once", "0")`)."""
+    return next((a for a in reversed(args) if a.strings or a.refs), None)
 
 
 def _resource_id(ref: str) -> bool:
