@@ -26,6 +26,7 @@ from pipl_lint.model.consent import (
     is_agree_deferred,
     is_refuse_answer,
     is_user_deferred,
+    key_argument,
 )
 from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.reach import Entry, PreConsent, Reached
@@ -379,19 +380,11 @@ def _view_name(receiver: str) -> str:
     return receiver.rsplit(".", 1)[-1]
 
 
-def _name_words(name: str) -> list[str]:
-    """`ll_sure` → [ll, sure]; `btnOkDialog` → [btn, ok, dialog]: the lower-case words of an identifier."""
-    out: list[str] = []
-    for part in name.split("_"):
-        word = ""
-        for ch in part:
-            if ch.isupper() and word:
-                out.append(word.lower())
-                word = ""
-            word += ch
-        if word:
-            out.append(word.lower())
-    return out
+def identifier_words(text: str) -> list[str]:
+    """`mTvPressSpeech` → m, tv, press, speech; `R.id.btn_scan` → r, id, btn, scan; `btnOK` → btn, ok; Chinese
+    text stays whole: the lower-case words of names and ids."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    return [w.lower() for w in re.split(r"[^0-9A-Za-z\u4e00-\u9fff]+", spaced) if w]
 
 
 # The app's own "close everything" helpers (`AppExit()`, `exitApp()`, `finishAllActivity()`, `killAll()`).
@@ -958,7 +951,7 @@ def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[s
             if site.kind != "call":
                 continue
             if KEY_WRITES.match(site.name) and len(site.args) >= 2 and _marks(value(site.args[-1])):
-                key = _key_argument(site.args)
+                key = key_argument(site.args[:-1]) or site.args[0]
                 out.update(t for t in key_texts(key.strings, key.refs) if len(t) > 3)
                 continue
             if depth >= 2:
@@ -968,14 +961,6 @@ def agreed_keys(ctx: FlowContext, key_texts: Callable[[Iterable[str], Iterable[s
                     seen.add(target)
                     todo += [(target, s, depth + 1) for s in ctx.index.sites_of(target)]
     return frozenset(out)
-
-
-def _key_argument(args: tuple[Arg, ...]) -> Arg:
-    """The key of a keyed write: the first argument, or the one after the Context a static helper takes
-    (`SharedPreferencesUtil.saveString(mContext, "once", "0")`): the last before the value naming a string or a
-    constant."""
-    named = [a for a in args[:-1] if a.strings or any(r.rsplit(".", 1)[-1][:1].isupper() for r in a.refs)]
-    return named[-1] if named else args[0]
 
 
 def _marks(text: str) -> bool:
@@ -1259,7 +1244,7 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
         return "refuse"
     if d.receiver and d.call in ("setOnClickListener", "onClick", "clicks"):
         # a view named for its answer (`ll_sure`, `btnOk`, `tvCancel`) whose layout text did not say (a container)
-        words = set(_name_words(_view_name(d.receiver)))
+        words = set(identifier_words(_view_name(d.receiver)))
         if words & CANCEL_VIEW_WORDS:
             return "refuse"
         if words & CONFIRM_VIEW_WORDS:

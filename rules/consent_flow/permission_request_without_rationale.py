@@ -100,7 +100,7 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.consent import NAV_DESTINATIONS, NAV_HOSTS, is_user_deferred
-from pipl_lint.model.consent_flow import COROUTINE_CALLS, INLINE_CALLS
+from pipl_lint.model.consent_flow import COROUTINE_CALLS, INLINE_CALLS, identifier_words
 from pipl_lint.model.index import FnId
 from pipl_lint.model.requests import PermissionRequest, chain_text
 from pipl_lint.model.summary import Arg, Deferred, Site
@@ -358,18 +358,12 @@ def _control_names_purpose(ctx: Context, req: PermissionRequest) -> bool:
 def _control_words(ctx: Context, fid: FnId, at: Site, depth: int, seen: set[FnId]) -> set[str]:
     texts = [t for d in at.deferred for t in (d.receiver, d.label)]
     texts += [a.text for g in at.guards for a in g.atoms if "R.id." in a.text and a.positive]
-    words = {w for t in texts for w in _words(t)}
+    words = {w for t in texts for w in identifier_words(t)}
     if depth < 2 and fid not in seen:
         seen.add(fid)
         for caller, call in callers(ctx, fid):
             words |= _control_words(ctx, caller, call, depth + 1, seen)
     return words
-
-
-def _words(text: str) -> list[str]:
-    """`mTvPressSpeech` → m, tv, press, speech; `R.id.btn_scan` → r, id, btn, scan; Chinese text stays whole."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
-    return [w.lower() for w in re.split(r"[^0-9A-Za-z\u4e00-\u9fff]+", spaced) if w]
 
 
 def _named(words: set[str], stems: tuple[str, ...]) -> bool:
