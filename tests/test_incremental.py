@@ -42,6 +42,18 @@ def _count_moved(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return moved
 
 
+def _warm_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               app: str = "leaky-app") -> tuple[Path, Path, list[bool], bytes]:
+    """A copy of an example, checked once with the cache (its report: the first), from its own folder, with
+    `_count_moved` watching the runs that follow. Returns (root, the report's path, moved, the first report)."""
+    root = tmp_path / app
+    shutil.copytree(EXAMPLES / app, root)
+    monkeypatch.chdir(root)
+    moved = _count_moved(monkeypatch)
+    out = tmp_path / "out.json"
+    return root, out, moved, _report(root, out, no_cache=False)
+
+
 def test_random_edits_give_what_a_cold_run_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "leaky-app"
     shutil.copytree(EXAMPLES / "leaky-app", root)
@@ -212,12 +224,7 @@ def test_a_log_call_added_moves_the_results(tmp_path: Path, monkeypatch: pytest.
     """Adding or removing a logging call (which the analysis does not read) reuses the previous results, moved, and
     they are what a cold run gives; a log call whose argument calls something analyses again (so does one that is
     the function's first read of a name such as `TAG`: the function's reads change)."""
-    root = tmp_path / "leaky-app"
-    shutil.copytree(EXAMPLES / "leaky-app", root)
-    monkeypatch.chdir(root)
-    moved = _count_moved(monkeypatch)
-    out = tmp_path / "out.json"
-    _report(root, out, no_cache=False)
+    root, out, moved, _first = _warm_copy(tmp_path, monkeypatch)
     service = root / "app/src/main/java/com/example/dailynews/sync/SyncService.kt"
     receiver = root / "app/src/main/java/com/example/dailynews/sync/BootReceiver.java"
     original, clock = service.read_text("utf-8"), Clock()
@@ -299,12 +306,7 @@ def test_unused_functions_added_or_removed_reuse_the_results(tmp_path: Path, mon
     """A function nothing uses, added or removed, changes only positions for the analysis: the previous results are
     reused (`incremental.inert_functions`, `incremental.Unread`); a function something names, or that the platform
     may call, or that holds a call, makes the analysis run again. Either way the results are a cold run's."""
-    root = tmp_path / "leaky-app"
-    shutil.copytree(EXAMPLES / "leaky-app", root)
-    monkeypatch.chdir(root)
-    moved = _count_moved(monkeypatch)
-    out = tmp_path / "out.json"
-    _report(root, out, no_cache=False)
+    root, out, moved, _first = _warm_copy(tmp_path, monkeypatch)
     clock = Clock()
     for step, (rel, old, new, expect) in enumerate(UNUSED_FUNCTIONS):
         _edit(root, rel, old, new, clock)
@@ -351,12 +353,7 @@ def test_calls_added_or_removed_give_what_a_cold_run_gives(app: str, tmp_path: P
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A call added or removed - to a project function, to a platform API a rule looks for, to an SDK's init - makes
     the analysis run again (the incremental step tries and refuses), with the results of a cold run."""
-    root = tmp_path / app
-    shutil.copytree(EXAMPLES / app, root)
-    monkeypatch.chdir(root)
-    moved = _count_moved(monkeypatch)
-    out = tmp_path / "out.json"
-    first = _report(root, out, no_cache=False)
+    root, out, moved, first = _warm_copy(tmp_path, monkeypatch, app)
     clock = Clock()
     seen = [first]
     for step, (example, rel, old, new, expect) in enumerate(CALL_EDITS):
