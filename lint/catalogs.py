@@ -353,6 +353,13 @@ class Catalog:
     sdk_calls_by_method: dict[str, tuple[tuple[Sdk, str, SdkCall], ...]]
     digest: str = field(default="", repr=False, compare=False)
 
+    @classmethod
+    def of(cls, pi_kinds: dict[str, PiKind], apis: tuple[ApiEntry, ...], sdks: tuple[Sdk, ...],
+           permissions: dict[str, Permission], app_types: tuple[AppType, ...], digest: str) -> Catalog:
+        """The catalog of these entries, with its lookup indexes built (from the files, or from the cache)."""
+        return cls(pi_kinds=pi_kinds, apis=apis, sdks=sdks, permissions=permissions, app_types=app_types,
+                   apis_by_member=_index_apis(apis), sdk_calls_by_method=_index_sdk_calls(sdks), digest=digest)
+
     def sdk(self, id: str) -> Sdk:
         """The SDK with this id; ``KeyError`` if there is none."""
         for sdk in self.sdks:
@@ -765,11 +772,8 @@ def _build(raw_files: Mapping[str, bytes]) -> Catalog:
 
     apis = tuple(api for api, _ in api_rows)
     sdks = tuple(sdk for sdk, _ in sdk_rows)
-    return Catalog(
-        pi_kinds=pi_kinds, apis=apis, sdks=sdks, permissions=permissions,
-        app_types=tuple(sorted((t for t, _ in type_rows), key=lambda t: t.number)),
-        apis_by_member=_index_apis(apis), sdk_calls_by_method=_index_sdk_calls(sdks), digest=_digest(raw_files),
-    )
+    return Catalog.of(pi_kinds, apis, sdks, permissions,
+                      tuple(sorted((t for t, _ in type_rows), key=lambda t: t.number)), _digest(raw_files))
 
 
 def _digest(raw_files: Mapping[str, bytes]) -> str:

@@ -285,8 +285,7 @@ def stored_catalog(cache: Cache | None) -> Catalog:
         with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
             stored, pi_kinds, apis, sdks, permissions, app_types, digest = msgspec.msgpack.decode(raw, type=kind)
             if stored == signature:  # the indexes are built again: they hold the same entries, not copies
-                _catalog.append(catalogs.Catalog(pi_kinds, apis, sdks, permissions, app_types,
-                                                 catalogs._index_apis(apis), catalogs._index_sdk_calls(sdks), digest))
+                _catalog.append(catalogs.Catalog.of(pi_kinds, apis, sdks, permissions, app_types, digest))
                 return _catalog[0]
     catalog = catalogs.load_catalog()
     cache.put_meta(_CATALOG_KEY, msgspec.msgpack.encode((signature, catalog.pi_kinds, catalog.apis, catalog.sdks,
