@@ -144,6 +144,7 @@ def convention_plugins(project: Project, reader: FileReader,
                     if result.summary is not None:
                         lang = LANGUAGE_OF_SUFFIX[path.suffix]
                         files[result.summary.path] = _source_file(result.summary, data, lang, catalog)
+    lookups = _library_lookups(files)
     for source in files.values():
         for cls in source.summary.classes:
             if "Plugin" not in cls.supertypes:
@@ -152,7 +153,7 @@ def convention_plugins(project: Project, reader: FileReader,
             if plugin_id is None:
                 continue
             plugin = ConventionPlugin(plugin_id, source.summary.path)
-            _read_plugin_class(plugin, cls.fqn, source.summary, files, catalog)
+            _read_plugin_class(plugin, cls.fqn, source.summary, files, lookups, catalog)
             plugins[plugin_id] = plugin
     return plugins
 
@@ -186,12 +187,11 @@ def _registrations(script: Script, catalog: VersionCatalog | None) -> dict[str, 
     return out
 
 
-def _read_plugin_class(plugin: ConventionPlugin, fqn: str, summary: FileSummary,
-                       files: dict[str, _SourceFile], catalog: VersionCatalog | None) -> None:
+def _read_plugin_class(plugin: ConventionPlugin, fqn: str, summary: FileSummary, files: dict[str, _SourceFile],
+                       lookups: frozenset[str], catalog: VersionCatalog | None) -> None:
     """The dependencies and plugins of the class's code, and of the top-level helpers it calls (by name). A helper
     that forwards its parameter (`fun DependencyHandlerScope.playImplementation(dep) = add("playImplementation", dep)`)
-    adds what its caller passes."""
-    lookups = _library_lookups(files)
+    adds what its caller passes; `lookups` are the build logic's catalog-lookup functions (`_library_lookups`)."""
     # (file, function index, the arguments its parameters were given, the call that gave them)
     todo: list[tuple[str, int, dict[str, Arg], tuple[str, _Call] | None]] = [
         (summary.path, i, {}, None) for i, f in enumerate(summary.functions)
