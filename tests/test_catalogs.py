@@ -694,19 +694,21 @@ def test_catalog_2_sdks_are_recognised(catalog: Catalog, sdk_id: str, coordinate
     assert sdk.fix_zh and sdk.aliases and sdk.policy_url, sdk_id
 
 
-def test_catalog_2_consent_calls(catalog: Catalog) -> None:
-    def roles(sdk_id: str) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for role, call in catalog.sdk(sdk_id).calls():
-            out.setdefault(role, set()).add(call.method)
-        return out
+def _roles(catalog: Catalog, sdk_id: str) -> dict[str, set[str]]:
+    """Role (`init`, `agree`, `preinit` …) → the methods an SDK's catalogued calls have in it."""
+    out: dict[str, set[str]] = {}
+    for role, call in catalog.sdk(sdk_id).calls():
+        out.setdefault(role, set()).add(call.method)
+    return out
 
-    assert roles("datadog")["agree"] == {"setTrackingConsent"}
-    assert roles("onesignal")["agree"] == {"setConsentGiven", "provideUserConsent"}
-    assert roles("applovin")["agree"] == {"setHasUserConsent"}
-    assert roles("ironsource")["agree"] == {"setConsent"}
-    assert roles("netease-nim")["preinit"] == {"config"} and "init" in roles("netease-nim")["init"]
-    assert roles("qiyu") == {"init": {"initSdk"}, "preinit": {"config"}}
+
+def test_catalog_2_consent_calls(catalog: Catalog) -> None:
+    assert _roles(catalog, "datadog")["agree"] == {"setTrackingConsent"}
+    assert _roles(catalog, "onesignal")["agree"] == {"setConsentGiven", "provideUserConsent"}
+    assert _roles(catalog, "applovin")["agree"] == {"setHasUserConsent"}
+    assert _roles(catalog, "ironsource")["agree"] == {"setConsent"}
+    assert _roles(catalog, "netease-nim")["preinit"] == {"config"} and "init" in _roles(catalog, "netease-nim")["init"]
+    assert _roles(catalog, "qiyu") == {"init": {"initSdk"}, "preinit": {"config"}}
     assert catalog.sdk("datadog").confidence == "V"
     # the newer entries must not steal coordinates of older ones
     assert catalog.sdk_for_coordinate("cn.jiguang.sdk", "jcore").id == "jcore"
@@ -736,20 +738,15 @@ def test_an_sdk_version_before_its_self_start_does_not_start_itself(version: str
 
 def test_issue_14_sdks(catalog: Catalog) -> None:
     """The SDKs added for issue 14: what may run before consent, what withdraws, and what they must not claim."""
-    def roles(sdk_id: str) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for role, call in catalog.sdk(sdk_id).calls():
-            out.setdefault(role, set()).add(call.method)
-        return out
-
     # Countly: consent is switched on the config before init; the engine still reports the init (documented)
-    assert roles("countly") == {"init": {"init"}, "preinit": {"setRequiresConsent"}, "disable": {"removeConsentAll"}}
+    assert _roles(catalog, "countly") == {"init": {"init"}, "preinit": {"setRequiresConsent"},
+                                          "disable": {"removeConsentAll"}}
     assert "setRequiresConsent(true)" in catalog.sdk("countly").fix and "giveConsentAll" in catalog.sdk("countly").fix
-    assert roles("pgyer")["init"] == {"register", "start"}
+    assert _roles(catalog, "pgyer")["init"] == {"register", "start"}
     # Remote Config: only a fetch contacts the backend; getInstance/activate/setDefaultsAsync stay local, and the
     # entry neither starts itself from a provider nor claims the other Firebase artifacts
     remote = catalog.sdk("firebase-remote-config")
-    assert roles("firebase-remote-config") == {"init": {"fetchAndActivate", "fetch"}}
+    assert _roles(catalog, "firebase-remote-config") == {"init": {"fetchAndActivate", "fetch"}}
     assert not remote.autoinit_providers and not remote.manifest_flags
     assert catalog.sdk_for_coordinate("com.google.firebase", "firebase-bom") is None
     assert catalog.sdk_for_coordinate("com.google.firebase", "firebase-analytics").id == "firebase-analytics"
