@@ -260,6 +260,21 @@ def test_a_flavour_dependency_is_reported_on_the_flavour_manifest() -> None:
     assert not any(f[0] in ("EC104", "EC105") and f[1] == "app/src/main/AndroidManifest.xml" for f in got)
 
 
+def test_a_flavour_manifest_finding_names_the_main_application_it_merges_into() -> None:
+    """The flavour's `<application>` merges into the main manifest's, where the app's shared switches go: both
+    manifest rules name it as a trace step (the finding stays on the flavour's manifest)."""
+    from pipl_lint.config import Config
+    from pipl_lint.engine import run
+    from pipl_lint.registry import all_rules
+
+    root = VARIANT_FIXTURES / "flavour-manifest"
+    result = run([root], root, Config(), [r for r in all_rules() if r.meta.id in ("EC104", "EC105")])
+    got = [f for f in result.findings if f.path == "app/src/overseas/AndroidManifest.xml"]
+    assert {f.rule for f in got} == {"EC104", "EC105"}
+    for f in got:
+        assert [(s.path, s.line) for s in f.trace] == [("app/src/main/AndroidManifest.xml", 4)]
+
+
 def test_flavour_only_findings_in_json_sarif_and_text(tmp_path: Path) -> None:
     import json
     import subprocess

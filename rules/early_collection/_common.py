@@ -260,3 +260,19 @@ def main_application(ctx: object, module: object | None = None,
         if m.application is not None and "/src/debug/" not in f"/{m.path}":
             return m, m.application.element
     return None
+
+
+def merged_into(ctx: object, manifest: object) -> tuple[TraceStep, ...]:
+    """When `manifest` is a flavour's (or build type's) manifest of an app module, the step to the main
+    manifest's `<application>` it merges into (the app's own `<application>`, where its name and the switches
+    shared by every variant are): a flavour's SDK is configured in either. Empty for a main manifest."""
+    if ctx.manifest_sets.get(manifest.path, "main") == "main":
+        return ()
+    owner = next((mod for mod, m in ctx.module_manifests if m is manifest), None)
+    main = next((m for mod, m in ctx.module_manifests if mod is owner and m is not manifest
+                 and ctx.manifest_sets.get(m.path, "main") == "main" and m.application is not None), None)
+    if main is None:
+        return ()
+    name = ctx.manifest_sets.get(manifest.path, "")
+    return (TraceStep(main.path, main.application.element.line,
+                      f"the `{name}` manifest merges into this <application>"),)

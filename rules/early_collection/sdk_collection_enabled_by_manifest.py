@@ -49,7 +49,8 @@ the root project keeps in `ext` (`"io.sentry:sentry-android:$sentry_version"`) i
 Checked per shipped variant on the variant's manifests in Android's merge priority
 (build type > flavour > main; `tools:node="remove"` honoured) and its dependencies; debug-only manifests
 and dependencies do not ship. The finding goes on the manifest of the app module that ships the SDK, of the
-source set its configuration names (`fullImplementation`: the `full` flavour's manifest). A module whose build
+source set its configuration names (`fullImplementation`: the `full` flavour's manifest; the finding's trace then
+names the main manifest's `<application>` that the flavour's merges into). A module whose build
 applies the application plugin only through a convention plugin is the app when that plugin applies
 `com.android.application`, or else when its manifest declares the launcher activity. Only a master switch
 (one that stops the SDK's self-start) counts as "collection off"; a sub-switch such as
@@ -71,7 +72,7 @@ from pipl_lint.findings import Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import outside_china
-from pipl_lint.rules.early_collection._common import app_meta_data, launches, main_application
+from pipl_lint.rules.early_collection._common import app_meta_data, launches, main_application, merged_into
 
 META = RuleMeta(
     id="EC104",
@@ -143,7 +144,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             META, at[0].path, ctx.element_span(at[1]),
             ctx.say(META, "on-at-launch", sdk=sdk.name, coordinate=found.coordinate, where=where, names=names),
             fix=ctx.fix_text(META, "add-switches", names=", ".join(shown), sdk_fix=Msg(sdk.fix, sdk.fix_zh or None)),
-            anchor=f"{sdk.id}|launch", edits=edits)
+            trace=merged_into(ctx, at[0]), anchor=f"{sdk.id}|launch", edits=edits)
 
 
 def _explicit_only(ctx: Context, meta: dict[str, tuple[str | None, Any]], found: set[str]) -> Iterator[Finding]:
