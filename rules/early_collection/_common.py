@@ -276,3 +276,80 @@ def merged_into(ctx: object, manifest: object) -> tuple[TraceStep, ...]:
     name = ctx.manifest_sets.get(manifest.path, "")
     return (TraceStep(main.path, main.application.element.line,
                       f"the `{name}` manifest merges into this <application>"),)
+
+
+@dataclass(frozen=True, slots=True)
+class Shipped:
+    """A catalogued SDK the app shows it ships though no dependency of the project names it (it comes through a
+    library published elsewhere, with its own dependencies): the same fields the manifest rules read from a
+    `ModuleSdk`."""
+
+    sdk_id: str
+    module: object
+    path: str  # the manifest or source file that shows it
+    line: int
+    column: int
+    coordinate: str  # how it is shown: "`google_analytics_default_allow_ad_storage` in the manifest"
+    source_set: str = "main"
+    dependency: None = None
+    version: None = None
+
+
+def shipped_sdks(ctx: object) -> list[object]:
+    """The catalogued SDKs the variant ships, for the manifest rules: `ctx.sdks` (Gradle dependencies and jars),
+    then those the app itself shows without a dependency the project declares - a library from another build
+    (`implementation("com.example:app-toolkit:1.0") { isTransitive = true }`) brings them:
+    - the app's shipped code imports a class of the SDK's packages that the project does not define itself (a
+      stub class of the same name in a flavour without the SDK is not the SDK);
+    - the variant's manifests set one of the SDK's own `<meta-data>` switches (a switch name no other catalogued
+      SDK shares: `firebase_data_collection_default_enabled` names no one SDK) or its app-id key, whatever the
+      value: an app configures only an SDK it ships.
+    Memoised per variant view."""
+    def build() -> list[object]:
+        out: list[object] = list(ctx.sdks)
+        have = {s.sdk_id for s in out}
+        catalog = ctx.catalog
+        owners: dict[str, list[str]] = {}
+        for sdk in catalog.sdks:
+            for name in {f.name for f in sdk.manifest_flags} | ({sdk.manifest_key} if sdk.manifest_key else set()):
+                owners.setdefault(name, []).append(sdk.id)
+        meta = app_meta_data(ctx)
+        shipped = {id(m) for m in ctx.variant_manifests()}
+        for mod, m in ctx.module_manifests:
+            if id(m) not in shipped:
+                continue
+            for md in m.meta_data():
+                ids = owners.get(md.name, [])
+                if len(ids) != 1 or ids[0] in have or md.name not in meta or meta[md.name][1] is not md.element:
+                    continue
+                have.add(ids[0])
+                out.append(Shipped(ids[0], mod, m.path, md.element.line, md.element.column,
+                                   f"`{md.name}` in the manifest", ctx.manifest_sets.get(m.path, "main")))
+        by_path = {fs.path: i for i, fs in enumerate(ctx.index.files)}
+        packages = [(p, sdk.id) for sdk in catalog.sdks if sdk.id not in have for p in sdk.packages]
+        if not packages:
+            return out
+        for mod in ctx.project.modules:
+            for ss in mod.source_sets:
+                if ss.is_test or not ctx.in_variant(ss.name) or (ctx.variant is None and ss.name == "debug"):
+                    continue
+                for src in ss.sources:
+                    i = by_path.get(ctx.rel(src))
+                    if i is None:
+                        continue
+                    for imp in ctx.index.files[i].imports:
+                        if imp.path in ctx.index.classes:
+                            continue  # the project's own class (a stub of the SDK's API)
+                        # the most specific package wins (`com.google.android.gms.ads` over a shorter prefix)
+                        hits = sorted(((len(p), s) for p, s in packages
+                                       if imp.path == p or imp.path.startswith(p + ".")), reverse=True)
+                        if not hits or (len(hits) > 1 and hits[1][0] == hits[0][0] and hits[1][1] != hits[0][1]):
+                            continue
+                        sdk_id = hits[0][1]
+                        if sdk_id in have:
+                            continue
+                        have.add(sdk_id)
+                        out.append(Shipped(sdk_id, mod, ctx.index.files[i].path, 1, 1, f"`{imp.path}` imported",
+                                           ss.name))
+        return out
+    return ctx.memo("early-collection:shipped-sdks", build)

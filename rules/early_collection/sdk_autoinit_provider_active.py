@@ -18,6 +18,9 @@ check on the way (`UMConfigure.init`, not the allowed `UMConfigure.preInit`) is 
 element, once per initializer: the provider starts the SDK before `Application.onCreate`, as the SDK's own
 provider would. (The init call itself is `sdk-init-before-consent`'s finding.)
 
+An SDK no declared dependency names counts when the app shows it ships it (its code imports the SDK's classes,
+or its manifest sets the SDK's own switch or app-id key: see `sdk-collection-enabled-by-manifest`).
+
 ## Why is this bad?
 ContentProviders are created before `Application.onCreate`, so the SDK initialises — and may collect —
 before any code of the app runs, let alone a privacy dialog (191号文 三.1, 五.1).
@@ -57,7 +60,13 @@ from collections.abc import Iterator
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
 from pipl_lint.model.entrypoints import STARTUP_PROVIDER
 from pipl_lint.ruleapi import Context, RuleMeta
-from pipl_lint.rules.early_collection._common import app_meta_data, main_application, merged_into, removed_components
+from pipl_lint.rules.early_collection._common import (
+    app_meta_data,
+    main_application,
+    merged_into,
+    removed_components,
+    shipped_sdks,
+)
 
 META = RuleMeta(
     id="EC105",
@@ -86,7 +95,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     meta = app_meta_data(ctx)
     removed = removed_components(ctx)
     seen: set[str] = set()
-    for found in ctx.sdks:
+    for found in shipped_sdks(ctx):
         # Where EC104 reports the SDK: the manifest of the app and source set that ship the dependency.
         app = main_application(ctx, found.module, found.source_set)
         if app is None:

@@ -41,9 +41,15 @@ and after consent: `FirebaseAnalytics.getInstance(ctx).setAnalyticsCollectionEna
 is safe (it only disables collection until the app enables it after consent) but the app must then enable
 collection after consent, or the SDK stays off.
 
+An SDK no declared dependency names counts as shipped when the app itself shows it (it comes through a library
+from another build, `implementation("com.example:app-toolkit:1.0") { isTransitive = true }`): its shipped code
+imports a class of the SDK's packages that the project does not define itself (a stub of the same name is not
+the SDK), or the variant's manifests set one of the SDK's own switches (one no other catalogued SDK shares) or
+its app-id key, whatever the value. Its absent switches are then reported as for a dependency.
+
 ## Limitations
-Only SDKs found in Gradle dependencies (or `libs/` jars) and listed with manifest switches in
-`rules/data/sdks.toml` are checked, and not a dependency version from before the SDK started itself (the
+Only SDKs found in Gradle dependencies (or `libs/` jars, or shown by the app's imports and switches as above)
+and listed with manifest switches in `rules/data/sdks.toml` are checked, and not a dependency version from before the SDK started itself (the
 catalog's `autostart_since`: `io.sentry:sentry-android:1.7.16` starts only with `Sentry.init` in code). A version
 the root project keeps in `ext` (`"io.sentry:sentry-android:$sentry_version"`) is read from there.
 Checked per shipped variant on the variant's manifests in Android's merge priority
@@ -72,7 +78,13 @@ from pipl_lint.findings import Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import outside_china
-from pipl_lint.rules.early_collection._common import app_meta_data, launches, main_application, merged_into
+from pipl_lint.rules.early_collection._common import (
+    app_meta_data,
+    launches,
+    main_application,
+    merged_into,
+    shipped_sdks,
+)
 
 META = RuleMeta(
     id="EC104",
@@ -98,8 +110,11 @@ META = RuleMeta(
 def check(ctx: Context) -> Iterator[Finding]:
     meta = app_meta_data(ctx)
     seen: set[str] = set()
-    yield from _explicit_only(ctx, meta, {found.sdk_id for found in ctx.sdks})
-    for found in ctx.sdks:
+    # Switches set to the collecting value of an SDK no declared dependency names are reported as they are; the
+    # SDKs the app shows it ships otherwise (`shipped_sdks`) are checked for absent switches below.
+    declared = {found.sdk_id for found in ctx.sdks}
+    yield from _explicit_only(ctx, meta, declared)
+    for found in shipped_sdks(ctx):
         if found.sdk_id in seen or (not ctx.app_modules() and not launches(ctx, found.module)):
             continue
         seen.add(found.sdk_id)
@@ -120,7 +135,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         unsafe = [(f, meta[f.name]) for f in sdk.manifest_flags
                   if f.name in meta and meta[f.name][0] is not None and not _safe(ctx, f, meta[f.name][0])
                   and (not f.default_enabled or f in explicit)]
-        for flag, (value, element) in unsafe:
+        for flag, (value, element) in unsafe if found.sdk_id in declared else ():
             yield from _unsafe_value(ctx, sdk, flag, value, element)
         app = main_application(ctx, found.module, found.source_set)
         if not gating or app is None:
