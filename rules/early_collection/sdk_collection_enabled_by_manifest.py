@@ -49,8 +49,9 @@ its app-id key, whatever the value. Its absent switches are then reported as for
 
 ## Limitations
 Only SDKs found in Gradle dependencies (or `libs/` jars, or shown by the app's imports and switches as above)
-and listed with manifest switches in `rules/data/sdks.toml` are checked, and not a dependency version from before the SDK started itself (the
-catalog's `autostart_since`: `io.sentry:sentry-android:1.7.16` starts only with `Sentry.init` in code). A version
+and listed with manifest switches in `rules/data/sdks.toml` are checked, and not a dependency version from
+before the SDK started itself (the catalog's `autostart_since`: `io.sentry:sentry-android:1.7.16` starts only
+with `Sentry.init` in code). A version
 the root project keeps in `ext` (`"io.sentry:sentry-android:$sentry_version"`) is read from there.
 Checked per shipped variant on the variant's manifests in Android's merge priority
 (build type > flavour > main; `tools:node="remove"` honoured) and its dependencies; debug-only manifests
