@@ -302,16 +302,16 @@ def shipped_sdks(ctx: object) -> list[object]:
     - the app's shipped code imports a class of the SDK's packages that the project does not define itself (a
       stub class of the same name in a flavour without the SDK is not the SDK);
     - the variant's manifests set one of the SDK's own `<meta-data>` switches (a switch name no other catalogued
-      SDK shares: `firebase_data_collection_default_enabled` names no one SDK) or its app-id key, whatever the
-      value: an app configures only an SDK it ships.
+      SDK shares: `firebase_data_collection_default_enabled` names no one SDK), whatever the value: an app
+      configures only an SDK it ships. Not an app key: generations of one vendor's SDK read the same key.
     Memoised per variant view."""
     def build() -> list[object]:
         out: list[object] = list(ctx.sdks)
         have = {s.sdk_id for s in out}
         catalog = ctx.catalog
         owners: dict[str, list[str]] = {}
-        for sdk in catalog.sdks:
-            for name in {f.name for f in sdk.manifest_flags} | ({sdk.manifest_key} if sdk.manifest_key else set()):
+        for sdk in catalog.sdks:  # not an app key: generations of one vendor's SDK read the same `UMENG_APPKEY`
+            for name in {f.name for f in sdk.manifest_flags}:
                 owners.setdefault(name, []).append(sdk.id)
         meta = app_meta_data(ctx)
         shipped = {id(m) for m in ctx.variant_manifests()}

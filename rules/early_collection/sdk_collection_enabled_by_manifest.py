@@ -16,6 +16,17 @@ SDK's switch, so the SDK ships. For an app distributed only outside China, Conse
 (denied by default in the EEA, the UK and Switzerland) counts as off for the `google_analytics_default_allow_*`
 switches; in China it is granted, so it is reported there.
 
+An SDK no declared dependency names counts as shipped when the app itself shows it (it comes through a library
+from another build, `implementation("com.example:app-toolkit:1.0") { isTransitive = true }`): its shipped code
+imports a class of the SDK's packages that the project does not define itself (a stub of the same name is not
+the SDK), or the variant's manifests set one of the SDK's own switches (one no other catalogued SDK shares),
+whatever the value. Its absent switches are then reported as for a dependency. (An app key is no such evidence:
+several generations of a vendor's SDK read the same `UMENG_APPKEY`.)
+
+An SDK that starts from its app key in the manifest and has no switch at all (the legacy Umeng analytics SDK,
+`com.umeng.analytics:analytics`: its first `MobclickAgent.onResume` reads `UMENG_APPKEY` and starts the session;
+there is no init call to hold back) is reported on that key's `<meta-data>`: give the key in code after consent.
+
 ## Why is this bad?
 These SDKs start themselves through merged ContentProviders; without the switch they collect and upload
 identifiers before the app can show its privacy dialog (191号文 三.1, 五.1; PIPL Art. 13; Google Play User
@@ -41,17 +52,11 @@ and after consent: `FirebaseAnalytics.getInstance(ctx).setAnalyticsCollectionEna
 is safe (it only disables collection until the app enables it after consent) but the app must then enable
 collection after consent, or the SDK stays off.
 
-An SDK no declared dependency names counts as shipped when the app itself shows it (it comes through a library
-from another build, `implementation("com.example:app-toolkit:1.0") { isTransitive = true }`): its shipped code
-imports a class of the SDK's packages that the project does not define itself (a stub of the same name is not
-the SDK), or the variant's manifests set one of the SDK's own switches (one no other catalogued SDK shares) or
-its app-id key, whatever the value. Its absent switches are then reported as for a dependency.
-
 ## Limitations
 Only SDKs found in Gradle dependencies (or `libs/` jars, or shown by the app's imports and switches as above)
-and listed with manifest switches in `rules/data/sdks.toml` are checked, and not a dependency version from
-before the SDK started itself (the catalog's `autostart_since`: `io.sentry:sentry-android:1.7.16` starts only
-with `Sentry.init` in code). A version
+and listed with manifest switches (or a starting app key) in `rules/data/sdks.toml` are checked, and not a
+dependency version from before the SDK started itself (the catalog's `autostart_since`:
+`io.sentry:sentry-android:1.7.16` starts only with `Sentry.init` in code). A version
 the root project keeps in `ext` (`"io.sentry:sentry-android:$sentry_version"`) is read from there.
 Checked per shipped variant on the variant's manifests in Android's merge priority
 (build type > flavour > main; `tools:node="remove"` honoured) and its dependencies; debug-only manifests
@@ -100,6 +105,8 @@ META = RuleMeta(
     messages={
         "unsafe-value": "{sdk}: `{flag}` is `{value}`; set it to `{safe}`",
         "on-at-launch": "{sdk} ({coordinate}, {where}) collects from first launch: none of {names} is set",
+        "key-starts": "{sdk} ({coordinate}, {where}) starts from the app key `{appkey}` in the manifest on its first "
+                      "call, with no switch to keep it off",
     },
     fixes={
         "set-value": "Set `{flag}` to `{safe}`. {note}",
@@ -122,6 +129,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         sdk = ctx.catalog.sdk(found.sdk_id)
         if not sdk.starts_itself(found.version):
             continue  # a version before its self-start (sentry-android 1.x): only its init in code starts it
+        if not sdk.manifest_flags:
+            yield from _key_without_switch(ctx, sdk, found, meta)
+            continue
         gating = [f for f in sdk.manifest_flags if f.default_enabled]
         # Only a master switch (one that stops the SDK's self-start, or the only switch) turns all collection
         # off; a sub-switch such as `google_analytics_adid_collection_enabled=false` does not.
@@ -161,6 +171,24 @@ def check(ctx: Context) -> Iterator[Finding]:
             ctx.say(META, "on-at-launch", sdk=sdk.name, coordinate=found.coordinate, where=where, names=names),
             fix=ctx.fix_text(META, "add-switches", names=", ".join(shown), sdk_fix=Msg(sdk.fix, sdk.fix_zh or None)),
             trace=merged_into(ctx, at[0]), anchor=f"{sdk.id}|launch", edits=edits)
+
+
+def _key_without_switch(ctx: Context, sdk: Sdk, found: Any, meta: dict[str, tuple[str | None, Any]]) \
+        -> Iterator[Finding]:
+    """An SDK that starts from its app key in the manifest and has no switch to keep it off (the legacy Umeng
+    analytics SDK: its first `MobclickAgent.onResume` reads `UMENG_APPKEY` and starts the session, with no init
+    call the app could hold back): the key's `<meta-data>` is the line to change (give the key in code after
+    consent)."""
+    value, element = meta.get(sdk.manifest_key, (None, None)) if sdk.manifest_key else (None, None)
+    manifest = next((m for m in ctx.variant_manifests() if element is not None and element in list(m.root.iter())),
+                    None)
+    if value is None or manifest is None:
+        return
+    yield ctx.finding(
+        META, manifest.path, ctx.element_span(element),
+        ctx.say(META, "key-starts", sdk=sdk.name, coordinate=found.coordinate, where=f"{found.path}:{found.line}",
+                appkey=sdk.manifest_key),
+        fix=Msg(sdk.fix, sdk.fix_zh or None), trace=merged_into(ctx, manifest), anchor=f"{sdk.id}|key")
 
 
 def _explicit_only(ctx: Context, meta: dict[str, tuple[str | None, Any]], found: set[str]) -> Iterator[Finding]:
