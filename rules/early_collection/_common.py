@@ -299,11 +299,15 @@ def shipped_sdks(ctx: object) -> list[object]:
     """The catalogued SDKs the variant ships, for the manifest rules: `ctx.sdks` (Gradle dependencies and jars),
     then those the app itself shows without a dependency the project declares - a library from another build
     (`implementation("com.example:app-toolkit:1.0") { isTransitive = true }`) brings them:
-    - the app's shipped code imports a class of the SDK's packages that the project does not define itself (a
-      stub class of the same name in a flavour without the SDK is not the SDK);
+    - the app's shipped code imports a class of the package of one of the SDK's catalogued API classes (the owner
+      of an init/agree/disable call, its provider) that the project does not define itself (a stub class of the
+      same name in a flavour without the SDK is not the SDK); a package several catalogued SDKs share (by their
+      calls or their API packages: `com.umeng.analytics.MobclickAgent` is in both generations of Umeng's SDK)
+      says nothing;
     - the variant's manifests set one of the SDK's own `<meta-data>` switches (a switch name no other catalogued
-      SDK shares: `firebase_data_collection_default_enabled` names no one SDK), whatever the value: an app
-      configures only an SDK it ships. Not an app key: generations of one vendor's SDK read the same key.
+      SDK shares: `firebase_data_collection_default_enabled` names no one SDK) to a value other than its safe one:
+      an app configures collection only of an SDK it ships (a switch kept off may be a defensive copy). Not an
+      app key: generations of one vendor's SDK read the same key.
     Memoised per variant view."""
     def build() -> list[object]:
         out: list[object] = list(ctx.sdks)
@@ -314,6 +318,7 @@ def shipped_sdks(ctx: object) -> list[object]:
             for name in {f.name for f in sdk.manifest_flags}:
                 owners.setdefault(name, []).append(sdk.id)
         meta = app_meta_data(ctx)
+        safe = {f.name: f.safe for sdk in catalog.sdks for f in sdk.manifest_flags}
         shipped = {id(m) for m in ctx.variant_manifests()}
         for mod, m in ctx.module_manifests:
             if id(m) not in shipped:
@@ -322,11 +327,25 @@ def shipped_sdks(ctx: object) -> list[object]:
                 ids = owners.get(md.name, [])
                 if len(ids) != 1 or ids[0] in have or md.name not in meta or meta[md.name][1] is not md.element:
                     continue
+                if meta[md.name][0] in (None, safe[md.name]):
+                    continue  # a switch kept off may be defensive, copied into an app that does not ship the SDK
                 have.add(ids[0])
                 out.append(Shipped(ids[0], mod, m.path, md.element.line, md.element.column,
                                    f"`{md.name}` in the manifest", ctx.manifest_sets.get(m.path, "main")))
         by_path = {fs.path: i for i, fs in enumerate(ctx.index.files)}
-        packages = [(p, sdk.id) for sdk in catalog.sdks if sdk.id not in have for p in sdk.packages]
+        # The packages of the SDK's catalogued API classes (`com.google.android.gms.ads` for `MobileAds`), not the
+        # vendor's prefix: `com.facebook.drawee` (Fresco) is not the Facebook SDK, `com.google.android.gms.ads.
+        # identifier` (the advertising-ID client) is not the ads SDK.
+        by_package: dict[str, set[str]] = {}
+        for sdk in catalog.sdks:
+            for _role, call in sdk.calls():
+                by_package.setdefault(call.owner.rsplit(".", 1)[0], set()).add(sdk.id)
+        for sdk in catalog.sdks:
+            for provider in (p.name for p in sdk.autoinit_providers):
+                by_package.setdefault(provider.rsplit(".", 1)[0], set()).add(sdk.id)
+        for pkg, ids in by_package.items():  # and every SDK whose API packages cover it: one class, two generations
+            ids |= {sdk.id for sdk in catalog.sdks for p in sdk.packages if pkg == p or pkg.startswith(p + ".")}
+        packages = {p: next(iter(ids)) for p, ids in by_package.items() if len(ids) == 1 and not ids & have}
         if not packages:
             return out
         for mod in ctx.project.modules:
@@ -340,13 +359,8 @@ def shipped_sdks(ctx: object) -> list[object]:
                     for imp in ctx.index.files[i].imports:
                         if imp.path in ctx.index.classes:
                             continue  # the project's own class (a stub of the SDK's API)
-                        # the most specific package wins (`com.google.android.gms.ads` over a shorter prefix)
-                        hits = sorted(((len(p), s) for p, s in packages
-                                       if imp.path == p or imp.path.startswith(p + ".")), reverse=True)
-                        if not hits or (len(hits) > 1 and hits[1][0] == hits[0][0] and hits[1][1] != hits[0][1]):
-                            continue
-                        sdk_id = hits[0][1]
-                        if sdk_id in have:
+                        sdk_id = packages.get(imp.path if imp.wildcard else imp.path.rsplit(".", 1)[0])
+                        if sdk_id is None or sdk_id in have:
                             continue
                         have.add(sdk_id)
                         out.append(Shipped(sdk_id, mod, ctx.index.files[i].path, 1, 1, f"`{imp.path}` imported",
