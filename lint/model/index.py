@@ -73,6 +73,13 @@ CALLBACK_REGISTRARS: dict[str, tuple[str, ...]] = {
     "addInterceptor": ("intercept",),
     "addNetworkInterceptor": ("intercept",),
 }
+# Installing a log sink: from then on every log call of the app reaches it (Timber `plant(tree, …)`, Kermit
+# `addLogWriter(writer)`, a project logger's `install(writer)`): its `log` runs as the app starts logging.
+LOG_SINK_REGISTRARS: dict[str, tuple[str, ...]] = {
+    "plant": ("log",),
+    "addLogWriter": ("log",),
+    "install": ("log",),
+}
 # Kotlin Multiplatform source sets that never ship in the Android app.
 NOT_ANDROID_SOURCE_SETS = ("jvmMain", "desktopMain", "iosMain", "jsMain", "wasmJsMain", "nativeMain", "appleMain",
                            "macosMain", "linuxMain", "mingwMain")
@@ -94,7 +101,7 @@ class Edge:
     target: FnId
     file: int  # file of the call
     line: int
-    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback | injected |
+    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback | sink | injected |
     #           injected-any | provided
     site: Site | None  # None for property reads by bare name
     # The class of the object the callee runs on, when the call tells it: a component start names it,
@@ -365,7 +372,7 @@ class ProgramIndex:
             return self._started_class(fid, site, callee.owner)
         if how == "fragment":
             return self.resolve_type(site.name, fid.file, self.function(fid).owner)
-        if how in ("callback", "answered", "injected", "injected-any", "located"):
+        if how in ("callback", "sink", "answered", "injected", "injected-any", "located"):
             return callee.owner
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
@@ -557,6 +564,28 @@ class ProgramIndex:
             return []
         return [(t, "callback") for m in CALLBACK_REGISTRARS[site.name] for t in self.find_member(cls, m)]
 
+    def log_sinks(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """`Timber.plant(Timber.DebugTree(), CrashlyticsTree(), fileTree)`, `Logger.install(CrashlyticsWriter())`:
+        each argument that is a project class with the sink's method (`log`, declared in it or a project base)
+        built here, or a field of that type: from this call on, the app's log lines reach it (`sink`)."""
+        owner = self.function(fid).owner
+        decl = self.class_of(owner)
+        out: list[tuple[FnId, str]] = []
+        for arg in site.args:
+            text = arg.text.strip().removeprefix("this.")
+            if arg.calls and arg.calls[0][:1].isupper() and text.startswith(arg.calls[0]):
+                cls = self.resolve_type(arg.calls[0], fid.file, owner)
+            elif text.isidentifier():
+                ftype = dict(decl.fields).get(text) if decl is not None else None
+                ftype = ftype or self.declared_type(fid, text)
+                cls = self.resolve_type(ftype.rstrip("?"), fid.file, owner) if ftype else None
+            else:
+                cls = None
+            if cls is None or cls not in self.classes:
+                continue
+            out += [(t, "sink") for m in LOG_SINK_REGISTRARS[site.name] for t in self.find_member(cls, m)]
+        return out
+
     def _local_callback(self, fid: FnId, site: Site) -> str | None:
         """`val appUtil = AppLifecycle(this); registerActivityLifecycleCallbacks(appUtil)`: a local the function
         built before the call, when exactly one project class it constructs there has the callback's methods."""
@@ -661,6 +690,10 @@ class ProgramIndex:
             registered = self.registered_callbacks(fid, site)
             if registered:
                 return registered
+        if name in LOG_SINK_REGISTRARS and site.args and site.kind == "call":
+            sinks = self.log_sinks(fid, site)
+            if sinks:
+                return sinks
         if name in COMPONENT_STARTERS and site.args and not self._built_to_stop(fid, site) \
                 and not self._built_for_later(fid, site):
             started = self.component_targets(fid, site)

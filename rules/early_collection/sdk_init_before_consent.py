@@ -22,6 +22,19 @@ An init right after the SDK's own privacy switch is handed the stored answer in 
 (`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
 the SDK collects nothing (a switch hard-coded on is EC103's, and the init stays reported).
 
+Firebase is started in code too: `FirebaseApp.initializeApp` / `Firebase.initialize` (every Firebase SDK among the
+dependencies), `FirebaseAnalytics.getInstance` / `Firebase.analytics` (the instance that logs events),
+`FirebaseCrashlytics.getInstance` / `Firebase.crashlytics` (the instance that sends log lines, keys and non-fatal
+exceptions) — reported for the SDKs among the app's dependencies whose manifest master switch does not keep them
+off (`firebase_analytics_collection_enabled=false`: nothing is collected until the app turns collection on), and
+not when the instance is only obtained to set the SDK's own switch
+(`FirebaseAnalytics.getInstance(ctx).setAnalyticsCollectionEnabled(false)`).
+
+What runs before consent includes a log sink the entry code installs — a Timber tree it plants
+(`Timber.plant(CrashReportTree())`), a writer it installs in a logger (`AppLog.install(writer)`,
+`addLogWriter(writer)`): its `log` receives every log line from then on, so an SDK call there is reported
+where it is, with the installing call on its path.
+
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
 for what its SDKs collect (191号文 五.1 "通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息"; 164号 targets
@@ -80,8 +93,8 @@ from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
     Collecting,
-    at_severity,
     app_meta_data,
+    at_severity,
     by_entry_call,
     callee,
     entry_call_finding,
