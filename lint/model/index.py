@@ -13,7 +13,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from pipl_lint.model.summary import ClassDecl, FileSummary, Function, Site
+from pipl_lint.model.summary import Arg, ClassDecl, FileSummary, Function, Site
 
 COMMON_NAMES = frozenset({
     "init", "start", "stop", "get", "set", "run", "invoke", "apply", "let", "also", "with", "build", "create",
@@ -85,6 +85,16 @@ NOT_ANDROID_SOURCE_SETS = ("jvmMain", "desktopMain", "iosMain", "jsMain", "wasmJ
                            "macosMain", "linuxMain", "mingwMain")
 LIFECYCLE = ("<init>", "<inject>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand",
              "onHandleIntent", "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
+
+
+def argument_value(arg: Arg) -> str:
+    """The argument's expression: `this` for Kotlin's named argument `observer = this`."""
+    text = arg.text.strip()
+    if arg.label and text.startswith(arg.label):
+        rest = text[len(arg.label):].lstrip()
+        if rest.startswith("="):
+            return rest[1:].strip()
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,7 +559,7 @@ class ProgramIndex:
         `lifecycle.addObserver(AppObserver())`: the observer's methods that run at start-up."""
         owner = self.function(fid).owner
         arg = site.args[0]
-        text = arg.text.strip()
+        text = argument_value(arg)
         if text == "this":
             cls: str | None = owner
         elif arg.calls and arg.calls[0][:1].isupper() and "." not in arg.calls[0]:
@@ -572,7 +582,7 @@ class ProgramIndex:
         decl = self.class_of(owner)
         out: list[tuple[FnId, str]] = []
         for arg in site.args:
-            text = arg.text.strip().removeprefix("this.")
+            text = argument_value(arg).removeprefix("this.")
             if arg.calls and arg.calls[0][:1].isupper() and text.startswith(arg.calls[0]):
                 cls = self.resolve_type(arg.calls[0], fid.file, owner)
             elif text.isidentifier():
