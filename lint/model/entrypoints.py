@@ -4,7 +4,8 @@ From the manifests and the code: the Application (attachBaseContext, onCreate, i
 companion/static initialisers) — also when the manifest cannot be read; every ContentProvider's
 onCreate (providers start before Application.onCreate); androidx.startup initializers registered
 through InitializationProvider meta-data in any module's manifest; the launcher activity's
-onCreate/onStart/onResume; receivers for boot and other system broadcasts.
+onCreate/onPostCreate/onStart/onResume/onPostResume (its own or inherited from an app base class); receivers for
+boot and other system broadcasts.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "receiver": ("receiver for {action} (runs without the app being opened)",
                  "{action} 广播接收器（无需打开应用即运行）"),
 }
-LAUNCHER_METHODS = ("<init>", "<clinit>", "<inject>", "onCreate", "onPostCreate", "onStart", "onResume")
+LAUNCHER_METHODS = ("<init>", "<clinit>", "<inject>", "onCreate", "onPostCreate", "onStart", "onResume", "onPostResume")
 
 
 def _short(fqn: str) -> str:

@@ -83,7 +83,7 @@ LOG_SINK_REGISTRARS: dict[str, tuple[str, ...]] = {
 # Kotlin Multiplatform source sets that never ship in the Android app.
 NOT_ANDROID_SOURCE_SETS = ("jvmMain", "desktopMain", "iosMain", "jsMain", "wasmJsMain", "nativeMain", "appleMain",
                            "macosMain", "linuxMain", "mingwMain")
-LIFECYCLE = ("<init>", "<inject>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand",
+LIFECYCLE = ("<init>", "<inject>", "onCreate", "onStart", "onResume", "onPostCreate", "onPostResume", "onStartCommand",
              "onHandleIntent", "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
 
 
