@@ -158,6 +158,11 @@ class SdkCall:
     without collecting or sending (Datadog `initialize(ctx, config, TrackingConsent.PENDING)`); an alternative
     with `=` is a named argument the argument's expression passes (Amplitude
     `Amplitude(Configuration(key, ctx, optOut = true))`).
+
+    ``manifest_gated`` (init calls): the call hands out or starts an SDK that its manifest master switch governs
+    (Firebase `FirebaseAnalytics.getInstance`, `FirebaseApp.initializeApp`): with that switch at its safe value
+    the SDK collects nothing until the app turns it on at run time, and the call starts only what the app's
+    dependencies ship.
     """
 
     owner: str
@@ -165,6 +170,7 @@ class SdkCall:
     method: str
     arg: int | None
     value: str | None
+    manifest_gated: bool = False
 
     def keeps_off(self, args: Sequence[str]) -> bool:
         """The call is given its safe argument: `TrackingConsent.PENDING` (or `PENDING` statically imported)."""
@@ -631,12 +637,16 @@ def _parse_call(parent: _Entry, raw: Mapping[str, Any], role: str, index: int) -
     method = e.text("method", pattern=_IDENT)
     arg = e.integer("arg")
     value = e.optional_text("value")
+    gated = e.flag("manifest_gated", False)
     e.finish()
     if role == "agree" and arg is None:
         e.fail("an agree call needs 'arg' (index of the boolean consent argument)")
     if value is not None and arg is None:
         e.fail("'value' needs 'arg'")
-    return SdkCall(owner=owner, owner_simple=_simple_name(owner) if owner else "", method=method, arg=arg, value=value)
+    if gated and role != "init":
+        e.fail("'manifest_gated' is for init calls")
+    return SdkCall(owner=owner, owner_simple=_simple_name(owner) if owner else "", method=method, arg=arg, value=value,
+                   manifest_gated=gated)
 
 
 def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, _Entry]]:

@@ -4,7 +4,8 @@ From the manifests and the code: the Application (attachBaseContext, onCreate, i
 companion/static initialisers) — also when the manifest cannot be read; every ContentProvider's
 onCreate (providers start before Application.onCreate); androidx.startup initializers registered
 through InitializationProvider meta-data in any module's manifest; the launcher activity's
-onCreate/onStart/onResume; receivers for boot and other system broadcasts.
+onCreate/onPostCreate/onStart/onResume/onPostResume (its own or inherited from an app base class); receivers for
+boot and other system broadcasts.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ WHAT: dict[str, tuple[str, str]] = {
     "receiver": ("receiver for {action} (runs without the app being opened)",
                  "{action} 广播接收器（无需打开应用即运行）"),
 }
-LAUNCHER_METHODS = ("<init>", "<clinit>", "<inject>", "onCreate", "onPostCreate", "onStart", "onResume")
+LAUNCHER_METHODS = ("<init>", "<clinit>", "<inject>", "onCreate", "onPostCreate", "onStart", "onResume", "onPostResume")
 
 
 def _short(fqn: str) -> str:
@@ -64,7 +65,26 @@ def _class_location(index: ProgramIndex, fqn: str) -> tuple[str, int]:
     return index.files[fi].path, decl.line
 
 
-def _methods(index: ProgramIndex, cls: str, names: Iterable[str]) -> list[tuple[str, FnId]]:
+def _module_of(manifest_path: str) -> str:
+    """The folder of the module a manifest belongs to (`app/` for `app/src/main/AndroidManifest.xml`; "" at the
+    root)."""
+    head, sep, _tail = manifest_path.rpartition("/src/")
+    return f"{head}/" if sep and head else ""
+
+
+def _in_module(index: ProgramIndex, found: list[tuple[str, FnId]], module: str | None) -> list[tuple[str, FnId]]:
+    """When a component's method is declared in several modules under one class name (a separate app module, a
+    Compose Multiplatform rewrite next to the legacy app, both with `org.acme.App`), the manifest's own module's
+    declaration is the one its app compiles: keep only those, when it has some (an inherited method declared in
+    a library module stays)."""
+    if not module:
+        return found
+    own = [(name, fid) for name, fid in found if index.files[fid.file].path.startswith(module)]
+    return own or found
+
+
+def _methods(index: ProgramIndex, cls: str, names: Iterable[str], module: str | None = None) \
+        -> list[tuple[str, FnId]]:
     out: list[tuple[str, FnId]] = []
     for name in names:
         if name in ("<init>", "<clinit>"):
@@ -76,7 +96,7 @@ def _methods(index: ProgramIndex, cls: str, names: Iterable[str]) -> list[tuple[
                              *index.members.get((comp, "<init>"), [])]
         else:
             found = index.find_member(cls, name)
-        out += [(name, f) for f in found]
+        out += _in_module(index, [(name, f) for f in found], module)
     return out
 
 
@@ -114,8 +134,8 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
             entries.append(Entry(fid, kind, note, path, line, this_cls))
 
     def add_class(cls: str, kind: str, methods: Iterable[str], what: str, path: str, line: int,
-                  **params: str) -> None:
-        for name, fid in _methods(index, cls, methods):
+                  module: str | None = None, **params: str) -> None:
+        for name, fid in _methods(index, cls, methods, module):
             label = index.describe(fid) if name.startswith("<") else f"{_short(index.function(fid).owner)}.{name}"
             en = WHAT[what][0].format(**params) + f" `{label}`"
             zh = WHAT[what][1].format(**params) + f" `{label}`"
@@ -127,7 +147,8 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
         if m.application is not None and m.application.cls and m.application.cls in index.classes:
             apps.add(m.application.cls)
             el = m.application.element
-            add_class(m.application.cls, "application", APP_METHODS, "application", m.path, el.line)
+            add_class(m.application.cls, "application", APP_METHODS, "application", m.path, el.line,
+                      _module_of(m.path))
     for fqn in list(index.classes) if _unnamed_applications_may_run(manifests, apps) else ():
         if fqn not in apps and index.is_subtype(fqn, APPLICATION):
             apps.add(fqn)
@@ -145,18 +166,20 @@ def find_entries(index: ProgramIndex, manifests: Iterable[Manifest]) -> list[Ent
                     if md.value == "androidx.startup" and md.tools_node != "remove":
                         cls = md.name
                         if cls in index.classes:
-                            add_class(cls, "startup", ("<init>", "create"), "startup", m.path, md.element.line)
+                            add_class(cls, "startup", ("<init>", "create"), "startup", m.path, md.element.line,
+                                      _module_of(m.path))
             elif c.kind == "provider" and c.cls in index.classes:
                 providers.add(c.cls)
-                add_class(c.cls, "provider", ("<init>", "<inject>", "onCreate"), "provider", m.path, el.line)
+                add_class(c.cls, "provider", ("<init>", "<inject>", "onCreate"), "provider", m.path, el.line,
+                          _module_of(m.path))
             elif c.kind in ("activity", "activity-alias") and c.is_launcher:
                 target = c.target_activity if c.kind == "activity-alias" else c.cls
                 if target and target in index.classes:
-                    add_class(target, "launcher", LAUNCHER_METHODS, "launcher", m.path, el.line)
+                    add_class(target, "launcher", LAUNCHER_METHODS, "launcher", m.path, el.line, _module_of(m.path))
             elif c.kind == "receiver" and c.cls in index.classes and c.actions & SYSTEM_BROADCASTS:
                 action = sorted(c.actions & SYSTEM_BROADCASTS)[0].rsplit(".", 1)[-1]
                 add_class(c.cls, "receiver", ("<init>", "<inject>", "onReceive"), "receiver", m.path, el.line,
-                          action=action)
+                          _module_of(m.path), action=action)
     readable = [m for m in manifests if m.root is not None and m.root.tag == "manifest"]
     for fqn in list(index.classes) if not readable else ():
         # Without a readable manifest, assume every ContentProvider subclass is declared.

@@ -13,7 +13,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from pipl_lint.model.summary import ClassDecl, FileSummary, Function, Site
+from pipl_lint.model.summary import Arg, ClassDecl, FileSummary, Function, Site
 
 COMMON_NAMES = frozenset({
     "init", "start", "stop", "get", "set", "run", "invoke", "apply", "let", "also", "with", "build", "create",
@@ -73,11 +73,28 @@ CALLBACK_REGISTRARS: dict[str, tuple[str, ...]] = {
     "addInterceptor": ("intercept",),
     "addNetworkInterceptor": ("intercept",),
 }
+# Installing a log sink: from then on every log call of the app reaches it (Timber `plant(tree, …)`, Kermit
+# `addLogWriter(writer)`, a project logger's `install(writer)`): its `log` runs as the app starts logging.
+LOG_SINK_REGISTRARS: dict[str, tuple[str, ...]] = {
+    "plant": ("log",),
+    "addLogWriter": ("log",),
+    "install": ("log",),
+}
 # Kotlin Multiplatform source sets that never ship in the Android app.
 NOT_ANDROID_SOURCE_SETS = ("jvmMain", "desktopMain", "iosMain", "jsMain", "wasmJsMain", "nativeMain", "appleMain",
                            "macosMain", "linuxMain", "mingwMain")
-LIFECYCLE = ("<init>", "<inject>", "onCreate", "onStart", "onResume", "onPostCreate", "onStartCommand",
+LIFECYCLE = ("<init>", "<inject>", "onCreate", "onStart", "onResume", "onPostCreate", "onPostResume", "onStartCommand",
              "onHandleIntent", "onHandleWork", "onBind", "doWork", "startWork", "onReceive", "onStartJob")
+
+
+def argument_value(arg: Arg) -> str:
+    """The argument's expression: `this` for Kotlin's named argument `observer = this`."""
+    text = arg.text.strip()
+    if arg.label and text.startswith(arg.label):
+        rest = text[len(arg.label):].lstrip()
+        if rest.startswith("="):
+            return rest[1:].strip()
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +111,7 @@ class Edge:
     target: FnId
     file: int  # file of the call
     line: int
-    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback | injected |
+    how: str  # exact | virtual | by-name | extension | property | component | fragment | callback | sink | injected |
     #           injected-any | provided
     site: Site | None  # None for property reads by bare name
     # The class of the object the callee runs on, when the call tells it: a component start names it,
@@ -365,7 +382,7 @@ class ProgramIndex:
             return self._started_class(fid, site, callee.owner)
         if how == "fragment":
             return self.resolve_type(site.name, fid.file, self.function(fid).owner)
-        if how in ("callback", "answered", "injected", "injected-any", "located"):
+        if how in ("callback", "sink", "answered", "injected", "injected-any", "located"):
             return callee.owner
         recv = site.receiver
         own = recv is None or recv in ("this", "super") or recv.startswith(("this@", "super@", "super<"))
@@ -542,7 +559,7 @@ class ProgramIndex:
         `lifecycle.addObserver(AppObserver())`: the observer's methods that run at start-up."""
         owner = self.function(fid).owner
         arg = site.args[0]
-        text = arg.text.strip()
+        text = argument_value(arg)
         if text == "this":
             cls: str | None = owner
         elif arg.calls and arg.calls[0][:1].isupper() and "." not in arg.calls[0]:
@@ -556,6 +573,28 @@ class ProgramIndex:
         if cls is None or cls not in self.classes:
             return []
         return [(t, "callback") for m in CALLBACK_REGISTRARS[site.name] for t in self.find_member(cls, m)]
+
+    def log_sinks(self, fid: FnId, site: Site) -> list[tuple[FnId, str]]:
+        """`Timber.plant(Timber.DebugTree(), CrashlyticsTree(), fileTree)`, `Logger.install(CrashlyticsWriter())`:
+        each argument that is a project class with the sink's method (`log`, declared in it or a project base)
+        built here, or a field of that type: from this call on, the app's log lines reach it (`sink`)."""
+        owner = self.function(fid).owner
+        decl = self.class_of(owner)
+        out: list[tuple[FnId, str]] = []
+        for arg in site.args:
+            text = argument_value(arg).removeprefix("this.")
+            if arg.calls and arg.calls[0][:1].isupper() and text.startswith(arg.calls[0]):
+                cls = self.resolve_type(arg.calls[0], fid.file, owner)
+            elif text.isidentifier():
+                ftype = dict(decl.fields).get(text) if decl is not None else None
+                ftype = ftype or self.declared_type(fid, text)
+                cls = self.resolve_type(ftype.rstrip("?"), fid.file, owner) if ftype else None
+            else:
+                cls = None
+            if cls is None or cls not in self.classes:
+                continue
+            out += [(t, "sink") for m in LOG_SINK_REGISTRARS[site.name] for t in self.find_member(cls, m)]
+        return out
 
     def _local_callback(self, fid: FnId, site: Site) -> str | None:
         """`val appUtil = AppLifecycle(this); registerActivityLifecycleCallbacks(appUtil)`: a local the function
@@ -661,6 +700,10 @@ class ProgramIndex:
             registered = self.registered_callbacks(fid, site)
             if registered:
                 return registered
+        if name in LOG_SINK_REGISTRARS and site.args and site.kind == "call":
+            sinks = self.log_sinks(fid, site)
+            if sinks:
+                return sinks
         if name in COMPONENT_STARTERS and site.args and not self._built_to_stop(fid, site) \
                 and not self._built_for_later(fid, site):
             started = self.component_targets(fid, site)

@@ -306,6 +306,11 @@ class SdkMatcher:
                 return sdk, role, call
         return None
 
+    def matches(self, fid: FnId, site: Site, roles: tuple[str, ...] = ()) -> list[tuple[Sdk, str, SdkCall]]:
+        """Every catalogued SDK call the site is (`FirebaseApp.initializeApp` starts each Firebase SDK)."""
+        return [(sdk, role, call) for sdk, role, call in self._candidates(site)
+                if (not roles or role in roles) and self._receiver_is(fid, site, call)]
+
     def _receiver_is(self, fid: FnId, site: Site, call: SdkCall) -> bool:
         owner = call.owner
         if site.kind == "new":

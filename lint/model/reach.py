@@ -27,6 +27,7 @@ HOW_NOTES = {
     "component": "",
     "fragment": " (fragment lifecycle: runs when the fragment created here is shown)",
     "callback": " (registered callback: the framework calls it - as the first activity starts, for each request)",
+    "sink": " (log sink installed here: every log line of the app reaches it from now on)",
     "answered": " (permission result: the framework calls it when the user answers the permission dialog)",
     "injected": " (injected: the DI container builds it here)",
     "provided": " (injected through this provider)",
@@ -37,7 +38,7 @@ HOW_NOTES = {
 
 # Edges along which the framework, not the app's code, runs the callee (a component start, a registered
 # observer, a fragment's lifecycle): the callee is where the app's own code starts again, like an entry point.
-DISPATCH = frozenset({"component", "fragment", "callback", "answered"})
+DISPATCH = frozenset({"component", "fragment", "callback", "sink", "answered"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -200,12 +200,18 @@ def switched_off_at_launch(ctx: object) -> bool:
         sdk = ctx.catalog.sdk(found.sdk_id)
         if not sdk.manifest_flags:
             continue
-        masters = {n for p in sdk.autoinit_providers for n in p.disabled_by} or \
-            {f.name for f in sdk.manifest_flags if f.default_enabled}
-        if not any(meta.get(f.name, (None,))[0] == f.safe for f in sdk.manifest_flags if f.name in masters):
+        if not manifest_off(sdk, meta):
             return False
         seen = True
     return seen
+
+
+def manifest_off(sdk: object, meta: dict[str, tuple[str | None, object]]) -> bool:
+    """The SDK's manifest master switch (one that stops its self-start, or any switch on by default) is set to the
+    value that keeps it from collecting (`firebase_analytics_collection_enabled=false`); `meta`: `app_meta_data`."""
+    masters = {n for p in sdk.autoinit_providers for n in p.disabled_by} or \
+        {f.name for f in sdk.manifest_flags if f.default_enabled}
+    return any(meta.get(f.name, (None,))[0] == f.safe for f in sdk.manifest_flags if f.name in masters)
 
 
 def app_meta_data(ctx: object) -> dict[str, tuple[str | None, object]]:

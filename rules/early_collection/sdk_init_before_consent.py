@@ -22,6 +22,19 @@ An init right after the SDK's own privacy switch is handed the stored answer in 
 (`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
 the SDK collects nothing (a switch hard-coded on is EC103's, and the init stays reported).
 
+Firebase is started in code too: `FirebaseApp.initializeApp` / `Firebase.initialize` (every Firebase SDK among the
+dependencies), `FirebaseAnalytics.getInstance` / `Firebase.analytics` (the instance that logs events),
+`FirebaseCrashlytics.getInstance` / `Firebase.crashlytics` (the instance that sends log lines, keys and non-fatal
+exceptions) — reported for the SDKs among the app's dependencies whose manifest master switch does not keep them
+off (`firebase_analytics_collection_enabled=false`: nothing is collected until the app turns collection on), and
+not when the instance is only obtained to set the SDK's own switch
+(`FirebaseAnalytics.getInstance(ctx).setAnalyticsCollectionEnabled(false)`).
+
+What runs before consent includes a log sink the entry code installs — a Timber tree it plants
+(`Timber.plant(CrashReportTree())`), a writer it installs in a logger (`AppLog.install(writer)`,
+`addLogWriter(writer)`): its `log` receives every log line from then on, so an SDK call there is reported
+where it is, with the installing call on its path.
+
 ## Why is this bad?
 An SDK collects device identifiers, location or app lists as soon as it is initialised; the app is liable
 for what its SDKs collect (191号文 五.1 "通过客户端嵌入的第三方代码、插件等方式向第三方提供个人信息"; 164号 targets
@@ -71,7 +84,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipl_lint.catalogs import SdkCall
+from pipl_lint.catalogs import Sdk, SdkCall
 from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.consent_flow import is_fixed, value
@@ -80,12 +93,14 @@ from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
     Collecting,
+    app_meta_data,
     at_severity,
     by_entry_call,
     callee,
     entry_call_finding,
     listing,
     lowered,
+    manifest_off,
     many_callers,
     path_notes,
 )
@@ -151,16 +166,50 @@ def _switched_by_answer(ctx: Context, fid: FnId, init: Site, sdk_id: str) -> boo
     return False
 
 
+def _switch_receiver(ctx: Context, fid: FnId, init: Site) -> bool:
+    """The instance is obtained only to set the SDK's own switch: `FirebaseAnalytics.getInstance(ctx)
+    .setAnalyticsCollectionEnabled(false)` (a disable call, or an agree call, which is EC103's)."""
+    for site in ctx.index.sites_of(fid):
+        if site is init or site.start != init.start or site.end <= init.end:
+            continue
+        if ctx.sdk_calls.match(fid, site, roles=("disable", "agree")) is not None:
+            return True
+    return False
+
+
+def _gated_sdks(ctx: Context, fid: FnId, site: Site) -> list[Sdk]:
+    """For a `manifest_gated` init (`FirebaseApp.initializeApp`, `FirebaseAnalytics.getInstance`): the SDKs it
+    starts collecting — those among the app's dependencies whose manifest master switch is not set to keep them
+    off (with it off, nothing is collected until the app turns the SDK on at run time). Empty also when the
+    instance is only obtained to set the SDK's own switch."""
+    if _switch_receiver(ctx, fid, site):
+        return []
+    present = {s.sdk_id for s in ctx.sdks}
+    meta = app_meta_data(ctx)
+    out: list[Sdk] = []
+    for sdk, _role, call in ctx.sdk_calls.matches(fid, site, roles=("init",)):
+        if call.manifest_gated and sdk.id in present and not manifest_off(sdk, meta) and sdk not in out:
+            out.append(sdk)
+    return out
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pc = ctx.pre_consent
     hits: list[Collecting] = []
     calls: dict[tuple[FnId, int], SdkCall] = {}
     fixes: dict[str, Msg] = {}
+    started: dict[tuple[FnId, int], list[str]] = {}  # the SDKs each init starts (several: `FirebaseApp.initializeApp`)
     for reached, site, state in pc.open_sites(lambda _fid, s: ctx.sdk_calls.may_match(s, "init")):
         hit = ctx.sdk_calls.match(reached.fid, site, roles=("init",))
         if hit is None:
             continue
         sdk, _role, call = hit
+        sdks = [sdk]
+        if call.manifest_gated:
+            sdks = _gated_sdks(ctx, reached.fid, site)
+            if not sdks:
+                continue
+            sdk = sdks[0]
         if call.keeps_off([a.text for a in site.args]):
             continue  # `Datadog.initialize(ctx, config, TrackingConsent.PENDING)`: starts, sends nothing
         if _switched_by_answer(ctx, reached.fid, site, sdk.id):
@@ -170,8 +219,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         calls[(reached.fid, site.start)] = call
         if sdk.fix:
             fixes[sdk.id] = Msg(sdk.fix, sdk.fix_zh or None)
-        hits.append(Collecting(reached, site, state, shown, Msg(sdk.name), sdk.id,
-                               f"`{site.qualified}` initialises {sdk.name}"))
+        names = ", ".join(s.name for s in sdks)
+        started[(reached.fid, site.start)] = [s.name for s in sdks]
+        hits.append(Collecting(reached, site, state, shown, Msg(names), sdk.id,
+                               f"`{site.qualified}` initialises {names}"))
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
         condition, severity = lowered(ctx, META, group)
@@ -188,7 +239,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace,
                                                edits=edits), severity)
             continue
-        sdks, shown = listing(group)
+        _whats, shown = listing(group)
+        names = dict.fromkeys(n for h in group for n in started[(h.reached.fid, h.site.start)])
+        sdks = join(*(Msg(n) for n in names), sep=", ", sep_zh="、")
         message = ctx.say(META, "leads-to", sdks=sdks, callee=callee(ctx, entry_call),
                           calls=shown, entry=entry_call.caller.entry.note, notes=notes)
         yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix, edits), severity)

@@ -40,9 +40,13 @@ as the value of a flow it collects (`enabled.collect { analytics.setAnalyticsCol
 on first launch nothing is stored, so the SDK is told the user agreed although nobody was asked. The default
 is shown as a related location.
 
+It also finds the switch given the negation of a `BuildConfig` flag that every shipped build has off
+(`setCrashlyticsCollectionEnabled(!BuildConfig.DEBUG)`, `BuildConfig.DEBUG.not()`, a `buildConfigField` false in
+release): in every build that reaches users it is `true`.
+
 ## Limitations
-A literal `true`, or a stored setting whose default is `true` (one hop through a parameter), is reported; other
-variables that are always true are not recognised. When the app has a
+A literal `true`, the negation of a release-off `BuildConfig` flag, or a stored setting whose default is `true`
+(one hop through a parameter), is reported; other variables that are always true are not recognised. When the app has a
 consent check, a hard-coded `true` in code that runs only after it (a map screen the user opens) is taken
 as covered by that consent. Calls listed in
 `rules/data/sdks.toml` (`agree` entries with the position of their boolean argument) are known.
@@ -78,7 +82,9 @@ META = RuleMeta(
               "never-asked": "{sdk}: `{call}` tells the SDK the user agreed (`true`), but the app never asks for "
                              "consent: no code reads a stored agreement",
               "default-on": "{sdk}: `{call}` is given `{value}`, a stored setting that defaults to `true`: on first "
-                            "launch the SDK is told the user agreed before anybody asked (reached from {entry})"},
+                            "launch the SDK is told the user agreed before anybody asked (reached from {entry})",
+              "release": "{sdk}: `{call}` is given `{value}`, which is `true` in every shipped build: the SDK is told "
+                         "the user agreed before the user has consented (reached from {entry})"},
 )
 
 
@@ -87,9 +93,28 @@ def _hardcoded(ctx: Context, fid: FnId, site: Site) -> tuple[Sdk, SdkCall] | Non
     if hit is None:
         return None
     sdk, _role, call = hit
-    if call.arg is None or call.arg >= len(site.args) or site.args[call.arg].text.strip() != "true":
+    if call.arg is None or call.arg >= len(site.args):
+        return None
+    text = site.args[call.arg].text.strip()
+    if text != "true" and not _true_when_shipped(text, ctx.consent.flags_off):
         return None
     return sdk, call
+
+
+def _true_when_shipped(text: str, flags_off: frozenset[str]) -> bool:
+    """`!BuildConfig.DEBUG`, `BuildConfig.DEBUG.not()`: the negation of a BuildConfig flag that every shipped build
+    has off (DEBUG, a buildConfigField false in release) is `true` in every build that reaches users."""
+    flat = "".join(text.split())
+    if flat.startswith("!"):
+        flat = flat[1:]
+        if flat.startswith("(") and flat.endswith(")"):
+            flat = flat[1:-1]
+    elif flat.endswith(".not()"):
+        flat = flat[: -len(".not()")]
+    else:
+        return False
+    head, _, flag = flat.rpartition(".")
+    return flag in flags_off and (head == "BuildConfig" or head.endswith(".BuildConfig"))
 
 
 # Calls whose lambda receives the values of the flow (LiveData) they are called on.
@@ -224,9 +249,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         sdk, call = hit
         reported.add(id(site))
-        message = ctx.say(META, "hardcoded", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}",
-                          entry=reached.entry.note)
-        trace = pc.trace(reached, site, f"`{site.qualified}(…, true)`")
+        value = site.args[call.arg].text.strip() if call.arg is not None else "true"
+        key = "hardcoded" if value == "true" else "release"
+        message = ctx.say(META, key, sdk=sdk.name, call=f"{call.owner_simple}.{call.method}",
+                          entry=reached.entry.note, value=value[:80])
+        trace = pc.trace(reached, site, f"`{site.qualified}(…, {value[:80]})`")
         yield ctx.site_finding(META, reached.fid, site, message, trace=trace)
     if ctx.consent.asks_for_consent():
         return  # the app asks: code that runs after its check is covered by the answer
