@@ -711,11 +711,13 @@ def collection_choices(ctx: FlowContext) -> list[ConsentUi]:
 
 def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
     storing = _storing_functions(ctx)
-    if not storing:
+    if not collection_writes(ctx):
         return []
     out: list[ConsentUi] = []
     for owner, fids in _functions_by_owner(ctx).items():
-        turns: dict[str, dict[Deferred, Handler]] = {"on": {}, "off": {}, "choose": {}}
+        if not storing and not first_run_screen(ctx, owner):
+            continue  # only a first-run screen asks without a function that stores the answer it is handed
+        turns: dict[str, dict[Deferred, Handler]] = {"on": {}, "off": {}, "choose": {}, "set": {}}
         for fid in fids:
             for site in ctx.index.sites_of(fid):
                 handler = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
@@ -727,7 +729,15 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
         # user chose: a Settings switch alone (one action storing the switch's value) is not such a choice. An
         # action that only turns it on (`Yes, send crash reports`) is one when the setting starts off.
         declines = bool(turns["off"]) or (bool(turns["on"]) and _starts_off(ctx))
-        if not (agree and declines and set(agree).isdisjoint(turns["off"])):
+        if first_run_screen(ctx, owner):
+            # The first-run onboarding or setup screen asks: a switch there whose value its action stores
+            # (`putBoolean(KEY_CRASH_REPORTS, crashSwitch.isChecked)`) is the user's answer, and so are the two
+            # sides of one radio group (`when (checkedId) { R.id.enable -> … true; R.id.disable -> … false }`).
+            agree = {**agree, **turns["set"]}
+            declines = declines or bool(turns["set"] or turns["choose"])
+        elif not set(agree).isdisjoint(turns["off"]):
+            continue
+        if not (agree and declines):
             continue
         handlers = [*agree.values(), *turns["off"].values()]
         path, line, col = _owner_location(ctx, owner, fids)
@@ -779,7 +789,9 @@ def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool], d
     written = collection_write(site)
     if written is not None:
         text = value(written[0])
-        return None if text not in ("true", "false") else "on" if (text == "true") != written[1] else "off"
+        if text not in ("true", "false"):
+            return "set" if not is_fixed(text) and depth == 0 else None  # the value the user set (a switch)
+        return "on" if (text == "true") != written[1] else "off"
     if site.kind != "call":
         return None
     resolved = [t for t, _how in ctx.index.resolve(fid, site)]
@@ -799,6 +811,25 @@ def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool], d
     if len(literals) != 1 or len(literals) != len({value(a) for a in site.args}):
         return None  # `set(true, false)`, `set(true, x)`: mixed
     return "on" if (literals.pop() == "true") != storing[targets[0]] else "off"
+
+
+# Names of the screens an app shows once, on first run, before its main screen (`OnboardingFragment`, `SetupActivity`,
+# `IntroPageAnalytics`, `WelcomeActivity`, `FirstRunWizard`).
+FIRST_RUN_SCREEN = re.compile(r"onboard|setup|intro(?!duc)|welcome|tutorial|wizard|get_?started|"
+                              r"first_?(run|launch|start|time|use)", re.IGNORECASE)
+
+
+def first_run_screen(ctx: FlowContext, owner: str) -> bool:
+    """The class (or Compose file) is a first-run onboarding, setup or welcome screen, by its name or its
+    enclosing class's (`OnboardingFragment.Page`), not a Settings screen."""
+    names = [short(owner)]
+    decl = ctx.index.class_of(owner)
+    if decl is not None and decl.outer:
+        names.append(short(decl.outer))
+    return any(FIRST_RUN_SCREEN.search(n) and not SETTINGS_SCREEN.search(n) for n in names)
+
+
+SETTINGS_SCREEN = re.compile(r"setting|preference|prefs|option", re.IGNORECASE)
 
 
 def _starts_off(ctx: FlowContext) -> bool:

@@ -16,8 +16,10 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   that does one, or a configured
   `consent.predicates` function) in a condition that runs from the Application or the launcher activity, or
   there a read of a data-collection setting the app lets the user switch (`getBoolean(PREF_CRASH_REPORTS,
-  false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`): an analytics or
-  crash-report opt-in is the consent the collecting code follows.
+  false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`, or where an opt-in
+  screen's buttons store `true` and `false`), also through the app's own wrapper
+  (`Prefs.getBooleanPref(this, R.string.pref_send_crash_reports)`): an analytics or crash-report opt-in is the
+  consent the collecting code follows.
 
 It reports once per project, on the `<application>` element of the app's main manifest (where the
 whole app is declared; the Application class, or the launcher activity, is the first step of the path),
@@ -34,7 +36,11 @@ reporting may also be a screen that asks whether to share usage or crash data, w
 setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
 `setAnalyticsEnabled(false)`), or only a "yes" when every read of the setting defaults to off
 (`getBoolean(send_crash, false)`), read again at every start; a Settings switch alone, on until the user finds
-it, is an opt-out, not consent. Google's consent form (User Messaging Platform:
+it, is an opt-out, not consent. On a first-run onboarding, setup, intro or welcome screen (named so:
+`OnboardingDataFragment`, `FirstRunSetupActivity`, `IntroSharingPage`) the same switch is the question itself:
+its value stored by the screen (`putBoolean(KEY_CRASH_REPORTS, crashSwitch.isChecked)` on "Finish setup"), or
+the two sides of one radio group (`when (checkedId) { R.id.share_yes -> … true; R.id.share_no -> … false }`), is
+the user's answer; a first-run tutorial that asks nothing about data is no gate. Google's consent form (User Messaging Platform:
 `loadAndShowConsentFormIfRequired`, `loadConsentForm`) is such a gate too: it asks, and keeps the answer that
 `canRequestAds()` reads. The opt-in's actions may reach the setting through the screen's own callback
 (`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
@@ -108,7 +114,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
-from pipl_lint.model.consent import PREFS_READS
+from pipl_lint.model.consent import key_read
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     app_anchor,
@@ -197,15 +203,17 @@ def startup_consent_read(ctx: Context) -> bool:
     def build() -> bool:
         consent = ctx.consent
         predicates = consent.predicate_functions() | consent.configured_simple
-        switch = collection_switch_written(ctx)
+        # The setting is one the user switches: a value they set is stored somewhere, or a screen asks them (the
+        # opt-in's buttons store `true` / `false`).
+        switch = collection_switch_written(ctx) or bool(outside_china(ctx) and collection_choices(ctx))
         for reached in startup(ctx).functions():
             for site in ctx.index.sites_of(reached.fid):
                 if any(consent.guard_state(g) != 0 for g in site.guards):
                     return True
                 if site.kind == "call" and site.name in predicates and not site.name.startswith(WRITES):
                     return True
-                if switch and site.kind == "call" and site.name in PREFS_READS and site.args and \
-                        collection_key(site.args[0]):
+                if switch and site.kind == "call" and key_read(site.name) and \
+                        any(collection_key(a) for a in site.args):
                     return True
         return False
 
