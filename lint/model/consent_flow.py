@@ -942,6 +942,13 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
             agree += a
             refuse += r
             choose += _choice_handlers(ctx, fid, {h.deferred for h in a + r})
+            # A button that acts only once the agreement box is ticked: it agrees, and the box left unticked is
+            # the way not to.
+            for h in _ticked_handlers(ctx, fid):
+                if h.deferred not in {x.deferred for x in refuse}:
+                    if h.deferred not in {x.deferred for x in agree}:
+                        agree.append(h)
+                    choose.append(h)
         for kind, h in bridges.get(owner, ()):
             (agree if kind == "agree" else refuse).append(h)
         if not agree:
@@ -1022,6 +1029,33 @@ def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[
                     out.setdefault(d, Handler(fid, d, _describe(d)))
                 break
     return list(out.values())
+
+
+def _ticked_handlers(ctx: FlowContext, fid: FnId) -> list[Handler]:
+    """Click handlers whose action runs only when a check box is ticked (`if (!cbAgree.isChecked()) return;`,
+    `if (mCheck.isChecked) { … } else toast(…)`): on a screen that shows the policy, the box is the agreement
+    ("I have read and agree to the Privacy Policy") and the button goes on only with it."""
+    out: dict[Deferred, Handler] = {}
+    if SIGN_IN.search(short(ctx.index.function(fid).owner)):
+        return []  # the terms box of a sign-in or registration form: consent to an account, not the first-run gate
+    for site in ctx.index.sites_of(fid):
+        d = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
+        if d is None or d in out or d.call in ("setOnCheckedChangeListener", "onCheckedChange") or \
+                SIGN_IN.search(d.receiver):
+            continue
+        if any(g.line >= d.line and _ticked(a) for g in site.guards for a in g.atoms):
+            out[d] = Handler(fid, d, _describe(d))
+    return list(out.values())
+
+
+SIGN_IN = re.compile(r"log_?in|sign_?(in|up)|regist|账号|登录|注册", re.IGNORECASE)
+
+
+def _ticked(atom: Atom) -> bool:
+    """`cbAgree.isChecked()`, `binding.agreeBox.isChecked`, held: a check box the user ticked."""
+    text = atom.text.strip().removesuffix("()")
+    head, _, last = text.rpartition(".")
+    return atom.positive and last == "isChecked" and head.replace(".", "").replace("_", "").isalnum()
 
 
 def only_uses(ctx: FlowContext, ui: ConsentUi, uis: list[ConsentUi]) -> bool:
