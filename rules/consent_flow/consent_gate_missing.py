@@ -44,8 +44,8 @@ its value stored by the screen (`putBoolean(KEY_CRASH_REPORTS, crashSwitch.isChe
 the two sides of one radio group (`when (checkedId) { R.id.share_yes -> … true; R.id.share_no -> … false }`), is
 the user's answer; a first-run tutorial that asks nothing about data is no gate. Google's consent form (User
 Messaging Platform: `loadAndShowConsentFormIfRequired`, `loadConsentForm`) is such a gate too: it asks, and
-keeps the answer that `canRequestAds()` reads. The opt-in's actions may reach the setting through the screen's own callback
-(`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
+keeps the answer that `canRequestAds()` reads. The opt-in's actions may reach the setting through the screen's
+own callback (`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
 manifest master switches keep them off until then, the SDKs keep the answer and nothing needs to be read at
 startup. Whether that screen links the policy is CF309's question.
 
