@@ -1161,7 +1161,7 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
             if d in seen:
                 continue
             seen.add(d)
-            kind = _button_kind(ctx, d, sites)
+            kind = _button_kind(ctx, d, sites, ctx.index.function(fid).owner)
             if kind == "agree":
                 agree[d] = Handler(fid, d, _describe(d))
             elif kind == "refuse":
@@ -1274,7 +1274,7 @@ def _caller_lambdas(ctx: FlowContext, fid: FnId, param: str, depth: int) -> list
     return out
 
 
-def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
+def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site], owner: str = "") -> str:
     """"agree" / "refuse" / "" for a deferred context: by the text of the button it belongs to
     (`setNegativeButton(R.string.disagree)`, `TextButton(onClick = …) { Text("同意") }`), by the button of a
     dialog that shows the policy, or by its receiver, label or call (`btnDisagree`, `onAgree =`)."""
@@ -1293,7 +1293,7 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
         return "refuse"
     if d.receiver and d.call in ("setOnClickListener", "setOnClickListener$default", "onClick", "clicks") and \
             not any(AGREE_WORD.search(t) for t in texts):
-        texts = view_texts(ctx, d.receiver)
+        texts = view_texts(ctx, d.receiver, owner)
         kind = _label_kind(texts) or ("refuse" if any(EXIT_TEXT.search(t) for t in texts) else "")
         if kind:
             return kind  # `tvCloseApp.setOnClickListener`: the layout's text says 不同意并退出
@@ -1326,10 +1326,12 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
     return ""
 
 
-def view_texts(ctx: FlowContext, receiver: str) -> list[str]:
+def view_texts(ctx: FlowContext, receiver: str, owner: str = "") -> list[str]:
     """Texts of the layout views a click receiver is named after: `binding.tvCloseApp`, `tv_close_app`,
     `mBtnDisagree` → the view `@+id/tv_close_app` / `btn_disagree` (view binding derives its names from the ids;
-    hand-written code names its locals after them)."""
+    hand-written code names its locals after them). A field named with other widget words than its id
+    (`@BindView(R.id.go_main) Button mGoMainBt`, `mTry` for `bt_try`) is matched against the views of the layouts
+    its class (`owner`) inflates, by the words that are not widget words, when one view has them."""
     table = memo(ctx, "view_texts", lambda: _texts_by_view_id(ctx))
     name = receiver.rsplit(".", 1)[-1].strip()
     if not name.isidentifier():
@@ -1338,7 +1340,46 @@ def view_texts(ctx: FlowContext, receiver: str) -> list[str]:
                                     else name)):
         if candidate in table:
             return table[candidate]
-    return []
+    if not owner:
+        return []
+    words = _view_words(name.removeprefix("m") if name[1:2].isupper() else name)
+    if not words:
+        return []
+    found = [texts for view, texts in _owner_view_texts(ctx, owner).items() if _view_words(view) == words]
+    return found[0] if len(found) == 1 else []
+
+
+# Words of a view's name or id that say what kind of widget it is, not which one (`mGoMainBt`, `bt_try`, `tvAgree`).
+WIDGET_WORDS = frozenset({"bt", "btn", "button", "tv", "txt", "text", "textview", "iv", "img", "image", "view",
+                          "ll", "rl", "cl", "fl", "layout", "lay", "cb", "checkbox", "sw", "switch", "ib", "fab"})
+
+
+def _view_words(name: str) -> frozenset[str]:
+    return frozenset(identifier_words(name)) - WIDGET_WORDS
+
+
+def _owner_view_texts(ctx: FlowContext, owner: str) -> dict[str, list[str]]:
+    """The texts of the views with an id in the layouts a class inflates or names (`R.layout.activity_notice`,
+    `ActivityNoticeBinding.inflate`), by view id."""
+    def build() -> dict[str, dict[str, list[str]]]:
+        return {}
+
+    cache = memo(ctx, "owner_view_texts", build)
+    found = cache.get(owner)
+    if found is None:
+        names = {n for fid in functions_of(ctx, owner) for site in ctx.index.sites_of(fid) for n in layout_names(site)}
+        found = {}
+        for layout in ctx.resources.layouts:
+            if layout.name not in names:
+                continue
+            for el in layout.root.iter():
+                view_id = el.get("android:id") or ""
+                if view_id.startswith(("@+id/", "@id/")):
+                    texts = element_texts(ctx, el)
+                    if texts:
+                        found.setdefault(view_id.split("/", 1)[1], []).extend(texts)
+        cache[owner] = found
+    return found
 
 
 def _texts_by_view_id(ctx: FlowContext) -> dict[str, list[str]]:
