@@ -1278,6 +1278,13 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site], owner: str = 
     """"agree" / "refuse" / "" for a deferred context: by the text of the button it belongs to
     (`setNegativeButton(R.string.disagree)`, `TextButton(onClick = …) { Text("同意") }`), by the button of a
     dialog that shows the policy, or by its receiver, label or call (`btnDisagree`, `onAgree =`)."""
+    if d.kind == "lambda" and not d.call and d.label:
+        # A click handler kept in a field that a data-binding layout binds to a view
+        # (`app:onClickCall="@{dialog.onExitClick}"` on the 退出 button): that view's text says what it does.
+        bound = _bound_click_texts(ctx, d.label)
+        kind = _label_kind(bound) or ("refuse" if any(EXIT_TEXT.search(t) for t in bound) else "")
+        if kind:
+            return kind
     if not (is_user_deferred(d) or d.kind == "anonymous"):
         return ""
     call = _call_of(d, sites)
@@ -1394,6 +1401,43 @@ def _texts_by_view_id(ctx: FlowContext) -> dict[str, list[str]]:
     return table
 
 
+def bound_layouts(ctx: FlowContext) -> dict[str, list[str]]:
+    """Data-binding layouts by the classes they declare a variable of (`<data><variable name="dialog"
+    type="com.x.PrivacyDialog"/></data>`): the class binds itself into that layout, whose texts it shows."""
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for layout in ctx.resources.layouts:
+            for el in layout.root.iter("variable"):
+                cls = (el.get("type") or "").strip()
+                if cls and layout.name not in out.get(cls, []):
+                    out.setdefault(cls, []).append(layout.name)
+        return out
+
+    return memo(ctx, "bound_layouts", build)
+
+
+def _bound_click_texts(ctx: FlowContext, name: str) -> list[str]:
+    """Texts of the layout views whose data-binding expressions name the field `name` (`@{dialog.onExitClick}`,
+    `@{() -> vm.onAgree.call()}`)."""
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for layout in ctx.resources.layouts:
+            if not any(True for _ in layout.root.iter("variable")):
+                continue
+            for el in layout.root.iter():
+                texts = element_texts(ctx, el)
+                if not texts:
+                    continue
+                for key, attr in el.attrs.items():
+                    if not attr.startswith("@{") or key.startswith("android:text"):
+                        continue
+                    for word in re.findall(r"\.\s*([A-Za-z_]\w*)", attr):
+                        out.setdefault(word, []).extend(texts)
+        return out
+
+    return memo(ctx, "bound_click_texts", build).get(name, [])
+
+
 def _label_kind(texts: list[str]) -> str:
     # `拒  绝`, `同　意`: Chinese labels are spaced out for width; the words are the same
     texts = texts + ["".join(t.split()) for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t)]
@@ -1446,6 +1490,12 @@ def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
         found = _imported_property_text(ctx, fid)
         if found:
             return found
+        for layout in bound_layouts(ctx).get(ctx.index.function(fid).owner, ()):
+            if layout not in seen_layouts:
+                seen_layouts.add(layout)
+                found = next((t for t in layout_texts(ctx, layout) if POLICY_TEXT.search(t)), "")
+                if found:
+                    return found
         for site in ctx.index.sites_of(fid):
             for name in string_refs(site):
                 text = res_text(ctx, name)
