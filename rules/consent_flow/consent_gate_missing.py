@@ -53,9 +53,9 @@ A consent dialog is also recognised by what its buttons do and how it answers: a
 同意/不同意/退出 (also a field named with other widget words than its id, `@BindView(R.id.go_on) Button mGoOnBt`,
 matched by its other words among the views of the layouts its class inflates; a handler kept in a field that a
 data-binding layout binds to a view, `app:onClickCall="@{dialog.onExitClick}"` on 退出, with the policy text in
-the layout that declares the class as a `<variable>`), a view named for its answer when its layout gives no text (`ll_sure` / `ll_cancel`, `btnOk`), a button
-that calls the dialog listener's `agree()` / `noAgree()`, the `yes()` / `onConfirm` of a callback handed to the
-consent UI (`privacyPopup.setCallback(new PrivacyPopup.Callback() { void yes() … })`), a case of the screen's own
+the layout that declares the class as a `<variable>`), a view named for its answer when its layout gives no
+text (`ll_sure` / `ll_cancel`, `btnOk`), a button that calls the dialog listener's `agree()` / `noAgree()`, the
+`yes()` / `onConfirm` of a callback handed to the consent UI (`privacyPopup.setCallback(new PrivacyPopup.Callback() { void yes() … })`), a case of the screen's own
 `onClick(View v)` (`case R.id.button_agree:`), and a callback handed the answer (`PrivacyDialog(this, html) {
 isAgree -> if (isAgree) … else finish() }`), where a dialog class named for the policy counts even when its text
 comes from a server.
