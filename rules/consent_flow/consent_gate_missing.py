@@ -55,10 +55,10 @@ matched by its other words among the views of the layouts its class inflates; a 
 data-binding layout binds to a view, `app:onClickCall="@{dialog.onExitClick}"` on 退出, with the policy text in
 the layout that declares the class as a `<variable>`), a view named for its answer when its layout gives no
 text (`ll_sure` / `ll_cancel`, `btnOk`), a button that calls the dialog listener's `agree()` / `noAgree()`, the
-`yes()` / `onConfirm` of a callback handed to the consent UI (`privacyPopup.setCallback(new PrivacyPopup.Callback() { void yes() … })`), a case of the screen's own
-`onClick(View v)` (`case R.id.button_agree:`), and a callback handed the answer (`PrivacyDialog(this, html) {
-isAgree -> if (isAgree) … else finish() }`), where a dialog class named for the policy counts even when its text
-comes from a server.
+`yes()` / `onConfirm` of a callback handed to the consent UI (`privacyPopup.setCallback(new
+PrivacyPopup.Callback() { void yes() … })`), a case of the screen's own `onClick(View v)` (`case
+R.id.button_agree:`), and a callback handed the answer (`PrivacyDialog(this, html) { isAgree -> if (isAgree) …
+else finish() }`), where a dialog class named for the policy counts even when its text comes from a server.
 
 ## Why is this bad?
 191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
