@@ -21,6 +21,7 @@ from pipl_lint.model.consent import (
     CONSENT_WORD,
     KEY_WRITES,
     REFUSE_WORD,
+    UI_NAME,
     YES_LABEL,
     ConsentModel,
     is_agree_deferred,
@@ -715,8 +716,7 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
         return []
     out: list[ConsentUi] = []
     for owner, fids in _functions_by_owner(ctx).items():
-        if not storing and not first_run_screen(ctx, owner):
-            continue  # only a first-run screen asks without a function that stores the answer it is handed
+        first_run = first_run_screen(ctx, owner)
         turns: dict[str, dict[Deferred, Handler]] = {"on": {}, "off": {}, "choose": {}, "set": {}}
         for fid in fids:
             for site in ctx.index.sites_of(fid):
@@ -728,8 +728,8 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
         # A way to turn collection off (`No thanks`, `Deny all`) next to one that turns it on or stores what the
         # user chose: a Settings switch alone (one action storing the switch's value) is not such a choice. An
         # action that only turns it on (`Yes, send crash reports`) is one when the setting starts off.
-        declines = bool(turns["off"]) or (bool(turns["on"]) and _starts_off(ctx))
-        if first_run_screen(ctx, owner):
+        declines = bool(turns["off"]) or (bool(turns["on"]) and _starts_off(ctx) and bool(storing))
+        if first_run:
             # The first-run onboarding or setup screen asks: a switch there whose value its action stores
             # (`putBoolean(KEY_CRASH_REPORTS, crashSwitch.isChecked)`) is the user's answer, and so are the two
             # sides of one radio group (`when (checkedId) { R.id.enable -> … true; R.id.disable -> … false }`).
@@ -794,6 +794,11 @@ def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool], d
         return "on" if (text == "true") != written[1] else "off"
     if site.kind != "call":
         return None
+    if depth == 0 and len(site.args) == 1 and value(site.args[0]) in ("true", "false") and \
+            CONSENT_SETTER.search(site.name) and not UI_NAME.search(site.name) and not REFUSE_WORD.search(site.name):
+        # `viewModel.userConsentPreference(true)` / `(false)`, `setTrackingConsent(false)`: the answer, however the
+        # app stores it (a subject its view model observes)
+        return "on" if value(site.args[0]) == "true" else "off"
     resolved = [t for t, _how in ctx.index.resolve(fid, site)]
     targets = [t for t in resolved if t in storing]
     if not targets and site.name in ctx.index.function(fid).params:
@@ -830,6 +835,11 @@ def first_run_screen(ctx: FlowContext, owner: str) -> bool:
 
 
 SETTINGS_SCREEN = re.compile(r"setting|preference|prefs|option", re.IGNORECASE)
+
+
+# A call that records the user's consent answer by name (`userConsentPreference`, `setTrackingConsent`,
+# `updateConsentGiven`): one boolean literal says which.
+CONSENT_SETTER = re.compile(r"consent", re.IGNORECASE)
 
 
 def _starts_off(ctx: FlowContext) -> bool:

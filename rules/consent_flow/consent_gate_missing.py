@@ -36,7 +36,8 @@ opens (location for a GPS logger, the camera of a scanner) is asked for with run
 disclosed in the privacy policy, not behind a first-run gate. There the consent for analytics or crash
 reporting may also be a screen that asks whether to share usage or crash data, with one action that turns the
 setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
-`setAnalyticsEnabled(false)`), or only a "yes" when every read of the setting defaults to off
+`setAnalyticsEnabled(false)`; or a call named for the consent answer, `model.setTrackingConsent(true)` /
+`(false)`, however the app then stores it), or only a "yes" when every read of the setting defaults to off
 (`getBoolean(send_crash, false)`), read again at every start; a Settings switch alone, on until the user finds
 it, is an opt-out, not consent. On a first-run onboarding, setup, intro or welcome screen (named so:
 `OnboardingDataFragment`, `FirstRunSetupActivity`, `IntroSharingPage`) the same switch is the question itself:
