@@ -682,7 +682,19 @@ def collection_write(site: Site) -> tuple[Arg, bool] | None:
         return None
     if len(site.args) == 1 and name.startswith(("set", "enable", "update")) and COLLECTION_SETTER.search(name):
         return site.args[0], bool(NEGATED_SETTER.search(name))
+    if name == "updateData" and len(site.args) == 1 and collection_store(site.receiver or ""):
+        # a typed DataStore of the setting: `analyticsConsentStore.updateData { true }`
+        text = value(site.args[0]).removeprefix("{").removesuffix("}").strip()
+        arg = site.args[0]
+        return Arg(text, None, arg.strings, arg.refs, arg.calls), bool(NEGATED_SETTER.search(site.receiver or ""))
     return None
+
+
+def collection_store(receiver: str) -> bool:
+    """The receiver is a store of one data-collection setting, named for it (`analyticsConsentStore`,
+    `crashReportsPref`): a typed DataStore the app reads with `.data` and writes with `updateData { … }`."""
+    last = receiver.replace("?", "").replace("!!", "").rsplit(".", 1)[-1]
+    return last.isidentifier() and bool(COLLECTION_SETTING.search(last))
 
 
 def collection_writes(ctx: FlowContext) -> list[tuple[FnId, Site, Arg, bool]]:
@@ -690,7 +702,7 @@ def collection_writes(ctx: FlowContext) -> list[tuple[FnId, Site, Arg, bool]]:
     def build() -> list[tuple[FnId, Site, Arg, bool]]:
         out = []
         for name, sites in ctx.index.by_site_name.items():
-            if name not in SWITCH_WRITES and not COLLECTION_SETTER.search(name):
+            if name not in SWITCH_WRITES and not COLLECTION_SETTER.search(name) and name != "updateData":
                 continue
             for fid, site in sites:
                 written = collection_write(site)
@@ -717,13 +729,16 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
     out: list[ConsentUi] = []
     for owner, fids in _functions_by_owner(ctx).items():
         first_run = first_run_screen(ctx, owner)
-        turns: dict[str, dict[Deferred, Handler]] = {"on": {}, "off": {}, "choose": {}, "set": {}}
+        turns: dict[str, dict[Deferred | FnId, Handler]] = {"on": {}, "off": {}, "choose": {}, "set": {}}
         for fid in fids:
+            event = _event_function(ctx, fid)
             for site in ctx.index.sites_of(fid):
                 handler = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
-                how = _turns(ctx, fid, site, storing) if handler is not None else None
+                how = _turns(ctx, fid, site, storing) if handler is not None or event is not None else None
                 if how is not None and handler is not None:
                     turns[how].setdefault(handler, Handler(fid, handler, _describe(handler)))
+                elif how is not None and event is not None:
+                    turns[how].setdefault(fid, Handler(fid, None, event))
         agree = {**turns["on"], **turns["choose"]}
         # A way to turn collection off (`No thanks`, `Deny all`) next to one that turns it on or stores what the
         # user chose: a Settings switch alone (one action storing the switch's value) is not such a choice. An
@@ -752,6 +767,17 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
         out.append(ConsentUi(owner, path, line, col, "", list(agree.values()), list(turns["off"].values()),
                              fids, within=within, title=title))
     return out
+
+
+def _event_function(ctx: FlowContext, fid: FnId) -> Msg | None:
+    """A view model's event function that the screen hands to a button by reference (`onContinueWithAnalytics`,
+    passed as `onContinue = viewModel::onContinueWithAnalytics`): it runs when the user taps. None otherwise."""
+    name = ctx.index.function(fid).name
+    if not (name.startswith("on") and name[2:3].isupper()):
+        return None
+    if not any(site.kind == "reference" for _caller, site in callers(ctx, fid)):
+        return None
+    return Msg(f"`{name}`", f"`{name}`")
 
 
 def _enclosing_call(ctx: FlowContext, h: Handler) -> Site | None:

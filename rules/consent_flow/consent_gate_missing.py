@@ -37,10 +37,13 @@ disclosed in the privacy policy, not behind a first-run gate. There the consent 
 reporting may also be a screen that asks whether to share usage or crash data, with one action that turns the
 setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
 `setAnalyticsEnabled(false)`; or a call named for the consent answer, `model.setTrackingConsent(true)` /
-`(false)`, however the app then stores it), or only a "yes" when every read of the setting defaults to off
-(`getBoolean(send_crash, false)`), read again at every start; a Settings switch alone, on until the user finds
-it, is an opt-out, not consent. On a first-run onboarding, setup, intro or welcome screen (named so:
-`OnboardingDataFragment`, `FirstRunSetupActivity`, `IntroSharingPage`) the same switch is the question itself:
+`(false)`, however the app then stores it; or a typed DataStore of the setting, `analyticsConsentStore.updateData
+{ true }`, written from a view model's event functions the screen hands its buttons, `onClick =
+viewModel::onContinueWithAnalytics`, and read at startup as `analyticsConsentStore.data`), or only a "yes"
+when every read of the setting defaults to off (`getBoolean(send_crash, false)`), read again at every start; a
+Settings switch alone, on until the user finds it, is an opt-out, not consent. On a first-run onboarding, setup,
+intro or welcome screen (named so: `OnboardingDataFragment`, `FirstRunSetupActivity`, `IntroSharingPage`) the same
+switch is the question itself:
 its value stored by the screen (`putBoolean(KEY_CRASH_REPORTS, crashSwitch.isChecked)` on "Finish setup"), or
 the two sides of one radio group (`when (checkedId) { R.id.share_yes -> … true; R.id.share_no -> … false }`), is
 the user's answer; a first-run tutorial that asks nothing about data is no gate. Google's consent form (User
@@ -126,6 +129,7 @@ from pipl_lint.rules.consent_flow._common import (
     app_anchor,
     collection_choices,
     collection_key,
+    collection_store,
     collection_switch_written,
     consent_expected,
     consent_platform,
@@ -221,6 +225,8 @@ def startup_consent_read(ctx: Context) -> bool:
                 if switch and site.kind == "call" and key_read(site.name) and \
                         any(collection_key(a) for a in site.args):
                     return True
+                if switch and site.name == "data" and collection_store(site.receiver or ""):
+                    return True  # the typed DataStore of the setting (`analyticsConsentStore.data.collect { … }`)
         return False
 
     return memo(ctx, "startup_consent_read", build)
