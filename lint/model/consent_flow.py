@@ -990,7 +990,11 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
         if not agree:
             continue
         built = _dialogs_built(ctx, agree + refuse)
-        policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
+        # Its layout is a data-binding one that binds its buttons to the handlers it keeps in fields: that layout's
+        # texts are what it shows.
+        bound = any(h.deferred is not None and h.deferred.kind == "lambda" and not h.deferred.call and
+                    bool(_bound_click_texts(ctx, h.deferred.label)) for h in agree + refuse)
+        policy = _policy_text(ctx, fids, bound) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
             _policy_text(ctx, built)
         named = "" if policy else _policy_named(ctx, built, agree + refuse)
         if not (policy or named):
@@ -1072,19 +1076,28 @@ def _ticked_handlers(ctx: FlowContext, fid: FnId) -> list[Handler]:
     `if (mCheck.isChecked) { … } else toast(…)`): on a screen that shows the policy, the box is the agreement
     ("I have read and agree to the Privacy Policy") and the button goes on only with it."""
     out: dict[Deferred, Handler] = {}
-    if SIGN_IN.search(short(ctx.index.function(fid).owner)):
+    if _sign_in(short(ctx.index.function(fid).owner)):
         return []  # the terms box of a sign-in or registration form: consent to an account, not the first-run gate
     for site in ctx.index.sites_of(fid):
         d = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
         if d is None or d in out or d.call in ("setOnCheckedChangeListener", "onCheckedChange") or \
-                SIGN_IN.search(d.receiver):
+                _sign_in(d.receiver):
             continue
         if any(g.line >= d.line and _ticked(a) for g in site.guards for a in g.atoms):
             out[d] = Handler(fid, d, _describe(d))
     return list(out.values())
 
 
-SIGN_IN = re.compile(r"log_?in|sign_?(in|up)|regist|账号|登录|注册", re.IGNORECASE)
+SIGN_IN = re.compile(r"登录|注册|账号")
+# Words of a class or view named for signing in or registering (`SignGuideActivity`, `btnLogin`, `nextStepBtn` of
+# a `RegisterView`).
+SIGN_IN_WORDS = frozenset({"login", "logon", "signin", "signup", "sign", "register", "registration", "regist"})
+
+
+def _sign_in(name: str) -> bool:
+    words = identifier_words(name)
+    return bool(SIGN_IN.search(name) or set(words) & SIGN_IN_WORDS or
+                any(a == "log" and b in ("in", "on") for a, b in pairwise(words)))
 
 
 def _ticked(atom: Atom) -> bool:
@@ -1515,8 +1528,9 @@ def _describe(d: Deferred) -> Msg:
     return Msg(f"`{d.call}`", f"`{d.call}` 回调")
 
 
-def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
-    """A string (resource, literal or layout text) used by these functions that names the privacy policy."""
+def _policy_text(ctx: FlowContext, fids: list[FnId], bound: bool = False) -> str:
+    """A string (resource, literal or layout text) used by these functions that names the privacy policy; with
+    `bound`, also the texts of the data-binding layouts that declare their class as a variable."""
     seen_layouts: set[str] = set()
     for fid in fids:
         fs = ctx.index.file_of(fid)
@@ -1526,7 +1540,7 @@ def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
         found = _imported_property_text(ctx, fid)
         if found:
             return found
-        for layout in bound_layouts(ctx).get(ctx.index.function(fid).owner, ()):
+        for layout in bound_layouts(ctx).get(ctx.index.function(fid).owner, ()) if bound else ():
             if layout not in seen_layouts:
                 seen_layouts.add(layout)
                 found = next((t for t in layout_texts(ctx, layout) if POLICY_TEXT.search(t)), "")
