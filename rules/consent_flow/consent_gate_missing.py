@@ -110,7 +110,12 @@ A consent UI is recognised from its texts, its class name and its button handler
 server-driven UI, a WebView page or a custom view whose buttons say nothing is not seen (configure the stored
 check with `consent.predicates` so at least that half is found). Whether the dialog is really shown first,
 and shown modally, cannot be proven statically. Apps whose only collection happens inside SDK binaries
-that are not catalogued are not considered collecting.
+that are not catalogued are not considered collecting. A first-run onboarding or setup screen is known by its
+name (onboarding, setup, intro, welcome, tutorial, wizard, first run), not by how the launcher reaches it: an
+opt-in screen named otherwise is judged like a Settings screen, and one named so but opened from Settings counts
+as asked. A stored answer read only through a flow the linter cannot follow (a `Pair` emitted into a
+`SharedFlow`, a base class calling the launcher's override of a member extension `binding.initBinding()`) is not
+found.
 
 ## References
 - 191号文 一.2, 一.1
