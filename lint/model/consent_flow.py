@@ -717,8 +717,11 @@ def collection_choices(ctx: FlowContext) -> list[ConsentUi]:
     """Screens that ask the user whether to share usage or crash data: a class (or Compose file) with one user
     action that turns a data-collection setting on and another that turns it off (`Allow` →
     `setAnalyticsEnabled(true)`, `No thanks` → `setAnalyticsEnabled(false)`; `grant` → `saveThenLaunchHome(true)`
-    whose callee stores its parameter into `pref_analytics_reporting_key`). A Settings switch stores the value
-    the user set in one action and is not such a choice. `policy` is empty: the screen need not show the policy."""
+    whose callee stores its parameter into `pref_analytics_reporting_key`; `userConsentPreference(true)` /
+    `(false)`, a call named for the consent answer; `analyticsConsentStore.updateData { true }` in a view model's
+    `on…` function the screen's button gets by reference). A Settings switch stores the value the user set in one
+    action and is not such a choice; on a first-run onboarding or setup screen (`first_run_screen`) it is, as are
+    both sides of one radio group. `policy` is empty: the screen need not show the policy."""
     return memo(ctx, "collection_choices", lambda: _find_collection_choices(ctx))
 
 
