@@ -500,6 +500,12 @@ def _keyed(name: str) -> bool:
     return bool(KEY_WRITES.match(name)) or _key_read(name)
 
 
+def key_read(name: str) -> bool:
+    """A call that reads a stored value by key (`getBoolean`, `decodeBool`, `SPUtils.get`, DataStore `first`), also
+    through the app's own wrapper (`SharedPrefs.getBooleanPreference(ctx, R.string.KEY)`)."""
+    return _key_read(name)
+
+
 def _key_read(name: str) -> bool:
     """A call that reads a stored value by key (`getBoolean`, `decodeBool`, `SPUtils.get`, DataStore `first`)."""
     return name in PREFS_READS or (name.startswith(("get", "decode")) and name not in NOT_KEY_READS

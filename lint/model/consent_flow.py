@@ -21,6 +21,7 @@ from pipl_lint.model.consent import (
     CONSENT_WORD,
     KEY_WRITES,
     REFUSE_WORD,
+    UI_NAME,
     YES_LABEL,
     ConsentModel,
     is_agree_deferred,
@@ -681,7 +682,19 @@ def collection_write(site: Site) -> tuple[Arg, bool] | None:
         return None
     if len(site.args) == 1 and name.startswith(("set", "enable", "update")) and COLLECTION_SETTER.search(name):
         return site.args[0], bool(NEGATED_SETTER.search(name))
+    if name == "updateData" and len(site.args) == 1 and collection_store(site.receiver or ""):
+        # a typed DataStore of the setting: `analyticsConsentStore.updateData { true }`
+        text = value(site.args[0]).removeprefix("{").removesuffix("}").strip()
+        arg = site.args[0]
+        return Arg(text, None, arg.strings, arg.refs, arg.calls), bool(NEGATED_SETTER.search(site.receiver or ""))
     return None
+
+
+def collection_store(receiver: str) -> bool:
+    """The receiver is a store of one data-collection setting, named for it (`analyticsConsentStore`,
+    `crashReportsPref`): a typed DataStore the app reads with `.data` and writes with `updateData { … }`."""
+    last = receiver.replace("?", "").replace("!!", "").rsplit(".", 1)[-1]
+    return last.isidentifier() and bool(COLLECTION_SETTING.search(last))
 
 
 def collection_writes(ctx: FlowContext) -> list[tuple[FnId, Site, Arg, bool]]:
@@ -689,7 +702,7 @@ def collection_writes(ctx: FlowContext) -> list[tuple[FnId, Site, Arg, bool]]:
     def build() -> list[tuple[FnId, Site, Arg, bool]]:
         out = []
         for name, sites in ctx.index.by_site_name.items():
-            if name not in SWITCH_WRITES and not COLLECTION_SETTER.search(name):
+            if name not in SWITCH_WRITES and not COLLECTION_SETTER.search(name) and name != "updateData":
                 continue
             for fid, site in sites:
                 written = collection_write(site)
@@ -704,30 +717,45 @@ def collection_choices(ctx: FlowContext) -> list[ConsentUi]:
     """Screens that ask the user whether to share usage or crash data: a class (or Compose file) with one user
     action that turns a data-collection setting on and another that turns it off (`Allow` →
     `setAnalyticsEnabled(true)`, `No thanks` → `setAnalyticsEnabled(false)`; `grant` → `saveThenLaunchHome(true)`
-    whose callee stores its parameter into `pref_analytics_reporting_key`). A Settings switch stores the value
-    the user set in one action and is not such a choice. `policy` is empty: the screen need not show the policy."""
+    whose callee stores its parameter into `pref_analytics_reporting_key`; `userConsentPreference(true)` /
+    `(false)`, a call named for the consent answer; `analyticsConsentStore.updateData { true }` in a view model's
+    `on…` function the screen's button gets by reference). A Settings switch stores the value the user set in one
+    action and is not such a choice; on a first-run onboarding or setup screen (`first_run_screen`) it is, as are
+    both sides of one radio group. `policy` is empty: the screen need not show the policy."""
     return memo(ctx, "collection_choices", lambda: _find_collection_choices(ctx))
 
 
 def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
     storing = _storing_functions(ctx)
-    if not storing:
+    if not collection_writes(ctx):
         return []
     out: list[ConsentUi] = []
     for owner, fids in _functions_by_owner(ctx).items():
-        turns: dict[str, dict[Deferred, Handler]] = {"on": {}, "off": {}, "choose": {}}
+        first_run = first_run_screen(ctx, owner)
+        turns: dict[str, dict[Deferred | FnId, Handler]] = {"on": {}, "off": {}, "choose": {}, "set": {}}
         for fid in fids:
+            event = _event_function(ctx, fid)
             for site in ctx.index.sites_of(fid):
                 handler = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
-                how = _turns(ctx, fid, site, storing) if handler is not None else None
+                how = _turns(ctx, fid, site, storing) if handler is not None or event is not None else None
                 if how is not None and handler is not None:
                     turns[how].setdefault(handler, Handler(fid, handler, _describe(handler)))
+                elif how is not None and event is not None:
+                    turns[how].setdefault(fid, Handler(fid, None, event))
         agree = {**turns["on"], **turns["choose"]}
         # A way to turn collection off (`No thanks`, `Deny all`) next to one that turns it on or stores what the
         # user chose: a Settings switch alone (one action storing the switch's value) is not such a choice. An
         # action that only turns it on (`Yes, send crash reports`) is one when the setting starts off.
-        declines = bool(turns["off"]) or (bool(turns["on"]) and _starts_off(ctx))
-        if not (agree and declines and set(agree).isdisjoint(turns["off"])):
+        declines = bool(turns["off"]) or (bool(turns["on"]) and _starts_off(ctx) and bool(storing))
+        if first_run:
+            # The first-run onboarding or setup screen asks: a switch there whose value its action stores
+            # (`putBoolean(KEY_CRASH_REPORTS, crashSwitch.isChecked)`) is the user's answer, and so are the two
+            # sides of one radio group (`when (checkedId) { R.id.enable -> … true; R.id.disable -> … false }`).
+            agree = {**agree, **turns["set"]}
+            declines = declines or bool(turns["set"] or turns["choose"])
+        elif not set(agree).isdisjoint(turns["off"]):
+            continue
+        if not (agree and declines):
             continue
         handlers = [*agree.values(), *turns["off"].values()]
         path, line, col = _owner_location(ctx, owner, fids)
@@ -742,6 +770,17 @@ def _find_collection_choices(ctx: FlowContext) -> list[ConsentUi]:
         out.append(ConsentUi(owner, path, line, col, "", list(agree.values()), list(turns["off"].values()),
                              fids, within=within, title=title))
     return out
+
+
+def _event_function(ctx: FlowContext, fid: FnId) -> Msg | None:
+    """A view model's event function that the screen hands to a button by reference (`onContinueWithAnalytics`,
+    passed as `onContinue = viewModel::onContinueWithAnalytics`): it runs when the user taps. None otherwise."""
+    name = ctx.index.function(fid).name
+    if not (name.startswith("on") and name[2:3].isupper()):
+        return None
+    if not any(site.kind == "reference" for _caller, site in callers(ctx, fid)):
+        return None
+    return Msg(f"`{name}`", f"`{name}`")
 
 
 def _enclosing_call(ctx: FlowContext, h: Handler) -> Site | None:
@@ -779,9 +818,16 @@ def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool], d
     written = collection_write(site)
     if written is not None:
         text = value(written[0])
-        return None if text not in ("true", "false") else "on" if (text == "true") != written[1] else "off"
+        if text not in ("true", "false"):
+            return "set" if not is_fixed(text) and depth == 0 else None  # the value the user set (a switch)
+        return "on" if (text == "true") != written[1] else "off"
     if site.kind != "call":
         return None
+    if depth == 0 and len(site.args) == 1 and value(site.args[0]) in ("true", "false") and \
+            CONSENT_SETTER.search(site.name) and not UI_NAME.search(site.name) and not REFUSE_WORD.search(site.name):
+        # `viewModel.userConsentPreference(true)` / `(false)`, `setTrackingConsent(false)`: the answer, however the
+        # app stores it (a subject its view model observes)
+        return "on" if value(site.args[0]) == "true" else "off"
     resolved = [t for t, _how in ctx.index.resolve(fid, site)]
     targets = [t for t in resolved if t in storing]
     if not targets and site.name in ctx.index.function(fid).params:
@@ -799,6 +845,30 @@ def _turns(ctx: FlowContext, fid: FnId, site: Site, storing: dict[FnId, bool], d
     if len(literals) != 1 or len(literals) != len({value(a) for a in site.args}):
         return None  # `set(true, false)`, `set(true, x)`: mixed
     return "on" if (literals.pop() == "true") != storing[targets[0]] else "off"
+
+
+# Names of the screens an app shows once, on first run, before its main screen (`OnboardingFragment`, `SetupActivity`,
+# `IntroPageAnalytics`, `WelcomeActivity`, `FirstRunWizard`).
+FIRST_RUN_SCREEN = re.compile(r"onboard|setup|intro(?!duc)|welcome|tutorial|wizard|get_?started|"
+                              r"first_?(run|launch|start|time|use)", re.IGNORECASE)
+
+
+def first_run_screen(ctx: FlowContext, owner: str) -> bool:
+    """The class (or Compose file) is a first-run onboarding, setup or welcome screen, by its name or its
+    enclosing class's (`OnboardingFragment.Page`), not a Settings screen."""
+    names = [short(owner)]
+    decl = ctx.index.class_of(owner)
+    if decl is not None and decl.outer:
+        names.append(short(decl.outer))
+    return any(FIRST_RUN_SCREEN.search(n) and not SETTINGS_SCREEN.search(n) for n in names)
+
+
+SETTINGS_SCREEN = re.compile(r"setting|preference|prefs|option", re.IGNORECASE)
+
+
+# A call that records the user's consent answer by name (`userConsentPreference`, `setTrackingConsent`,
+# `updateConsentGiven`): one boolean literal says which.
+CONSENT_SETTER = re.compile(r"consent", re.IGNORECASE)
 
 
 def _starts_off(ctx: FlowContext) -> bool:
@@ -911,12 +981,23 @@ def _find_consent_uis(ctx: FlowContext) -> list[ConsentUi]:
             agree += a
             refuse += r
             choose += _choice_handlers(ctx, fid, {h.deferred for h in a + r})
+            # A button that acts only once the agreement box is ticked: it agrees, and the box left unticked is
+            # the way not to.
+            for h in _ticked_handlers(ctx, fid):
+                if h.deferred not in {x.deferred for x in refuse}:
+                    if h.deferred not in {x.deferred for x in agree}:
+                        agree.append(h)
+                    choose.append(h)
         for kind, h in bridges.get(owner, ()):
             (agree if kind == "agree" else refuse).append(h)
         if not agree:
             continue
         built = _dialogs_built(ctx, agree + refuse)
-        policy = _policy_text(ctx, fids) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
+        # Its layout is a data-binding one that binds its buttons to the handlers it keeps in fields: that layout's
+        # texts are what it shows.
+        bound = any(h.deferred is not None and h.deferred.kind == "lambda" and not h.deferred.call and
+                    bool(_bound_click_texts(ctx, h.deferred.label)) for h in agree + refuse)
+        policy = _policy_text(ctx, fids, bound) or _policy_text(ctx, _handed_to(ctx, agree + refuse)) or \
             _policy_text(ctx, built)
         named = "" if policy else _policy_named(ctx, built, agree + refuse)
         if not (policy or named):
@@ -991,6 +1072,42 @@ def _choice_handlers(ctx: FlowContext, fid: FnId, known: set[Deferred]) -> list[
                     out.setdefault(d, Handler(fid, d, _describe(d)))
                 break
     return list(out.values())
+
+
+def _ticked_handlers(ctx: FlowContext, fid: FnId) -> list[Handler]:
+    """Click handlers whose action runs only when a check box is ticked (`if (!cbAgree.isChecked()) return;`,
+    `if (mCheck.isChecked) { … } else toast(…)`): on a screen that shows the policy, the box is the agreement
+    ("I have read and agree to the Privacy Policy") and the button goes on only with it."""
+    out: dict[Deferred, Handler] = {}
+    if _sign_in(short(ctx.index.function(fid).owner)):
+        return []  # the terms box of a sign-in or registration form: consent to an account, not the first-run gate
+    for site in ctx.index.sites_of(fid):
+        d = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
+        if d is None or d in out or d.call in ("setOnCheckedChangeListener", "onCheckedChange") or \
+                _sign_in(d.receiver):
+            continue
+        if any(g.line >= d.line and _ticked(a) for g in site.guards for a in g.atoms):
+            out[d] = Handler(fid, d, _describe(d))
+    return list(out.values())
+
+
+SIGN_IN = re.compile(r"登录|注册|账号")
+# Words of a class or view named for signing in or registering (`SignGuideActivity`, `btnLogin`, `nextStepBtn` of
+# a `RegisterView`).
+SIGN_IN_WORDS = frozenset({"login", "logon", "signin", "signup", "sign", "register", "registration", "regist"})
+
+
+def _sign_in(name: str) -> bool:
+    words = identifier_words(name)
+    return bool(SIGN_IN.search(name) or set(words) & SIGN_IN_WORDS or
+                any(a == "log" and b in ("in", "on") for a, b in pairwise(words)))
+
+
+def _ticked(atom: Atom) -> bool:
+    """`cbAgree.isChecked()`, `binding.agreeBox.isChecked`, held: a check box the user ticked."""
+    text = atom.text.strip().removesuffix("()")
+    head, _, last = text.rpartition(".")
+    return atom.positive and last == "isChecked" and head.replace(".", "").replace("_", "").isalnum()
 
 
 def only_uses(ctx: FlowContext, ui: ConsentUi, uis: list[ConsentUi]) -> bool:
@@ -1096,7 +1213,7 @@ def _handlers(ctx: FlowContext, fid: FnId) -> tuple[list[Handler], list[Handler]
             if d in seen:
                 continue
             seen.add(d)
-            kind = _button_kind(ctx, d, sites)
+            kind = _button_kind(ctx, d, sites, ctx.index.function(fid).owner)
             if kind == "agree":
                 agree[d] = Handler(fid, d, _describe(d))
             elif kind == "refuse":
@@ -1209,10 +1326,17 @@ def _caller_lambdas(ctx: FlowContext, fid: FnId, param: str, depth: int) -> list
     return out
 
 
-def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
+def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site], owner: str = "") -> str:
     """"agree" / "refuse" / "" for a deferred context: by the text of the button it belongs to
     (`setNegativeButton(R.string.disagree)`, `TextButton(onClick = …) { Text("同意") }`), by the button of a
     dialog that shows the policy, or by its receiver, label or call (`btnDisagree`, `onAgree =`)."""
+    if d.kind == "lambda" and not d.call and d.label:
+        # A click handler kept in a field that a data-binding layout binds to a view
+        # (`app:onClickCall="@{dialog.onExitClick}"` on the 退出 button): that view's text says what it does.
+        bound = _bound_click_texts(ctx, d.label)
+        kind = _label_kind(bound) or ("refuse" if any(EXIT_TEXT.search(t) for t in bound) else "")
+        if kind:
+            return kind
     if not (is_user_deferred(d) or d.kind == "anonymous"):
         return ""
     call = _call_of(d, sites)
@@ -1228,7 +1352,7 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
         return "refuse"
     if d.receiver and d.call in ("setOnClickListener", "setOnClickListener$default", "onClick", "clicks") and \
             not any(AGREE_WORD.search(t) for t in texts):
-        texts = view_texts(ctx, d.receiver)
+        texts = view_texts(ctx, d.receiver, owner)
         kind = _label_kind(texts) or ("refuse" if any(EXIT_TEXT.search(t) for t in texts) else "")
         if kind:
             return kind  # `tvCloseApp.setOnClickListener`: the layout's text says 不同意并退出
@@ -1261,10 +1385,12 @@ def _button_kind(ctx: FlowContext, d: Deferred, sites: list[Site]) -> str:
     return ""
 
 
-def view_texts(ctx: FlowContext, receiver: str) -> list[str]:
+def view_texts(ctx: FlowContext, receiver: str, owner: str = "") -> list[str]:
     """Texts of the layout views a click receiver is named after: `binding.tvCloseApp`, `tv_close_app`,
     `mBtnDisagree` → the view `@+id/tv_close_app` / `btn_disagree` (view binding derives its names from the ids;
-    hand-written code names its locals after them)."""
+    hand-written code names its locals after them). A field named with other widget words than its id
+    (`@BindView(R.id.go_main) Button mGoMainBt`, `mTry` for `bt_try`) is matched against the views of the layouts
+    its class (`owner`) inflates, by the words that are not widget words, when one view has them."""
     table = memo(ctx, "view_texts", lambda: _texts_by_view_id(ctx))
     name = receiver.rsplit(".", 1)[-1].strip()
     if not name.isidentifier():
@@ -1273,7 +1399,46 @@ def view_texts(ctx: FlowContext, receiver: str) -> list[str]:
                                     else name)):
         if candidate in table:
             return table[candidate]
-    return []
+    if not owner:
+        return []
+    words = _view_words(name.removeprefix("m") if name[1:2].isupper() else name)
+    if not words:
+        return []
+    found = [texts for view, texts in _owner_view_texts(ctx, owner).items() if _view_words(view) == words]
+    return found[0] if len(found) == 1 else []
+
+
+# Words of a view's name or id that say what kind of widget it is, not which one (`mGoMainBt`, `bt_try`, `tvAgree`).
+WIDGET_WORDS = frozenset({"bt", "btn", "button", "tv", "txt", "text", "textview", "iv", "img", "image", "view",
+                          "ll", "rl", "cl", "fl", "layout", "lay", "cb", "checkbox", "sw", "switch", "ib", "fab"})
+
+
+def _view_words(name: str) -> frozenset[str]:
+    return frozenset(identifier_words(name)) - WIDGET_WORDS
+
+
+def _owner_view_texts(ctx: FlowContext, owner: str) -> dict[str, list[str]]:
+    """The texts of the views with an id in the layouts a class inflates or names (`R.layout.activity_notice`,
+    `ActivityNoticeBinding.inflate`), by view id."""
+    def build() -> dict[str, dict[str, list[str]]]:
+        return {}
+
+    cache = memo(ctx, "owner_view_texts", build)
+    found = cache.get(owner)
+    if found is None:
+        names = {n for fid in functions_of(ctx, owner) for site in ctx.index.sites_of(fid) for n in layout_names(site)}
+        found = {}
+        for layout in ctx.resources.layouts:
+            if layout.name not in names:
+                continue
+            for el in layout.root.iter():
+                view_id = el.get("android:id") or ""
+                if view_id.startswith(("@+id/", "@id/")):
+                    texts = element_texts(ctx, el)
+                    if texts:
+                        found.setdefault(view_id.split("/", 1)[1], []).extend(texts)
+        cache[owner] = found
+    return found
 
 
 def _texts_by_view_id(ctx: FlowContext) -> dict[str, list[str]]:
@@ -1286,6 +1451,43 @@ def _texts_by_view_id(ctx: FlowContext) -> dict[str, list[str]]:
                 if texts:
                     table.setdefault(view_id.split("/", 1)[1], []).extend(texts)
     return table
+
+
+def bound_layouts(ctx: FlowContext) -> dict[str, list[str]]:
+    """Data-binding layouts by the classes they declare a variable of (`<data><variable name="dialog"
+    type="com.x.PrivacyDialog"/></data>`): the class binds itself into that layout, whose texts it shows."""
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for layout in ctx.resources.layouts:
+            for el in layout.root.iter("variable"):
+                cls = (el.get("type") or "").strip()
+                if cls and layout.name not in out.get(cls, []):
+                    out.setdefault(cls, []).append(layout.name)
+        return out
+
+    return memo(ctx, "bound_layouts", build)
+
+
+def _bound_click_texts(ctx: FlowContext, name: str) -> list[str]:
+    """Texts of the layout views whose data-binding expressions name the field `name` (`@{dialog.onExitClick}`,
+    `@{() -> vm.onAgree.call()}`)."""
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for layout in ctx.resources.layouts:
+            if not any(True for _ in layout.root.iter("variable")):
+                continue
+            for el in layout.root.iter():
+                texts = element_texts(ctx, el)
+                if not texts:
+                    continue
+                for key, attr in el.attrs.items():
+                    if not attr.startswith("@{") or key.startswith("android:text"):
+                        continue
+                    for word in re.findall(r"\.\s*([A-Za-z_]\w*)", attr):
+                        out.setdefault(word, []).extend(texts)
+        return out
+
+    return memo(ctx, "bound_click_texts", build).get(name, [])
 
 
 def _label_kind(texts: list[str]) -> str:
@@ -1329,8 +1531,9 @@ def _describe(d: Deferred) -> Msg:
     return Msg(f"`{d.call}`", f"`{d.call}` 回调")
 
 
-def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
-    """A string (resource, literal or layout text) used by these functions that names the privacy policy."""
+def _policy_text(ctx: FlowContext, fids: list[FnId], bound: bool = False) -> str:
+    """A string (resource, literal or layout text) used by these functions that names the privacy policy; with
+    `bound`, also the texts of the data-binding layouts that declare their class as a variable."""
     seen_layouts: set[str] = set()
     for fid in fids:
         fs = ctx.index.file_of(fid)
@@ -1340,6 +1543,12 @@ def _policy_text(ctx: FlowContext, fids: list[FnId]) -> str:
         found = _imported_property_text(ctx, fid)
         if found:
             return found
+        for layout in bound_layouts(ctx).get(ctx.index.function(fid).owner, ()) if bound else ():
+            if layout not in seen_layouts:
+                seen_layouts.add(layout)
+                found = next((t for t in layout_texts(ctx, layout) if POLICY_TEXT.search(t)), "")
+                if found:
+                    return found
         for site in ctx.index.sites_of(fid):
             for name in string_refs(site):
                 text = res_text(ctx, name)

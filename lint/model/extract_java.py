@@ -447,6 +447,24 @@ class JavaExtractor(Extractor):
     def v_identifier(self, node: Node, depth: int) -> None:
         self.add_ref(self.text(node), node)
 
+    def _stored_as(self, node: Node) -> str | None:
+        """The field or variable a lambda is stored in, outside any call (`OnClick onAgreeClick = () -> …`,
+        `onExit = () -> …`): its name says what event runs it, as a named argument's label does."""
+        if self.ctx and self.ctx[-1] is not None:
+            return None
+        parent = node.parent
+        if parent is None:
+            return None
+        if parent.type == "variable_declarator":
+            name = parent.child_by_field_name("name")
+        elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+            name = parent.child_by_field_name("left")
+            if name is not None and name.type == "field_access":
+                name = name.child_by_field_name("field")
+        else:
+            return None
+        return self.text(name) if name is not None and name.type == "identifier" else None
+
     def v_method_ref(self, node: Node, depth: int) -> None:
         parts = [c for c in node.children if c.is_named]
         if not parts:
@@ -458,7 +476,7 @@ class JavaExtractor(Extractor):
         self.deferred.pop()
 
     def v_lambda(self, node: Node, depth: int) -> None:
-        self.deferred.append(self.context_deferred("lambda", line=node.start_point[0] + 1))
+        self.deferred.append(self.context_deferred("lambda", self._stored_as(node), line=node.start_point[0] + 1))
         self.ctx.append(None)
         body = node.child_by_field_name("body")
         if body is not None:

@@ -986,10 +986,22 @@ class KotlinExtractor(Extractor):
                       node)
         self.deferred.pop()
 
+    def _stored_as(self, node: Node) -> str | None:
+        """The property a lambda is stored in, outside any call (`val onAgreeClick = { … }`): its name says what
+        event runs it, as a named argument's label does."""
+        if self.ctx and self.ctx[-1] is not None:
+            return None
+        parent = node.parent
+        if parent is None or parent.type != "property_declaration":
+            return None
+        var = _first(parent, "variable_declaration")
+        ident = _first(var, "identifier") if var is not None else None
+        return self.text(ident) if ident is not None else None
+
     def v_lambda(self, node: Node, depth: int) -> None:
         call = self.ctx[-1] if self.ctx else None
         scope = call.implicit if call is not None else None
-        self.deferred.append(self.context_deferred("lambda", line=node.start_point[0] + 1))
+        self.deferred.append(self.context_deferred("lambda", self._stored_as(node), line=node.start_point[0] + 1))
         self.ctx.append(None)
         if scope:
             self.implicit.append(scope)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 17  # 16: a condition on a local reads its initialiser's reads; 17: `with(property) { … }` types
+SUMMARY_VERSION = 18  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):

@@ -29,6 +29,7 @@ from pipl_lint.model.consent_flow import (  # noqa: F401 - the consent-flow mode
     callers,
     collection_choices,
     collection_key,
+    collection_store,
     collection_writes,
     composed_on_state,
     consent_platform,

@@ -8,7 +8,9 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   literal or layout text naming 隐私政策 / 隐私协议 / the Privacy Policy) with an agree action (an
   `agree`/`同意` button listener, an `onAgree =` callback, a positive dialog button labelled 同意/Agree) and a
   disagree action (or a "save my choices" action that stores the answer from the switch the user set:
-  `putBoolean(KEY_CONSENT, analyticsConsent)`);
+  `putBoolean(KEY_CONSENT, analyticsConsent)`, or an agreement box the button needs ticked: `if
+  (!cbAgree.isChecked()) return;` - such a button agrees whatever it says, 立即开启 or 确认, and the box left
+  unticked is the way not to; not the terms box of a sign-in or registration form);
 - a **stored agreement read at startup** (also through a local it was read into, and as a test that it is
   absent: `if (!TextUtils.isEmpty(agreedVersion))`): a consent check (a SharedPreferences / MMKV / DataStore
   read of a `privacy`/`agree`/`consent`/`隐私`/`协议` key, or of the key the dialog's agree action stores a mark
@@ -16,8 +18,10 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   that does one, or a configured
   `consent.predicates` function) in a condition that runs from the Application or the launcher activity, or
   there a read of a data-collection setting the app lets the user switch (`getBoolean(PREF_CRASH_REPORTS,
-  false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`): an analytics or
-  crash-report opt-in is the consent the collecting code follows.
+  false)` where a welcome dialog or Settings stores `putBoolean(PREF_CRASH_REPORTS, enabled)`, or where an opt-in
+  screen's buttons store `true` and `false`), also through the app's own wrapper
+  (`Prefs.getBooleanPref(this, R.string.pref_send_crash_reports)`): an analytics or crash-report opt-in is the
+  consent the collecting code follows.
 
 It reports once per project, on the `<application>` element of the app's main manifest (where the
 whole app is declared; the Application class, or the launcher activity, is the first step of the path),
@@ -32,22 +36,33 @@ opens (location for a GPS logger, the camera of a scanner) is asked for with run
 disclosed in the privacy policy, not behind a first-run gate. There the consent for analytics or crash
 reporting may also be a screen that asks whether to share usage or crash data, with one action that turns the
 setting on and another that turns it off (`Allow` → `setAnalyticsEnabled(true)`, `No thanks` →
-`setAnalyticsEnabled(false)`), or only a "yes" when every read of the setting defaults to off
-(`getBoolean(send_crash, false)`), read again at every start; a Settings switch alone, on until the user finds
-it, is an opt-out, not consent. Google's consent form (User Messaging Platform:
-`loadAndShowConsentFormIfRequired`, `loadConsentForm`) is such a gate too: it asks, and keeps the answer that
-`canRequestAds()` reads. The opt-in's actions may reach the setting through the screen's own callback
-(`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
+`setAnalyticsEnabled(false)`; or a call named for the consent answer, `model.setTrackingConsent(true)` /
+`(false)`, however the app then stores it; or a typed DataStore of the setting, `analyticsConsentStore.updateData
+{ true }`, written from a view model's event functions the screen hands its buttons, `onClick =
+viewModel::onContinueWithAnalytics`, and read at startup as `analyticsConsentStore.data`), or only a "yes"
+when every read of the setting defaults to off (`getBoolean(send_crash, false)`), read again at every start; a
+Settings switch alone, on until the user finds it, is an opt-out, not consent. On a first-run onboarding, setup,
+intro or welcome screen (named so: `OnboardingDataFragment`, `FirstRunSetupActivity`, `IntroSharingPage`) the same
+switch is the question itself:
+its value stored by the screen (`putBoolean(KEY_CRASH_REPORTS, crashSwitch.isChecked)` on "Finish setup"), or
+the two sides of one radio group (`when (checkedId) { R.id.share_yes -> … true; R.id.share_no -> … false }`), is
+the user's answer; a first-run tutorial that asks nothing about data is no gate. Google's consent form (User
+Messaging Platform: `loadAndShowConsentFormIfRequired`, `loadConsentForm`) is such a gate too: it asks, and
+keeps the answer that `canRequestAds()` reads. The opt-in's actions may reach the setting through the screen's
+own callback (`onConfirm(analytics)` / `onConfirm(false)`, with callers passing `model::setFirstLaunch`); when the SDKs'
 manifest master switches keep them off until then, the SDKs keep the answer and nothing needs to be read at
 startup. Whether that screen links the policy is CF309's question.
 
 A consent dialog is also recognised by what its buttons do and how it answers: a view whose layout text says
-同意/不同意/退出, a view named for its answer when its layout gives no text (`ll_sure` / `ll_cancel`, `btnOk`), a button
-that calls the dialog listener's `agree()` / `noAgree()`, the `yes()` / `onConfirm` of a callback handed to the
-consent UI (`privacyPopup.setCallback(new PrivacyPopup.Callback() { void yes() … })`), a case of the screen's own
-`onClick(View v)` (`case R.id.button_agree:`), and a callback handed the answer (`PrivacyDialog(this, html) {
-isAgree -> if (isAgree) … else finish() }`), where a dialog class named for the policy counts even when its text
-comes from a server.
+同意/不同意/退出 (also a field named with other widget words than its id, `@BindView(R.id.go_on) Button mGoOnBt`,
+matched by its other words among the views of the layouts its class inflates; a handler kept in a field that a
+data-binding layout binds to a view, `app:onClickCall="@{dialog.onExitClick}"` on 退出, with the policy text in
+the layout that declares the class as a `<variable>`), a view named for its answer when its layout gives no
+text (`ll_sure` / `ll_cancel`, `btnOk`), a button that calls the dialog listener's `agree()` / `noAgree()`, the
+`yes()` / `onConfirm` of a callback handed to the consent UI (`privacyPopup.setCallback(new
+PrivacyPopup.Callback() { void yes() … })`), a case of the screen's own `onClick(View v)` (`case
+R.id.button_agree:`), and a callback handed the answer (`PrivacyDialog(this, html) { isAgree -> if (isAgree) …
+else finish() }`), where a dialog class named for the policy counts even when its text comes from a server.
 
 ## Why is this bad?
 191号文 一.2 makes it a violation when, on first run, no pop-up or other prominent prompt asks the user to read
@@ -95,7 +110,12 @@ A consent UI is recognised from its texts, its class name and its button handler
 server-driven UI, a WebView page or a custom view whose buttons say nothing is not seen (configure the stored
 check with `consent.predicates` so at least that half is found). Whether the dialog is really shown first,
 and shown modally, cannot be proven statically. Apps whose only collection happens inside SDK binaries
-that are not catalogued are not considered collecting.
+that are not catalogued are not considered collecting. A first-run onboarding or setup screen is known by its
+name (onboarding, setup, intro, welcome, tutorial, wizard, first run), not by how the launcher reaches it: an
+opt-in screen named otherwise is judged like a Settings screen, and one named so but opened from Settings counts
+as asked. A stored answer read only through a flow the linter cannot follow (a `Pair` emitted into a
+`SharedFlow`, a base class calling the launcher's override of a member extension `binding.initBinding()`) is not
+found.
 
 ## References
 - 191号文 一.2, 一.1
@@ -108,12 +128,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity, TraceStep
-from pipl_lint.model.consent import PREFS_READS
+from pipl_lint.model.consent import key_read
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.consent_flow._common import (
     app_anchor,
     collection_choices,
     collection_key,
+    collection_store,
     collection_switch_written,
     consent_expected,
     consent_platform,
@@ -197,16 +218,20 @@ def startup_consent_read(ctx: Context) -> bool:
     def build() -> bool:
         consent = ctx.consent
         predicates = consent.predicate_functions() | consent.configured_simple
-        switch = collection_switch_written(ctx)
+        # The setting is one the user switches: a value they set is stored somewhere, or a screen asks them (the
+        # opt-in's buttons store `true` / `false`).
+        switch = collection_switch_written(ctx) or bool(outside_china(ctx) and collection_choices(ctx))
         for reached in startup(ctx).functions():
             for site in ctx.index.sites_of(reached.fid):
                 if any(consent.guard_state(g) != 0 for g in site.guards):
                     return True
                 if site.kind == "call" and site.name in predicates and not site.name.startswith(WRITES):
                     return True
-                if switch and site.kind == "call" and site.name in PREFS_READS and site.args and \
-                        collection_key(site.args[0]):
+                if switch and site.kind == "call" and key_read(site.name) and \
+                        any(collection_key(a) for a in site.args):
                     return True
+                if switch and site.name == "data" and collection_store(site.receiver or ""):
+                    return True  # the typed DataStore of the setting (`analyticsConsentStore.data.collect { … }`)
         return False
 
     return memo(ctx, "startup_consent_read", build)
