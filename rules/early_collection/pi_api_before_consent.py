@@ -110,7 +110,9 @@ from pipl_lint.rules.early_collection._common import (
     listing,
     lowered,
     many_callers,
+    opt_out,
     path_notes,
+    with_opt_out,
 )
 
 META = RuleMeta(
@@ -223,7 +225,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
         condition, severity = lowered(ctx, META, group)
-        notes = path_notes(first.reached, first.state, condition, severity)
+        default = opt_out(ctx, first)
+        notes = path_notes(first.reached, first.state, condition, severity, default)
         fix = ctx.fix_text(META, "generic")
         specific = [ctx.fix_text(META, k) for k in dict.fromkeys(h.key for h in group) if k in META.fixes]
         if specific:
@@ -233,10 +236,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = ctx.say(META, "reads", call=first.call, kind=first.what, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
-            yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace),
-                              severity)
+            finding = ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace)
+            yield at_severity(with_opt_out(finding, default), severity)
             continue
         kinds, calls = listing(group)
         message = ctx.say(META, "leads-to", callee=callee(ctx, entry_call), kinds=kinds,
                           calls=calls, entry=entry_call.caller.entry.note, notes=notes)
-        yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix), severity)
+        yield at_severity(with_opt_out(entry_call_finding(ctx, META, entry_call, group, message, fix), default),
+                          severity)

@@ -87,7 +87,9 @@ from pipl_lint.rules.early_collection._common import (
     listing,
     lowered,
     many_callers,
+    opt_out,
     path_notes,
+    with_opt_out,
 )
 
 META = RuleMeta(
@@ -175,7 +177,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
         condition, severity = lowered(ctx, META, group)
-        notes = path_notes(first.reached, first.state, condition, severity)
+        default = opt_out(ctx, first)
+        notes = path_notes(first.reached, first.state, condition, severity, default)
         sdk_ids = list(dict.fromkeys(h.key for h in group))
         fix = fixes.get(sdk_ids[0]) if len(sdk_ids) == 1 else None
         edits = tuple(e for h in group for e in pre_init_edits(ctx, h.reached.fid, h.site,
@@ -185,10 +188,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = ctx.say(META, "starts", sdk=first.what, call=first.call, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
-            yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace,
-                                               edits=edits), severity)
+            finding = ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace,
+                                       edits=edits)
+            yield at_severity(with_opt_out(finding, default), severity)
             continue
         sdks, shown = listing(group)
         message = ctx.say(META, "leads-to", sdks=sdks, callee=callee(ctx, entry_call),
                           calls=shown, entry=entry_call.caller.entry.note, notes=notes)
-        yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix, edits), severity)
+        finding = entry_call_finding(ctx, META, entry_call, group, message, fix, edits)
+        yield at_severity(with_opt_out(finding, default), severity)
