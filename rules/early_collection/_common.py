@@ -38,7 +38,8 @@ def path_notes(reached: Reached, state: SiteState, undecided: Undecided | None =
     notes = [n for n in dict.fromkeys((*reached.notes, *state.notes)) if n not in shown]
     parts: list[Msg] = []
     if opt_out is not None:
-        cond, line, where = opt_out.condition, opt_out.line, f"{opt_out.path}:{opt_out.default_line}"
+        cond, line = opt_out.condition, opt_out.line
+        where = f"{opt_out.path.rsplit('/', 1)[-1]}:{opt_out.default_line}"
         parts.append(Msg(f"runs when `{cond}` (line {line}) holds, as it does on first launch: a setting that "
                          f"defaults to `true` ({where}), an opt-out, not consent",
                          f"当 `{cond}`（第 {line} 行）成立时运行，首次启动时即成立：该设置默认为 `true`（{where}），"
