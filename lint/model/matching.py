@@ -7,6 +7,8 @@ way Android Lint confirms `isMemberInClass` after `getApplicableMethodNames`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pipl_lint.catalogs import ApiEntry, Catalog, Sdk, SdkCall
 from pipl_lint.model.extract_base import FACTORY_NAMES
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -280,9 +282,13 @@ class SdkMatcher:
         return next((c.values[0] for c in self.index.files[fid.file].constants
                      if c.owner == owner and c.name == name and len(c.values) == 1), None)
 
-    def __init__(self, index: ProgramIndex, catalog: Catalog) -> None:
+    def __init__(self, index: ProgramIndex, catalog: Catalog,
+                 depends_on: Callable[[str], bool] | None = None) -> None:
         self.index = index
         self.catalog = catalog
+        # Whether the project's dependencies include an SDK (by catalog id): a project class declared under the
+        # SDK's own name is a stand-in only then (`_receiver_is`).
+        self.depends_on = depends_on
 
     def _candidates(self, site: Site) -> tuple[tuple[Sdk, str, SdkCall], ...]:
         if site.kind not in ("call", "field", "new", "reference"):
@@ -302,11 +308,11 @@ class SdkMatcher:
         for sdk, role, call in candidates:
             if roles and role not in roles:
                 continue
-            if self._receiver_is(fid, site, call):
+            if self._receiver_is(fid, site, call, sdk.id):
                 return sdk, role, call
         return None
 
-    def _receiver_is(self, fid: FnId, site: Site, call: SdkCall) -> bool:
+    def _receiver_is(self, fid: FnId, site: Site, call: SdkCall, sdk_id: str = "") -> bool:
         owner = call.owner
         if site.kind == "new":
             return suffix_match(site.name, owner) and \
@@ -338,5 +344,8 @@ class SdkMatcher:
             head = receiver.split("(", 1)[0].split(".")
             return owner.rsplit(".", 1)[-1] in head
         if cls in self.index.classes:
-            return False
+            # A project class is not the SDK - unless it declares the SDK's own class under its own name while
+            # the project depends on the SDK: a stand-in for the builds without it (a flavour's no-op
+            # `com.google.firebase.analytics.FirebaseAnalytics`); the other builds call the SDK itself.
+            return cls == owner and self.depends_on is not None and self.depends_on(sdk_id)
         return suffix_match(cls.split("<")[0], owner) or suffix_match(owner.rsplit(".", 1)[-1], cls)

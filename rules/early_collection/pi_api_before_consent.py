@@ -24,8 +24,13 @@ that starts `false` and that nothing running before consent sets (the splash-ad 
 launch — a server's or remote switch, an intent extra that must be there, a setting whose default the code does
 not show — is reported one severity lower (a warning), with the condition in the message: it may well run
 before consent. Conditions that hold the same way on every first launch (the main process, the OS version, a
-permission check), threads, delays and callbacks keep the error. A severity configured for the rule
-(`[severity] EC101 = "error"`) applies to every finding.
+permission check), threads, delays and callbacks keep the error. So does a stored setting whose default is
+`true` — `prefs.getBoolean(SHARE_DIAGNOSTICS, true)`, the app's own helper called with `true`, a short getter or
+Kotlin property that returns such a read (`val isTrackingEnabled get() = getBoolean(R.string.p_stats, true)`),
+even a key named like consent: nothing is stored on first launch, so it holds, an opt-out and not consent; the
+message says so and the trace ends where the default is written (a getter or property with the default `false`
+is off, like the direct read). A severity configured for the rule (`[severity] EC101 = "error"`) applies to every
+finding.
 
 Not personal information: a `WifiInfo` asked in the same expression only for the link's speed, signal or frequency
 (`wm.connectionInfo.linkSpeed`), a package query for one intent (`queryIntentActivities` of an `ACTION_VIEW`

@@ -15,8 +15,11 @@ calls in the message.
 Conditions along the path count as for `pi-api-before-consent`: an init behind a condition false on first
 launch (a switch off by default, a boolean field that starts `false` and only an ad's callback sets) is not
 reported; one behind a condition the code does not decide on first launch (a server's switch, an intent extra,
-a setting whose default it does not show) is a warning that names the condition; a severity configured for the
-rule applies to every finding.
+a setting whose default it does not show) is a warning that names the condition; one behind a stored setting
+whose default is `true` (`prefs.getBoolean(SEND_STATS, true)`, the app's helper or a short getter or Kotlin
+property returning such a read, also under a key named like consent) stays an error: it holds on first launch, an
+opt-out and not consent, and the message says so, with the default as the trace's last step. A severity configured
+for the rule applies to every finding.
 
 An init right after the SDK's own privacy switch is handed the stored answer in the same block
 (`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
