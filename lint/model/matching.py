@@ -282,6 +282,15 @@ class SdkMatcher:
         return next((c.values[0] for c in self.index.files[fid.file].constants
                      if c.owner == owner and c.name == name and len(c.values) == 1), None)
 
+    def _lazy_factory(self, fid: FnId, name: str) -> str | None:
+        """`X.getInstance` when the getter of property `name` of `fid`'s class (a `by lazy { … }` or `get() = …`)
+        obtains its value from one class's factory (`FirebaseRemoteConfig.getInstance()`), else None."""
+        owner = self.index.function(fid).owner
+        found = {s.qualified for g in self.index.find_member(owner, f"get:{name}", up=False)
+                 for s in self.index.sites_of(g) if s.kind == "call" and s.static and s.receiver
+                 and s.name in FACTORY_NAMES and s.receiver[:1].isupper() and "." not in s.receiver}
+        return found.pop() if len(found) == 1 else None
+
     def __init__(self, index: ProgramIndex, catalog: Catalog,
                  depends_on: Callable[[str], bool] | None = None) -> None:
         self.index = index
@@ -333,8 +342,9 @@ class SdkMatcher:
         cls, _static = self.index.receiver_class(fid, site)
         if cls is None and receiver.isidentifier():
             # `private val analytics = Firebase.analytics` … `analytics.setAnalyticsCollectionEnabled(…)`: the
-            # property's initialiser says what it holds.
-            receiver = self._initialiser(fid, receiver) or receiver
+            # property's initialiser says what it holds (or its lazy initialiser: `by lazy {
+            # FirebaseRemoteConfig.getInstance().apply { … } }`).
+            receiver = self._initialiser(fid, receiver) or self._lazy_factory(fid, receiver) or receiver
         ktx = receiver.split("(", 1)[0].split(".")
         if len(ktx) == 2 and ktx[0] == "Firebase" and ktx[1][:1].islower():
             # Firebase KTX accessors: `Firebase.analytics` is FirebaseAnalytics, `Firebase.crashlytics` …
