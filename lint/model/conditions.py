@@ -61,6 +61,9 @@ SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
 SIGNED_IN_KEY = re.compile(r"log_?in|logged|sign(ed)?_?in", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
+# A stored switch for data collection (`analytics_enabled`, `send_crash_reports`, `usageStatistics`).
+COLLECTION_SWITCH = re.compile(r"crash.?report|send.?crash|crashlytics|analytic|telemetry|tracking|"
+                               r"usage.?(data|stat|report)|diagnostic|statistic|data.?collect", re.IGNORECASE)
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
 # What is the same on every first launch - the process, the OS version, the build, the thread, a permission (granted
 # or not, it is no consent), a null or instance test: a condition on it decides nothing (`FirstLaunch.undecided`).
@@ -241,8 +244,8 @@ class FirstLaunch:
         `prop`) returns, directly or through another such getter."""
         return self._getter_read(name, prop, reads_true_default)
 
-    def _getter_read(self, name: str, prop: bool, test: Callable[[Site], bool], hops: int = 2) \
-            -> tuple[FnId, Site] | None:
+    def _getter_read(self, name: str, prop: bool, test: Callable[[Site], bool], hops: int = 2,
+                     params: bool = True) -> tuple[FnId, Site] | None:
         """The one keyed read every short project getter named `name` (a Kotlin property's `get() = …` with
         `prop`) returns, when `test` holds for it: the getter reads it itself (with a key of its own, not one a
         parameter hands in), or only returns another such getter (`fun crashReportsOn() = isStatsEnabled`, `hops`
@@ -256,7 +259,7 @@ class FirstLaunch:
         for f in fids:
             fn = self.index.function(f)
             sites = [x for x in self.index.sites_of(f) if x.kind in ("call", "field")]
-            if fn.end_line - fn.line > GETTER_MAX_LINES:
+            if fn.end_line - fn.line > GETTER_MAX_LINES or (fn.params and not params):
                 return None
             bare = {n for n, _line in self.index.files[f.file].refs[f.index]} - {"true", "false", "null", "this"}
             if not sites and not bare:
@@ -270,9 +273,9 @@ class FirstLaunch:
                 outer = [x for x in sites if not any(y.receiver and y.receiver.startswith(x.qualified)
                                                      for y in sites if y is not x)]
                 if len(outer) == 1 and not outer[0].args and outer[0].name != name:
-                    hit = self._getter_read(outer[0].name, outer[0].kind == "field", test, hops - 1)
+                    hit = self._getter_read(outer[0].name, outer[0].kind == "field", test, hops - 1, params)
                 elif not outer and len(bare) == 1 and (other := next(iter(bare))) != name:
-                    hit = self._getter_read(other, True, test, hops - 1)  # `= isStatsEnabled`: a property
+                    hit = self._getter_read(other, True, test, hops - 1, params)  # `= isStatsEnabled`: a property
             if hit is None:
                 return None
             found = found or hit
@@ -516,18 +519,33 @@ class FirstLaunch:
                 return True
         if present:
             return self._intent_reader_off(name)
-        return self._getter_off(name) or self._getter_read(name, False, self._off_by_default) is not None
+        return self._getter_off(name) or \
+            self._opt_in(name, self._getter_read(name, False, self._off_by_default, params=False))
 
     def _off_by_default(self, site: Site) -> bool:
         return self._read_off(site, False)
 
     def _property_off(self, fid: FnId, text: str) -> bool:
         """`settings.isStatsEnabled` whose getter returns a stored switch off by default (`get() =
-        prefs.getBoolean(SEND_STATS, false)`), directly or through another getter."""
+        prefs.getBoolean(SEND_STATS, false)`), directly or through another getter (`_opt_in` says when)."""
         if not text.replace(".", "").replace("_", "").isalnum() or "." not in text:
             return False
         last = text.rsplit(".", 1)[-1]
-        return last[:1].islower() and self._getter_read(last, True, self._off_by_default) is not None
+        return last[:1].islower() and \
+            self._opt_in(last, self._getter_read(last, True, self._off_by_default, params=False))
+
+    def _opt_in(self, name: str, found: tuple[FnId, Site] | None) -> bool:
+        """A getter's switch, off by default, that keeps what it guards from running on first launch: in an app that
+        asks for consent, any; in one that never does, only a switch for data collection (`analyticsEnabled`,
+        `crash_reports`: the user's opt-in is the consent to it) - a flag such as `open_guide` is set by using the
+        app, and what it guards then runs unasked."""
+        if found is None:
+            return False
+        if self.consent.asks_for_consent():
+            return True
+        key = key_argument(found[1].args[:-1])
+        texts = [name, *(self.consent.key_texts(key.strings, key.refs) if key is not None else ())]
+        return any(COLLECTION_SWITCH.search(t) for t in texts)
 
     def _compares_off(self, fid: FnId) -> bool:
         """`return getMode().equals("custom") || getMode().equals("static")`: every comparison in the getter

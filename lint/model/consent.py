@@ -371,9 +371,7 @@ class ConsentModel:
         """+1 when the guard proves consent was given, -1 when it proves it was not, 0 otherwise (also for a
         consent-named switch that is on by default: `on_by_default`)."""
         for atom in guard.atoms:
-            if self.atom_is_consent(atom):
-                if self.on_by_default(atom, guard.line):
-                    continue
+            if self.atom_is_consent(atom) and not self.on_by_default(atom, guard.line):
                 holds = atom.positive != bool(ABSENT.search(atom.text))  # `isEmpty(saved)` holds without an answer
                 return 1 if holds else -1
             flag = self.first_run_flag(atom)

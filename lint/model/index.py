@@ -695,7 +695,7 @@ class ProgramIndex:
                     and scope.receiver:
                 # `lazyManager.get().apply { scheduleRefresh() }`: a member of the scope's receiver, whose type
                 # the model does not know - a unique project method (or one hierarchy's) of that name
-                return self._by_name(name)
+                return self._by_name(name, hierarchy=True)
             return found
         if recv == "super" or recv.startswith("super"):
             out = []
@@ -719,14 +719,16 @@ class ProgramIndex:
             return ext
         return self._by_name(name)
 
-    def _by_name(self, name: str) -> list[tuple[FnId, str]]:
-        """The project methods named `name` (not a common name) when one class declares them, or one interface or
-        base class and its subtypes (`WorkManager.scheduleRefresh` and `WorkManagerImpl.scheduleRefresh`)."""
+    def _by_name(self, name: str, hierarchy: bool = False) -> list[tuple[FnId, str]]:
+        """The project methods named `name` (not a common name) when one class declares them, or (`hierarchy`)
+        one interface or base class and its subtypes (`WorkManager.scheduleRefresh` and
+        `WorkManagerImpl.scheduleRefresh`)."""
         if name in COMMON_NAMES:
             return []
         cands = self.by_name.get(name, [])
         owners = {self.function(t).owner for t in cands}
-        if len(owners) == 1 or any(all(o == top or top in self.ancestors(o) for o in owners) for top in owners):
+        if len(owners) == 1 or (hierarchy and any(all(o == top or top in self.ancestors(o) for o in owners)
+                                                  for top in owners)):
             return [(t, "by-name") for t in cands]
         return []
 
