@@ -204,7 +204,8 @@ class FirstLaunch:
             if any(_decided_read(x) for x in sites):
                 continue  # `getBoolean(KEY, true)`, `decodeBool("cached_id")`: the default, or what start-up stored
             # `context.getString(R.string.api_key)` is the build's resource, not a stored setting
-            resources = {x.qualified for x in sites if len(x.args) == 1 and _resource_read(x)}
+            resources = {x.qualified for x in sites if len(x.args) == 1 and _resource_read(x)} \
+                if sides is None else set()
             if any(_reads_key(c.rsplit(".", 1)[-1]) for c in atom.calls if c not in resources) or \
                     (atom.positive and INPUT_WORDS.search(said)):
                 return atom
@@ -224,12 +225,12 @@ class FirstLaunch:
         for call in atom.calls:
             if not (text.isidentifier() or is_whole_call(text, call)):
                 continue
-            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call]
-            hit = next((s for s in sites if reads_true_default(s)), None)
-            if hit is not None:
-                return fid, hit
-            if not sites or not is_whole_call(text, call):
-                continue
+            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call and
+                     (text.isidentifier() or _same_text(text, f"{call}({', '.join(a.text for a in s.args)})"))]
+            if sites and all(reads_true_default(s) for s in sites):
+                return fid, sites[0]
+            if not sites or not is_whole_call(text, call) or any(_keyed_read(s) for s in sites):
+                continue  # a read with another default (or none) says so itself
             found = self._getter_on(call.rsplit(".", 1)[-1], False)
             if found is not None:
                 return found
