@@ -21,7 +21,14 @@ outside a user action. Likewise a boolean field of the running class (or a compa
 `if (canJump) goMain()` with `canJump = true` only in the ad's `onAdDismissed` - unless code that runs before
 consent sets it to something but `false` (see `FirstLaunch.field_off`). Code that runs only when such a
 condition holds does not run before consent, whichever function on the path holds the condition (the boot
-receiver, a callee's early return, a service's intent handler).
+receiver, a callee's early return, a service's intent handler). A Kotlin property's getter or a parameterless
+getter that only returns another such getter (`fun crashReportsOn() = isStatsEnabled`) counts too - in an app
+that never asks for consent only when the switch names data collection (an opt-in: `_opt_in`).
+
+The other way round, a stored switch read with the default `true` (`prefs.getBoolean(SEND_STATS, true)`, the
+app's helper called with `true`, a short getter or Kotlin property that returns such a read) holds on first
+launch (`FirstLaunch.default_on`): what it guards runs before anybody was asked - an opt-out, not consent, whatever
+the key is named. The early-collection rules say so and end the trace where the default is written.
 """
 
 from __future__ import annotations

@@ -12,7 +12,9 @@ key (the agree callback) or reads it inside a click listener is not a predicate,
 A first-run flag (`isFirstIn`, `first_launch`) counts as consent when the project shows the privacy
 dialog in the first-run branch of a condition on that flag: the other branch runs after the user
 answered. Guards that are not consent (process checks, `BuildConfig.DEBUG`, `savedInstanceState == null`,
-delays) never match.
+delays) never match, nor does a consent-named switch read with the default `true` where the guarded code needs it
+to hold (`if (prefs.getBoolean("analytics_consent", true))`, or a check whose consent reads all default to `true`):
+it holds before anybody answered, an opt-out (`on_by_default`).
 """
 
 from __future__ import annotations
