@@ -104,6 +104,7 @@ class FirstLaunch:
         self.on: set[tuple[str, ...]] = set()  # keys that code running before consent stores something but false in
         self.used: set[tuple[str, ...]] = set()  # keys found off so far
         self._getters: dict[str, bool] = {}
+        self._getter_reads: dict[tuple[str, bool, str, int, bool], tuple[FnId, Site] | None] = {}
         self._property_index: dict[str, list[FnId]] | None = None
         self._bools: dict[str, list[tuple[int, BoolVar]]] | None = None  # name -> (file, declaration)
         self._writes: dict[str, list[tuple[FnId, Site]]] | None = None  # name -> assignments to it
@@ -172,6 +173,7 @@ class FirstLaunch:
     def assume_on(self, keys: set[tuple[str, ...]]) -> None:
         self.on |= keys
         self._getters.clear()
+        self._getter_reads.clear()
         self._off.clear()
 
     # --- conditions first launch does not decide ----------------------------------------------------------
@@ -257,7 +259,15 @@ class FirstLaunch:
         """The one keyed read every short project getter named `name` (a Kotlin property's `get() = …` with
         `prop`) returns, when `test` holds for it: the getter reads it itself (with a key of its own, not one a
         parameter hands in), or only returns another such getter (`fun crashReportsOn() = isStatsEnabled`, `hops`
-        more). None otherwise."""
+        more). None otherwise (memoised while `on` stays the same)."""
+        key = (name, prop, test.__name__, hops, params)
+        if key not in self._getter_reads:
+            self._getter_reads[key] = None  # recursion guard
+            self._getter_reads[key] = self._find_getter_read(name, prop, test, hops, params)
+        return self._getter_reads[key]
+
+    def _find_getter_read(self, name: str, prop: bool, test: Callable[[Site], bool], hops: int,
+                          params: bool) -> tuple[FnId, Site] | None:
         fids = self._property_getters(name) if prop else list(self.index.by_name.get(name, ()))
         if prop and not fids:
             fids = list(self.index.by_name.get(getter_of(name), ()))  # a Java getter read as a property
