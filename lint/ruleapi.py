@@ -146,7 +146,7 @@ class Context:
         self.convention_dependencies: dict[str, list[ConventionDependency]] = {}
         self.rel = rel
         self.apis = ApiMatcher(index, catalog)
-        self.sdk_calls = SdkMatcher(index, catalog)
+        self.sdk_calls = SdkMatcher(index, catalog, lambda sdk_id: any(s.sdk_id == sdk_id for s in self.sdks))
         self.merged: list[tuple[Module, Manifest]] = []  # build-output merged manifests, when present
         self.manifest_sets: dict[str, str] = {}  # manifest path -> its source set's name
         self.variant: Variant | None = None  # set on the per-variant views (`for_variant`)

@@ -118,3 +118,35 @@ def test_undecided_condition_lowers_the_severity(folder: tuple[str, str]) -> Non
     configured = Config().with_overrides(severity={rule.meta.id: Severity.ERROR})
     kept = run([case], case, configured, [rule]).findings
     assert len(kept) == len(findings) and all(f.severity is Severity.ERROR for f in kept)
+
+
+OPT_OUT = {  # fixture -> {(file, line): (the condition, where its default `true` is written)}
+    ("sdk-init-before-consent", "bad-opt-out-setting-kotlin"): {
+        ("src/com/acme/App.kt", 16): ("settings.isStatsEnabled", "src/com/acme/Settings.kt", 11),
+        ("src/com/acme/App.kt", 19): ("settings.crashReportsOn()", "src/com/acme/Settings.kt", 11),
+        ("src/com/acme/App.kt", 22): ('getBoolean("push_consent", true)', "src/com/acme/App.kt", 21)},
+    ("sdk-init-before-consent", "bad-opt-out-setting-java"): {
+        ("src/com/acme/App.java", 13): ("Privacy.hasAnalyticsConsent(this)", "src/com/acme/Privacy.java", 17),
+        ("src/com/acme/App.java", 16): ('getBooleanPref(this, "push_enabled", true)', "src/com/acme/App.java", 15)},
+    ("pi-api-before-consent", "bad-opt-out-setting-kotlin"): {
+        ("src/com/acme/App.kt", 13): ("settings.shareDeviceInfo", "src/com/acme/Settings.kt", 10)},
+}
+
+
+@pytest.mark.parametrize("folder", sorted(OPT_OUT), ids=lambda f: "/".join(f))
+def test_opt_out_setting_is_named(folder: tuple[str, str]) -> None:
+    """Collection behind a stored setting whose default is `true` (an opt-out) stays an error; the message says the
+    condition holds on first launch, and the trace ends where the default is written."""
+    case = FIXTURES / "rules" / folder[0] / folder[1]
+    rule = lookup(folder[0])
+    assert rule is not None
+    findings = {(f.path, f.span.line): f for f in run([case], case, Config(), [rule]).findings}
+    assert set(OPT_OUT[folder]) <= set(findings)
+    for where in set(findings) - set(OPT_OUT[folder]):  # other conditions are not said to default to `true`
+        assert "defaults to `true`" not in findings[where].message, findings[where].message
+    for where, (condition, path, line) in OPT_OUT[folder].items():
+        f = findings[where]
+        assert f.severity is Severity.ERROR
+        assert condition in f.message and "defaults to `true`" in f.message and "an opt-out" in f.message, f.message
+        assert "默认为 `true`" in f.localized("zh").message
+        assert (f.trace[-1].path, f.trace[-1].line) == (path, line)

@@ -21,17 +21,24 @@ outside a user action. Likewise a boolean field of the running class (or a compa
 `if (canJump) goMain()` with `canJump = true` only in the ad's `onAdDismissed` - unless code that runs before
 consent sets it to something but `false` (see `FirstLaunch.field_off`). Code that runs only when such a
 condition holds does not run before consent, whichever function on the path holds the condition (the boot
-receiver, a callee's early return, a service's intent handler).
+receiver, a callee's early return, a service's intent handler). A Kotlin property's getter or a parameterless
+getter that only returns another such getter (`fun crashReportsOn() = isStatsEnabled`) counts too - in an app
+that never asks for consent only when the switch names data collection (an opt-in: `_opt_in`).
+
+The other way round, a stored switch read with the default `true` (`prefs.getBoolean(SEND_STATS, true)`, the
+app's helper called with `true`, a short getter or Kotlin property that returns such a read) holds on first
+launch (`FirstLaunch.default_on`): what it guards runs before anybody was asked - an opt-out, not consent, whatever
+the key is named. The early-collection rules say so and end the trace where the default is written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from pipl_lint.model.consent import USER_LABEL, ConsentModel, key_argument
+from pipl_lint.model.consent import USER_LABEL, ConsentModel, is_whole_call, key_argument, reads_true_default
 from pipl_lint.model.index import FnId, ProgramIndex
-from pipl_lint.model.summary import Arg, Atom, BoolVar, Guard, Site, setter_of
+from pipl_lint.model.summary import Arg, Atom, BoolVar, Guard, Site, getter_of, setter_of
 
 # Keyed boolean reads whose last argument is the default (`getBoolean(key, false)`, `SPUtils.get(key, false)`,
 # `getBooleanExtra(key, false)`).
@@ -61,6 +68,9 @@ SIGNED_IN = re.compile(r"^(is|has)(True|Real|Already|New|Valid)?(User)?"
 SIGNED_IN_KEY = re.compile(r"log_?in|logged|sign(ed)?_?in", re.IGNORECASE)
 NOT_NULL = " != null"
 IS_NULL = " == null"
+# A stored switch for data collection (`analytics_enabled`, `send_crash_reports`, `usageStatistics`).
+COLLECTION_SWITCH = re.compile(r"crash.?report|send.?crash|crashlytics|analytic|telemetry|tracking|"
+                               r"usage.?(data|stat|report)|diagnostic|statistic|data.?collect", re.IGNORECASE)
 GETTER_MAX_LINES = 6  # a getter that returns a stored switch is a line or three
 # What is the same on every first launch - the process, the OS version, the build, the thread, a permission (granted
 # or not, it is no consent), a null or instance test: a condition on it decides nothing (`FirstLaunch.undecided`).
@@ -94,6 +104,7 @@ class FirstLaunch:
         self.on: set[tuple[str, ...]] = set()  # keys that code running before consent stores something but false in
         self.used: set[tuple[str, ...]] = set()  # keys found off so far
         self._getters: dict[str, bool] = {}
+        self._getter_reads: dict[tuple[str, bool, str, int, bool], tuple[FnId, Site] | None] = {}
         self._property_index: dict[str, list[FnId]] | None = None
         self._bools: dict[str, list[tuple[int, BoolVar]]] | None = None  # name -> (file, declaration)
         self._writes: dict[str, list[tuple[FnId, Site]]] | None = None  # name -> assignments to it
@@ -125,6 +136,8 @@ class FirstLaunch:
             return True
         if atom.positive and self._setting_differs(fid, atom, text):
             return True
+        if atom.positive and self._property_off(fid, text):
+            return True
         if atom.positive and _signed_in(atom, text) and self.consent.asks_for_consent():
             return True  # signing in comes after the privacy dialog (an app that never asks: no such order)
         if SERVER_WORDS.search(" ".join((*atom.calls, *atom.names))):
@@ -137,7 +150,7 @@ class FirstLaunch:
             text = text[:-len(NOT_NULL)].strip()
         if text.isidentifier():  # a local whose initialiser the extractor merged into the atom
             return any(self._call_off(fid, call, present) for call in atom.calls)
-        return any(_is_whole_call(text, call) and self._call_off(fid, call, present, text) for call in atom.calls)
+        return any(is_whole_call(text, call) and self._call_off(fid, call, present, text) for call in atom.calls)
 
 
     def turned_on(self, reached: Iterable[FnId]) -> set[tuple[str, ...]]:
@@ -160,6 +173,7 @@ class FirstLaunch:
     def assume_on(self, keys: set[tuple[str, ...]]) -> None:
         self.on |= keys
         self._getters.clear()
+        self._getter_reads.clear()
         self._off.clear()
 
     # --- conditions first launch does not decide ----------------------------------------------------------
@@ -169,13 +183,16 @@ class FirstLaunch:
         argument that must be there, a stored setting whose default is not a literal, a comparison of such a value
         with another (`prefs.locationProvider == AMAP` when the getter's default cannot be read). None when every
         atom is about the environment (the process, the OS version, the build, a permission: the same on every
-        first launch), holds by a known default or by the launcher's intent having no extras, tests a parameter or
+        first launch), holds by a known default (`default_on`: also through the app's getters) or by the launcher's
+        intent having no extras, tests a parameter or
         a signed-in user (nobody, on first launch), or is a project check the model cannot see into (then it may
         well hold)."""
         for atom in guard.atoms:
             text = atom.text.strip()
             if not text or ENVIRONMENT.search(text) or self.consent.atom_is_consent(atom) or _signed_in(atom, text):
                 continue
+            if self.default_on(fid, atom) is not None:
+                continue  # a setting on by default: it holds on first launch
             said = " ".join((*atom.calls, *atom.names))
             if SERVER_WORDS.search(said):
                 return atom
@@ -195,10 +212,92 @@ class FirstLaunch:
             sites = [x for x in self.index.sites_of(fid) if x.kind == "call" and x.qualified in atom.calls]
             if any(_decided_read(x) for x in sites):
                 continue  # `getBoolean(KEY, true)`, `decodeBool("cached_id")`: the default, or what start-up stored
-            if any(_reads_key(c.rsplit(".", 1)[-1]) for c in atom.calls) or \
+            # `context.getString(R.string.api_key)` is the build's resource, not a stored setting
+            resources = {x.qualified for x in sites if len(x.args) == 1 and _resource_read(x)} \
+                if sides is None else set()
+            if any(_reads_key(c.rsplit(".", 1)[-1]) for c in atom.calls if c not in resources) or \
                     (atom.positive and INPUT_WORDS.search(said)):
                 return atom
         return None
+
+    # --- a setting on by default ------------------------------------------------------------------------------
+    def default_on(self, fid: FnId, atom: Atom) -> tuple[FnId, Site] | None:
+        """Where the atom (a condition the guarded code needs, in function `fid`) gets the value `true` on first
+        launch from a stored setting's default: a keyed read with the default `true` (`prefs.getBoolean(SEND_STATS,
+        true)`, the app's helper `getBoolean(R.string.p_stats, true)`, through a local initialised with it), or a
+        short project getter or Kotlin property that returns one (`val isTrackingEnabled get() =
+        getBoolean(R.string.p_stats, true)`, `fun analyticsOn() = settings.isTrackingEnabled`). Nothing is stored
+        on first launch, so the condition holds: an opt-out setting, not consent. None otherwise."""
+        if not atom.positive:
+            return None
+        text = atom.text.strip()
+        for call in atom.calls:
+            if not (text.isidentifier() or is_whole_call(text, call)):
+                continue
+            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call and
+                     (text.isidentifier() or _same_text(text, f"{call}({', '.join(a.text for a in s.args)})"))]
+            if sites and all(reads_true_default(s) for s in sites):
+                return fid, sites[0]
+            if not sites or not is_whole_call(text, call) or any(_keyed_read(s) for s in sites):
+                continue  # a read with another default (or none) says so itself
+            found = self._getter_on(call.rsplit(".", 1)[-1], False)
+            if found is not None:
+                return found
+        if text.replace(".", "").replace("_", "").isalnum():
+            last = text.rsplit(".", 1)[-1]  # `preferences.isTrackingEnabled`, `settings.analyticsOn`
+            if last[:1].islower() and not (last == text and self._hidden_by_local(fid, last)):
+                return self._getter_on(last, True)
+        return None
+
+    def _getter_on(self, name: str, prop: bool) -> tuple[FnId, Site] | None:
+        """The default-`true` read every short project getter named `name` (a Kotlin property's `get() = …` with
+        `prop`) returns, directly or through another such getter."""
+        return self._getter_read(name, prop, reads_true_default)
+
+    def _getter_read(self, name: str, prop: bool, test: Callable[[Site], bool], hops: int = 2,
+                     params: bool = True) -> tuple[FnId, Site] | None:
+        """The one keyed read every short project getter named `name` (a Kotlin property's `get() = …` with
+        `prop`) returns, when `test` holds for it: the getter reads it itself (with a key of its own, not one a
+        parameter hands in), or only returns another such getter (`fun crashReportsOn() = isStatsEnabled`, `hops`
+        more). None otherwise (memoised while `on` stays the same)."""
+        key = (name, prop, test.__name__, hops, params)
+        if key not in self._getter_reads:
+            self._getter_reads[key] = None  # recursion guard
+            self._getter_reads[key] = self._find_getter_read(name, prop, test, hops, params)
+        return self._getter_reads[key]
+
+    def _find_getter_read(self, name: str, prop: bool, test: Callable[[Site], bool], hops: int,
+                          params: bool) -> tuple[FnId, Site] | None:
+        fids = self._property_getters(name) if prop else list(self.index.by_name.get(name, ()))
+        if prop and not fids:
+            fids = list(self.index.by_name.get(getter_of(name), ()))  # a Java getter read as a property
+        if not fids or len(fids) > 4:
+            return None
+        found: tuple[FnId, Site] | None = None
+        for f in fids:
+            fn = self.index.function(f)
+            sites = [x for x in self.index.sites_of(f) if x.kind in ("call", "field")]
+            if fn.end_line - fn.line > GETTER_MAX_LINES or (fn.params and not params):
+                return None
+            bare = {n for n, _line in self.index.files[f.file].refs[f.index]} - {"true", "false", "null", "this"}
+            if not sites and not bare:
+                continue  # an interface's or an abstract declaration: its implementations decide
+            reads = [x for x in sites if x.kind == "call" and _keyed_read(x)]
+            hit: tuple[FnId, Site] | None = None
+            if len(reads) == 1 and test(reads[0]) and not set(_stored_key(reads[0].args[:-1])) & set(fn.params):
+                hit = (f, reads[0])
+            elif not reads and hops > 0 and not fn.params:
+                # `fun crashReportsOn() = settings.isStatsEnabled`: one read of another getter, nothing else
+                outer = [x for x in sites if not any(y.receiver and y.receiver.startswith(x.qualified)
+                                                     for y in sites if y is not x)]
+                if len(outer) == 1 and not outer[0].args and outer[0].name != name:
+                    hit = self._getter_read(outer[0].name, outer[0].kind == "field", test, hops - 1, params)
+                elif not outer and len(bare) == 1 and (other := next(iter(bare))) != name:
+                    hit = self._getter_read(other, True, test, hops - 1, params)  # `= isStatsEnabled`: a property
+            if hit is None:
+                return None
+            found = found or hit
+        return found
 
     # --- a field that starts false -------------------------------------------------------------------------
     def field_off(self, fid: FnId, text: str) -> bool:
@@ -363,7 +462,7 @@ class FirstLaunch:
         if read.isidentifier() and atom.calls:  # a local: the extractor merged its initialiser's calls
             calls = list(atom.calls)
         else:
-            calls = [c for c in atom.calls if _is_whole_call(read, c)]
+            calls = [c for c in atom.calls if is_whole_call(read, c)]
         for call in calls:
             name = call.rsplit(".", 1)[-1]
             if name in SETTING_READS:
@@ -438,7 +537,33 @@ class FirstLaunch:
                 return True
         if present:
             return self._intent_reader_off(name)
-        return self._getter_off(name)
+        return self._getter_off(name) or \
+            self._opt_in(name, self._getter_read(name, False, self._off_by_default, params=False))
+
+    def _off_by_default(self, site: Site) -> bool:
+        return self._read_off(site, False)
+
+    def _property_off(self, fid: FnId, text: str) -> bool:
+        """`settings.isStatsEnabled` whose getter returns a stored switch off by default (`get() =
+        prefs.getBoolean(SEND_STATS, false)`), directly or through another getter (`_opt_in` says when)."""
+        if not text.replace(".", "").replace("_", "").isalnum() or "." not in text:
+            return False
+        last = text.rsplit(".", 1)[-1]
+        return last[:1].islower() and \
+            self._opt_in(last, self._getter_read(last, True, self._off_by_default, params=False))
+
+    def _opt_in(self, name: str, found: tuple[FnId, Site] | None) -> bool:
+        """A getter's switch, off by default, that keeps what it guards from running on first launch: in an app that
+        asks for consent, any; in one that never does, only a switch for data collection (`analyticsEnabled`,
+        `crash_reports`: the user's opt-in is the consent to it) - a flag such as `open_guide` is set by using the
+        app, and what it guards then runs unasked."""
+        if found is None:
+            return False
+        if self.consent.asks_for_consent():
+            return True
+        key = key_argument(found[1].args[:-1])
+        texts = [name, *(self.consent.key_texts(key.strings, key.refs) if key is not None else ())]
+        return any(COLLECTION_SWITCH.search(t) for t in texts)
 
     def _compares_off(self, fid: FnId) -> bool:
         """`return getMode().equals("custom") || getMode().equals("static")`: every comparison in the getter
@@ -544,6 +669,18 @@ class FirstLaunch:
         return ok
 
 
+def _resource_read(site: Site) -> bool:
+    """`getString(R.string.api_key)`: a resource of the build, the same on every first launch."""
+    return site.name in ("getString", "getText") and len(site.args) == 1 and \
+        site.args[0].text.strip().startswith(("R.string.", "android.R.string."))
+
+
+def _keyed_read(site: Site) -> bool:
+    """A read of a stored value by key (a setting), with or without a default."""
+    return bool(site.args) and (site.name in KEYED_READS or site.name in SETTING_READS or
+                                bool(BOOLEAN_HELPER.match(site.name)))
+
+
 def _same_text(a: str, b: str) -> bool:
     """The same source text but for blanks (a call's text as the condition and as the site's parts give it)."""
     return "".join(a.split()) == "".join(b.split())
@@ -562,25 +699,6 @@ def _key(arg: Arg) -> tuple[str, ...]:
     if not arg.refs:
         return ()
     return (max(arg.refs, key=lambda r: r.count(".")).rsplit(".", 1)[-1],)
-
-
-def _is_whole_call(text: str, call: str) -> bool:
-    """`text` is exactly one call of `call` - `prefs.getBoolean(K, false)`, not `prefs.getBoolean(K, false) || x`:
-    after the callee the text is one balanced argument list."""
-    if not text.startswith(call):
-        return False
-    rest = text[len(call):].strip()
-    if not rest.startswith("(") or not rest.endswith(")"):
-        return False
-    depth = 0
-    for i, ch in enumerate(rest):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0 and i != len(rest) - 1:
-                return False
-    return depth == 0
 
 
 def _top_level(text: str) -> Iterator[tuple[int, str]]:
@@ -608,14 +726,14 @@ def _compared(text: str) -> tuple[str, str] | None:
             op_end = i + (3 if text.startswith("===", i) else 2)
             return text[:i].strip(), text[op_end:].strip()
     for helper in EQUALS_HELPERS:  # `Objects.equals(prefs.getString(K, null), "v2")`, `TextUtils.equals(a, b)`
-        if text.startswith(helper + "(") and _is_whole_call(text, helper):
+        if text.startswith(helper + "(") and is_whole_call(text, helper):
             inner = text[len(helper) + 1:-1]
             commas = [i for i, ch in _top_level(inner) if ch == ","]
             if len(commas) == 1:
                 return inner[:commas[0]].strip(), inner[commas[0] + 1:].strip()
     if text.endswith(")") and ".equals(" in text:
         head, _, arg = text.rpartition(".equals(")
-        if _is_whole_call(text, head + ".equals"):
+        if is_whole_call(text, head + ".equals"):
             return head.strip(), arg[:-1].strip()
     return None
 
@@ -658,7 +776,7 @@ def _signed_in(atom: Atom, text: str) -> bool:
     in, which nobody has on first launch. Not its negation (`!isLogin()`, `currentUser() == null`)."""
     if text.startswith("!") or IS_NULL in text or "==" in text.replace(NOT_NULL, ""):
         return False
-    names = [c.rsplit(".", 1)[-1] for c in atom.calls if _is_whole_call(text.removesuffix(NOT_NULL).strip(), c)]
+    names = [c.rsplit(".", 1)[-1] for c in atom.calls if is_whole_call(text.removesuffix(NOT_NULL).strip(), c)]
     bare = text.removesuffix(NOT_NULL).strip()
     if bare.replace(".", "").replace("_", "").isalnum():
         names.append(bare.rsplit(".", 1)[-1])  # `isLogin`, `session.currentUser != null`

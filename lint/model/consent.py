@@ -12,7 +12,9 @@ key (the agree callback) or reads it inside a click listener is not a predicate,
 A first-run flag (`isFirstIn`, `first_launch`) counts as consent when the project shows the privacy
 dialog in the first-run branch of a condition on that flag: the other branch runs after the user
 answered. Guards that are not consent (process checks, `BuildConfig.DEBUG`, `savedInstanceState == null`,
-delays) never match.
+delays) never match, nor does a consent-named switch read with the default `true` where the guarded code needs it
+to hold (`if (prefs.getBoolean("analytics_consent", true))`, or a check whose consent reads all default to `true`):
+it holds before anybody answered, an opt-out (`on_by_default`).
 """
 
 from __future__ import annotations
@@ -335,10 +337,43 @@ class ConsentModel:
                 return True
         return False
 
+    def on_by_default(self, atom: Atom, line: int) -> bool:
+        """A condition the guarded code needs that reads a stored switch with the default `true`
+        (`prefs.getBoolean(ANALYTICS_CONSENT, true)` on line `line`, or a project check whose every consent read
+        is one: `fun hasConsent() = prefs.getBoolean(KEY_CONSENT, true)`): nothing is stored on first launch, so it
+        holds before anybody answered - an opt-out switch, whatever its key is named, not consent."""
+        if not atom.positive:
+            return False
+        text = atom.text.strip()
+        for call in atom.calls:
+            if not is_whole_call(text, call):
+                continue
+            simple = call.rsplit(".", 1)[-1]
+            sites = [s for _f, s in self.index.by_site_name.get(simple, ()) if s.line == line and s.qualified == call
+                     and s.kind == "call"]
+            if sites and all(reads_true_default(s) for s in sites):
+                return True
+            if not sites or simple not in self.predicate_functions():
+                continue
+            fids = self.index.by_name.get(simple, ())
+            if fids and len(fids) <= 4 and all(self._defaults_true(f) for f in fids):
+                return True
+        return False
+
+    def _defaults_true(self, fid: FnId) -> bool:
+        """Every consent key the project check reads, it reads with the default `true` (and it reads one)."""
+        reads = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.args and _key_read(s.name) and
+                 self.is_consent_key(self.key_texts([x for a in s.args for x in a.strings],
+                                                    [r for a in s.args for r in a.refs]))]
+        params = self.index.function(fid).params
+        return bool(reads) and all(reads_true_default(s) and key_argument(s.args[:-1]).text.strip() not in params
+                                   for s in reads)
+
     def guard_state(self, guard: Guard) -> int:
-        """+1 when the guard proves consent was given, -1 when it proves it was not, 0 otherwise."""
+        """+1 when the guard proves consent was given, -1 when it proves it was not, 0 otherwise (also for a
+        consent-named switch that is on by default: `on_by_default`)."""
         for atom in guard.atoms:
-            if self.atom_is_consent(atom):
+            if self.atom_is_consent(atom) and not self.on_by_default(atom, guard.line):
                 holds = atom.positive != bool(ABSENT.search(atom.text))  # `isEmpty(saved)` holds without an answer
                 return 1 if holds else -1
             flag = self.first_run_flag(atom)
@@ -475,6 +510,11 @@ class ConsentModel:
                 gated = True
             elif s < 0:
                 refused = True
+            elif any(self.atom_is_consent(a) and self.on_by_default(a, g.line) for a in g.atoms):
+                notes.insert(0, Note(f"`{_short(g)}` (line {g.line}) reads a switch that defaults to `true`: it holds "
+                                     f"on first launch (an opt-out, not consent)",
+                                     f"`{_short(g)}`（第 {g.line} 行）读取的开关默认为 `true`：首次启动时即成立"
+                                     f"（是可退出的默认开启，不是同意）", "condition", g))
             elif g.atoms and any(_meaningful(a) for a in g.atoms):
                 notes.insert(0, Note(f"`{_short(g)}` (line {g.line}) is not a consent check",
                                      f"`{_short(g)}`（第 {g.line} 行）不是同意检查", "condition", g))
@@ -527,6 +567,34 @@ def key_argument(args: Sequence[Arg]) -> Arg | None:
     literal or a reference), so the Context a static helper takes first is passed over (`put(ctx, KEY, v)`,
     `get(context, KEY, false)`, `saveString(mContext, "once", "0")`)."""
     return next((a for a in reversed(args) if a.strings or a.refs), None)
+
+
+def is_whole_call(text: str, call: str) -> bool:
+    """`text` is exactly one call of `call` - `prefs.getBoolean(K, false)`, not `prefs.getBoolean(K, false) || x`:
+    after the callee the text is one balanced argument list."""
+    if not text.startswith(call):
+        return False
+    rest = text[len(call):].strip()
+    if not rest.startswith("(") or not rest.endswith(")"):
+        return False
+    depth = 0
+    for i, ch in enumerate(rest):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i != len(rest) - 1:
+                return False
+    return depth == 0
+
+
+def reads_true_default(site: Site) -> bool:
+    """A keyed read of a stored setting whose default is `true`: `getBoolean(KEY, true)`, `decodeBool(KEY, true)`,
+    the app's own helper `getBooleanPreference(ctx, KEY, true)` or `getBoolean(R.string.key, true)`. On first
+    launch nothing is stored: it gives `true`."""
+    if site.kind != "call" or len(site.args) < 2 or site.args[-1].text.strip() != "true" or not _key_read(site.name):
+        return False
+    return key_argument(site.args[:-1]) is not None
 
 
 def _resource_id(ref: str) -> bool:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from pipl_lint.model.summary import Arg, ClassDecl, FileSummary, Function, Site
 
+# Kotlin scope functions whose lambda has the call's receiver as `this`.
+SCOPE_RECEIVERS = frozenset({"apply", "run", "with"})
 COMMON_NAMES = frozenset({
     "init", "start", "stop", "get", "set", "run", "invoke", "apply", "let", "also", "with", "build", "create",
     "show", "dismiss", "equals", "hashCode", "toString", "onCreate", "onStart", "onResume", "onPause",
@@ -730,7 +732,14 @@ class ProgramIndex:
             return self.extension_getters(name, cls)
         recv = site.receiver
         if recv is None or recv == "this" or recv.startswith("this@"):
-            return self._resolve_unqualified(fid, fs, fn, name)
+            found = self._resolve_unqualified(fid, fs, fn, name)
+            scope = site.deferred[-1] if recv is None and site.deferred else None
+            if not found and scope is not None and scope.kind == "lambda" and scope.call in SCOPE_RECEIVERS \
+                    and scope.receiver:
+                # `lazyManager.get().apply { scheduleRefresh() }`: a member of the scope's receiver, whose type
+                # the model does not know - a unique project method (or one hierarchy's) of that name
+                return self._by_name(name, hierarchy=True)
+            return found
         if recv == "super" or recv.startswith("super"):
             out = []
             for a in self.ancestors(fn.owner):
@@ -751,11 +760,19 @@ class ProgramIndex:
         ext = [(t, "extension") for t in self.extensions.get(name, ())]
         if ext:
             return ext
-        if name not in COMMON_NAMES:
-            cands = self.by_name.get(name, [])
-            owners = {self.function(t).owner for t in cands}
-            if len(owners) == 1:
-                return [(t, "by-name") for t in cands]
+        return self._by_name(name)
+
+    def _by_name(self, name: str, hierarchy: bool = False) -> list[tuple[FnId, str]]:
+        """The project methods named `name` (not a common name) when one class declares them, or (`hierarchy`)
+        one interface or base class and its subtypes (`WorkManager.scheduleRefresh` and
+        `WorkManagerImpl.scheduleRefresh`)."""
+        if name in COMMON_NAMES:
+            return []
+        cands = self.by_name.get(name, [])
+        owners = {self.function(t).owner for t in cands}
+        if len(owners) == 1 or (hierarchy and any(all(o == top or top in self.ancestors(o) for o in owners)
+                                                  for top in owners)):
+            return [(t, "by-name") for t in cands]
         return []
 
     # --- dependency injection ----------------------------------------------------------------------------

@@ -7,6 +7,8 @@ way Android Lint confirms `isMemberInClass` after `getApplicableMethodNames`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pipl_lint.catalogs import ApiEntry, Catalog, Sdk, SdkCall
 from pipl_lint.model.extract_base import FACTORY_NAMES
 from pipl_lint.model.index import FnId, ProgramIndex
@@ -280,9 +282,22 @@ class SdkMatcher:
         return next((c.values[0] for c in self.index.files[fid.file].constants
                      if c.owner == owner and c.name == name and len(c.values) == 1), None)
 
-    def __init__(self, index: ProgramIndex, catalog: Catalog) -> None:
+    def _lazy_factory(self, fid: FnId, name: str) -> str | None:
+        """`X.getInstance` when the getter of property `name` of `fid`'s class (a `by lazy { … }` or `get() = …`)
+        obtains its value from one class's factory (`FirebaseRemoteConfig.getInstance()`), else None."""
+        owner = self.index.function(fid).owner
+        found = {s.qualified for g in self.index.find_member(owner, f"get:{name}", up=False)
+                 for s in self.index.sites_of(g) if s.kind == "call" and s.static and s.receiver
+                 and s.name in FACTORY_NAMES and s.receiver[:1].isupper() and "." not in s.receiver}
+        return found.pop() if len(found) == 1 else None
+
+    def __init__(self, index: ProgramIndex, catalog: Catalog,
+                 depends_on: Callable[[str], bool] | None = None) -> None:
         self.index = index
         self.catalog = catalog
+        # Whether the project's dependencies include an SDK (by catalog id): a project class declared under the
+        # SDK's own name is a stand-in only then (`_receiver_is`).
+        self.depends_on = depends_on
 
     def _candidates(self, site: Site) -> tuple[tuple[Sdk, str, SdkCall], ...]:
         if site.kind not in ("call", "field", "new", "reference"):
@@ -302,16 +317,16 @@ class SdkMatcher:
         for sdk, role, call in candidates:
             if roles and role not in roles:
                 continue
-            if self._receiver_is(fid, site, call):
+            if self._receiver_is(fid, site, call, sdk.id):
                 return sdk, role, call
         return None
 
     def matches(self, fid: FnId, site: Site, roles: tuple[str, ...] = ()) -> list[tuple[Sdk, str, SdkCall]]:
         """Every catalogued SDK call the site is (`FirebaseApp.initializeApp` starts each Firebase SDK)."""
         return [(sdk, role, call) for sdk, role, call in self._candidates(site)
-                if (not roles or role in roles) and self._receiver_is(fid, site, call)]
+                if (not roles or role in roles) and self._receiver_is(fid, site, call, sdk.id)]
 
-    def _receiver_is(self, fid: FnId, site: Site, call: SdkCall) -> bool:
+    def _receiver_is(self, fid: FnId, site: Site, call: SdkCall, sdk_id: str = "") -> bool:
         owner = call.owner
         if site.kind == "new":
             return suffix_match(site.name, owner) and \
@@ -332,8 +347,9 @@ class SdkMatcher:
         cls, _static = self.index.receiver_class(fid, site)
         if cls is None and receiver.isidentifier():
             # `private val analytics = Firebase.analytics` … `analytics.setAnalyticsCollectionEnabled(…)`: the
-            # property's initialiser says what it holds.
-            receiver = self._initialiser(fid, receiver) or receiver
+            # property's initialiser says what it holds (or its lazy initialiser: `by lazy {
+            # FirebaseRemoteConfig.getInstance().apply { … } }`).
+            receiver = self._initialiser(fid, receiver) or self._lazy_factory(fid, receiver) or receiver
         ktx = receiver.split("(", 1)[0].split(".")
         if len(ktx) == 2 and ktx[0] == "Firebase" and ktx[1][:1].islower():
             # Firebase KTX accessors: `Firebase.analytics` is FirebaseAnalytics, `Firebase.crashlytics` …
@@ -343,5 +359,8 @@ class SdkMatcher:
             head = receiver.split("(", 1)[0].split(".")
             return owner.rsplit(".", 1)[-1] in head
         if cls in self.index.classes:
-            return False
+            # A project class is not the SDK - unless it declares the SDK's own class under its own name while
+            # the project depends on the SDK: a stand-in for the builds without it (a flavour's no-op
+            # `com.google.firebase.analytics.FirebaseAnalytics`); the other builds call the SDK itself.
+            return cls == owner and self.depends_on is not None and self.depends_on(sdk_id)
         return suffix_match(cls.split("<")[0], owner) or suffix_match(owner.rsplit(".", 1)[-1], cls)

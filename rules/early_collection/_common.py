@@ -29,12 +29,21 @@ SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.IN
 
 
 def path_notes(reached: Reached, state: SiteState, undecided: Undecided | None = None,
-               severity: Severity | None = None) -> Msg:
+               severity: Severity | None = None, opt_out: OptOut | None = None) -> Msg:
     """`; `isMainProcess()` (line 3) is not a consent check` — why a guard on the path did not help. With an
     `undecided` condition (see `undecided`), that condition comes first, said as what the finding depends on,
-    with the lowered `severity`."""
-    notes = [n for n in dict.fromkeys((*reached.notes, *state.notes)) if undecided is None or n != undecided.note]
+    with the lowered `severity`; with a setting on by default (`opt_out`), that one comes first, said as an
+    opt-out."""
+    shown = {u.note for u in (undecided, opt_out) if u is not None}
+    notes = [n for n in dict.fromkeys((*reached.notes, *state.notes)) if n not in shown]
     parts: list[Msg] = []
+    if opt_out is not None:
+        cond, line = opt_out.condition, opt_out.line
+        where = f"{opt_out.path.rsplit('/', 1)[-1]}:{opt_out.default_line}"
+        parts.append(Msg(f"runs when `{cond}` (line {line}) holds, as it does on first launch: a setting that "
+                         f"defaults to `true` ({where}), an opt-out, not consent",
+                         f"当 `{cond}`（第 {line} 行）成立时运行，首次启动时即成立：该设置默认为 `true`（{where}），"
+                         f"是可退出的默认开启，不是同意"))
     if undecided is not None and severity is not None:
         cond, line = undecided.condition, undecided.line
         parts.append(Msg(f"runs only when `{cond}` (line {line}) holds, which the code does not decide "
@@ -84,6 +93,58 @@ def undecided(ctx: object, hit: Collecting) -> Undecided | None:
                 if atom is not None:
                     return Undecided(note, atom, note.guard.line)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class OptOut:
+    """A condition on a path that holds on first launch because it reads a stored setting whose default is `true`
+    (`FirstLaunch.default_on`): the note that names its guard, the atom, and where the default is written."""
+
+    note: Note
+    atom: Atom
+    line: int
+    path: str
+    default_line: int
+
+    @property
+    def condition(self) -> str:
+        text = self.atom.text
+        return text if len(text) <= MAX_CONDITION else text[:MAX_CONDITION - 3] + "..."
+
+    @property
+    def step(self) -> TraceStep:
+        return TraceStep(self.path, self.default_line,
+                         "the setting defaults to `true` here: it collects until the user switches it off")
+
+
+def opt_out(ctx: object, hit: Collecting) -> OptOut | None:
+    """The first condition on the path to a collecting call that a setting on by default satisfies on first launch
+    (`prefs.getBoolean(SEND_STATS, true)`, `settings.isTrackingEnabled` whose getter reads one): the collection
+    runs before anybody was asked, and the only control is switching it off."""
+    pc = ctx.pre_consent
+    hops = pc.hops(hit.reached)
+    steps = [(prev.fid, hop.via.site) for prev, hop in pairwise(hops)
+             if hop.via is not None and hop.via.site is not None]
+    steps.append((hit.reached.fid, hit.site))
+    for fid, site in steps:
+        for note in pc.consent.state(site).notes:
+            if not (isinstance(note, Note) and note.kind == "condition" and note.guard is not None):
+                continue
+            for atom in note.guard.atoms:
+                found = pc.first_launch.default_on(fid, atom)
+                if found is not None:
+                    dfid, dsite = found
+                    return OptOut(note, atom, note.guard.line, ctx.path_of(dfid), dsite.line)
+    return None
+
+
+def with_opt_out(finding: Finding, found: OptOut | None) -> Finding:
+    """The finding with the setting's default as the last step of its trace (and of its related locations')."""
+    if found is None:
+        return finding
+    step = found.step
+    related = tuple(replace(r, trace=(*r.trace, step)) for r in finding.related)
+    return replace(finding, trace=(*finding.trace, step), related=related)
 
 
 def lowered(ctx: object, meta: object, hits: list[Collecting]) -> tuple[Undecided | None, Severity | None]:

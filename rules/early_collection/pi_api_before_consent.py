@@ -24,8 +24,13 @@ that starts `false` and that nothing running before consent sets (the splash-ad 
 launch — a server's or remote switch, an intent extra that must be there, a setting whose default the code does
 not show — is reported one severity lower (a warning), with the condition in the message: it may well run
 before consent. Conditions that hold the same way on every first launch (the main process, the OS version, a
-permission check), threads, delays and callbacks keep the error. A severity configured for the rule
-(`[severity] EC101 = "error"`) applies to every finding.
+permission check), threads, delays and callbacks keep the error. So does a stored setting whose default is
+`true` — `prefs.getBoolean(SHARE_DIAGNOSTICS, true)`, the app's own helper called with `true`, a short getter or
+Kotlin property that returns such a read (`val isTrackingEnabled get() = getBoolean(R.string.p_stats, true)`),
+even a key named like consent: nothing is stored on first launch, so it holds, an opt-out and not consent; the
+message says so and the trace ends where the default is written (a getter or property with the default `false`
+is off, like the direct read). A severity configured for the rule (`[severity] EC101 = "error"`) applies to every
+finding.
 
 Not personal information: a `WifiInfo` asked in the same expression only for the link's speed, signal or frequency
 (`wm.connectionInfo.linkSpeed`), a package query for one intent (`queryIntentActivities` of an `ACTION_VIEW`
@@ -110,7 +115,9 @@ from pipl_lint.rules.early_collection._common import (
     listing,
     lowered,
     many_callers,
+    opt_out,
     path_notes,
+    with_opt_out,
 )
 
 META = RuleMeta(
@@ -223,7 +230,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
         condition, severity = lowered(ctx, META, group)
-        notes = path_notes(first.reached, first.state, condition, severity)
+        default = opt_out(ctx, first)
+        notes = path_notes(first.reached, first.state, condition, severity, default)
         fix = ctx.fix_text(META, "generic")
         specific = [ctx.fix_text(META, k) for k in dict.fromkeys(h.key for h in group) if k in META.fixes]
         if specific:
@@ -233,10 +241,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = ctx.say(META, "reads", call=first.call, kind=first.what, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
-            yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace),
-                              severity)
+            finding = ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace)
+            yield at_severity(with_opt_out(finding, default), severity)
             continue
         kinds, calls = listing(group)
         message = ctx.say(META, "leads-to", callee=callee(ctx, entry_call), kinds=kinds,
                           calls=calls, entry=entry_call.caller.entry.note, notes=notes)
-        yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix), severity)
+        yield at_severity(with_opt_out(entry_call_finding(ctx, META, entry_call, group, message, fix), default),
+                          severity)

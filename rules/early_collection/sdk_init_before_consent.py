@@ -15,8 +15,11 @@ calls in the message.
 Conditions along the path count as for `pi-api-before-consent`: an init behind a condition false on first
 launch (a switch off by default, a boolean field that starts `false` and only an ad's callback sets) is not
 reported; one behind a condition the code does not decide on first launch (a server's switch, an intent extra,
-a setting whose default it does not show) is a warning that names the condition; a severity configured for the
-rule applies to every finding.
+a setting whose default it does not show) is a warning that names the condition; one behind a stored setting
+whose default is `true` (`prefs.getBoolean(SEND_STATS, true)`, the app's helper or a short getter or Kotlin
+property returning such a read, also under a key named like consent) stays an error: it holds on first launch, an
+opt-out and not consent, and the message says so, with the default as the trace's last step. A severity configured
+for the rule applies to every finding.
 
 An init right after the SDK's own privacy switch is handed the stored answer in the same block
 (`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
@@ -102,7 +105,9 @@ from pipl_lint.rules.early_collection._common import (
     lowered,
     manifest_off,
     many_callers,
+    opt_out,
     path_notes,
+    with_opt_out,
 )
 
 META = RuleMeta(
@@ -226,7 +231,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for entry_call, group in by_entry_call(ctx, hits):
         first = group[0]
         condition, severity = lowered(ctx, META, group)
-        notes = path_notes(first.reached, first.state, condition, severity)
+        default = opt_out(ctx, first)
+        notes = path_notes(first.reached, first.state, condition, severity, default)
         sdk_ids = list(dict.fromkeys(h.key for h in group))
         fix = fixes.get(sdk_ids[0]) if len(sdk_ids) == 1 else None
         edits = tuple(e for h in group for e in pre_init_edits(ctx, h.reached.fid, h.site,
@@ -236,12 +242,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             message = ctx.say(META, "starts", sdk=first.what, call=first.call, entry=first.reached.entry.note,
                               notes=notes)
             trace = pc.trace(first.reached, first.site, first.note)
-            yield at_severity(ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace,
-                                               edits=edits), severity)
+            finding = ctx.site_finding(META, first.reached.fid, first.site, message, fix=fix, trace=trace,
+                                       edits=edits)
+            yield at_severity(with_opt_out(finding, default), severity)
             continue
         _whats, shown = listing(group)
         names = dict.fromkeys(n for h in group for n in started[(h.reached.fid, h.site.start)])
         sdks = join(*(Msg(n) for n in names), sep=", ", sep_zh="、")
         message = ctx.say(META, "leads-to", sdks=sdks, callee=callee(ctx, entry_call),
                           calls=shown, entry=entry_call.caller.entry.note, notes=notes)
-        yield at_severity(entry_call_finding(ctx, META, entry_call, group, message, fix, edits), severity)
+        finding = entry_call_finding(ctx, META, entry_call, group, message, fix, edits)
+        yield at_severity(with_opt_out(finding, default), severity)

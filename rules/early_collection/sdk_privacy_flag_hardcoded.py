@@ -49,7 +49,9 @@ A literal `true`, the negation of a release-off `BuildConfig` flag, or a stored 
 (one hop through a parameter), is reported; other variables that are always true are not recognised. When the app has a
 consent check, a hard-coded `true` in code that runs only after it (a map screen the user opens) is taken
 as covered by that consent. Calls listed in
-`rules/data/sdks.toml` (`agree` entries with the position of their boolean argument) are known.
+`rules/data/sdks.toml` (`agree` entries with the position of their boolean argument) are known. A project class
+declared under the SDK's own name (a no-op stand-in a build flavour without the SDK compiles against) is taken
+for the SDK when the project depends on the SDK: the other builds call the real one.
 
 ## References
 - 191号文 三.1, 三.4, 三.7
