@@ -179,6 +179,10 @@ def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reach
             reached = reach.reached.get(req.fid)
             if reached is None or ctx.consent.state(req.site).user_action:
                 continue
+            if never_fed(ctx, req.site):
+                continue  # in an observer of a value nothing sets: it never runs
+            if in_user_handler(ctx, req.fid, req.site):
+                continue  # a lambda a control's callback invokes (`Settings(onToggle = { launch() })`): the user's tap
             if composed_on_state(ctx, reach, reached) is not None or stored_for_later(ctx, req.fid, req.site):
                 continue
             out.append((req, reached))
@@ -442,9 +446,28 @@ def on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int = 2) -> b
     return _on_user_action(ctx, fid, site, depth, set())
 
 
+# The answers of the app's own dialog set through a Java setter of its callback property (`dlg.setOnGrant(() -> …)`
+# for Kotlin's `var onGrant: (() -> Unit)?` that its button's click invokes): the user's tap on that answer.
+ANSWER_SETTER = re.compile(r"^setOn(Grant|Confirm\w*|Positive\w*|Ok|Okay|Allow|Accept\w*|Agree\w*|Continue|Proceed|Yes|"
+                           r"Sure|Negative\w*|Cancel\w*|Deny|Later|Dismiss\w*)(Click\w*|Callback|Action)?$")
+
+
+def answer_setter(d: Deferred) -> str:
+    """The callback property a lambda handed to `setOnGrant(…)` sets (`onGrant`), or ""."""
+    return "on" + d.call[5:] if ANSWER_SETTER.match(d.call) else ""
+
+
+def in_user_handler(ctx: FlowContext, fid: FnId, site: Site) -> bool:
+    """`site`'s own context in its function makes it run on a user action: a listener, a lambda handed to a project
+    function that invokes it from a control's callback (`SettingsContent(onToggle = { … })` whose `Switch` calls
+    `onToggle`), an observer of a value only the user's actions set, a snackbar action - its callers and the
+    function's own name not considered (a startup walk reaching the function does not reach that code)."""
+    return _on_user_action(ctx, fid, site, 0, set(), by_name=False)
+
+
 def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: set[FnId],
-                    states: int = 1) -> bool:
-    if any(is_user_deferred(d) for d in site.deferred):
+                    states: int = 1, by_name: bool = True) -> bool:
+    if any(is_user_deferred(d) or answer_setter(d) for d in site.deferred):
         return True
     if any(a.positive and "ActionPerformed" in a.text for g in site.guards for a in g.atoms):
         return True  # `if (snackbar.showSnackbar(…) == SnackbarResult.ActionPerformed)`: the user tapped its action
@@ -457,7 +480,7 @@ def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: s
             return _lambda_run_on_user_action(ctx, fid, d, depth, seen, states)
         if d.call or d.kind in ("lambda", "anonymous"):
             return False  # another callback (a result, a timer): not known to be the user's act
-    if ctx.index.function(fid).name in USER_METHODS:
+    if by_name and ctx.index.function(fid).name in USER_METHODS:
         return True
     if depth <= 0 or fid in seen:
         return False
@@ -501,7 +524,7 @@ def _param_run_on_user_action(ctx: FlowContext, fid: FnId, param: str, depth: in
                 return False
             found = True
             continue
-        handed = [a for a in s.args if a.text.strip() == param]
+        handed = [a for a in s.args if value(a) == param]  # `Row(onSetEnabled = onSetEnabled)`, `Row(onToggle)`
         if not handed:
             continue
         targets = [t for t, how in ctx.index.resolve(fid, s) if how == "exact"] if hops > 0 else []
@@ -548,6 +571,62 @@ def _state_set_on_user_action(ctx: FlowContext, observer: Deferred, seen: set[Fn
             return False
         found = True
     return found
+
+
+# Holders of a value that code sets (`MutableLiveData`, an MVVM `SingleLiveEvent`, `MutableStateFlow`, an Rx subject):
+# an observer of one runs only once something sets it.
+MUTABLE_HOLDERS = frozenset({"MutableLiveData", "SingleLiveEvent", "SingleLiveData", "LiveEvent", "MutableStateFlow",
+                             "MutableSharedFlow", "Channel", "PublishSubject", "BehaviorSubject", "PublishRelay",
+                             "BehaviorRelay", "UnicastSubject"})
+# How such a value is set, besides STATE_SETTERS (`event.call()`, Rx `onNext`, `accept`, `state.update { … }`).
+HOLDER_SETTERS = STATE_SETTERS | frozenset({"call", "onNext", "accept", "update", "offer"})
+
+
+def never_fed(ctx: FlowContext, site: Site) -> bool:
+    """`site` runs in an observer (`vm.uc.showDialog.observe(this, v -> …)`) of a value the project holds in a
+    mutable holder (a field typed `SingleLiveEvent`, `MutableLiveData` …) that nothing in the project sets - no
+    `call()`, `setValue`, `postValue`, `value =`, `emit`, `onNext` on it, and the holder is not handed elsewhere:
+    the observer never runs (its only triggers commented out)."""
+    for d in site.deferred:
+        if d.call not in OBSERVER_CALLS:
+            continue
+        name = _state_name(d.receiver)
+        if name and name not in _fed_holders(ctx) and name in _holder_fields(ctx):
+            return True
+    return False
+
+
+def _holder_fields(ctx: FlowContext) -> set[str]:
+    """State names (`_state_name`) of fields every declaration of which is a mutable holder."""
+    def build() -> set[str]:
+        kinds: dict[str, set[bool]] = {}
+        for decl, _fi in ctx.index.classes.values():
+            for name, type_text in decl.fields:
+                simple = type_text.split("<", 1)[0].rstrip("?").rsplit(".", 1)[-1]
+                kinds.setdefault(_state_name(name), set()).add(simple in MUTABLE_HOLDERS)
+        return {name for name, held in kinds.items() if held == {True}}
+
+    return memo(ctx, "holder_fields", build)
+
+
+def _fed_holders(ctx: FlowContext) -> set[str]:
+    """State names something in the project sets (a setter call or `value =` on them) or hands on as an argument."""
+    def build() -> set[str]:
+        out: set[str] = set()
+        for fs in ctx.index.files:
+            for site in fs.sites:
+                if site.name in HOLDER_SETTERS and site.receiver:
+                    out.add(_state_name(site.receiver))
+                for arg in site.args:
+                    out.update(_state_name(r) for r in arg.refs)
+            for w in fs.writes:
+                if w.name == "value" and w.receiver:
+                    out.add(_state_name(w.receiver))
+                out.update(_state_name(r) for a in w.args for r in a.refs)
+        out.discard("")
+        return out
+
+    return memo(ctx, "fed_holders", build)
 
 
 # --- text of resources used by code -----------------------------------------------------------------------

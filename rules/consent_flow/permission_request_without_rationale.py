@@ -100,7 +100,14 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.consent import NAV_DESTINATIONS, NAV_HOSTS, is_user_deferred
-from pipl_lint.model.consent_flow import COROUTINE_CALLS, INLINE_CALLS, identifier_words
+from pipl_lint.model.consent_flow import (
+    COROUTINE_CALLS,
+    INLINE_CALLS,
+    NEGATIVE_CALLS,
+    answer_setter,
+    identifier_words,
+    never_fed,
+)
 from pipl_lint.model.index import FnId
 from pipl_lint.model.requests import PermissionRequest, chain_text
 from pipl_lint.model.summary import Arg, Deferred, Site
@@ -153,6 +160,8 @@ AFTER_DENIAL = frozenset({"onExplainRequestReason"})
 DIALOG_CALLS = frozenset({"AlertDialog", "Builder", "MaterialAlertDialogBuilder", "BottomSheetDialog",
                           "ModalBottomSheet", "BasicAlertDialog", "PopupWindow", "showAtLocation", "showAsDropDown",
                           "setMessage", "Dialog", "AppCompatDialog"})
+# A list dialog's items: the user picks an entry, no explanation is confirmed.
+CHOICE_CALLS = frozenset({"setItems", "setSingleChoiceItems", "setMultiChoiceItems", "setAdapter"})
 CONFIRM_LABELS = frozenset({"confirmButton", "onConfirm", "onConfirmed", "onPositive", "onContinue", "onAllow",
                             "onOk", "onAccept", "onGrant", "onProceed", "onNext", "positiveButton"})
 # The confirming method of the app's own explanation popup's callback (`clickOk()`, `onSure()`, `confirmClick()`).
@@ -171,6 +180,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for req in ctx.permission_requests:
         if stored_for_later(ctx, req.fid, req.site):
             continue  # a request function kept for later (`remember { { launcher.launch(p) } }`): when, unknown
+        if never_fed(ctx, req.site):
+            continue  # in an observer of a value nothing in the project sets: it never runs
         asked = asked_permissions(ctx, req)
         if not asked.en or _explained(ctx, req):
             continue
@@ -280,6 +291,12 @@ def _is_lambda(arg: Arg) -> bool:
 def _confirms(d: Deferred) -> bool:
     if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS or CONFIRM_METHOD.match(d.label):
         return True
+    if d.supertype.endswith("DialogInterface.OnClickListener") and d.call not in NEGATIVE_CALLS and \
+            d.call not in CHOICE_CALLS:
+        return True  # a dialog button's listener handed to the app's own dialog helper (`showConfirm(v, "Save the
+        #              image?", "Save", new DialogInterface.OnClickListener() { … })`): the answer to that dialog
+    if answer_setter(d) in CONFIRM_LABELS:
+        return True  # `dlg.setOnGrant(() -> launcher.launch(p))`: the Java setter of the explanation dialog's `onGrant`
     label = d.label.lower()
     if label.endswith(("callback", "action", "click", "clicked")) and any(w in label for w in CONFIRM_LABEL_WORDS):
         return True  # `continueYesCallback = { … }` handed to the project's own explanation dialog
