@@ -32,7 +32,7 @@ from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.reach import Entry, PreConsent, Reached
 from pipl_lint.model.requests import PermissionRequest
 from pipl_lint.model.resources import Resources
-from pipl_lint.model.summary import Arg, Atom, Deferred, Site
+from pipl_lint.model.summary import Arg, Atom, Deferred, FileSummary, Site
 from pipl_lint.parse.xml import XmlElement
 
 
@@ -189,6 +189,94 @@ def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reach
         return out
 
     return memo(ctx, "requests_at_startup", build)
+
+
+_WORD = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def unstarted_activities(ctx: FlowContext) -> set[str]:
+    """Activities (qualified names) that cannot run: declared in a manifest without an intent filter and not
+    exported (no other app, launcher or deep link starts them), no activity alias targets them, no project class
+    extends them, and nothing outside their own file names them - no `Intent(ctx, X::class.java)`, `X.start(…)`,
+    class-name string (reflection, a router), navigation graph or shortcut XML. Dead screens: what they ask for
+    never runs."""
+    def build() -> set[str]:
+        manifests = [m for _mod, m in getattr(ctx, "module_manifests", ())]
+        if not manifests:
+            return set()
+        index = ctx.index
+        candidates: list[str] = []
+        aliased = {c.target_activity for m in manifests for c in m.components if c.target_activity}
+        for m in manifests:
+            for c in m.components:
+                if c.kind != "activity" or c.intent_filters or c.exported or c.cls in aliased:
+                    continue
+                entry = index.classes.get(c.cls)
+                if entry is None or any(True for _ in index.subtypes(c.cls)):
+                    continue
+                candidates.append(c.cls)
+        if not candidates:
+            return set()
+        named: dict[str, set[str]] = {}  # word -> classes (owners) whose code names it
+
+        def owner_of(fs: FileSummary, function: int) -> str:
+            return fs.functions[function].owner if 0 <= function < len(fs.functions) else fs.facade
+
+        def note(text: str, owner: str) -> None:
+            for w in _WORD.findall(text):
+                named.setdefault(w, set()).add(owner)
+
+        for fs in index.files:
+            for site in (*fs.sites, *fs.writes):
+                owner = owner_of(fs, site.function)
+                note(f"{site.name} {site.receiver or ''} {site.rtype or ''}", owner)
+                for arg in site.args:
+                    note(" ".join((arg.text, *arg.refs, *arg.strings)), owner)
+            for c in fs.constants:
+                note(" ".join(c.values), c.owner)
+            for lit in fs.strings:
+                note(lit.value, owner_of(fs, lit.function))
+            note(" ".join(i.path for i in fs.imports), fs.facade)  # an import names the class for the file's code
+            for i, refs in enumerate(fs.refs):
+                note(" ".join(name for name, _line in refs), owner_of(fs, i))
+        xml_text = _graph_xml_text(ctx)
+        out = set()
+        for cls in candidates:
+            simple = cls.rsplit(".", 1)[-1]
+            if simple in xml_text or any(not _inside(o, cls) for o in named.get(simple, ())):
+                continue
+            out.add(cls)
+        return out
+
+    return memo(ctx, "unstarted_activities", build)
+
+
+def _graph_xml_text(ctx: FlowContext) -> str:
+    """The text of navigation graphs and `res/xml` files (shortcuts) of the project's source sets."""
+    project = getattr(ctx, "project", None)
+    texts: list[str] = []
+    for module in getattr(project, "modules", ()):
+        for ss in module.source_sets:
+            if ss.manifest is None:
+                continue
+            res = ss.manifest.parent / "res"
+            for pattern in ("navigation*/*.xml", "xml*/*.xml"):
+                for path in sorted(res.glob(pattern))[:200]:
+                    try:
+                        texts.append(path.read_text(encoding="utf-8", errors="replace")[:200_000])
+                    except OSError:
+                        continue
+    return "\n".join(texts)
+
+
+def in_unstarted_activity(ctx: FlowContext, fid: FnId) -> bool:
+    """`fid` belongs to an activity nothing can start (`unstarted_activities`), or to a class nested in one."""
+    owner = ctx.index.function(fid).owner
+    return any(_inside(owner, cls) for cls in unstarted_activities(ctx))
+
+
+def _inside(owner: str, cls: str) -> bool:
+    return owner == cls or owner.startswith((cls + ".", cls + "$"))
 
 
 def before_consent(ctx: FlowContext, req: PermissionRequest) -> bool:
@@ -507,9 +595,9 @@ def _lambda_run_on_user_action(ctx: FlowContext, fid: FnId, d: Deferred, depth: 
         fn = ctx.index.function(target)
         if not fn.params or target in seen:
             return False
-        seen.add(target)  # each function's parameters are followed once along a path
         param = d.label if d.label in fn.params else fn.params[-1]
-        if not _param_run_on_user_action(ctx, target, param, depth, seen, states, 3):
+        # each function's parameters are followed once along a path (not across sibling lambdas)
+        if not _param_run_on_user_action(ctx, target, param, depth, seen | {target}, states, 3):
             return False
     return True
 

@@ -106,6 +106,7 @@ from pipl_lint.model.consent_flow import (
     NEGATIVE_CALLS,
     answer_setter,
     identifier_words,
+    in_unstarted_activity,
     never_fed,
 )
 from pipl_lint.model.index import FnId
@@ -180,6 +181,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for req in ctx.permission_requests:
         if stored_for_later(ctx, req.fid, req.site):
             continue  # a request function kept for later (`remember { { launcher.launch(p) } }`): when, unknown
+        if in_unstarted_activity(ctx, req.fid):
+            continue  # in an activity nothing can start (declared, not exported, named nowhere else): dead code
         if never_fed(ctx, req.site):
             continue  # in an observer of a value nothing in the project sets: it never runs
         asked = asked_permissions(ctx, req)
@@ -219,11 +222,29 @@ def _runs_as_called(ctx: Context, fid: FnId, site: Site, depth: int) -> bool:
     coroutine and scope-function blocks or Compose effects in between, no posted, observed or answered
     callback."""
     if any(d.call not in COROUTINE_CALLS and d.call not in INLINE_CALLS and d.call not in COMPOSITION_EFFECTS
-           for d in site.deferred):
+           and not _composed_content(ctx, fid, site, i) for i, d in enumerate(site.deferred)):
         return False
     if depth <= 0:
         return True
     return all(_runs_as_called(ctx, caller, call, depth - 1) for caller, call in callers(ctx, fid))
+
+
+# PascalCase calls taking a trailing lambda that are no composables: the lambda runs later, elsewhere.
+NOT_COMPOSABLES = frozenset({"Thread", "Runnable", "Handler", "Timer", "TimerTask", "Callable", "CountDownTimer",
+                             "Executor", "Observer", "AlertDialog", "Dialog"})
+
+
+def _composed_content(ctx: Context, fid: FnId, site: Site, i: int) -> bool:
+    """The `i`-th deferred context of `site` is a composable's content (`Scaffold { … }`, `Box { … }`,
+    `AppTheme { … }`): a trailing (or `content =`) lambda of a PascalCase call, in a `@Composable` function or
+    inside `setContent { … }`; it is composed with its caller."""
+    d = site.deferred[i]
+    if d.kind != "lambda" or not d.call[:1].isupper() or d.label not in ("", "content") or d.call in NOT_COMPOSABLES:
+        return False
+    if ctx.index.files[fid.file].language != "kotlin":
+        return False
+    return "@Composable" in ctx.index.function(fid).modifiers or \
+        any(o.call in COMPOSITION_EFFECTS for o in site.deferred[:i])
 
 
 def _explained(ctx: Context, req: PermissionRequest) -> bool:
