@@ -13,7 +13,14 @@ Broadcasts the system no longer delivers to manifest-declared receivers at the a
 `CONNECTIVITY_CHANGE` from 24, Wi-Fi state, `USER_PRESENT`, package and power events from 26 (Android 8's
 implicit-broadcast limits), `SCREEN_ON` always. Work that runs only in the receiver's branch for another
 action (`when (intent.action) { ACTION_STOP_SERVICE -> … }`) or only under a setting the user switched on
-(`if (prefs.getBoolean("auto_backup", false))`) is not counted.
+(`if (prefs.getBoolean("auto_backup", false))`) is not counted. What `onReceive` calls is followed three calls
+deep with the class of the object each function runs on (a use case's base-class `execute()` runs that use
+case's own `run()` override, not every subclass's). Enqueuing the app's own WorkManager worker (a `Worker`
+whose companion or body makes the `enqueue…` call) counts only when that worker's `doWork` itself does work
+(starts a component, initialises an SDK, reads personal information): a worker that re-registers geofences or
+reminders after a reboot is not reported. An OkHttp/Retrofit `call.enqueue(callback)` is no scheduled work, and
+the screen a notification's or alarm's `PendingIntent` opens (also through an Intent factory such as
+`MainActivity.newIntent(ctx)`) runs only when the user taps it.
 
 ## Why is this bad?
 Frequent self-start (自启动) and chained start (关联启动) is item 6 of MIIT 164号 ("APP频繁自启动和关联启动"), and MIIT
@@ -53,7 +60,10 @@ same function: "start on boot", the device the user selected), nor one that only
 cleared on reboot: `AlarmManager.set…` with a `PendingIntent` for a receiver or a screen - reminders - not one
 that starts a service), nor a home-screen widget (`AppWidgetProvider`:
 it runs only for widgets the user placed) or a receiver that only sends a broadcast to itself. A setting read
-in a callee, or whose name says nothing of preferences or settings, is not recognised.
+in a callee, or whose name says nothing of preferences or settings, is not recognised. A worker is known only
+when the class enqueuing it is the worker itself (or its companion); other WorkManager work is reported as
+scheduled work without looking into the worker. A network request the receiver makes to the app's own server
+is not counted as work.
 
 ## References
 - 164号 (二)6 APP频繁自启动和关联启动
