@@ -195,19 +195,21 @@ _WORD = re.compile(r"[A-Za-z_$][\w$]*")
 
 
 def unstarted_activities(ctx: FlowContext) -> set[str]:
-    """Activities (qualified names) that cannot run: declared in a manifest without an intent filter and not
-    exported (no other app, launcher or deep link starts them), no activity alias targets them, no project class
-    extends them, and nothing outside their own file names them - no `Intent(ctx, X::class.java)`, `X.start(…)`,
-    class-name string (reflection, a router), navigation graph or shortcut XML. Dead screens: what they ask for
-    never runs."""
+    """Activities (qualified names) that cannot run: declared in an app module's manifest (of an app that has a
+    launcher activity) without an intent filter and not exported (no other app, launcher or deep link starts
+    them), no activity alias targets them, no project class extends them, and no code outside them names them -
+    no `Intent(ctx, X::class.java)`, `X.start(…)`, import, class-name string (reflection, a router), navigation
+    graph or shortcut XML. Dead screens: what they ask for never runs."""
     def build() -> set[str]:
-        manifests = [m for _mod, m in getattr(ctx, "module_manifests", ())]
-        if not manifests:
-            return set()
+        pairs = list(getattr(ctx, "module_manifests", ()))
+        manifests = [m for _mod, m in pairs]
+        apps = [m for mod, m in pairs if mod.is_application]
+        if not any(m.launcher_activities() for m in apps):
+            return set()  # a library (or no launcher): the apps using it may start its screens
         index = ctx.index
         candidates: list[str] = []
         aliased = {c.target_activity for m in manifests for c in m.components if c.target_activity}
-        for m in manifests:
+        for m in apps:
             for c in m.components:
                 if c.kind != "activity" or c.intent_filters or c.exported or c.cls in aliased:
                     continue

@@ -7,8 +7,10 @@ own context or in its callers (two levels up):
 - the request runs from a confirmation of an explanation: a dialog's positive button (also a result
   callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
   "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
-  (`continueYesCallback = { … }`, the `clickOk()` of its listener), or the answer of the app's own dialog
-  about that permission (`showPreviewDialog(activity, CAMERA) { ok -> if (ok) request(CAMERA) }`);
+  (`continueYesCallback = { … }`, the `clickOk()` of its listener, its Java setter `dialog.setOnGrant(() -> …)`),
+  a `DialogInterface.OnClickListener` handed to the app's own dialog helper (`showConfirm(v, "Save the picture?",
+  "Save", listener)`), or the answer of the app's own dialog about that permission
+  (`showPreviewDialog(activity, CAMERA) { ok -> if (ok) request(CAMERA) }`);
 - a `shouldShowRequestPermissionRationale` check (or the app's own flag for it, `if (!request.showRationale)`:
   the request runs on the side where no rationale is due yet, the other side explains), or a call to the
   project's own `showRationale…` / `explain…` / `…Purpose…` function;
@@ -33,9 +35,10 @@ the user's answer, so a follow-up request there (background location after foreg
 
 - `google-play` and `elsewhere` (neither store): it counts as explained by its context, and so does a request
   made as a screen the user opened appears (an activity, fragment or destination the startup walk does not
-  reach: the scanner asking for the camera as it opens, also from a Compose `LaunchedEffect`; not a request in a
-  callback of loaded data or a timer). Android's guidance asks for a request in context, and for a separate
-  rationale only when `shouldShowRequestPermissionRationale` is true; what runs at startup has none.
+  reach: the scanner asking for the camera as it opens, also from a Compose `LaunchedEffect`, inside the app's
+  theme, `Scaffold` or `Box` content; not a request in a callback of loaded data or a timer). Android's guidance
+  asks for a request in context, and for a separate rationale only when `shouldShowRequestPermissionRationale`
+  is true; what runs at startup has none.
 - `china-stores` and `both` (the default): it counts as explained when the control the user acted on names the
   feature every asked permission serves — the view the listener is set on (`mTvPressSpeech`, `R.id.btn_scan`),
   the lambda's label (`onToggleNotification = { … }`), the view id a click handler branches on
@@ -44,6 +47,11 @@ the user's answer, so a follow-up request there (background location after foreg
   Otherwise it is still reported, with a message naming the requirement: MIIT's 2023 notice
   (工信部信管函〔2023〕26号) asks apps to show the purpose at the same time as the system dialog. Meet it with a
   purpose banner shown while the system dialog is open (or a dialog before it).
+
+Requests that never run are not judged: in an activity nothing can start (declared without an intent filter,
+not exported, in an app with a launcher, and named by no other code, import, class-name string, navigation graph
+or shortcut), or in an observer of a value held in a `MutableLiveData` / `SingleLiveEvent` / `MutableStateFlow`
+field that nothing in the project sets (its trigger commented out).
 
 Configuration: `permissions.require-rationale = false` turns the rule off (for apps whose explanation is
 shown by a platform or framework the linter cannot see).
@@ -85,7 +93,10 @@ where that is the case. A T/TAF 076 `<meta-data>` purpose in the manifest is not
 time of the request and does not count. A request written inside a function value that is stored or handed
 back for later (`val request = remember { { launcher.launch(perms) } }`), or handed to a project function that
 keeps it without calling it (`viewModel.setPermissionInfo(granted) { launcher.launch(perms) }`), is not
-judged: where it is invoked is not followed.
+judged: where it is invoked is not followed. An activity started only by code the summaries do not record (a
+class literal as a bare `when` branch result in the same package, no import) is taken as never started. A
+`DialogInterface.OnClickListener` handed to the app's own helper counts as the confirmation even when the helper
+sets it on a negative button or a list.
 
 ## References
 - 191号文 二.3
@@ -161,8 +172,6 @@ AFTER_DENIAL = frozenset({"onExplainRequestReason"})
 DIALOG_CALLS = frozenset({"AlertDialog", "Builder", "MaterialAlertDialogBuilder", "BottomSheetDialog",
                           "ModalBottomSheet", "BasicAlertDialog", "PopupWindow", "showAtLocation", "showAsDropDown",
                           "setMessage", "Dialog", "AppCompatDialog"})
-# A list dialog's items: the user picks an entry, no explanation is confirmed.
-CHOICE_CALLS = frozenset({"setItems", "setSingleChoiceItems", "setMultiChoiceItems", "setAdapter"})
 CONFIRM_LABELS = frozenset({"confirmButton", "onConfirm", "onConfirmed", "onPositive", "onContinue", "onAllow",
                             "onOk", "onAccept", "onGrant", "onProceed", "onNext", "positiveButton"})
 # The confirming method of the app's own explanation popup's callback (`clickOk()`, `onSure()`, `confirmClick()`).
@@ -312,8 +321,7 @@ def _is_lambda(arg: Arg) -> bool:
 def _confirms(d: Deferred) -> bool:
     if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS or CONFIRM_METHOD.match(d.label):
         return True
-    if d.supertype.endswith("DialogInterface.OnClickListener") and d.call not in NEGATIVE_CALLS and \
-            d.call not in CHOICE_CALLS:
+    if d.supertype.endswith("DialogInterface.OnClickListener") and d.call not in NEGATIVE_CALLS:
         return True  # a dialog button's listener handed to the app's own dialog helper (`showConfirm(v, "Save the
         #              image?", "Save", new DialogInterface.OnClickListener() { … })`): the answer to that dialog
     if answer_setter(d) in CONFIRM_LABELS:
