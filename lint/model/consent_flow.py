@@ -618,6 +618,10 @@ def _param_run_on_user_action(ctx: FlowContext, fid: FnId, param: str, depth: in
         if not handed:
             continue
         targets = [t for t, how in ctx.index.resolve(fid, s) if how == "exact"] if hops > 0 else []
+        if not targets and handed[0].label and not ctx.index.resolve(fid, s) and \
+                is_user_deferred(Deferred("lambda", s.name, s.receiver or "", handed[0].label, "", s.line)):
+            found = True  # a library control's user callback (`Switch(onCheckedChange = onToggle)`)
+            continue
         if not targets:
             return False  # handed to something the linter does not follow
         for target in targets:

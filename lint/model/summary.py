@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 17  # 16: a condition on a local reads its initialiser's reads; 17: `with(property) { … }` types
+SUMMARY_VERSION = 18  # 16: a condition on a local reads its initialiser's reads; 17: `with(property) { … }` types;
+# 18: Kotlin calls' type arguments are refs of the function (`startScreen<DetailActivity>()`)
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):
