@@ -17,6 +17,9 @@ own context or in its callers (two levels up):
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
   `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
   shown earlier in the same context;
+- the request's screen is a permission page: a layout its class uses says which permissions the app asks
+  for and why ("为了提供闹钟提醒和天气，需要向您申请以下权限：", "we need these permissions to …"), above the list
+  and the button that asks;
 - the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
   `explainReasonBeforeRequest()` (its `onExplainRequestReason` alone runs only after a refusal, so the first
   system dialog comes unexplained), XXPermissions' `interceptor`/`description`, a builder's own dialog text
@@ -116,8 +119,11 @@ from pipl_lint.model.consent_flow import (
     INLINE_CALLS,
     NEGATIVE_CALLS,
     answer_setter,
+    functions_of,
     identifier_words,
     in_unstarted_activity,
+    layout_names,
+    layout_texts,
     never_fed,
 )
 from pipl_lint.model.index import FnId
@@ -256,8 +262,28 @@ def _composed_content(ctx: Context, fid: FnId, site: Site, i: int) -> bool:
         any(o.call in COMPOSITION_EFFECTS for o in site.deferred[:i])
 
 
+# A screen's text announcing the permissions it asks for and why ("需要向您申请以下权限", "we need these permissions
+# to …") - resource text, not code.
+PERMISSION_PAGE_TEXT = re.compile(r"权限.*(用于|用来|以便|为了|需要|目的|申请)|(用于|用来|以便|为了|需要|申请).*权限|"
+                                  r"permissions?\b.*\b(to|for|so that|needs?|needed|required|because)\b|"
+                                  r"\b(need|needs|requires?|uses?)\b.*\bpermissions?\b", re.IGNORECASE | re.DOTALL)
+
+
+def _permission_page(ctx: Context, req: PermissionRequest) -> bool:
+    """The request's screen is a permission page: a layout its class uses says which permissions the app asks for
+    and why ("为了提供…，需要向您申请以下权限：" above the list and the button that makes the request)."""
+    for fid in functions_of(ctx, ctx.index.function(req.fid).owner):
+        for site in ctx.index.sites_of(fid):
+            for name in layout_names(site):
+                if any(PERMISSION_PAGE_TEXT.search(t) for t in layout_texts(ctx, name)):
+                    return True
+    return False
+
+
 def _explained(ctx: Context, req: PermissionRequest) -> bool:
     if req.rationale_in_call or _chain_explains(ctx, req):
+        return True
+    if _permission_page(ctx, req):
         return True
     return _context_explains(ctx, req.fid, req.site, depth=0, seen=set())
 
