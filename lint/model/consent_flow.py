@@ -570,6 +570,8 @@ def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: s
             return _lambda_run_on_user_action(ctx, fid, d, depth, seen, states)
         if d.call or d.kind in ("lambda", "anonymous"):
             return False  # another callback (a result, a timer): not known to be the user's act
+    if states > 0 and _composed_on_user_state(ctx, fid, site, seen, states - 1):
+        return True
     if by_name and ctx.index.function(fid).name in USER_METHODS:
         return True
     if depth <= 0 or fid in seen:
@@ -581,6 +583,37 @@ def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: s
     exact = [(c, s) for c, s in found if any(t == fid and how == "exact" for t, how in ctx.index.resolve(c, s))]
     found = exact or found
     return bool(found) and all(_on_user_action(ctx, caller, call, depth - 1, seen, states) for caller, call in found)
+
+
+RESET_VALUES = frozenset({"null", "false", "emptyList()", "\"\""})
+
+
+def _composed_on_user_state(ctx: FlowContext, fid: FnId, site: Site, seen: set[FnId], states: int) -> bool:
+    """`site` runs in a composable only while a state of its own holds a value (`bitmap?.let { … }`,
+    `if (saving)`, `if (picked != null)`), and every assignment in the composable that gives the state a value
+    (not `null` / `false`) is on a user action (`IconButton(onClick = { scope.launch { bitmap = capture() } })`):
+    it runs after the user's tap, not when the screen is composed."""
+    fn = ctx.index.function(fid)
+    if "@Composable" not in fn.modifiers:
+        return False
+    names = {d.receiver for d in site.deferred if d.call in INLINE_CALLS and d.receiver.isidentifier()}
+    for g in site.guards:
+        if g.kind not in ("if", "when"):
+            continue
+        for atom in g.atoms:
+            text = atom.text.replace(" ", "")
+            if atom.positive and text.isidentifier():
+                names.add(text)
+            elif atom.positive and text.endswith(("!=null", "==true")) and text[:-6].isidentifier():
+                names.add(text[:-6])
+    if not names:
+        return False
+    writes = [w for w in ctx.index.files[fid.file].writes if w.function == fid.index and w.receiver is None]
+    for name in names:
+        setting = [w for w in writes if w.name == name and w.args and w.args[-1].text.strip() not in RESET_VALUES]
+        if setting and all(_on_user_action(ctx, fid, w, 0, set(seen), states) for w in setting):
+            return True
+    return False
 
 
 def _lambda_run_on_user_action(ctx: FlowContext, fid: FnId, d: Deferred, depth: int, seen: set[FnId],
