@@ -566,6 +566,8 @@ def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: s
             continue
         if d.call in OBSERVER_CALLS and states > 0:
             return _state_set_on_user_action(ctx, d, seen, states - 1)
+        if d.kind == "lambda" and d.call and _click_stream(ctx, d):
+            return True  # `view.sendIntent.filter { … }` where `sendIntent` is `send.clicks()`: runs on the tap
         if d.kind == "lambda" and d.call:
             return _lambda_run_on_user_action(ctx, fid, d, depth, seen, states)
         if d.call or d.kind in ("lambda", "anonymous"):
@@ -583,6 +585,47 @@ def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: s
     exact = [(c, s) for c, s in found if any(t == fid and how == "exact" for t, how in ctx.index.resolve(c, s))]
     found = exact or found
     return bool(found) and all(_on_user_action(ctx, caller, call, depth - 1, seen, states) for caller, call in found)
+
+
+# RxBinding's streams of a view's user events (`send.clicks()`, `list.itemClicks()`, `toggle.checkedChanges()`).
+CLICK_STREAMS = frozenset({"clicks", "longClicks", "itemClicks", "itemLongClicks", "checkedChanges",
+                           "navigationClicks", "itemSelections", "editorActions", "menuItemClicks", "touches"})
+
+
+def _click_stream(ctx: FlowContext, d: Deferred) -> bool:
+    """`d` is an operator's lambda (`filter`, `map`, `subscribe` …) on a stream held in a property every project
+    initialiser of which is a view's user events (`override val sendIntent by lazy { send.clicks() }`,
+    `Observable.merge(camera.clicks(), label.clicks())`): it runs when the user taps."""
+    head = _stream_head(d.receiver)
+    if not head:
+        return False
+    getters = _getters(ctx).get(head, [])
+    return bool(getters) and all(any(s.kind == "call" and s.name in CLICK_STREAMS for s in ctx.index.sites_of(g))
+                                 for g in getters)
+
+
+def _stream_head(receiver: str) -> str:
+    """The property a call chain starts from: `view.sendIntent .filter { … }` → `sendIntent`, `intents` →
+    `intents`; "" when the chain starts with a call."""
+    head = ""
+    for part in receiver.split("."):
+        part = part.strip().removesuffix("?").removesuffix("!!")
+        if not part.isidentifier():
+            break
+        head = part
+    return head if head and head not in ("this", "it") else ""
+
+
+def _getters(ctx: FlowContext) -> dict[str, list[FnId]]:
+    def build() -> dict[str, list[FnId]]:
+        table: dict[str, list[FnId]] = {}
+        for fid in ctx.index.all_functions():
+            name = ctx.index.function(fid).name
+            if name.startswith("get:"):
+                table.setdefault(name[4:], []).append(fid)
+        return table
+
+    return memo(ctx, "property_getters", build)
 
 
 RESET_VALUES = frozenset({"null", "false", "emptyList()", "\"\""})

@@ -30,9 +30,13 @@ a Compose `onClick`, a menu item, a snackbar action; or a function only such han
 app is distributed (`distribution`). What the linter follows to tell: a coroutine (`scope.launch { … }`) or scope
 function (`let`, `apply` …) block runs where it is written; a lambda handed to a project function
 (`SensorView(onSetEnabled = { … })`) runs where that function invokes the parameter (every invocation must be on a
-user action); an observer of a LiveData or Flow (`vm.requests.observe(owner) { … }`, `events.collect { … }`) runs
-where the value is set (`requests.value = …`, `postValue`, `_events.tryEmit`): every place that sets it, outside
-the observer itself, must be on a user action; the result callback of an earlier request
+user action, also where it hands the lambda on to another composable or to a control's `onCheckedChange`); a
+composable's code that runs only while a state of its own holds a value runs where the value is given
+(`IconButton(onClick = { picture = render() })` … `picture?.let { … }`); an observer of a LiveData or Flow
+(`vm.requests.observe(owner) { … }`, `events.collect { … }`) runs where the value is set (`requests.value = …`,
+`postValue`, `_events.tryEmit`): every place that sets it, outside the observer itself, must be on a user action;
+an operator of an RxBinding stream of a view's events held in a property (`view.sendIntent.filter { … }` where
+`override val sendIntent by lazy { send.clicks() }`) runs on the tap; the result callback of an earlier request
 (`onRequestPermissionsResult`, an ActivityResult callback, Accompanist's `rememberPermissionState(p) { … }`) is
 the user's answer, so a follow-up request there (background location after foreground) is on the same action.
 
