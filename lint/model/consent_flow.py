@@ -191,7 +191,11 @@ def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reach
     return memo(ctx, "requests_at_startup", build)
 
 
-_WORD = re.compile(r"[A-Za-z_$][\w$]*")
+def _words(text: str) -> list[str]:
+    """The identifiers in a text (`Intent(this, HomeActivity::class.java)` → Intent, this, HomeActivity, class,
+    java); no pattern, so that the incremental step's vocabulary does not take every name as read."""
+    return "".join(ch if ch.isalnum() or ch in "_$" else " " for ch in text).split()
+
 
 
 def unstarted_activities(ctx: FlowContext) -> set[str]:
@@ -225,7 +229,7 @@ def unstarted_activities(ctx: FlowContext) -> set[str]:
             return fs.functions[function].owner if 0 <= function < len(fs.functions) else fs.facade
 
         def note(text: str, owner: str) -> None:
-            for w in _WORD.findall(text):
+            for w in _words(text):
                 named.setdefault(w, set()).add(owner)
 
         for fs in index.files:
