@@ -33,7 +33,7 @@ from pipl_lint.model.index import FnId, ProgramIndex
 from pipl_lint.model.reach import Entry, PreConsent, Reached
 from pipl_lint.model.requests import PermissionRequest
 from pipl_lint.model.resources import Resources
-from pipl_lint.model.summary import Arg, Atom, Deferred, Site
+from pipl_lint.model.summary import Arg, Atom, Deferred, FileSummary, Site
 from pipl_lint.parse.xml import XmlElement
 
 
@@ -180,12 +180,110 @@ def requests_at_startup(ctx: FlowContext) -> list[tuple[PermissionRequest, Reach
             reached = reach.reached.get(req.fid)
             if reached is None or ctx.consent.state(req.site).user_action:
                 continue
+            if never_fed(ctx, req.site):
+                continue  # in an observer of a value nothing sets: it never runs
+            if in_user_handler(ctx, req.fid, req.site):
+                continue  # a lambda a control's callback invokes (`Settings(onToggle = { launch() })`): the user's tap
             if composed_on_state(ctx, reach, reached) is not None or stored_for_later(ctx, req.fid, req.site):
                 continue
             out.append((req, reached))
         return out
 
     return memo(ctx, "requests_at_startup", build)
+
+
+def _words(text: str) -> list[str]:
+    """The identifiers in a text (`Intent(this, HomeActivity::class.java)` → Intent, this, HomeActivity, class,
+    java); no pattern, so that the incremental step's vocabulary does not take every name as read."""
+    return "".join(ch if ch.isalnum() or ch in "_$" else " " for ch in text).split()
+
+
+
+def unstarted_activities(ctx: FlowContext) -> set[str]:
+    """Activities (qualified names) that cannot run: declared in an app module's manifest (of an app that has a
+    launcher activity) without an intent filter and not exported (no other app, launcher or deep link starts
+    them), no activity alias targets them, no project class extends them, and no code outside them names them -
+    no `Intent(ctx, X::class.java)`, `X.start(…)`, import, class-name string (reflection, a router), navigation
+    graph or shortcut XML. Dead screens: what they ask for never runs."""
+    def build() -> set[str]:
+        pairs = list(getattr(ctx, "module_manifests", ()))
+        manifests = [m for _mod, m in pairs]
+        apps = [m for mod, m in pairs if mod.is_application]
+        if not any(m.launcher_activities() for m in apps):
+            return set()  # a library (or no launcher): the apps using it may start its screens
+        index = ctx.index
+        candidates: list[str] = []
+        aliased = {c.target_activity for m in manifests for c in m.components if c.target_activity}
+        for m in apps:
+            for c in m.components:
+                if c.kind != "activity" or c.intent_filters or c.exported or c.cls in aliased:
+                    continue
+                entry = index.classes.get(c.cls)
+                if entry is None or any(True for _ in index.subtypes(c.cls)):
+                    continue
+                candidates.append(c.cls)
+        if not candidates:
+            return set()
+        named: dict[str, set[str]] = {}  # word -> classes (owners) whose code names it
+
+        def owner_of(fs: FileSummary, function: int) -> str:
+            return fs.functions[function].owner if 0 <= function < len(fs.functions) else fs.facade
+
+        def note(text: str, owner: str) -> None:
+            for w in _words(text):
+                named.setdefault(w, set()).add(owner)
+
+        for fs in index.files:
+            for site in (*fs.sites, *fs.writes):
+                owner = owner_of(fs, site.function)
+                note(f"{site.name} {site.receiver or ''} {site.rtype or ''}", owner)
+                for arg in site.args:
+                    note(" ".join((arg.text, *arg.refs, *arg.strings)), owner)
+            for c in fs.constants:
+                note(" ".join(c.values), c.owner)
+            for lit in fs.strings:
+                note(lit.value, owner_of(fs, lit.function))
+            note(" ".join(i.path for i in fs.imports), fs.facade)  # an import names the class for the file's code
+            for i, refs in enumerate(fs.refs):
+                note(" ".join(name for name, _line in refs), owner_of(fs, i))
+        xml_text = _graph_xml_text(ctx)
+        out = set()
+        for cls in candidates:
+            simple = cls.rsplit(".", 1)[-1]
+            if simple in xml_text or any(not _inside(o, cls) for o in named.get(simple, ())):
+                continue
+            out.add(cls)
+        return out
+
+    return memo(ctx, "unstarted_activities", build)
+
+
+def _graph_xml_text(ctx: FlowContext) -> str:
+    """The text of navigation graphs and `res/xml` files (shortcuts) of the project's source sets."""
+    project = getattr(ctx, "project", None)
+    texts: list[str] = []
+    for module in getattr(project, "modules", ()):
+        for ss in module.source_sets:
+            if ss.manifest is None:
+                continue
+            res = ss.manifest.parent / "res"
+            for pattern in ("navigation*/*.xml", "xml*/*.xml"):
+                for path in sorted(res.glob(pattern))[:200]:
+                    try:
+                        texts.append(path.read_text(encoding="utf-8", errors="replace")[:200_000])
+                    except OSError:
+                        continue
+    return "\n".join(texts)
+
+
+def in_unstarted_activity(ctx: FlowContext, fid: FnId) -> bool:
+    """`fid` belongs to an activity nothing can start (`unstarted_activities`), or to a class nested in one."""
+    owner = ctx.index.function(fid).owner
+    return any(_inside(owner, cls) for cls in unstarted_activities(ctx))
+
+
+def _inside(owner: str, cls: str) -> bool:
+    return owner == cls or owner.startswith((cls + ".", cls + "$"))
 
 
 def before_consent(ctx: FlowContext, req: PermissionRequest) -> bool:
@@ -443,9 +541,28 @@ def on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int = 2) -> b
     return _on_user_action(ctx, fid, site, depth, set())
 
 
+# The answers of the app's own dialog set through a Java setter of its callback property (`dlg.setOnGrant(() -> …)`
+# for Kotlin's `var onGrant: (() -> Unit)?` that its button's click invokes): the user's tap on that answer.
+ANSWER_SETTER = re.compile(r"^setOn(Grant|Confirm\w*|Positive\w*|Ok|Okay|Allow|Accept\w*|Agree\w*|Continue|Proceed|Yes|"
+                           r"Sure|Negative\w*|Cancel\w*|Deny|Later|Dismiss\w*)(Click\w*|Callback|Action)?$")
+
+
+def answer_setter(d: Deferred) -> str:
+    """The callback property a lambda handed to `setOnGrant(…)` sets (`onGrant`), or ""."""
+    return "on" + d.call[5:] if ANSWER_SETTER.match(d.call) else ""
+
+
+def in_user_handler(ctx: FlowContext, fid: FnId, site: Site) -> bool:
+    """`site`'s own context in its function makes it run on a user action: a listener, a lambda handed to a project
+    function that invokes it from a control's callback (`SettingsContent(onToggle = { … })` whose `Switch` calls
+    `onToggle`), an observer of a value only the user's actions set, a snackbar action - its callers and the
+    function's own name not considered (a startup walk reaching the function does not reach that code)."""
+    return _on_user_action(ctx, fid, site, 0, set(), by_name=False)
+
+
 def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: set[FnId],
-                    states: int = 1) -> bool:
-    if any(is_user_deferred(d) for d in site.deferred):
+                    states: int = 1, by_name: bool = True) -> bool:
+    if any(is_user_deferred(d) or answer_setter(d) for d in site.deferred):
         return True
     if any(a.positive and "ActionPerformed" in a.text for g in site.guards for a in g.atoms):
         return True  # `if (snackbar.showSnackbar(…) == SnackbarResult.ActionPerformed)`: the user tapped its action
@@ -454,11 +571,15 @@ def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: s
             continue
         if d.call in OBSERVER_CALLS and states > 0:
             return _state_set_on_user_action(ctx, d, seen, states - 1)
+        if d.kind == "lambda" and d.call and _click_stream(ctx, d):
+            return True  # `view.sendIntent.filter { … }` where `sendIntent` is `send.clicks()`: runs on the tap
         if d.kind == "lambda" and d.call:
             return _lambda_run_on_user_action(ctx, fid, d, depth, seen, states)
         if d.call or d.kind in ("lambda", "anonymous"):
             return False  # another callback (a result, a timer): not known to be the user's act
-    if ctx.index.function(fid).name in USER_METHODS:
+    if states > 0 and _composed_on_user_state(ctx, fid, site, seen, states - 1):
+        return True
+    if by_name and ctx.index.function(fid).name in USER_METHODS:
         return True
     if depth <= 0 or fid in seen:
         return False
@@ -469,6 +590,78 @@ def _on_user_action(ctx: FlowContext, fid: FnId, site: Site, depth: int, seen: s
     exact = [(c, s) for c, s in found if any(t == fid and how == "exact" for t, how in ctx.index.resolve(c, s))]
     found = exact or found
     return bool(found) and all(_on_user_action(ctx, caller, call, depth - 1, seen, states) for caller, call in found)
+
+
+# RxBinding's streams of a view's user events (`send.clicks()`, `list.itemClicks()`, `toggle.checkedChanges()`).
+CLICK_STREAMS = frozenset({"clicks", "longClicks", "itemClicks", "itemLongClicks", "checkedChanges",
+                           "navigationClicks", "itemSelections", "editorActions", "menuItemClicks", "touches"})
+
+
+def _click_stream(ctx: FlowContext, d: Deferred) -> bool:
+    """`d` is an operator's lambda (`filter`, `map`, `subscribe` …) on a stream held in a property every project
+    initialiser of which is a view's user events (`override val sendIntent by lazy { send.clicks() }`,
+    `Observable.merge(camera.clicks(), label.clicks())`): it runs when the user taps."""
+    head = _stream_head(d.receiver)
+    if not head:
+        return False
+    getters = _getters(ctx).get(head, [])
+    return bool(getters) and all(any(s.kind == "call" and s.name in CLICK_STREAMS for s in ctx.index.sites_of(g))
+                                 for g in getters)
+
+
+def _stream_head(receiver: str) -> str:
+    """The property a call chain starts from: `view.sendIntent .filter { … }` → `sendIntent`, `intents` →
+    `intents`; "" when the chain starts with a call."""
+    head = ""
+    for part in receiver.split("."):
+        part = part.strip().removesuffix("?").removesuffix("!!")
+        if not part.isidentifier():
+            break
+        head = part
+    return head if head and head not in ("this", "it") else ""
+
+
+def _getters(ctx: FlowContext) -> dict[str, list[FnId]]:
+    def build() -> dict[str, list[FnId]]:
+        table: dict[str, list[FnId]] = {}
+        for fid in ctx.index.all_functions():
+            name = ctx.index.function(fid).name
+            if name.startswith("get:"):
+                table.setdefault(name[4:], []).append(fid)
+        return table
+
+    return memo(ctx, "property_getters", build)
+
+
+RESET_VALUES = frozenset({"null", "false", "emptyList()", "\"\""})
+
+
+def _composed_on_user_state(ctx: FlowContext, fid: FnId, site: Site, seen: set[FnId], states: int) -> bool:
+    """`site` runs in a composable only while a state of its own holds a value (`bitmap?.let { … }`,
+    `if (saving)`, `if (picked != null)`), and every assignment in the composable that gives the state a value
+    (not `null` / `false`) is on a user action (`IconButton(onClick = { scope.launch { bitmap = capture() } })`):
+    it runs after the user's tap, not when the screen is composed."""
+    fn = ctx.index.function(fid)
+    if "@Composable" not in fn.modifiers:
+        return False
+    names = {d.receiver for d in site.deferred if d.call in INLINE_CALLS and d.receiver.isidentifier()}
+    for g in site.guards:
+        if g.kind not in ("if", "when"):
+            continue
+        for atom in g.atoms:
+            text = atom.text.replace(" ", "")
+            if atom.positive and text.isidentifier():
+                names.add(text)
+            elif atom.positive and text.endswith(("!=null", "==true")) and text[:-6].isidentifier():
+                names.add(text[:-6])
+    if not names:
+        return False
+    writes = [w for w in ctx.index.files[fid.file].writes if w.function == fid.index and w.receiver is None]
+    for name in names:
+        setting = [w for w in writes if w.name == name and w.args and w.args[-1].text.strip() not in RESET_VALUES]
+        if setting and all(_on_user_action(ctx, fid, w, 0, set(seen), states) for w in setting):
+            return True
+    return False
 
 
 def _lambda_run_on_user_action(ctx: FlowContext, fid: FnId, d: Deferred, depth: int, seen: set[FnId],
@@ -485,9 +678,9 @@ def _lambda_run_on_user_action(ctx: FlowContext, fid: FnId, d: Deferred, depth: 
         fn = ctx.index.function(target)
         if not fn.params or target in seen:
             return False
-        seen.add(target)  # each function's parameters are followed once along a path
         param = d.label if d.label in fn.params else fn.params[-1]
-        if not _param_run_on_user_action(ctx, target, param, depth, seen, states, 3):
+        # each function's parameters are followed once along a path (not across sibling lambdas)
+        if not _param_run_on_user_action(ctx, target, param, depth, seen | {target}, states, 3):
             return False
     return True
 
@@ -502,10 +695,14 @@ def _param_run_on_user_action(ctx: FlowContext, fid: FnId, param: str, depth: in
                 return False
             found = True
             continue
-        handed = [a for a in s.args if a.text.strip() == param]
+        handed = [a for a in s.args if value(a) == param]  # `Row(onSetEnabled = onSetEnabled)`, `Row(onToggle)`
         if not handed:
             continue
         targets = [t for t, how in ctx.index.resolve(fid, s) if how == "exact"] if hops > 0 else []
+        if not targets and handed[0].label and not ctx.index.resolve(fid, s) and \
+                is_user_deferred(Deferred("lambda", s.name, s.receiver or "", handed[0].label, "", s.line)):
+            found = True  # a library control's user callback (`Switch(onCheckedChange = onToggle)`)
+            continue
         if not targets:
             return False  # handed to something the linter does not follow
         for target in targets:
@@ -549,6 +746,62 @@ def _state_set_on_user_action(ctx: FlowContext, observer: Deferred, seen: set[Fn
             return False
         found = True
     return found
+
+
+# Holders of a value that code sets (`MutableLiveData`, an MVVM `SingleLiveEvent`, `MutableStateFlow`, an Rx subject):
+# an observer of one runs only once something sets it.
+MUTABLE_HOLDERS = frozenset({"MutableLiveData", "SingleLiveEvent", "SingleLiveData", "LiveEvent", "MutableStateFlow",
+                             "MutableSharedFlow", "Channel", "PublishSubject", "BehaviorSubject", "PublishRelay",
+                             "BehaviorRelay", "UnicastSubject"})
+# How such a value is set, besides STATE_SETTERS (`event.call()`, Rx `onNext`, `accept`, `state.update { … }`).
+HOLDER_SETTERS = STATE_SETTERS | frozenset({"call", "onNext", "accept", "update", "offer"})
+
+
+def never_fed(ctx: FlowContext, site: Site) -> bool:
+    """`site` runs in an observer (`vm.uc.showDialog.observe(this, v -> …)`) of a value the project holds in a
+    mutable holder (a field typed `SingleLiveEvent`, `MutableLiveData` …) that nothing in the project sets - no
+    `call()`, `setValue`, `postValue`, `value =`, `emit`, `onNext` on it, and the holder is not handed elsewhere:
+    the observer never runs (its only triggers commented out)."""
+    for d in site.deferred:
+        if d.call not in OBSERVER_CALLS:
+            continue
+        name = _state_name(d.receiver)
+        if name and name not in _fed_holders(ctx) and name in _holder_fields(ctx):
+            return True
+    return False
+
+
+def _holder_fields(ctx: FlowContext) -> set[str]:
+    """State names (`_state_name`) of fields every declaration of which is a mutable holder."""
+    def build() -> set[str]:
+        kinds: dict[str, set[bool]] = {}
+        for decl, _fi in ctx.index.classes.values():
+            for name, type_text in decl.fields:
+                simple = type_text.split("<", 1)[0].rstrip("?").rsplit(".", 1)[-1]
+                kinds.setdefault(_state_name(name), set()).add(simple in MUTABLE_HOLDERS)
+        return {name for name, held in kinds.items() if held == {True}}
+
+    return memo(ctx, "holder_fields", build)
+
+
+def _fed_holders(ctx: FlowContext) -> set[str]:
+    """State names something in the project sets (a setter call or `value =` on them) or hands on as an argument."""
+    def build() -> set[str]:
+        out: set[str] = set()
+        for fs in ctx.index.files:
+            for site in fs.sites:
+                if site.name in HOLDER_SETTERS and site.receiver:
+                    out.add(_state_name(site.receiver))
+                for arg in site.args:
+                    out.update(_state_name(r) for r in arg.refs)
+            for w in fs.writes:
+                if w.name == "value" and w.receiver:
+                    out.add(_state_name(w.receiver))
+                out.update(_state_name(r) for a in w.args for r in a.refs)
+        out.discard("")
+        return out
+
+    return memo(ctx, "fed_holders", build)
 
 
 # --- text of resources used by code -----------------------------------------------------------------------

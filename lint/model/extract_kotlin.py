@@ -736,6 +736,24 @@ class KotlinExtractor(Extractor):
                 return SERVICE_TYPES[const]
         return None
 
+    def type_argument_refs(self, node: Node) -> None:
+        """The classes a call names in its type arguments (`startScreen<DetailActivity>(ctx)`,
+        `OneTimeWorkRequestBuilder<SyncWorker>()`) are read by the function (its refs): a class used only there is
+        still used."""
+        inner = node.children[0] if node.children and node.children[0].type == "call_expression" else None
+        for n in (node, inner):
+            targs = _first(n, "type_arguments") if n is not None else None
+            if targs is None:
+                continue
+            todo = [targs]
+            while todo:
+                cur = todo.pop()
+                if cur.type in ("type_identifier", "identifier", "simple_identifier"):
+                    word = self.text(cur)
+                    if word[:1].isupper():
+                        self.add_ref(word, cur)
+                todo.extend(cur.children)
+
     def call_parts(self, node: Node) -> tuple[Node | None, Node | None, list[Node]]:
         """(callee, value_arguments, trailing lambdas), merging `f(x) { ... }` into one call."""
         kids = node.children
@@ -785,6 +803,7 @@ class KotlinExtractor(Extractor):
         callee, args, lambdas = self.call_parts(node)
         if callee is None:
             return
+        self.type_argument_refs(node)
         negated_call = False
         callee, neg = unwrap_not(callee)
         negated_call = negated_call or neg

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 18  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name
+SUMMARY_VERSION = 19  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name;
+# 19: also Kotlin calls' type arguments are refs of the function (`startScreen<DetailActivity>()`)
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):

@@ -13,7 +13,14 @@ Broadcasts the system no longer delivers to manifest-declared receivers at the a
 `CONNECTIVITY_CHANGE` from 24, Wi-Fi state, `USER_PRESENT`, package and power events from 26 (Android 8's
 implicit-broadcast limits), `SCREEN_ON` always. Work that runs only in the receiver's branch for another
 action (`when (intent.action) { ACTION_STOP_SERVICE -> … }`) or only under a setting the user switched on
-(`if (prefs.getBoolean("auto_backup", false))`) is not counted.
+(`if (prefs.getBoolean("auto_backup", false))`) is not counted. What `onReceive` calls is followed three calls
+deep with the class of the object each function runs on (a use case's base-class `execute()` runs that use
+case's own `run()` override, not every subclass's). Enqueuing the app's own WorkManager worker (a `Worker`
+whose companion or body makes the `enqueue…` call) counts only when that worker's `doWork` itself does work
+(starts a component, initialises an SDK, reads personal information): a worker that re-registers geofences or
+reminders after a reboot is not reported. An OkHttp/Retrofit `call.enqueue(callback)` is no scheduled work, and
+the screen a notification's or alarm's `PendingIntent` opens (also through an Intent factory such as
+`MainActivity.newIntent(ctx)`) runs only when the user taps it.
 
 ## Why is this bad?
 Frequent self-start (自启动) and chained start (关联启动) is item 6 of MIIT 164号 ("APP频繁自启动和关联启动"), and MIIT
@@ -53,7 +60,10 @@ same function: "start on boot", the device the user selected), nor one that only
 cleared on reboot: `AlarmManager.set…` with a `PendingIntent` for a receiver or a screen - reminders - not one
 that starts a service), nor a home-screen widget (`AppWidgetProvider`:
 it runs only for widgets the user placed) or a receiver that only sends a broadcast to itself. A setting read
-in a callee, or whose name says nothing of preferences or settings, is not recognised.
+in a callee, or whose name says nothing of preferences or settings, is not recognised. A worker is known only
+when the class enqueuing it is the worker itself (or its companion); other WorkManager work is reported as
+scheduled work without looking into the worker. A network request the receiver makes to the app's own server
+is not counted as work.
 
 ## References
 - 164号 (二)6 APP频繁自启动和关联启动
@@ -68,7 +78,7 @@ from collections.abc import Iterable, Iterator
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.i18n import Msg
 from pipl_lint.model.consent import KEY_WRITES, PREFS_READS
-from pipl_lint.model.index import COMPONENT_STARTERS, FnId
+from pipl_lint.model.index import COMPONENT_STARTERS, SAME, FnId
 from pipl_lint.model.manifest import Component
 from pipl_lint.model.summary import Site
 from pipl_lint.ruleapi import Context, RuleMeta
@@ -180,26 +190,86 @@ def _work(ctx: Context, comp: Component) -> Msg | None:
         return say(ctx, META, "not-in-project")
     if index.is_subtype(cls, "android.appwidget.AppWidgetProvider"):
         return None  # a home-screen widget: it runs only for widgets the user placed
-    todo: list[tuple[FnId, int]] = [(fid, 0) for fid in index.find_member(cls, "onReceive")]
-    seen: set[FnId] = set()
+    return _walk(ctx, [(fid, cls) for fid in index.find_member(cls, "onReceive")], cls, worker=False)
+
+
+WORKER_BASES = ("androidx.work.Worker", "androidx.work.CoroutineWorker", "androidx.work.ListenableWorker",
+                "androidx.work.RxWorker")
+WORK_MANAGER_CALLS = frozenset({"enqueue", "enqueueUniqueWork", "enqueueUniquePeriodicWork"})
+
+
+def _walk(ctx: Context, starts: list[tuple[FnId, str]], cls: str, worker: bool) -> Msg | None:
+    """The first work the code from `starts` does (three calls deep), or None. Followed with the class of the object
+    each function runs on (`interactor.execute()` into a base class's `execute`, whose `buildObservable()` is the
+    interactor's own override, not every subclass's). `worker`: walking a scheduled worker's `doWork`."""
+    index = ctx.index
+    todo: list[tuple[FnId, str | None, int]] = [(fid, this_cls, 0) for fid, this_cls in starts]
+    seen: set[tuple[FnId, str | None]] = set()
     while todo:
-        fid, depth = todo.pop()
-        if fid in seen:
+        fid, this_cls, depth = todo.pop()
+        if (fid, this_cls) in seen:
             continue
-        seen.add(fid)
+        seen.add((fid, this_cls))
         sites = index.sites_of(fid)
         first_read = min((s.line for s in sites if s.kind == "call" and _reads_setting(s.qualified)), default=None)
+        skipped: set[int] = set()
         for site in sites:
             if _setting_gated(site, first_read):
+                skipped.add(id(site))
                 continue  # runs only when the user switched it on (start on boot, a device the user chose)
-            if depth == 0 and _other_action(site):
+            if depth == 0 and not worker and _other_action(site):
+                skipped.add(id(site))
                 continue  # the receiver's branch for another broadcast (`ACTION_STOP_SERVICE ->`), not the event
             found = _work_site(ctx, fid, site, cls)
+            if found and site.kind == "call" and site.name in WORK_MANAGER_CALLS and not worker and \
+                    _quiet_worker(ctx, fid, cls):
+                found = None  # re-enqueues the app's own worker, which starts nothing, no SDK and reads no PI
             if found and not _rearms_alarm(site, sites):
                 return found  # (alarms are cleared on reboot: setting them again is not work of its own)
-            if depth < 3 and site.kind in ("call", "new"):
-                todo += [(t, depth + 1) for t, _how in index.resolve(fid, site)]
+            if found:
+                skipped.add(id(site))  # the screen a notification's or alarm's PendingIntent opens runs later
+        if depth >= 3:
+            continue
+        pending_only = _pending_only(sites)
+        for edge in index.edges_in(fid, this_cls):
+            site = edge.site
+            if site is None or site.kind not in ("call", "new") or id(site) in skipped:
+                continue
+            if pending_only and _intent_factory(index.sites_of(edge.target)):
+                continue  # `SettingsActivity.newIntent(ctx)` for a notification's PendingIntent: opened on a tap
+            todo.append((edge.target, _runs_on(ctx, fid, site, edge.target, this_cls, edge.this_cls), depth + 1))
     return None
+
+
+def _quiet_worker(ctx: Context, fid: FnId, receiver: str) -> bool:
+    """The WorkManager call in `fid` schedules the worker that declares it (`companion object { fun enqueue(ctx) =
+    WorkManager.getInstance(ctx).enqueueUniqueWork(…, OneTimeWorkRequestBuilder<RegisterGeofencesWork>()…) }`, a
+    worker re-registering geofences or reminders after a reboot), and that worker's `doWork` does no work of its own
+    (`_walk`): nothing started, no SDK initialised, no personal information read."""
+    index = ctx.index
+    owner = index.function(fid).owner
+    decl = index.class_of(owner)
+    worker = decl.outer if decl is not None and decl.kind == "companion" and decl.outer else owner
+    if not index.is_subtype(worker, *WORKER_BASES):
+        return False  # the worker is not known
+    starts = [(f, worker) for name in ("doWork", "createWork", "startWork") for f in index.find_member(worker, name)]
+    return bool(starts) and _walk(ctx, starts, receiver, worker=True) is None
+
+
+def _runs_on(ctx: Context, fid: FnId, site: Site, target: FnId, this_cls: str | None, edge_cls: str | None) \
+        -> str | None:
+    """The class of the object `target` runs on when `site` calls it: the caller's own for a call on `this`, the
+    edge's, else the declared type of the receiver when it is a project subclass of the callee's class (a field
+    `updateAlarms: UpdateAlarms` calling the base class's `execute`)."""
+    if edge_cls == SAME:
+        return this_cls
+    if edge_cls is not None:
+        return edge_cls
+    if not site.receiver:
+        return None
+    found, _static = ctx.index.receiver_class(fid, site)
+    owner = ctx.index.function(target).owner
+    return found if found and found != owner and owner in ctx.index.ancestors(found) else None
 
 
 ALARM_CALLS = frozenset({"setExact", "setExactAndAllowWhileIdle", "setRepeating", "setInexactRepeating",
@@ -220,6 +290,19 @@ def _rearms_alarm(site: Site, sites: Iterable[Site]) -> bool:
     pending = any(s.name in PENDING_GETTERS and (s.receiver or "").endswith("PendingIntent") for s in listed)
     runs = any(s.kind == "call" and s.name in WORK_CALLS and s.name not in ALARM_CALLS for s in listed)
     return pending and not runs
+
+
+def _pending_only(sites: list[Site]) -> bool:
+    """The function hands Intents only to `PendingIntent` getters (a notification, an alarm): it starts nothing."""
+    pending = any(s.name in PENDING_GETTERS and (s.receiver or "").endswith("PendingIntent") for s in sites)
+    return pending and not any(s.kind == "call" and s.name in WORK_CALLS and s.name not in ALARM_CALLS
+                               for s in sites)
+
+
+def _intent_factory(sites: list[Site]) -> bool:
+    """The function builds an Intent for a component (`Intent(ctx, X::class.java)`) and starts nothing itself."""
+    return any(s.name in ("Intent", "ComponentName", "setClass", "setComponent", "setClassName") for s in sites) and \
+        not any(s.kind == "call" and s.name in WORK_CALLS for s in sites)
 
 
 # What a stored setting is read through (receiver or callee names), lower-cased.
@@ -266,6 +349,15 @@ def _project_class(ctx: Context, cls: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _http_enqueue(site: Site) -> bool:
+    """`call.enqueue(callback)`: an OkHttp / Retrofit request run asynchronously, not WorkManager's `enqueue` (whose
+    receiver is the `WorkManager` and whose argument a work request)."""
+    if site.name != "enqueue":
+        return False
+    text = " ".join((site.receiver or "", site.rtype or "", *(a.text for a in site.args))).lower()
+    return "work" not in text
+
+
 def _work_site(ctx: Context, fid: FnId, site: Site, receiver: str) -> Msg | None:
     if site.kind in ("call", "new") and site.name in COMPONENT_STARTERS and site.args:
         started = [short(owner) for owner in dict.fromkeys(ctx.index.function(t).owner
@@ -273,7 +365,7 @@ def _work_site(ctx: Context, fid: FnId, site: Site, receiver: str) -> Msg | None
                    if owner != receiver]  # a broadcast to itself (a widget refreshing) starts nothing else
         if started:
             return say(ctx, META, "starts", component=started[0])
-    if site.kind == "call" and site.name in WORK_CALLS and \
+    if site.kind == "call" and site.name in WORK_CALLS and not _http_enqueue(site) and \
             not any(how == "exact" for _t, how in ctx.index.resolve(fid, site)):  # the project's own `schedule()`
         return say(ctx, META, "calls", call=site.qualified)
     sdk = ctx.sdk_calls.match(fid, site, roles=("init",))

@@ -10,7 +10,15 @@ the launcher activity's lifecycle and its permission/activity-result callbacks (
 startup asks for a result: the answer to a request or a screen started for a result on the user's tap is part
 of that tap), the screens the launcher opens without a user action and the fragments those screens add
 (`onCreate`, `onStart`, `onResume`, `onViewCreated` …), and anything they call — rather than from a click or
-another user action. Requests that also run before the user has consented say so.
+another user action. Requests that also run before the user has consented say so. A request in a lambda that a
+control's callback invokes is on the user's action, also when the lambda is handed on through the app's own
+composables (`SettingsContent(onReminders = { … })` passing `onClick = onReminders` to a row whose `clickable`
+calls it), and so is one in the answer of the app's own dialog set through its Java setter
+(`dialog.setOnGrant(() -> launcher.launch(p))`). A request in an observer of a value the app holds in a
+`MutableLiveData` / `SingleLiveEvent` / `MutableStateFlow` field that nothing in the project sets never runs. A
+request a composable makes only while a state of its own holds a value (`picture?.let { … }`, `if (saving)`)
+that only the user's actions give it (`IconButton(onClick = { scope.launch { picture = render() } })`) runs after
+that tap; the state's initial value is taken to be empty (`mutableStateOf<Bitmap?>(null)`), not read.
 
 ## Why is this bad?
 A permission dialog at launch asks before the user has seen the feature, so the purpose cannot be clear.

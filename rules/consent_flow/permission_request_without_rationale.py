@@ -7,14 +7,19 @@ own context or in its callers (two levels up):
 - the request runs from a confirmation of an explanation: a dialog's positive button (also a result
   callback's `which == BUTTON_POSITIVE` branch or `case BUTTON_POSITIVE:`), a Compose `confirmButton`, a
   "continue"/"allow" button, a confirmation callback handed to the project's own explanation dialog
-  (`continueYesCallback = { … }`, the `clickOk()` of its listener), or the answer of the app's own dialog
-  about that permission (`showPreviewDialog(activity, CAMERA) { ok -> if (ok) request(CAMERA) }`);
+  (`continueYesCallback = { … }`, the `clickOk()` of its listener, its Java setter `dialog.setOnGrant(() -> …)`),
+  a `DialogInterface.OnClickListener` handed to the app's own dialog helper (`showConfirm(v, "Save the picture?",
+  "Save", listener)`), or the answer of the app's own dialog about that permission
+  (`showPreviewDialog(activity, CAMERA) { ok -> if (ok) request(CAMERA) }`);
 - a `shouldShowRequestPermissionRationale` check (or the app's own flag for it, `if (!request.showRationale)`:
   the request runs on the side where no rationale is due yet, the other side explains), or a call to the
   project's own `showRationale…` / `explain…` / `…Purpose…` function;
 - a dialog, bottom sheet, snackbar or popup (`AlertDialog`, `MaterialAlertDialogBuilder`, `Snackbar.make`,
   `PopupWindow` …) or a string resource named like a purpose (`…_rationale`, `…_purpose`, `…_reason`)
   shown earlier in the same context;
+- the request's screen is a permission page: a layout its class uses says which permissions the app asks
+  for and why ("为了提供闹钟提醒和天气，需要向您申请以下权限：", "we need these permissions to …"), above the list
+  and the button that asks;
 - the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
   `explainReasonBeforeRequest()` (its `onExplainRequestReason` alone runs only after a refusal, so the first
   system dialog comes unexplained), XXPermissions' `interceptor`/`description`, a builder's own dialog text
@@ -25,17 +30,22 @@ a Compose `onClick`, a menu item, a snackbar action; or a function only such han
 app is distributed (`distribution`). What the linter follows to tell: a coroutine (`scope.launch { … }`) or scope
 function (`let`, `apply` …) block runs where it is written; a lambda handed to a project function
 (`SensorView(onSetEnabled = { … })`) runs where that function invokes the parameter (every invocation must be on a
-user action); an observer of a LiveData or Flow (`vm.requests.observe(owner) { … }`, `events.collect { … }`) runs
-where the value is set (`requests.value = …`, `postValue`, `_events.tryEmit`): every place that sets it, outside
-the observer itself, must be on a user action; the result callback of an earlier request
+user action, also where it hands the lambda on to another composable or to a control's `onCheckedChange`); a
+composable's code that runs only while a state of its own holds a value runs where the value is given
+(`IconButton(onClick = { picture = render() })` … `picture?.let { … }`); an observer of a LiveData or Flow
+(`vm.requests.observe(owner) { … }`, `events.collect { … }`) runs where the value is set (`requests.value = …`,
+`postValue`, `_events.tryEmit`): every place that sets it, outside the observer itself, must be on a user action;
+an operator of an RxBinding stream of a view's events held in a property (`view.sendIntent.filter { … }` where
+`override val sendIntent by lazy { send.clicks() }`) runs on the tap; the result callback of an earlier request
 (`onRequestPermissionsResult`, an ActivityResult callback, Accompanist's `rememberPermissionState(p) { … }`) is
 the user's answer, so a follow-up request there (background location after foreground) is on the same action.
 
 - `google-play` and `elsewhere` (neither store): it counts as explained by its context, and so does a request
   made as a screen the user opened appears (an activity, fragment or destination the startup walk does not
-  reach: the scanner asking for the camera as it opens, also from a Compose `LaunchedEffect`; not a request in a
-  callback of loaded data or a timer). Android's guidance asks for a request in context, and for a separate
-  rationale only when `shouldShowRequestPermissionRationale` is true; what runs at startup has none.
+  reach: the scanner asking for the camera as it opens, also from a Compose `LaunchedEffect`, inside the app's
+  theme, `Scaffold` or `Box` content; not a request in a callback of loaded data or a timer). Android's guidance
+  asks for a request in context, and for a separate rationale only when `shouldShowRequestPermissionRationale`
+  is true; what runs at startup has none.
 - `china-stores` and `both` (the default): it counts as explained when the control the user acted on names the
   feature every asked permission serves — the view the listener is set on (`mTvPressSpeech`, `R.id.btn_scan`),
   the lambda's label (`onToggleNotification = { … }`), the view id a click handler branches on
@@ -44,6 +54,11 @@ the user's answer, so a follow-up request there (background location after foreg
   Otherwise it is still reported, with a message naming the requirement: MIIT's 2023 notice
   (工信部信管函〔2023〕26号) asks apps to show the purpose at the same time as the system dialog. Meet it with a
   purpose banner shown while the system dialog is open (or a dialog before it).
+
+Requests that never run are not judged: in an activity nothing can start (declared without an intent filter,
+not exported, in an app with a launcher, and named by no other code, import, class-name string, navigation graph
+or shortcut), or in an observer of a value held in a `MutableLiveData` / `SingleLiveEvent` / `MutableStateFlow`
+field that nothing in the project sets (its trigger commented out).
 
 Configuration: `permissions.require-rationale = false` turns the rule off (for apps whose explanation is
 shown by a platform or framework the linter cannot see).
@@ -85,7 +100,10 @@ where that is the case. A T/TAF 076 `<meta-data>` purpose in the manifest is not
 time of the request and does not count. A request written inside a function value that is stored or handed
 back for later (`val request = remember { { launcher.launch(perms) } }`), or handed to a project function that
 keeps it without calling it (`viewModel.setPermissionInfo(granted) { launcher.launch(perms) }`), is not
-judged: where it is invoked is not followed.
+judged: where it is invoked is not followed. An activity started only by code the summaries do not record (a
+class literal as a bare `when` branch result in the same package, no import) is taken as never started. A
+`DialogInterface.OnClickListener` handed to the app's own helper counts as the confirmation even when the helper
+sets it on a negative button or a list.
 
 ## References
 - 191号文 二.3
@@ -100,7 +118,18 @@ from collections.abc import Iterator
 
 from pipl_lint.findings import Category, Finding, Severity
 from pipl_lint.model.consent import NAV_DESTINATIONS, NAV_HOSTS, is_user_deferred
-from pipl_lint.model.consent_flow import COROUTINE_CALLS, INLINE_CALLS, identifier_words
+from pipl_lint.model.consent_flow import (
+    COROUTINE_CALLS,
+    INLINE_CALLS,
+    NEGATIVE_CALLS,
+    answer_setter,
+    functions_of,
+    identifier_words,
+    in_unstarted_activity,
+    layout_names,
+    layout_texts,
+    never_fed,
+)
 from pipl_lint.model.index import FnId
 from pipl_lint.model.requests import PermissionRequest, chain_text
 from pipl_lint.model.summary import Arg, Deferred, Site
@@ -171,6 +200,10 @@ def check(ctx: Context) -> Iterator[Finding]:
     for req in ctx.permission_requests:
         if stored_for_later(ctx, req.fid, req.site):
             continue  # a request function kept for later (`remember { { launcher.launch(p) } }`): when, unknown
+        if in_unstarted_activity(ctx, req.fid):
+            continue  # in an activity nothing can start (declared, not exported, named nowhere else): dead code
+        if never_fed(ctx, req.site):
+            continue  # in an observer of a value nothing in the project sets: it never runs
         asked = asked_permissions(ctx, req)
         if not asked.en or _explained(ctx, req):
             continue
@@ -208,15 +241,53 @@ def _runs_as_called(ctx: Context, fid: FnId, site: Site, depth: int) -> bool:
     coroutine and scope-function blocks or Compose effects in between, no posted, observed or answered
     callback."""
     if any(d.call not in COROUTINE_CALLS and d.call not in INLINE_CALLS and d.call not in COMPOSITION_EFFECTS
-           for d in site.deferred):
+           and not _composed_content(ctx, fid, site, i) for i, d in enumerate(site.deferred)):
         return False
     if depth <= 0:
         return True
     return all(_runs_as_called(ctx, caller, call, depth - 1) for caller, call in callers(ctx, fid))
 
 
+# PascalCase calls taking a trailing lambda that are no composables: the lambda runs later, elsewhere.
+NOT_COMPOSABLES = frozenset({"Thread", "Runnable", "Handler", "Timer", "TimerTask", "Callable", "CountDownTimer",
+                             "Executor", "Observer", "AlertDialog", "Dialog"})
+
+
+def _composed_content(ctx: Context, fid: FnId, site: Site, i: int) -> bool:
+    """The `i`-th deferred context of `site` is a composable's content (`Scaffold { … }`, `Box { … }`,
+    `AppTheme { … }`): a trailing (or `content =`) lambda of a PascalCase call, in a `@Composable` function or
+    inside `setContent { … }`; it is composed with its caller."""
+    d = site.deferred[i]
+    if d.kind != "lambda" or not d.call[:1].isupper() or d.label not in ("", "content") or d.call in NOT_COMPOSABLES:
+        return False
+    if ctx.index.files[fid.file].language != "kotlin":
+        return False
+    return "@Composable" in ctx.index.function(fid).modifiers or \
+        any(o.call in COMPOSITION_EFFECTS for o in site.deferred[:i])
+
+
+# A screen's text announcing the permissions it asks for and why ("需要向您申请以下权限", "we need these permissions
+# to …") - resource text, not code.
+PERMISSION_PAGE_TEXT = re.compile(r"权限.*(用于|用来|以便|为了|需要|目的|申请)|(用于|用来|以便|为了|需要|申请).*权限|"
+                                  r"permissions?\b.*\b(to|for|so that|needs?|needed|required|because)\b|"
+                                  r"\b(need|needs|requires?|uses?)\b.*\bpermissions?\b", re.IGNORECASE | re.DOTALL)
+
+
+def _permission_page(ctx: Context, req: PermissionRequest) -> bool:
+    """The request's screen is a permission page: a layout its class uses says which permissions the app asks for
+    and why ("为了提供…，需要向您申请以下权限：" above the list and the button that makes the request)."""
+    for fid in functions_of(ctx, ctx.index.function(req.fid).owner):
+        for site in ctx.index.sites_of(fid):
+            for name in layout_names(site):
+                if any(PERMISSION_PAGE_TEXT.search(t) for t in layout_texts(ctx, name)):
+                    return True
+    return False
+
+
 def _explained(ctx: Context, req: PermissionRequest) -> bool:
     if req.rationale_in_call or _chain_explains(ctx, req):
+        return True
+    if _permission_page(ctx, req):
         return True
     return _context_explains(ctx, req.fid, req.site, depth=0, seen=set())
 
@@ -280,6 +351,11 @@ def _is_lambda(arg: Arg) -> bool:
 def _confirms(d: Deferred) -> bool:
     if d.call in POSITIVE_CALLS or d.label in CONFIRM_LABELS or CONFIRM_METHOD.match(d.label):
         return True
+    if d.supertype.endswith("DialogInterface.OnClickListener") and d.call not in NEGATIVE_CALLS:
+        return True  # a dialog button's listener handed to the app's own dialog helper (`showConfirm(v, "Save the
+        #              image?", "Save", new DialogInterface.OnClickListener() { … })`): the answer to that dialog
+    if answer_setter(d) in CONFIRM_LABELS:
+        return True  # `dlg.setOnGrant(() -> launcher.launch(p))`: the Java setter of the explanation dialog's `onGrant`
     label = d.label.lower()
     if label.endswith(("callback", "action", "click", "clicked")) and any(w in label for w in CONFIRM_LABEL_WORDS):
         return True  # `continueYesCallback = { … }` handed to the project's own explanation dialog
