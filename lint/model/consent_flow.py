@@ -224,28 +224,32 @@ def unstarted_activities(ctx: FlowContext) -> set[str]:
                 candidates.append(c.cls)
         if not candidates:
             return set()
-        named: dict[str, set[str]] = {}  # word -> classes (owners) whose code names it
+        simples = {cls.rsplit(".", 1)[-1] for cls in candidates}
+        named: dict[str, set[str]] = {}  # candidate's simple name -> classes (owners) whose code names it
 
         def owner_of(fs: FileSummary, function: int) -> str:
             return fs.functions[function].owner if 0 <= function < len(fs.functions) else fs.facade
 
-        def note(text: str, owner: str) -> None:
-            for w in _words(text):
-                named.setdefault(w, set()).add(owner)
-
         for fs in index.files:
+            texts: list[tuple[str, str]] = []  # (text, the class whose code it is)
             for site in (*fs.sites, *fs.writes):
                 owner = owner_of(fs, site.function)
-                note(f"{site.name} {site.receiver or ''} {site.rtype or ''}", owner)
-                for arg in site.args:
-                    note(" ".join((arg.text, *arg.refs, *arg.strings)), owner)
-            for c in fs.constants:
-                note(" ".join(c.values), c.owner)
-            for lit in fs.strings:
-                note(lit.value, owner_of(fs, lit.function))
-            note(" ".join(i.path for i in fs.imports), fs.facade)  # an import names the class for the file's code
-            for i, refs in enumerate(fs.refs):
-                note(" ".join(name for name, _line in refs), owner_of(fs, i))
+                texts.append((f"{site.name} {site.receiver or ''} {site.rtype or ''}", owner))
+                texts += ((" ".join((arg.text, *arg.refs, *arg.strings)), owner) for arg in site.args)
+            texts += ((" ".join(c.values), c.owner) for c in fs.constants)
+            texts += ((lit.value, owner_of(fs, lit.function)) for lit in fs.strings)
+            texts.append((" ".join(i.path for i in fs.imports), fs.facade))  # an import names it for the file
+            texts += ((" ".join(name for name, _line in refs), owner_of(fs, i)) for i, refs in enumerate(fs.refs))
+            # Splitting into words is what costs: only the texts of a file that holds a candidate's name are split.
+            blob = "\n".join(text for text, _owner in texts)
+            present = {simple for simple in simples if simple in blob}
+            if not present:
+                continue
+            for text, owner in texts:
+                if any(simple in text for simple in present):
+                    for w in _words(text):
+                        if w in present:
+                            named.setdefault(w, set()).add(owner)
         xml_text = _graph_xml_text(ctx)
         out = set()
         for cls in candidates:
