@@ -22,6 +22,7 @@ from itertools import pairwise
 from pipl_lint.findings import Edit, Finding, Related, Severity, Span, TraceStep
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.consent import Note, SiteState
+from pipl_lint.model.index import FnId
 from pipl_lint.model.reach import EntryCall, PreConsent, Reached
 from pipl_lint.model.summary import Atom, Site
 
@@ -82,6 +83,18 @@ def undecided(ctx: object, hit: Collecting) -> Undecided | None:
     (`FirstLaunch.undecided`); None when the path's notes are only callbacks, threads, delays or conditions that
     hold on first launch (a process check, the OS version): these still run before consent."""
     pc = ctx.pre_consent
+    for fid, note in _path_conditions(ctx, hit):
+        assert note.guard is not None
+        atom = pc.first_launch.undecided(fid, note.guard)
+        if atom is not None:
+            return Undecided(note, atom, note.guard.line)
+    return None
+
+
+def _path_conditions(ctx: object, hit: Collecting) -> Iterator[tuple[FnId, Note]]:
+    """The condition notes on the path to a collecting call, in order: each open call's guards, then the call's
+    own, with the function each sits in."""
+    pc = ctx.pre_consent
     hops = pc.hops(hit.reached)
     steps = [(prev.fid, hop.via.site) for prev, hop in pairwise(hops)
              if hop.via is not None and hop.via.site is not None]
@@ -89,10 +102,7 @@ def undecided(ctx: object, hit: Collecting) -> Undecided | None:
     for fid, site in steps:
         for note in pc.consent.state(site).notes:
             if isinstance(note, Note) and note.kind == "condition" and note.guard is not None:
-                atom = pc.first_launch.undecided(fid, note.guard)
-                if atom is not None:
-                    return Undecided(note, atom, note.guard.line)
-    return None
+                yield fid, note
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,19 +132,13 @@ def opt_out(ctx: object, hit: Collecting) -> OptOut | None:
     (`prefs.getBoolean(SEND_STATS, true)`, `settings.isTrackingEnabled` whose getter reads one): the collection
     runs before anybody was asked, and the only control is switching it off."""
     pc = ctx.pre_consent
-    hops = pc.hops(hit.reached)
-    steps = [(prev.fid, hop.via.site) for prev, hop in pairwise(hops)
-             if hop.via is not None and hop.via.site is not None]
-    steps.append((hit.reached.fid, hit.site))
-    for fid, site in steps:
-        for note in pc.consent.state(site).notes:
-            if not (isinstance(note, Note) and note.kind == "condition" and note.guard is not None):
-                continue
-            for atom in note.guard.atoms:
-                found = pc.first_launch.default_on(fid, atom)
-                if found is not None:
-                    dfid, dsite = found
-                    return OptOut(note, atom, note.guard.line, ctx.path_of(dfid), dsite.line)
+    for fid, note in _path_conditions(ctx, hit):
+        assert note.guard is not None
+        for atom in note.guard.atoms:
+            found = pc.first_launch.default_on(fid, atom)
+            if found is not None:
+                dfid, dsite = found
+                return OptOut(note, atom, note.guard.line, ctx.path_of(dfid), dsite.line)
     return None
 
 
