@@ -19,7 +19,8 @@ own context or in its callers (two levels up):
   shown earlier in the same context;
 - the request's screen is a permission page: a layout its class uses says which permissions the app asks
   for and why ("为了提供闹钟提醒和天气，需要向您申请以下权限：", "we need these permissions to …"), above the list
-  and the button that asks;
+  and the button that asks, and the request is made from that button (a page that asks as it opens puts the
+  system dialog over its text before anyone read it);
 - the request form carries its own explanation: EasyPermissions' rationale text, PermissionX's
   `explainReasonBeforeRequest()` (its `onExplainRequestReason` alone runs only after a refusal, so the first
   system dialog comes unexplained), XXPermissions' `interceptor`/`description`, a builder's own dialog text
@@ -275,7 +276,11 @@ PERMISSION_PAGE_TEXT = re.compile(r"权限.*(用于|用来|以便|为了|需要|
 
 def _permission_page(ctx: Context, req: PermissionRequest) -> bool:
     """The request's screen is a permission page: a layout its class uses says which permissions the app asks for
-    and why ("为了提供…，需要向您申请以下权限：" above the list and the button that makes the request)."""
+    and why ("为了提供…，需要向您申请以下权限：" above the list and the button that makes the request), and the
+    request is made from that page's button, after the user read it. A request made as the page opens puts the
+    system dialog over the text before anyone read it: not explained."""
+    if not on_user_action(ctx, req.fid, req.site):
+        return False
     for fid in functions_of(ctx, ctx.index.function(req.fid).owner):
         for site in ctx.index.sites_of(fid):
             for name in layout_names(site):
