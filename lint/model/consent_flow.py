@@ -200,7 +200,7 @@ def _words(text: str) -> list[str]:
 
 
 def unstarted_activities(ctx: FlowContext) -> set[str]:
-    """Activities (qualified names) that cannot run: declared in an app module's manifest (of an app that has a
+    """Activities (qualified names) that ask for a permission and cannot run: declared in an app module's manifest (of an app that has a
     launcher activity) without an intent filter and not exported (no other app, launcher or deep link starts
     them), no activity alias targets them, no project class extends them, and no code outside them names them -
     no `Intent(ctx, X::class.java)`, `X.start(…)`, import, class-name string (reflection, a router), navigation
@@ -222,6 +222,10 @@ def unstarted_activities(ctx: FlowContext) -> set[str]:
                 if entry is None or any(True for _ in index.subtypes(c.cls)):
                     continue
                 candidates.append(c.cls)
+        # Only the screens that ask for a permission matter (CF304 asks about its requests): the search below
+        # reads every text of the project, so it looks for those names only.
+        askers = {index.function(req.fid).owner for req in ctx.permission_requests}
+        candidates = [cls for cls in candidates if any(_inside(owner, cls) for owner in askers)]
         if not candidates:
             return set()
         simples = {cls.rsplit(".", 1)[-1] for cls in candidates}
@@ -1336,15 +1340,17 @@ def _ticked_handlers(ctx: FlowContext, fid: FnId) -> list[Handler]:
     `if (mCheck.isChecked) { … } else toast(…)`): on a screen that shows the policy, the box is the agreement
     ("I have read and agree to the Privacy Policy") and the button goes on only with it."""
     out: dict[Deferred, Handler] = {}
-    if _sign_in(short(ctx.index.function(fid).owner)):
-        return []  # the terms box of a sign-in or registration form: consent to an account, not the first-run gate
     for site in ctx.index.sites_of(fid):
+        if not any(_ticked(a) for g in site.guards for a in g.atoms):
+            continue
         d = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
         if d is None or d in out or d.call in ("setOnCheckedChangeListener", "onCheckedChange") or \
                 _sign_in(d.receiver):
             continue
         if any(g.line >= d.line and _ticked(a) for g in site.guards for a in g.atoms):
             out[d] = Handler(fid, d, _describe(d))
+    if out and _sign_in(short(ctx.index.function(fid).owner)):
+        return []  # the terms box of a sign-in or registration form: consent to an account, not the first-run gate
     return list(out.values())
 
 
