@@ -200,11 +200,11 @@ def _words(text: str) -> list[str]:
 
 
 def unstarted_activities(ctx: FlowContext) -> set[str]:
-    """Activities (qualified names) that ask for a permission and cannot run: declared in an app module's manifest (of an app that has a
-    launcher activity) without an intent filter and not exported (no other app, launcher or deep link starts
-    them), no activity alias targets them, no project class extends them, and no code outside them names them -
-    no `Intent(ctx, X::class.java)`, `X.start(…)`, import, class-name string (reflection, a router), navigation
-    graph or shortcut XML. Dead screens: what they ask for never runs."""
+    """Activities (qualified names) that ask for a permission and cannot run: declared in an app module's
+    manifest (of an app that has a launcher activity) without an intent filter and not exported (no other app,
+    launcher or deep link starts them), no activity alias targets them, no project class extends them, and no
+    code outside them names them - no `Intent(ctx, X::class.java)`, `X.start(…)`, import, class-name string
+    (reflection, a router), navigation graph or shortcut XML. Dead screens: what they ask for never runs."""
     def build() -> set[str]:
         pairs = list(getattr(ctx, "module_manifests", ()))
         manifests = [m for _mod, m in pairs]
