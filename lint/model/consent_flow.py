@@ -774,7 +774,7 @@ def never_fed(ctx: FlowContext, site: Site) -> bool:
         if d.call not in OBSERVER_CALLS:
             continue
         name = _state_name(d.receiver)
-        if name and name not in _fed_holders(ctx) and name in _holder_fields(ctx):
+        if name and name in _holder_fields(ctx) and name not in _fed_holders(ctx):
             return True
     return False
 
