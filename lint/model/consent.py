@@ -15,6 +15,12 @@ answered. Guards that are not consent (process checks, `BuildConfig.DEBUG`, `sav
 delays) never match, nor does a consent-named switch read with the default `true` where the guarded code needs it
 to hold (`if (prefs.getBoolean("analytics_consent", true))`, or a check whose consent reads all default to `true`):
 it holds before anybody answered, an opt-out (`on_by_default`).
+
+Code in a lambda handed to a project function that runs it only behind a consent check (`inline fun
+analyticsSafe(block: () -> Unit) { if (agreed()) block() }`) is gated: every project function the call resolves
+to must invoke the lambda's parameter (the labelled one, else every function-typed one), each invocation gated
+(`_runs_under_consent`). A wrapper that also runs the lambda outside the check, only passes it on, or stores it,
+does not gate it.
 """
 
 from __future__ import annotations
