@@ -205,6 +205,7 @@ class ConsentModel:
         self._keyed: set[FnId] | None = None
         self._wrappers: dict[tuple[str, int, int, int], bool] = {}
         self._wrapping: set[FnId] = set()
+        self._lambda_takers: dict[str, bool] = {}
 
     # --- stored keys ------------------------------------------------------------------------------------
     def constant_values(self, name: str) -> tuple[str, ...]:
@@ -539,6 +540,8 @@ class ConsentModel:
         `if (!agreed()) return`): the lambda runs gated. Every project function the call resolves to must invoke
         the lambda's parameter (the labelled one, or else every function-typed one), and every invocation must be
         gated (in turn through such a wrapper)."""
+        if not self._takes_lambdas(d.call):
+            return False
         for fid, call in self.index.by_site_name.get(d.call, ()):
             if call.line != d.line or call.function != site.function or not (
                     call.start <= site.start and site.end <= call.end) or call.kind != "call":
@@ -550,6 +553,16 @@ class ConsentModel:
                 self._wrappers[key] = bool(targets) and all(self._gates_lambda(t, d.label) for t in targets)
             return self._wrappers[key]
         return False
+
+    def _takes_lambdas(self, name: str) -> bool:
+        """Some project function named `name` has a function-typed parameter (most lambdas go to `let`, `launch`,
+        `setOnClickListener`: no need to look for their call)."""
+        known = self._lambda_takers.get(name)
+        if known is None:
+            known = any(t == "Function" or "->" in t for f in self.index.by_name.get(name, ())
+                        for t in self.index.function(f).param_types)
+            self._lambda_takers[name] = known
+        return known
 
     def _gates_lambda(self, fid: FnId, label: str) -> bool:
         if fid in self._wrapping:
