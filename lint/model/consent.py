@@ -15,6 +15,12 @@ answered. Guards that are not consent (process checks, `BuildConfig.DEBUG`, `sav
 delays) never match, nor does a consent-named switch read with the default `true` where the guarded code needs it
 to hold (`if (prefs.getBoolean("analytics_consent", true))`, or a check whose consent reads all default to `true`):
 it holds before anybody answered, an opt-out (`on_by_default`).
+
+Code in a lambda handed to a project function that runs it only behind a consent check (`inline fun
+analyticsSafe(block: () -> Unit) { if (agreed()) block() }`) is gated: every project function the call resolves
+to must invoke the lambda's parameter (the labelled one, else every function-typed one), each invocation gated
+(`_runs_under_consent`). A wrapper that also runs the lambda outside the check, only passes it on, or stores it,
+does not gate it.
 """
 
 from __future__ import annotations
@@ -197,6 +203,9 @@ class ConsentModel:
         self._first_run_flags: set[str] | None = None
         self._asks: bool | None = None
         self._keyed: set[FnId] | None = None
+        self._wrappers: dict[tuple[str, int, int, int], bool] = {}
+        self._wrapping: set[FnId] = set()
+        self._lambda_takers: dict[str, bool] = {}
 
     # --- stored keys ------------------------------------------------------------------------------------
     def constant_values(self, name: str) -> tuple[str, ...]:
@@ -489,7 +498,11 @@ class ConsentModel:
     def _state(self, site: Site) -> SiteState:
         notes: list[Note] = []
         user = False
+        wrapped = False
         for d in site.deferred:
+            if d.kind == "lambda" and d.call and self._runs_under_consent(d, site):
+                wrapped = True
+                continue
             if is_agree_deferred(d):
                 # Runs when the user agrees, whatever held where the callback was registered (and on the user's
                 # action when the callback is registered in a click handler: it never runs by itself).
@@ -518,7 +531,57 @@ class ConsentModel:
             elif g.atoms and any(_meaningful(a) for a in g.atoms):
                 notes.insert(0, Note(f"`{_short(g)}` (line {g.line}) is not a consent check",
                                      f"`{_short(g)}`（第 {g.line} 行）不是同意检查", "condition", g))
+        gated = gated or wrapped
         return SiteState(gated and not refused, user, tuple(notes), refused)
+
+    def _runs_under_consent(self, d: Deferred, site: Site) -> bool:
+        """A lambda handed to a project function that runs it only behind a consent check (`inline fun
+        analyticsSafe(block: () -> Unit) { if (agreed()) block() }`, `Firebase.analytics.block()` after
+        `if (!agreed()) return`): the lambda runs gated. Every project function the call resolves to must invoke
+        the lambda's parameter (the labelled one, or else every function-typed one), and every invocation must be
+        gated (in turn through such a wrapper)."""
+        if not self._takes_lambdas(d.call):
+            return False
+        for fid, call in self.index.by_site_name.get(d.call, ()):
+            if call.line != d.line or call.function != site.function or not (
+                    call.start <= site.start and site.end <= call.end) or call.kind != "call":
+                continue
+            key = (d.call, d.line, fid.file, call.start)
+            if key not in self._wrappers:
+                self._wrappers[key] = False
+                targets = [t for t, _how in self.index.resolve(fid, call)]
+                self._wrappers[key] = bool(targets) and all(self._gates_lambda(t, d.label) for t in targets)
+            return self._wrappers[key]
+        return False
+
+    def _takes_lambdas(self, name: str) -> bool:
+        """Some project function named `name` has a function-typed parameter (most lambdas go to `let`, `launch`,
+        `setOnClickListener`: no need to look for their call)."""
+        known = self._lambda_takers.get(name)
+        if known is None:
+            known = any(t == "Function" or "->" in t for f in self.index.by_name.get(name, ())
+                        for t in self.index.function(f).param_types)
+            self._lambda_takers[name] = known
+        return known
+
+    def _gates_lambda(self, fid: FnId, label: str) -> bool:
+        if fid in self._wrapping:
+            return False
+        fn = self.index.function(fid)
+        params = [label] if label in fn.params else \
+            [p for p, t in zip(fn.params, fn.param_types, strict=False) if t == "Function" or "->" in t]
+        if not params:
+            return False
+        self._wrapping.add(fid)
+        try:
+            for p in params:
+                calls = [s for s in self.index.sites_of(fid) if s.kind == "call" and (
+                    s.name == p or (s.name == "invoke" and s.receiver == p))]
+                if not calls or not all(self.state(s).gated for s in calls):
+                    return False
+            return True
+        finally:
+            self._wrapping.discard(fid)
 
 
 def _tokens(args: Iterable[Arg]) -> set[str]:

@@ -21,6 +21,10 @@ property returning such a read, also under a key named like consent) stays an er
 opt-out and not consent, and the message says so, with the default as the trace's last step. A severity configured
 for the rule applies to every finding.
 
+A consent check may sit in a project wrapper that takes the code as a lambda (`inline fun analyticsSafe(block:
+() -> Unit) { if (agreed()) block() }`, `if (!agreed()) return; Firebase.analytics.block()`): an init in the lambda
+handed to it is gated when every invocation of that parameter in the wrapper is (see `model/consent.py`).
+
 An init right after the SDK's own privacy switch is handed the stored answer in the same block
 (`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
 the SDK collects nothing (a switch hard-coded on is EC103's, and the init stays reported).

@@ -8,7 +8,9 @@ Finds an SDK's privacy-consent call — AMap `updatePrivacyAgree(ctx, true)`, Ba
 whose consent argument is the literal `true` on a path that runs before the user consents — or anywhere
 at all when the app never asks for consent (no code reads a stored agreement): then nobody has agreed,
 whichever screen makes the call (but not in an Application subclass the manifest never names: Android never
-creates it).
+creates it, nor behind a stored data-collection switch that is off until the user turns it on -
+`if (prefs.crashReportingEnabled) setCrashlyticsCollectionEnabled(true)` with the getter reading
+`getBoolean("crash_reporting", false)`: the user's opt-in is the agreement passed on).
 
 ## Why is this bad?
 These switches exist so that the SDK collects nothing until the user agrees. Passing `true` at start-up
@@ -65,10 +67,10 @@ from dataclasses import replace
 
 from pipl_lint.catalogs import Sdk, SdkCall
 from pipl_lint.findings import Category, Finding, Related, Severity, Span
-from pipl_lint.model.conditions import READS_WITH_DEFAULT
+from pipl_lint.model.conditions import COLLECTION_SWITCH, READS_WITH_DEFAULT
 from pipl_lint.model.entrypoints import unregistered_applications
 from pipl_lint.model.index import FnId
-from pipl_lint.model.summary import Site
+from pipl_lint.model.summary import Guard, Site
 from pipl_lint.ruleapi import Context, RuleMeta
 
 META = RuleMeta(
@@ -260,12 +262,23 @@ def check(ctx: Context) -> Iterator[Finding]:
     if ctx.consent.asks_for_consent():
         return  # the app asks: code that runs after its check is covered by the answer
     dead = unregistered_applications(ctx.index, ctx.manifests)  # Android never creates them
+    # Behind a stored data-collection switch that is off until the user turns it on (`if (prefs.crashReportsOn)
+    # setCrashlyticsCollectionEnabled(true)`, default `false`): the user's opt-in is the agreement it passes on.
+    first_launch = pc.first_launch
     candidates = [(fid, site, hit) for fid in ctx.index.all_functions() for site in ctx.index.sites_of(fid)
                   if id(site) not in reported and (hit := _hardcoded(ctx, fid, site)) is not None
-                  and not ctx.consent.state(site).gated and not _in_classes(ctx.index.function(fid).owner, dead)]
+                  and not ctx.consent.state(site).gated and not _in_classes(ctx.index.function(fid).owner, dead)
+                  and not _opted_in(first_launch.off_guard(fid, site))]
     for fid, site, (sdk, call) in candidates:
         message = ctx.say(META, "never-asked", sdk=sdk.name, call=f"{call.owner_simple}.{call.method}")
         yield ctx.site_finding(META, fid, site, message)
+
+
+def _opted_in(guard: Guard | None) -> bool:
+    """A guard false on first launch that tests a stored data-collection switch (`crashReportingEnabled`,
+    `getBoolean("analytics_enabled", false)`): only the user's opt-in turns it on."""
+    return guard is not None and any(COLLECTION_SWITCH.search(t) for a in guard.atoms
+                                     for t in (a.text, *a.names, *a.strings))
 
 
 def _in_classes(owner: str, classes: frozenset[str]) -> bool:
