@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 19  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name;
+SUMMARY_VERSION = 20  # 20: a `let`/`also` lambda parameter carries what its receiver read; 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name;
 # 19: also Kotlin calls' type arguments are refs of the function (`startScreen<DetailActivity>()`)
 
 
