@@ -43,9 +43,11 @@ AGREE_WORD = re.compile(r"(?<!dis)(?<!not)(?<!un)(?<!no)(?<!not_)(?<!no_)(agree(
 REFUSE_WORD = re.compile(r"disagree|refuse|reject|decline|deny|(no|not|un)_?agree(?!ment)|不同意|拒绝", re.IGNORECASE)
 # A consent management platform's check of its stored answer (Google UMP: `ConsentInformation.canRequestAds()`).
 CMP_PREDICATES = frozenset({"canRequestAds"})
-# A test that the stored answer is absent (`TextUtils.isEmpty(saved)`, `saved.isNullOrEmpty()`, `saved == null`):
-# it holds before the user has answered.
-ABSENT = re.compile(r"\b(isEmpty|isNullOrEmpty|isBlank|isNullOrBlank)\s*\(|==\s*null\b|\bnull\s*==")
+# A test that the stored answer is absent (`TextUtils.isEmpty(saved)`, `saved.isNullOrEmpty()`, `saved == null`,
+# a stored number still at zero: `prefs.getInt(KEY_PRIVACY, 0) == 0`, 1 being the answer): it holds before the user
+# has answered.
+ABSENT = re.compile(r"\b(isEmpty|isNullOrEmpty|isBlank|isNullOrBlank)\s*\(|==\s*null\b|\bnull\s*==|"
+                    r"==\s*0[lL]?(?![\w.])|(?<![\w.])0[lL]?\s*==")
 PREFS_READS = frozenset({"getBoolean", "decodeBool", "getInt", "getString", "getLong", "contains",
                          "decodeInt", "decodeString", "getBool", "get", "first", "data"})
 # Getters that take a file, class or resource name rather than a stored key.

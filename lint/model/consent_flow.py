@@ -1341,13 +1341,14 @@ def _ticked_handlers(ctx: FlowContext, fid: FnId) -> list[Handler]:
     ("I have read and agree to the Privacy Policy") and the button goes on only with it."""
     out: dict[Deferred, Handler] = {}
     for site in ctx.index.sites_of(fid):
-        if not any(_ticked(a) for g in site.guards for a in g.atoms):
+        if not any(_ticked(a) or _toggled_field(ctx, fid, a, None) for g in site.guards for a in g.atoms):
             continue
         d = next((d for d in reversed(site.deferred) if is_user_deferred(d)), None)
         if d is None or d in out or d.call in ("setOnCheckedChangeListener", "onCheckedChange") or \
                 _sign_in(d.receiver):
             continue
-        if any(g.line >= d.line and _ticked(a) for g in site.guards for a in g.atoms):
+        if any(g.line >= d.line and (_ticked(a) or _toggled_field(ctx, fid, a, d)) for g in site.guards
+               for a in g.atoms):
             out[d] = Handler(fid, d, _describe(d))
     if out and _sign_in(short(ctx.index.function(fid).owner)):
         return []  # the terms box of a sign-in or registration form: consent to an account, not the first-run gate
@@ -1364,6 +1365,28 @@ def _sign_in(name: str) -> bool:
     words = identifier_words(name)
     return bool(SIGN_IN.search(name) or set(words) & SIGN_IN_WORDS or
                 any(a == "log" and b in ("in", "on") for a, b in pairwise(words)))
+
+
+def _toggled_field(ctx: FlowContext, fid: FnId, atom: Atom, handler: Deferred | None) -> bool:
+    """An agreement box drawn by the app (an image that swaps its checked / unchecked picture): a boolean field of
+    the class that starts `false` and is set `true` only in another view's click handler (`ivAgree.setOnClickListener
+    { agreed = !agreed }`), held (`if (agreed) { … } else toast(…)`)."""
+    name = atom.text.strip().removeprefix("this.")
+    if not atom.positive or not name.isidentifier():
+        return False
+    fs = ctx.index.files[fid.file]
+    owner = ctx.index.function(fid).owner
+    if not any(b.function < 0 and b.owner == owner and b.name == name and b.value in ("", "false") for b in fs.bools):
+        return False
+    on = [w for w in fs.writes if w.name == name and w.function >= 0 and w.receiver in (None, "this") and w.args and
+          w.args[-1].text.strip() not in ("false", "")]
+    if not on:
+        return False
+    for w in on:
+        d = next((d for d in reversed(w.deferred) if is_user_deferred(d)), None)
+        if d is None or d == handler or d.receiver == (handler.receiver if handler is not None else None):
+            return False
+    return True
 
 
 def _ticked(atom: Atom) -> bool:

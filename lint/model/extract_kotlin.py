@@ -54,6 +54,8 @@ def scope_receiver(scope: str, ident: str | None) -> tuple[str | None, str | Non
 
 
 DI_PROVIDER_ANNOTATIONS = frozenset({"Provides", "Binds", "Single", "Factory", "KoinViewModel", "Scoped"})
+# Scope functions whose lambda parameter (`it` or named) is the receiver's value.
+BINDING_SCOPES = frozenset({"let", "also"})
 ITERATING = frozenset({"forEach", "onEach", "forEachIndexed", "map", "mapNotNull", "filter", "all", "any"})
 EQUALITY_OPS = frozenset({"==", "!=", "===", "!=="})
 COMMENTS = frozenset({"line_comment", "block_comment", "multiline_comment"})
@@ -838,9 +840,12 @@ class KotlinExtractor(Extractor):
             self.collect_call(f"{receiver}.{name}" if receiver else name)
         implicit = self.scope_receiver_type(name, recv_node, rtype, arg_nodes) if lambdas else None
         element = self.iterated_element(name, receiver, lambdas) if lambdas and name in ITERATING else None
+        bound = self.bind_scope_value(name, recv_node, lambdas) if lambdas and name in BINDING_SCOPES else None
         built = self.build_args(name, receiver, sam, arg_nodes, depth, implicit)
         if element is not None:
             self.restore_local(*element)
+        if bound is not None:
+            self.restore_value(*bound)
         if name:
             if receiver is None and rtype is None and self.implicit:
                 # `with(tm) { getDeviceId() }`: the scope's receiver, when not ours
@@ -1179,6 +1184,33 @@ class KotlinExtractor(Extractor):
         previous = self.local_type(param)
         self.declare_local(param, element)
         return param, previous
+
+    def bind_scope_value(self, name: str, recv_node: Node | None,
+                         lambdas: list[Node]) -> tuple[str, Collector | None] | None:
+        """Inside `read().let { v -> if (v == 0) … }` (or `also`) the lambda's parameter is the receiver's value:
+        a condition on it reads what the receiver read, as for a local initialised with it (`remember_local_value`;
+        restored after the call: see `restore_value`)."""
+        if recv_node is None or not (0 <= self.current < len(self.local_values)):
+            return None
+        lit = _first(lambdas[0], "lambda_literal")
+        if lit is None:
+            return None
+        params = _first(lit, "lambda_parameters")
+        var = _first(params, "variable_declaration") if params is not None else None
+        first = _first(var or params, "identifier") if params is not None else None
+        if params is not None and first is None:
+            return None  # a destructuring parameter
+        param = self.text(first) if first is not None else "it"
+        previous = self.local_values[self.current].get(param)
+        self.remember_local_value(param, recv_node, PLAIN_READS, self.gather)
+        return param, previous
+
+    def restore_value(self, name: str, previous: Collector | None) -> None:
+        if 0 <= self.current < len(self.local_values):
+            if previous is None:
+                self.local_values[self.current].pop(name, None)
+            else:
+                self.local_values[self.current][name] = previous
 
     def restore_local(self, name: str, previous: str | None) -> None:
         if 0 <= self.current < len(self.locals):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 19  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name;
-# 19: also Kotlin calls' type arguments are refs of the function (`startScreen<DetailActivity>()`)
+SUMMARY_VERSION = 20  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name;
+# 19: also Kotlin calls' type arguments are refs of the function (`startScreen<DetailActivity>()`); 20: a `let` /
+# `also` lambda's parameter carries what its receiver read
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):

@@ -9,10 +9,14 @@ SDKs among its dependencies, personal-information APIs in its code, or runtime p
   `agree`/`同意` button listener, an `onAgree =` callback, a positive dialog button labelled 同意/Agree) and a
   disagree action (or a "save my choices" action that stores the answer from the switch the user set:
   `putBoolean(KEY_CONSENT, analyticsConsent)`, or an agreement box the button needs ticked: `if
-  (!cbAgree.isChecked()) return;` - such a button agrees whatever it says, 立即开启 or 确认, and the box left
+  (!cbAgree.isChecked()) return;`, or a box the app draws itself: a boolean field that starts `false` and that
+  only another view's click handler sets, `ivBox.setOnClickListener { ticked = !ticked }`, held by the button's
+  `if (ticked) … else toast(…)` - such a button agrees whatever it says, 立即开启 or 确认, and the box left
   unticked is the way not to; not the terms box of a sign-in or registration form);
-- a **stored agreement read at startup** (also through a local it was read into, and as a test that it is
-  absent: `if (!TextUtils.isEmpty(agreedVersion))`): a consent check (a SharedPreferences / MMKV / DataStore
+- a **stored agreement read at startup** (also through a local it was read into or a `let` / `also` lambda's
+  parameter, `getInt(KEY_PRIVACY, 0).let { v -> … }`, and as a test that it is absent: `if
+  (!TextUtils.isEmpty(agreedVersion))`, a stored number still at zero, `if (v == 0)`): a consent check (a
+  SharedPreferences / MMKV / DataStore
   read of a `privacy`/`agree`/`consent`/`隐私`/`协议` key, or of the key the dialog's agree action stores a mark
   under whatever its name (`setParam(IS_NEED_SERCERT_STRING, true)`, `putString(VERSION_APP, "0")`), a function
   that does one, or a configured

@@ -76,8 +76,10 @@ No automatic fix: moving code behind consent changes behaviour.
 Sees only source code in the project: not reflection, code loaded at run time, native code, or what an SDK
 binary does inside (SDK initialisation is covered by `sdk-init-before-consent`). A consent check is
 recognised by configuration (`consent.predicates`), by the stored key it reads (`privacy`, `agree`,
-`consent`, `隐私`, `协议`…) or by its name; a check it does not recognise is reported as not a consent check
-— configure it. Clipboard reads are reported by `clipboard-read-in-lifecycle`.
+`consent`, `隐私`, `协议`…, also through a local or a `let` / `also` lambda parameter it was read into: `getInt(
+KEY_PRIVACY, 0).let { v -> if (v == 0) showTerms() else openHome() }`, where a stored number still at zero is no
+answer yet) or by its name; a check it does not recognise is reported as not a consent check — configure it.
+Clipboard reads are reported by `clipboard-read-in-lifecycle`.
 
 Sensor reads that only drive the UI — the accelerometer, gravity or rotation sensors for an animation or a
 tilt effect, the light sensor for brightness — are not personal-information collection unless their values
