@@ -24,6 +24,13 @@ for the rule applies to every finding.
 An init right after the SDK's own privacy switch is handed the stored answer in the same block
 (`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
 the SDK collects nothing (a switch hard-coded on is EC103's, and the init stays reported).
+Likewise an init the SDK's own off switch keeps silent on first launch, set in the same function from the user's
+stored opt-in: its catalogued disable call (`GoogleAnalytics.getInstance(ctx).setAppOptOut(!statsOn)`, before or
+after the init; also split over an `if`/`else` whose other branch disables it outright) or the catalogued off
+option of the init's configuration lambda (Sentry `SentryAndroid.init(ctx) { it.dsn = if (statsOn) DSN else "" }`),
+where the opt-in is false on first launch (a stored read with the default `false`, directly, through a local or the
+app's getter, or the consent answer). A setting whose default is `true` is an opt-out: the init stays reported, as
+it does when the switch is set only in one branch (`if (BuildConfig.DEBUG) setAppOptOut(!statsOn)`).
 
 Firebase is started in code too: `FirebaseApp.initializeApp` / `Firebase.initialize` (every Firebase SDK among the
 dependencies), `FirebaseAnalytics.getInstance` / `Firebase.analytics` (the instance that logs events),
@@ -76,6 +83,8 @@ reflection or by its own ContentProvider is reported by `sdk-autoinit-provider-a
 `sdk-collection-enabled-by-manifest` instead. Consent checks are recognised as described for
 `pi-api-before-consent`. An init given the argument that keeps the SDK from collecting or sending (Datadog
 `initialize(ctx, config, TrackingConsent.PENDING)`; a catalog `value` on the init call) is not reported.
+An off switch is followed only when one condition chooses its value (`!on`, `if (on) A else B`, `on ? A : B`);
+a value computed otherwise (`setAppOptOut(shouldOptOut())`) leaves the init reported.
 
 ## References
 - 191号文 三.1, 五.1; 164号 (一)1
