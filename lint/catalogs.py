@@ -171,6 +171,10 @@ class SdkCall:
     arg: int | None
     value: str | None
     manifest_gated: bool = False
+    # (init calls) a setter on the options object the init's configuration lambda receives, and the value
+    # (`|`-separated alternatives) that keeps the SDK from sending anything: Sentry `options.dsn = ""`.
+    off_option: str | None = None
+    off_value: str | None = None
 
     def keeps_off(self, args: Sequence[str]) -> bool:
         """The call is given its safe argument: `TrackingConsent.PENDING` (or `PENDING` statically imported)."""
@@ -638,7 +642,13 @@ def _parse_call(parent: _Entry, raw: Mapping[str, Any], role: str, index: int) -
     arg = e.integer("arg")
     value = e.optional_text("value")
     gated = e.flag("manifest_gated", False)
+    off_option = e.optional_text("off_option")
+    off_value = e.optional_text("off_value")
     e.finish()
+    if (off_option is None) != (off_value is None):
+        e.fail("'off_option' and 'off_value' go together")
+    if off_option is not None and role != "init":
+        e.fail("'off_option' is for init calls")
     if role == "agree" and arg is None:
         e.fail("an agree call needs 'arg' (index of the boolean consent argument)")
     if value is not None and arg is None:
@@ -646,7 +656,7 @@ def _parse_call(parent: _Entry, raw: Mapping[str, Any], role: str, index: int) -
     if gated and role != "init":
         e.fail("'manifest_gated' is for init calls")
     return SdkCall(owner=owner, owner_simple=_simple_name(owner) if owner else "", method=method, arg=arg, value=value,
-                   manifest_gated=gated)
+                   manifest_gated=gated, off_option=off_option, off_value=off_value)
 
 
 def _parse_sdks(problems: _Problems, doc: Mapping[str, Any]) -> list[tuple[Sdk, _Entry]]:

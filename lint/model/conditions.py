@@ -527,7 +527,11 @@ class FirstLaunch:
     def _call_off(self, fid: FnId, call: str, present: bool, text: str = "") -> bool:
         name = call.rsplit(".", 1)[-1]
         if name in KEYED_READS:
-            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call]
+            # a chain over several lines (`PreferenceManager\n.getDefaultSharedPreferences(ctx)\n.getBoolean`):
+            # the condition and the call site may keep its line breaks differently
+            flat = "".join(call.split())
+            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.name == name and
+                     (s.qualified == call or "".join(s.qualified.split()) == flat)]
             return bool(sites) and all(self._read_off(s, present) for s in sites)
         if not present and BOOLEAN_HELPER.match(name):
             # the call the condition is (`getBooleanPreference(this, R.string.A)`, not the same helper's other reads)

@@ -17,7 +17,7 @@ from pipl_lint.model.extract_base import (
     is_type_name,
     strip_type,
 )
-from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import
+from pipl_lint.model.summary import Arg, Atom, Constant, Deferred, Guard, Import
 
 CLASS_KINDS = {
     "class_declaration": "class",
@@ -44,6 +44,10 @@ def _first(node: Node | None, *types: str) -> Node | None:
         if c.type in types:
             return c
     return None
+
+
+# Expressions that may choose an argument's value by a condition (`Arg.choice`).
+CHOICES = frozenset({"unary_expression", "ternary_expression", "parenthesized_expression"})
 
 
 def _unparen(node: Node) -> tuple[Node, bool]:
@@ -387,8 +391,33 @@ class JavaExtractor(Extractor):
             self.visit(a, depth + 1)
             self.ctx.pop()
             self.collectors.pop()
-            built.append(Arg(self.text(a), None, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
+            built.append(Arg(self.text(a), None, tuple(col.strings), tuple(col.refs), tuple(col.calls),
+                             self.choice_of(a) if a.type in CHOICES else None))
         return built
+
+    def choice_of(self, expr: Node) -> tuple[Atom, str, str] | None:
+        """`!enabled`, `enabled ? dsn : ""`: the condition that chooses the argument's value, the value when it
+        holds and the value otherwise (`Arg.choice`); None for another expression or a condition of several
+        parts."""
+        inner, negated = _unparen(expr)
+        if negated:
+            when, other = "false", "true"
+            cond: Node | None = inner
+        elif inner.type == "ternary_expression":
+            cond = inner.child_by_field_name("condition")
+            then, rest = inner.child_by_field_name("consequence"), inner.child_by_field_name("alternative")
+            if cond is None or then is None or rest is None:
+                return None
+            when, other = self.text(then), self.text(rest)
+        else:
+            return None
+        inner, negated = _unparen(cond)
+        if negated:
+            when, other = other, when
+        parts = self.atoms_of(inner, True)
+        if len(parts) != 1 or not parts[0][1]:
+            return None
+        return self.make_atoms(True, parts)[0], when, other
 
     def v_invocation(self, node: Node, depth: int) -> None:
         name = self.text(node.child_by_field_name("name"))

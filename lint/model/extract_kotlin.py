@@ -23,13 +23,15 @@ from pipl_lint.model.extract_base import (
     is_type_name,
     strip_type,
 )
-from pipl_lint.model.summary import Arg, Constant, Deferred, Guard, Import, setter_of
+from pipl_lint.model.summary import Arg, Atom, Constant, Deferred, Guard, Import, setter_of
 
 STATEMENT_HOLDERS = frozenset({"block", "lambda_literal", "source_file", "statements", "class_body",
                                "control_structure_body", "when_entry", "anonymous_function"})
 TYPE_NODES = frozenset({"user_type", "nullable_type", "function_type", "parenthesized_type"})
 # A local initialised with one of these is one plain read whose value a condition on the local tests.
 PLAIN_READS = frozenset({"call_expression", "navigation_expression", "identifier"})
+# Expressions that may choose an argument's value by a condition (`Arg.choice`).
+CHOICES = frozenset({"unary_expression", "if_expression", "parenthesized_expression"})
 # Dependency injection: calls that hand out an instance of their type argument (or of the declared type of the
 # property they initialise or delegate), annotations that make the container build things.
 DI_REQUESTS = frozenset({"koinInject", "inject", "get", "getOrNull", "injectOrNull", "koinViewModel", "viewModel",
@@ -897,8 +899,37 @@ class KotlinExtractor(Extractor):
                 visit(a, depth + 1)
             ctx.pop()
             collectors.pop()
-            built.append(Arg(text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls)))
+            expr = a.named_children[-1] if t == "value_argument" and a.named_child_count else a
+            built.append(Arg(text(a), label, tuple(col.strings), tuple(col.refs), tuple(col.calls),
+                             self.choice_of(expr) if expr.type in CHOICES else None))
         return built
+
+    def choice_of(self, expr: Node) -> tuple[Atom, str, str] | None:
+        """`!enabled`, `if (enabled) DSN else ""`: the condition that chooses the argument's value, the value when it
+        holds and the value otherwise (`Arg.choice`); None for another expression or a condition of several
+        parts."""
+        inner, negated = unwrap_not(expr)
+        if negated:
+            when, other = "false", "true"
+            cond: Node | None = inner
+        elif inner.type == "if_expression":
+            cond, then, rest = self.branches(inner)
+            if then is None or rest is None:
+                return None
+            when, other = self.text(then), self.text(rest)
+            if when.startswith("{") or other.startswith("{"):
+                return None
+        else:
+            return None
+        if cond is None:
+            return None
+        inner, negated = unwrap_not(cond)
+        if negated:
+            when, other = other, when
+        parts = self.atoms_of(inner, True)
+        if len(parts) != 1 or not parts[0][1]:
+            return None
+        return self.make_atoms(True, parts)[0], when, other
 
     def loose_callee(self, kids: list[Node], i: int,
                      depth: int) -> tuple[str, str | None, str | None, bool, str | None]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import msgspec
 
-SUMMARY_VERSION = 20  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name;
+SUMMARY_VERSION = 21  # 17: `with(property) { … }` types; 18: a lambda stored in a field is labelled by its name;
 # 19: also Kotlin calls' type arguments are refs of the function (`startScreen<DetailActivity>()`); 20: a `let` /
-# `also` lambda's parameter carries what its receiver read
+# `also` lambda's parameter carries what its receiver read; 21: also an argument that chooses its value by one
+# condition records the choice (`Arg.choice`)
 
 
 class Import(msgspec.Struct, frozen=True, array_like=True, gc=False):
@@ -58,6 +59,11 @@ class Arg(msgspec.Struct, frozen=True, array_like=True, gc=False):
     strings: tuple[str, ...]  # string literals inside
     refs: tuple[str, ...]  # identifiers and dotted paths inside (Manifest.permission.CAMERA, PERMS)
     calls: tuple[str, ...] = ()  # calls made inside the argument ("Intent().setPackage")
+    # An argument whose value one condition chooses: (the condition, as a guard's atom that must hold - a local's
+    # initialiser merged in as for guards -, the value written when it holds, the value otherwise):
+    # `!enabled` -> (enabled, "false", "true"); `if (enabled) DSN else ""` / `enabled ? DSN : ""` -> (enabled,
+    # "DSN", '""'). None for any other argument.
+    choice: tuple[Atom, str, str] | None = None
 
 
 class Site(msgspec.Struct, frozen=True, array_like=True, gc=False):

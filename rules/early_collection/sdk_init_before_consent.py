@@ -28,6 +28,13 @@ handed to it is gated when every invocation of that parameter in the wrapper is 
 An init right after the SDK's own privacy switch is handed the stored answer in the same block
 (`StatService.setAuthorizedState(this, agreed); StatService.start(this)`) is not reported: without an agreement
 the SDK collects nothing (a switch hard-coded on is EC103's, and the init stays reported).
+Likewise an init the SDK's own off switch keeps silent on first launch, set in the same function from the user's
+stored opt-in: its catalogued disable call (`GoogleAnalytics.getInstance(ctx).setAppOptOut(!statsOn)`, before or
+after the init; also split over an `if`/`else` whose other branch disables it outright) or the catalogued off
+option of the init's configuration lambda (Sentry `SentryAndroid.init(ctx) { it.dsn = if (statsOn) DSN else "" }`),
+where the opt-in is false on first launch (a stored read with the default `false`, directly, through a local or the
+app's getter, or the consent answer). A setting whose default is `true` is an opt-out: the init stays reported, as
+it does when the switch is set only in one branch (`if (BuildConfig.DEBUG) setAppOptOut(!statsOn)`).
 
 Firebase is started in code too: `FirebaseApp.initializeApp` / `Firebase.initialize` (every Firebase SDK among the
 dependencies), `FirebaseAnalytics.getInstance` / `Firebase.analytics` (the instance that logs events),
@@ -80,6 +87,8 @@ reflection or by its own ContentProvider is reported by `sdk-autoinit-provider-a
 `sdk-collection-enabled-by-manifest` instead. Consent checks are recognised as described for
 `pi-api-before-consent`. An init given the argument that keeps the SDK from collecting or sending (Datadog
 `initialize(ctx, config, TrackingConsent.PENDING)`; a catalog `value` on the init call) is not reported.
+An off switch is followed only when one condition chooses its value (`!on`, `if (on) A else B`, `on ? A : B`);
+a value computed otherwise (`setAppOptOut(shouldOptOut())`) leaves the init reported.
 
 ## References
 - 191号文 三.1, 五.1; 164号 (一)1
@@ -96,7 +105,7 @@ from pipl_lint.findings import Applicability, Category, Edit, Finding, Severity
 from pipl_lint.i18n import Msg, join
 from pipl_lint.model.consent_flow import is_fixed, value
 from pipl_lint.model.index import FnId
-from pipl_lint.model.summary import Site
+from pipl_lint.model.summary import Arg, Guard, Site
 from pipl_lint.ruleapi import Context, RuleMeta
 from pipl_lint.rules.early_collection._common import (
     Collecting,
@@ -175,6 +184,62 @@ def _switched_by_answer(ctx: Context, fid: FnId, init: Site, sdk_id: str) -> boo
     return False
 
 
+def _off_first(ctx: Context, fid: FnId, arg: Arg, off: str) -> bool:
+    """On first launch the argument has the value that keeps the SDK off (`off`, `|`-separated alternatives): it is
+    that literal, or one condition chooses it (`!analyticsOn`, `if (analyticsOn) DSN else ""`: `Arg.choice`) and
+    that condition is false on first launch - the user's stored opt-in, read with the default `false` (directly,
+    through a local or the app's getter), or the consent answer itself. A setting on by default (an opt-out) or
+    one the code does not decide does not count."""
+    values = [v.strip() for v in off.split("|")]
+    if value(arg) in values:
+        return True
+    if arg.choice is None:
+        return False
+    atom, _when, other = arg.choice
+    if other.strip() not in values:
+        return False
+    first = ctx.pre_consent.first_launch
+    if first.default_on(fid, atom) is not None:
+        return False  # `getBoolean(SEND_STATS, true)`: on before anybody was asked
+    return ctx.consent.atom_is_consent(atom) or first.atom_off(fid, atom)
+
+
+def _switched_off_by_answer(ctx: Context, fid: FnId, init: Site, sdk_id: str, call: SdkCall) -> bool:
+    """In the same function as the init, the SDK is kept off on first launch by its own switch handed the stored
+    opt-in: its catalogued disable call (`GoogleAnalytics.getInstance(ctx).setAppOptOut(!analyticsOn)`, also in
+    both branches of an `if`/`else`, one of them `setAppOptOut(true)`), or the option of the init's configuration
+    lambda that keeps it from sending (`SentryAndroid.init(ctx) { it.dsn = if (analyticsOn) DSN else "" }`)."""
+    covered: list[Guard | None] = []
+    for site in ctx.index.sites_of(fid):
+        if site is init or site.kind != "call":
+            continue
+        extra = [g for g in site.guards if g not in init.guards]
+        if len(extra) > 1 or (extra and extra[0].kind not in ("if", "else")):
+            continue
+        if call.off_option and site.name == call.off_option and len(site.args) == 1 and \
+                site.deferred[:-1] == init.deferred and site.deferred and \
+                (site.deferred[-1].call, site.deferred[-1].receiver, site.deferred[-1].line) == \
+                (init.name, init.receiver or "", init.line):
+            if not extra and _off_first(ctx, fid, site.args[0], call.off_value or ""):
+                return True
+            continue
+        if site.deferred != init.deferred or not ctx.sdk_calls.may_match(site, "disable"):
+            continue
+        hit = ctx.sdk_calls.match(fid, site, roles=("disable",))
+        if hit is None or hit[0].id != sdk_id or hit[2].arg is None or hit[2].value is None:
+            continue
+        off = hit[2]
+        args = site.args
+        if not -len(args) <= off.arg < len(args) or not _off_first(ctx, fid, args[off.arg], off.value):
+            continue
+        covered.append(extra[0] if extra else None)
+    if None in covered:
+        return True
+    # `if (BuildConfig.DEBUG) setAppOptOut(true) else setAppOptOut(!analyticsOn)`: both branches keep it off
+    return any(g is not None and h is not None and g.line == h.line and {g.kind, h.kind} == {"if", "else"}
+               for g in covered for h in covered)
+
+
 def _switch_receiver(ctx: Context, fid: FnId, init: Site) -> bool:
     """The instance is obtained only to set the SDK's own switch: `FirebaseAnalytics.getInstance(ctx)
     .setAnalyticsCollectionEnabled(false)` (a disable call, or an agree call, which is EC103's)."""
@@ -223,6 +288,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue  # `Datadog.initialize(ctx, config, TrackingConsent.PENDING)`: starts, sends nothing
         if _switched_by_answer(ctx, reached.fid, site, sdk.id):
             continue  # `StatService.setAuthorizedState(ctx, agreed); StatService.start(ctx)`: the SDK's own switch
+        if _switched_off_by_answer(ctx, reached.fid, site, sdk.id, call):
+            continue  # `newTracker(…); setAppOptOut(!analyticsOn)`: off until the user opts in
         shown = f"{call.owner_simple}(…)" if call.method == call.owner_simple.rsplit(".", 1)[-1] else \
             f"{call.owner_simple}.{call.method}"
         calls[(reached.fid, site.start)] = call
