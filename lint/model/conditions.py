@@ -234,8 +234,7 @@ class FirstLaunch:
         for call in atom.calls:
             if not (text.isidentifier() or is_whole_call(text, call)):
                 continue
-            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call and
-                     (text.isidentifier() or _same_text(text, f"{call}({', '.join(a.text for a in s.args)})"))]
+            sites = self._call_sites(fid, call, "" if text.isidentifier() else text)
             if sites and all(reads_true_default(s) for s in sites):
                 return fid, sites[0]
             if not sites or not is_whole_call(text, call) or any(_keyed_read(s) for s in sites):
@@ -248,6 +247,12 @@ class FirstLaunch:
             if last[:1].islower() and not (last == text and self._hidden_by_local(fid, last)):
                 return self._getter_on(last, True)
         return None
+
+    def _call_sites(self, fid: FnId, call: str, text: str) -> list[Site]:
+        """The sites in `fid` of `call`; with `text`, only those whose call text is `text` (its arguments too,
+        whitespace aside): the call the condition is, not the same helper's other reads."""
+        return [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call and
+                (not text or _same_text(text, f"{call}({', '.join(a.text for a in s.args)})"))]
 
     def _getter_on(self, name: str, prop: bool) -> tuple[FnId, Site] | None:
         """The default-`true` read every short project getter named `name` (a Kotlin property's `get() = …` with
@@ -535,8 +540,7 @@ class FirstLaunch:
             return bool(sites) and all(self._read_off(s, present) for s in sites)
         if not present and BOOLEAN_HELPER.match(name):
             # the call the condition is (`getBooleanPreference(this, R.string.A)`, not the same helper's other reads)
-            sites = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.qualified == call and
-                     (not text or _same_text(text, f"{call}({', '.join(a.text for a in s.args)})"))]
+            sites = self._call_sites(fid, call, text)
             if sites and all(self._helper_read_off(s) for s in sites):
                 return True
         if present:

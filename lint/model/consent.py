@@ -305,7 +305,7 @@ class ConsentModel:
                 continue
             if KEY_WRITES.match(site.name):
                 return False
-            if _key_read(site.name):
+            if key_read(site.name):
                 reads = True
         return reads
 
@@ -328,7 +328,7 @@ class ConsentModel:
                 return True
             if simple in self.predicate_functions():
                 return True
-            if _key_read(simple) and self.is_consent_key(self.key_texts(atom.strings, _constant_names(atom))):
+            if key_read(simple) and self.is_consent_key(self.key_texts(atom.strings, _constant_names(atom))):
                 return True
         if atom.text in self.configured:
             return True
@@ -373,7 +373,7 @@ class ConsentModel:
 
     def _defaults_true(self, fid: FnId) -> bool:
         """Every consent key the project check reads, it reads with the default `true` (and it reads one)."""
-        reads = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.args and _key_read(s.name) and
+        reads = [s for s in self.index.sites_of(fid) if s.kind == "call" and s.args and key_read(s.name) and
                  self.is_consent_key(self.key_texts([x for a in s.args for x in a.strings],
                                                     [r for a in s.args for r in a.refs]))]
         params = self.index.function(fid).params
@@ -404,12 +404,12 @@ class ConsentModel:
     def _first_run_flag(self, atom: Atom) -> str:
         for call in atom.calls:
             simple = call.rsplit(".", 1)[-1].lstrip("!")
-            if _key_read(simple):
+            if key_read(simple):
                 for key in self.key_texts(atom.strings, _constant_names(atom)):
                     if FIRST_RUN.search(key) and not CONSENT_WORD.search(key):
                         return key.lower()
         for name in (*atom.names, *(c.rsplit(".", 1)[-1].lstrip("!") for c in atom.calls)):
-            if name[:1].islower() and FIRST_RUN.search(name) and not _key_read(name):
+            if name[:1].islower() and FIRST_RUN.search(name) and not key_read(name):
                 return name.lower()
         return ""
 
@@ -602,17 +602,12 @@ def _tokens(args: Iterable[Arg]) -> set[str]:
 @functools.lru_cache(maxsize=1 << 16)
 def _keyed(name: str) -> bool:
     """A call that writes or reads a stored value by key (memoised: the same names recur all over the code)."""
-    return bool(KEY_WRITES.match(name)) or _key_read(name)
+    return bool(KEY_WRITES.match(name)) or key_read(name)
 
 
 def key_read(name: str) -> bool:
     """A call that reads a stored value by key (`getBoolean`, `decodeBool`, `SPUtils.get`, DataStore `first`), also
     through the app's own wrapper (`SharedPrefs.getBooleanPreference(ctx, R.string.KEY)`)."""
-    return _key_read(name)
-
-
-def _key_read(name: str) -> bool:
-    """A call that reads a stored value by key (`getBoolean`, `decodeBool`, `SPUtils.get`, DataStore `first`)."""
     return name in PREFS_READS or (name.startswith(("get", "decode")) and name not in NOT_KEY_READS
                                    and not name.endswith(("Extra", "Extras")))
 
@@ -657,7 +652,7 @@ def reads_true_default(site: Site) -> bool:
     """A keyed read of a stored setting whose default is `true`: `getBoolean(KEY, true)`, `decodeBool(KEY, true)`,
     the app's own helper `getBooleanPreference(ctx, KEY, true)` or `getBoolean(R.string.key, true)`. On first
     launch nothing is stored: it gives `true`."""
-    if site.kind != "call" or len(site.args) < 2 or site.args[-1].text.strip() != "true" or not _key_read(site.name):
+    if site.kind != "call" or len(site.args) < 2 or site.args[-1].text.strip() != "true" or not key_read(site.name):
         return False
     return key_argument(site.args[:-1]) is not None
 
