@@ -7,6 +7,7 @@ whole expression), and a call with a trailing lambda is a call_expression wrappi
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tree_sitter import Node
 
@@ -1237,18 +1238,18 @@ class KotlinExtractor(Extractor):
         return param, previous
 
     def restore_value(self, name: str, previous: Collector | None) -> None:
-        if 0 <= self.current < len(self.local_values):
-            if previous is None:
-                self.local_values[self.current].pop(name, None)
-            else:
-                self.local_values[self.current][name] = previous
+        self._restore(self.local_values, name, previous)
 
     def restore_local(self, name: str, previous: str | None) -> None:
-        if 0 <= self.current < len(self.locals):
+        self._restore(self.locals, name, previous)
+
+    def _restore(self, scopes: list[dict[str, Any]], name: str, previous: object) -> None:
+        """Give `name` back the binding it had in the current function's scope before a lambda shadowed it."""
+        if 0 <= self.current < len(scopes):
             if previous is None:
-                self.locals[self.current].pop(name, None)
+                scopes[self.current].pop(name, None)
             else:
-                self.locals[self.current][name] = previous
+                scopes[self.current][name] = previous
 
     # --- control flow ----------------------------------------------------------------------------------
     def atoms_of(self, cond: Node, positive: bool) -> list[tuple[str, bool, Collector]]:
